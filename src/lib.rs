@@ -1,0 +1,49 @@
+//! steward: an embedded personal knowledge graph for Human Learning Systems practice,
+//! queried in openCypher.
+//!
+//! # Code map
+//!
+//! One pipeline, one direction:
+//!
+//! ```text
+//! text ─► syntax (grammar/cypher.pest → AST with spans) ─► plan (checked query)
+//!      ─► exec (clauses over a Transaction) ─► store (trait; sled + in-memory)
+//! ```
+//!
+//! | module | its job |
+//! |---|---|
+//! | [`model`] | values, ids, records, the classified query error: plain data |
+//! | [`syntax`] | pest → typed AST with spans; the one place a pest error becomes a span |
+//! | [`plan`] | semantic checks (scoping, aggregation, types known at compile time) |
+//! | [`exec`] | runs a checked query: pattern matching, expressions, functions, writes |
+//! | [`store`] | the storage trait, sled and memory implementations, key layout, codec |
+//! | [`db`] | open a store, run one statement in one transaction, materialise results |
+//! | [`cli`] | the command-line protocol: clap, output formats, exit codes |
+//!
+//! Architecture invariants:
+//! - `model` depends on nothing else in the crate.
+//! - `syntax` knows nothing of storage; `store` knows nothing of Cypher.
+//! - only `store/sled.rs` names sled; only `store/keys.rs` knows key layouts; only
+//!   `store/codec.rs` knows the byte encoding of records.
+//! - lower layers never name upper ones: `exec` does not know `db`, `db` does not know `cli`.
+//!
+//! # Example
+//!
+//! ```
+//! use steward::db::Db;
+//! let db = Db::in_memory();
+//! db.execute("CREATE (:Actor:Person {name: 'Brian'})-[:USES]->(:Actor:Service {name: 'GP'})", &Default::default()).unwrap();
+//! let result = db.execute("MATCH (p:Person)-[:USES]->(s) RETURN s.name AS service", &Default::default()).unwrap();
+//! assert_eq!(result.columns, vec!["service"]);
+//! assert_eq!(result.rows.len(), 1);
+//! ```
+
+#![deny(missing_docs)]
+
+pub mod cli;
+pub mod db;
+pub mod exec;
+pub mod model;
+pub mod plan;
+pub mod store;
+pub mod syntax;

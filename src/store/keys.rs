@@ -1,0 +1,1 @@
+//! Key layout (placeholder until the sled store lands).

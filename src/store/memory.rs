@@ -1,0 +1,142 @@
+//! The in-memory store: plain maps, no persistence. Used by the fast tests, the TCK
+//! runner, and as the reference the sled store is model-tested against.
+
+use super::{ChangeSet, Counters, Store, StoreError};
+use crate::model::{Adjacent, Direction, NodeId, NodeRecord, RelId, RelRecord, Value};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::RwLock;
+
+#[derive(Default)]
+struct Graph {
+    nodes: BTreeMap<NodeId, NodeRecord>,
+    rels: BTreeMap<RelId, RelRecord>,
+    out: BTreeMap<NodeId, BTreeSet<(RelId, NodeId)>>,
+    inc: BTreeMap<NodeId, BTreeSet<(RelId, NodeId)>>,
+    counters: Counters,
+}
+
+/// A store held in memory.
+#[derive(Default)]
+pub struct MemoryStore {
+    graph: RwLock<Graph>,
+}
+
+impl MemoryStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Graph> {
+        self.graph.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl Store for MemoryStore {
+    fn node(&self, id: NodeId) -> Result<Option<NodeRecord>, StoreError> {
+        Ok(self.read().nodes.get(&id).cloned())
+    }
+
+    fn rel(&self, id: RelId) -> Result<Option<RelRecord>, StoreError> {
+        Ok(self.read().rels.get(&id).cloned())
+    }
+
+    fn adjacent(&self, node: NodeId, dir: Direction, rel_type: Option<&str>) -> Result<Vec<Adjacent>, StoreError> {
+        let g = self.read();
+        let side = match dir {
+            Direction::Outgoing => &g.out,
+            Direction::Incoming => &g.inc,
+        };
+        let Some(entries) = side.get(&node) else { return Ok(Vec::new()) };
+        Ok(entries
+            .iter()
+            .filter(|(rel, _)| rel_type.is_none_or(|t| g.rels.get(rel).is_some_and(|r| r.rel_type == t)))
+            .map(|&(rel, other)| Adjacent { rel, other })
+            .collect())
+    }
+
+    fn node_ids(&self) -> Result<Vec<NodeId>, StoreError> {
+        Ok(self.read().nodes.keys().copied().collect())
+    }
+
+    fn rel_ids(&self) -> Result<Vec<RelId>, StoreError> {
+        Ok(self.read().rels.keys().copied().collect())
+    }
+
+    fn nodes_with_label(&self, label: &str) -> Result<Vec<NodeId>, StoreError> {
+        Ok(self
+            .read()
+            .nodes
+            .iter()
+            .filter(|(_, n)| n.labels.iter().any(|l| l == label))
+            .map(|(id, _)| *id)
+            .collect())
+    }
+
+    fn nodes_named(&self, name: &str) -> Result<Vec<NodeId>, StoreError> {
+        let wanted = name.to_lowercase();
+        Ok(self
+            .read()
+            .nodes
+            .iter()
+            .filter(|(_, n)| matches!(n.props.get("name"), Some(Value::String(s)) if s.to_lowercase() == wanted))
+            .map(|(id, _)| *id)
+            .collect())
+    }
+
+    fn label_counts(&self) -> Result<BTreeMap<String, u64>, StoreError> {
+        let mut counts = BTreeMap::new();
+        for n in self.read().nodes.values() {
+            for l in &n.labels {
+                *counts.entry(l.clone()).or_insert(0) += 1;
+            }
+        }
+        Ok(counts)
+    }
+
+    fn type_counts(&self) -> Result<BTreeMap<String, u64>, StoreError> {
+        let mut counts = BTreeMap::new();
+        for r in self.read().rels.values() {
+            *counts.entry(r.rel_type.clone()).or_insert(0) += 1;
+        }
+        Ok(counts)
+    }
+
+    fn sizes(&self) -> Result<(u64, u64), StoreError> {
+        let g = self.read();
+        Ok((g.nodes.len() as u64, g.rels.len() as u64))
+    }
+
+    fn counters(&self) -> Result<Counters, StoreError> {
+        Ok(self.read().counters)
+    }
+
+    fn apply(&self, changes: &ChangeSet) -> Result<(), StoreError> {
+        let mut g = self.graph.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        for (id, rec) in &changes.rels {
+            if let Some(old) = g.rels.remove(id) {
+                g.out.entry(old.start).or_default().remove(&(*id, old.end));
+                g.inc.entry(old.end).or_default().remove(&(*id, old.start));
+            }
+            if let Some(new) = rec {
+                g.out.entry(new.start).or_default().insert((*id, new.end));
+                g.inc.entry(new.end).or_default().insert((*id, new.start));
+                g.rels.insert(*id, new.clone());
+            }
+        }
+        for (id, rec) in &changes.nodes {
+            match rec {
+                Some(new) => {
+                    g.nodes.insert(*id, new.clone());
+                }
+                None => {
+                    g.nodes.remove(id);
+                    g.out.remove(id);
+                    g.inc.remove(id);
+                }
+            }
+        }
+        g.counters = changes.counters;
+        Ok(())
+    }
+}

@@ -1,0 +1,123 @@
+//! Storage: the [`Store`] trait, its two implementations (sled on disk, memory for fast
+//! tests) and [`Transaction`], the write overlay every statement runs in.
+//!
+//! Architecture invariant: only `sled.rs` names sled; only `keys.rs` knows key layouts;
+//! only `codec.rs` knows how records become bytes. Nothing here knows Cypher.
+
+pub mod codec;
+pub mod keys;
+pub mod memory;
+pub mod sled;
+pub mod tx;
+
+use crate::model::{Adjacent, Direction, NodeId, NodeRecord, RelId, RelRecord};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+pub use memory::MemoryStore;
+pub use self::sled::SledStore;
+pub use tx::Transaction;
+
+/// Errors of the storage layer.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The storage engine failed (I/O, corruption detected by the engine).
+    #[error("storage engine error: {0}")]
+    Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// A record could not be encoded or decoded.
+    #[error(transparent)]
+    Codec(#[from] codec::CodecError),
+    /// Another process holds the store.
+    #[error("the store at {} is in use: another steward process holds it", path.display())]
+    Locked {
+        /// The store directory.
+        path: PathBuf,
+    },
+    /// The directory holds something that is not a steward store.
+    #[error("{} is not a steward store (it is not empty and has no steward format record)", path.display())]
+    NotAStore {
+        /// The directory.
+        path: PathBuf,
+    },
+    /// The store was written by a newer steward, in a format this one does not know.
+    #[error("the store at {} has format version {found}; this steward reads up to version {supported}", path.display())]
+    UnsupportedFormat {
+        /// The directory.
+        path: PathBuf,
+        /// The version found.
+        found: u32,
+        /// The newest version this build reads.
+        supported: u32,
+    },
+    /// A record that must exist is missing, or an index disagrees with the records.
+    #[error("the store is corrupt: {0}")]
+    Corrupt(String),
+}
+
+/// Everything one statement changes, applied to a store in one atomic step.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ChangeSet {
+    /// Nodes created or updated (the whole new record), or deleted (`None`).
+    pub nodes: BTreeMap<NodeId, Option<NodeRecord>>,
+    /// Relationships created or updated (the whole new record; type and ends never change),
+    /// or deleted (`None`).
+    pub rels: BTreeMap<RelId, Option<RelRecord>>,
+    /// The id counters after the statement.
+    pub counters: Counters,
+}
+
+impl ChangeSet {
+    /// True when the change set writes nothing.
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty() && self.rels.is_empty()
+    }
+}
+
+/// The next ids to hand out. Ids are never reused, so these only grow.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counters {
+    /// The next node id.
+    pub next_node: NodeId,
+    /// The next relationship id.
+    pub next_rel: RelId,
+}
+
+/// A property-graph store.
+///
+/// Contract, for every implementation:
+/// - reads see exactly the changes applied so far;
+/// - every list is in ascending id order and holds no duplicates;
+/// - `apply` is atomic (all of the change set or none of it, also across a crash) and,
+///   when it returns `Ok`, durable;
+/// - the caller of `apply` keeps the graph consistent: a deleted node has no remaining
+///   relationships, a created relationship's ends exist. Implementations keep their own
+///   indexes (label, name, adjacency) in step with the records.
+pub trait Store: Send + Sync {
+    /// The node with this id.
+    fn node(&self, id: NodeId) -> Result<Option<NodeRecord>, StoreError>;
+    /// The relationship with this id.
+    fn rel(&self, id: RelId) -> Result<Option<RelRecord>, StoreError>;
+    /// The relationships of `node` in direction `dir`, of type `rel_type` if given, ordered
+    /// by relationship id. A self-loop appears once in each direction.
+    fn adjacent(&self, node: NodeId, dir: Direction, rel_type: Option<&str>) -> Result<Vec<Adjacent>, StoreError>;
+    /// All node ids.
+    fn node_ids(&self) -> Result<Vec<NodeId>, StoreError>;
+    /// All relationship ids.
+    fn rel_ids(&self) -> Result<Vec<RelId>, StoreError>;
+    /// Nodes carrying `label`.
+    fn nodes_with_label(&self, label: &str) -> Result<Vec<NodeId>, StoreError>;
+    /// Nodes whose `name` property is a string equal to `name` ignoring case
+    /// (Unicode lowercase of both sides).
+    fn nodes_named(&self, name: &str) -> Result<Vec<NodeId>, StoreError>;
+    /// The number of nodes carrying each label (labels with no node are absent).
+    fn label_counts(&self) -> Result<BTreeMap<String, u64>, StoreError>;
+    /// The number of relationships of each type (types with no relationship are absent).
+    fn type_counts(&self) -> Result<BTreeMap<String, u64>, StoreError>;
+    /// The number of nodes and of relationships.
+    fn sizes(&self) -> Result<(u64, u64), StoreError>;
+    /// The id counters.
+    fn counters(&self) -> Result<Counters, StoreError>;
+    /// Applies a change set atomically and durably.
+    fn apply(&self, changes: &ChangeSet) -> Result<(), StoreError>;
+}

@@ -1,0 +1,216 @@
+//! The write overlay a statement runs in: reads see the store plus the statement's own
+//! changes; nothing reaches the store until [`Transaction::commit`], so a statement that
+//! fails leaves the store exactly as it was.
+
+use super::{ChangeSet, Counters, Store, StoreError};
+use crate::model::{Adjacent, Direction, NodeId, NodeRecord, RelId, RelRecord};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// A statement's view of the store and its pending changes.
+pub struct Transaction<'s> {
+    base: &'s dyn Store,
+    changes: ChangeSet,
+    /// Relationships created in this transaction, by (node, direction).
+    created_adj: HashMap<(NodeId, Direction), Vec<Adjacent>>,
+}
+
+impl<'s> Transaction<'s> {
+    /// Starts a transaction over `base`.
+    pub fn begin(base: &'s dyn Store) -> Result<Self, StoreError> {
+        let counters = base.counters()?;
+        Ok(Transaction {
+            base,
+            changes: ChangeSet { counters, ..ChangeSet::default() },
+            created_adj: HashMap::new(),
+        })
+    }
+
+    /// The store beneath the overlay (its state before this transaction).
+    pub fn base(&self) -> &dyn Store {
+        self.base
+    }
+
+    /// The pending changes.
+    pub fn changes(&self) -> &ChangeSet {
+        &self.changes
+    }
+
+    /// Writes the pending changes to the store, atomically and durably.
+    pub fn commit(self) -> Result<(), StoreError> {
+        if self.changes.is_empty() {
+            return Ok(());
+        }
+        self.base.apply(&self.changes)
+    }
+
+    /// The node with this id, as this transaction sees it.
+    pub fn node(&self, id: NodeId) -> Result<Option<NodeRecord>, StoreError> {
+        match self.changes.nodes.get(&id) {
+            Some(rec) => Ok(rec.clone()),
+            None => self.base.node(id),
+        }
+    }
+
+    /// Calls `f` on the node without cloning it when it is pending.
+    pub fn with_node<T>(&self, id: NodeId, f: impl FnOnce(Option<&NodeRecord>) -> T) -> Result<T, StoreError> {
+        match self.changes.nodes.get(&id) {
+            Some(rec) => Ok(f(rec.as_ref())),
+            None => Ok(f(self.base.node(id)?.as_ref())),
+        }
+    }
+
+    /// The relationship with this id, as this transaction sees it.
+    pub fn rel(&self, id: RelId) -> Result<Option<RelRecord>, StoreError> {
+        match self.changes.rels.get(&id) {
+            Some(rec) => Ok(rec.clone()),
+            None => self.base.rel(id),
+        }
+    }
+
+    /// True when the node exists in this transaction's view.
+    pub fn node_exists(&self, id: NodeId) -> Result<bool, StoreError> {
+        match self.changes.nodes.get(&id) {
+            Some(rec) => Ok(rec.is_some()),
+            None => Ok(self.base.node(id)?.is_some()),
+        }
+    }
+
+    /// True when the relationship exists in this transaction's view.
+    pub fn rel_exists(&self, id: RelId) -> Result<bool, StoreError> {
+        match self.changes.rels.get(&id) {
+            Some(rec) => Ok(rec.is_some()),
+            None => Ok(self.base.rel(id)?.is_some()),
+        }
+    }
+
+    /// The relationships of `node` in direction `dir`, optionally of one type, by id.
+    pub fn adjacent(&self, node: NodeId, dir: Direction, rel_type: Option<&str>) -> Result<Vec<Adjacent>, StoreError> {
+        let mut out = if self.changes.nodes.get(&node).is_some_and(|r| r.is_none()) {
+            Vec::new()
+        } else {
+            self.base.adjacent(node, dir, rel_type)?
+        };
+        if !self.changes.rels.is_empty() {
+            out.retain(|a| !matches!(self.changes.rels.get(&a.rel), Some(None)));
+        }
+        if let Some(created) = self.created_adj.get(&(node, dir)) {
+            for a in created {
+                match self.changes.rels.get(&a.rel) {
+                    Some(Some(rec)) if rel_type.is_none_or(|t| t == rec.rel_type) => out.push(*a),
+                    _ => {}
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// All node ids, ascending.
+    pub fn node_ids(&self) -> Result<Vec<NodeId>, StoreError> {
+        let base = self.base.node_ids()?;
+        Ok(merge_ids(base, &self.changes.nodes))
+    }
+
+    /// All relationship ids, ascending.
+    pub fn rel_ids(&self) -> Result<Vec<RelId>, StoreError> {
+        let base = self.base.rel_ids()?;
+        Ok(merge_ids(base, &self.changes.rels))
+    }
+
+    /// Nodes carrying `label`, ascending.
+    pub fn nodes_with_label(&self, label: &str) -> Result<Vec<NodeId>, StoreError> {
+        let mut set: BTreeSet<NodeId> = self.base.nodes_with_label(label)?.into_iter().collect();
+        for (id, rec) in &self.changes.nodes {
+            match rec {
+                Some(r) if r.labels.iter().any(|l| l == label) => set.insert(*id),
+                _ => set.remove(id),
+            };
+        }
+        Ok(set.into_iter().collect())
+    }
+
+    /// Nodes whose `name` is a string equal to `name` ignoring case, ascending.
+    pub fn nodes_named(&self, name: &str) -> Result<Vec<NodeId>, StoreError> {
+        let wanted = name.to_lowercase();
+        let mut set: BTreeSet<NodeId> = self.base.nodes_named(name)?.into_iter().collect();
+        for (id, rec) in &self.changes.nodes {
+            let hit = rec.as_ref().is_some_and(|r| {
+                matches!(r.props.get("name"), Some(crate::model::Value::String(s)) if s.to_lowercase() == wanted)
+            });
+            if hit {
+                set.insert(*id);
+            } else {
+                set.remove(id);
+            }
+        }
+        Ok(set.into_iter().collect())
+    }
+
+    /// True when some node carries `label` in this transaction's view.
+    pub fn label_in_use(&self, label: &str) -> Result<bool, StoreError> {
+        Ok(!self.nodes_with_label(label)?.is_empty())
+    }
+
+    /// Creates a node and returns its id.
+    pub fn create_node(&mut self, record: NodeRecord) -> NodeId {
+        let id = self.changes.counters.next_node;
+        self.changes.counters.next_node += 1;
+        self.changes.nodes.insert(id, Some(record));
+        id
+    }
+
+    /// Replaces a node's record (labels and properties).
+    pub fn update_node(&mut self, id: NodeId, record: NodeRecord) {
+        self.changes.nodes.insert(id, Some(record));
+    }
+
+    /// Deletes a node. The caller has already deleted its relationships.
+    pub fn delete_node(&mut self, id: NodeId) {
+        self.changes.nodes.insert(id, None);
+    }
+
+    /// Creates a relationship and returns its id. Both ends must exist.
+    pub fn create_rel(&mut self, record: RelRecord) -> RelId {
+        let id = self.changes.counters.next_rel;
+        self.changes.counters.next_rel += 1;
+        self.created_adj
+            .entry((record.start, Direction::Outgoing))
+            .or_default()
+            .push(Adjacent { rel: id, other: record.end });
+        self.created_adj
+            .entry((record.end, Direction::Incoming))
+            .or_default()
+            .push(Adjacent { rel: id, other: record.start });
+        self.changes.rels.insert(id, Some(record));
+        id
+    }
+
+    /// Replaces a relationship's properties (its type and ends stay).
+    pub fn update_rel(&mut self, id: RelId, record: RelRecord) {
+        self.changes.rels.insert(id, Some(record));
+    }
+
+    /// Deletes a relationship.
+    pub fn delete_rel(&mut self, id: RelId) {
+        self.changes.rels.insert(id, None);
+    }
+
+    /// The counters as they will be after commit.
+    pub fn counters(&self) -> Counters {
+        self.changes.counters
+    }
+}
+
+fn merge_ids<T>(base: Vec<u64>, changes: &BTreeMap<u64, Option<T>>) -> Vec<u64> {
+    if changes.is_empty() {
+        return base;
+    }
+    let mut set: BTreeSet<u64> = base.into_iter().collect();
+    for (id, rec) in changes {
+        if rec.is_some() {
+            set.insert(*id);
+        } else {
+            set.remove(id);
+        }
+    }
+    set.into_iter().collect()
+}

@@ -1,0 +1,504 @@
+//! The typed syntax tree of one statement, with source spans.
+//!
+//! Produced by [`crate::syntax::parse`]; checked and turned into a plan by `plan`.
+//! Desugaring done by the parser: chained comparisons `a < b < c` become
+//! `a < b AND b < c`; `exists(n.prop)` stays a function call.
+
+use crate::model::Span;
+
+/// A name in the source (variable, alias), with where it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ident {
+    /// The name, with backquotes removed.
+    pub name: String,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// One statement.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Statement {
+    /// A Cypher query (read and/or write), possibly a UNION.
+    Query(Query),
+}
+
+/// A query: one single query, or several joined by UNION / UNION ALL.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Query {
+    /// The first part.
+    pub first: SingleQuery,
+    /// Further parts: (`true` for UNION ALL, the part).
+    pub unions: Vec<(bool, SingleQuery)>,
+    /// The whole query.
+    pub span: Span,
+}
+
+/// A sequence of clauses.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SingleQuery {
+    /// The clauses, in order.
+    pub clauses: Vec<Clause>,
+    /// The whole part.
+    pub span: Span,
+}
+
+/// A clause with its span.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clause {
+    /// What it is.
+    pub kind: ClauseKind,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// The clauses of openCypher 9.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClauseKind {
+    /// `[OPTIONAL] MATCH patterns [WHERE expr]`
+    Match {
+        /// OPTIONAL MATCH.
+        optional: bool,
+        /// Comma-separated pattern parts.
+        patterns: Vec<PatternPart>,
+        /// The WHERE predicate.
+        where_: Option<Expr>,
+    },
+    /// `UNWIND expr AS var`
+    Unwind {
+        /// The list.
+        expr: Expr,
+        /// The variable bound to each element.
+        var: Ident,
+    },
+    /// `WITH projection [WHERE expr]`
+    With(Projection),
+    /// `RETURN projection`
+    Return(Projection),
+    /// `CREATE patterns`
+    Create(Vec<PatternPart>),
+    /// `MERGE pattern [ON CREATE SET ...] [ON MATCH SET ...]`
+    Merge {
+        /// The pattern to find or create.
+        pattern: PatternPart,
+        /// Applied when the pattern was created.
+        on_create: Vec<SetItem>,
+        /// Applied when the pattern was matched.
+        on_match: Vec<SetItem>,
+    },
+    /// `SET items`
+    Set(Vec<SetItem>),
+    /// `REMOVE items`
+    Remove(Vec<RemoveItem>),
+    /// `[DETACH] DELETE exprs`
+    Delete {
+        /// DETACH DELETE.
+        detach: bool,
+        /// What to delete.
+        exprs: Vec<Expr>,
+    },
+    /// `CALL proc(args) [YIELD ...]`: parsed so that it can be refused with a clear error.
+    Call {
+        /// Dotted procedure name.
+        name: String,
+        /// Arguments, if parentheses were given.
+        args: Option<Vec<Expr>>,
+        /// YIELD items: (field, alias); `None` when absent, `Some(empty)` for `YIELD *`.
+        yields: Option<Vec<(Ident, Option<Ident>)>>,
+        /// YIELD ... WHERE.
+        where_: Option<Expr>,
+    },
+}
+
+/// The body of WITH and RETURN.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Projection {
+    /// DISTINCT.
+    pub distinct: bool,
+    /// `*` (all variables in scope), possibly followed by items.
+    pub star: bool,
+    /// The projected items.
+    pub items: Vec<ProjectionItem>,
+    /// ORDER BY.
+    pub order_by: Vec<SortItem>,
+    /// SKIP.
+    pub skip: Option<Expr>,
+    /// LIMIT.
+    pub limit: Option<Expr>,
+    /// WHERE (WITH only).
+    pub where_: Option<Expr>,
+}
+
+/// `expr [AS alias]`
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectionItem {
+    /// The expression.
+    pub expr: Expr,
+    /// The alias, if given.
+    pub alias: Option<Ident>,
+    /// The expression's source text exactly as written (the column name when no alias).
+    pub text: String,
+}
+
+impl ProjectionItem {
+    /// The column name: the alias, else the source text.
+    pub fn name(&self) -> &str {
+        self.alias.as_ref().map(|a| a.name.as_str()).unwrap_or(&self.text)
+    }
+}
+
+/// `expr [ASC|DESC]`
+#[derive(Debug, Clone, PartialEq)]
+pub struct SortItem {
+    /// The sort key.
+    pub expr: Expr,
+    /// DESC / DESCENDING.
+    pub descending: bool,
+}
+
+/// One item of SET.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SetItem {
+    /// `target.key = value`; `target` is any expression (usually a variable).
+    Property {
+        /// The entity expression.
+        target: Expr,
+        /// The property key.
+        key: String,
+        /// The new value.
+        value: Expr,
+        /// The whole item.
+        span: Span,
+    },
+    /// `var = map` (replace all) or `var += map` (merge).
+    Variable {
+        /// The entity variable.
+        var: Ident,
+        /// The map (or entity) expression.
+        value: Expr,
+        /// `+=` when true.
+        merge: bool,
+        /// The whole item.
+        span: Span,
+    },
+    /// `var:Label:Other`
+    Labels {
+        /// The node variable.
+        var: Ident,
+        /// Labels to add.
+        labels: Vec<String>,
+        /// The whole item.
+        span: Span,
+    },
+}
+
+/// One item of REMOVE.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RemoveItem {
+    /// `target.key`
+    Property {
+        /// The entity expression.
+        target: Expr,
+        /// The property key.
+        key: String,
+        /// The whole item.
+        span: Span,
+    },
+    /// `var:Label`
+    Labels {
+        /// The node variable.
+        var: Ident,
+        /// Labels to remove.
+        labels: Vec<String>,
+        /// The whole item.
+        span: Span,
+    },
+}
+
+/// How a pattern part binds paths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathKind {
+    /// Every matching path.
+    All,
+    /// `shortestPath(...)`
+    Shortest,
+    /// `allShortestPaths(...)`
+    AllShortest,
+}
+
+/// `[p =] [shortestPath(] element [)]`
+#[derive(Debug, Clone, PartialEq)]
+pub struct PatternPart {
+    /// The path variable.
+    pub var: Option<Ident>,
+    /// Plain, shortest or all-shortest.
+    pub kind: PathKind,
+    /// The chain of nodes and relationships.
+    pub element: PatternElement,
+    /// The whole part.
+    pub span: Span,
+}
+
+/// `(a)-[r]->(b)<-[s]-(c)...`
+#[derive(Debug, Clone, PartialEq)]
+pub struct PatternElement {
+    /// The first node.
+    pub start: NodePattern,
+    /// Each further hop: the relationship and the node it reaches.
+    pub chain: Vec<(RelPattern, NodePattern)>,
+    /// The whole element.
+    pub span: Span,
+}
+
+/// `(var:Label:Other {props})`
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodePattern {
+    /// The variable.
+    pub var: Option<Ident>,
+    /// Labels, all required.
+    pub labels: Vec<String>,
+    /// A map literal or a parameter.
+    pub props: Option<Box<Expr>>,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// Relationship direction in a pattern, as written left to right.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RelDirection {
+    /// `-[]->`
+    Right,
+    /// `<-[]-`
+    Left,
+    /// `-[]-` (or `<-[]->`): either direction.
+    Both,
+}
+
+/// `-[var:T1|T2 *min..max {props}]->`
+#[derive(Debug, Clone, PartialEq)]
+pub struct RelPattern {
+    /// The variable.
+    pub var: Option<Ident>,
+    /// Alternative types; empty means any type.
+    pub types: Vec<String>,
+    /// Direction as written.
+    pub direction: RelDirection,
+    /// Variable length: `None` for a single hop; `Some((min, max))` for `*...`, where a
+    /// missing bound is `None` (`*` is `(None, None)`, `*2` is `(Some(2), Some(2))`).
+    pub length: Option<(Option<u64>, Option<u64>)>,
+    /// A map literal or a parameter.
+    pub props: Option<Box<Expr>>,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// An expression with its span.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expr {
+    /// What it is.
+    pub kind: ExprKind,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// Literal constants.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Literal {
+    /// null
+    Null,
+    /// true / false
+    Bool(bool),
+    /// An integer (decimal, hex `0x..`, octal `0o..`), already range-checked.
+    Int(i64),
+    /// A float.
+    Float(f64),
+    /// A string, escapes resolved.
+    String(String),
+}
+
+/// Unary operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnaryOp {
+    /// NOT
+    Not,
+    /// -
+    Neg,
+    /// +
+    Plus,
+}
+
+/// Binary operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinaryOp {
+    /// OR
+    Or,
+    /// XOR
+    Xor,
+    /// AND
+    And,
+    /// =
+    Eq,
+    /// <>
+    Ne,
+    /// <
+    Lt,
+    /// <=
+    Le,
+    /// >
+    Gt,
+    /// >=
+    Ge,
+    /// +
+    Add,
+    /// -
+    Sub,
+    /// *
+    Mul,
+    /// /
+    Div,
+    /// %
+    Mod,
+    /// ^
+    Pow,
+    /// IN
+    In,
+    /// STARTS WITH
+    StartsWith,
+    /// ENDS WITH
+    EndsWith,
+    /// CONTAINS
+    Contains,
+    /// =~
+    Regex,
+}
+
+/// all / any / none / single
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quantifier {
+    /// all(x IN list WHERE p)
+    All,
+    /// any(...)
+    Any,
+    /// none(...)
+    None,
+    /// single(...)
+    Single,
+}
+
+/// One item of a map projection `n {.a, .*, b: expr, c}`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MapProjectionItem {
+    /// `.key`
+    Property(String),
+    /// `.*`
+    AllProperties,
+    /// `key: expr`
+    Literal(String, Expr),
+    /// `var` (key is the variable name)
+    Variable(Ident),
+}
+
+/// Expressions.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExprKind {
+    /// A constant.
+    Literal(Literal),
+    /// `$name` (or `$0`).
+    Parameter(String),
+    /// A variable.
+    Variable(String),
+    /// `[a, b]`
+    List(Vec<Expr>),
+    /// `{k: v}`; keys in the order written.
+    Map(Vec<(String, Expr)>),
+    /// `expr.key`
+    Property(Box<Expr>, String),
+    /// `expr[index]`
+    Index(Box<Expr>, Box<Expr>),
+    /// `expr[from..to]`
+    Slice(Box<Expr>, Option<Box<Expr>>, Option<Box<Expr>>),
+    /// A unary operator.
+    Unary(UnaryOp, Box<Expr>),
+    /// A binary operator.
+    Binary(BinaryOp, Box<Expr>, Box<Expr>),
+    /// `expr IS NULL` (false) / `expr IS NOT NULL` (true).
+    IsNull(Box<Expr>, bool),
+    /// `expr:Label:Other`
+    HasLabels(Box<Expr>, Vec<String>),
+    /// `name(args)` / `name(DISTINCT args)`; the name as written, dotted for namespaces.
+    Function {
+        /// The name as written.
+        name: String,
+        /// DISTINCT inside the parentheses.
+        distinct: bool,
+        /// The arguments.
+        args: Vec<Expr>,
+    },
+    /// `count(*)`
+    CountStar,
+    /// `CASE [operand] WHEN .. THEN .. [ELSE ..] END`
+    Case {
+        /// The operand of a simple CASE.
+        operand: Option<Box<Expr>>,
+        /// (WHEN, THEN) pairs.
+        whens: Vec<(Expr, Expr)>,
+        /// ELSE.
+        else_: Option<Box<Expr>>,
+    },
+    /// `[var IN list WHERE pred | projection]`
+    ListComprehension {
+        /// The element variable.
+        var: Ident,
+        /// The list.
+        list: Box<Expr>,
+        /// WHERE.
+        predicate: Option<Box<Expr>>,
+        /// `| expr`.
+        projection: Option<Box<Expr>>,
+    },
+    /// `all(var IN list WHERE pred)` and friends.
+    Quantified {
+        /// Which quantifier.
+        quantifier: Quantifier,
+        /// The element variable.
+        var: Ident,
+        /// The list.
+        list: Box<Expr>,
+        /// The predicate (absent is an error caught by the checker).
+        predicate: Option<Box<Expr>>,
+    },
+    /// `reduce(acc = init, var IN list | expr)`
+    Reduce {
+        /// Accumulator variable.
+        acc: Ident,
+        /// Its initial value.
+        init: Box<Expr>,
+        /// Element variable.
+        var: Ident,
+        /// The list.
+        list: Box<Expr>,
+        /// The step expression.
+        expr: Box<Expr>,
+    },
+    /// `[p = (a)-->(b) WHERE pred | projection]`
+    PatternComprehension {
+        /// Path variable.
+        var: Option<Ident>,
+        /// The pattern.
+        pattern: PatternElement,
+        /// WHERE.
+        predicate: Option<Box<Expr>>,
+        /// `| expr`.
+        projection: Box<Expr>,
+    },
+    /// A relationship pattern used as a predicate: `(a)-->(:B)`.
+    PatternPredicate(PatternElement),
+    /// `EXISTS { MATCH ... [WHERE ...] }` or `EXISTS { pattern [WHERE ...] }`.
+    ExistsSubquery {
+        /// The patterns.
+        patterns: Vec<PatternPart>,
+        /// WHERE.
+        where_: Option<Box<Expr>>,
+    },
+    /// `var {.a, b: expr, .*}`
+    MapProjection(Ident, Vec<MapProjectionItem>),
+}

@@ -1,0 +1,9 @@
+//! Cypher text → typed AST with spans, through the pest grammar in grammar/cypher.pest.
+//! Architecture invariant: syntax knows nothing of storage or execution.
+
+pub mod ast;
+mod parser;
+mod split;
+
+pub use parser::parse;
+pub use split::{split_statements, StatementText};
