@@ -75,6 +75,16 @@ impl Db {
         self.store.as_ref()
     }
 
+    /// Runs `f` in one transaction, committed atomically and durably when `f` returns `Ok`
+    /// and discarded when it returns `Err`: the library's path for bulk loading.
+    pub fn write<T>(&self, f: impl FnOnce(&mut Transaction<'_>) -> Result<T, Error>) -> Result<T, Error> {
+        let _guard = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut tx = Transaction::begin(self.store.as_ref())?;
+        let value = f(&mut tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+
     /// Runs one statement.
     pub fn execute(&self, text: &str, params: &Params) -> Result<QueryResult, Error> {
         self.execute_cancellable(text, params, &AtomicBool::new(false))
