@@ -16,6 +16,7 @@ pub mod params;
 pub mod text;
 
 use crate::db::{Db, Params};
+use crate::model::Position;
 use crate::syntax::split_statements;
 use args::{Cli, Command, Format, OutputArgs, QueryArgs, RunArgs};
 use clap::Parser;
@@ -105,11 +106,15 @@ fn run<W: Write>(db: Option<PathBuf>, a: RunArgs, printer: &mut Printer<W>) -> R
         None => read_stdin()?,
     };
     for (i, statement) in split_statements(&script).iter().enumerate() {
+        // The line the statement's first word is on (a statement's text may begin with the
+        // newline that followed the previous ';').
+        let leading = statement.text.len() - statement.text.trim_start().len();
+        let line = Position::locate(&script, statement.offset + leading).line;
         let result = db.execute(statement.text, &params).map_err(|e| {
             CliError::from_db(e, &dir, || Source {
                 text: script.clone(),
                 offset: statement.offset,
-                statement: Some((i + 1, statement.line, name.clone())),
+                statement: Some((i + 1, line, name.clone())),
             })
         })?;
         printer.print(&result).map_err(CliError::from_write)?;
