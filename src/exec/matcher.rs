@@ -6,7 +6,7 @@
 use super::eval::truth;
 use super::{ops, Error, Executor, Row};
 use crate::model::{Adjacent, CypherError, Direction, NodeId, Path, RelId, Value};
-use crate::syntax::ast::{Expr, ExprKind, NodePattern, PathKind, PatternElement, PatternPart, RelDirection, RelPattern};
+use crate::syntax::ast::{BinaryOp, Expr, ExprKind, NodePattern, PathKind, PatternElement, PatternPart, RelDirection, RelPattern};
 use std::collections::{HashMap, HashSet, VecDeque};
 
 /// A partial match: the row so far and the relationships it has bound.
@@ -44,7 +44,13 @@ impl Executor<'_, '_> {
         let mut out = Vec::new();
         for row in rows {
             let mut found = false;
-            for m in self.match_patterns(patterns, &row)? {
+            self.hints = match where_ {
+                Some(w) => self.hints_from(w, &row, &new_vars),
+                None => HashMap::new(),
+            };
+            let matches = self.match_patterns(patterns, &row);
+            self.hints.clear();
+            for m in matches? {
                 if let Some(w) = where_ {
                     if truth(&self.eval(w, &m)?).map_err(|e| e.at(w.span))? != Some(true) {
                         continue;
@@ -115,6 +121,8 @@ impl Executor<'_, '_> {
         }
         let rank = |n: &NodePattern| -> u8 {
             if n.var.as_ref().is_some_and(|v| row.contains_key(&v.name)) {
+                4
+            } else if n.var.as_ref().is_some_and(|v| self.hints.contains_key(&v.name)) {
                 3
             } else if name_literal(n).is_some() {
                 2
@@ -155,6 +163,18 @@ impl Executor<'_, '_> {
                     _ => Vec::new(),
                 });
             }
+        }
+        if let Some(hint) = np.var.as_ref().and_then(|v| self.hints.get(&v.name)) {
+            return Ok(match hint {
+                Hint::Id(id) => {
+                    if self.tx.node_exists(*id)? {
+                        vec![*id]
+                    } else {
+                        Vec::new()
+                    }
+                }
+                Hint::Name(name) => self.tx.nodes_named(name)?,
+            });
         }
         if let Some(expr) = name_literal(np) {
             if let Value::String(name) = self.eval(expr, row)? {
@@ -501,6 +521,74 @@ impl Executor<'_, '_> {
             }
         }
         Ok(paths)
+    }
+}
+
+/// A narrowing of a start node's candidates taken from the WHERE clause.
+pub(crate) enum Hint {
+    /// `id(v) = expr`
+    Id(NodeId),
+    /// `v.name = expr` (a string)
+    Name(String),
+}
+
+impl Executor<'_, '_> {
+    /// Hints from the top-level conjuncts of `w` of the form `id(v) = e` or `v.name = e`,
+    /// where `v` is a variable the pattern binds and `e` can be evaluated on `row` alone.
+    fn hints_from(&self, w: &Expr, row: &Row, vars: &[String]) -> HashMap<String, Hint> {
+        let mut hints = HashMap::new();
+        let mut conjuncts = vec![w];
+        while let Some(e) = conjuncts.pop() {
+            match &e.kind {
+                ExprKind::Binary(BinaryOp::And, a, b) => {
+                    conjuncts.push(a);
+                    conjuncts.push(b);
+                }
+                ExprKind::Binary(BinaryOp::Eq, a, b) => {
+                    for (l, r) in [(a, b), (b, a)] {
+                        if let Some((var, hint)) = self.hint(l, r, row, vars) {
+                            hints.insert(var, hint);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        hints
+    }
+
+    fn hint(&self, l: &Expr, r: &Expr, row: &Row, vars: &[String]) -> Option<(String, Hint)> {
+        let var_of = |e: &Expr| match &e.kind {
+            ExprKind::Variable(v) if vars.contains(v) && !row.contains_key(v) => Some(v.clone()),
+            _ => None,
+        };
+        let (var, is_id) = match &l.kind {
+            ExprKind::Function { name, args, .. } if name.eq_ignore_ascii_case("id") && args.len() == 1 => {
+                (var_of(&args[0])?, true)
+            }
+            ExprKind::Property(base, key) if key == "name" => (var_of(base)?, false),
+            _ => return None,
+        };
+        if !is_constant_in(r, row) {
+            return None;
+        }
+        match (self.eval(r, row).ok()?, is_id) {
+            (Value::Int(id), true) if id >= 0 => Some((var, Hint::Id(id as u64))),
+            (Value::String(name), false) => Some((var, Hint::Name(name))),
+            _ => None,
+        }
+    }
+}
+
+/// True when `e` reads only parameters, literals and variables bound in `row`.
+fn is_constant_in(e: &Expr, row: &Row) -> bool {
+    match &e.kind {
+        ExprKind::Literal(_) | ExprKind::Parameter(_) => true,
+        ExprKind::Variable(v) => row.contains_key(v),
+        ExprKind::Property(b, _) => is_constant_in(b, row),
+        ExprKind::Unary(_, b) => is_constant_in(b, row),
+        ExprKind::Binary(_, a, b) => is_constant_in(a, row) && is_constant_in(b, row),
+        _ => false,
     }
 }
 

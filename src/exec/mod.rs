@@ -152,6 +152,8 @@ pub(crate) struct Executor<'a, 's> {
     aggregates: HashMap<usize, Value>,
     /// Variables in scope, for `*` and OPTIONAL MATCH nulls.
     scope: BTreeSet<String>,
+    /// Start-node hints from the WHERE of the MATCH being run.
+    hints: HashMap<String, matcher::Hint>,
     stats: Stats,
     touched_labels: BTreeSet<String>,
     deleted_nodes: Vec<NodeId>,
@@ -165,6 +167,7 @@ impl<'a, 's> Executor<'a, 's> {
             cancel,
             aggregates: HashMap::new(),
             scope: BTreeSet::new(),
+            hints: HashMap::new(),
             stats: Stats::default(),
             touched_labels: BTreeSet::new(),
             deleted_nodes: Vec::new(),
