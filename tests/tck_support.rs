@@ -5,6 +5,9 @@
 #[path = "tck/compare.rs"]
 mod compare;
 #[allow(dead_code)]
+#[path = "tck/pool.rs"]
+mod pool;
+#[allow(dead_code)]
 #[path = "tck/run.rs"]
 mod run;
 #[allow(dead_code)]
@@ -225,4 +228,52 @@ fn whole_tck_loads() {
         }
     }
     assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+}
+
+mod isolation {
+    use super::pool::{Pool, install_panic_hook};
+    use super::run::Outcome;
+    use super::scenarios::Scenario;
+    use std::path::Path;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::Duration;
+
+    fn behave(s: &Scenario, _: &Path, cancel: &AtomicBool) -> Outcome {
+        match s.id.as_str() {
+            "panics" => panic!("engine bug"),
+            "hangs" => loop {
+                std::thread::sleep(Duration::from_millis(5));
+            },
+            "slow" => {
+                while !cancel.load(Ordering::SeqCst) {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                Outcome::fail("cancelled")
+            }
+            _ => Outcome { passed: true, ..Outcome::default() },
+        }
+    }
+
+    /// A panic, a hang that honours cancellation and one that does not each fail their own
+    /// scenario; the others still run and pass.
+    #[test]
+    fn panics_and_hangs_fail_only_their_scenario() {
+        install_panic_hook();
+        let ids = ["ok1", "panics", "slow", "hangs", "ok2"];
+        let scenarios: Vec<Scenario> =
+            ids.iter().map(|id| Scenario { id: id.to_string(), area: "a/b".into(), steps: vec![] }).collect();
+        let pool = Pool {
+            runner: behave,
+            threads: 2,
+            timeout: Duration::from_millis(200),
+            grace: Duration::from_millis(100),
+            graphs: Path::new(".").to_path_buf(),
+        };
+        let out = pool.run(Arc::new(scenarios));
+        assert!(out[0].passed && out[4].passed);
+        assert!(out[1].reason.starts_with("panic: engine bug at "), "{}", out[1].reason);
+        assert_eq!(out[2].reason, "timeout: cancelled after 0.2s");
+        assert!(out[3].reason.contains("thread abandoned"), "{}", out[3].reason);
+    }
 }

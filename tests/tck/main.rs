@@ -76,6 +76,7 @@ fn run_tck() -> Result<bool, String> {
     pool::install_panic_hook();
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let pool = pool::Pool {
+        runner: run::run_scenario,
         threads: usize::try_from(env_number("STEWARD_TCK_THREADS", cores as u64)).unwrap_or(2),
         timeout: Duration::from_secs(env_number("STEWARD_TCK_TIMEOUT_SECS", 10)),
         grace: Duration::from_secs(2),

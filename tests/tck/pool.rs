@@ -1,7 +1,7 @@
 //! Running scenarios in parallel, each on its own thread, so that a panic or a hang in
 //! the engine costs one scenario and not the run.
 
-use crate::run::{Outcome, run_scenario};
+use crate::run::Outcome;
 use crate::scenarios::Scenario;
 use std::cell::RefCell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -37,8 +37,13 @@ pub fn install_panic_hook() {
     }));
 }
 
+/// Runs one scenario: the scenario, the TCK's graphs/ folder, the cancel flag.
+pub type Runner = fn(&Scenario, &std::path::Path, &AtomicBool) -> Outcome;
+
 /// Settings for a run.
 pub struct Pool {
+    /// What runs a scenario ([`crate::run::run_scenario`] outside the runner's own tests).
+    pub runner: Runner,
     /// Scenarios running at once.
     pub threads: usize,
     /// After this long a scenario is cancelled.
@@ -76,9 +81,10 @@ impl Pool {
         let cancel = Arc::new(AtomicBool::new(false));
         let (tx, rx) = channel();
         let spawned = {
-            let (scenarios, cancel, graphs) = (Arc::clone(scenarios), Arc::clone(&cancel), self.graphs.clone());
+            let (scenarios, cancel, graphs, runner) =
+                (Arc::clone(scenarios), Arc::clone(&cancel), self.graphs.clone(), self.runner);
             std::thread::Builder::new().name(SCENARIO_THREAD.into()).stack_size(64 << 20).spawn(move || {
-                let result = catch_unwind(AssertUnwindSafe(|| run_scenario(&scenarios[i], &graphs, &cancel)));
+                let result = catch_unwind(AssertUnwindSafe(|| runner(&scenarios[i], &graphs, &cancel)));
                 let outcome = result.unwrap_or_else(|_| {
                     let msg = LAST_PANIC.with(|p| p.borrow_mut().take()).unwrap_or_default();
                     Outcome::fail(format!("panic: {msg}"))
