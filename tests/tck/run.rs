@@ -192,7 +192,9 @@ impl State<'_> {
         }
         match step {
             Step::Result(table, ordering) => {
-                let _ = writeln!(out, "  expected ({ordering:?}):\n    {:?}", table.columns);
+                let rows = if ordering.rows_in_order { "in order" } else { "in any order" };
+                let lists = if ordering.ignore_list_order { ", ignoring element order for lists" } else { "" };
+                let _ = writeln!(out, "  expected ({rows}{lists}):\n    {:?}", table.columns);
                 for row in &table.rows {
                     let _ = writeln!(out, "    {}", format_row(row));
                 }
