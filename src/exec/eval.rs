@@ -359,7 +359,7 @@ impl Executor<'_, '_> {
     }
 
     fn aggregate_result(&self, e: &Expr) -> Result<Value, Error> {
-        match self.aggregates.get(&(e as *const Expr as usize)) {
+        match self.aggregates.borrow().get(&(e as *const Expr as usize)) {
             Some(v) => Ok(v.clone()),
             None => Err(CypherError::semantic(
                 "InvalidAggregation",

@@ -31,7 +31,7 @@ fn flip(d: RelDirection) -> RelDirection {
 impl Executor<'_, '_> {
     /// MATCH / OPTIONAL MATCH over every input row.
     pub(crate) fn match_clause(
-        &mut self,
+        &self,
         optional: bool,
         patterns: &[PatternPart],
         where_: Option<&Expr>,
@@ -44,12 +44,12 @@ impl Executor<'_, '_> {
         let mut out = Vec::new();
         for row in rows {
             let mut found = false;
-            self.hints = match where_ {
+            *self.hints.borrow_mut() = match where_ {
                 Some(w) => self.hints_from(w, &row, &new_vars),
                 None => HashMap::new(),
             };
             let matches = self.match_patterns(patterns, &row);
-            self.hints.clear();
+            self.hints.borrow_mut().clear();
             for m in matches? {
                 if let Some(w) = where_ {
                     if truth(&self.eval(w, &m)?).map_err(|e| e.at(w.span))? != Some(true) {
@@ -67,7 +67,7 @@ impl Executor<'_, '_> {
                 out.push(r);
             }
         }
-        self.scope.extend(new_vars);
+        self.scope.borrow_mut().extend(new_vars);
         Ok(out)
     }
 
@@ -122,7 +122,7 @@ impl Executor<'_, '_> {
         let rank = |n: &NodePattern| -> u8 {
             if n.var.as_ref().is_some_and(|v| row.contains_key(&v.name)) {
                 4
-            } else if n.var.as_ref().is_some_and(|v| self.hints.contains_key(&v.name)) {
+            } else if n.var.as_ref().is_some_and(|v| self.hints.borrow().contains_key(&v.name)) {
                 3
             } else if name_literal(n).is_some() {
                 2
@@ -164,16 +164,17 @@ impl Executor<'_, '_> {
                 });
             }
         }
-        if let Some(hint) = np.var.as_ref().and_then(|v| self.hints.get(&v.name)) {
+        let hint = np.var.as_ref().and_then(|v| self.hints.borrow().get(&v.name).cloned());
+        if let Some(hint) = hint {
             return Ok(match hint {
                 Hint::Id(id) => {
-                    if self.tx.node_exists(*id)? {
-                        vec![*id]
+                    if self.tx.node_exists(id)? {
+                        vec![id]
                     } else {
                         Vec::new()
                     }
                 }
-                Hint::Name(name) => self.tx.nodes_named(name)?,
+                Hint::Name(name) => self.tx.nodes_named(&name)?,
             });
         }
         if let Some(expr) = name_literal(np) {
@@ -525,6 +526,7 @@ impl Executor<'_, '_> {
 }
 
 /// A narrowing of a start node's candidates taken from the WHERE clause.
+#[derive(Clone)]
 pub(crate) enum Hint {
     /// `id(v) = expr`
     Id(NodeId),

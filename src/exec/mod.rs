@@ -14,6 +14,7 @@ use crate::model::{CypherError, ErrorKind, Node, NodeId, Output, Relationship, V
 use crate::plan::Plan;
 use crate::store::{StoreError, Transaction};
 use crate::syntax::ast::{ClauseKind, SingleQuery};
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -72,7 +73,7 @@ pub fn run(plan: &Plan, tx: &mut Transaction<'_>, params: &BTreeMap<String, Valu
     let (columns, mut rows) = ex.run_single(&query.first)?;
     let mut distinct = false;
     for (all, part) in &query.unions {
-        ex.scope.clear();
+        ex.scope.borrow_mut().clear();
         let (cols, more) = ex.run_single(part)?;
         if cols != columns {
             return Err(CypherError::semantic(
@@ -149,11 +150,11 @@ pub(crate) struct Executor<'a, 's> {
     params: &'a BTreeMap<String, Value>,
     cancel: &'a AtomicBool,
     /// Results of aggregate expressions for the group being projected, by expression address.
-    aggregates: HashMap<usize, Value>,
+    aggregates: RefCell<HashMap<usize, Value>>,
     /// Variables in scope, for `*` and OPTIONAL MATCH nulls.
-    scope: BTreeSet<String>,
+    scope: RefCell<BTreeSet<String>>,
     /// Start-node hints from the WHERE of the MATCH being run.
-    hints: HashMap<String, matcher::Hint>,
+    hints: RefCell<HashMap<String, matcher::Hint>>,
     stats: Stats,
     touched_labels: BTreeSet<String>,
     deleted_nodes: Vec<NodeId>,
@@ -165,9 +166,9 @@ impl<'a, 's> Executor<'a, 's> {
             tx,
             params,
             cancel,
-            aggregates: HashMap::new(),
-            scope: BTreeSet::new(),
-            hints: HashMap::new(),
+            aggregates: RefCell::new(HashMap::new()),
+            scope: RefCell::new(BTreeSet::new()),
+            hints: RefCell::new(HashMap::new()),
             stats: Stats::default(),
             touched_labels: BTreeSet::new(),
             deleted_nodes: Vec::new(),
@@ -209,7 +210,7 @@ impl<'a, 's> Executor<'a, 's> {
                             }
                         }
                     }
-                    self.scope.insert(var.name.clone());
+                    self.scope.borrow_mut().insert(var.name.clone());
                     out
                 }
                 ClauseKind::With(projection) => self.project(projection, rows)?.1,

@@ -19,10 +19,10 @@ struct Projected {
 
 impl Executor<'_, '_> {
     /// Projects `rows`; returns the column names and the projected rows.
-    pub(crate) fn project(&mut self, p: &Projection, rows: Vec<Row>) -> Result<(Vec<String>, Vec<Row>), Error> {
+    pub(crate) fn project(&self, p: &Projection, rows: Vec<Row>) -> Result<(Vec<String>, Vec<Row>), Error> {
         let mut columns: Vec<String> = Vec::new();
         if p.star {
-            columns.extend(self.scope.iter().cloned());
+            columns.extend(self.scope.borrow().iter().cloned());
         }
         for item in &p.items {
             columns.push(item.name().to_string());
@@ -41,7 +41,7 @@ impl Executor<'_, '_> {
                 self.poll()?;
                 let mut new = Row::new();
                 if p.star {
-                    for v in &self.scope {
+                    for v in self.scope.borrow().iter() {
                         new.insert(v.clone(), row.get(v).cloned().unwrap_or(Value::Null));
                     }
                 }
@@ -66,9 +66,9 @@ impl Executor<'_, '_> {
         if !p.order_by.is_empty() {
             let mut keyed = Vec::with_capacity(projected.len());
             for r in projected {
-                self.aggregates = r.aggregates.clone();
+                *self.aggregates.borrow_mut() = r.aggregates.clone();
                 let keys = p.order_by.iter().map(|s| self.eval(&s.expr, &r.env)).collect::<Result<Vec<_>, _>>();
-                self.aggregates.clear();
+                self.aggregates.borrow_mut().clear();
                 keyed.push((keys?, r));
             }
             keyed.sort_by(|(a, _), (b, _)| {
@@ -100,15 +100,15 @@ impl Executor<'_, '_> {
             }
             rows = kept;
         }
-        self.scope = columns.iter().cloned().collect();
+        *self.scope.borrow_mut() = columns.iter().cloned().collect();
         Ok((columns, rows))
     }
 
-    fn aggregate(&mut self, p: &Projection, agg_exprs: &[&Expr], rows: Vec<Row>) -> Result<Vec<Projected>, Error> {
+    fn aggregate(&self, p: &Projection, agg_exprs: &[&Expr], rows: Vec<Row>) -> Result<Vec<Projected>, Error> {
         let keys: Vec<usize> = (0..p.items.len()).filter(|&i| !contains_aggregate(&p.items[i].expr)).collect();
         let mut groups: Vec<(Row, Vec<Aggregator>)> = Vec::new();
         let mut index: HashMap<Vec<GroupKey>, usize> = HashMap::new();
-        let star_vars: Vec<String> = if p.star { self.scope.iter().cloned().collect() } else { Vec::new() };
+        let star_vars: Vec<String> = if p.star { self.scope.borrow().iter().cloned().collect() } else { Vec::new() };
         for row in rows {
             self.poll()?;
             let mut key = Vec::with_capacity(keys.len() + star_vars.len());
@@ -147,7 +147,7 @@ impl Executor<'_, '_> {
             for (e, agg) in agg_exprs.iter().zip(aggs) {
                 results.insert(*e as *const Expr as usize, agg.finish().map_err(|err| err.at(e.span))?);
             }
-            self.aggregates = results;
+            *self.aggregates.borrow_mut() = results;
             let mut new = Row::new();
             for v in &star_vars {
                 new.insert(v.clone(), first.get(v).cloned().unwrap_or(Value::Null));
@@ -157,13 +157,13 @@ impl Executor<'_, '_> {
                 let value = match value {
                     Ok(v) => v,
                     Err(e) => {
-                        self.aggregates.clear();
+                        self.aggregates.borrow_mut().clear();
                         return Err(e);
                     }
                 };
                 new.insert(item.name().to_string(), value);
             }
-            let aggregates = std::mem::take(&mut self.aggregates);
+            let aggregates = std::mem::take(&mut *self.aggregates.borrow_mut());
             let mut env = first;
             env.extend(new.iter().map(|(k, v)| (k.clone(), v.clone())));
             out.push(Projected { out: new, env, aggregates });

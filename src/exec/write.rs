@@ -22,7 +22,7 @@ impl Executor<'_, '_> {
         for part in parts {
             let mut vars = Vec::new();
             collect_vars(part, &mut vars);
-            self.scope.extend(vars);
+            self.scope.borrow_mut().extend(vars);
         }
         Ok(out)
     }
@@ -179,7 +179,7 @@ impl Executor<'_, '_> {
         }
         let mut vars = Vec::new();
         collect_vars(pattern, &mut vars);
-        self.scope.extend(vars);
+        self.scope.borrow_mut().extend(vars);
         Ok(out)
     }
 
