@@ -15,7 +15,7 @@
 
 mod arith;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use crate::model::{CypherError, ErrorKind, Value};
 use crate::syntax::ast::{BinaryOp, UnaryOp};
