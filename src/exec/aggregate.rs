@@ -122,10 +122,10 @@ impl Aggregator {
         if value.is_null() {
             return Ok(());
         }
-        if let Some(seen) = &mut self.seen {
-            if !seen.insert(GroupKey(value.clone())) {
-                return Ok(());
-            }
+        if let Some(seen) = &mut self.seen
+            && !seen.insert(GroupKey(value.clone()))
+        {
+            return Ok(());
         }
         match &mut self.state {
             State::Count(n) => *n += 1,

@@ -16,7 +16,7 @@ fn truncate(f: f64) -> Option<i64> {
     const TWO_63: f64 = 9_223_372_036_854_775_808.0;
     let t = f.trunc();
     // NaN fails both comparisons.
-    if t >= -TWO_63 && t < TWO_63 { Some(t as i64) } else { None }
+    if (-TWO_63..TWO_63).contains(&t) { Some(t as i64) } else { None }
 }
 
 /// Parses a decimal float the way Cypher literals and Java read them: digits with an

@@ -266,7 +266,7 @@ mod tests {
     fn decimal_rounding() {
         let cases = [
             (2.675, 2, Mode::HalfUp, 2.68),
-            (3.141592, 3, Mode::HalfUp, 3.142),
+            (1.23456, 3, Mode::HalfUp, 1.235),
             (-1.5, 0, Mode::HalfUp, -2.0),
             (-1.5, 0, Mode::HalfDown, -1.0),
             (2.5, 0, Mode::HalfEven, 2.0),

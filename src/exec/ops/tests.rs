@@ -1,6 +1,9 @@
 //! Value semantics, table-driven from the openCypher TCK cases (feature and scenario
 //! named where a row comes from one).
 
+// 3.14 is the TCK's literal, not an approximation of pi.
+#![allow(clippy::approx_constant)]
+
 use super::*;
 use crate::model::{ErrorKind, Path};
 use std::collections::{BTreeMap, HashSet};
