@@ -498,3 +498,74 @@ fn float_text() {
         assert_eq!(format_float(x), want);
     }
 }
+
+mod properties {
+    //! The laws the executor relies on: `order` is a total order, `GroupKey`'s hash agrees
+    //! with its equality, and `=` never contradicts the order's equivalence.
+    use super::super::*;
+    use proptest::prelude::*;
+    use std::collections::hash_map::DefaultHasher;
+
+    fn scalar() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            (-3i64..3).prop_map(Value::Int),
+            prop_oneof![Just(i64::MIN), Just(i64::MAX)].prop_map(Value::Int),
+            prop_oneof![
+                (-3i32..3).prop_map(|x| f64::from(x) / 2.0),
+                Just(f64::NAN),
+                Just(-0.0),
+                Just(f64::INFINITY),
+                Just(9_223_372_036_854_775_808.0),
+            ]
+            .prop_map(Value::Float),
+            "[ab]{0,2}".prop_map(Value::String),
+            (0u64..2).prop_map(Value::Node),
+            (0u64..2).prop_map(Value::Rel),
+        ]
+    }
+
+    fn value() -> impl Strategy<Value = Value> {
+        scalar().prop_recursive(2, 8, 3, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..3).prop_map(Value::List),
+                prop::collection::btree_map("[kl]", inner, 0..3).prop_map(Value::Map),
+            ]
+        })
+    }
+
+    fn hash_of(v: &Value) -> u64 {
+        let mut h = DefaultHasher::new();
+        GroupKey(v.clone()).hash(&mut h);
+        h.finish()
+    }
+
+    proptest! {
+        #[test]
+        fn order_is_total(a in value(), b in value(), c in value()) {
+            prop_assert_eq!(order(&a, &a), Ordering::Equal);
+            prop_assert_eq!(order(&a, &b), order(&b, &a).reverse());
+            if order(&a, &b) != Ordering::Greater && order(&b, &c) != Ordering::Greater {
+                prop_assert_ne!(order(&a, &c), Ordering::Greater);
+            }
+        }
+
+        #[test]
+        fn group_key_hash_agrees(a in value(), b in value()) {
+            if GroupKey(a.clone()) == GroupKey(b.clone()) {
+                prop_assert_eq!(hash_of(&a), hash_of(&b));
+            }
+            if equals(&a, &b) == Some(true) {
+                prop_assert_eq!(order(&a, &b), Ordering::Equal);
+            }
+        }
+
+        #[test]
+        fn comparison_agrees_with_order(a in value(), b in value()) {
+            if let Some(o) = compare(&a, &b) {
+                prop_assert_eq!(o, order(&a, &b));
+            }
+        }
+    }
+}
