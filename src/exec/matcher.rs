@@ -251,7 +251,10 @@ impl Executor<'_, '_> {
                     out.push((a, forward));
                 }
             } else {
-                for t in &rel.types {
+                for (i, t) in rel.types.iter().enumerate() {
+                    if rel.types[..i].contains(t) {
+                        continue;
+                    }
                     for a in self.tx.adjacent(node, d, Some(t))? {
                         out.push((a, forward));
                     }

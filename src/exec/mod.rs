@@ -91,8 +91,7 @@ pub fn run(plan: &Plan, tx: &mut Transaction<'_>, params: &BTreeMap<String, Valu
         rows.retain(|r| seen.insert(r.iter().cloned().map(ops::GroupKey).collect::<Vec<_>>()));
     }
     ex.check_deleted_nodes()?;
-    let mut stats = ex.stats;
-    ex.count_labels(&before_labels, &mut stats)?;
+    let stats = ex.side_effects(&before_labels)?;
     Ok(Outcome { columns, rows, stats })
 }
 
@@ -155,8 +154,6 @@ pub(crate) struct Executor<'a, 's> {
     scope: RefCell<BTreeSet<String>>,
     /// Start-node hints from the WHERE of the MATCH being run.
     hints: RefCell<HashMap<String, matcher::Hint>>,
-    stats: Stats,
-    touched_labels: BTreeSet<String>,
     deleted_nodes: Vec<NodeId>,
 }
 
@@ -169,8 +166,6 @@ impl<'a, 's> Executor<'a, 's> {
             aggregates: RefCell::new(HashMap::new()),
             scope: RefCell::new(BTreeSet::new()),
             hints: RefCell::new(HashMap::new()),
-            stats: Stats::default(),
-            touched_labels: BTreeSet::new(),
             deleted_nodes: Vec::new(),
         }
     }

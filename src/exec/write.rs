@@ -3,7 +3,7 @@
 
 use super::eval::deleted_entity;
 use super::matcher::collect_vars;
-use super::{ops, Error, Executor, Row, Stats};
+use super::{Error, Executor, Row, Stats};
 use crate::model::{CypherError, Direction, ErrorKind, NodeId, NodeRecord, Path, RelId, RelRecord, Value};
 use crate::syntax::ast::{Expr, NodePattern, PatternPart, RelDirection, RemoveItem, SetItem};
 use std::collections::{BTreeMap, BTreeSet};
@@ -41,25 +41,17 @@ impl Executor<'_, '_> {
                 )
                 .into());
             };
+            // CREATE requires a direction (the checker enforces it); MERGE creates an
+            // undirected pattern left to right.
             let (start, end) = match rel.direction {
-                RelDirection::Right => (prev, next),
+                RelDirection::Right | RelDirection::Both => (prev, next),
                 RelDirection::Left => (next, prev),
-                RelDirection::Both => {
-                    return Err(CypherError::semantic(
-                        "RequiresDirectedRelationship",
-                        "a relationship to create needs a direction",
-                        rel.span,
-                    )
-                    .into());
-                }
             };
             let props = match &rel.props {
                 Some(p) => self.eval_props(p, &row)?,
                 None => BTreeMap::new(),
             };
-            self.stats.properties_set += props.len() as u64;
             let id = self.tx.create_rel(RelRecord { rel_type: rel_type.clone(), start, end, props });
-            self.stats.relationships_created += 1;
             if let Some(v) = &rel.var {
                 row.insert(v.name.clone(), Value::Rel(id));
             }
@@ -116,9 +108,6 @@ impl Executor<'_, '_> {
         let mut labels = np.labels.clone();
         labels.sort();
         labels.dedup();
-        self.touched_labels.extend(labels.iter().cloned());
-        self.stats.properties_set += props.len() as u64;
-        self.stats.nodes_created += 1;
         let id = self.tx.create_node(NodeRecord { labels, props });
         if let Some(var) = &np.var {
             row.insert(var.name.clone(), Value::Node(id));
@@ -254,7 +243,6 @@ impl Executor<'_, '_> {
                     for l in labels {
                         if !rec.labels.contains(l) {
                             rec.labels.push(l.clone());
-                            self.touched_labels.insert(l.clone());
                             changed = true;
                         }
                     }
@@ -288,7 +276,6 @@ impl Executor<'_, '_> {
                     let before = rec.labels.len();
                     rec.labels.retain(|l| !labels.contains(l));
                     if rec.labels.len() != before {
-                        self.touched_labels.extend(labels.iter().cloned());
                         self.tx.update_node(id, rec);
                     }
                     Ok(())
@@ -312,14 +299,14 @@ impl Executor<'_, '_> {
             Value::Null => Ok(()),
             Value::Node(id) => {
                 let Some(mut rec) = self.tx.node(*id)? else { return Err(deleted_entity()) };
-                if count_write(&mut self.stats, &mut rec.props, key, value) {
+                if write_prop(&mut rec.props, key, value) {
                     self.tx.update_node(*id, rec);
                 }
                 Ok(())
             }
             Value::Rel(id) => {
                 let Some(mut rec) = self.tx.rel(*id)? else { return Err(deleted_entity()) };
-                if count_write(&mut self.stats, &mut rec.props, key, value) {
+                if write_prop(&mut rec.props, key, value) {
                     self.tx.update_rel(*id, rec);
                 }
                 Ok(())
@@ -362,7 +349,9 @@ impl Executor<'_, '_> {
     }
 
     fn delete_node(&mut self, id: NodeId, detach: bool) -> Result<(), Error> {
-        let Some(rec) = self.tx.node(id)? else { return Ok(()) };
+        if !self.tx.node_exists(id)? {
+            return Ok(());
+        }
         if detach {
             let mut rels: BTreeSet<RelId> = BTreeSet::new();
             for d in [Direction::Outgoing, Direction::Incoming] {
@@ -372,18 +361,15 @@ impl Executor<'_, '_> {
                 self.delete_rel(r)?;
             }
         }
-        self.stats.properties_removed += rec.props.len() as u64;
-        self.stats.nodes_deleted += 1;
-        self.touched_labels.extend(rec.labels.iter().cloned());
         self.tx.delete_node(id);
         self.deleted_nodes.push(id);
         Ok(())
     }
 
     fn delete_rel(&mut self, id: RelId) -> Result<(), Error> {
-        let Some(rec) = self.tx.rel(id)? else { return Ok(()) };
-        self.stats.properties_removed += rec.props.len() as u64;
-        self.stats.relationships_deleted += 1;
+        if !self.tx.rel_exists(id)? {
+            return Ok(());
+        }
         self.tx.delete_rel(id);
         Ok(())
     }
@@ -408,66 +394,82 @@ impl Executor<'_, '_> {
         Ok(())
     }
 
-    /// Counts label names that appeared in or vanished from the whole graph.
-    pub(crate) fn count_labels(&self, before: &BTreeMap<String, u64>, stats: &mut Stats) -> Result<(), Error> {
-        if self.touched_labels.is_empty() {
-            return Ok(());
-        }
-        let mut after: BTreeMap<&str, i64> =
-            self.touched_labels.iter().map(|l| (l.as_str(), before.get(l).copied().unwrap_or(0) as i64)).collect();
+    /// The statement's side effects, as the difference between the graph before and
+    /// after it (the openCypher TCK's definition): an entity created and deleted by the
+    /// same statement counts nothing, nor does a property set to the value it had.
+    pub(crate) fn side_effects(&self, labels_before: &BTreeMap<String, u64>) -> Result<Stats, Error> {
+        let mut stats = Stats::default();
+        let mut label_delta: BTreeMap<String, i64> = BTreeMap::new();
+        let base = self.tx.base();
         for (id, new) in &self.tx.changes().nodes {
-            if let Some(old) = self.tx.base().node(*id)? {
+            let old = base.node(*id)?;
+            if let Some(old) = &old {
                 for l in &old.labels {
-                    if let Some(c) = after.get_mut(l.as_str()) {
-                        *c -= 1;
-                    }
+                    *label_delta.entry(l.clone()).or_default() -= 1;
                 }
             }
             if let Some(new) = new {
                 for l in &new.labels {
-                    if let Some(c) = after.get_mut(l.as_str()) {
-                        *c += 1;
-                    }
+                    *label_delta.entry(l.clone()).or_default() += 1;
                 }
             }
+            match (&old, new) {
+                (None, Some(_)) => stats.nodes_created += 1,
+                (Some(_), None) => stats.nodes_deleted += 1,
+                _ => {}
+            }
+            diff_props(old.as_ref().map(|n| &n.props), new.as_ref().map(|n| &n.props), &mut stats);
         }
-        for (label, count) in after {
-            let was = before.get(label).copied().unwrap_or(0) > 0;
-            let is = count > 0;
-            if is && !was {
+        for (id, new) in &self.tx.changes().rels {
+            let old = base.rel(*id)?;
+            match (&old, new) {
+                (None, Some(_)) => stats.relationships_created += 1,
+                (Some(_), None) => stats.relationships_deleted += 1,
+                _ => {}
+            }
+            diff_props(old.as_ref().map(|r| &r.props), new.as_ref().map(|r| &r.props), &mut stats);
+        }
+        for (label, delta) in label_delta {
+            let before = labels_before.get(&label).copied().unwrap_or(0) as i64;
+            let after = before + delta;
+            if before == 0 && after > 0 {
                 stats.labels_added += 1;
             }
-            if was && !is {
+            if before > 0 && after == 0 {
                 stats.labels_removed += 1;
             }
         }
-        Ok(())
+        Ok(stats)
     }
 }
 
-/// Writes `value` (null removes) into `props`, counting it; true when anything changed.
-fn count_write(stats: &mut Stats, props: &mut BTreeMap<String, Value>, key: &str, value: Value) -> bool {
-    if value.is_null() {
-        if props.remove(key).is_some() {
-            stats.properties_removed += 1;
-            return true;
+/// Counts the property changes between two versions of an entity's properties.
+fn diff_props(old: Option<&BTreeMap<String, Value>>, new: Option<&BTreeMap<String, Value>>, stats: &mut Stats) {
+    let empty = BTreeMap::new();
+    let (old, new) = (old.unwrap_or(&empty), new.unwrap_or(&empty));
+    for (k, v) in new {
+        match old.get(k) {
+            None => stats.properties_set += 1,
+            Some(o) if o != v => {
+                stats.properties_set += 1;
+                stats.properties_removed += 1;
+            }
+            Some(_) => {}
         }
+    }
+    stats.properties_removed += old.keys().filter(|k| !new.contains_key(*k)).count() as u64;
+}
+
+/// Writes `value` (null removes) into `props`; true when anything changed.
+fn write_prop(props: &mut BTreeMap<String, Value>, key: &str, value: Value) -> bool {
+    if value.is_null() {
+        return props.remove(key).is_some();
+    }
+    if props.get(key) == Some(&value) {
         return false;
     }
-    match props.get(key) {
-        Some(old) if ops::equals(old, &value) == Some(true) && old.type_name() == value.type_name() => false,
-        Some(_) => {
-            stats.properties_set += 1;
-            stats.properties_removed += 1;
-            props.insert(key.to_string(), value);
-            true
-        }
-        None => {
-            stats.properties_set += 1;
-            props.insert(key.to_string(), value);
-            true
-        }
-    }
+    props.insert(key.to_string(), value);
+    true
 }
 
 fn check_storable(key: &str, v: &Value) -> Result<(), Error> {
