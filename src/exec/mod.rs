@@ -3,14 +3,23 @@
 //! Architecture invariant: exec sees storage only through `store::Transaction`.
 
 pub mod aggregate;
+mod eval;
 pub mod functions;
+mod matcher;
 pub mod ops;
+mod project;
+mod write;
 
-use crate::model::{CypherError, Output, Value};
+use crate::model::{CypherError, ErrorKind, Node, NodeId, Output, Relationship, Value};
 use crate::plan::Plan;
 use crate::store::{StoreError, Transaction};
-use std::collections::BTreeMap;
-use std::sync::atomic::AtomicBool;
+use crate::syntax::ast::{ClauseKind, SingleQuery};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// One row of bindings: variable name → value.
+pub(crate) type Row = BTreeMap<String, Value>;
 
 /// Errors while running a statement.
 #[derive(Debug, thiserror::Error)]
@@ -57,11 +66,197 @@ pub struct Outcome {
 }
 
 /// Runs a plan.
-pub fn run(_plan: &Plan, _tx: &mut Transaction<'_>, _params: &BTreeMap<String, Value>, _cancel: &AtomicBool) -> Result<Outcome, Error> {
-    todo!("executor")
+pub fn run(plan: &Plan, tx: &mut Transaction<'_>, params: &BTreeMap<String, Value>, cancel: &AtomicBool) -> Result<Outcome, Error> {
+    let query = plan.query();
+    let before_labels = tx.base().label_counts()?;
+    let mut ex = Executor::new(tx, params, cancel);
+    let (columns, mut rows) = ex.run_single(&query.first)?;
+    let mut distinct = false;
+    for (all, part) in &query.unions {
+        ex.scope.borrow_mut().clear();
+        let (cols, more) = ex.run_single(part)?;
+        if cols != columns {
+            return Err(CypherError::semantic(
+                "DifferentColumnsInUnion",
+                "all parts of a UNION must return the same column names",
+                part.span,
+            )
+            .into());
+        }
+        distinct |= !*all;
+        rows.extend(more);
+    }
+    if distinct {
+        let mut seen = HashSet::new();
+        rows.retain(|r| seen.insert(r.iter().cloned().map(ops::GroupKey).collect::<Vec<_>>()));
+    }
+    ex.check_deleted_nodes()?;
+    let stats = ex.side_effects(&before_labels)?;
+    Ok(Outcome { columns, rows, stats })
 }
 
 /// Turns a value into an output value, reading entities from the transaction.
-pub fn materialise(_tx: &Transaction<'_>, _v: &Value) -> Result<Output, Error> {
-    todo!("executor")
+pub fn materialise(tx: &Transaction<'_>, v: &Value) -> Result<Output, Error> {
+    Ok(match v {
+        Value::Null => Output::Null,
+        Value::Bool(b) => Output::Bool(*b),
+        Value::Int(i) => Output::Int(*i),
+        Value::Float(f) => Output::Float(*f),
+        Value::String(s) => Output::String(s.clone()),
+        Value::List(l) => Output::List(l.iter().map(|x| materialise(tx, x)).collect::<Result<_, _>>()?),
+        Value::Map(m) => Output::Map(
+            m.iter().map(|(k, x)| Ok((k.clone(), materialise(tx, x)?))).collect::<Result<_, Error>>()?,
+        ),
+        Value::Node(id) => Output::Node(node_output(tx, *id)?),
+        Value::Rel(id) => Output::Rel(rel_output(tx, *id)?),
+        Value::Path(p) => Output::Path(
+            p.nodes.iter().map(|n| node_output(tx, *n)).collect::<Result<_, _>>()?,
+            p.rels.iter().map(|r| rel_output(tx, *r)).collect::<Result<_, _>>()?,
+        ),
+    })
+}
+
+fn node_output(tx: &Transaction<'_>, id: NodeId) -> Result<Node, Error> {
+    // A node deleted by the statement that returns it is handed back without labels or
+    // properties, as other openCypher implementations do.
+    let rec = tx.node(id)?.unwrap_or_default();
+    Ok(Node { id, labels: rec.labels, props: rec.props.iter().map(|(k, v)| (k.clone(), Output::from_plain(v))).collect() })
+}
+
+fn rel_output(tx: &Transaction<'_>, id: u64) -> Result<Relationship, Error> {
+    let rec = match tx.rel(id)? {
+        Some(r) => r,
+        None => match tx.base().rel(id)? {
+            Some(mut r) => {
+                r.props.clear();
+                r
+            }
+            None => return Err(eval::deleted_entity()),
+        },
+    };
+    Ok(Relationship {
+        id,
+        rel_type: rec.rel_type,
+        start: rec.start,
+        end: rec.end,
+        props: rec.props.iter().map(|(k, v)| (k.clone(), Output::from_plain(v))).collect(),
+    })
+}
+
+/// The state of one running statement.
+pub(crate) struct Executor<'a, 's> {
+    tx: &'a mut Transaction<'s>,
+    params: &'a BTreeMap<String, Value>,
+    cancel: &'a AtomicBool,
+    /// Results of aggregate expressions for the group being projected, by expression address.
+    aggregates: RefCell<HashMap<usize, Value>>,
+    /// Variables in scope, for `*` and OPTIONAL MATCH nulls.
+    scope: RefCell<BTreeSet<String>>,
+    /// Start-node hints from the WHERE of the MATCH being run.
+    hints: RefCell<HashMap<String, matcher::Hint>>,
+    deleted_nodes: Vec<NodeId>,
+}
+
+impl<'a, 's> Executor<'a, 's> {
+    fn new(tx: &'a mut Transaction<'s>, params: &'a BTreeMap<String, Value>, cancel: &'a AtomicBool) -> Self {
+        Executor {
+            tx,
+            params,
+            cancel,
+            aggregates: RefCell::new(HashMap::new()),
+            scope: RefCell::new(BTreeSet::new()),
+            hints: RefCell::new(HashMap::new()),
+            deleted_nodes: Vec::new(),
+        }
+    }
+
+    /// Fails with a Cancelled error once the cancel flag is set.
+    pub(crate) fn poll(&self) -> Result<(), Error> {
+        if self.cancel.load(Ordering::Relaxed) {
+            return Err(CypherError::runtime(ErrorKind::Cancelled, "Cancelled", "the statement was cancelled").into());
+        }
+        Ok(())
+    }
+
+    fn run_single(&mut self, query: &SingleQuery) -> Result<(Vec<String>, Vec<Vec<Value>>), Error> {
+        let mut rows: Vec<Row> = vec![Row::new()];
+        for clause in &query.clauses {
+            self.poll()?;
+            rows = match &clause.kind {
+                ClauseKind::Match { optional, patterns, where_ } => {
+                    self.match_clause(*optional, patterns, where_.as_ref(), rows)?
+                }
+                ClauseKind::Unwind { expr, var } => {
+                    let mut out = Vec::new();
+                    for row in rows {
+                        match self.eval(expr, &row)? {
+                            Value::Null => {}
+                            Value::List(items) => {
+                                for item in items {
+                                    let mut r = row.clone();
+                                    r.insert(var.name.clone(), item);
+                                    out.push(r);
+                                }
+                            }
+                            other => {
+                                let mut r = row;
+                                r.insert(var.name.clone(), other);
+                                out.push(r);
+                            }
+                        }
+                    }
+                    self.scope.borrow_mut().insert(var.name.clone());
+                    out
+                }
+                ClauseKind::With(projection) => self.project(projection, rows)?.1,
+                ClauseKind::Return(projection) => {
+                    let (columns, rows) = self.project(projection, rows)?;
+                    let rows = rows
+                        .into_iter()
+                        .map(|mut r| columns.iter().map(|c| r.remove(c).unwrap_or(Value::Null)).collect())
+                        .collect();
+                    return Ok((columns, rows));
+                }
+                ClauseKind::Create(parts) => self.create_clause(parts, rows)?,
+                ClauseKind::Merge { pattern, on_create, on_match } => {
+                    self.merge_clause(pattern, on_create, on_match, rows)?
+                }
+                ClauseKind::Set(items) => {
+                    for row in &rows {
+                        for item in items {
+                            self.set_item(item, row)?;
+                        }
+                    }
+                    rows
+                }
+                ClauseKind::Remove(items) => {
+                    for row in &rows {
+                        for item in items {
+                            self.remove_item(item, row)?;
+                        }
+                    }
+                    rows
+                }
+                ClauseKind::Delete { detach, exprs } => {
+                    for row in &rows {
+                        for expr in exprs {
+                            let v = self.eval(expr, row)?;
+                            self.delete_value(&v, *detach)?;
+                        }
+                    }
+                    rows
+                }
+                ClauseKind::Call { name, .. } => {
+                    return Err(CypherError::compile(
+                        ErrorKind::ProcedureError,
+                        "ProcedureNotFound",
+                        format!("there is no procedure named `{name}`"),
+                        Some(clause.span),
+                    )
+                    .into());
+                }
+            };
+        }
+        Ok((Vec::new(), Vec::new()))
+    }
 }

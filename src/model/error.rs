@@ -66,6 +66,8 @@ pub enum ErrorKind {
     ConstraintVerificationFailed,
     /// A procedure or other feature this engine does not provide.
     ProcedureError,
+    /// A `$parameter` was used but not given.
+    ParameterMissing,
     /// The statement was cancelled or hit a configured limit.
     Cancelled,
 }
@@ -81,6 +83,7 @@ impl ErrorKind {
             ErrorKind::EntityNotFound => "EntityNotFound",
             ErrorKind::ConstraintVerificationFailed => "ConstraintVerificationFailed",
             ErrorKind::ProcedureError => "ProcedureError",
+            ErrorKind::ParameterMissing => "ParameterMissing",
             ErrorKind::Cancelled => "Cancelled",
         }
     }

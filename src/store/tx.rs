@@ -85,11 +85,9 @@ impl<'s> Transaction<'s> {
 
     /// The relationships of `node` in direction `dir`, optionally of one type, by id.
     pub fn adjacent(&self, node: NodeId, dir: Direction, rel_type: Option<&str>) -> Result<Vec<Adjacent>, StoreError> {
-        let mut out = if self.changes.nodes.get(&node).is_some_and(|r| r.is_none()) {
-            Vec::new()
-        } else {
-            self.base.adjacent(node, dir, rel_type)?
-        };
+        // A node deleted in this transaction still lists the relationships it had that
+        // were not deleted: the caller checks that none remain before committing.
+        let mut out = self.base.adjacent(node, dir, rel_type)?;
         if !self.changes.rels.is_empty() {
             out.retain(|a| !matches!(self.changes.rels.get(&a.rel), Some(None)));
         }

@@ -1,0 +1,629 @@
+//! Pattern matching: MATCH, OPTIONAL MATCH, pattern predicates and comprehensions,
+//! variable-length relationships, shortestPath and allShortestPaths.
+//!
+//! Relationship uniqueness: within one MATCH clause a relationship is bound at most once.
+
+use super::eval::truth;
+use super::{ops, Error, Executor, Row};
+use crate::model::{Adjacent, CypherError, Direction, NodeId, Path, RelId, Value};
+use crate::syntax::ast::{BinaryOp, Expr, ExprKind, NodePattern, PathKind, PatternElement, PatternPart, RelDirection, RelPattern};
+use std::collections::{HashMap, HashSet, VecDeque};
+
+/// A partial match: the row so far and the relationships it has bound.
+type State = (Row, Vec<RelId>);
+
+/// A pattern element laid out for walking, possibly reversed.
+struct Walk<'p> {
+    nodes: Vec<&'p NodePattern>,
+    rels: Vec<(&'p RelPattern, RelDirection)>,
+    reversed: bool,
+    path_var: Option<&'p str>,
+}
+
+fn flip(d: RelDirection) -> RelDirection {
+    match d {
+        RelDirection::Right => RelDirection::Left,
+        RelDirection::Left => RelDirection::Right,
+        RelDirection::Both => RelDirection::Both,
+    }
+}
+
+impl Executor<'_, '_> {
+    /// MATCH / OPTIONAL MATCH over every input row.
+    pub(crate) fn match_clause(
+        &self,
+        optional: bool,
+        patterns: &[PatternPart],
+        where_: Option<&Expr>,
+        rows: Vec<Row>,
+    ) -> Result<Vec<Row>, Error> {
+        let mut new_vars = Vec::new();
+        for part in patterns {
+            collect_vars(part, &mut new_vars);
+        }
+        let mut out = Vec::new();
+        for row in rows {
+            let mut found = false;
+            *self.hints.borrow_mut() = match where_ {
+                Some(w) => self.hints_from(w, &row, &new_vars),
+                None => HashMap::new(),
+            };
+            let matches = self.match_patterns(patterns, &row);
+            self.hints.borrow_mut().clear();
+            for m in matches? {
+                if let Some(w) = where_ {
+                    if truth(&self.eval(w, &m)?).map_err(|e| e.at(w.span))? != Some(true) {
+                        continue;
+                    }
+                }
+                found = true;
+                out.push(m);
+            }
+            if optional && !found {
+                let mut r = row;
+                for v in &new_vars {
+                    r.entry(v.clone()).or_insert(Value::Null);
+                }
+                out.push(r);
+            }
+        }
+        self.scope.borrow_mut().extend(new_vars);
+        Ok(out)
+    }
+
+    /// Every way the comma-separated `parts` match, extending `row`.
+    pub(crate) fn match_patterns(&self, parts: &[PatternPart], row: &Row) -> Result<Vec<Row>, Error> {
+        let mut states: Vec<State> = vec![(row.clone(), Vec::new())];
+        for part in parts {
+            let mut next = Vec::new();
+            for state in &states {
+                next.extend(self.match_part(part, state)?);
+            }
+            states = next;
+            if states.is_empty() {
+                break;
+            }
+        }
+        Ok(states.into_iter().map(|(r, _)| r).collect())
+    }
+
+    /// Every way one pattern element matches, extending `row` (pattern predicates,
+    /// comprehensions); `path_var` binds the path.
+    pub(crate) fn match_element_rows(
+        &self,
+        element: &PatternElement,
+        path_var: Option<&str>,
+        row: &Row,
+    ) -> Result<Vec<Row>, Error> {
+        let walk = self.layout(element, path_var, row);
+        let mut out = Vec::new();
+        self.start_walk(&walk, &(row.clone(), Vec::new()), &mut out)?;
+        Ok(out.into_iter().map(|(r, _)| r).collect())
+    }
+
+    /// Every way one pattern part matches, extending a state.
+    pub(crate) fn match_part(&self, part: &PatternPart, state: &State) -> Result<Vec<State>, Error> {
+        if part.kind != PathKind::All {
+            return self.shortest(part, state);
+        }
+        let walk = self.layout(&part.element, part.var.as_ref().map(|v| v.name.as_str()), &state.0);
+        let mut out = Vec::new();
+        self.start_walk(&walk, state, &mut out)?;
+        Ok(out)
+    }
+
+    fn layout<'p>(&self, element: &'p PatternElement, path_var: Option<&'p str>, row: &Row) -> Walk<'p> {
+        let mut nodes = vec![&element.start];
+        let mut rels = Vec::new();
+        for (rel, node) in &element.chain {
+            rels.push((rel, rel.direction));
+            nodes.push(node);
+        }
+        let rank = |n: &NodePattern| -> u8 {
+            if n.var.as_ref().is_some_and(|v| row.contains_key(&v.name)) {
+                4
+            } else if n.var.as_ref().is_some_and(|v| self.hints.borrow().contains_key(&v.name)) {
+                3
+            } else if name_literal(n).is_some() {
+                2
+            } else if !n.labels.is_empty() {
+                1
+            } else {
+                0
+            }
+        };
+        let reversed = nodes.len() > 1 && rank(nodes[nodes.len() - 1]) > rank(nodes[0]);
+        if reversed {
+            nodes.reverse();
+            rels.reverse();
+            for r in &mut rels {
+                r.1 = flip(r.1);
+            }
+        }
+        Walk { nodes, rels, reversed, path_var }
+    }
+
+    fn start_walk(&self, walk: &Walk<'_>, state: &State, out: &mut Vec<State>) -> Result<(), Error> {
+        let first = walk.nodes[0];
+        for id in self.candidates(first, &state.0)? {
+            self.poll()?;
+            if let Some(row) = self.try_node(first, id, &state.0)? {
+                self.step(walk, 0, id, (row, state.1.clone()), vec![id], Vec::new(), out)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Nodes that may match `np` as the first node of a walk.
+    fn candidates(&self, np: &NodePattern, row: &Row) -> Result<Vec<NodeId>, Error> {
+        if let Some(var) = &np.var {
+            if let Some(v) = row.get(&var.name) {
+                return Ok(match v {
+                    Value::Node(id) => vec![*id],
+                    _ => Vec::new(),
+                });
+            }
+        }
+        let hint = np.var.as_ref().and_then(|v| self.hints.borrow().get(&v.name).cloned());
+        if let Some(hint) = hint {
+            return Ok(match hint {
+                Hint::Id(id) => {
+                    if self.tx.node_exists(id)? {
+                        vec![id]
+                    } else {
+                        Vec::new()
+                    }
+                }
+                Hint::Name(name) => self.tx.nodes_named(&name)?,
+            });
+        }
+        if let Some(expr) = name_literal(np) {
+            if let Value::String(name) = self.eval(expr, row)? {
+                return Ok(self.tx.nodes_named(&name)?);
+            }
+        }
+        if let Some(label) = np.labels.first() {
+            return Ok(self.tx.nodes_with_label(label)?);
+        }
+        Ok(self.tx.node_ids()?)
+    }
+
+    /// Checks node `id` against `np` in `row`; returns the row with `np`'s variable bound.
+    fn try_node(&self, np: &NodePattern, id: NodeId, row: &Row) -> Result<Option<Row>, Error> {
+        if let Some(var) = &np.var {
+            if let Some(v) = row.get(&var.name) {
+                if *v != Value::Node(id) {
+                    return Ok(None);
+                }
+            }
+        }
+        if !np.labels.is_empty() || np.props.is_some() {
+            let Some(rec) = self.tx.node(id)? else { return Ok(None) };
+            if !np.labels.iter().all(|l| rec.labels.contains(l)) {
+                return Ok(None);
+            }
+            if let Some(props) = &np.props {
+                if !self.props_match(props, &rec.props, row)? {
+                    return Ok(None);
+                }
+            }
+        }
+        let mut row = row.clone();
+        if let Some(var) = &np.var {
+            row.insert(var.name.clone(), Value::Node(id));
+        }
+        Ok(Some(row))
+    }
+
+    fn props_match(
+        &self,
+        props: &Expr,
+        actual: &std::collections::BTreeMap<String, Value>,
+        row: &Row,
+    ) -> Result<bool, Error> {
+        let wanted = match self.eval(props, row)? {
+            Value::Map(m) => m,
+            Value::Null => return Ok(false),
+            other => {
+                return Err(CypherError::type_error(
+                    "InvalidArgumentType",
+                    format!("property maps in patterns must be maps, got {}", other.type_name()),
+                )
+                .at(props.span)
+                .into());
+            }
+        };
+        for (k, v) in &wanted {
+            let have = actual.get(k).unwrap_or(&Value::Null);
+            if ops::equals(have, v) != Some(true) {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// The relationships leaving `node` as `rel` (already oriented) allows.
+    fn expand(&self, node: NodeId, rel: &RelPattern, dir: RelDirection) -> Result<Vec<(Adjacent, bool)>, Error> {
+        let mut out = Vec::new();
+        let side = |d: Direction, forward: bool, out: &mut Vec<(Adjacent, bool)>| -> Result<(), Error> {
+            if rel.types.is_empty() {
+                for a in self.tx.adjacent(node, d, None)? {
+                    out.push((a, forward));
+                }
+            } else {
+                for (i, t) in rel.types.iter().enumerate() {
+                    if rel.types[..i].contains(t) {
+                        continue;
+                    }
+                    for a in self.tx.adjacent(node, d, Some(t))? {
+                        out.push((a, forward));
+                    }
+                }
+            }
+            Ok(())
+        };
+        match dir {
+            RelDirection::Right => side(Direction::Outgoing, true, &mut out)?,
+            RelDirection::Left => side(Direction::Incoming, false, &mut out)?,
+            RelDirection::Both => {
+                side(Direction::Outgoing, true, &mut out)?;
+                let mut incoming = Vec::new();
+                side(Direction::Incoming, false, &mut incoming)?;
+                out.extend(incoming.into_iter().filter(|(a, _)| a.other != node));
+            }
+        }
+        Ok(out)
+    }
+
+    fn rel_props_ok(&self, rel: &RelPattern, id: RelId, row: &Row) -> Result<bool, Error> {
+        match &rel.props {
+            None => Ok(true),
+            Some(props) => match self.tx.rel(id)? {
+                Some(rec) => self.props_match(props, &rec.props, row),
+                None => Ok(false),
+            },
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn step(
+        &self,
+        walk: &Walk<'_>,
+        i: usize,
+        cur: NodeId,
+        state: State,
+        pnodes: Vec<NodeId>,
+        prels: Vec<RelId>,
+        out: &mut Vec<State>,
+    ) -> Result<(), Error> {
+        if i == walk.rels.len() {
+            let (mut row, used) = state;
+            if let Some(p) = walk.path_var {
+                let (mut nodes, mut rels) = (pnodes, prels);
+                if walk.reversed {
+                    nodes.reverse();
+                    rels.reverse();
+                }
+                row.insert(p.to_string(), Value::Path(Path { nodes, rels }));
+            }
+            out.push((row, used));
+            return Ok(());
+        }
+        let (rel, dir) = walk.rels[i];
+        let next = walk.nodes[i + 1];
+        match rel.length {
+            None => {
+                let bound = rel.var.as_ref().and_then(|v| state.0.get(&v.name));
+                for (adj, _) in self.expand(cur, rel, dir)? {
+                    if state.1.contains(&adj.rel) {
+                        continue;
+                    }
+                    if let Some(b) = bound {
+                        if *b != Value::Rel(adj.rel) {
+                            continue;
+                        }
+                    }
+                    if !self.rel_props_ok(rel, adj.rel, &state.0)? {
+                        continue;
+                    }
+                    let Some(mut row) = self.try_node(next, adj.other, &state.0)? else { continue };
+                    if let Some(v) = &rel.var {
+                        row.insert(v.name.clone(), Value::Rel(adj.rel));
+                    }
+                    let mut used = state.1.clone();
+                    used.push(adj.rel);
+                    let mut pn = pnodes.clone();
+                    pn.push(adj.other);
+                    let mut pr = prels.clone();
+                    pr.push(adj.rel);
+                    self.step(walk, i + 1, adj.other, (row, used), pn, pr, out)?;
+                }
+            }
+            Some((min, max)) => {
+                let min = min.unwrap_or(1);
+                let max = max.unwrap_or(u64::MAX);
+                self.var_length(walk, i, cur, &state, min, max, Vec::new(), &pnodes, &prels, out)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Extends a variable-length hop by depth-first search.
+    #[allow(clippy::too_many_arguments)]
+    fn var_length(
+        &self,
+        walk: &Walk<'_>,
+        i: usize,
+        cur: NodeId,
+        state: &State,
+        min: u64,
+        max: u64,
+        hops: Vec<RelId>,
+        pnodes: &[NodeId],
+        prels: &[RelId],
+        out: &mut Vec<State>,
+    ) -> Result<(), Error> {
+        self.poll()?;
+        let (rel, dir) = walk.rels[i];
+        let depth = hops.len() as u64;
+        if depth >= min {
+            let next = walk.nodes[i + 1];
+            if let Some(mut row) = self.try_node(next, cur, &state.0)? {
+                let mut ordered = hops.clone();
+                if walk.reversed {
+                    ordered.reverse();
+                }
+                let list = Value::List(ordered.iter().map(|r| Value::Rel(*r)).collect());
+                let bound_ok = match rel.var.as_ref().and_then(|v| state.0.get(&v.name)) {
+                    Some(b) => *b == list,
+                    None => true,
+                };
+                if bound_ok {
+                    if let Some(v) = &rel.var {
+                        row.insert(v.name.clone(), list);
+                    }
+                    let mut used = state.1.clone();
+                    used.extend(&hops);
+                    self.step(walk, i + 1, cur, (row, used), pnodes.to_vec(), prels.to_vec(), out)?;
+                }
+            }
+        }
+        if depth >= max {
+            return Ok(());
+        }
+        for (adj, _) in self.expand(cur, rel, dir)? {
+            if hops.contains(&adj.rel) || state.1.contains(&adj.rel) {
+                continue;
+            }
+            if !self.rel_props_ok(rel, adj.rel, &state.0)? {
+                continue;
+            }
+            let mut h = hops.clone();
+            h.push(adj.rel);
+            let mut pn = pnodes.to_vec();
+            pn.push(adj.other);
+            let mut pr = prels.to_vec();
+            pr.push(adj.rel);
+            self.var_length(walk, i, adj.other, state, min, max, h, &pn, &pr, out)?;
+        }
+        Ok(())
+    }
+
+    /// shortestPath / allShortestPaths: breadth-first search between the two ends.
+    fn shortest(&self, part: &PatternPart, state: &State) -> Result<Vec<State>, Error> {
+        let element = &part.element;
+        let Some((rel, end_np)) = element.chain.first() else {
+            return Ok(Vec::new());
+        };
+        let start_np = &element.start;
+        let (min, max) = match rel.length {
+            None => (1, 1),
+            Some((min, max)) => (min.unwrap_or(1), max.unwrap_or(u64::MAX)),
+        };
+        let mut out = Vec::new();
+        for s in self.candidates(start_np, &state.0)? {
+            let Some(row_s) = self.try_node(start_np, s, &state.0)? else { continue };
+            for e in self.candidates(end_np, &row_s)? {
+                let Some(row) = self.try_node(end_np, e, &row_s)? else { continue };
+                let paths = self.bfs(s, e, rel, min, max, part.kind == PathKind::AllShortest, &row)?;
+                for (nodes, rels) in paths {
+                    let mut r = row.clone();
+                    if let Some(v) = &rel.var {
+                        let value = if rel.length.is_some() {
+                            Value::List(rels.iter().map(|x| Value::Rel(*x)).collect())
+                        } else {
+                            Value::Rel(rels[0])
+                        };
+                        r.insert(v.name.clone(), value);
+                    }
+                    if let Some(p) = &part.var {
+                        r.insert(p.name.clone(), Value::Path(Path { nodes, rels: rels.clone() }));
+                    }
+                    let mut used = state.1.clone();
+                    used.extend(rels);
+                    out.push((r, used));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Shortest paths from `s` to `e` of at least `min` and at most `max` hops.
+    #[allow(clippy::too_many_arguments)]
+    fn bfs(
+        &self,
+        s: NodeId,
+        e: NodeId,
+        rel: &RelPattern,
+        min: u64,
+        max: u64,
+        all: bool,
+        row: &Row,
+    ) -> Result<Vec<(Vec<NodeId>, Vec<RelId>)>, Error> {
+        if s == e && min == 0 {
+            return Ok(vec![(vec![s], Vec::new())]);
+        }
+        // Level-by-level search; preds records every (previous node, relationship) that
+        // reaches a node at its shortest distance.
+        let mut dist: HashMap<NodeId, u64> = HashMap::from([(s, 0)]);
+        let mut preds: HashMap<NodeId, Vec<(NodeId, RelId)>> = HashMap::new();
+        let mut frontier = VecDeque::from([s]);
+        let mut depth = 0;
+        let mut found = false;
+        while !frontier.is_empty() && depth < max && !found {
+            depth += 1;
+            let mut next = VecDeque::new();
+            let mut seen_this_level: HashSet<NodeId> = HashSet::new();
+            for node in frontier {
+                self.poll()?;
+                for (adj, _) in self.expand(node, rel, rel.direction)? {
+                    if !self.rel_props_ok(rel, adj.rel, row)? {
+                        continue;
+                    }
+                    let known = dist.get(&adj.other).copied();
+                    if known.is_none() || known == Some(depth) {
+                        if known.is_none() {
+                            dist.insert(adj.other, depth);
+                        }
+                        preds.entry(adj.other).or_default().push((node, adj.rel));
+                        if seen_this_level.insert(adj.other) {
+                            next.push_back(adj.other);
+                        }
+                        if adj.other == e && depth >= min {
+                            found = true;
+                        }
+                    }
+                }
+            }
+            frontier = next;
+        }
+        if !found {
+            return Ok(Vec::new());
+        }
+        let mut paths = Vec::new();
+        let mut stack: Vec<(NodeId, Vec<NodeId>, Vec<RelId>)> = vec![(e, vec![e], Vec::new())];
+        while let Some((node, nodes, rels)) = stack.pop() {
+            if node == s && !rels.is_empty() || (node == s && min == 0) {
+                let (mut n, mut r) = (nodes, rels);
+                n.reverse();
+                r.reverse();
+                paths.push((n, r));
+                if !all {
+                    break;
+                }
+                continue;
+            }
+            for (prev, r) in preds.get(&node).into_iter().flatten() {
+                if rels.contains(r) {
+                    continue;
+                }
+                let mut n2 = nodes.clone();
+                n2.push(*prev);
+                let mut r2 = rels.clone();
+                r2.push(*r);
+                stack.push((*prev, n2, r2));
+            }
+        }
+        Ok(paths)
+    }
+}
+
+/// A narrowing of a start node's candidates taken from the WHERE clause.
+#[derive(Clone)]
+pub(crate) enum Hint {
+    /// `id(v) = expr`
+    Id(NodeId),
+    /// `v.name = expr` (a string)
+    Name(String),
+}
+
+impl Executor<'_, '_> {
+    /// Hints from the top-level conjuncts of `w` of the form `id(v) = e` or `v.name = e`,
+    /// where `v` is a variable the pattern binds and `e` can be evaluated on `row` alone.
+    fn hints_from(&self, w: &Expr, row: &Row, vars: &[String]) -> HashMap<String, Hint> {
+        let mut hints = HashMap::new();
+        let mut conjuncts = vec![w];
+        while let Some(e) = conjuncts.pop() {
+            match &e.kind {
+                ExprKind::Binary(BinaryOp::And, a, b) => {
+                    conjuncts.push(a);
+                    conjuncts.push(b);
+                }
+                ExprKind::Binary(BinaryOp::Eq, a, b) => {
+                    for (l, r) in [(a, b), (b, a)] {
+                        if let Some((var, hint)) = self.hint(l, r, row, vars) {
+                            hints.insert(var, hint);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        hints
+    }
+
+    fn hint(&self, l: &Expr, r: &Expr, row: &Row, vars: &[String]) -> Option<(String, Hint)> {
+        let var_of = |e: &Expr| match &e.kind {
+            ExprKind::Variable(v) if vars.contains(v) && !row.contains_key(v) => Some(v.clone()),
+            _ => None,
+        };
+        let (var, is_id) = match &l.kind {
+            ExprKind::Function { name, args, .. } if name.eq_ignore_ascii_case("id") && args.len() == 1 => {
+                (var_of(&args[0])?, true)
+            }
+            ExprKind::Property(base, key) if key == "name" => (var_of(base)?, false),
+            _ => return None,
+        };
+        if !is_constant_in(r, row) {
+            return None;
+        }
+        match (self.eval(r, row).ok()?, is_id) {
+            (Value::Int(id), true) if id >= 0 => Some((var, Hint::Id(id as u64))),
+            (Value::String(name), false) => Some((var, Hint::Name(name))),
+            _ => None,
+        }
+    }
+}
+
+/// True when `e` reads only parameters, literals and variables bound in `row`.
+fn is_constant_in(e: &Expr, row: &Row) -> bool {
+    match &e.kind {
+        ExprKind::Literal(_) | ExprKind::Parameter(_) => true,
+        ExprKind::Variable(v) => row.contains_key(v),
+        ExprKind::Property(b, _) => is_constant_in(b, row),
+        ExprKind::Unary(_, b) => is_constant_in(b, row),
+        ExprKind::Binary(_, a, b) => is_constant_in(a, row) && is_constant_in(b, row),
+        _ => false,
+    }
+}
+
+/// The `name` value of a node pattern's property map, when it has one.
+fn name_literal(np: &NodePattern) -> Option<&Expr> {
+    match &np.props.as_deref()?.kind {
+        ExprKind::Map(entries) => entries.iter().find(|(k, _)| k == "name").map(|(_, v)| v),
+        _ => None,
+    }
+}
+
+/// Variables a pattern part binds.
+pub(crate) fn collect_vars(part: &PatternPart, out: &mut Vec<String>) {
+    let mut push = |name: &str| {
+        if !out.iter().any(|v| v == name) {
+            out.push(name.to_string());
+        }
+    };
+    if let Some(v) = &part.var {
+        push(&v.name);
+    }
+    if let Some(v) = &part.element.start.var {
+        push(&v.name);
+    }
+    for (rel, node) in &part.element.chain {
+        if let Some(v) = &rel.var {
+            push(&v.name);
+        }
+        if let Some(v) = &node.var {
+            push(&v.name);
+        }
+    }
+}
