@@ -159,13 +159,19 @@ fn tck_queries_parse_or_fail_as_the_tck_expects() {
     feature_files(&dir, &mut files);
     let mut total = 0;
     let mut failures = Vec::new();
+    let mut slow = Vec::new();
     for file in &files {
         for case in cases(file) {
             total += 1;
             if std::env::var("TCK_TRACE").is_ok() {
                 eprintln!("--- {}\n{}", case.place, case.query);
             }
+            let started = std::time::Instant::now();
             let result = parse(&case.query);
+            let took = started.elapsed();
+            if took.as_millis() > 50 {
+                slow.push(format!("{took:?} {}", case.place));
+            }
             let expected = case.syntax_error.as_deref().filter(|c| PARSER_CODES.contains(c));
             match (expected, result) {
                 (None, Ok(_)) => {}
@@ -181,6 +187,9 @@ fn tck_queries_parse_or_fail_as_the_tck_expects() {
         }
     }
     eprintln!("TCK queries: {total}, failures: {}", failures.len());
+    for s in &slow {
+        eprintln!("slow: {s}");
+    }
     assert!(total > 1000, "only {total} TCK queries found");
     assert!(failures.is_empty(), "{} of {total} failed:\n\n{}", failures.len(), failures.join("\n\n"));
 }
