@@ -95,7 +95,6 @@ fn cases(path: &Path) -> Vec<Case> {
         if line.starts_with("Scenario") {
             flush(&scenario, &mut pending, &mut error, &mut examples, &mut out);
             scenario = line.to_string();
-            header = None;
         } else if line.starts_with("Examples") {
             header = None;
             // Rows follow; collected below.
@@ -192,4 +191,54 @@ fn tck_queries_parse_or_fail_as_the_tck_expects() {
     }
     assert!(total > 1000, "only {total} TCK queries found");
     assert!(failures.is_empty(), "{} of {total} failed:\n\n{}", failures.len(), failures.join("\n\n"));
+}
+
+mod no_panics {
+    use proptest::prelude::*;
+    use steward::syntax::{parse, split_statements};
+
+    /// Fragments that steer random text into the grammar's corners.
+    const TOKENS: &[&str] = &[
+        "MATCH", "OPTIONAL", "WHERE", "RETURN", "WITH", "UNWIND", "AS", "CREATE", "MERGE", "ON", "SET",
+        "REMOVE", "DELETE", "DETACH", "CALL", "YIELD", "UNION", "ALL", "ORDER", "BY", "DESC", "SKIP",
+        "LIMIT", "DISTINCT", "AND", "OR", "XOR", "NOT", "IN", "IS", "NULL", "STARTS", "ENDS", "CONTAINS",
+        "CASE", "WHEN", "THEN", "ELSE", "END", "EXISTS", "count", "any", "reduce", "shortestPath", "n",
+        "m", "x", "p", "(", ")", "[", "]", "{", "}", ":", ",", ".", "..", "|", "=", "<>", "<", ">", "<=",
+        ">=", "=~", "+", "-", "*", "/", "%", "^", "+=", "-->", "<--", "--", "->", "<-", "$", "$p", "0",
+        "1", "-9223372036854775808", "9223372036854775808", "0x", "0x1F", "0o7", "1.5", ".5", "1e999",
+        "'s'", "\"s\"", "'\\u12'", "'\\", "`b`", "``", "//c\n", "/*c*/", "/*", ";", " ", "\n", "\u{2014}",
+        "é", "\u{0}",
+    ];
+
+    fn cypherish() -> impl Strategy<Value = String> {
+        prop::collection::vec(prop::sample::select(TOKENS), 0..30).prop_map(|t| t.join(" "))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+        #[test]
+        fn token_soup_never_panics(text in cypherish()) {
+            let _ = parse(&text);
+            for s in split_statements(&text) {
+                prop_assert!(text[s.offset..].starts_with(s.text));
+                let _ = parse(s.text);
+            }
+        }
+
+        #[test]
+        fn arbitrary_text_never_panics(text in "\\PC{0,60}") {
+            let _ = parse(&text);
+            let _ = split_statements(&text);
+        }
+
+        #[test]
+        fn errors_point_inside_the_text(text in cypherish()) {
+            if let Err(e) = parse(&text) {
+                let span = e.span.expect("syntax errors have spans");
+                prop_assert!(span.start <= span.end && span.end <= text.len());
+                prop_assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end));
+            }
+        }
+    }
 }
