@@ -406,7 +406,9 @@ impl Builder {
                             Rule::projection_item => {
                                 let mut parts = item.into_inner();
                                 let e = parts.next().expect("projection item has an expression");
-                                let text = e.as_str().trim().to_string();
+                                // Without trailing blanks and comments pest swallowed.
+                                let len = self.end(&e) - e.as_span().start();
+                                let text = e.as_str().get(..len).unwrap_or(e.as_str()).trim().to_string();
                                 let expr = self.value(e)?;
                                 let alias = parts.find(|q| q.as_rule() == Rule::variable).map(ident);
                                 projection.items.push(ProjectionItem { expr, alias, text });

@@ -176,6 +176,10 @@ fn projection_text_is_the_source() {
     assert_eq!(p.items[1].expr.kind, ExprKind::CountStar);
     assert!(p.order_by[0].descending && !p.order_by[1].descending);
     assert!(p.skip.is_some() && p.limit.is_some());
+    let q = query("RETURN a + b /* sum */ , c // last\n");
+    let ClauseKind::Return(p) = &q.first.clauses[0].kind else { panic!() };
+    let names: Vec<&str> = p.items.iter().map(|i| i.name()).collect();
+    assert_eq!(names, vec!["a + b", "c"]);
 }
 
 #[test]
@@ -470,4 +474,29 @@ fn debug_tree() {
         Ok(p) => println!("{p:#?}"),
         Err(e) => println!("{e:?}"),
     }
+}
+
+#[test]
+#[ignore = "timing"]
+fn timing() {
+    for n in [50, 100, 200] {
+        let q = format!("CREATE {}", (0..n).map(|i| format!("(n{i}:Movie {{title: 'The Matrix', released: 1999, tagline: 'Welcome'}})")).collect::<Vec<_>>().join(", "));
+        let t = std::time::Instant::now();
+        parse(&q).expect("parses");
+        println!("{n}: {:?}", t.elapsed());
+    }
+    let t = std::time::Instant::now();
+    for _ in 0..100 {
+        parse("RETURN 1").expect("parses");
+    }
+    println!("100 x RETURN 1: {:?}", t.elapsed());
+    let t = std::time::Instant::now();
+    parse("RETURN 1 + 2 * 3 - 4 AS x").expect("parses");
+    println!("arith: {:?}", t.elapsed());
+    let t = std::time::Instant::now();
+    parse("RETURN [[[[[[[[[[1]]]]]]]]]]").expect("parses");
+    println!("nested10: {:?}", t.elapsed());
+    let t = std::time::Instant::now();
+    parse("RETURN ((((((((((1))))))))))").expect("parses");
+    println!("paren10: {:?}", t.elapsed());
 }
