@@ -232,6 +232,7 @@ impl Executor<'_, '_> {
                 }
                 Ok(Value::Bool(false))
             }
+            ExprKind::ExistsQuery(query) => Ok(Value::Bool(self.exists_query(query, row)?)),
             ExprKind::MapProjection(var, items) => {
                 let base = match row.get(&var.name) {
                     Some(v) => v.clone(),

@@ -65,6 +65,10 @@ pub struct Outcome {
     pub stats: Stats,
 }
 
+fn is_reading(clause: &ClauseKind) -> bool {
+    matches!(clause, ClauseKind::Match { .. } | ClauseKind::Unwind { .. } | ClauseKind::With(_))
+}
+
 /// Runs a plan.
 pub fn run(plan: &Plan, tx: &mut Transaction<'_>, params: &BTreeMap<String, Value>, cancel: &AtomicBool) -> Result<Outcome, Error> {
     let query = plan.query();
@@ -170,6 +174,69 @@ impl<'a, 's> Executor<'a, 's> {
         }
     }
 
+    /// Runs a reading clause (MATCH, UNWIND, WITH, RETURN) over `rows`.
+    fn read_clause(&self, clause: &ClauseKind, rows: Vec<Row>) -> Result<Vec<Row>, Error> {
+        Ok(match clause {
+            ClauseKind::Match { optional, patterns, where_ } => self.match_clause(*optional, patterns, where_.as_ref(), rows)?,
+            ClauseKind::Unwind { expr, var } => {
+                let mut out = Vec::new();
+                for row in rows {
+                    match self.eval(expr, &row)? {
+                        Value::Null => {}
+                        Value::List(items) => {
+                            for item in items {
+                                let mut r = row.clone();
+                                r.insert(var.name.clone(), item);
+                                out.push(r);
+                            }
+                        }
+                        other => {
+                            let mut r = row;
+                            r.insert(var.name.clone(), other);
+                            out.push(r);
+                        }
+                    }
+                }
+                self.scope.borrow_mut().insert(var.name.clone());
+                out
+            }
+            ClauseKind::With(projection) | ClauseKind::Return(projection) => self.project(projection, rows)?.1,
+            _ => {
+                return Err(CypherError::runtime(
+                    ErrorKind::SemanticError,
+                    "InvalidClauseComposition",
+                    "an updating clause cannot be used here",
+                )
+                .into());
+            }
+        })
+    }
+
+    /// True when the read-only `query`, started from the bindings of `row`, yields a row
+    /// (`EXISTS { ... }` with a full subquery).
+    pub(crate) fn exists_query(&self, query: &crate::syntax::ast::Query, row: &Row) -> Result<bool, Error> {
+        let saved = self.scope.borrow().clone();
+        let mut parts = vec![&query.first];
+        parts.extend(query.unions.iter().map(|(_, q)| q));
+        let mut found = false;
+        for part in parts {
+            *self.scope.borrow_mut() = row.keys().cloned().collect();
+            let mut rows = vec![row.clone()];
+            for clause in &part.clauses {
+                rows = self.read_clause(&clause.kind, rows)?;
+                if rows.is_empty() {
+                    break;
+                }
+            }
+            if !rows.is_empty() {
+                found = true;
+                break;
+            }
+        }
+        *self.scope.borrow_mut() = saved;
+        Ok(found)
+    }
+
     /// Fails with a Cancelled error once the cancel flag is set.
     pub(crate) fn poll(&self) -> Result<(), Error> {
         if self.cancel.load(Ordering::Relaxed) {
@@ -182,41 +249,19 @@ impl<'a, 's> Executor<'a, 's> {
         let mut rows: Vec<Row> = vec![Row::new()];
         for clause in &query.clauses {
             self.poll()?;
+            if let ClauseKind::Return(projection) = &clause.kind {
+                let (columns, rows) = self.project(projection, rows)?;
+                let rows = rows
+                    .into_iter()
+                    .map(|mut r| columns.iter().map(|c| r.remove(c).unwrap_or(Value::Null)).collect())
+                    .collect();
+                return Ok((columns, rows));
+            }
+            if is_reading(&clause.kind) {
+                rows = self.read_clause(&clause.kind, rows)?;
+                continue;
+            }
             rows = match &clause.kind {
-                ClauseKind::Match { optional, patterns, where_ } => {
-                    self.match_clause(*optional, patterns, where_.as_ref(), rows)?
-                }
-                ClauseKind::Unwind { expr, var } => {
-                    let mut out = Vec::new();
-                    for row in rows {
-                        match self.eval(expr, &row)? {
-                            Value::Null => {}
-                            Value::List(items) => {
-                                for item in items {
-                                    let mut r = row.clone();
-                                    r.insert(var.name.clone(), item);
-                                    out.push(r);
-                                }
-                            }
-                            other => {
-                                let mut r = row;
-                                r.insert(var.name.clone(), other);
-                                out.push(r);
-                            }
-                        }
-                    }
-                    self.scope.borrow_mut().insert(var.name.clone());
-                    out
-                }
-                ClauseKind::With(projection) => self.project(projection, rows)?.1,
-                ClauseKind::Return(projection) => {
-                    let (columns, rows) = self.project(projection, rows)?;
-                    let rows = rows
-                        .into_iter()
-                        .map(|mut r| columns.iter().map(|c| r.remove(c).unwrap_or(Value::Null)).collect())
-                        .collect();
-                    return Ok((columns, rows));
-                }
                 ClauseKind::Create(parts) => self.create_clause(parts, rows)?,
                 ClauseKind::Merge { pattern, on_create, on_match } => {
                     self.merge_clause(pattern, on_create, on_match, rows)?
@@ -245,6 +290,9 @@ impl<'a, 's> Executor<'a, 's> {
                         }
                     }
                     rows
+                }
+                ClauseKind::Match { .. } | ClauseKind::Unwind { .. } | ClauseKind::With(_) | ClauseKind::Return(_) => {
+                    unreachable!("reading clauses are handled above")
                 }
                 ClauseKind::Call { name, .. } => {
                     return Err(CypherError::compile(

@@ -270,7 +270,10 @@ pub(crate) fn find_aggregates<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
             find_aggregates(list, out);
             find_aggregates(expr, out);
         }
-        ExprKind::PatternComprehension { .. } | ExprKind::PatternPredicate(_) | ExprKind::ExistsSubquery { .. } => {}
+        ExprKind::PatternComprehension { .. }
+        | ExprKind::PatternPredicate(_)
+        | ExprKind::ExistsSubquery { .. }
+        | ExprKind::ExistsQuery(_) => {}
         ExprKind::MapProjection(_, items) => {
             for item in items {
                 if let crate::syntax::ast::MapProjectionItem::Literal(_, e) = item {
