@@ -2,6 +2,13 @@
 //! Architecture invariant: plan knows nothing of sled or of output formats.
 
 mod check;
+mod expr;
+mod functions;
+mod pattern;
+mod projection;
+mod scope;
+mod types;
+mod walk;
 
 use crate::model::CypherError;
 use crate::syntax::ast::{Query, Statement};
