@@ -11,15 +11,26 @@ use crate::syntax::ast::{Clause, ClauseKind, Expr, ExprKind, Query, RemoveItem, 
 
 /// Checks scoping, aggregation and other compile-time rules.
 pub fn check(query: &Query) -> Result<(), CypherError> {
-    if let Some((first_all, _)) = query.unions.first() {
-        if let Some((_, part)) = query.unions.iter().find(|(all, _)| all != first_all) {
-            let message = "UNION and UNION ALL cannot be mixed in one query";
-            return Err(error("InvalidClauseComposition", message, part.span));
-        }
+    check_query(&Scope::new(), query, true)
+}
+
+/// Checks the query of an `EXISTS { ... }` that sees the variables of `outer`.
+pub(super) fn check_subquery(outer: &Scope, query: &Query) -> Result<(), CypherError> {
+    check_query(outer, query, false)
+}
+
+/// Checks a query starting from `scope`; `top` for a whole statement (which must end in
+/// RETURN or an update), not a subquery.
+fn check_query(scope: &Scope, query: &Query, top: bool) -> Result<(), CypherError> {
+    if let Some((first_all, _)) = query.unions.first()
+        && let Some((_, part)) = query.unions.iter().find(|(all, _)| all != first_all)
+    {
+        let message = "UNION and UNION ALL cannot be mixed in one query";
+        return Err(error("InvalidClauseComposition", message, part.span));
     }
-    let columns = check_single(&query.first)?;
+    let columns = check_single(scope, &query.first, top)?;
     for (_, part) in &query.unions {
-        let other = check_single(part)?;
+        let other = check_single(scope, part, top)?;
         if other != columns {
             let message = format!(
                 "All parts of a UNION must return the same columns: [{}] differs from [{}]",
@@ -33,8 +44,8 @@ pub fn check(query: &Query) -> Result<(), CypherError> {
 }
 
 /// Checks one part of a query and returns its column names.
-fn check_single(query: &SingleQuery) -> Result<Vec<String>, CypherError> {
-    let mut walker = Walker { scope: Scope::new(), columns: vec![], pending: None, standalone: query.clauses.len() == 1 };
+fn check_single(scope: &Scope, query: &SingleQuery, top: bool) -> Result<Vec<String>, CypherError> {
+    let mut walker = Walker { scope: scope.clone(), columns: vec![], pending: None, standalone: query.clauses.len() == 1 };
     for (i, clause) in query.clauses.iter().enumerate() {
         if i + 1 < query.clauses.len() && matches!(clause.kind, ClauseKind::Return(_)) {
             let message = "RETURN can only be used at the end of the query";
@@ -42,7 +53,7 @@ fn check_single(query: &SingleQuery) -> Result<Vec<String>, CypherError> {
         }
         walker.clause(clause)?;
     }
-    if let Some(last) = query.clauses.last() {
+    if let Some(last) = query.clauses.last().filter(|_| top) {
         let name = match last.kind {
             ClauseKind::Match { .. } => Some("MATCH"),
             ClauseKind::Unwind { .. } => Some("UNWIND"),

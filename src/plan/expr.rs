@@ -61,10 +61,10 @@ impl<'a> ExprChecker<'a> {
 
     /// Checks `e` and returns what is known of its type.
     pub fn check(&mut self, e: &Expr) -> Result<Ty, CypherError> {
-        if self.locals.is_empty() {
-            if let Some((_, ty)) = self.projected.iter().find(|(p, _)| same(p, e)) {
-                return Ok(*ty);
-            }
+        if self.locals.is_empty()
+            && let Some((_, ty)) = self.projected.iter().find(|(p, _)| same(p, e))
+        {
+            return Ok(*ty);
         }
         use ExprKind::*;
         match &e.kind {
@@ -207,6 +207,14 @@ impl<'a> ExprChecker<'a> {
                 })?;
                 Ok(Ty::of(BOOL))
             }
+            ExistsQuery(query) => {
+                let mut outer = self.scope.clone();
+                for (name, ty) in &self.locals {
+                    outer.bind(name, *ty);
+                }
+                super::check::check_subquery(&outer, query)?;
+                Ok(Ty::of(BOOL))
+            }
             MapProjection(var, items) => {
                 let ty = self.lookup(&var.name).ok_or_else(|| self.undefined(&var.name, var.span))?;
                 if !ty.allows(MAP | NODE | REL) {
@@ -315,11 +323,11 @@ impl<'a> ExprChecker<'a> {
             }
         }
         self.in_where = saved;
-        if let (Some(accepted), Some(ty), Some(arg)) = (sig.first_arg, types.first(), args.first()) {
-            if !ty.allows(accepted) {
-                let message = format!("Type mismatch: {name}() cannot take {}", ty.describe());
-                return Err(error("InvalidArgumentType", message, arg.span));
-            }
+        if let (Some(accepted), Some(ty), Some(arg)) = (sig.first_arg, types.first(), args.first())
+            && !ty.allows(accepted)
+        {
+            let message = format!("Type mismatch: {name}() cannot take {}", ty.describe());
+            return Err(error("InvalidArgumentType", message, arg.span));
         }
         Ok(functions::result_type(name))
     }
@@ -333,10 +341,10 @@ impl<'a> ExprChecker<'a> {
             let message = format!("Cannot use aggregating function {name}(...) inside another aggregating function");
             return Err(error("NestedAggregation", message, span));
         }
-        if let Some(sig) = functions::aggregate(name) {
-            if !args.is_empty() || sig.name != "count" {
-                arity(name, sig, args.len(), span)?;
-            }
+        if let Some(sig) = functions::aggregate(name)
+            && (!args.is_empty() || sig.name != "count")
+        {
+            arity(name, sig, args.len(), span)?;
         }
         if let Some(arg) = args.iter().find(|a| calls(a, "rand")) {
             let message = format!("{name}(...) cannot aggregate a non-deterministic expression such as rand()");
@@ -391,10 +399,11 @@ impl<'a> ExprChecker<'a> {
     fn pattern_locals(&self, pattern: &PatternElement) -> Vec<(String, Ty)> {
         let mut out: Vec<(String, Ty)> = vec![];
         let mut add = |var: &Option<Ident>, ty: Ty| {
-            if let Some(v) = var {
-                if self.lookup(&v.name).is_none() && !out.iter().any(|(n, _)| *n == v.name) {
-                    out.push((v.name.clone(), ty));
-                }
+            if let Some(v) = var
+                && self.lookup(&v.name).is_none()
+                && !out.iter().any(|(n, _)| *n == v.name)
+            {
+                out.push((v.name.clone(), ty));
             }
         };
         add(&pattern.start.var, Ty::of(NODE));

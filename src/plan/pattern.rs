@@ -111,6 +111,7 @@ impl Binder<'_> {
     }
 
     fn rel(&mut self, rel: &RelPattern) -> Result<(), CypherError> {
+        self.rel_var(rel)?;
         if self.mode.creates() {
             let what = self.mode.name();
             if rel.length.is_some() {
@@ -126,6 +127,10 @@ impl Binder<'_> {
                 return Err(error("RequiresDirectedRelationship", message, rel.span));
             }
         }
+        Ok(())
+    }
+
+    fn rel_var(&mut self, rel: &RelPattern) -> Result<(), CypherError> {
         let Some(var) = &rel.var else { return Ok(()) };
         let var_length = rel.length.is_some();
         match self.scope.get(&var.name) {

@@ -39,8 +39,8 @@ pub(super) fn project(scope: &Scope, p: &Projection, kind: Kind, span: Span) -> 
     let mut out = Scope::new();
     let mut columns: Vec<String> = vec![];
     if p.star {
-        if scope.is_empty() {
-            let message = "RETURN * / WITH * is not allowed when there are no variables in scope";
+        if scope.is_empty() && kind == Kind::Return {
+            let message = "RETURN * is not allowed when there are no variables in scope";
             return Err(error("NoVariablesInScope", message, span));
         }
         for v in scope.vars() {
@@ -52,10 +52,6 @@ pub(super) fn project(scope: &Scope, p: &Projection, kind: Kind, span: Span) -> 
     let mut item_names: Vec<&str> = vec![];
     for item in &p.items {
         let ty = ExprChecker::new(scope, "this context").aggregating().check(&item.expr)?;
-        if kind == Kind::With && item.alias.is_none() && !matches!(item.expr.kind, ExprKind::Variable(_)) {
-            let message = format!("Expression `{}` in WITH must be aliased (use AS)", item.text);
-            return Err(error("NoExpressionAlias", message, item.expr.span));
-        }
         let name = column_name(item);
         if item_names.contains(&name) {
             let span = item.alias.as_ref().map(|a| a.span).unwrap_or(item.expr.span);
@@ -107,6 +103,13 @@ pub(super) fn project(scope: &Scope, p: &Projection, kind: Kind, span: Span) -> 
     }
     if let Some(w) = &p.where_ {
         ExprChecker::new(visible, "WHERE").reusing(&projected).where_predicate(w)?;
+    }
+    // Checked last: the TCK expects aggregation errors first (WithOrderBy4 [20]).
+    if kind == Kind::With
+        && let Some(item) = p.items.iter().find(|i| i.alias.is_none() && !matches!(i.expr.kind, ExprKind::Variable(_)))
+    {
+        let message = format!("Expression `{}` in WITH must be aliased (use AS)", item.text);
+        return Err(error("NoExpressionAlias", message, item.expr.span));
     }
     for (e, what) in p.skip.iter().map(|e| (e, "SKIP")).chain(p.limit.iter().map(|e| (e, "LIMIT"))) {
         skip_limit(e, what)?;

@@ -52,9 +52,10 @@ impl Ty {
         Ty { bits: LIST, elem }
     }
 
-    /// True when at least one possible type is in `accepted` (null is always accepted).
+    /// True when at least one possible non-null type is in `accepted`, or the value can
+    /// only be null (null is accepted everywhere).
     pub fn allows(self, accepted: u16) -> bool {
-        self.bits & (accepted | NULL) != 0
+        self.bits & accepted != 0 || self.bits & !NULL == 0
     }
 
     /// True when the value is definitely of a type in `bits` (or null).
@@ -105,6 +106,7 @@ mod tests {
     fn null_is_always_allowed() {
         assert!(Ty::of(NULL).allows(BOOL));
         assert!(!Ty::of(STRING).allows(BOOL));
+        assert!(!Ty::of(INT | NULL).allows(NODE));
         assert!(Ty::ANY.allows(NODE));
     }
 

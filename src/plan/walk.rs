@@ -18,7 +18,8 @@ pub(super) fn pattern_exprs(element: &PatternElement) -> Vec<&Expr> {
 pub(super) fn children(e: &Expr) -> Vec<&Expr> {
     use ExprKind::*;
     match &e.kind {
-        Literal(_) | Parameter(_) | Variable(_) | CountStar => vec![],
+        // A full subquery has its own scope; it is checked on its own.
+        Literal(_) | Parameter(_) | Variable(_) | CountStar | ExistsQuery(_) => vec![],
         List(items) => items.iter().collect(),
         Map(entries) => entries.iter().map(|(_, v)| v).collect(),
         Property(x, _) | Unary(_, x) | IsNull(x, _) | HasLabels(x, _) => vec![&**x],
