@@ -2,7 +2,7 @@
 
 use pest::iterators::Pair;
 
-use super::{Builder, Result, Rule, ident, labels, lookup_key, name_text, span, syntax_error};
+use super::{Builder, Result, Rule, ident, labels, lookup_key, name_text, syntax_error, token_span};
 use crate::syntax::ast::*;
 use crate::model::Span;
 
@@ -59,7 +59,7 @@ impl Builder {
     }
 
     fn not_expr(&mut self, pair: Pair<'_, Rule>) -> Result<Expr> {
-        let end = pair.as_span().end();
+        let end = self.end(&pair);
         let mut nots = Vec::new();
         let mut operand = None;
         for p in pair.into_inner() {
@@ -106,7 +106,7 @@ impl Builder {
         let mut inner = pair.into_inner();
         let mut e = self.expr(inner.next().expect("predicate has an operand"))?;
         for suffix in inner {
-            let end = suffix.as_span().end();
+            let end = self.end(&suffix);
             let rule = suffix.as_rule();
             let mut parts = suffix.into_inner();
             match rule {
@@ -156,7 +156,7 @@ impl Builder {
     /// Unary `+`/`-`; a minus written right before an integer literal makes a negative
     /// literal, so that `-9223372036854775808` is in range.
     fn unary(&mut self, pair: Pair<'_, Rule>) -> Result<Expr> {
-        let end = pair.as_span().end();
+        let end = self.end(&pair);
         let mut ops: Vec<(UnaryOp, usize)> = Vec::new();
         let mut operand = None;
         for p in pair.into_inner() {
@@ -188,7 +188,7 @@ impl Builder {
         let mut inner = pair.into_inner();
         let mut e = self.atom(inner.next().expect("postfix starts with an atom"))?;
         for p in inner {
-            let at = Span::new(e.span.start, p.as_span().end());
+            let at = Span::new(e.span.start, self.end(&p));
             let kind = match p.as_rule() {
                 Rule::property_lookup => ExprKind::Property(boxed(e), lookup_key(p)),
                 Rule::node_labels => ExprKind::HasLabels(boxed(e), labels(p)),
@@ -227,7 +227,7 @@ impl Builder {
 
     /// The single child of an `atom` (or of `properties`).
     pub(super) fn atom_inner(&mut self, pair: Pair<'_, Rule>) -> Result<Expr> {
-        let at = span(&pair);
+        let at = self.span(&pair);
         let kind = match pair.as_rule() {
             Rule::decimal_integer | Rule::hex_integer | Rule::octal_integer => {
                 ExprKind::Literal(Literal::Int(integer(&pair, false)?))
@@ -533,7 +533,7 @@ fn integer(pair: &Pair<'_, Rule>, negative: bool) -> Result<i64> {
     };
     let overflow = || {
         let sign = if negative { "-" } else { "" };
-        syntax_error("IntegerOverflow", format!("integer is too large: {sign}{text}"), span(pair))
+        syntax_error("IntegerOverflow", format!("integer is too large: {sign}{text}"), token_span(pair))
     };
     let magnitude = u128::from_str_radix(digits, radix).map_err(|_| overflow())?;
     let signed = if negative { -(magnitude as i128) } else { magnitude as i128 };
@@ -546,13 +546,13 @@ fn integer(pair: &Pair<'_, Rule>, negative: bool) -> Result<i64> {
 fn float(pair: &Pair<'_, Rule>) -> Result<f64> {
     let text = pair.as_str();
     let value: f64 = text.parse().map_err(|_| {
-        syntax_error("InvalidNumberLiteral", format!("Invalid number literal '{text}'"), span(pair))
+        syntax_error("InvalidNumberLiteral", format!("Invalid number literal '{text}'"), token_span(pair))
     })?;
     if value.is_infinite() {
         return Err(syntax_error(
             "FloatingPointOverflow",
             format!("floating point number is too large: {text}"),
-            span(pair),
+            token_span(pair),
         ));
     }
     Ok(value)
