@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use steward::model::Phase;
 
 /// Scenarios whose expected compile-time error the checker matches today; only goes up.
-const MATCHED_FLOOR: usize = 528;
+const MATCHED_FLOOR: usize = 544;
 
 /// Where the TCK features are.
 fn features_dir() -> PathBuf {

@@ -309,7 +309,7 @@ impl<'a> ExprChecker<'a> {
             return Err(error("UnknownFunction", format!("Unknown function `{name}`{hint}"), span));
         };
         arity(name, sig, args.len(), span)?;
-        let pattern_argument = sig.name == "exists";
+        let pattern_argument = sig.name.eq_ignore_ascii_case("exists");
         let saved = self.in_where;
         self.in_where |= pattern_argument;
         let mut types = Vec::with_capacity(args.len());
@@ -342,7 +342,7 @@ impl<'a> ExprChecker<'a> {
             return Err(error("NestedAggregation", message, span));
         }
         if let Some(sig) = functions::aggregate(name)
-            && (!args.is_empty() || sig.name != "count")
+            && (!args.is_empty() || !sig.name.eq_ignore_ascii_case("count"))
         {
             arity(name, sig, args.len(), span)?;
         }

@@ -5,7 +5,7 @@ use super::types::{Ty, LIST, MAP, NODE, PATH, REL, STRING};
 
 /// What the checker knows of one scalar function.
 pub(super) struct Signature {
-    /// Lower-case name (dotted for namespaces).
+    /// The name as documented (dotted for namespaces); matched in any case.
     pub name: &'static str,
     /// Fewest arguments.
     pub min: usize,
@@ -38,7 +38,7 @@ const SCALARS: &[Signature] = &[
     sig("cot", 1, 1),
     sig("degrees", 1, 1),
     sig("e", 0, 0),
-    typed("endnode", 1, 1, REL),
+    typed("endNode", 1, 1, REL),
     sig("exists", 1, 1),
     sig("exp", 1, 1),
     sig("floor", 1, 1),
@@ -71,17 +71,17 @@ const SCALARS: &[Signature] = &[
     typed("size", 1, 1, STRING | LIST),
     sig("split", 2, 2),
     sig("sqrt", 1, 1),
-    typed("startnode", 1, 1, REL),
+    typed("startNode", 1, 1, REL),
     sig("substring", 2, 3),
     sig("tail", 1, 1),
     sig("tan", 1, 1),
     sig("timestamp", 0, 0),
-    sig("toboolean", 1, 1),
-    sig("tofloat", 1, 1),
-    sig("tointeger", 1, 1),
-    sig("tolower", 1, 1),
-    sig("tostring", 1, 1),
-    sig("toupper", 1, 1),
+    sig("toBoolean", 1, 1),
+    sig("toFloat", 1, 1),
+    sig("toInteger", 1, 1),
+    sig("toLower", 1, 1),
+    sig("toString", 1, 1),
+    sig("toUpper", 1, 1),
     sig("trim", 1, 1),
     typed("type", 1, 1, REL),
     sig("date", 0, 1),
@@ -113,9 +113,9 @@ const SCALARS: &[Signature] = &[
     sig("datetime.realtime", 0, 1),
     sig("duration", 1, 1),
     sig("duration.between", 2, 2),
-    sig("duration.inmonths", 2, 2),
-    sig("duration.indays", 2, 2),
-    sig("duration.inseconds", 2, 2),
+    sig("duration.inMonths", 2, 2),
+    sig("duration.inDays", 2, 2),
+    sig("duration.inSeconds", 2, 2),
 ];
 
 /// The aggregating functions, with their argument counts.
@@ -126,22 +126,20 @@ const AGGREGATES: &[Signature] = &[
     sig("avg", 1, 1),
     sig("min", 1, 1),
     sig("max", 1, 1),
-    sig("stdev", 1, 1),
-    sig("stdevp", 1, 1),
-    sig("percentilecont", 2, 2),
-    sig("percentiledisc", 2, 2),
+    sig("stDev", 1, 1),
+    sig("stDevP", 1, 1),
+    sig("percentileCont", 2, 2),
+    sig("percentileDisc", 2, 2),
 ];
 
 /// The scalar function called `name` (any case), if there is one.
 pub(super) fn scalar(name: &str) -> Option<&'static Signature> {
-    let lower = name.to_lowercase();
-    SCALARS.iter().find(|s| s.name == lower)
+    SCALARS.iter().find(|s| s.name.eq_ignore_ascii_case(name))
 }
 
 /// The aggregating function called `name` (any case), if there is one.
 pub(super) fn aggregate(name: &str) -> Option<&'static Signature> {
-    let lower = name.to_lowercase();
-    AGGREGATES.iter().find(|s| s.name == lower)
+    AGGREGATES.iter().find(|s| s.name.eq_ignore_ascii_case(name))
 }
 
 /// True when `name` (any case) is an aggregating function.

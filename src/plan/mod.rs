@@ -10,6 +10,9 @@ mod scope;
 mod types;
 mod walk;
 
+#[cfg(test)]
+mod tests;
+
 use crate::model::CypherError;
 use crate::syntax::ast::{Query, Statement};
 
