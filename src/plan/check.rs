@@ -5,7 +5,7 @@ use super::expr::{error, ExprChecker};
 use super::pattern::{self, Mode};
 use super::projection::{self, Kind};
 use super::scope::Scope;
-use super::types::{NODE, PATH, REL};
+use super::types::{MAP, NODE, PATH, REL};
 use crate::model::{CypherError, ErrorKind};
 use crate::syntax::ast::{Clause, ClauseKind, Expr, ExprKind, Query, RemoveItem, SetItem, SingleQuery};
 
@@ -178,7 +178,11 @@ impl Walker {
             }
             SetItem::Variable { var, value, .. } => {
                 self.variable(&var.name, var.span)?;
-                ExprChecker::new(&self.scope, context).check(value)?;
+                let ty = ExprChecker::new(&self.scope, context).check(value)?;
+                if !ty.allows(MAP | NODE | REL) {
+                    let message = format!("SET {} = ... needs a Map, Node or Relationship, but got {}", var.name, ty.describe());
+                    return Err(error("InvalidArgumentType", message, value.span));
+                }
             }
             SetItem::Labels { var, .. } => self.variable(&var.name, var.span)?,
         }

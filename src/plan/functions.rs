@@ -1,5 +1,8 @@
 //! The functions a query may call, as the checker sees them: name, number of arguments,
-//! and the argument types that are certainly wrong. The executor owns what they compute.
+//! and the argument types that are certainly wrong. The executor owns what they compute
+//! (exec::functions::FUNCTIONS); this table must list at least every function it provides,
+//! plus the temporal ones the TCK uses, or the checker refuses a query the executor could
+//! run. Kept here rather than read from exec so that plan does not depend on exec.
 
 use super::types::{Ty, LIST, MAP, NODE, PATH, REL, STRING};
 
@@ -77,6 +80,12 @@ const SCALARS: &[Signature] = &[
     sig("tan", 1, 1),
     sig("timestamp", 0, 0),
     sig("toBoolean", 1, 1),
+    sig("toBooleanOrNull", 1, 1),
+    sig("toIntegerOrNull", 1, 1),
+    sig("toFloatOrNull", 1, 1),
+    sig("toStringOrNull", 1, 1),
+    sig("upper", 1, 1),
+    sig("lower", 1, 1),
     sig("toFloat", 1, 1),
     sig("toInteger", 1, 1),
     sig("toLower", 1, 1),

@@ -5,7 +5,7 @@ use super::expr::{error, ExprChecker};
 use super::scope::Scope;
 use super::types::{Ty, LIST, NODE, REL};
 use crate::model::CypherError;
-use crate::syntax::ast::{ExprKind, NodePattern, PatternPart, RelDirection, RelPattern};
+use crate::syntax::ast::{ExprKind, NodePattern, PathKind, PatternPart, RelDirection, RelPattern};
 
 /// Which clause the pattern belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +39,7 @@ impl Mode {
 pub(super) fn bind(scope: &mut Scope, parts: &[PatternPart], mode: Mode) -> Result<(), CypherError> {
     let mut binder = Binder { scope, mode, new_rels: vec![] };
     for part in parts {
+        shortest_path(part, mode)?;
         let element = &part.element;
         binder.node(&element.start, element.chain.is_empty())?;
         for (rel, node) in &element.chain {
@@ -66,6 +67,29 @@ pub(super) fn bind(scope: &mut Scope, parts: &[PatternPart], mode: Mode) -> Resu
             }
             ExprChecker::new(scope, "a pattern's properties").check(p)?;
         }
+    }
+    Ok(())
+}
+
+/// shortestPath(...) and allShortestPaths(...): only in MATCH, over one relationship
+/// whose minimal length is 0 or 1.
+fn shortest_path(part: &PatternPart, mode: Mode) -> Result<(), CypherError> {
+    if part.kind == PathKind::All {
+        return Ok(());
+    }
+    if mode.creates() {
+        let message = format!("{} cannot use shortestPath(...) or allShortestPaths(...)", mode.name());
+        return Err(error("InvalidShortestPath", message, part.span));
+    }
+    let [(rel, _)] = part.element.chain.as_slice() else {
+        let message = "shortestPath(...) needs a pattern with exactly one relationship, e.g. shortestPath((a)-[*]-(b))";
+        return Err(error("InvalidShortestPath", message, part.span));
+    };
+    if let Some((Some(min), _)) = rel.length
+        && min > 1
+    {
+        let message = format!("shortestPath(...) does not support a minimal length other than 0 or 1, got {min}");
+        return Err(error("VariableLengthRelationship", message, rel.span));
     }
     Ok(())
 }

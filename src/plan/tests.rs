@@ -129,6 +129,19 @@ fn type_errors_known_before_running() {
 }
 
 #[test]
+fn shortest_path_rules() {
+    assert!(check("MATCH p = shortestPath((a)-[*..5]-(b)) RETURN p").is_ok());
+    fails("MATCH p = shortestPath((a)-[*2..5]-(b)) RETURN p", "VariableLengthRelationship");
+    fails("MATCH p = shortestPath((a)-->(b)-->(c)) RETURN p", "InvalidShortestPath");
+}
+
+#[test]
+fn set_replaces_properties_from_a_map() {
+    assert!(check("MATCH (n), (m) SET n = m, n += {a: 1}, n = $map").is_ok());
+    fails("MATCH (n) SET n = 1", "InvalidArgumentType");
+}
+
+#[test]
 fn skip_and_limit_are_constants() {
     assert!(check("MATCH (n) RETURN n SKIP $s LIMIT 2 + 1").is_ok());
     fails("MATCH (n) RETURN n LIMIT n.x", "NonConstantExpression");
