@@ -51,8 +51,17 @@ pub fn parse(text: &str) -> Result<Statement> {
 }
 
 fn parse_here(text: &str) -> Result<Statement> {
-    let mut pairs =
-        CypherParser::parse(Rule::statement, text).map_err(|e| error::from_pest(text, &e))?;
+    let mut pairs = match CypherParser::parse(Rule::statement, text) {
+        Ok(pairs) => pairs,
+        Err(first) => {
+            // Parse again, recording the literal tokens pest tried, for a better message.
+            // (A process-wide switch: at worst a concurrent failure gets the plain list.)
+            pest::set_error_detail(true);
+            let detailed = CypherParser::parse(Rule::statement, text).err();
+            pest::set_error_detail(false);
+            return Err(error::from_pest(text, detailed.as_ref().unwrap_or(&first)));
+        }
+    };
     let statement = pairs.next().expect("statement rule matched");
     let query = statement
         .into_inner()
@@ -397,7 +406,9 @@ impl Builder {
                             Rule::projection_item => {
                                 let mut parts = item.into_inner();
                                 let e = parts.next().expect("projection item has an expression");
-                                let text = e.as_str().trim().to_string();
+                                // Without trailing blanks and comments pest swallowed.
+                                let len = self.end(&e) - e.as_span().start();
+                                let text = e.as_str().get(..len).unwrap_or(e.as_str()).trim().to_string();
                                 let expr = self.value(e)?;
                                 let alias = parts.find(|q| q.as_rule() == Rule::variable).map(ident);
                                 projection.items.push(ProjectionItem { expr, alias, text });

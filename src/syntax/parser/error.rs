@@ -28,25 +28,88 @@ pub(super) fn from_pest(text: &str, error: &Error<Rule>) -> CypherError {
             Span::new(at, at + c.len_utf8()),
         );
     }
-    let message = match &error.variant {
-        ErrorVariant::ParsingError { positives, .. } => {
-            let mut expected: Vec<String> = Vec::new();
-            for rule in positives {
-                for name in describe(*rule) {
-                    if !expected.iter().any(|e| e == name) {
-                        expected.push(name.to_string());
-                    }
-                }
-            }
-            match expected.len() {
-                0 => format!("Invalid input {found_text}"),
-                1 => format!("Invalid input {found_text}: expected {}", expected[0]),
-                _ => format!("Invalid input {found_text}: expected one of {}", expected.join(", ")),
-            }
-        }
-        ErrorVariant::CustomError { message } => format!("Invalid input {found_text}: {message}"),
+    if let Some(quote @ ('\'' | '"')) = found.chars().next()
+        && !text[at + 1..].contains(quote)
+    {
+        return CypherError::syntax(
+            "UnexpectedSyntax",
+            format!("Invalid input {found_text}: unterminated string literal"),
+            span,
+        );
+    }
+    let expected = expectations(error);
+    let message = match expected.len() {
+        0 => format!("Invalid input {found_text}"),
+        1 => format!("Invalid input {found_text}: expected {}", expected[0]),
+        _ => format!("Invalid input {found_text}: expected one of {}", expected.join(", ")),
     };
     CypherError::syntax("UnexpectedSyntax", message, span)
+}
+
+/// Rules that can continue a complete expression: listed together as "an operator".
+const OPERATOR_RULES: &[Rule] = &[
+    Rule::comp_op,
+    Rule::add_op,
+    Rule::mul_op,
+    Rule::string_pred,
+    Rule::regex_pred,
+    Rule::in_pred,
+    Rule::null_pred,
+    Rule::AND,
+    Rule::OR,
+    Rule::XOR,
+    Rule::node_labels,
+    Rule::property_lookup,
+    Rule::subscript,
+];
+
+/// Punctuation that can continue a complete expression.
+const OPERATOR_TOKENS: &[&str] = &["<>", "<", ">", "<=", ">=", "=~", "+", "-", "*", "/", "%", "^", ".", "[", ":"];
+
+/// What the parser would have accepted at the failure: literal punctuation first (from
+/// pest's detailed attempts, when available), then rules in human terms.
+fn expectations(error: &Error<Rule>) -> Vec<String> {
+    let ErrorVariant::ParsingError { positives, .. } = &error.variant else {
+        return Vec::new();
+    };
+    let after_expression = positives.iter().any(|r| OPERATOR_RULES.contains(r));
+    let mut expected: Vec<String> = Vec::new();
+    let mut add = |name: String| {
+        if !expected.contains(&name) {
+            expected.push(name);
+        }
+    };
+    if let Some(attempts) = error.parse_attempts() {
+        for token in attempts.expected_tokens() {
+            // Only punctuation: keywords come from the rules, ranges are character classes.
+            let token = token.to_string();
+            let punctuation = !token.is_empty()
+                && !token.contains("..")
+                && token.chars().all(|c| c.is_ascii_punctuation());
+            let noise = token.starts_with("//") || token.starts_with("/*") || token == "_";
+            if punctuation && !noise && !(after_expression && OPERATOR_TOKENS.contains(&token.as_str())) {
+                add(format!("'{token}'"));
+            }
+        }
+    }
+    for rule in positives {
+        if OPERATOR_RULES.contains(rule) {
+            continue;
+        }
+        for name in describe(*rule) {
+            add(name.to_string());
+        }
+    }
+    if after_expression {
+        add("an operator".to_string());
+    }
+    // Punctuation that only starts something already listed in words is noise.
+    let covered = ["an expression", "a name", "a pattern such as (n)", "a property map", "a parameter ($name)"];
+    if expected.iter().any(|e| covered.contains(&e.as_str())) {
+        let starts = ["'\"'", "'''", "'$'", "'`'", "'{'", "'['", "'('", "'+'", "'-'", "'.'"];
+        expected.retain(|e| !starts.contains(&e.as_str()));
+    }
+    expected
 }
 
 /// Refuses bracket nesting deeper than `max` (outside strings, comments and backquotes),
@@ -165,7 +228,7 @@ fn describe(rule: Rule) -> &'static [&'static str] {
         shortest_path | all_shortest_paths => &["a pattern such as (n)"],
         pattern_chain | relationship_pattern => &["a relationship such as -[:TYPE]->"],
         node_labels => &["a label (:Label)"],
-        properties => &["a property map", "a parameter"],
+        properties => &["a property map", "a parameter ($name)"],
         left_arrow => &["'<'"],
         right_arrow => &["'>'"],
         rel_detail => &["'['"],

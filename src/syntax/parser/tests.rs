@@ -176,6 +176,10 @@ fn projection_text_is_the_source() {
     assert_eq!(p.items[1].expr.kind, ExprKind::CountStar);
     assert!(p.order_by[0].descending && !p.order_by[1].descending);
     assert!(p.skip.is_some() && p.limit.is_some());
+    let q = query("RETURN a + b /* sum */ , c // last\n");
+    let ClauseKind::Return(p) = &q.first.clauses[0].kind else { panic!() };
+    let names: Vec<&str> = p.items.iter().map(|i| i.name()).collect();
+    assert_eq!(names, vec!["a + b", "c"]);
 }
 
 #[test]
@@ -412,6 +416,20 @@ fn specific_error_codes() {
 }
 
 #[test]
+fn reserved_words_are_not_variables() {
+    let e = error("MATCH (n) WHERE RETURN n");
+    assert_eq!(e.span.map(|s| s.start), Some(16));
+    assert!(e.message.contains("an expression"), "{}", e.message);
+    for word in ["descending", "ASC", "ends", "return", "null", "as"] {
+        assert!(parse(&format!("RETURN 1 AS {word}")).is_err(), "{word}");
+    }
+    for word in ["ascx", "endsWith", "returns", "nulls", "asc_", "count", "order_"] {
+        assert!(parse(&format!("RETURN 1 AS {word}")).is_ok(), "{word}");
+    }
+    assert!(parse("RETURN 1 AS `return`").is_ok());
+}
+
+#[test]
 fn deep_nesting_is_refused_not_overflowed() {
     let ok = format!("RETURN {}1{}", "[".repeat(40), "]".repeat(40));
     assert!(parse(&ok).is_ok());
@@ -421,4 +439,64 @@ fn deep_nesting_is_refused_not_overflowed() {
     assert_eq!(error(&deep).code, "UnexpectedSyntax");
     let long = format!("RETURN 1{}", " + 1".repeat(5_000));
     assert!(parse(&long).is_ok());
+}
+
+#[test]
+#[ignore = "prints error messages for eyeballing"]
+fn print_error_messages() {
+    for text in [
+        "MATCH (n RETURN n",
+        "MATCH (n) RETURN",
+        "MATCH (n) WHERE RETURN n",
+        "MATC (n) RETURN n",
+        "RETURN 1 +",
+        "CREATE (n)-[:R]-",
+        "MATCH (n) RETURN n ORDER n",
+        "RETURN {a 1}",
+        "RETURN [1, 2",
+        "RETURN 'abc",
+        "MATCH (n) SET n.x",
+        "UNWIND [1] x RETURN x",
+        "RETURN 1 AS",
+        "MATCH (a)-[r:]->(b) RETURN a",
+    ] {
+        let e = error(text);
+        println!("{text:30} => {e} @ {:?}", e.span);
+    }
+}
+
+#[test]
+#[ignore = "debug"]
+fn debug_tree() {
+    use pest::Parser as _;
+    let text = std::env::var("Q").unwrap_or_default();
+    match super::CypherParser::parse(super::Rule::statement, &text) {
+        Ok(p) => println!("{p:#?}"),
+        Err(e) => println!("{e:?}"),
+    }
+}
+
+#[test]
+#[ignore = "timing"]
+fn timing() {
+    for n in [50, 100, 200] {
+        let q = format!("CREATE {}", (0..n).map(|i| format!("(n{i}:Movie {{title: 'The Matrix', released: 1999, tagline: 'Welcome'}})")).collect::<Vec<_>>().join(", "));
+        let t = std::time::Instant::now();
+        parse(&q).expect("parses");
+        println!("{n}: {:?}", t.elapsed());
+    }
+    let t = std::time::Instant::now();
+    for _ in 0..100 {
+        parse("RETURN 1").expect("parses");
+    }
+    println!("100 x RETURN 1: {:?}", t.elapsed());
+    let t = std::time::Instant::now();
+    parse("RETURN 1 + 2 * 3 - 4 AS x").expect("parses");
+    println!("arith: {:?}", t.elapsed());
+    let t = std::time::Instant::now();
+    parse("RETURN [[[[[[[[[[1]]]]]]]]]]").expect("parses");
+    println!("nested10: {:?}", t.elapsed());
+    let t = std::time::Instant::now();
+    parse("RETURN ((((((((((1))))))))))").expect("parses");
+    println!("paren10: {:?}", t.elapsed());
 }
