@@ -14,7 +14,7 @@ use crate::model::{CypherError, ErrorKind, Node, NodeId, Output, Relationship, V
 use crate::plan::Plan;
 use crate::store::{StoreError, Transaction};
 use crate::syntax::ast::{ClauseKind, SingleQuery};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -156,6 +156,10 @@ pub(crate) struct Executor<'a, 's> {
     aggregates: RefCell<HashMap<usize, Value>>,
     /// Variables in scope, for `*` and OPTIONAL MATCH nulls.
     scope: RefCell<BTreeSet<String>>,
+    /// The most rows the next reading clause needs to produce (a LIMIT that follows it).
+    cap: Cell<Option<usize>>,
+    /// The most matches the current walk needs to produce.
+    walk_cap: Cell<Option<usize>>,
     /// Start-node hints from the WHERE of the MATCH being run.
     hints: RefCell<HashMap<String, matcher::Hint>>,
     deleted_nodes: Vec<NodeId>,
@@ -170,6 +174,8 @@ impl<'a, 's> Executor<'a, 's> {
             aggregates: RefCell::new(HashMap::new()),
             scope: RefCell::new(BTreeSet::new()),
             hints: RefCell::new(HashMap::new()),
+            cap: Cell::new(None),
+            walk_cap: Cell::new(None),
             deleted_nodes: Vec::new(),
         }
     }
@@ -179,12 +185,19 @@ impl<'a, 's> Executor<'a, 's> {
         Ok(match clause {
             ClauseKind::Match { optional, patterns, where_ } => self.match_clause(*optional, patterns, where_.as_ref(), rows)?,
             ClauseKind::Unwind { expr, var } => {
+                let cap = self.cap.take();
                 let mut out = Vec::new();
                 for row in rows {
+                    if cap.is_some_and(|c| out.len() >= c) {
+                        break;
+                    }
                     match self.eval(expr, &row)? {
                         Value::Null => {}
                         Value::List(items) => {
                             for item in items {
+                                if cap.is_some_and(|c| out.len() >= c) {
+                                    break;
+                                }
                                 let mut r = row.clone();
                                 r.insert(var.name.clone(), item);
                                 out.push(r);
@@ -237,6 +250,29 @@ impl<'a, 's> Executor<'a, 's> {
         Ok(found)
     }
 
+    /// How many rows a reading clause must produce when `next` only keeps a prefix of
+    /// them: a projection with LIMIT and without ORDER BY, DISTINCT or aggregation.
+    fn row_cap(&self, next: Option<&crate::syntax::ast::Clause>) -> Option<usize> {
+        let p = match &next?.kind {
+            ClauseKind::With(p) | ClauseKind::Return(p) => p,
+            _ => return None,
+        };
+        if p.distinct || !p.order_by.is_empty() || p.items.iter().any(|i| project::contains_aggregate(&i.expr)) {
+            return None;
+        }
+        let constant = |e: &Option<crate::syntax::ast::Expr>| -> Option<usize> {
+            match e {
+                None => Some(0),
+                Some(e) => match self.eval(e, &Row::new()).ok()? {
+                    Value::Int(n) if n >= 0 => Some(n as usize),
+                    _ => None,
+                },
+            }
+        };
+        p.limit.as_ref()?;
+        Some(constant(&p.skip)?.saturating_add(constant(&p.limit)?))
+    }
+
     /// Fails with a Cancelled error once the cancel flag is set.
     pub(crate) fn poll(&self) -> Result<(), Error> {
         if self.cancel.load(Ordering::Relaxed) {
@@ -247,7 +283,7 @@ impl<'a, 's> Executor<'a, 's> {
 
     fn run_single(&mut self, query: &SingleQuery) -> Result<(Vec<String>, Vec<Vec<Value>>), Error> {
         let mut rows: Vec<Row> = vec![Row::new()];
-        for clause in &query.clauses {
+        for (i, clause) in query.clauses.iter().enumerate() {
             self.poll()?;
             if let ClauseKind::Return(projection) = &clause.kind {
                 let (columns, rows) = self.project(projection, rows)?;
@@ -258,7 +294,9 @@ impl<'a, 's> Executor<'a, 's> {
                 return Ok((columns, rows));
             }
             if is_reading(&clause.kind) {
+                self.cap.set(self.row_cap(query.clauses.get(i + 1)));
                 rows = self.read_clause(&clause.kind, rows)?;
+                self.cap.set(None);
                 continue;
             }
             rows = match &clause.kind {
