@@ -39,7 +39,10 @@ const PARSER_STACK: usize = 256 * 1024 * 1024;
 pub fn parse(text: &str) -> Result<Statement> {
     error::check_nesting(text, MAX_NESTING)?;
     std::thread::scope(|scope| {
-        match std::thread::Builder::new().stack_size(PARSER_STACK).spawn_scoped(scope, || parse_here(text)) {
+        match std::thread::Builder::new()
+            .stack_size(PARSER_STACK)
+            .spawn_scoped(scope, || parse_here(text))
+        {
             Ok(handle) => match handle.join() {
                 Ok(result) => result,
                 Err(panic) => std::panic::resume_unwind(panic),
@@ -67,7 +70,10 @@ fn parse_here(text: &str) -> Result<Statement> {
         .into_inner()
         .find(|p| p.as_rule() == Rule::query)
         .expect("statement contains a query");
-    let mut builder = Builder { pattern_ok: false, trivia: trivia_map(text) };
+    let mut builder = Builder {
+        pattern_ok: false,
+        trivia: trivia_map(text),
+    };
     Ok(Statement::Query(builder.query(query)?))
 }
 
@@ -91,7 +97,11 @@ fn trivia_map(text: &str) -> Vec<bool> {
             quote @ (b'\'' | b'"' | b'`') => {
                 i += 1;
                 while i < bytes.len() && bytes[i] != quote {
-                    i += if bytes[i] == b'\\' && quote != b'`' { 2 } else { 1 };
+                    i += if bytes[i] == b'\\' && quote != b'`' {
+                        2
+                    } else {
+                        1
+                    };
                 }
                 i += 1;
                 continue;
@@ -109,7 +119,10 @@ fn trivia_map(text: &str) -> Vec<bool> {
                 i = (i + 2).min(bytes.len());
             }
             _ => {
-                let c = text[i..].chars().next().map(|c| (c.is_whitespace() || c == '\u{FEFF}', c.len_utf8()));
+                let c = text[i..]
+                    .chars()
+                    .next()
+                    .map(|c| (c.is_whitespace() || c == '\u{FEFF}', c.len_utf8()));
                 match c {
                     Some((true, len)) => i += len,
                     Some((false, len)) => {
@@ -182,15 +195,25 @@ impl Builder {
             }
             unions.push((all, part.expect("union has a single query")));
         }
-        Ok(Query { first, unions, span: whole })
+        Ok(Query {
+            first,
+            unions,
+            span: whole,
+        })
     }
 
     fn single_query(&mut self, pair: Pair<'_, Rule>) -> Result<SingleQuery> {
         let whole = self.span(&pair);
-        let clauses = pair.into_inner().map(|c| self.clause(c)).collect::<Result<Vec<_>>>()?;
+        let clauses = pair
+            .into_inner()
+            .map(|c| self.clause(c))
+            .collect::<Result<Vec<_>>>()?;
         if clauses.len() > 1 {
             for clause in &clauses {
-                if let ClauseKind::Call { yields: Some(items), .. } = &clause.kind
+                if let ClauseKind::Call {
+                    yields: Some(items),
+                    ..
+                } = &clause.kind
                     && items.is_empty()
                 {
                     return Err(syntax_error(
@@ -201,7 +224,10 @@ impl Builder {
                 }
             }
         }
-        Ok(SingleQuery { clauses, span: whole })
+        Ok(SingleQuery {
+            clauses,
+            span: whole,
+        })
     }
 
     fn clause(&mut self, pair: Pair<'_, Rule>) -> Result<Clause> {
@@ -240,7 +266,9 @@ impl Builder {
                 ClauseKind::With(projection)
             }
             Rule::return_clause => {
-                let body = pair.into_inner().find(|p| p.as_rule() == Rule::projection_body);
+                let body = pair
+                    .into_inner()
+                    .find(|p| p.as_rule() == Rule::projection_body);
                 ClauseKind::Return(self.projection(body.expect("RETURN has a projection"))?)
             }
             Rule::create_clause => {
@@ -300,7 +328,11 @@ impl Builder {
         for part in &patterns {
             refuse_parameter_maps(part, "MATCH")?;
         }
-        Ok(ClauseKind::Match { optional, patterns, where_ })
+        Ok(ClauseKind::Match {
+            optional,
+            patterns,
+            where_,
+        })
     }
 
     fn merge_clause(&mut self, pair: Pair<'_, Rule>) -> Result<ClauseKind> {
@@ -324,7 +356,11 @@ impl Builder {
         }
         let pattern = pattern.expect("MERGE has a pattern");
         refuse_parameter_maps(&pattern, "MERGE")?;
-        Ok(ClauseKind::Merge { pattern, on_create, on_match })
+        Ok(ClauseKind::Merge {
+            pattern,
+            on_create,
+            on_match,
+        })
     }
 
     fn call_clause(&mut self, pair: Pair<'_, Rule>) -> Result<ClauseKind> {
@@ -339,7 +375,10 @@ impl Builder {
                     name = parts.join(".");
                 }
                 Rule::call_args => {
-                    let list = p.into_inner().map(|q| self.expr(q)).collect::<Result<Vec<_>>>()?;
+                    let list = p
+                        .into_inner()
+                        .map(|q| self.expr(q))
+                        .collect::<Result<Vec<_>>>()?;
                     args = Some(list);
                 }
                 Rule::yield_clause => {
@@ -349,8 +388,12 @@ impl Builder {
                             Rule::yield_item => {
                                 let mut parts = q.into_inner();
                                 let field = parts.next().expect("YIELD item has a field");
-                                let field = Ident { name: name_text(&field), span: token_span(&field) };
-                                let alias = parts.find(|r| r.as_rule() == Rule::variable).map(ident);
+                                let field = Ident {
+                                    name: name_text(&field),
+                                    span: token_span(&field),
+                                };
+                                let alias =
+                                    parts.find(|r| r.as_rule() == Rule::variable).map(ident);
                                 items.push((field, alias));
                             }
                             Rule::where_clause => where_ = Some(self.where_clause(q)?),
@@ -362,7 +405,12 @@ impl Builder {
                 _ => {}
             }
         }
-        Ok(ClauseKind::Call { name, args, yields, where_ })
+        Ok(ClauseKind::Call {
+            name,
+            args,
+            yields,
+            where_,
+        })
     }
 
     fn where_clause(&mut self, pair: Pair<'_, Rule>) -> Result<Expr> {
@@ -408,9 +456,15 @@ impl Builder {
                                 let e = parts.next().expect("projection item has an expression");
                                 // Without trailing blanks and comments pest swallowed.
                                 let len = self.end(&e) - e.as_span().start();
-                                let text = e.as_str().get(..len).unwrap_or(e.as_str()).trim().to_string();
+                                let text = e
+                                    .as_str()
+                                    .get(..len)
+                                    .unwrap_or(e.as_str())
+                                    .trim()
+                                    .to_string();
                                 let expr = self.value(e)?;
-                                let alias = parts.find(|q| q.as_rule() == Rule::variable).map(ident);
+                                let alias =
+                                    parts.find(|q| q.as_rule() == Rule::variable).map(ident);
                                 projection.items.push(ProjectionItem { expr, alias, text });
                             }
                             _ => {}
@@ -420,7 +474,8 @@ impl Builder {
                 Rule::order_by => {
                     for item in p.into_inner().filter(|q| q.as_rule() == Rule::sort_item) {
                         let mut parts = item.into_inner();
-                        let expr = self.value(parts.next().expect("sort item has an expression"))?;
+                        let expr =
+                            self.value(parts.next().expect("sort item has an expression"))?;
                         let descending = parts.next().is_some_and(|o| {
                             o.into_inner().next().is_some_and(|k| {
                                 matches!(k.as_rule(), Rule::DESC | Rule::DESCENDING)
@@ -458,18 +513,32 @@ impl Builder {
                 let (target, key) =
                     self.property_target(parts.next().expect("SET property has a target"))?;
                 let value = self.value(parts.next().expect("SET property has a value"))?;
-                Ok(SetItem::Property { target, key, value, span: at })
+                Ok(SetItem::Property {
+                    target,
+                    key,
+                    value,
+                    span: at,
+                })
             }
             Rule::set_variable => {
                 let var = ident(parts.next().expect("SET variable has a variable"));
                 let merge = parts.next().expect("SET variable has an operator").as_str() == "+=";
                 let value = self.value(parts.next().expect("SET variable has a value"))?;
-                Ok(SetItem::Variable { var, value, merge, span: at })
+                Ok(SetItem::Variable {
+                    var,
+                    value,
+                    merge,
+                    span: at,
+                })
             }
             Rule::set_labels => {
                 let var = ident(parts.next().expect("SET labels has a variable"));
                 let labels = labels(parts.next().expect("SET labels has labels"));
-                Ok(SetItem::Labels { var, labels, span: at })
+                Ok(SetItem::Labels {
+                    var,
+                    labels,
+                    span: at,
+                })
             }
             other => unreachable!("set item rule {other:?}"),
         }
@@ -483,12 +552,20 @@ impl Builder {
             Rule::remove_labels => {
                 let var = ident(parts.next().expect("REMOVE labels has a variable"));
                 let labels = labels(parts.next().expect("REMOVE labels has labels"));
-                Ok(RemoveItem::Labels { var, labels, span: at })
+                Ok(RemoveItem::Labels {
+                    var,
+                    labels,
+                    span: at,
+                })
             }
             Rule::remove_property => {
                 let (target, key) =
                     self.property_target(parts.next().expect("REMOVE property has a target"))?;
-                Ok(RemoveItem::Property { target, key, span: at })
+                Ok(RemoveItem::Property {
+                    target,
+                    key,
+                    span: at,
+                })
             }
             other => unreachable!("remove item rule {other:?}"),
         }
@@ -537,19 +614,30 @@ impl Builder {
                     } else {
                         PathKind::AllShortest
                     };
-                    let inner = p.into_inner().find(|q| q.as_rule() == Rule::pattern_element);
-                    element = Some(self.pattern_element(inner.expect("shortest path has a pattern"))?);
+                    let inner = p
+                        .into_inner()
+                        .find(|q| q.as_rule() == Rule::pattern_element);
+                    element =
+                        Some(self.pattern_element(inner.expect("shortest path has a pattern"))?);
                 }
                 _ => {}
             }
         }
-        Ok(PatternPart { var, kind, element: element.expect("pattern part has an element"), span: at })
+        Ok(PatternPart {
+            var,
+            kind,
+            element: element.expect("pattern part has an element"),
+            span: at,
+        })
     }
 
     fn pattern_element(&mut self, pair: Pair<'_, Rule>) -> Result<PatternElement> {
         let at = self.span(&pair);
         let mut inner = pair.into_inner().peekable();
-        if inner.peek().is_some_and(|p| p.as_rule() == Rule::pattern_element) {
+        if inner
+            .peek()
+            .is_some_and(|p| p.as_rule() == Rule::pattern_element)
+        {
             let nested = inner.next().expect("peeked");
             return self.pattern_element(nested);
         }
@@ -570,7 +658,11 @@ impl Builder {
             let node = self.node_pattern(parts.next().expect("hop has a node"))?;
             chain.push((rel, node));
         }
-        Ok(PatternElement { start, chain, span: at })
+        Ok(PatternElement {
+            start,
+            chain,
+            span: at,
+        })
     }
 
     /// A pattern of at least one relationship, used as an expression.
@@ -581,7 +673,12 @@ impl Builder {
 
     fn node_pattern(&mut self, pair: Pair<'_, Rule>) -> Result<NodePattern> {
         let at = self.span(&pair);
-        let mut node = NodePattern { var: None, labels: Vec::new(), props: None, span: at };
+        let mut node = NodePattern {
+            var: None,
+            labels: Vec::new(),
+            props: None,
+            span: at,
+        };
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::variable => node.var = Some(ident(p)),
@@ -594,7 +691,10 @@ impl Builder {
     }
 
     fn properties(&mut self, pair: Pair<'_, Rule>) -> Result<Expr> {
-        let inner = pair.into_inner().next().expect("properties are a map or a parameter");
+        let inner = pair
+            .into_inner()
+            .next()
+            .expect("properties are a map or a parameter");
         let saved = std::mem::replace(&mut self.pattern_ok, false);
         let result = self.atom_inner(inner);
         self.pattern_ok = saved;
@@ -621,7 +721,9 @@ impl Builder {
                     for d in p.into_inner() {
                         match d.as_rule() {
                             Rule::variable => rel.var = Some(ident(d)),
-                            Rule::rel_types => rel.types = d.into_inner().map(|t| name_text(&t)).collect(),
+                            Rule::rel_types => {
+                                rel.types = d.into_inner().map(|t| name_text(&t)).collect()
+                            }
                             Rule::range_literal => rel.length = Some(range(d)?),
                             Rule::bad_range => {
                                 return Err(syntax_error(
@@ -666,7 +768,11 @@ fn range(pair: Pair<'_, Rule>) -> Result<(Option<u64>, Option<u64>)> {
                     ));
                 }
                 let n: u64 = text.parse().map_err(|_| {
-                    syntax_error("IntegerOverflow", format!("relationship length too large: {text}"), at)
+                    syntax_error(
+                        "IntegerOverflow",
+                        format!("relationship length too large: {text}"),
+                        at,
+                    )
                 })?;
                 if dots {
                     after = Some(n);
@@ -677,7 +783,11 @@ fn range(pair: Pair<'_, Rule>) -> Result<(Option<u64>, Option<u64>)> {
             _ => {}
         }
     }
-    Ok(if dots { (before, after) } else { (before, before) })
+    Ok(if dots {
+        (before, after)
+    } else {
+        (before, before)
+    })
 }
 
 /// MATCH and MERGE take property maps, not parameters, in their patterns.
@@ -690,7 +800,9 @@ fn refuse_parameter_maps(part: &PatternPart, clause: &str) -> Result<()> {
         if let ExprKind::Parameter(_) = props.kind {
             return Err(syntax_error(
                 "InvalidParameterUse",
-                format!("a parameter cannot be used as a property map in {clause}; write {{key: $param.key}}"),
+                format!(
+                    "a parameter cannot be used as a property map in {clause}; write {{key: $param.key}}"
+                ),
                 props.span,
             ));
         }
@@ -700,7 +812,10 @@ fn refuse_parameter_maps(part: &PatternPart, clause: &str) -> Result<()> {
 
 /// A variable pair → Ident.
 fn ident(pair: Pair<'_, Rule>) -> Ident {
-    Ident { span: token_span(&pair), name: name_text(&pair) }
+    Ident {
+        span: token_span(&pair),
+        name: name_text(&pair),
+    }
 }
 
 /// The name in a variable / schema_name / symbolic_name pair, backquotes removed.

@@ -101,7 +101,10 @@ mod tests {
     use super::*;
 
     fn texts(script: &str) -> Vec<&str> {
-        split_statements(script).into_iter().map(|s| s.text).collect()
+        split_statements(script)
+            .into_iter()
+            .map(|s| s.text)
+            .collect()
     }
 
     #[test]
@@ -115,14 +118,23 @@ mod tests {
         let script = "RETURN 'a;b', \"c;\\\"d\" AS `x;``y`; // c;d\nRETURN 2 /* ; */;";
         assert_eq!(
             texts(script),
-            vec!["RETURN 'a;b', \"c;\\\"d\" AS `x;``y`", "// c;d\nRETURN 2 /* ; */"]
+            vec![
+                "RETURN 'a;b', \"c;\\\"d\" AS `x;``y`",
+                "// c;d\nRETURN 2 /* ; */"
+            ]
         );
-        assert_eq!(texts("RETURN 'it\\'s;'; RETURN 3"), vec!["RETURN 'it\\'s;'", "RETURN 3"]);
+        assert_eq!(
+            texts("RETURN 'it\\'s;'; RETURN 3"),
+            vec!["RETURN 'it\\'s;'", "RETURN 3"]
+        );
     }
 
     #[test]
     fn drops_empty_and_comment_only_statements() {
-        assert_eq!(texts(";; \n ; // nothing\n; /* nor; this */ ;"), Vec::<&str>::new());
+        assert_eq!(
+            texts(";; \n ; // nothing\n; /* nor; this */ ;"),
+            Vec::<&str>::new()
+        );
         assert_eq!(texts(""), Vec::<&str>::new());
         assert_eq!(texts("  RETURN 1 ;  // trailing"), vec!["RETURN 1"]);
     }
