@@ -30,7 +30,7 @@ const MAX_NESTING: usize = 64;
 
 /// Stack for the parsing thread: pest descends about a dozen rules per bracket level, and
 /// unoptimised builds use large frames.
-const PARSER_STACK: usize = 256 * 1024 * 1024;
+const PARSER_STACK: usize = 64 * 1024 * 1024;
 
 /// Parses one statement (a trailing `;` is allowed).
 ///

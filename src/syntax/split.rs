@@ -23,6 +23,7 @@ pub fn split_statements(script: &str) -> Vec<StatementText<'_>> {
     let mut statements = Vec::new();
     let mut start = 0;
     let mut has_code = false;
+    let mut lines = LineCounter { offset: 0, line: 1 };
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
@@ -48,7 +49,7 @@ pub fn split_statements(script: &str) -> Vec<StatementText<'_>> {
             }
             b';' => {
                 if has_code {
-                    statements.push(piece(script, start, i));
+                    statements.push(piece(script, start, i, &mut lines));
                 }
                 start = i + 1;
                 has_code = false;
@@ -59,7 +60,7 @@ pub fn split_statements(script: &str) -> Vec<StatementText<'_>> {
         i += 1;
     }
     if has_code {
-        statements.push(piece(script, start, script.len()));
+        statements.push(piece(script, start, script.len(), &mut lines));
     }
     statements
 }
@@ -86,13 +87,38 @@ fn skip_quoted(bytes: &[u8], open: usize) -> usize {
     bytes.len()
 }
 
+/// Counts lines forward through the script, so that splitting stays linear.
+struct LineCounter {
+    /// Where the count was last taken.
+    offset: usize,
+    /// The line of `offset`, from 1.
+    line: usize,
+}
+
+impl LineCounter {
+    /// The line of `offset` (not before the previous one asked for).
+    fn line_of(&mut self, script: &str, offset: usize) -> usize {
+        self.line += script.as_bytes()[self.offset..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        self.offset = offset;
+        self.line
+    }
+}
+
 /// The statement in `script[start..end]`, trimmed, with its offset and line.
-fn piece(script: &str, start: usize, end: usize) -> StatementText<'_> {
+fn piece<'a>(
+    script: &'a str,
+    start: usize,
+    end: usize,
+    lines: &mut LineCounter,
+) -> StatementText<'a> {
     let raw = &script[start..end];
     let leading = raw.len() - raw.trim_start().len();
     let offset = start + leading;
     let text = raw.trim();
-    let line = script[..offset].matches('\n').count() + 1;
+    let line = lines.line_of(script, offset);
     StatementText { text, offset, line }
 }
 
