@@ -1,5 +1,6 @@
-//! pest parse tree → AST: statements, clauses and patterns here; expressions and literals
-//! in `expr`; the one conversion of a pest error into a [`CypherError`] in `error`.
+//! pest parse tree → AST: statements and clauses here; expressions and literals in `expr`;
+//! patterns in `pattern`; the one conversion of a pest error into a [`CypherError`] in
+//! `error`.
 //!
 //! Besides building the tree, the parser refuses what the TCK classifies as a SyntaxError
 //! and can be seen from the text alone: mixed UNION / UNION ALL, updating clauses inside
@@ -9,6 +10,7 @@
 
 mod error;
 mod expr;
+mod pattern;
 #[cfg(test)]
 mod tests;
 
@@ -17,6 +19,7 @@ use pest::iterators::Pair;
 
 use super::ast::*;
 use crate::model::{CypherError, Span};
+use pattern::refuse_parameter_maps;
 
 /// The pest parser generated from grammar/cypher.pest.
 #[derive(pest_derive::Parser)]
@@ -30,7 +33,7 @@ const MAX_NESTING: usize = 64;
 
 /// Stack for the parsing thread: pest descends about a dozen rules per bracket level, and
 /// unoptimised builds use large frames.
-const PARSER_STACK: usize = 256 * 1024 * 1024;
+const PARSER_STACK: usize = 64 * 1024 * 1024;
 
 /// Parses one statement (a trailing `;` is allowed).
 ///
@@ -39,7 +42,10 @@ const PARSER_STACK: usize = 256 * 1024 * 1024;
 pub fn parse(text: &str) -> Result<Statement> {
     error::check_nesting(text, MAX_NESTING)?;
     std::thread::scope(|scope| {
-        match std::thread::Builder::new().stack_size(PARSER_STACK).spawn_scoped(scope, || parse_here(text)) {
+        match std::thread::Builder::new()
+            .stack_size(PARSER_STACK)
+            .spawn_scoped(scope, || parse_here(text))
+        {
             Ok(handle) => match handle.join() {
                 Ok(result) => result,
                 Err(panic) => std::panic::resume_unwind(panic),
@@ -67,7 +73,10 @@ fn parse_here(text: &str) -> Result<Statement> {
         .into_inner()
         .find(|p| p.as_rule() == Rule::query)
         .expect("statement contains a query");
-    let mut builder = Builder { pattern_ok: false, trivia: trivia_map(text) };
+    let mut builder = Builder {
+        pattern_ok: false,
+        trivia: trivia_map(text),
+    };
     Ok(Statement::Query(builder.query(query)?))
 }
 
@@ -91,7 +100,11 @@ fn trivia_map(text: &str) -> Vec<bool> {
             quote @ (b'\'' | b'"' | b'`') => {
                 i += 1;
                 while i < bytes.len() && bytes[i] != quote {
-                    i += if bytes[i] == b'\\' && quote != b'`' { 2 } else { 1 };
+                    i += if bytes[i] == b'\\' && quote != b'`' {
+                        2
+                    } else {
+                        1
+                    };
                 }
                 i += 1;
                 continue;
@@ -109,7 +122,10 @@ fn trivia_map(text: &str) -> Vec<bool> {
                 i = (i + 2).min(bytes.len());
             }
             _ => {
-                let c = text[i..].chars().next().map(|c| (c.is_whitespace() || c == '\u{FEFF}', c.len_utf8()));
+                let c = text[i..]
+                    .chars()
+                    .next()
+                    .map(|c| (c.is_whitespace() || c == '\u{FEFF}', c.len_utf8()));
                 match c {
                     Some((true, len)) => i += len,
                     Some((false, len)) => {
@@ -182,15 +198,25 @@ impl Builder {
             }
             unions.push((all, part.expect("union has a single query")));
         }
-        Ok(Query { first, unions, span: whole })
+        Ok(Query {
+            first,
+            unions,
+            span: whole,
+        })
     }
 
     fn single_query(&mut self, pair: Pair<'_, Rule>) -> Result<SingleQuery> {
         let whole = self.span(&pair);
-        let clauses = pair.into_inner().map(|c| self.clause(c)).collect::<Result<Vec<_>>>()?;
+        let clauses = pair
+            .into_inner()
+            .map(|c| self.clause(c))
+            .collect::<Result<Vec<_>>>()?;
         if clauses.len() > 1 {
             for clause in &clauses {
-                if let ClauseKind::Call { yields: Some(items), .. } = &clause.kind
+                if let ClauseKind::Call {
+                    yields: Some(items),
+                    ..
+                } = &clause.kind
                     && items.is_empty()
                 {
                     return Err(syntax_error(
@@ -201,7 +227,10 @@ impl Builder {
                 }
             }
         }
-        Ok(SingleQuery { clauses, span: whole })
+        Ok(SingleQuery {
+            clauses,
+            span: whole,
+        })
     }
 
     fn clause(&mut self, pair: Pair<'_, Rule>) -> Result<Clause> {
@@ -240,7 +269,9 @@ impl Builder {
                 ClauseKind::With(projection)
             }
             Rule::return_clause => {
-                let body = pair.into_inner().find(|p| p.as_rule() == Rule::projection_body);
+                let body = pair
+                    .into_inner()
+                    .find(|p| p.as_rule() == Rule::projection_body);
                 ClauseKind::Return(self.projection(body.expect("RETURN has a projection"))?)
             }
             Rule::create_clause => {
@@ -300,7 +331,11 @@ impl Builder {
         for part in &patterns {
             refuse_parameter_maps(part, "MATCH")?;
         }
-        Ok(ClauseKind::Match { optional, patterns, where_ })
+        Ok(ClauseKind::Match {
+            optional,
+            patterns,
+            where_,
+        })
     }
 
     fn merge_clause(&mut self, pair: Pair<'_, Rule>) -> Result<ClauseKind> {
@@ -324,7 +359,11 @@ impl Builder {
         }
         let pattern = pattern.expect("MERGE has a pattern");
         refuse_parameter_maps(&pattern, "MERGE")?;
-        Ok(ClauseKind::Merge { pattern, on_create, on_match })
+        Ok(ClauseKind::Merge {
+            pattern,
+            on_create,
+            on_match,
+        })
     }
 
     fn call_clause(&mut self, pair: Pair<'_, Rule>) -> Result<ClauseKind> {
@@ -339,7 +378,10 @@ impl Builder {
                     name = parts.join(".");
                 }
                 Rule::call_args => {
-                    let list = p.into_inner().map(|q| self.expr(q)).collect::<Result<Vec<_>>>()?;
+                    let list = p
+                        .into_inner()
+                        .map(|q| self.expr(q))
+                        .collect::<Result<Vec<_>>>()?;
                     args = Some(list);
                 }
                 Rule::yield_clause => {
@@ -349,8 +391,12 @@ impl Builder {
                             Rule::yield_item => {
                                 let mut parts = q.into_inner();
                                 let field = parts.next().expect("YIELD item has a field");
-                                let field = Ident { name: name_text(&field), span: token_span(&field) };
-                                let alias = parts.find(|r| r.as_rule() == Rule::variable).map(ident);
+                                let field = Ident {
+                                    name: name_text(&field),
+                                    span: token_span(&field),
+                                };
+                                let alias =
+                                    parts.find(|r| r.as_rule() == Rule::variable).map(ident);
                                 items.push((field, alias));
                             }
                             Rule::where_clause => where_ = Some(self.where_clause(q)?),
@@ -362,7 +408,12 @@ impl Builder {
                 _ => {}
             }
         }
-        Ok(ClauseKind::Call { name, args, yields, where_ })
+        Ok(ClauseKind::Call {
+            name,
+            args,
+            yields,
+            where_,
+        })
     }
 
     fn where_clause(&mut self, pair: Pair<'_, Rule>) -> Result<Expr> {
@@ -408,9 +459,15 @@ impl Builder {
                                 let e = parts.next().expect("projection item has an expression");
                                 // Without trailing blanks and comments pest swallowed.
                                 let len = self.end(&e) - e.as_span().start();
-                                let text = e.as_str().get(..len).unwrap_or(e.as_str()).trim().to_string();
+                                let text = e
+                                    .as_str()
+                                    .get(..len)
+                                    .unwrap_or(e.as_str())
+                                    .trim()
+                                    .to_string();
                                 let expr = self.value(e)?;
-                                let alias = parts.find(|q| q.as_rule() == Rule::variable).map(ident);
+                                let alias =
+                                    parts.find(|q| q.as_rule() == Rule::variable).map(ident);
                                 projection.items.push(ProjectionItem { expr, alias, text });
                             }
                             _ => {}
@@ -420,7 +477,8 @@ impl Builder {
                 Rule::order_by => {
                     for item in p.into_inner().filter(|q| q.as_rule() == Rule::sort_item) {
                         let mut parts = item.into_inner();
-                        let expr = self.value(parts.next().expect("sort item has an expression"))?;
+                        let expr =
+                            self.value(parts.next().expect("sort item has an expression"))?;
                         let descending = parts.next().is_some_and(|o| {
                             o.into_inner().next().is_some_and(|k| {
                                 matches!(k.as_rule(), Rule::DESC | Rule::DESCENDING)
@@ -458,18 +516,32 @@ impl Builder {
                 let (target, key) =
                     self.property_target(parts.next().expect("SET property has a target"))?;
                 let value = self.value(parts.next().expect("SET property has a value"))?;
-                Ok(SetItem::Property { target, key, value, span: at })
+                Ok(SetItem::Property {
+                    target,
+                    key,
+                    value,
+                    span: at,
+                })
             }
             Rule::set_variable => {
                 let var = ident(parts.next().expect("SET variable has a variable"));
                 let merge = parts.next().expect("SET variable has an operator").as_str() == "+=";
                 let value = self.value(parts.next().expect("SET variable has a value"))?;
-                Ok(SetItem::Variable { var, value, merge, span: at })
+                Ok(SetItem::Variable {
+                    var,
+                    value,
+                    merge,
+                    span: at,
+                })
             }
             Rule::set_labels => {
                 let var = ident(parts.next().expect("SET labels has a variable"));
                 let labels = labels(parts.next().expect("SET labels has labels"));
-                Ok(SetItem::Labels { var, labels, span: at })
+                Ok(SetItem::Labels {
+                    var,
+                    labels,
+                    span: at,
+                })
             }
             other => unreachable!("set item rule {other:?}"),
         }
@@ -483,12 +555,20 @@ impl Builder {
             Rule::remove_labels => {
                 let var = ident(parts.next().expect("REMOVE labels has a variable"));
                 let labels = labels(parts.next().expect("REMOVE labels has labels"));
-                Ok(RemoveItem::Labels { var, labels, span: at })
+                Ok(RemoveItem::Labels {
+                    var,
+                    labels,
+                    span: at,
+                })
             }
             Rule::remove_property => {
                 let (target, key) =
                     self.property_target(parts.next().expect("REMOVE property has a target"))?;
-                Ok(RemoveItem::Property { target, key, span: at })
+                Ok(RemoveItem::Property {
+                    target,
+                    key,
+                    span: at,
+                })
             }
             other => unreachable!("remove item rule {other:?}"),
         }
@@ -515,192 +595,14 @@ impl Builder {
         self.pattern_ok = saved;
         result
     }
-
-    // ------------------------------------------------------------------ patterns
-
-    fn pattern(&mut self, pair: Pair<'_, Rule>) -> Result<Vec<PatternPart>> {
-        pair.into_inner().map(|p| self.pattern_part(p)).collect()
-    }
-
-    fn pattern_part(&mut self, pair: Pair<'_, Rule>) -> Result<PatternPart> {
-        let at = self.span(&pair);
-        let mut var = None;
-        let mut kind = PathKind::All;
-        let mut element = None;
-        for p in pair.into_inner() {
-            match p.as_rule() {
-                Rule::variable => var = Some(ident(p)),
-                Rule::pattern_element => element = Some(self.pattern_element(p)?),
-                Rule::shortest_path | Rule::all_shortest_paths => {
-                    kind = if p.as_rule() == Rule::shortest_path {
-                        PathKind::Shortest
-                    } else {
-                        PathKind::AllShortest
-                    };
-                    let inner = p.into_inner().find(|q| q.as_rule() == Rule::pattern_element);
-                    element = Some(self.pattern_element(inner.expect("shortest path has a pattern"))?);
-                }
-                _ => {}
-            }
-        }
-        Ok(PatternPart { var, kind, element: element.expect("pattern part has an element"), span: at })
-    }
-
-    fn pattern_element(&mut self, pair: Pair<'_, Rule>) -> Result<PatternElement> {
-        let at = self.span(&pair);
-        let mut inner = pair.into_inner().peekable();
-        if inner.peek().is_some_and(|p| p.as_rule() == Rule::pattern_element) {
-            let nested = inner.next().expect("peeked");
-            return self.pattern_element(nested);
-        }
-        self.chain(at, inner)
-    }
-
-    /// A node followed by (relationship, node) hops.
-    fn chain<'i>(
-        &mut self,
-        at: Span,
-        mut inner: impl Iterator<Item = Pair<'i, Rule>>,
-    ) -> Result<PatternElement> {
-        let start = self.node_pattern(inner.next().expect("pattern starts with a node"))?;
-        let mut chain = Vec::new();
-        for hop in inner {
-            let mut parts = hop.into_inner();
-            let rel = self.rel_pattern(parts.next().expect("hop has a relationship"))?;
-            let node = self.node_pattern(parts.next().expect("hop has a node"))?;
-            chain.push((rel, node));
-        }
-        Ok(PatternElement { start, chain, span: at })
-    }
-
-    /// A pattern of at least one relationship, used as an expression.
-    fn relationships_pattern(&mut self, pair: Pair<'_, Rule>) -> Result<PatternElement> {
-        let at = self.span(&pair);
-        self.chain(at, pair.into_inner())
-    }
-
-    fn node_pattern(&mut self, pair: Pair<'_, Rule>) -> Result<NodePattern> {
-        let at = self.span(&pair);
-        let mut node = NodePattern { var: None, labels: Vec::new(), props: None, span: at };
-        for p in pair.into_inner() {
-            match p.as_rule() {
-                Rule::variable => node.var = Some(ident(p)),
-                Rule::node_labels => node.labels = labels(p),
-                Rule::properties => node.props = Some(Box::new(self.properties(p)?)),
-                _ => {}
-            }
-        }
-        Ok(node)
-    }
-
-    fn properties(&mut self, pair: Pair<'_, Rule>) -> Result<Expr> {
-        let inner = pair.into_inner().next().expect("properties are a map or a parameter");
-        let saved = std::mem::replace(&mut self.pattern_ok, false);
-        let result = self.atom_inner(inner);
-        self.pattern_ok = saved;
-        result
-    }
-
-    fn rel_pattern(&mut self, pair: Pair<'_, Rule>) -> Result<RelPattern> {
-        let at = self.span(&pair);
-        let mut left = false;
-        let mut right = false;
-        let mut rel = RelPattern {
-            var: None,
-            types: Vec::new(),
-            direction: RelDirection::Both,
-            length: None,
-            props: None,
-            span: at,
-        };
-        for p in pair.into_inner() {
-            match p.as_rule() {
-                Rule::left_arrow => left = true,
-                Rule::right_arrow => right = true,
-                Rule::rel_detail => {
-                    for d in p.into_inner() {
-                        match d.as_rule() {
-                            Rule::variable => rel.var = Some(ident(d)),
-                            Rule::rel_types => rel.types = d.into_inner().map(|t| name_text(&t)).collect(),
-                            Rule::range_literal => rel.length = Some(range(d)?),
-                            Rule::bad_range => {
-                                return Err(syntax_error(
-                                    "InvalidRelationshipPattern",
-                                    "a variable-length relationship needs '*' before its range, as in [:T*1..3]",
-                                    self.span(&d),
-                                ));
-                            }
-                            Rule::properties => rel.props = Some(Box::new(self.properties(d)?)),
-                            _ => {}
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-        rel.direction = match (left, right) {
-            (true, false) => RelDirection::Left,
-            (false, true) => RelDirection::Right,
-            _ => RelDirection::Both,
-        };
-        Ok(rel)
-    }
-}
-
-/// `*`, `*2`, `*1..3`, `*..3`, `*2..` → (min, max).
-fn range(pair: Pair<'_, Rule>) -> Result<(Option<u64>, Option<u64>)> {
-    let mut before = None;
-    let mut after = None;
-    let mut dots = false;
-    for p in pair.into_inner() {
-        match p.as_rule() {
-            Rule::range_dots => dots = true,
-            Rule::range_bound => {
-                let text = p.as_str();
-                let at = token_span(&p);
-                if text.starts_with('-') {
-                    return Err(syntax_error(
-                        "InvalidRelationshipPattern",
-                        format!("a relationship length cannot be negative: {text}"),
-                        at,
-                    ));
-                }
-                let n: u64 = text.parse().map_err(|_| {
-                    syntax_error("IntegerOverflow", format!("relationship length too large: {text}"), at)
-                })?;
-                if dots {
-                    after = Some(n);
-                } else {
-                    before = Some(n);
-                }
-            }
-            _ => {}
-        }
-    }
-    Ok(if dots { (before, after) } else { (before, before) })
-}
-
-/// MATCH and MERGE take property maps, not parameters, in their patterns.
-fn refuse_parameter_maps(part: &PatternPart, clause: &str) -> Result<()> {
-    let element = &part.element;
-    let nodes = std::iter::once(&element.start).chain(element.chain.iter().map(|(_, n)| n));
-    let node_props = nodes.filter_map(|n| n.props.as_deref());
-    let rel_props = element.chain.iter().filter_map(|(r, _)| r.props.as_deref());
-    for props in node_props.chain(rel_props) {
-        if let ExprKind::Parameter(_) = props.kind {
-            return Err(syntax_error(
-                "InvalidParameterUse",
-                format!("a parameter cannot be used as a property map in {clause}; write {{key: $param.key}}"),
-                props.span,
-            ));
-        }
-    }
-    Ok(())
 }
 
 /// A variable pair → Ident.
 fn ident(pair: Pair<'_, Rule>) -> Ident {
-    Ident { span: token_span(&pair), name: name_text(&pair) }
+    Ident {
+        span: token_span(&pair),
+        name: name_text(&pair),
+    }
 }
 
 /// The name in a variable / schema_name / symbolic_name pair, backquotes removed.

@@ -23,6 +23,7 @@ pub fn split_statements(script: &str) -> Vec<StatementText<'_>> {
     let mut statements = Vec::new();
     let mut start = 0;
     let mut has_code = false;
+    let mut lines = LineCounter { offset: 0, line: 1 };
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
@@ -48,7 +49,7 @@ pub fn split_statements(script: &str) -> Vec<StatementText<'_>> {
             }
             b';' => {
                 if has_code {
-                    statements.push(piece(script, start, i));
+                    statements.push(piece(script, start, i, &mut lines));
                 }
                 start = i + 1;
                 has_code = false;
@@ -59,7 +60,7 @@ pub fn split_statements(script: &str) -> Vec<StatementText<'_>> {
         i += 1;
     }
     if has_code {
-        statements.push(piece(script, start, script.len()));
+        statements.push(piece(script, start, script.len(), &mut lines));
     }
     statements
 }
@@ -86,13 +87,38 @@ fn skip_quoted(bytes: &[u8], open: usize) -> usize {
     bytes.len()
 }
 
+/// Counts lines forward through the script, so that splitting stays linear.
+struct LineCounter {
+    /// Where the count was last taken.
+    offset: usize,
+    /// The line of `offset`, from 1.
+    line: usize,
+}
+
+impl LineCounter {
+    /// The line of `offset` (not before the previous one asked for).
+    fn line_of(&mut self, script: &str, offset: usize) -> usize {
+        self.line += script.as_bytes()[self.offset..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        self.offset = offset;
+        self.line
+    }
+}
+
 /// The statement in `script[start..end]`, trimmed, with its offset and line.
-fn piece(script: &str, start: usize, end: usize) -> StatementText<'_> {
+fn piece<'a>(
+    script: &'a str,
+    start: usize,
+    end: usize,
+    lines: &mut LineCounter,
+) -> StatementText<'a> {
     let raw = &script[start..end];
     let leading = raw.len() - raw.trim_start().len();
     let offset = start + leading;
     let text = raw.trim();
-    let line = script[..offset].matches('\n').count() + 1;
+    let line = lines.line_of(script, offset);
     StatementText { text, offset, line }
 }
 
@@ -101,7 +127,10 @@ mod tests {
     use super::*;
 
     fn texts(script: &str) -> Vec<&str> {
-        split_statements(script).into_iter().map(|s| s.text).collect()
+        split_statements(script)
+            .into_iter()
+            .map(|s| s.text)
+            .collect()
     }
 
     #[test]
@@ -115,14 +144,23 @@ mod tests {
         let script = "RETURN 'a;b', \"c;\\\"d\" AS `x;``y`; // c;d\nRETURN 2 /* ; */;";
         assert_eq!(
             texts(script),
-            vec!["RETURN 'a;b', \"c;\\\"d\" AS `x;``y`", "// c;d\nRETURN 2 /* ; */"]
+            vec![
+                "RETURN 'a;b', \"c;\\\"d\" AS `x;``y`",
+                "// c;d\nRETURN 2 /* ; */"
+            ]
         );
-        assert_eq!(texts("RETURN 'it\\'s;'; RETURN 3"), vec!["RETURN 'it\\'s;'", "RETURN 3"]);
+        assert_eq!(
+            texts("RETURN 'it\\'s;'; RETURN 3"),
+            vec!["RETURN 'it\\'s;'", "RETURN 3"]
+        );
     }
 
     #[test]
     fn drops_empty_and_comment_only_statements() {
-        assert_eq!(texts(";; \n ; // nothing\n; /* nor; this */ ;"), Vec::<&str>::new());
+        assert_eq!(
+            texts(";; \n ; // nothing\n; /* nor; this */ ;"),
+            Vec::<&str>::new()
+        );
         assert_eq!(texts(""), Vec::<&str>::new());
         assert_eq!(texts("  RETURN 1 ;  // trailing"), vec!["RETURN 1"]);
     }

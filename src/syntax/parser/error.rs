@@ -14,8 +14,15 @@ pub(super) fn from_pest(text: &str, error: &Error<Rule>) -> CypherError {
     }
     .min(text.len());
     let found = token_at(text, at);
-    let span = Span::new(at, at + found.len().max(if at < text.len() { 1 } else { 0 }));
-    let found_text = if found.is_empty() { "end of input".to_string() } else { format!("'{found}'") };
+    let span = Span::new(
+        at,
+        at + found.len().max(if at < text.len() { 1 } else { 0 }),
+    );
+    let found_text = if found.is_empty() {
+        "end of input".to_string()
+    } else {
+        format!("'{found}'")
+    };
     if let Some(c) = text[at..].chars().next()
         && is_unicode_lookalike(c)
     {
@@ -41,7 +48,10 @@ pub(super) fn from_pest(text: &str, error: &Error<Rule>) -> CypherError {
     let message = match expected.len() {
         0 => format!("Invalid input {found_text}"),
         1 => format!("Invalid input {found_text}: expected {}", expected[0]),
-        _ => format!("Invalid input {found_text}: expected one of {}", expected.join(", ")),
+        _ => format!(
+            "Invalid input {found_text}: expected one of {}",
+            expected.join(", ")
+        ),
     };
     CypherError::syntax("UnexpectedSyntax", message, span)
 }
@@ -64,7 +74,9 @@ const OPERATOR_RULES: &[Rule] = &[
 ];
 
 /// Punctuation that can continue a complete expression.
-const OPERATOR_TOKENS: &[&str] = &["<>", "<", ">", "<=", ">=", "=~", "+", "-", "*", "/", "%", "^", ".", "[", ":"];
+const OPERATOR_TOKENS: &[&str] = &[
+    "<>", "<", ">", "<=", ">=", "=~", "+", "-", "*", "/", "%", "^", ".", "[", ":",
+];
 
 /// What the parser would have accepted at the failure: literal punctuation first (from
 /// pest's detailed attempts, when available), then rules in human terms.
@@ -87,7 +99,10 @@ fn expectations(error: &Error<Rule>) -> Vec<String> {
                 && !token.contains("..")
                 && token.chars().all(|c| c.is_ascii_punctuation());
             let noise = token.starts_with("//") || token.starts_with("/*") || token == "_";
-            if punctuation && !noise && !(after_expression && OPERATOR_TOKENS.contains(&token.as_str())) {
+            if punctuation
+                && !noise
+                && !(after_expression && OPERATOR_TOKENS.contains(&token.as_str()))
+            {
                 add(format!("'{token}'"));
             }
         }
@@ -104,9 +119,17 @@ fn expectations(error: &Error<Rule>) -> Vec<String> {
         add("an operator".to_string());
     }
     // Punctuation that only starts something already listed in words is noise.
-    let covered = ["an expression", "a name", "a pattern such as (n)", "a property map", "a parameter ($name)"];
+    let covered = [
+        "an expression",
+        "a name",
+        "a pattern such as (n)",
+        "a property map",
+        "a parameter ($name)",
+    ];
     if expected.iter().any(|e| covered.contains(&e.as_str())) {
-        let starts = ["'\"'", "'''", "'$'", "'`'", "'{'", "'['", "'('", "'+'", "'-'", "'.'"];
+        let starts = [
+            "'\"'", "'''", "'$'", "'`'", "'{'", "'['", "'('", "'+'", "'-'", "'.'",
+        ];
         expected.retain(|e| !starts.contains(&e.as_str()));
     }
     expected
@@ -180,10 +203,26 @@ fn token_at(text: &str, at: usize) -> &str {
 fn is_unicode_lookalike(c: char) -> bool {
     matches!(
         c,
-        '\u{00AD}' | '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}'
-            | '\u{27E8}' | '\u{27E9}' | '\u{2329}' | '\u{232A}' | '\u{3008}' | '\u{3009}'
-            | '\u{FE64}' | '\u{FE65}' | '\u{FF1C}' | '\u{FF1E}' | '\u{2018}' | '\u{2019}'
-            | '\u{201C}' | '\u{201D}'
+        '\u{00AD}' | '\u{2010}'
+            ..='\u{2015}'
+                | '\u{2212}'
+                | '\u{FE58}'
+                | '\u{FE63}'
+                | '\u{FF0D}'
+                | '\u{27E8}'
+                | '\u{27E9}'
+                | '\u{2329}'
+                | '\u{232A}'
+                | '\u{3008}'
+                | '\u{3009}'
+                | '\u{FE64}'
+                | '\u{FE65}'
+                | '\u{FF1C}'
+                | '\u{FF1E}'
+                | '\u{2018}'
+                | '\u{2019}'
+                | '\u{201C}'
+                | '\u{201D}'
     )
 }
 
@@ -213,11 +252,15 @@ fn describe(rule: Rule) -> &'static [&'static str] {
         sort_order => &["ASC", "DESC"],
         skip => &["SKIP"],
         limit => &["LIMIT"],
-        set_item | set_property | set_variable | set_labels | property_target => {
-            &["a property (n.key = ...)", "a variable (n = ...)", "labels (n:Label)"]
-        }
+        set_item | set_property | set_variable | set_labels | property_target => &[
+            "a property (n.key = ...)",
+            "a variable (n = ...)",
+            "labels (n:Label)",
+        ],
         set_op => &["'='", "'+='"],
-        remove_item | remove_labels | remove_property => &["a property (n.key)", "labels (n:Label)"],
+        remove_item | remove_labels | remove_property => {
+            &["a property (n.key)", "labels (n:Label)"]
+        }
         procedure_name => &["a procedure name"],
         call_args => &["'('"],
         yield_clause => &["YIELD"],

@@ -2,9 +2,11 @@
 
 use pest::iterators::Pair;
 
-use super::{Builder, Result, Rule, ident, labels, lookup_key, name_text, syntax_error, token_span};
-use crate::syntax::ast::*;
+use super::{
+    Builder, Result, Rule, ident, labels, lookup_key, name_text, syntax_error, token_span,
+};
 use crate::model::Span;
+use crate::syntax::ast::*;
 
 fn boxed(e: Expr) -> Box<Expr> {
     Box::new(e)
@@ -12,7 +14,10 @@ fn boxed(e: Expr) -> Box<Expr> {
 
 fn binary(op: BinaryOp, left: Expr, right: Expr) -> Expr {
     let at = Span::new(left.span.start, right.span.end);
-    Expr { kind: ExprKind::Binary(op, boxed(left), boxed(right)), span: at }
+    Expr {
+        kind: ExprKind::Binary(op, boxed(left), boxed(right)),
+        span: at,
+    }
 }
 
 impl Builder {
@@ -70,7 +75,10 @@ impl Builder {
         }
         let mut e = operand.expect("NOT has an operand");
         for start in nots.into_iter().rev() {
-            e = Expr { kind: ExprKind::Unary(UnaryOp::Not, boxed(e)), span: Span::new(start, end) };
+            e = Expr {
+                kind: ExprKind::Unary(UnaryOp::Not, boxed(e)),
+                span: Span::new(start, end),
+            };
         }
         Ok(e)
     }
@@ -90,7 +98,11 @@ impl Builder {
                 ">=" => BinaryOp::Ge,
                 other => unreachable!("comparison operator {other}"),
             };
-            let right = self.expr(inner.next().expect("comparison operator has a right operand"))?;
+            let right = self.expr(
+                inner
+                    .next()
+                    .expect("comparison operator has a right operand"),
+            )?;
             let compared = binary(op, left, right.clone());
             result = Some(match result {
                 None => compared,
@@ -112,10 +124,17 @@ impl Builder {
             match rule {
                 Rule::null_pred => {
                     let negated = parts.any(|p| p.as_rule() == Rule::NOT);
-                    e = Expr { span: Span::new(e.span.start, end), kind: ExprKind::IsNull(boxed(e), negated) };
+                    e = Expr {
+                        span: Span::new(e.span.start, end),
+                        kind: ExprKind::IsNull(boxed(e), negated),
+                    };
                 }
                 Rule::in_pred | Rule::regex_pred | Rule::string_pred => {
-                    let mut op = if rule == Rule::in_pred { BinaryOp::In } else { BinaryOp::Regex };
+                    let mut op = if rule == Rule::in_pred {
+                        BinaryOp::In
+                    } else {
+                        BinaryOp::Regex
+                    };
                     let mut right = None;
                     for p in parts {
                         match p.as_rule() {
@@ -162,7 +181,11 @@ impl Builder {
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::unary_op => {
-                    let op = if p.as_str() == "-" { UnaryOp::Neg } else { UnaryOp::Plus };
+                    let op = if p.as_str() == "-" {
+                        UnaryOp::Neg
+                    } else {
+                        UnaryOp::Plus
+                    };
                     ops.push((op, p.as_span().start()));
                 }
                 _ => operand = Some(p),
@@ -173,12 +196,18 @@ impl Builder {
             (Some(&(UnaryOp::Neg, start)), Some(literal)) => {
                 ops.pop();
                 let value = integer(&literal, true)?;
-                Expr { kind: ExprKind::Literal(Literal::Int(value)), span: Span::new(start, end) }
+                Expr {
+                    kind: ExprKind::Literal(Literal::Int(value)),
+                    span: Span::new(start, end),
+                }
             }
             _ => self.expr(operand)?,
         };
         for (op, start) in ops.into_iter().rev() {
-            e = Expr { kind: ExprKind::Unary(op, boxed(e)), span: Span::new(start, end) };
+            e = Expr {
+                kind: ExprKind::Unary(op, boxed(e)),
+                span: Span::new(start, end),
+            };
         }
         Ok(e)
     }
@@ -242,7 +271,10 @@ impl Builder {
             }
             Rule::string_literal => {
                 let text = pair.into_inner().next().expect("string has a body");
-                ExprKind::Literal(Literal::String(unescape(text.as_str(), text.as_span().start())?))
+                ExprKind::Literal(Literal::String(unescape(
+                    text.as_str(),
+                    text.as_span().start(),
+                )?))
             }
             Rule::TRUE => ExprKind::Literal(Literal::Bool(true)),
             Rule::FALSE => ExprKind::Literal(Literal::Bool(false)),
@@ -261,9 +293,11 @@ impl Builder {
                 }
                 ExprKind::Map(entries)
             }
-            Rule::list_literal => {
-                ExprKind::List(pair.into_inner().map(|p| self.expr(p)).collect::<Result<Vec<_>>>()?)
-            }
+            Rule::list_literal => ExprKind::List(
+                pair.into_inner()
+                    .map(|p| self.expr(p))
+                    .collect::<Result<Vec<_>>>()?,
+            ),
             Rule::count_star => ExprKind::CountStar,
             Rule::case_expr => self.case(pair)?,
             Rule::list_comprehension => {
@@ -275,7 +309,9 @@ impl Builder {
                 for p in parts {
                     match p.as_rule() {
                         Rule::expression => list = Some(boxed(self.expr(p)?)),
-                        Rule::comprehension_where => predicate = Some(boxed(self.sub_predicate(p)?)),
+                        Rule::comprehension_where => {
+                            predicate = Some(boxed(self.sub_predicate(p)?))
+                        }
                         Rule::comprehension_map => projection = Some(boxed(self.sub_expr(p)?)),
                         _ => {}
                     }
@@ -295,8 +331,12 @@ impl Builder {
                 for p in pair.into_inner() {
                     match p.as_rule() {
                         Rule::variable => var = Some(ident(p)),
-                        Rule::relationships_pattern => pattern = Some(self.relationships_pattern(p)?),
-                        Rule::comprehension_where => predicate = Some(boxed(self.sub_predicate(p)?)),
+                        Rule::relationships_pattern => {
+                            pattern = Some(self.relationships_pattern(p)?)
+                        }
+                        Rule::comprehension_where => {
+                            predicate = Some(boxed(self.sub_predicate(p)?))
+                        }
                         Rule::comprehension_map => projection = Some(boxed(self.sub_expr(p)?)),
                         _ => {}
                     }
@@ -326,7 +366,9 @@ impl Builder {
                         }
                         Rule::variable => var = Some(ident(p)),
                         Rule::expression => list = Some(boxed(self.expr(p)?)),
-                        Rule::comprehension_where => predicate = Some(boxed(self.sub_predicate(p)?)),
+                        Rule::comprehension_where => {
+                            predicate = Some(boxed(self.sub_predicate(p)?))
+                        }
                         _ => {}
                     }
                 }
@@ -369,8 +411,14 @@ impl Builder {
                 ExprKind::PatternPredicate(self.relationships_pattern(pair)?)
             }
             Rule::parenthesized => {
-                let inner = pair.into_inner().next().expect("parentheses hold an expression");
-                return Ok(Expr { span: at, ..self.expr(inner)? });
+                let inner = pair
+                    .into_inner()
+                    .next()
+                    .expect("parentheses hold an expression");
+                return Ok(Expr {
+                    span: at,
+                    ..self.expr(inner)?
+                });
             }
             Rule::function_call => self.function(pair)?,
             Rule::map_projection => {
@@ -429,7 +477,11 @@ impl Builder {
                 _ => {}
             }
         }
-        Ok(ExprKind::Case { operand, whens, else_ })
+        Ok(ExprKind::Case {
+            operand,
+            whens,
+            else_,
+        })
     }
 
     fn function(&mut self, pair: Pair<'_, Rule>) -> Result<ExprKind> {
@@ -453,15 +505,25 @@ impl Builder {
         if is_exists {
             self.pattern_ok = true;
         }
-        let args = arg_pairs.into_iter().map(|p| self.expr(p)).collect::<Result<Vec<_>>>();
+        let args = arg_pairs
+            .into_iter()
+            .map(|p| self.expr(p))
+            .collect::<Result<Vec<_>>>();
         self.pattern_ok = saved;
-        Ok(ExprKind::Function { name, distinct, args: args? })
+        Ok(ExprKind::Function {
+            name,
+            distinct,
+            args: args?,
+        })
     }
 
     /// `EXISTS { ... }`: a lone `[MATCH] pattern [WHERE]` becomes `ExistsSubquery`,
     /// anything longer `ExistsQuery`.
     fn exists(&mut self, pair: Pair<'_, Rule>) -> Result<ExprKind> {
-        let body = pair.into_inner().find(|p| p.as_rule() != Rule::EXISTS).expect("EXISTS has a body");
+        let body = pair
+            .into_inner()
+            .find(|p| p.as_rule() != Rule::EXISTS)
+            .expect("EXISTS has a body");
         let saved = std::mem::replace(&mut self.pattern_ok, false);
         let result = self.exists_body(body);
         self.pattern_ok = saved;
@@ -486,7 +548,10 @@ impl Builder {
         for clause in clauses.flat_map(|q| q.clauses.iter()) {
             if !matches!(
                 clause.kind,
-                ClauseKind::Match { .. } | ClauseKind::Unwind { .. } | ClauseKind::With(_) | ClauseKind::Return(_)
+                ClauseKind::Match { .. }
+                    | ClauseKind::Unwind { .. }
+                    | ClauseKind::With(_)
+                    | ClauseKind::Return(_)
             ) {
                 return Err(syntax_error(
                     "InvalidClauseComposition",
@@ -497,7 +562,11 @@ impl Builder {
         }
         if query.unions.is_empty()
             && let [single] = query.first.clauses.as_slice()
-            && let ClauseKind::Match { optional: false, patterns, where_ } = &single.kind
+            && let ClauseKind::Match {
+                optional: false,
+                patterns,
+                where_,
+            } = &single.kind
         {
             return Ok(ExprKind::ExistsSubquery {
                 patterns: patterns.clone(),
@@ -519,8 +588,11 @@ fn bare_integer<'i>(postfix: &Pair<'i, Rule>) -> Option<Pair<'i, Rule>> {
         return None;
     }
     let literal = atom.into_inner().next()?;
-    matches!(literal.as_rule(), Rule::decimal_integer | Rule::hex_integer | Rule::octal_integer)
-        .then_some(literal)
+    matches!(
+        literal.as_rule(),
+        Rule::decimal_integer | Rule::hex_integer | Rule::octal_integer
+    )
+    .then_some(literal)
 }
 
 /// Decimal, `0x` hex or `0o` octal digits, range-checked as an i64 (negated if `negative`).
@@ -533,10 +605,18 @@ fn integer(pair: &Pair<'_, Rule>, negative: bool) -> Result<i64> {
     };
     let overflow = || {
         let sign = if negative { "-" } else { "" };
-        syntax_error("IntegerOverflow", format!("integer is too large: {sign}{text}"), token_span(pair))
+        syntax_error(
+            "IntegerOverflow",
+            format!("integer is too large: {sign}{text}"),
+            token_span(pair),
+        )
     };
     let magnitude = u128::from_str_radix(digits, radix).map_err(|_| overflow())?;
-    let signed = if negative { -(magnitude as i128) } else { magnitude as i128 };
+    let signed = if negative {
+        -(magnitude as i128)
+    } else {
+        magnitude as i128
+    };
     if magnitude > 1u128 << 64 {
         return Err(overflow());
     }
@@ -546,7 +626,11 @@ fn integer(pair: &Pair<'_, Rule>, negative: bool) -> Result<i64> {
 fn float(pair: &Pair<'_, Rule>) -> Result<f64> {
     let text = pair.as_str();
     let value: f64 = text.parse().map_err(|_| {
-        syntax_error("InvalidNumberLiteral", format!("Invalid number literal '{text}'"), token_span(pair))
+        syntax_error(
+            "InvalidNumberLiteral",
+            format!("Invalid number literal '{text}'"),
+            token_span(pair),
+        )
     })?;
     if value.is_infinite() {
         return Err(syntax_error(
@@ -601,7 +685,9 @@ pub(super) fn unescape(body: &str, offset: usize) -> Result<String> {
                         let end = offset + i + 2 + hex.len();
                         return Err(syntax_error(
                             "InvalidUnicodeLiteral",
-                            format!("invalid unicode escape '\\{e}{hex}': expected {width} hex digits of a valid code point"),
+                            format!(
+                                "invalid unicode escape '\\{e}{hex}': expected {width} hex digits of a valid code point"
+                            ),
                             Span::new(offset + i, end),
                         ));
                     }
