@@ -253,7 +253,7 @@ fn run_error_position_is_relative_to_the_file() {
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 3, "{out}");
     let e = json(lines[2]);
-    assert_eq!(e["error"]["kind"], "SemanticError");
+    assert_eq!(e["error"]["kind"], "SyntaxError");
     assert_eq!(e["error"]["code"], "UndefinedVariable");
     assert_eq!(e["error"]["statement"], 3);
     assert_eq!(e["error"]["position"], json(r#"{"line": 5, "column": 8, "offset": 44}"#));
