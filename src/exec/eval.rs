@@ -330,6 +330,7 @@ impl Executor<'_, '_> {
                 None => Err(deleted_entity()),
             },
             Value::Map(m) => Ok(m.get(key).cloned().unwrap_or(Value::Null)),
+            Value::Temporal(t) => Ok(super::functions::temporal::component(t, key)?),
             other => Err(CypherError::type_error(
                 "InvalidArgumentType",
                 format!("cannot read property `{key}` of a {}", other.type_name()),
