@@ -1,31 +1,570 @@
-//! The sled store (placeholder until it lands).
+//! The store on disk, in sled: the only file that names sled.
+//!
+//! A store directory holds a marker file ([`MARKER_FILE`], naming the format version) and
+//! sled's files under `sled/`. The marker is read before sled is opened, so a foreign
+//! directory, or a store of a newer format, is refused before sled writes anything.
+//! Inside sled, one tree holds every key family of [`super::keys`]; each [`Store::apply`]
+//! is one `sled::Batch` (atomic) followed by a flush (durable).
+//!
+//! Store-wide numbers (id counters, sizes, label and type counts, the relationship type
+//! dictionary) live in one catalog record that is cached in memory and rewritten by every
+//! apply, so the count queries never scan.
 
+use super::codec::{self, AdjEntry, Block, Catalog};
+use super::keys;
 use super::{ChangeSet, Counters, Store, StoreError};
-use crate::model::{Adjacent, Direction, NodeId, NodeRecord, RelId, RelRecord};
-use std::collections::BTreeMap;
+use crate::model::{Adjacent, Direction, NodeId, NodeRecord, RelId, RelRecord, Value};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
+use std::sync::{RwLock, RwLockReadGuard};
+
+/// The newest store format this build reads and the one it writes.
+pub const FORMAT_VERSION: u32 = 1;
+/// The marker file in a store directory.
+pub const MARKER_FILE: &str = "STEWARD";
+/// The subdirectory holding sled's files.
+const SLED_DIR: &str = "sled";
+/// sled's page cache size.
+const CACHE_BYTES: u64 = 512 * 1024 * 1024;
 
 /// A store on disk.
-pub struct SledStore;
+pub struct SledStore {
+    db: sled::Db,
+    state: RwLock<State>,
+}
+
+/// The cached catalog and the type-name → id map derived from it.
+struct State {
+    catalog: Catalog,
+    type_ids: HashMap<String, u32>,
+}
+
+impl State {
+    fn new(catalog: Catalog) -> State {
+        let type_ids = catalog
+            .type_names
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.clone(), u32::try_from(i).expect("fewer than 2^32 relationship types")))
+            .collect();
+        State { catalog, type_ids }
+    }
+}
+
+fn backend(e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
+    StoreError::Backend(Box::new(e))
+}
+
+fn corrupt(what: String) -> StoreError {
+    StoreError::Corrupt(what)
+}
 
 impl SledStore {
-    /// Opens or creates the store in `dir`.
+    /// Opens the store in `dir`, creating the directory and a new store when the directory
+    /// is missing or empty.
+    ///
+    /// Errors: [`StoreError::NotAStore`] for a non-empty directory without a steward
+    /// marker (left untouched), [`StoreError::UnsupportedFormat`] for a newer format,
+    /// [`StoreError::Locked`] when another process holds the store.
     pub fn open(dir: &Path) -> Result<SledStore, StoreError> {
-        Err(StoreError::NotAStore { path: dir.to_path_buf() })
+        std::fs::create_dir_all(dir).map_err(backend)?;
+        let marker = dir.join(MARKER_FILE);
+        match std::fs::read_to_string(&marker) {
+            Ok(text) => {
+                let found = codec::decode_marker(&text).ok_or_else(|| StoreError::NotAStore { path: dir.to_path_buf() })?;
+                check_format(dir, found)?;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let empty = std::fs::read_dir(dir).map_err(backend)?.next().is_none();
+                if !empty {
+                    return Err(StoreError::NotAStore { path: dir.to_path_buf() });
+                }
+                write_marker(&marker)?;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                return Err(StoreError::NotAStore { path: dir.to_path_buf() });
+            }
+            Err(e) => return Err(backend(e)),
+        }
+        let db = sled::Config::new()
+            .path(dir.join(SLED_DIR))
+            .cache_capacity(CACHE_BYTES)
+            .open()
+            .map_err(|e| open_error(dir, e))?;
+        let catalog = match db.get(keys::meta(keys::META_FORMAT)).map_err(backend)? {
+            Some(v) => {
+                check_format(dir, codec::decode_format(&v)?)?;
+                let bytes = db
+                    .get(keys::meta(keys::META_CATALOG))
+                    .map_err(backend)?
+                    .ok_or_else(|| corrupt("the catalog record is missing".into()))?;
+                codec::decode_catalog(&bytes)?
+            }
+            None if db.iter().next().is_none() => {
+                // A new store (or one whose creation stopped before its first record).
+                let catalog = Catalog::default();
+                let mut batch = sled::Batch::default();
+                batch.insert(keys::meta(keys::META_FORMAT), &codec::encode_format(FORMAT_VERSION));
+                batch.insert(keys::meta(keys::META_CATALOG), codec::encode_catalog(&catalog)?);
+                db.apply_batch(batch).map_err(backend)?;
+                db.flush().map_err(backend)?;
+                catalog
+            }
+            None => return Err(corrupt("records exist but the format record is missing".into())),
+        };
+        Ok(SledStore { db, state: RwLock::new(State::new(catalog)) })
+    }
+
+    fn state(&self) -> RwLockReadGuard<'_, State> {
+        self.state.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn get(&self, key: &[u8]) -> Result<Option<sled::IVec>, StoreError> {
+        self.db.get(key).map_err(backend)
+    }
+
+    fn load_block(&self, key: &[u8]) -> Result<Block, StoreError> {
+        match self.get(key)? {
+            Some(v) => Ok(Block::parse(&v)?),
+            None => Ok(Block::new()),
+        }
+    }
+
+    /// The ids held by every block under `prefix`, ascending.
+    fn block_ids(&self, prefix: &[u8]) -> Result<Vec<u64>, StoreError> {
+        let mut ids = Vec::new();
+        for item in self.db.scan_prefix(prefix) {
+            let (k, v) = item.map_err(backend)?;
+            let block = keys::block_number(&k).ok_or_else(|| corrupt("malformed block key".into()))?;
+            ids.extend(codec::block_slots(&v)?.map(|s| keys::id_in_block(block, s)));
+        }
+        Ok(ids)
+    }
+}
+
+fn check_format(dir: &Path, found: u32) -> Result<(), StoreError> {
+    if found == 0 || found > FORMAT_VERSION {
+        return Err(StoreError::UnsupportedFormat { path: dir.to_path_buf(), found, supported: FORMAT_VERSION });
+    }
+    Ok(())
+}
+
+/// Writes the marker atomically (temporary file, sync, rename).
+fn write_marker(marker: &Path) -> Result<(), StoreError> {
+    use std::io::Write;
+    let tmp = marker.with_extension("tmp");
+    let mut f = std::fs::File::create(&tmp).map_err(backend)?;
+    f.write_all(codec::encode_marker(FORMAT_VERSION).as_bytes()).map_err(backend)?;
+    f.sync_all().map_err(backend)?;
+    std::fs::rename(&tmp, marker).map_err(backend)
+}
+
+/// sled 0.34 reports a held lock as an `Other` io error "could not acquire lock on ...".
+fn open_error(dir: &Path, e: sled::Error) -> StoreError {
+    if let sled::Error::Io(io) = &e {
+        if io.kind() == std::io::ErrorKind::WouldBlock || io.to_string().contains("could not acquire lock") {
+            return StoreError::Locked { path: dir.to_path_buf() };
+        }
+    }
+    backend(e)
+}
+
+impl Drop for SledStore {
+    fn drop(&mut self) {
+        // apply already flushed; this only catches sled's own housekeeping. A failure
+        // cannot be reported from drop, and sled flushes again when its last handle goes.
+        let _ = self.db.flush();
     }
 }
 
 impl Store for SledStore {
-    fn node(&self, _: NodeId) -> Result<Option<NodeRecord>, StoreError> { todo!() }
-    fn rel(&self, _: RelId) -> Result<Option<RelRecord>, StoreError> { todo!() }
-    fn adjacent(&self, _: NodeId, _: Direction, _: Option<&str>) -> Result<Vec<Adjacent>, StoreError> { todo!() }
-    fn node_ids(&self) -> Result<Vec<NodeId>, StoreError> { todo!() }
-    fn rel_ids(&self) -> Result<Vec<RelId>, StoreError> { todo!() }
-    fn nodes_with_label(&self, _: &str) -> Result<Vec<NodeId>, StoreError> { todo!() }
-    fn nodes_named(&self, _: &str) -> Result<Vec<NodeId>, StoreError> { todo!() }
-    fn label_counts(&self) -> Result<BTreeMap<String, u64>, StoreError> { todo!() }
-    fn type_counts(&self) -> Result<BTreeMap<String, u64>, StoreError> { todo!() }
-    fn sizes(&self) -> Result<(u64, u64), StoreError> { todo!() }
-    fn counters(&self) -> Result<Counters, StoreError> { todo!() }
-    fn apply(&self, _: &ChangeSet) -> Result<(), StoreError> { todo!() }
+    fn node(&self, id: NodeId) -> Result<Option<NodeRecord>, StoreError> {
+        let (block, slot) = keys::block_of(id);
+        let Some(bytes) = self.get(&keys::node_block(block))? else { return Ok(None) };
+        match codec::block_slot(&bytes, slot)? {
+            Some(body) => Ok(Some(codec::decode_node(body)?)),
+            None => Ok(None),
+        }
+    }
+
+    fn rel(&self, id: RelId) -> Result<Option<RelRecord>, StoreError> {
+        let (block, slot) = keys::block_of(id);
+        let Some(bytes) = self.get(&keys::rel_block(block))? else { return Ok(None) };
+        let Some(body) = codec::block_slot(&bytes, slot)? else { return Ok(None) };
+        let stored = codec::decode_rel(body)?;
+        let state = self.state();
+        let rel_type = state
+            .catalog
+            .type_names
+            .get(stored.type_id as usize)
+            .ok_or_else(|| corrupt(format!("relationship {id} has unknown type id {}", stored.type_id)))?
+            .clone();
+        Ok(Some(RelRecord { rel_type, start: stored.start, end: stored.end, props: stored.props }))
+    }
+
+    fn adjacent(&self, node: NodeId, dir: Direction, rel_type: Option<&str>) -> Result<Vec<Adjacent>, StoreError> {
+        let type_id = match rel_type {
+            Some(t) => match self.state().type_ids.get(t) {
+                Some(&id) => Some(id),
+                None => return Ok(Vec::new()),
+            },
+            None => None,
+        };
+        let (block, slot) = keys::block_of(node);
+        let Some(bytes) = self.get(&keys::adj_block(dir, block))? else { return Ok(Vec::new()) };
+        let mut out = Vec::new();
+        if let Some(body) = codec::block_slot(&bytes, slot)? {
+            codec::decode_adj_into(body, type_id, &mut out)?;
+        }
+        Ok(out)
+    }
+
+    fn node_ids(&self) -> Result<Vec<NodeId>, StoreError> {
+        self.block_ids(&keys::node_prefix())
+    }
+
+    fn rel_ids(&self) -> Result<Vec<RelId>, StoreError> {
+        self.block_ids(&keys::rel_prefix())
+    }
+
+    fn nodes_with_label(&self, label: &str) -> Result<Vec<NodeId>, StoreError> {
+        let mut ids = Vec::new();
+        for item in self.db.scan_prefix(keys::label_prefix(label)) {
+            let (k, v) = item.map_err(backend)?;
+            let group = keys::label_group_number(&k).ok_or_else(|| corrupt("malformed label key".into()))?;
+            let words = codec::decode_bitmap(&v)?;
+            for (w, word) in words.iter().enumerate() {
+                let mut bits = *word;
+                while bits != 0 {
+                    let bit = bits.trailing_zeros() as u64;
+                    ids.push((group << keys::LABEL_GROUP_BITS) | (w as u64 * 64 + bit));
+                    bits &= bits - 1;
+                }
+            }
+        }
+        Ok(ids)
+    }
+
+    fn nodes_named(&self, name: &str) -> Result<Vec<NodeId>, StoreError> {
+        let folded = keys::fold_name(name);
+        match self.get(&keys::name_bucket(&folded))? {
+            Some(bytes) => Ok(codec::names_matching(&bytes, &folded)?),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    fn label_counts(&self) -> Result<BTreeMap<String, u64>, StoreError> {
+        Ok(self.state().catalog.label_counts.clone())
+    }
+
+    fn type_counts(&self) -> Result<BTreeMap<String, u64>, StoreError> {
+        let state = self.state();
+        let c = &state.catalog;
+        Ok(c.type_names
+            .iter()
+            .zip(&c.type_counts)
+            .filter(|(_, n)| **n > 0)
+            .map(|(t, n)| (t.clone(), *n))
+            .collect())
+    }
+
+    fn sizes(&self) -> Result<(u64, u64), StoreError> {
+        let state = self.state();
+        Ok((state.catalog.nodes, state.catalog.rels))
+    }
+
+    fn counters(&self) -> Result<Counters, StoreError> {
+        let state = self.state();
+        Ok(Counters { next_node: state.catalog.next_node, next_rel: state.catalog.next_rel })
+    }
+
+    fn apply(&self, changes: &ChangeSet) -> Result<(), StoreError> {
+        // The write lock serialises writers (blocks are read, changed and written back)
+        // and keeps readers of the catalog from seeing it half-updated.
+        let mut state = self.state.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut plan = ApplyPlan::new(self, &state);
+        plan.catalog.next_node = changes.counters.next_node;
+        plan.catalog.next_rel = changes.counters.next_rel;
+        plan.rels(changes)?;
+        plan.nodes(changes)?;
+        let (batch, catalog, new_types) = plan.finish()?;
+        self.db.apply_batch(batch).map_err(backend)?;
+        self.db.flush().map_err(backend)?;
+        state.catalog = catalog;
+        state.type_ids.extend(new_types);
+        Ok(())
+    }
+}
+
+/// What one apply changes in adjacency: per node and direction, entries to drop and add.
+#[derive(Default)]
+struct AdjDelta {
+    removed: BTreeSet<RelId>,
+    added: Vec<AdjEntry>,
+    /// The node was deleted: its whole list goes.
+    cleared: bool,
+}
+
+/// The blocks, bitmaps and buckets one apply reads, changes and writes back.
+struct ApplyPlan<'a> {
+    store: &'a SledStore,
+    /// Type ids already in the cached catalog.
+    known_types: &'a HashMap<String, u32>,
+    catalog: Catalog,
+    /// Types first seen in this apply.
+    type_ids: HashMap<String, u32>,
+    node_blocks: BTreeMap<u64, Block>,
+    rel_blocks: BTreeMap<u64, Block>,
+    adj: BTreeMap<(Direction, NodeId), AdjDelta>,
+    /// Per (label, group): bits to set (true) or clear (false).
+    labels: BTreeMap<(String, u64), Vec<(usize, bool)>>,
+    /// Per bucket key: entries to remove and to add.
+    names: BTreeMap<Vec<u8>, (Vec<(String, NodeId)>, Vec<(String, NodeId)>)>,
+}
+
+impl<'a> ApplyPlan<'a> {
+    fn new(store: &'a SledStore, state: &'a State) -> ApplyPlan<'a> {
+        ApplyPlan {
+            store,
+            known_types: &state.type_ids,
+            catalog: state.catalog.clone(),
+            type_ids: HashMap::new(),
+            node_blocks: BTreeMap::new(),
+            rel_blocks: BTreeMap::new(),
+            adj: BTreeMap::new(),
+            labels: BTreeMap::new(),
+            names: BTreeMap::new(),
+        }
+    }
+
+    /// The id of relationship type `name`, adding it to the dictionary when new.
+    fn type_id(&mut self, name: &str) -> u32 {
+        if let Some(&id) = self.known_types.get(name).or_else(|| self.type_ids.get(name)) {
+            return id;
+        }
+        let id = u32::try_from(self.catalog.type_names.len()).expect("fewer than 2^32 relationship types");
+        self.catalog.type_names.push(name.to_string());
+        self.catalog.type_counts.push(0);
+        self.type_ids.insert(name.to_string(), id);
+        id
+    }
+
+    fn type_count(&mut self, type_id: u32) -> Result<&mut u64, StoreError> {
+        self.catalog
+            .type_counts
+            .get_mut(type_id as usize)
+            .ok_or_else(|| corrupt(format!("unknown relationship type id {type_id}")))
+    }
+
+    fn adj_remove(&mut self, rel: RelId, s: &codec::StoredRel) {
+        self.adj.entry((Direction::Outgoing, s.start)).or_default().removed.insert(rel);
+        self.adj.entry((Direction::Incoming, s.end)).or_default().removed.insert(rel);
+    }
+
+    fn adj_add(&mut self, rel: RelId, r: &RelRecord, type_id: u32) {
+        self.adj.entry((Direction::Outgoing, r.start)).or_default().added.push(AdjEntry { rel, other: r.end, type_id });
+        self.adj.entry((Direction::Incoming, r.end)).or_default().added.push(AdjEntry { rel, other: r.start, type_id });
+    }
+
+    fn rels(&mut self, changes: &ChangeSet) -> Result<(), StoreError> {
+        for (&id, rec) in &changes.rels {
+            let (b, slot) = keys::block_of(id);
+            if !self.rel_blocks.contains_key(&b) {
+                let block = self.store.load_block(&keys::rel_block(b))?;
+                self.rel_blocks.insert(b, block);
+            }
+            let old = match self.rel_blocks[&b].get(slot) {
+                Some(body) => Some(codec::decode_rel(body)?),
+                None => None,
+            };
+            if let Some(o) = &old {
+                let same_shape = rec.as_ref().is_some_and(|n| {
+                    n.start == o.start && n.end == o.end && self.catalog.type_names.get(o.type_id as usize) == Some(&n.rel_type)
+                });
+                if !same_shape {
+                    self.adj_remove(id, o);
+                    *self.type_count(o.type_id)? -= 1;
+                    self.catalog.rels -= 1;
+                }
+            }
+            match rec {
+                Some(n) => {
+                    let type_id = self.type_id(&n.rel_type);
+                    let unchanged_shape = old.as_ref().is_some_and(|o| o.type_id == type_id && o.start == n.start && o.end == n.end);
+                    if !unchanged_shape {
+                        self.adj_add(id, n, type_id);
+                        *self.type_count(type_id)? += 1;
+                        self.catalog.rels += 1;
+                    }
+                    let body = codec::encode_rel(n, type_id)?;
+                    self.rel_blocks.get_mut(&b).expect("loaded above").set(slot, body);
+                }
+                None => self.rel_blocks.get_mut(&b).expect("loaded above").remove(slot),
+            }
+        }
+        Ok(())
+    }
+
+    fn label_bit(&mut self, label: &str, node: NodeId, set: bool) {
+        let (group, bit) = keys::label_group_of(node);
+        self.labels.entry((label.to_string(), group)).or_default().push((bit, set));
+        let count = self.catalog.label_counts.entry(label.to_string()).or_insert(0);
+        if set {
+            *count += 1;
+        } else {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                self.catalog.label_counts.remove(label);
+            }
+        }
+    }
+
+    fn nodes(&mut self, changes: &ChangeSet) -> Result<(), StoreError> {
+        for (&id, rec) in &changes.nodes {
+            let (b, slot) = keys::block_of(id);
+            if !self.node_blocks.contains_key(&b) {
+                let block = self.store.load_block(&keys::node_block(b))?;
+                self.node_blocks.insert(b, block);
+            }
+            let old = match self.node_blocks[&b].get(slot) {
+                Some(body) => Some(codec::decode_node(body)?),
+                None => None,
+            };
+            let old_labels: BTreeSet<&String> = old.iter().flat_map(|n| &n.labels).collect();
+            let new_labels: BTreeSet<&String> = rec.iter().flat_map(|n| &n.labels).collect();
+            for l in old_labels.difference(&new_labels) {
+                self.label_bit(l, id, false);
+            }
+            for l in new_labels.difference(&old_labels) {
+                self.label_bit(l, id, true);
+            }
+            let old_name = old.as_ref().and_then(folded_name);
+            let new_name = rec.as_ref().and_then(folded_name);
+            if old_name != new_name {
+                if let Some(n) = old_name {
+                    self.names.entry(keys::name_bucket(&n)).or_default().0.push((n, id));
+                }
+                if let Some(n) = new_name {
+                    self.names.entry(keys::name_bucket(&n)).or_default().1.push((n, id));
+                }
+            }
+            let block = self.node_blocks.get_mut(&b).expect("loaded above");
+            match rec {
+                Some(n) => {
+                    block.set(slot, codec::encode_node(n)?);
+                    if old.is_none() {
+                        self.catalog.nodes += 1;
+                    }
+                }
+                None => {
+                    block.remove(slot);
+                    if old.is_some() {
+                        self.catalog.nodes -= 1;
+                    }
+                    self.adj.entry((Direction::Outgoing, id)).or_default().cleared = true;
+                    self.adj.entry((Direction::Incoming, id)).or_default().cleared = true;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads the adjacency blocks, label bitmaps and name buckets this apply changes and
+    /// returns the batch that writes everything, the new catalog and the new type ids.
+    fn finish(mut self) -> Result<(sled::Batch, Catalog, HashMap<String, u32>), StoreError> {
+        let mut batch = sled::Batch::default();
+        let put = |batch: &mut sled::Batch, key: Vec<u8>, block: &Block| {
+            if block.is_empty() {
+                batch.remove(key);
+            } else {
+                batch.insert(key, block.encode());
+            }
+        };
+        for (b, block) in &self.node_blocks {
+            put(&mut batch, keys::node_block(*b), block);
+        }
+        for (b, block) in &self.rel_blocks {
+            put(&mut batch, keys::rel_block(*b), block);
+        }
+
+        // Adjacency: one read-modify-write per touched block.
+        let mut by_block: BTreeMap<(Direction, u64), Vec<(usize, AdjDelta)>> = BTreeMap::new();
+        for ((dir, node), delta) in std::mem::take(&mut self.adj) {
+            let (b, slot) = keys::block_of(node);
+            by_block.entry((dir, b)).or_default().push((slot, delta));
+        }
+        for ((dir, b), deltas) in by_block {
+            let key = keys::adj_block(dir, b);
+            let mut block = self.store.load_block(&key)?;
+            for (slot, delta) in deltas {
+                let mut entries = match block.get(slot) {
+                    Some(body) if !delta.cleared => codec::decode_adj(body)?,
+                    _ => Vec::new(),
+                };
+                if !delta.removed.is_empty() {
+                    entries.retain(|e| !delta.removed.contains(&e.rel));
+                }
+                entries.extend(delta.added);
+                entries.sort_unstable();
+                entries.dedup_by_key(|e| e.rel);
+                if entries.is_empty() {
+                    block.remove(slot);
+                } else {
+                    block.set(slot, codec::encode_adj(&entries));
+                }
+            }
+            put(&mut batch, key, &block);
+        }
+
+        for ((label, group), bits) in std::mem::take(&mut self.labels) {
+            let key = keys::label_bitmap(&label, group);
+            let mut words = match self.store.get(&key)? {
+                Some(v) => codec::decode_bitmap(&v)?,
+                None => [0u64; codec::BITMAP_WORDS],
+            };
+            for (bit, set) in bits {
+                let (w, mask) = (bit / 64, 1u64 << (bit % 64));
+                if set {
+                    words[w] |= mask;
+                } else {
+                    words[w] &= !mask;
+                }
+            }
+            if words.iter().all(|w| *w == 0) {
+                batch.remove(key);
+            } else {
+                batch.insert(key, codec::encode_bitmap(&words));
+            }
+        }
+
+        for (key, (removed, added)) in std::mem::take(&mut self.names) {
+            let mut entries = match self.store.get(&key)? {
+                Some(v) => codec::decode_names(&v)?,
+                None => Vec::new(),
+            };
+            if !removed.is_empty() {
+                let removed: BTreeSet<(String, NodeId)> = removed.into_iter().collect();
+                entries.retain(|e| !removed.contains(e));
+            }
+            entries.extend(added);
+            entries.sort_unstable();
+            entries.dedup();
+            if entries.is_empty() {
+                batch.remove(key);
+            } else {
+                batch.insert(key, codec::encode_names(&entries)?);
+            }
+        }
+
+        batch.insert(keys::meta(keys::META_CATALOG), codec::encode_catalog(&self.catalog)?);
+        Ok((batch, self.catalog, self.type_ids))
+    }
+}
+
+/// The Unicode-lowercased `name` property of a node, when it is a string.
+fn folded_name(node: &NodeRecord) -> Option<String> {
+    match node.props.get("name") {
+        Some(Value::String(s)) => Some(keys::fold_name(s)),
+        _ => None,
+    }
 }

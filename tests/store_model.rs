@@ -1,0 +1,213 @@
+//! Model test: random valid sequences of graph changes go to a `SledStore` and to the
+//! reference `MemoryStore`; after every change set (and across reopening the sled store)
+//! every read method must answer the same on both.
+
+use proptest::prelude::*;
+use steward::model::{Direction, NodeRecord, Properties, RelRecord, Value};
+use steward::store::{ChangeSet, MemoryStore, SledStore, Store, Transaction};
+
+const LABELS: &[&str] = &["Person", "Org", "Factor", "A", "A\0"];
+const TYPES: &[&str] = &["KNOWS", "USES", "knows", "R\0"];
+const NAMES: &[&str] = &["Ann", "ann", "ANN", "Bob", "bob", "Straße", "STRASSE", "İstanbul", "i̇stanbul", "a\0b", ""];
+
+/// One operation; indexes pick among what exists when the operation runs.
+#[derive(Debug, Clone)]
+enum Op {
+    CreateNode { labels: u8, name: Option<u8>, n: i64 },
+    UpdateNode { pick: usize, labels: u8, name: Option<u8>, n: i64 },
+    DeleteNode { pick: usize },
+    CreateRel { from: usize, to: usize, ty: u8, n: i64 },
+    UpdateRel { pick: usize, n: i64 },
+    DeleteRel { pick: usize },
+}
+
+/// A step: one change set of several operations, or reopening the sled store.
+#[derive(Debug, Clone)]
+enum Step {
+    Apply(Vec<Op>),
+    Reopen,
+}
+
+fn node_record(labels: u8, name: Option<u8>, n: i64) -> NodeRecord {
+    let labels = LABELS.iter().enumerate().filter(|(i, _)| labels & (1 << i) != 0).map(|(_, l)| l.to_string()).collect();
+    let mut props = Properties::new();
+    props.insert("n".into(), Value::Int(n));
+    match name {
+        // A name that is not a string must not be indexed.
+        Some(i) if i as usize >= NAMES.len() => {
+            props.insert("name".into(), Value::Int(i64::from(i)));
+        }
+        Some(i) => {
+            props.insert("name".into(), Value::String(NAMES[i as usize].into()));
+        }
+        None => {}
+    }
+    NodeRecord { labels, props }
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    let name = proptest::option::of(0u8..(NAMES.len() as u8 + 1));
+    prop_oneof![
+        3 => (0u8..32, name.clone(), any::<i64>()).prop_map(|(labels, name, n)| Op::CreateNode { labels, name, n }),
+        2 => (any::<usize>(), 0u8..32, name, any::<i64>())
+            .prop_map(|(pick, labels, name, n)| Op::UpdateNode { pick, labels, name, n }),
+        1 => any::<usize>().prop_map(|pick| Op::DeleteNode { pick }),
+        4 => (any::<usize>(), any::<usize>(), 0u8..(TYPES.len() as u8), any::<i64>())
+            .prop_map(|(from, to, ty, n)| Op::CreateRel { from, to, ty, n }),
+        1 => (any::<usize>(), any::<i64>()).prop_map(|(pick, n)| Op::UpdateRel { pick, n }),
+        1 => any::<usize>().prop_map(|pick| Op::DeleteRel { pick }),
+    ]
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        12 => proptest::collection::vec(op(), 1..6).prop_map(Step::Apply),
+        1 => Just(Step::Reopen),
+    ]
+}
+
+/// Turns operations into a valid change set against `base`, through the transaction
+/// overlay the library uses.
+fn change_set(base: &dyn Store, ops: &[Op]) -> ChangeSet {
+    let mut tx = Transaction::begin(base).expect("begin");
+    for op in ops {
+        match *op {
+            Op::CreateNode { labels, name, n } => {
+                tx.create_node(node_record(labels, name, n));
+            }
+            Op::UpdateNode { pick, labels, name, n } => {
+                let ids = tx.node_ids().expect("node_ids");
+                if !ids.is_empty() {
+                    tx.update_node(ids[pick % ids.len()], node_record(labels, name, n));
+                }
+            }
+            Op::DeleteNode { pick } => {
+                let ids = tx.node_ids().expect("node_ids");
+                if !ids.is_empty() {
+                    let id = ids[pick % ids.len()];
+                    for dir in [Direction::Outgoing, Direction::Incoming] {
+                        for a in tx.adjacent(id, dir, None).expect("adjacent") {
+                            tx.delete_rel(a.rel);
+                        }
+                    }
+                    tx.delete_node(id);
+                }
+            }
+            Op::CreateRel { from, to, ty, n } => {
+                let ids = tx.node_ids().expect("node_ids");
+                if !ids.is_empty() {
+                    let props: Properties = [("n".to_string(), Value::Int(n))].into();
+                    let (start, end) = (ids[from % ids.len()], ids[to % ids.len()]);
+                    tx.create_rel(RelRecord { rel_type: TYPES[ty as usize].into(), start, end, props });
+                }
+            }
+            Op::UpdateRel { pick, n } => {
+                let ids = tx.rel_ids().expect("rel_ids");
+                if !ids.is_empty() {
+                    let id = ids[pick % ids.len()];
+                    let mut rec = tx.rel(id).expect("rel").expect("listed rel exists");
+                    rec.props.insert("n".into(), Value::Int(n));
+                    tx.update_rel(id, rec);
+                }
+            }
+            Op::DeleteRel { pick } => {
+                let ids = tx.rel_ids().expect("rel_ids");
+                if !ids.is_empty() {
+                    tx.delete_rel(ids[pick % ids.len()]);
+                }
+            }
+        }
+    }
+    tx.changes().clone()
+}
+
+/// Every read method of both stores must agree.
+fn assert_same(sled: &dyn Store, model: &dyn Store, when: &str) {
+    let counters = model.counters().expect("counters");
+    assert_eq!(sled.counters().expect("counters"), counters, "counters {when}");
+    assert_eq!(sled.sizes().expect("sizes"), model.sizes().expect("sizes"), "sizes {when}");
+    assert_eq!(sled.node_ids().expect("node_ids"), model.node_ids().expect("node_ids"), "node_ids {when}");
+    assert_eq!(sled.rel_ids().expect("rel_ids"), model.rel_ids().expect("rel_ids"), "rel_ids {when}");
+    assert_eq!(sled.label_counts().expect("labels"), model.label_counts().expect("labels"), "label_counts {when}");
+    assert_eq!(sled.type_counts().expect("types"), model.type_counts().expect("types"), "type_counts {when}");
+    for id in 0..=counters.next_node {
+        assert_eq!(sled.node(id).expect("node"), model.node(id).expect("node"), "node {id} {when}");
+        for dir in [Direction::Outgoing, Direction::Incoming] {
+            for ty in TYPES.iter().map(|t| Some(*t)).chain([None, Some("MISSING")]) {
+                assert_eq!(
+                    sled.adjacent(id, dir, ty).expect("adjacent"),
+                    model.adjacent(id, dir, ty).expect("adjacent"),
+                    "adjacent({id}, {dir:?}, {ty:?}) {when}"
+                );
+            }
+        }
+    }
+    for id in 0..=counters.next_rel {
+        assert_eq!(sled.rel(id).expect("rel"), model.rel(id).expect("rel"), "rel {id} {when}");
+    }
+    for label in LABELS.iter().chain(&["Missing", "person"]) {
+        assert_eq!(
+            sled.nodes_with_label(label).expect("label"),
+            model.nodes_with_label(label).expect("label"),
+            "nodes_with_label({label:?}) {when}"
+        );
+    }
+    for name in NAMES.iter().chain(&["nobody", "aNN", "STRAßE", "İSTANBUL"]) {
+        assert_eq!(
+            sled.nodes_named(name).expect("named"),
+            model.nodes_named(name).expect("named"),
+            "nodes_named({name:?}) {when}"
+        );
+    }
+}
+
+/// Runs the steps against both stores, comparing after each.
+fn run(steps: &[Step]) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut sled = SledStore::open(dir.path()).expect("open");
+    let model = MemoryStore::new();
+    assert_same(&sled, &model, "when new");
+    for (i, step) in steps.iter().enumerate() {
+        match step {
+            Step::Apply(ops) => {
+                let changes = change_set(&model, ops);
+                model.apply(&changes).expect("model apply");
+                sled.apply(&changes).expect("sled apply");
+            }
+            Step::Reopen => {
+                drop(sled);
+                sled = SledStore::open(dir.path()).expect("reopen");
+            }
+        }
+        assert_same(&sled, &model, &format!("after step {i} ({step:?})"));
+    }
+    drop(sled);
+    let sled = SledStore::open(dir.path()).expect("final reopen");
+    assert_same(&sled, &model, "after the final reopen");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 120, ..ProptestConfig::default() })]
+
+    #[test]
+    fn sled_store_matches_memory_store(steps in proptest::collection::vec(step(), 1..25)) {
+        run(&steps);
+    }
+}
+
+#[test]
+fn a_fixed_scenario_with_every_kind_of_change() {
+    use Op::*;
+    run(&[
+        Step::Apply(vec![
+            CreateNode { labels: 0b11, name: Some(0), n: 1 },
+            CreateNode { labels: 0b10000, name: Some(1), n: 2 },
+            CreateRel { from: 0, to: 1, ty: 0, n: 3 },
+            CreateRel { from: 1, to: 1, ty: 3, n: 4 },
+        ]),
+        Step::Apply(vec![UpdateNode { pick: 0, labels: 0b100, name: Some(5), n: 5 }, UpdateRel { pick: 1, n: 6 }]),
+        Step::Reopen,
+        Step::Apply(vec![DeleteNode { pick: 1 }, CreateNode { labels: 0, name: Some(6), n: 7 }]),
+        Step::Apply(vec![DeleteRel { pick: 0 }, DeleteNode { pick: 0 }]),
+    ]);
+}
