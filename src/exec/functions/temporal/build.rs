@@ -384,7 +384,11 @@ pub(crate) fn date_time(f: &Fields) -> Result<DateTime, CypherError> {
     }
     let date = f.build_date(base_date(f)?)?;
     let (time, zone) = match (base_time(f)?, &f.timezone) {
-        (Some((t, Some((_, from)))), Some(to)) => (Some(shift_time(t, from, to, date)?.0), to.clone()),
+        (Some((t, Some((from_zone, from)))), Some(to)) => {
+            // A named zone's offset is the one in force on the new date.
+            let from = from_zone.resolve(LocalDateTime { date, time: t }, Some(from))?.offset;
+            (Some(shift_time(t, from, to, date)?.0), to.clone())
+        }
         (Some((t, Some((zone, _)))), None) => (Some(t), zone),
         (Some((t, None)), zone) => (Some(t), zone.clone().unwrap_or(Zone::UTC)),
         (None, zone) => (None, zone.clone().unwrap_or(Zone::UTC)),

@@ -221,7 +221,7 @@ pub(crate) fn duration(text: &str) -> Result<Duration, CypherError> {
     };
     let body = body.strip_prefix(['P', 'p']).ok_or_else(fail)?;
     let mut sum = DurationSum::default();
-    if body.len() >= 10 && body.as_bytes().get(4) == Some(&b'-') {
+    if body.len() >= 10 && body.as_bytes()[..4].iter().all(u8::is_ascii_digit) && body.as_bytes()[4] == b'-' {
         alternative(body, &mut sum).ok_or_else(fail)?;
     } else {
         designators(body, &mut sum).ok_or_else(fail)?;
