@@ -73,3 +73,32 @@ fn adds_durations() {
         .expect("in range");
     assert_eq!(Temporal::Duration(half).to_iso(), "P6Y2M22DT13H21M8S");
 }
+
+#[test]
+fn stored_temporals_round_trip_and_keep_the_value_layout() {
+    use crate::model::{NodeRecord, Value};
+    use crate::store::codec::{decode_node, encode_node};
+    let values: Vec<Value> = [
+        t(Kind::Date, "-999999999-01-01"),
+        t(Kind::LocalTime, "12:31:14.645876123"),
+        t(Kind::Time, "12:31:14+02:05:59"),
+        t(Kind::LocalDateTime, "2015-07-21T21:40:32.142"),
+        t(Kind::DateTime, "2015-07-21T21:40:32.142[Europe/London]"),
+        Temporal::Duration(parse::duration("P-6M-15DT-17H-45M-3.500000002S").expect("valid")),
+    ]
+    .into_iter()
+    .map(Value::Temporal)
+    .collect();
+    let mut node = NodeRecord::default();
+    node.props.insert("list".into(), Value::List(values.clone()));
+    for (i, v) in values.into_iter().enumerate() {
+        assert!(v.is_storable());
+        node.props.insert(format!("p{i}"), v);
+    }
+    let bytes = encode_node(&node).expect("encodes");
+    assert_eq!(decode_node(&bytes).expect("decodes"), node);
+    // Value::Temporal is variant 10, after Path: the variants before it keep their indexes.
+    let date = Value::Temporal(t(Kind::Date, "1970-01-01"));
+    let encoded = bincode::serde::encode_to_vec(&date, bincode::config::standard()).expect("encodes");
+    assert_eq!(encoded.first(), Some(&10));
+}
