@@ -8,7 +8,7 @@
 use super::expr::{error, ExprChecker};
 use super::procedures::{CypherType, Field, Procedure, Procedures};
 use super::scope::{suggestion, Scope};
-use super::types::{Ty, ALL, BOOL, FLOAT, INT, LIST, MAP, NODE, NULL, PATH, REL, STRING};
+use super::types::{Ty, ALL, BOOL, FLOAT, INT, LIST, MAP, NODE, NULL, OTHER, PATH, REL, STRING};
 use crate::model::{CypherError, ErrorKind, Span};
 use crate::syntax::ast::{Expr, Ident};
 use std::sync::Arc;
@@ -145,6 +145,12 @@ fn accepted(ty: &CypherType) -> u16 {
         CypherType::Relationship => REL,
         CypherType::Path => PATH,
         CypherType::List(_) => LIST,
+        CypherType::Date
+        | CypherType::LocalTime
+        | CypherType::Time
+        | CypherType::LocalDateTime
+        | CypherType::DateTime
+        | CypherType::Duration => OTHER,
     }
 }
 

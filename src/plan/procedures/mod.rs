@@ -97,7 +97,7 @@ pub enum DefinitionError {
         expected: &'static str,
     },
     /// A type name that is not one of the signature types.
-    #[error("unknown type {name:?} in procedure signature (known: ANY, BOOLEAN, INTEGER, FLOAT, NUMBER, STRING, MAP, NODE, RELATIONSHIP, PATH, LIST OF ...)")]
+    #[error("unknown type {name:?} in procedure signature (known: ANY, BOOLEAN, INTEGER, FLOAT, NUMBER, STRING, MAP, NODE, RELATIONSHIP, PATH, DATE, LOCALTIME, TIME, LOCALDATETIME, DATETIME, DURATION, LIST OF ...)")]
     UnknownType {
         /// The name as written.
         name: String,

@@ -2,7 +2,7 @@
 //! prints them and the openCypher TCK declares them, parsed and printed back.
 
 use super::DefinitionError;
-use crate::model::Value;
+use crate::model::{Temporal, Value};
 use std::fmt;
 use std::str::FromStr;
 
@@ -30,6 +30,18 @@ pub enum CypherType {
     Relationship,
     /// A path.
     Path,
+    /// A date.
+    Date,
+    /// A time of day without a zone.
+    LocalTime,
+    /// A time of day with a zone offset.
+    Time,
+    /// A date and time without a zone.
+    LocalDateTime,
+    /// A date and time with a zone.
+    DateTime,
+    /// A duration.
+    Duration,
     /// A list whose elements (or nulls) have the inner type.
     List(Box<CypherType>),
 }
@@ -72,6 +84,12 @@ impl CypherType {
                         | (CypherType::Node, Value::Node(_))
                         | (CypherType::Relationship, Value::Rel(_))
                         | (CypherType::Path, Value::Path(_))
+                        | (CypherType::Date, Value::Temporal(Temporal::Date(_)))
+                        | (CypherType::LocalTime, Value::Temporal(Temporal::LocalTime(_)))
+                        | (CypherType::Time, Value::Temporal(Temporal::Time(_)))
+                        | (CypherType::LocalDateTime, Value::Temporal(Temporal::LocalDateTime(_)))
+                        | (CypherType::DateTime, Value::Temporal(Temporal::DateTime(_)))
+                        | (CypherType::Duration, Value::Temporal(Temporal::Duration(_)))
                 );
                 if fits { Ok(v) } else { Err(v) }
             }
@@ -92,6 +110,12 @@ impl fmt::Display for CypherType {
             CypherType::Node => f.write_str("NODE"),
             CypherType::Relationship => f.write_str("RELATIONSHIP"),
             CypherType::Path => f.write_str("PATH"),
+            CypherType::Date => f.write_str("DATE"),
+            CypherType::LocalTime => f.write_str("LOCALTIME"),
+            CypherType::Time => f.write_str("TIME"),
+            CypherType::LocalDateTime => f.write_str("LOCALDATETIME"),
+            CypherType::DateTime => f.write_str("DATETIME"),
+            CypherType::Duration => f.write_str("DURATION"),
             CypherType::List(inner) => write!(f, "LIST OF {inner}"),
         }
     }
@@ -335,6 +359,12 @@ impl Parser<'_> {
             "NODE" => CypherType::Node,
             "RELATIONSHIP" => CypherType::Relationship,
             "PATH" => CypherType::Path,
+            "DATE" => CypherType::Date,
+            "LOCALTIME" => CypherType::LocalTime,
+            "TIME" => CypherType::Time,
+            "LOCALDATETIME" => CypherType::LocalDateTime,
+            "DATETIME" => CypherType::DateTime,
+            "DURATION" => CypherType::Duration,
             "LIST" => {
                 let nullable = self.eat("?");
                 if !self.keyword("OF") {
