@@ -76,10 +76,10 @@ impl Executor<'_, '_> {
                 for (index, var) in &kept {
                     r.insert(var.clone(), record[*index].clone());
                 }
-                if let Some(w) = where_ {
-                    if truth(&self.eval(w, &r)?).map_err(|e| e.at(w.span))? != Some(true) {
-                        continue;
-                    }
+                if let Some(w) = where_
+                    && truth(&self.eval(w, &r)?).map_err(|e| e.at(w.span))? != Some(true)
+                {
+                    continue;
                 }
                 out.push(r);
             }

@@ -134,7 +134,7 @@ pub enum DefinitionError {
         /// Its declared type.
         ty: String,
         /// The value given.
-        value: Value,
+        value: Box<Value>,
     },
     /// A procedure with this name is already registered.
     #[error("a procedure named `{name}` is already registered")]
@@ -179,7 +179,7 @@ impl Procedure {
                         row: i,
                         field: field.name.clone(),
                         ty: field.type_text(),
-                        value,
+                        value: Box::new(value),
                     })
                 })
                 .collect::<Result<Vec<_>, _>>()?;
