@@ -282,27 +282,32 @@ impl Store for SledStore {
         // The write lock serialises writers (blocks are read, changed and written back)
         // and keeps readers of the catalog from seeing it half-updated.
         let mut state = self.state.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let t0 = std::time::Instant::now();
         let mut plan = ApplyPlan::new(self, &state);
         plan.catalog.next_node = changes.counters.next_node;
         plan.catalog.next_rel = changes.counters.next_rel;
         plan.rels(changes)?;
         plan.nodes(changes)?;
+        let t1 = t0.elapsed();
         let (batch, catalog, new_types) = plan.finish()?;
+        let t2 = t0.elapsed();
         self.db.apply_batch(batch).map_err(backend)?;
+        let t3 = t0.elapsed();
         self.db.flush().map_err(backend)?;
+        if std::env::var_os("STEWARD_TRACE").is_some() { eprintln!("apply: records {t1:?} finish {:?} batch {:?} flush {:?}", t2 - t1, t3 - t2, t0.elapsed() - t3); }
         state.catalog = catalog;
         state.type_ids.extend(new_types);
         Ok(())
     }
 }
 
-/// What one apply changes in adjacency: per node and direction, entries to drop and add.
-#[derive(Default)]
-struct AdjDelta {
-    removed: BTreeSet<RelId>,
-    added: Vec<AdjEntry>,
+/// One change to a node's adjacency list in one direction.
+#[derive(Debug, Clone, Copy)]
+enum AdjOp {
     /// The node was deleted: its whole list goes.
-    cleared: bool,
+    Clear,
+    Remove(RelId),
+    Add(AdjEntry),
 }
 
 /// The blocks, bitmaps and buckets one apply reads, changes and writes back.
@@ -315,7 +320,8 @@ struct ApplyPlan<'a> {
     type_ids: HashMap<String, u32>,
     node_blocks: BTreeMap<u64, Block>,
     rel_blocks: BTreeMap<u64, Block>,
-    adj: BTreeMap<(Direction, NodeId), AdjDelta>,
+    /// Adjacency changes, in the order they arise; grouped by node when written.
+    adj: Vec<(Direction, NodeId, AdjOp)>,
     /// Per (label, group): bits to set (true) or clear (false).
     labels: BTreeMap<(String, u64), Vec<(usize, bool)>>,
     /// Per bucket key: entries to remove and to add.
@@ -331,7 +337,7 @@ impl<'a> ApplyPlan<'a> {
             type_ids: HashMap::new(),
             node_blocks: BTreeMap::new(),
             rel_blocks: BTreeMap::new(),
-            adj: BTreeMap::new(),
+            adj: Vec::new(),
             labels: BTreeMap::new(),
             names: BTreeMap::new(),
         }
@@ -357,13 +363,13 @@ impl<'a> ApplyPlan<'a> {
     }
 
     fn adj_remove(&mut self, rel: RelId, s: &codec::StoredRel) {
-        self.adj.entry((Direction::Outgoing, s.start)).or_default().removed.insert(rel);
-        self.adj.entry((Direction::Incoming, s.end)).or_default().removed.insert(rel);
+        self.adj.push((Direction::Outgoing, s.start, AdjOp::Remove(rel)));
+        self.adj.push((Direction::Incoming, s.end, AdjOp::Remove(rel)));
     }
 
     fn adj_add(&mut self, rel: RelId, r: &RelRecord, type_id: u32) {
-        self.adj.entry((Direction::Outgoing, r.start)).or_default().added.push(AdjEntry { rel, other: r.end, type_id });
-        self.adj.entry((Direction::Incoming, r.end)).or_default().added.push(AdjEntry { rel, other: r.start, type_id });
+        self.adj.push((Direction::Outgoing, r.start, AdjOp::Add(AdjEntry { rel, other: r.end, type_id })));
+        self.adj.push((Direction::Incoming, r.end, AdjOp::Add(AdjEntry { rel, other: r.start, type_id })));
     }
 
     fn rels(&mut self, changes: &ChangeSet) -> Result<(), StoreError> {
@@ -396,8 +402,8 @@ impl<'a> ApplyPlan<'a> {
                         *self.type_count(type_id)? += 1;
                         self.catalog.rels += 1;
                     }
-                    let body = codec::encode_rel(n, type_id)?;
-                    self.rel_blocks.get_mut(&b).expect("loaded above").set(slot, body);
+                    let block = self.rel_blocks.get_mut(&b).expect("loaded above");
+                    block.set_with(slot, |buf| codec::encode_rel_into(n, type_id, buf))?;
                 }
                 None => self.rel_blocks.get_mut(&b).expect("loaded above").remove(slot),
             }
@@ -451,7 +457,7 @@ impl<'a> ApplyPlan<'a> {
             let block = self.node_blocks.get_mut(&b).expect("loaded above");
             match rec {
                 Some(n) => {
-                    block.set(slot, codec::encode_node(n)?);
+                    block.set_with(slot, |buf| codec::encode_node_into(n, buf))?;
                     if old.is_none() {
                         self.catalog.nodes += 1;
                     }
@@ -461,8 +467,8 @@ impl<'a> ApplyPlan<'a> {
                     if old.is_some() {
                         self.catalog.nodes -= 1;
                     }
-                    self.adj.entry((Direction::Outgoing, id)).or_default().cleared = true;
-                    self.adj.entry((Direction::Incoming, id)).or_default().cleared = true;
+                    self.adj.push((Direction::Outgoing, id, AdjOp::Clear));
+                    self.adj.push((Direction::Incoming, id, AdjOp::Clear));
                 }
             }
         }
@@ -487,31 +493,22 @@ impl<'a> ApplyPlan<'a> {
             put(&mut batch, keys::rel_block(*b), block);
         }
 
-        // Adjacency: one read-modify-write per touched block.
-        let mut by_block: BTreeMap<(Direction, u64), Vec<(usize, AdjDelta)>> = BTreeMap::new();
-        for ((dir, node), delta) in std::mem::take(&mut self.adj) {
-            let (b, slot) = keys::block_of(node);
-            by_block.entry((dir, b)).or_default().push((slot, delta));
-        }
-        for ((dir, b), deltas) in by_block {
+        // Adjacency: one read-modify-write per touched block; a stable sort keeps each
+        // node's operations in the order they arose.
+        let mut ops = std::mem::take(&mut self.adj);
+        ops.sort_by_key(|&(dir, node, _)| (dir, node));
+        let mut scratch = Vec::new();
+        let mut rest = &ops[..];
+        while let Some(&(dir, first, _)) = rest.first() {
+            let (b, _) = keys::block_of(first);
+            let in_block = rest.iter().take_while(|(d, n, _)| *d == dir && keys::block_of(*n).0 == b).count();
+            let (group, tail) = rest.split_at(in_block);
+            rest = tail;
             let key = keys::adj_block(dir, b);
             let mut block = self.store.load_block(&key)?;
-            for (slot, delta) in deltas {
-                let mut entries = match block.get(slot) {
-                    Some(body) if !delta.cleared => codec::decode_adj(body)?,
-                    _ => Vec::new(),
-                };
-                if !delta.removed.is_empty() {
-                    entries.retain(|e| !delta.removed.contains(&e.rel));
-                }
-                entries.extend(delta.added);
-                entries.sort_unstable();
-                entries.dedup_by_key(|e| e.rel);
-                if entries.is_empty() {
-                    block.remove(slot);
-                } else {
-                    block.set(slot, codec::encode_adj(&entries));
-                }
+            for node_ops in group.chunk_by(|x, y| x.1 == y.1) {
+                let slot = keys::block_of(node_ops[0].1).1;
+                update_adjacency(&mut block, slot, node_ops.iter().map(|(_, _, op)| *op), &mut scratch)?;
             }
             put(&mut batch, key, &block);
         }
@@ -559,6 +556,62 @@ impl<'a> ApplyPlan<'a> {
         batch.insert(keys::meta(keys::META_CATALOG), codec::encode_catalog(&self.catalog)?);
         Ok((batch, self.catalog, self.type_ids))
     }
+}
+
+/// Applies one node's adjacency operations to its slot of `block`.
+fn update_adjacency(
+    block: &mut Block,
+    slot: usize,
+    ops: impl Iterator<Item = AdjOp>,
+    scratch: &mut Vec<u8>,
+) -> Result<(), StoreError> {
+    let mut cleared = false;
+    let mut removed = BTreeSet::new();
+    let mut added = Vec::new();
+    for op in ops {
+        match op {
+            AdjOp::Clear => {
+                cleared = true;
+                removed.clear();
+                added.clear();
+            }
+            AdjOp::Remove(rel) => {
+                removed.insert(rel);
+                added.retain(|e: &AdjEntry| e.rel != rel);
+            }
+            AdjOp::Add(e) => added.push(e),
+        }
+    }
+    added.sort_unstable();
+    added.dedup_by_key(|e| e.rel);
+    let old = if cleared { None } else { block.get(slot) };
+    scratch.clear();
+    // The bulk-load case: only new relationships, above every id already listed.
+    let appended = match old {
+        Some(body) if removed.is_empty() => codec::append_adj(body, &added, scratch)?,
+        None if removed.is_empty() => {
+            scratch.extend_from_slice(&codec::encode_adj(&added));
+            true
+        }
+        _ => false,
+    };
+    if !appended {
+        let mut entries = match old {
+            Some(body) => codec::decode_adj(body)?,
+            None => Vec::new(),
+        };
+        entries.retain(|e| !removed.contains(&e.rel));
+        entries.extend(added);
+        entries.sort_unstable();
+        entries.dedup_by_key(|e| e.rel);
+        scratch.extend_from_slice(&codec::encode_adj(&entries));
+    }
+    if scratch.is_empty() {
+        block.remove(slot);
+    } else {
+        block.set(slot, scratch);
+    }
+    Ok(())
 }
 
 /// The Unicode-lowercased `name` property of a node, when it is a string.
