@@ -282,19 +282,14 @@ impl Store for SledStore {
         // The write lock serialises writers (blocks are read, changed and written back)
         // and keeps readers of the catalog from seeing it half-updated.
         let mut state = self.state.write().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let t0 = std::time::Instant::now();
         let mut plan = ApplyPlan::new(self, &state);
         plan.catalog.next_node = changes.counters.next_node;
         plan.catalog.next_rel = changes.counters.next_rel;
         plan.rels(changes)?;
         plan.nodes(changes)?;
-        let t1 = t0.elapsed();
         let (batch, catalog, new_types) = plan.finish()?;
-        let t2 = t0.elapsed();
         self.db.apply_batch(batch).map_err(backend)?;
-        let t3 = t0.elapsed();
         self.db.flush().map_err(backend)?;
-        if std::env::var_os("STEWARD_TRACE").is_some() { eprintln!("apply: records {t1:?} finish {:?} batch {:?} flush {:?}", t2 - t1, t3 - t2, t0.elapsed() - t3); }
         state.catalog = catalog;
         state.type_ids.extend(new_types);
         Ok(())
