@@ -1,4 +1,5 @@
-//! Storage benchmark: `cargo run --release --example bench [nodes] [rels]`.
+//! Storage benchmark: `cargo run --release --example bench [nodes] [rels]`
+//! (`BENCH_REL_BATCH` sets the relationships per transaction, default 100,000).
 //!
 //! Builds a synthetic graph (default 100,000 nodes, 1,000,000 relationships) through the
 //! library (`Db::open`, `Db::write` in batches) on a sled store in a temporary directory,
@@ -17,6 +18,10 @@ const LABELS: &[&str] = &["Person", "Organisation", "Factor", "Service", "Place"
 const TYPES: &[&str] = &["KNOWS", "USES", "INFLUENCES", "PART_OF"];
 const NODE_BATCH: u64 = 50_000;
 const REL_BATCH: u64 = 100_000;
+
+fn rel_batch() -> u64 {
+    std::env::var("BENCH_REL_BATCH").ok().and_then(|v| v.parse().ok()).unwrap_or(REL_BATCH)
+}
 
 /// splitmix64: a small deterministic generator, so runs are comparable.
 struct Rng(u64);
@@ -105,7 +110,7 @@ fn main() {
     let t = Instant::now();
     let mut done = 0;
     while done < rels {
-        let n = REL_BATCH.min(rels - done);
+        let n = rel_batch().min(rels - done);
         let tb = Instant::now();
         db.write(|tx| {
             for _ in 0..n {
@@ -129,8 +134,9 @@ fn main() {
     let load_rate = rels as f64 / rel_time.as_secs_f64();
     let overall = rels as f64 / (rel_time + node_time).as_secs_f64();
     println!(
-        "  load rate: {:.0} rel/s overall, median batch of {REL_BATCH}: {:.0} rel/s, incl. nodes: {:.0} rel/s   floor >= 100000 rel/s  [{}]",
+        "  load rate: {:.0} rel/s overall, median batch of {}: {:.0} rel/s, incl. nodes: {:.0} rel/s   floor >= 100000 rel/s  [{}]",
         load_rate,
+        rel_batch(),
         median(batch_rates),
         overall,
         verdict(overall >= 100_000.0)

@@ -161,10 +161,10 @@ fn write_marker(marker: &Path) -> Result<(), StoreError> {
 
 /// sled 0.34 reports a held lock as an `Other` io error "could not acquire lock on ...".
 fn open_error(dir: &Path, e: sled::Error) -> StoreError {
-    if let sled::Error::Io(io) = &e {
-        if io.kind() == std::io::ErrorKind::WouldBlock || io.to_string().contains("could not acquire lock") {
-            return StoreError::Locked { path: dir.to_path_buf() };
-        }
+    if let sled::Error::Io(io) = &e
+        && (io.kind() == std::io::ErrorKind::WouldBlock || io.to_string().contains("could not acquire lock"))
+    {
+        return StoreError::Locked { path: dir.to_path_buf() };
     }
     backend(e)
 }
@@ -289,9 +289,12 @@ impl Store for SledStore {
         plan.nodes(changes)?;
         let (batch, catalog, new_types) = plan.finish()?;
         self.db.apply_batch(batch).map_err(backend)?;
-        self.db.flush().map_err(backend)?;
+        // The batch is visible to readers now, so the cached catalog must follow it even
+        // when the flush below fails.
         state.catalog = catalog;
         state.type_ids.extend(new_types);
+        drop(state);
+        self.db.flush().map_err(backend)?;
         Ok(())
     }
 }
@@ -304,6 +307,9 @@ enum AdjOp {
     Remove(RelId),
     Add(AdjEntry),
 }
+
+/// Entries leaving and entering one name bucket: `(folded name, node)`.
+type NameDelta = (Vec<(String, NodeId)>, Vec<(String, NodeId)>);
 
 /// The blocks, bitmaps and buckets one apply reads, changes and writes back.
 struct ApplyPlan<'a> {
@@ -320,7 +326,7 @@ struct ApplyPlan<'a> {
     /// Per (label, group): bits to set (true) or clear (false).
     labels: BTreeMap<(String, u64), Vec<(usize, bool)>>,
     /// Per bucket key: entries to remove and to add.
-    names: BTreeMap<Vec<u8>, (Vec<(String, NodeId)>, Vec<(String, NodeId)>)>,
+    names: BTreeMap<Vec<u8>, NameDelta>,
 }
 
 impl<'a> ApplyPlan<'a> {
