@@ -1,5 +1,7 @@
-//! The `steward` binary: everything is in the library's `cli` module.
+//! The `steward` binary: everything is in the library's `cli` module, which closes the
+//! store before it returns the exit code.
 
 fn main() {
-    std::process::exit(steward::cli::main());
+    let code = steward::cli::main();
+    std::process::exit(code);
 }

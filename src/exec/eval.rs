@@ -88,6 +88,10 @@ impl Executor<'_, '_> {
                 let v = self.eval(operand, row)?;
                 match v {
                     Value::Null => Ok(Value::Null),
+                    Value::Rel(id) => match self.tx.rel(id)? {
+                        Some(r) => Ok(Value::Bool(labels.iter().all(|l| *l == r.rel_type))),
+                        None => Err(deleted_entity()),
+                    },
                     Value::Node(id) => {
                         let has = self
                             .tx
@@ -232,6 +236,7 @@ impl Executor<'_, '_> {
                 }
                 Ok(Value::Bool(false))
             }
+            ExprKind::ExistsQuery(query) => Ok(Value::Bool(self.exists_query(query, row)?)),
             ExprKind::MapProjection(var, items) => {
                 let base = match row.get(&var.name) {
                     Some(v) => v.clone(),

@@ -41,15 +41,23 @@ impl Executor<'_, '_> {
         for part in patterns {
             collect_vars(part, &mut new_vars);
         }
+        let cap = self.cap.take();
+        // Without a WHERE, a single pattern can stop as soon as enough rows are found.
+        let walk_cap = if where_.is_none() && patterns.len() == 1 { cap } else { None };
         let mut out = Vec::new();
         for row in rows {
+            if cap.is_some_and(|c| out.len() >= c) {
+                break;
+            }
             let mut found = false;
+            self.walk_cap.set(walk_cap.map(|c| c - out.len()));
             *self.hints.borrow_mut() = match where_ {
                 Some(w) => self.hints_from(w, &row, &new_vars),
                 None => HashMap::new(),
             };
             let matches = self.match_patterns(patterns, &row);
             self.hints.borrow_mut().clear();
+            self.walk_cap.set(None);
             for m in matches? {
                 if let Some(w) = where_ {
                     if truth(&self.eval(w, &m)?).map_err(|e| e.at(w.span))? != Some(true) {
@@ -145,7 +153,11 @@ impl Executor<'_, '_> {
 
     fn start_walk(&self, walk: &Walk<'_>, state: &State, out: &mut Vec<State>) -> Result<(), Error> {
         let first = walk.nodes[0];
+        let cap = self.walk_cap.take();
         for id in self.candidates(first, &state.0)? {
+            if cap.is_some_and(|c| out.len() >= c) {
+                break;
+            }
             self.poll()?;
             if let Some(row) = self.try_node(first, id, &state.0)? {
                 self.step(walk, 0, id, (row, state.1.clone()), vec![id], Vec::new(), out)?;

@@ -14,7 +14,7 @@ use crate::model::{CypherError, ErrorKind, Node, NodeId, Output, Relationship, V
 use crate::plan::Plan;
 use crate::store::{StoreError, Transaction};
 use crate::syntax::ast::{ClauseKind, SingleQuery};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -63,6 +63,10 @@ pub struct Outcome {
     pub rows: Vec<Vec<Value>>,
     /// Side effects.
     pub stats: Stats,
+}
+
+fn is_reading(clause: &ClauseKind) -> bool {
+    matches!(clause, ClauseKind::Match { .. } | ClauseKind::Unwind { .. } | ClauseKind::With(_))
 }
 
 /// Runs a plan.
@@ -152,6 +156,10 @@ pub(crate) struct Executor<'a, 's> {
     aggregates: RefCell<HashMap<usize, Value>>,
     /// Variables in scope, for `*` and OPTIONAL MATCH nulls.
     scope: RefCell<BTreeSet<String>>,
+    /// The most rows the next reading clause needs to produce (a LIMIT that follows it).
+    cap: Cell<Option<usize>>,
+    /// The most matches the current walk needs to produce.
+    walk_cap: Cell<Option<usize>>,
     /// Start-node hints from the WHERE of the MATCH being run.
     hints: RefCell<HashMap<String, matcher::Hint>>,
     deleted_nodes: Vec<NodeId>,
@@ -166,8 +174,103 @@ impl<'a, 's> Executor<'a, 's> {
             aggregates: RefCell::new(HashMap::new()),
             scope: RefCell::new(BTreeSet::new()),
             hints: RefCell::new(HashMap::new()),
+            cap: Cell::new(None),
+            walk_cap: Cell::new(None),
             deleted_nodes: Vec::new(),
         }
+    }
+
+    /// Runs a reading clause (MATCH, UNWIND, WITH, RETURN) over `rows`.
+    fn read_clause(&self, clause: &ClauseKind, rows: Vec<Row>) -> Result<Vec<Row>, Error> {
+        Ok(match clause {
+            ClauseKind::Match { optional, patterns, where_ } => self.match_clause(*optional, patterns, where_.as_ref(), rows)?,
+            ClauseKind::Unwind { expr, var } => {
+                let cap = self.cap.take();
+                let mut out = Vec::new();
+                for row in rows {
+                    if cap.is_some_and(|c| out.len() >= c) {
+                        break;
+                    }
+                    match self.eval(expr, &row)? {
+                        Value::Null => {}
+                        Value::List(items) => {
+                            for item in items {
+                                if cap.is_some_and(|c| out.len() >= c) {
+                                    break;
+                                }
+                                let mut r = row.clone();
+                                r.insert(var.name.clone(), item);
+                                out.push(r);
+                            }
+                        }
+                        other => {
+                            let mut r = row;
+                            r.insert(var.name.clone(), other);
+                            out.push(r);
+                        }
+                    }
+                }
+                self.scope.borrow_mut().insert(var.name.clone());
+                out
+            }
+            ClauseKind::With(projection) | ClauseKind::Return(projection) => self.project(projection, rows)?.1,
+            _ => {
+                return Err(CypherError::runtime(
+                    ErrorKind::SemanticError,
+                    "InvalidClauseComposition",
+                    "an updating clause cannot be used here",
+                )
+                .into());
+            }
+        })
+    }
+
+    /// True when the read-only `query`, started from the bindings of `row`, yields a row
+    /// (`EXISTS { ... }` with a full subquery).
+    pub(crate) fn exists_query(&self, query: &crate::syntax::ast::Query, row: &Row) -> Result<bool, Error> {
+        let saved = self.scope.borrow().clone();
+        let mut parts = vec![&query.first];
+        parts.extend(query.unions.iter().map(|(_, q)| q));
+        let mut found = false;
+        for part in parts {
+            *self.scope.borrow_mut() = row.keys().cloned().collect();
+            let mut rows = vec![row.clone()];
+            for clause in &part.clauses {
+                rows = self.read_clause(&clause.kind, rows)?;
+                if rows.is_empty() {
+                    break;
+                }
+            }
+            if !rows.is_empty() {
+                found = true;
+                break;
+            }
+        }
+        *self.scope.borrow_mut() = saved;
+        Ok(found)
+    }
+
+    /// How many rows a reading clause must produce when `next` only keeps a prefix of
+    /// them: a projection with LIMIT and without ORDER BY, DISTINCT or aggregation.
+    fn row_cap(&self, next: Option<&crate::syntax::ast::Clause>) -> Option<usize> {
+        let p = match &next?.kind {
+            ClauseKind::With(p) | ClauseKind::Return(p) => p,
+            _ => return None,
+        };
+        if p.distinct || !p.order_by.is_empty() || p.items.iter().any(|i| project::contains_aggregate(&i.expr)) {
+            return None;
+        }
+        let constant = |e: &Option<crate::syntax::ast::Expr>| -> Option<usize> {
+            match e {
+                None => Some(0),
+                Some(e) => match self.eval(e, &Row::new()).ok()? {
+                    Value::Int(n) if n >= 0 => Some(n as usize),
+                    _ => None,
+                },
+            }
+        };
+        p.limit.as_ref()?;
+        Some(constant(&p.skip)?.saturating_add(constant(&p.limit)?))
     }
 
     /// Fails with a Cancelled error once the cancel flag is set.
@@ -180,43 +283,23 @@ impl<'a, 's> Executor<'a, 's> {
 
     fn run_single(&mut self, query: &SingleQuery) -> Result<(Vec<String>, Vec<Vec<Value>>), Error> {
         let mut rows: Vec<Row> = vec![Row::new()];
-        for clause in &query.clauses {
+        for (i, clause) in query.clauses.iter().enumerate() {
             self.poll()?;
+            if let ClauseKind::Return(projection) = &clause.kind {
+                let (columns, rows) = self.project(projection, rows)?;
+                let rows = rows
+                    .into_iter()
+                    .map(|mut r| columns.iter().map(|c| r.remove(c).unwrap_or(Value::Null)).collect())
+                    .collect();
+                return Ok((columns, rows));
+            }
+            if is_reading(&clause.kind) {
+                self.cap.set(self.row_cap(query.clauses.get(i + 1)));
+                rows = self.read_clause(&clause.kind, rows)?;
+                self.cap.set(None);
+                continue;
+            }
             rows = match &clause.kind {
-                ClauseKind::Match { optional, patterns, where_ } => {
-                    self.match_clause(*optional, patterns, where_.as_ref(), rows)?
-                }
-                ClauseKind::Unwind { expr, var } => {
-                    let mut out = Vec::new();
-                    for row in rows {
-                        match self.eval(expr, &row)? {
-                            Value::Null => {}
-                            Value::List(items) => {
-                                for item in items {
-                                    let mut r = row.clone();
-                                    r.insert(var.name.clone(), item);
-                                    out.push(r);
-                                }
-                            }
-                            other => {
-                                let mut r = row;
-                                r.insert(var.name.clone(), other);
-                                out.push(r);
-                            }
-                        }
-                    }
-                    self.scope.borrow_mut().insert(var.name.clone());
-                    out
-                }
-                ClauseKind::With(projection) => self.project(projection, rows)?.1,
-                ClauseKind::Return(projection) => {
-                    let (columns, rows) = self.project(projection, rows)?;
-                    let rows = rows
-                        .into_iter()
-                        .map(|mut r| columns.iter().map(|c| r.remove(c).unwrap_or(Value::Null)).collect())
-                        .collect();
-                    return Ok((columns, rows));
-                }
                 ClauseKind::Create(parts) => self.create_clause(parts, rows)?,
                 ClauseKind::Merge { pattern, on_create, on_match } => {
                     self.merge_clause(pattern, on_create, on_match, rows)?
@@ -245,6 +328,9 @@ impl<'a, 's> Executor<'a, 's> {
                         }
                     }
                     rows
+                }
+                ClauseKind::Match { .. } | ClauseKind::Unwind { .. } | ClauseKind::With(_) | ClauseKind::Return(_) => {
+                    unreachable!("reading clauses are handled above")
                 }
                 ClauseKind::Call { name, .. } => {
                     return Err(CypherError::compile(

@@ -85,20 +85,20 @@ impl Executor<'_, '_> {
         }
         let skip = self.count_arg(p.skip.as_ref(), "SKIP")?;
         let limit = self.count_arg(p.limit.as_ref(), "LIMIT")?;
-        let mut rows: Vec<Row> = projected
-            .into_iter()
-            .skip(skip.unwrap_or(0))
-            .take(limit.unwrap_or(usize::MAX))
-            .map(|r| r.out)
-            .collect();
-        if let Some(w) = &p.where_ {
-            let mut kept = Vec::with_capacity(rows.len());
-            for r in rows {
-                if truth(&self.eval(w, &r)?).map_err(|e| e.at(w.span))? == Some(true) {
-                    kept.push(r);
+        let projected = projected.into_iter().skip(skip.unwrap_or(0)).take(limit.unwrap_or(usize::MAX));
+        // WITH ... WHERE sees the projected columns and, as the TCK requires, the
+        // variables from before the projection.
+        let mut rows = Vec::new();
+        for r in projected {
+            if let Some(w) = &p.where_ {
+                *self.aggregates.borrow_mut() = r.aggregates;
+                let keep = self.eval(w, &r.env).and_then(|v| Ok(truth(&v).map_err(|e| e.at(w.span))?));
+                self.aggregates.borrow_mut().clear();
+                if keep? != Some(true) {
+                    continue;
                 }
             }
-            rows = kept;
+            rows.push(r.out);
         }
         *self.scope.borrow_mut() = columns.iter().cloned().collect();
         Ok((columns, rows))
@@ -270,7 +270,10 @@ pub(crate) fn find_aggregates<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
             find_aggregates(list, out);
             find_aggregates(expr, out);
         }
-        ExprKind::PatternComprehension { .. } | ExprKind::PatternPredicate(_) | ExprKind::ExistsSubquery { .. } => {}
+        ExprKind::PatternComprehension { .. }
+        | ExprKind::PatternPredicate(_)
+        | ExprKind::ExistsSubquery { .. }
+        | ExprKind::ExistsQuery(_) => {}
         ExprKind::MapProjection(_, items) => {
             for item in items {
                 if let crate::syntax::ast::MapProjectionItem::Literal(_, e) = item {

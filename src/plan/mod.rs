@@ -2,6 +2,16 @@
 //! Architecture invariant: plan knows nothing of sled or of output formats.
 
 mod check;
+mod expr;
+mod functions;
+mod pattern;
+mod projection;
+mod scope;
+mod types;
+mod walk;
+
+#[cfg(test)]
+mod tests;
 
 use crate::model::CypherError;
 use crate::syntax::ast::{Query, Statement};

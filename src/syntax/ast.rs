@@ -501,4 +501,8 @@ pub enum ExprKind {
     },
     /// `var {.a, b: expr, .*}`
     MapProjection(Ident, Vec<MapProjectionItem>),
+    /// `EXISTS { query }` with a full query inside (several clauses, WITH, RETURN, UNION);
+    /// a body that is only `[MATCH] pattern [WHERE ...]` is an [`ExprKind::ExistsSubquery`].
+    /// True when the query yields at least one row. Never contains updating clauses.
+    ExistsQuery(Box<Query>),
 }

@@ -1,0 +1,107 @@
+//! The command line's shape, declared with clap's derive API.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// steward: an embedded personal knowledge graph for Human Learning Systems practice,
+/// asked questions in openCypher.
+#[derive(Debug, Parser)]
+#[command(
+    name = "steward",
+    version,
+    about,
+    after_help = "\
+Examples:
+  steward --db ~/hls-map query \"MATCH (p:Person)-[:USES]->(s) RETURN p.name, s.name\"
+  steward --db ~/hls-map run examples/quickstart.cypher
+  echo 'MATCH (n) RETURN count(n)' | steward --db ~/hls-map query --format json -
+
+Exit codes:
+  0  success (also when the reader of stdout went away, e.g. `| head -1`)
+  1  anything that is not the query's fault: I/O, a store held by another steward
+     process, a directory that is not a steward store, bad --params, a bad command line
+  2  an error in the query (syntax, semantics, types, constraints, missing entity)"
+)]
+pub struct Cli {
+    /// The store directory (created when it does not exist). Required by `query` and `run`.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub db: Option<PathBuf>,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run one Cypher statement in its own transaction and print its result.
+    #[command(after_help = "\
+Examples:
+  steward --db ~/hls-map query \"CREATE (:Actor:Person {name: 'Brian'})\"
+  steward --db ~/hls-map query \"MATCH (p:Person {name: \\$name}) RETURN p\" --params '{\"name\": \"Brian\"}'
+  steward --db ~/hls-map query --format csv \"MATCH (a)-[r]->(b) RETURN a.name, type(r), b.name\" > edges.csv
+  echo 'MATCH (n) RETURN count(n) AS n' | steward --db ~/hls-map query --format json -")]
+    Query(QueryArgs),
+
+    /// Run a script of Cypher statements separated by ';', each in its own transaction.
+    ///
+    /// Statements run in order; each one's result is printed in the chosen format. The first
+    /// failing statement stops the script (exit code 2); the statements before it stay
+    /// committed and the failing one changes nothing.
+    #[command(after_help = "\
+Examples:
+  steward --db /tmp/steward-demo run examples/quickstart.cypher
+  steward --db ~/hls-map run --format jsonl questions.cypher
+  cat changes.cypher | steward --db ~/hls-map run -")]
+    Run(RunArgs),
+}
+
+/// Options shared by `query` and `run`.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// How to print results.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// Query parameters as a JSON object, e.g. '{"name": "Brian", "n": 3}'; use them as $name.
+    #[arg(long, value_name = "JSON")]
+    pub params: Option<String>,
+}
+
+/// `steward query`.
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    /// Output options.
+    #[command(flatten)]
+    pub output: OutputArgs,
+
+    /// The Cypher statement; "-" reads it from stdin.
+    #[arg(value_name = "QUERY")]
+    pub query: String,
+}
+
+/// `steward run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Output options.
+    #[command(flatten)]
+    pub output: OutputArgs,
+
+    /// The script file; "-" reads it from stdin.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A table for people, then the row count and what changed.
+    Table,
+    /// One JSON object per statement: {"columns", "rows", "stats"}.
+    Json,
+    /// One JSON object per row, mapping column name to value.
+    Jsonl,
+    /// A header row, then one row per result row.
+    Csv,
+}

@@ -1,0 +1,179 @@
+//! Printing statement results in the four output formats.
+
+use super::args::Format;
+use super::{json, text};
+use crate::db::QueryResult;
+use crate::exec::Stats;
+use comfy_table::{ContentArrangement, ContentLineStyle, LineStyle, Table, TableStyle};
+use std::io::{self, Write};
+
+/// Prints the results of a sequence of statements to one writer.
+pub struct Printer<W: Write> {
+    out: W,
+    format: Format,
+    /// Whether a table or CSV block has been printed (to separate the next with a blank line).
+    printed_block: bool,
+    /// Let the table fit the terminal's width (only when stdout is a terminal).
+    fit_terminal: bool,
+}
+
+impl<W: Write> Printer<W> {
+    /// A printer writing `format` to `out`.
+    pub fn new(out: W, format: Format, fit_terminal: bool) -> Self {
+        Printer { out, format, printed_block: false, fit_terminal }
+    }
+
+    /// Prints one statement's result and flushes.
+    pub fn print(&mut self, r: &QueryResult) -> io::Result<()> {
+        match self.format {
+            Format::Json => writeln!(self.out, "{}", json::result(&r.columns, &r.rows, &r.stats))?,
+            Format::Jsonl => {
+                for row in &r.rows {
+                    writeln!(self.out, "{}", json::row_object(&r.columns, row))?;
+                }
+            }
+            Format::Csv => {
+                if !r.columns.is_empty() {
+                    if self.printed_block {
+                        writeln!(self.out)?;
+                    }
+                    self.write_csv(r)?;
+                    self.printed_block = true;
+                }
+            }
+            Format::Table => {
+                if self.printed_block {
+                    writeln!(self.out)?;
+                }
+                if !r.columns.is_empty() {
+                    writeln!(self.out, "{}", table(r, self.fit_terminal))?;
+                }
+                writeln!(self.out, "{}", summary(r.rows.len(), &r.stats))?;
+                self.printed_block = true;
+            }
+        }
+        self.out.flush()
+    }
+
+    fn write_csv(&mut self, r: &QueryResult) -> io::Result<()> {
+        let mut w = csv::Writer::from_writer(&mut self.out);
+        w.write_record(&r.columns).map_err(csv_io)?;
+        for row in &r.rows {
+            w.write_record(row.iter().map(text::csv_cell)).map_err(csv_io)?;
+        }
+        w.flush()
+    }
+
+    /// Writes a line as it is (used for JSON error objects) and flushes.
+    pub fn line(&mut self, line: &str) -> io::Result<()> {
+        writeln!(self.out, "{line}")?;
+        self.out.flush()
+    }
+}
+
+fn csv_io(e: csv::Error) -> io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => io::Error::other(format!("{other:?}")),
+    }
+}
+
+/// The table: a header row and one row per result row; every value as Cypher text.
+fn table(r: &QueryResult, fit_terminal: bool) -> String {
+    let line = LineStyle::new('+', '-', '+', '+');
+    let content = ContentLineStyle::new('|', '|', '|');
+    let style = TableStyle::new()
+        .top_border(line)
+        .header_lines(content)
+        .header_separator(line)
+        .content_lines(content)
+        .bottom_border(line);
+    let mut t = Table::new();
+    t.load_style(style);
+    t.set_content_arrangement(if fit_terminal { ContentArrangement::Dynamic } else { ContentArrangement::Disabled });
+    t.set_header(r.columns.iter().map(String::as_str));
+    for row in &r.rows {
+        t.add_row(row.iter().map(text::cypher));
+    }
+    t.to_string()
+}
+
+/// `2 rows`, then on a second line the non-zero counters: `Nodes created: 2, Properties set: 3`.
+pub fn summary(rows: usize, s: &Stats) -> String {
+    let mut out = format!("{rows} {}", if rows == 1 { "row" } else { "rows" });
+    let counters = [
+        ("Nodes created", s.nodes_created),
+        ("Nodes deleted", s.nodes_deleted),
+        ("Relationships created", s.relationships_created),
+        ("Relationships deleted", s.relationships_deleted),
+        ("Labels added", s.labels_added),
+        ("Labels removed", s.labels_removed),
+        ("Properties set", s.properties_set),
+        ("Properties removed", s.properties_removed),
+    ];
+    let changed: Vec<String> = counters.iter().filter(|(_, n)| *n > 0).map(|(name, n)| format!("{name}: {n}")).collect();
+    if !changed.is_empty() {
+        out.push('\n');
+        out.push_str(&changed.join(", "));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Output;
+
+    fn result() -> QueryResult {
+        QueryResult {
+            columns: vec!["name".into(), "n".into()],
+            rows: vec![
+                vec![Output::String("Brian".into()), Output::Int(1)],
+                vec![Output::String("a, \"b\"".into()), Output::Null],
+            ],
+            stats: Stats { nodes_created: 2, properties_set: 3, ..Stats::default() },
+        }
+    }
+
+    fn print(format: Format, results: &[QueryResult]) -> String {
+        let mut out = Vec::new();
+        let mut p = Printer::new(&mut out, format, false);
+        for r in results {
+            p.print(r).unwrap();
+        }
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn table_has_a_header_rows_and_a_summary() {
+        let expected = "\
++------------+------+
+| name       | n    |
++------------+------+
+| \"Brian\"    | 1    |
+| \"a, \\\"b\\\"\" | null |
++------------+------+
+2 rows
+Nodes created: 2, Properties set: 3
+";
+        assert_eq!(print(Format::Table, &[result()]), expected);
+    }
+
+    #[test]
+    fn a_write_without_columns_prints_only_the_summary() {
+        let r = QueryResult { columns: vec![], rows: vec![], stats: Stats { nodes_created: 1, ..Stats::default() } };
+        assert_eq!(print(Format::Table, &[r.clone(), r]), "0 rows\nNodes created: 1\n\n0 rows\nNodes created: 1\n");
+    }
+
+    #[test]
+    fn csv_quotes_as_needed_and_separates_blocks() {
+        let expected = "name,n\nBrian,1\n\"a, \"\"b\"\"\",\n";
+        assert_eq!(print(Format::Csv, &[result()]), expected);
+        assert_eq!(print(Format::Csv, &[result(), result()]), format!("{expected}\n{expected}"));
+    }
+
+    #[test]
+    fn jsonl_is_one_object_per_row() {
+        assert_eq!(print(Format::Jsonl, &[result()]), "{\"name\": \"Brian\", \"n\": 1}\n{\"name\": \"a, \\\"b\\\"\", \"n\": null}\n");
+    }
+}
