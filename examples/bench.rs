@@ -222,6 +222,16 @@ fn main() {
     }
     println!("node record by id: {:.2} us", median(reads));
 
+    // Full scans, which a query without an index hint starts from.
+    let mut scans = Vec::new();
+    for _ in 0..20 {
+        let t = Instant::now();
+        let ids = store.node_ids().expect("node_ids");
+        scans.push(t.elapsed().as_secs_f64() * 1e3);
+        assert_eq!(ids.len() as u64, nodes);
+    }
+    println!("all node ids (store.node_ids, {nodes} nodes): {:.2} ms", median(scans));
+
     // ---------------------------------------------------------------- disk and reopen
     drop(db);
     let bytes = dir_bytes(&path);

@@ -390,8 +390,9 @@ impl<'a> ApplyPlan<'a> {
                 });
                 if !same_shape {
                     self.adj_remove(id, o);
-                    *self.type_count(o.type_id)? -= 1;
-                    self.catalog.rels -= 1;
+                    let count = self.type_count(o.type_id)?;
+                    *count = count.saturating_sub(1);
+                    self.catalog.rels = self.catalog.rels.saturating_sub(1);
                 }
             }
             match rec {
@@ -466,7 +467,7 @@ impl<'a> ApplyPlan<'a> {
                 None => {
                     block.remove(slot);
                     if old.is_some() {
-                        self.catalog.nodes -= 1;
+                        self.catalog.nodes = self.catalog.nodes.saturating_sub(1);
                     }
                     self.adj.push((Direction::Outgoing, id, AdjOp::Clear));
                     self.adj.push((Direction::Incoming, id, AdjOp::Clear));
