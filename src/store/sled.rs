@@ -15,7 +15,8 @@ use super::keys;
 use super::{ChangeSet, Counters, Store, StoreError};
 use crate::model::{Adjacent, Direction, NodeId, NodeRecord, RelId, RelRecord, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 use std::sync::{RwLock, RwLockReadGuard};
 
 /// The newest store format this build reads and the one it writes.
@@ -29,7 +30,10 @@ const CACHE_BYTES: u64 = 512 * 1024 * 1024;
 
 /// A store on disk.
 pub struct SledStore {
-    db: sled::Db,
+    /// Present from open until drop.
+    db: Option<sled::Db>,
+    /// The file sled locks (its `db` file).
+    lock_file: PathBuf,
     state: RwLock<State>,
 }
 
@@ -86,8 +90,9 @@ impl SledStore {
             }
             Err(e) => return Err(backend(e)),
         }
+        let sled_dir = dir.join(SLED_DIR);
         let db = sled::Config::new()
-            .path(dir.join(SLED_DIR))
+            .path(&sled_dir)
             .cache_capacity(CACHE_BYTES)
             .open()
             .map_err(|e| open_error(dir, e))?;
@@ -112,7 +117,11 @@ impl SledStore {
             }
             None => return Err(corrupt("records exist but the format record is missing".into())),
         };
-        Ok(SledStore { db, state: RwLock::new(State::new(catalog)) })
+        Ok(SledStore { db: Some(db), lock_file: sled_dir.join("db"), state: RwLock::new(State::new(catalog)) })
+    }
+
+    fn db(&self) -> &sled::Db {
+        self.db.as_ref().expect("the sled handle lives until drop")
     }
 
     fn state(&self) -> RwLockReadGuard<'_, State> {
@@ -120,7 +129,7 @@ impl SledStore {
     }
 
     fn get(&self, key: &[u8]) -> Result<Option<sled::IVec>, StoreError> {
-        self.db.get(key).map_err(backend)
+        self.db().get(key).map_err(backend)
     }
 
     fn load_block(&self, key: &[u8]) -> Result<Block, StoreError> {
@@ -133,7 +142,7 @@ impl SledStore {
     /// The ids held by every block under `prefix`, ascending.
     fn block_ids(&self, prefix: &[u8]) -> Result<Vec<u64>, StoreError> {
         let mut ids = Vec::new();
-        for item in self.db.scan_prefix(prefix) {
+        for item in self.db().scan_prefix(prefix) {
             let (k, v) = item.map_err(backend)?;
             let block = keys::block_number(&k).ok_or_else(|| corrupt("malformed block key".into()))?;
             ids.extend(codec::block_slots(&v)?.map(|s| keys::id_in_block(block, s)));
@@ -171,9 +180,32 @@ fn open_error(dir: &Path, e: sled::Error) -> StoreError {
 
 impl Drop for SledStore {
     fn drop(&mut self) {
+        let Some(db) = self.db.take() else { return };
         // apply already flushed; this only catches sled's own housekeeping. A failure
         // cannot be reported from drop, and sled flushes again when its last handle goes.
-        let _ = self.db.flush();
+        let _ = db.flush();
+        drop(db);
+        wait_for_unlock(&self.lock_file);
+    }
+}
+
+/// Waits (boundedly) until nobody holds the lock on `lock_file`.
+///
+/// sled's I/O threads can keep the store's file, and so its lock, for a moment after the
+/// last handle is dropped; without this wait, reopening the store in the same process
+/// right after closing it fails with `Locked` now and then.
+fn wait_for_unlock(lock_file: &Path) {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline {
+        let Ok(file) = std::fs::File::open(lock_file) else { return };
+        match file.try_lock() {
+            Ok(()) => {
+                let _ = file.unlock();
+                return;
+            }
+            Err(std::fs::TryLockError::WouldBlock) => std::thread::sleep(Duration::from_millis(1)),
+            Err(std::fs::TryLockError::Error(_)) => return,
+        }
     }
 }
 
@@ -229,7 +261,7 @@ impl Store for SledStore {
 
     fn nodes_with_label(&self, label: &str) -> Result<Vec<NodeId>, StoreError> {
         let mut ids = Vec::new();
-        for item in self.db.scan_prefix(keys::label_prefix(label)) {
+        for item in self.db().scan_prefix(keys::label_prefix(label)) {
             let (k, v) = item.map_err(backend)?;
             let group = keys::label_group_number(&k).ok_or_else(|| corrupt("malformed label key".into()))?;
             let words = codec::decode_bitmap(&v)?;
@@ -288,13 +320,13 @@ impl Store for SledStore {
         plan.rels(changes)?;
         plan.nodes(changes)?;
         let (batch, catalog, new_types) = plan.finish()?;
-        self.db.apply_batch(batch).map_err(backend)?;
+        self.db().apply_batch(batch).map_err(backend)?;
         // The batch is visible to readers now, so the cached catalog must follow it even
         // when the flush below fails.
         state.catalog = catalog;
         state.type_ids.extend(new_types);
         drop(state);
-        self.db.flush().map_err(backend)?;
+        self.db().flush().map_err(backend)?;
         Ok(())
     }
 }
