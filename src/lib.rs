@@ -12,7 +12,7 @@
 //!
 //! | module | its job |
 //! |---|---|
-//! | [`model`] | values, ids, records, the classified query error: plain data |
+//! | [`model`] | values (temporal ones in `model::temporal`), ids, records, the classified query error: plain data |
 //! | [`syntax`] | pest → typed AST with spans; the one place a pest error becomes a span |
 //! | [`plan`] | semantic checks (scoping, aggregation, types known at compile time) |
 //! | [`exec`] | runs a checked query: pattern matching, expressions, functions, writes |
@@ -26,6 +26,8 @@
 //! - only `store/sled.rs` names sled; only `store/keys.rs` knows key layouts; only
 //!   `store/codec.rs` knows the byte encoding of records.
 //! - lower layers never name upper ones: `exec` does not know `db`, `db` does not know `cli`.
+//! - only `exec/functions/temporal/zone.rs` names jiff (time-zone rules); stored temporal
+//!   values are our own serde structs, so the store format does not depend on it.
 //!
 //! # Example
 //!

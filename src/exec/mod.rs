@@ -72,6 +72,7 @@ fn is_reading(clause: &ClauseKind) -> bool {
 /// Runs a plan.
 pub fn run(plan: &Plan, tx: &mut Transaction<'_>, params: &BTreeMap<String, Value>, cancel: &AtomicBool) -> Result<Outcome, Error> {
     let query = plan.query();
+    let _clock = functions::temporal::StatementClock::start();
     let before_labels = tx.base().label_counts()?;
     let mut ex = Executor::new(tx, params, cancel);
     let (columns, mut rows) = ex.run_single(&query.first)?;
@@ -113,6 +114,7 @@ pub fn materialise(tx: &Transaction<'_>, v: &Value) -> Result<Output, Error> {
         ),
         Value::Node(id) => Output::Node(node_output(tx, *id)?),
         Value::Rel(id) => Output::Rel(rel_output(tx, *id)?),
+        Value::Temporal(t) => Output::Temporal(t.clone()),
         Value::Path(p) => Output::Path(
             p.nodes.iter().map(|n| node_output(tx, *n)).collect::<Result<_, _>>()?,
             p.rels.iter().map(|r| rel_output(tx, *r)).collect::<Result<_, _>>()?,

@@ -56,9 +56,19 @@ pub fn parse(text: &str) -> Result<Statement> {
     })
 }
 
+/// The pest calls one parse may make: a base plus an allowance per byte of text. Valid
+/// statements need far fewer (every TCK query parses within a quarter of it); the budget
+/// turns pathological input, such as deeply nested invalid comprehensions that make a PEG
+/// parser backtrack exponentially, into a prompt error instead of minutes of work.
+fn call_budget(text: &str) -> usize {
+    100_000usize.saturating_add(text.len().saturating_mul(200))
+}
+
 fn parse_here(text: &str) -> Result<Statement> {
+    pest::set_call_limit(std::num::NonZeroUsize::new(call_budget(text)));
     let mut pairs = match CypherParser::parse(Rule::statement, text) {
         Ok(pairs) => pairs,
+        Err(first) if error::is_budget_exhausted(&first) => return Err(error::too_complex(text)),
         Err(first) => {
             // Parse again, recording the literal tokens pest tried, for a better message.
             // (A process-wide switch: at worst a concurrent failure gets the plain list.)

@@ -371,3 +371,25 @@ fn describe(rule: Rule) -> &'static [&'static str] {
         _ => &[],
     }
 }
+
+/// True when pest stopped because the parse used up its call budget (or its stack).
+pub(super) fn is_budget_exhausted(error: &Error<Rule>) -> bool {
+    match &error.variant {
+        ErrorVariant::CustomError { message } => {
+            message.contains("call limit reached") || message.contains("stack limit reached")
+        }
+        ErrorVariant::ParsingError { .. } => false,
+    }
+}
+
+/// The error for a statement the parser gave up on: it did not fail at one place, so it
+/// covers the whole text and says how to get past it.
+pub(super) fn too_complex(text: &str) -> CypherError {
+    CypherError::syntax(
+        "UnexpectedSyntax",
+        "the statement is too complex to parse: it nests brackets, comprehensions or patterns \
+         in a way that cannot be resolved within the parser's work limit; check the brackets, \
+         or split it into smaller statements with WITH",
+        Span::new(0, text.len()),
+    )
+}
