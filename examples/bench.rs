@@ -159,29 +159,36 @@ fn main() {
     let lookup = median(lookups);
     println!("lookup by name (store.nodes_named, case-folded): {lookup:.2} us   floor <= 20 us  [{}]", verdict(lookup <= 20.0));
 
-    // 1-hop: nodes with about 20 relationships (both directions).
+    // 1-hop: nodes with about 20 relationships (both directions); on a sparse graph
+    // without enough of them, any node with a relationship.
     let mut hop1 = Vec::new();
     let mut hop1_rate = Vec::new();
     let mut typed = Vec::new();
+    let mut degrees = Vec::new();
+    let mut attempts = 0u64;
     while hop1.len() < 5_000 {
+        attempts += 1;
+        let wanted = if attempts < 200_000 { 18..=22 } else { 1..=usize::MAX };
         let a = rng.below(nodes);
         let t = Instant::now();
         let out = store.adjacent(a, Direction::Outgoing, None).expect("adjacent");
         let inc = store.adjacent(a, Direction::Incoming, None).expect("adjacent");
         let el = t.elapsed().as_secs_f64();
         let degree = out.len() + inc.len();
-        if !(18..=22).contains(&degree) {
+        if !wanted.contains(&degree) {
             continue;
         }
         hop1.push(el * 1e6);
         hop1_rate.push(degree as f64 / el);
+        degrees.push(degree as f64);
         let t = Instant::now();
         let k = store.adjacent(a, Direction::Outgoing, Some("KNOWS")).expect("adjacent");
         typed.push(t.elapsed().as_secs_f64() * 1e6);
         std::hint::black_box(k);
     }
     println!(
-        "1-hop, node with ~20 relationships (out + in): {:.2} us, {:.0} rel/s; typed (out, KNOWS): {:.2} us",
+        "1-hop, node with {} relationships (out + in): {:.2} us, {:.0} rel/s; typed (out, KNOWS): {:.2} us",
+        median(degrees),
         median(hop1),
         median(hop1_rate),
         median(typed)
