@@ -3,14 +3,14 @@
 
 use crate::exec::{self, Stats};
 use crate::model::{CypherError, Output, Value};
-use crate::plan;
+use crate::plan::{self, Plan};
 use crate::plan::procedures::Procedures;
 pub use crate::plan::procedures::{CallError, CypherType, DefinitionError, Field, Procedure, ProcedureContext, Signature};
 use crate::store::{MemoryStore, SledStore, Store, StoreError, Transaction};
 use crate::syntax;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::sync::atomic::AtomicBool;
 
 /// Query parameters: `$name` → value.
@@ -55,7 +55,13 @@ pub struct Db {
     writer: Mutex<()>,
     /// The procedures CALL can run: the built-ins and those registered.
     procedures: RwLock<Procedures>,
+    /// Checked plans of recent statements, by text: a repeated statement (a script's
+    /// parameterised query, a REPL recall) is parsed and checked once.
+    plans: Mutex<HashMap<String, Arc<Plan>>>,
 }
+
+/// How many plans the cache keeps before it starts again.
+const PLAN_CACHE: usize = 256;
 
 /// The registry every database starts with: the built-in procedures.
 fn builtin_registry() -> RwLock<Procedures> {
@@ -75,12 +81,19 @@ impl Db {
             path: Some(dir.to_path_buf()),
             writer: Mutex::new(()),
             procedures: builtin_registry(),
+            plans: Mutex::new(HashMap::new()),
         })
     }
 
     /// A new, empty in-memory database.
     pub fn in_memory() -> Db {
-        Db { store: Box::new(MemoryStore::new()), path: None, writer: Mutex::new(()), procedures: builtin_registry() }
+        Db {
+            store: Box::new(MemoryStore::new()),
+            path: None,
+            writer: Mutex::new(()),
+            procedures: builtin_registry(),
+            plans: Mutex::new(HashMap::new()),
+        }
     }
 
     /// The store's directory, for an on-disk database.
@@ -137,7 +150,28 @@ impl Db {
     /// assert_eq!(r.rows, vec![vec![Output::String("practitioner".into())], vec![Output::String("novice".into())]]);
     /// ```
     pub fn register_procedure(&self, procedure: Procedure) -> Result<(), DefinitionError> {
-        self.procedures.write().unwrap_or_else(|poisoned| poisoned.into_inner()).register(procedure)
+        self.procedures.write().unwrap_or_else(|poisoned| poisoned.into_inner()).register(procedure)?;
+        // Cached plans resolved CALLs against the old registry.
+        self.plans.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clear();
+        Ok(())
+    }
+
+    /// The checked plan of `text`, from the cache or freshly parsed and checked.
+    fn plan(&self, text: &str) -> Result<Arc<Plan>, Error> {
+        if let Some(plan) = self.plans.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).get(text) {
+            return Ok(Arc::clone(plan));
+        }
+        let statement = syntax::parse(text)?;
+        let plan = {
+            let procedures = self.procedures.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+            Arc::new(plan::plan(statement, &procedures)?)
+        };
+        let mut plans = self.plans.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if plans.len() >= PLAN_CACHE {
+            plans.clear();
+        }
+        plans.insert(text.to_string(), Arc::clone(&plan));
+        Ok(plan)
     }
 
     /// The signatures of every procedure CALL can run, by name.
@@ -153,11 +187,7 @@ impl Db {
 
     /// Runs one statement; setting `cancel` stops it (rolled back) with a Cancelled error.
     pub fn execute_cancellable(&self, text: &str, params: &Params, cancel: &AtomicBool) -> Result<QueryResult, Error> {
-        let statement = syntax::parse(text)?;
-        let plan = {
-            let procedures = self.procedures.read().unwrap_or_else(|poisoned| poisoned.into_inner());
-            plan::plan(statement, &procedures)?
-        };
+        let plan = self.plan(text)?;
         let _guard = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let mut tx = Transaction::begin(self.store.as_ref())?;
         let outcome = exec::run(&plan, &mut tx, params, cancel)?;

@@ -28,6 +28,10 @@ pub(crate) struct CypherParser;
 
 type Result<T> = std::result::Result<T, CypherError>;
 
+/// Statements nested at most this deep parse on the caller's thread; deeper ones on a
+/// thread with a large stack (spawning one costs more than parsing a typical statement).
+const INLINE_NESTING: usize = 8;
+
 /// Deepest bracket nesting accepted; deeper input is refused before pest recurses into it.
 const MAX_NESTING: usize = 64;
 
@@ -40,7 +44,10 @@ const PARSER_STACK: usize = 64 * 1024 * 1024;
 /// Runs on a helper thread with a large stack (reserved, not committed), so that deeply
 /// nested expressions cannot overflow the caller's stack.
 pub fn parse(text: &str) -> Result<Statement> {
-    error::check_nesting(text, MAX_NESTING)?;
+    let depth = error::check_nesting(text, MAX_NESTING)?;
+    if depth <= INLINE_NESTING {
+        return parse_here(text);
+    }
     std::thread::scope(|scope| {
         match std::thread::Builder::new()
             .stack_size(PARSER_STACK)

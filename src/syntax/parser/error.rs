@@ -137,13 +137,15 @@ fn expectations(error: &Error<Rule>) -> Vec<String> {
 }
 
 /// Refuses bracket nesting deeper than `max` (outside strings, comments and backquotes),
-/// so that the recursive descent cannot exhaust the stack.
-pub(super) fn check_nesting(text: &str, max: usize) -> Result<(), CypherError> {
+/// so that the recursive descent cannot exhaust the stack; returns the deepest nesting.
+pub(super) fn check_nesting(text: &str, max: usize) -> Result<usize, CypherError> {
     let mut depth = 0usize;
+    let mut deepest = 0usize;
     for segment in crate::syntax::lexical::segments(text) {
         match segment.kind {
             SegmentKind::Code('(' | '[' | '{') => {
                 depth += 1;
+                deepest = deepest.max(depth);
                 if depth > max {
                     return Err(CypherError::syntax(
                         "UnexpectedSyntax",
@@ -156,7 +158,7 @@ pub(super) fn check_nesting(text: &str, max: usize) -> Result<(), CypherError> {
             _ => {}
         }
     }
-    Ok(())
+    Ok(deepest)
 }
 
 /// The word (or single character) at `at`, for "Invalid input 'X'".
