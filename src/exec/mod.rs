@@ -76,7 +76,6 @@ fn is_reading(clause: &ClauseKind) -> bool {
 pub fn run(plan: &Plan, tx: &mut Transaction<'_>, params: &BTreeMap<String, Value>, cancel: &AtomicBool) -> Result<Outcome, Error> {
     let query = plan.query();
     let _clock = functions::temporal::StatementClock::start();
-    let before_labels = tx.base().label_counts()?;
     let mut ex = Executor::new(tx, params, cancel, plan);
     let (columns, mut rows) = ex.run_single(&query.first)?;
     let mut distinct = false;
@@ -99,7 +98,7 @@ pub fn run(plan: &Plan, tx: &mut Transaction<'_>, params: &BTreeMap<String, Valu
         rows.retain(|r| seen.insert(r.iter().cloned().map(ops::GroupKey).collect::<Vec<_>>()));
     }
     ex.check_deleted_nodes()?;
-    let stats = ex.side_effects(&before_labels)?;
+    let stats = ex.side_effects()?;
     Ok(Outcome { columns, rows, stats })
 }
 
@@ -206,6 +205,7 @@ impl<'a, 's> Executor<'a, 's> {
                                 if cap.is_some_and(|c| out.len() >= c) {
                                     break;
                                 }
+                                self.poll()?;
                                 let mut r = row.clone();
                                 r.insert(var.name.clone(), item);
                                 out.push(r);
