@@ -41,6 +41,7 @@
 #![deny(missing_docs)]
 
 pub mod cli;
+pub mod repl;
 pub mod db;
 pub mod exec;
 pub mod model;
