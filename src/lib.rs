@@ -12,12 +12,12 @@
 //!
 //! | module | its job |
 //! |---|---|
-//! | [`model`] | values, ids, records, the classified query error: plain data |
+//! | [`model`] | values (temporal ones in `model::temporal`), ids, records, the classified query error: plain data |
 //! | [`syntax`] | pest → typed AST with spans; the one place a pest error becomes a span |
-//! | [`plan`] | semantic checks (scoping, aggregation, types known at compile time) |
-//! | [`exec`] | runs a checked query: pattern matching, expressions, functions, writes |
+//! | [`plan`] | semantic checks (scoping, aggregation, types known at compile time); procedure signatures and the registry CALL is checked against |
+//! | [`exec`] | runs a checked query: pattern matching, expressions, functions, writes, procedure calls; the built-in procedures |
 //! | [`store`] | the storage trait, sled and memory implementations, key layout, codec |
-//! | [`db`] | open a store, run one statement in one transaction, materialise results |
+//! | [`db`] | open a store, run one statement in one transaction, materialise results; register procedures |
 //! | [`cli`] | the command-line protocol: clap, output formats, exit codes |
 //!
 //! Architecture invariants:
@@ -26,6 +26,8 @@
 //! - only `store/sled.rs` names sled; only `store/keys.rs` knows key layouts; only
 //!   `store/codec.rs` knows the byte encoding of records.
 //! - lower layers never name upper ones: `exec` does not know `db`, `db` does not know `cli`.
+//! - only `exec/functions/temporal/zone.rs` names jiff (time-zone rules); stored temporal
+//!   values are our own serde structs, so the store format does not depend on it.
 //!
 //! # Example
 //!

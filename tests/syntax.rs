@@ -366,3 +366,23 @@ mod no_panics {
         }
     }
 }
+
+/// Guards the parser's call budget: nested invalid comprehensions made the PEG parser
+/// backtrack exponentially (depth 12 took 15 s in a debug build, depth 25 never ended).
+#[test]
+fn pathological_nesting_is_refused_not_parsed_for_minutes() {
+    let depth = 25;
+    let text = format!("RETURN {}1{}", "[x IN [".repeat(depth), " x]".repeat(depth));
+    let err = steward::syntax::parse(&text).expect_err("the statement is not valid");
+    assert_eq!(err.code, "UnexpectedSyntax");
+    assert!(err.message.contains("too complex to parse"), "{}", err.message);
+}
+
+/// Guards the look-ahead before relationship patterns: nested parenthesised maps were
+/// parsed twice per level (depth 16 took 33 s in a debug build).
+#[test]
+fn nested_parenthesised_maps_parse() {
+    let depth = 30;
+    let text = format!("RETURN {}1{} AS x", "({a: ".repeat(depth), "})".repeat(depth));
+    steward::syntax::parse(&text).expect("valid nesting parses");
+}

@@ -30,6 +30,8 @@ pub fn write_value(out: &mut String, v: &Output) {
         Output::Map(map) => write_map(out, map),
         Output::Node(n) => write_node(out, n),
         Output::Rel(r) => write_rel(out, r),
+        // PROTOCOL.md: ISO-8601 strings, written exactly as the openCypher TCK writes them.
+        Output::Temporal(t) => out.push_str(&string(&t.to_iso())),
         Output::Path(nodes, rels) => {
             out.push_str("{\"nodes\": ");
             write_list(out, nodes, write_node);

@@ -81,6 +81,8 @@ fn write_value(out: &mut String, v: &Output) {
         Output::Node(n) => write_node(out, n),
         Output::Rel(r) => write_rel(out, r),
         Output::Path(nodes, rels) => write_path(out, nodes, rels),
+        // The ISO-8601 text, unquoted, as Cypher shells print temporal values.
+        Output::Temporal(t) => out.push_str(&t.to_iso()),
     }
 }
 

@@ -138,11 +138,7 @@ impl Executor<'_, '_> {
             }
             ExprKind::ListComprehension { var, list, predicate, projection } => {
                 let list = self.eval(list, row)?;
-                let items = match list {
-                    Value::Null => return Ok(Value::Null),
-                    Value::List(items) => items,
-                    other => return Err(not_a_list(&other)),
-                };
+                let Some(items) = list_items(list)? else { return Ok(Value::Null) };
                 let mut local = row.clone();
                 let mut out = Vec::new();
                 for item in items {
@@ -161,11 +157,7 @@ impl Executor<'_, '_> {
             }
             ExprKind::Quantified { quantifier, var, list, predicate } => {
                 let list = self.eval(list, row)?;
-                let items = match list {
-                    Value::Null => return Ok(Value::Null),
-                    Value::List(items) => items,
-                    other => return Err(not_a_list(&other)),
-                };
+                let Some(items) = list_items(list)? else { return Ok(Value::Null) };
                 let mut local = row.clone();
                 let (mut trues, mut nulls) = (0usize, 0usize);
                 for item in &items {
@@ -193,11 +185,7 @@ impl Executor<'_, '_> {
             ExprKind::Reduce { acc, init, var, list, expr } => {
                 let mut value = self.eval(init, row)?;
                 let list = self.eval(list, row)?;
-                let items = match list {
-                    Value::Null => return Ok(Value::Null),
-                    Value::List(items) => items,
-                    other => return Err(not_a_list(&other)),
-                };
+                let Some(items) = list_items(list)? else { return Ok(Value::Null) };
                 let mut local = row.clone();
                 for item in items {
                     local.insert(acc.name.clone(), value);
@@ -335,6 +323,7 @@ impl Executor<'_, '_> {
                 None => Err(deleted_entity()),
             },
             Value::Map(m) => Ok(m.get(key).cloned().unwrap_or(Value::Null)),
+            Value::Temporal(t) => Ok(super::functions::temporal::component(t, key)?),
             other => Err(CypherError::type_error(
                 "InvalidArgumentType",
                 format!("cannot read property `{key}` of a {}", other.type_name()),
@@ -379,6 +368,15 @@ impl Executor<'_, '_> {
 /// The error for reading an entity deleted earlier in the statement.
 pub(crate) fn deleted_entity() -> Error {
     CypherError::runtime(ErrorKind::EntityNotFound, "DeletedEntityAccess", "the entity was deleted").into()
+}
+
+/// The elements of a list; `None` for null; an error for anything else.
+fn list_items(v: Value) -> Result<Option<Vec<Value>>, Error> {
+    match v {
+        Value::Null => Ok(None),
+        Value::List(items) => Ok(Some(items)),
+        other => Err(not_a_list(&other)),
+    }
 }
 
 fn not_a_list(v: &Value) -> Error {

@@ -3,6 +3,8 @@
 //! Architecture invariant: exec sees storage only through `store::Transaction`.
 
 pub mod aggregate;
+mod builtin;
+mod call;
 mod eval;
 pub mod functions;
 mod matcher;
@@ -14,6 +16,7 @@ use crate::model::{CypherError, ErrorKind, Node, NodeId, Output, Relationship, V
 use crate::plan::Plan;
 use crate::store::{StoreError, Transaction};
 use crate::syntax::ast::{ClauseKind, SingleQuery};
+pub use builtin::builtin_procedures;
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -72,8 +75,9 @@ fn is_reading(clause: &ClauseKind) -> bool {
 /// Runs a plan.
 pub fn run(plan: &Plan, tx: &mut Transaction<'_>, params: &BTreeMap<String, Value>, cancel: &AtomicBool) -> Result<Outcome, Error> {
     let query = plan.query();
+    let _clock = functions::temporal::StatementClock::start();
     let before_labels = tx.base().label_counts()?;
-    let mut ex = Executor::new(tx, params, cancel);
+    let mut ex = Executor::new(tx, params, cancel, plan);
     let (columns, mut rows) = ex.run_single(&query.first)?;
     let mut distinct = false;
     for (all, part) in &query.unions {
@@ -113,6 +117,7 @@ pub fn materialise(tx: &Transaction<'_>, v: &Value) -> Result<Output, Error> {
         ),
         Value::Node(id) => Output::Node(node_output(tx, *id)?),
         Value::Rel(id) => Output::Rel(rel_output(tx, *id)?),
+        Value::Temporal(t) => Output::Temporal(t.clone()),
         Value::Path(p) => Output::Path(
             p.nodes.iter().map(|n| node_output(tx, *n)).collect::<Result<_, _>>()?,
             p.rels.iter().map(|r| rel_output(tx, *r)).collect::<Result<_, _>>()?,
@@ -152,6 +157,8 @@ pub(crate) struct Executor<'a, 's> {
     tx: &'a mut Transaction<'s>,
     params: &'a BTreeMap<String, Value>,
     cancel: &'a AtomicBool,
+    /// The plan being run (for the procedures its CALL clauses resolved to).
+    plan: &'a Plan,
     /// Results of aggregate expressions for the group being projected, by expression address.
     aggregates: RefCell<HashMap<usize, Value>>,
     /// Variables in scope, for `*` and OPTIONAL MATCH nulls.
@@ -166,11 +173,12 @@ pub(crate) struct Executor<'a, 's> {
 }
 
 impl<'a, 's> Executor<'a, 's> {
-    fn new(tx: &'a mut Transaction<'s>, params: &'a BTreeMap<String, Value>, cancel: &'a AtomicBool) -> Self {
+    fn new(tx: &'a mut Transaction<'s>, params: &'a BTreeMap<String, Value>, cancel: &'a AtomicBool, plan: &'a Plan) -> Self {
         Executor {
             tx,
             params,
             cancel,
+            plan,
             aggregates: RefCell::new(HashMap::new()),
             scope: RefCell::new(BTreeSet::new()),
             hints: RefCell::new(HashMap::new()),
@@ -333,13 +341,21 @@ impl<'a, 's> Executor<'a, 's> {
                     unreachable!("reading clauses are handled above")
                 }
                 ClauseKind::Call { name, .. } => {
-                    return Err(CypherError::compile(
-                        ErrorKind::ProcedureError,
-                        "ProcedureNotFound",
-                        format!("there is no procedure named `{name}`"),
-                        Some(clause.span),
-                    )
-                    .into());
+                    let Some(procedure) = self.plan.procedure(clause.span) else {
+                        let message = format!("there is no procedure named `{name}`");
+                        let err = CypherError::compile(ErrorKind::ProcedureError, "ProcedureNotFound", message, Some(clause.span));
+                        return Err(err.into());
+                    };
+                    let standalone = query.clauses.len() == 1;
+                    let (columns, rows) = self.call_clause(procedure, clause, rows, standalone)?;
+                    if standalone {
+                        let rows = rows
+                            .into_iter()
+                            .map(|mut r| columns.iter().map(|c| r.remove(c).unwrap_or(Value::Null)).collect())
+                            .collect();
+                        return Ok((columns, rows));
+                    }
+                    rows
                 }
             };
         }

@@ -57,6 +57,7 @@ pub fn equals(a: &Value, b: &Value) -> Option<bool> {
         }
         (Node(x), Node(y)) | (Rel(x), Rel(y)) => Some(x == y),
         (Path(x), Path(y)) => Some(x.nodes == y.nodes && x.rels == y.rels),
+        (Temporal(x), Temporal(y)) => Some(x.order(y) == Ordering::Equal),
         _ => Some(false),
     }
 }
@@ -88,6 +89,7 @@ pub fn compare(a: &Value, b: &Value) -> Option<Ordering> {
         (Int(_) | Float(_), Int(_) | Float(_)) => num_cmp(a, b),
         (String(x), String(y)) => Some(x.cmp(y)),
         (Bool(x), Bool(y)) => Some(x.cmp(y)),
+        (Temporal(x), Temporal(y)) => x.compare(y),
         (List(x), List(y)) => {
             for (p, q) in x.iter().zip(y.iter()) {
                 match compare(p, q)? {
@@ -173,17 +175,19 @@ fn type_rank(v: &Value) -> u8 {
         Value::Rel(_) => 2,
         Value::List(_) => 3,
         Value::Path(_) => 4,
-        Value::String(_) => 5,
-        Value::Bool(_) => 6,
-        Value::Int(_) | Value::Float(_) => 7,
-        Value::Null => 8,
+        // DATETIME < LOCALDATETIME < DATE < TIME < LOCALTIME < DURATION: 5 to 10.
+        Value::Temporal(t) => 5 + t.rank(),
+        Value::String(_) => 11,
+        Value::Bool(_) => 12,
+        Value::Int(_) | Value::Float(_) => 13,
+        Value::Null => 14,
     }
 }
 
 /// The total order of ORDER BY (ascending), across all types.
 ///
-/// Types order as MAP < NODE < RELATIONSHIP < LIST < PATH < STRING < BOOLEAN < NUMBER
-/// < NULL. Numbers interleave across integer and float, NaN after every other number and
+/// Types order as MAP < NODE < RELATIONSHIP < LIST < PATH < DATETIME < LOCALDATETIME <
+/// DATE < TIME < LOCALTIME < DURATION < STRING < BOOLEAN < NUMBER < NULL. Numbers interleave across integer and float, NaN after every other number and
 /// equal to itself; `1` and `1.0` are `Equal`. Lists and paths order lexicographically,
 /// maps by their (key, value) pairs in key order, nodes and relationships by id.
 /// `Equal` holds exactly when [`GroupKey`] considers the values the same.
@@ -202,6 +206,7 @@ pub fn order(a: &Value, b: &Value) -> Ordering {
         },
         (String(x), String(y)) => x.cmp(y),
         (Bool(x), Bool(y)) => x.cmp(y),
+        (Temporal(x), Temporal(y)) => x.order(y),
         (List(x), List(y)) => order_seq(x.iter(), y.iter()),
         (Map(x), Map(y)) => {
             for ((k, v), (l, w)) in x.iter().zip(y.iter()) {
@@ -315,6 +320,7 @@ fn hash_value<H: Hasher>(v: &Value, state: &mut H) {
         Value::Node(id) => (8u8, id).hash(state),
         Value::Rel(id) => (9u8, id).hash(state),
         Value::Path(p) => (10u8, &p.nodes, &p.rels).hash(state),
+        Value::Temporal(t) => (11u8, t).hash(state),
     }
 }
 
@@ -366,6 +372,9 @@ pub fn binary(op: BinaryOp, a: &Value, b: &Value) -> Result<Value, CypherError> 
     use BinaryOp::*;
     match op {
         Eq | Ne | Lt | Le | Gt | Ge => Ok(bool_value(comparison(op, a, b))),
+        Add | Sub | Mul | Div | Mod | Pow if matches!((a, b), (Value::Temporal(_), _) | (_, Value::Temporal(_))) => {
+            temporal_arith(op, a, b)
+        }
         Add => arith::add(a, b),
         Sub | Mul | Div | Mod | Pow => arith::numeric(op, a, b),
         In => in_list(a, b),
@@ -384,6 +393,31 @@ pub fn binary(op: BinaryOp, a: &Value, b: &Value) -> Result<Value, CypherError> 
         And => Ok(bool_value(and3(truth(a)?, truth(b)?))),
         Or => Ok(bool_value(or3(truth(a)?, truth(b)?))),
         Xor => Ok(bool_value(xor3(truth(a)?, truth(b)?))),
+    }
+}
+
+/// Arithmetic with a temporal operand: temporal ± duration, duration + temporal,
+/// duration ± duration, duration × number, number × duration, duration ÷ number.
+/// A list on either side of `+` is concatenation; other operands are a type error.
+fn temporal_arith(op: BinaryOp, a: &Value, b: &Value) -> Result<Value, CypherError> {
+    use crate::exec::functions::temporal::arith as t;
+    use crate::model::Temporal;
+    use BinaryOp::*;
+    let wrap = |r: Result<Temporal, CypherError>| r.map(Value::Temporal);
+    let dur = |r: Result<crate::model::temporal::Duration, CypherError>| r.map(|d| Value::Temporal(Temporal::Duration(d)));
+    match (op, a, b) {
+        (_, Value::Null, _) | (_, _, Value::Null) => Ok(Value::Null),
+        (Add, Value::Temporal(x), Value::Temporal(Temporal::Duration(d))) => wrap(t::add(x, d, false)),
+        (Add, Value::Temporal(Temporal::Duration(d)), Value::Temporal(x)) => wrap(t::add(x, d, false)),
+        (Sub, Value::Temporal(x), Value::Temporal(Temporal::Duration(d))) => wrap(t::add(x, d, true)),
+        (Add, Value::List(_), _) | (Add, _, Value::List(_)) => arith::add(a, b),
+        (Mul, Value::Temporal(Temporal::Duration(d)), Value::Int(i))
+        | (Mul, Value::Int(i), Value::Temporal(Temporal::Duration(d))) => dur(t::multiply_int(d, *i)),
+        (Mul, Value::Temporal(Temporal::Duration(d)), Value::Float(f))
+        | (Mul, Value::Float(f), Value::Temporal(Temporal::Duration(d))) => dur(t::multiply_float(d, *f)),
+        (Div, Value::Temporal(Temporal::Duration(d)), Value::Int(i)) => dur(t::divide(d, *i as f64)),
+        (Div, Value::Temporal(Temporal::Duration(d)), Value::Float(f)) => dur(t::divide(d, *f)),
+        _ => Err(type_error(format!("cannot apply {op:?} to {} and {}", a.type_name(), b.type_name()))),
     }
 }
 

@@ -3,8 +3,10 @@
 
 pub mod error;
 pub mod record;
+pub mod temporal;
 pub mod value;
 
 pub use error::{CypherError, ErrorKind, Phase, Position, Span};
 pub use record::{Adjacent, Direction, Node, NodeRecord, Output, RelRecord, Relationship};
+pub use temporal::Temporal;
 pub use value::{NodeId, Path, Properties, RelId, Value};

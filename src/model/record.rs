@@ -1,6 +1,7 @@
 //! Node and relationship records as the store keeps them, and the materialised
 //! entities a finished statement hands back.
 
+use super::temporal::Temporal;
 use super::value::{NodeId, Properties, RelId, Value};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -95,6 +96,8 @@ pub enum Output {
     Rel(Relationship),
     /// path: nodes and the relationships between them
     Path(Vec<Node>, Vec<Relationship>),
+    /// date, time, date-time or duration; `to_iso()` gives its text
+    Temporal(Temporal),
 }
 
 impl Output {
@@ -110,6 +113,7 @@ impl Output {
             Value::Map(m) => {
                 Output::Map(m.iter().map(|(k, v)| (k.clone(), Output::from_plain(v))).collect())
             }
+            Value::Temporal(t) => Output::Temporal(t.clone()),
             Value::Node(_) | Value::Rel(_) | Value::Path(_) => {
                 unreachable!("from_plain is only called on property values")
             }

@@ -4,6 +4,7 @@
 //! variant index first. New variants (temporal types) are therefore appended at the end:
 //! a store written before they existed still decodes unchanged.
 
+use super::temporal::Temporal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -48,6 +49,9 @@ pub enum Value {
     Rel(RelId),
     /// A path.
     Path(Path),
+    /// A date, time, date-time or duration. (Appended after `Path`: the codec writes the
+    /// variant index, so variants are only ever added at the end, never reordered.)
+    Temporal(Temporal),
 }
 
 impl Value {
@@ -69,6 +73,7 @@ impl Value {
             Value::Node(_) => "Node",
             Value::Rel(_) => "Relationship",
             Value::Path(_) => "Path",
+            Value::Temporal(t) => t.type_name(),
         }
     }
 
@@ -76,9 +81,9 @@ impl Value {
     /// homogeneous lists of them (Cypher's property value rules).
     pub fn is_storable(&self) -> bool {
         match self {
-            Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::String(_) => true,
+            Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::String(_) | Value::Temporal(_) => true,
             Value::List(items) => items.iter().all(|v| {
-                matches!(v, Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::String(_))
+                matches!(v, Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::String(_) | Value::Temporal(_))
             }),
             _ => false,
         }

@@ -56,9 +56,19 @@ pub fn parse(text: &str) -> Result<Statement> {
     })
 }
 
+/// The pest calls one parse may make: a base plus an allowance per byte of text. Valid
+/// statements need far fewer (every TCK query parses within a quarter of it); the budget
+/// turns pathological input, such as deeply nested invalid comprehensions that make a PEG
+/// parser backtrack exponentially, into a prompt error instead of minutes of work.
+fn call_budget(text: &str) -> usize {
+    100_000usize.saturating_add(text.len().saturating_mul(200))
+}
+
 fn parse_here(text: &str) -> Result<Statement> {
+    pest::set_call_limit(std::num::NonZeroUsize::new(call_budget(text)));
     let mut pairs = match CypherParser::parse(Rule::statement, text) {
         Ok(pairs) => pairs,
+        Err(first) if error::is_budget_exhausted(&first) => return Err(error::too_complex(text)),
         Err(first) => {
             // Parse again, recording the literal tokens pest tried, for a better message.
             // (A process-wide switch: at worst a concurrent failure gets the plain list.)
@@ -90,54 +100,18 @@ fn token_span(pair: &Pair<'_, Rule>) -> Span {
 ///
 /// pest keeps the whitespace it skipped before an optional part that then did not match,
 /// so a rule's span can end in blanks; spans are cut back to the last significant byte.
+use crate::syntax::lexical::SegmentKind;
+
 fn trivia_map(text: &str) -> Vec<bool> {
-    let bytes = text.as_bytes();
-    let mut trivia = vec![false; bytes.len()];
-    let mut i = 0;
-    while i < bytes.len() {
-        let start = i;
-        match bytes[i] {
-            quote @ (b'\'' | b'"' | b'`') => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != quote {
-                    i += if bytes[i] == b'\\' && quote != b'`' {
-                        2
-                    } else {
-                        1
-                    };
-                }
-                i += 1;
-                continue;
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                i += 2;
-                while i < bytes.len() && !(bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/')) {
-                    i += 1;
-                }
-                i = (i + 2).min(bytes.len());
-            }
-            _ => {
-                let c = text[i..]
-                    .chars()
-                    .next()
-                    .map(|c| (c.is_whitespace() || c == '\u{FEFF}', c.len_utf8()));
-                match c {
-                    Some((true, len)) => i += len,
-                    Some((false, len)) => {
-                        i += len;
-                        continue;
-                    }
-                    None => i += 1,
-                }
-            }
-        }
-        for t in &mut trivia[start..i.min(bytes.len())] {
-            *t = true;
+    let mut trivia = vec![false; text.len()];
+    for segment in crate::syntax::lexical::segments(text) {
+        let is_trivia = match segment.kind {
+            SegmentKind::LineComment | SegmentKind::BlockComment { .. } => true,
+            SegmentKind::Code(c) => c.is_whitespace() || c == '\u{FEFF}',
+            SegmentKind::Quoted { .. } => false,
+        };
+        if is_trivia {
+            trivia[segment.start..segment.end].fill(true);
         }
     }
     trivia

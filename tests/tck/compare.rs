@@ -15,6 +15,8 @@ pub fn value_matches(expected: &Val, actual: &Output, ignore_list_order: bool) -
         (Val::Int(a), Output::Int(b)) => a == b,
         (Val::Float(a), Output::Float(b)) => a == b || (a.is_nan() && b.is_nan()),
         (Val::String(a), Output::String(b)) => a == b,
+        // The TCK writes temporal values as their ISO-8601 text.
+        (Val::String(a), Output::Temporal(t)) => *a == t.to_iso(),
         (Val::List(a), Output::List(b)) => {
             if ignore_list_order {
                 multiset_matches(a, b, |e, o| value_matches(e, o, true))
@@ -151,6 +153,7 @@ pub fn format_output(v: &Output) -> String {
         }
         Output::Node(n) => format_node(n),
         Output::Rel(r) => format_rel(r),
+        Output::Temporal(t) => format!("{t}"),
         Output::Path(nodes, rels) => {
             let mut out = String::from("<");
             if let Some(first) = nodes.first() {

@@ -66,6 +66,7 @@ fn string(v: &Value) -> Result<Value, &Value> {
         Value::Float(f) => Value::String(format_float(*f)),
         Value::Bool(b) => Value::String(b.to_string()),
         Value::String(s) => Value::String(s.clone()),
+        Value::Temporal(t) => Value::String(t.to_iso()),
         other => return Err(other),
     })
 }

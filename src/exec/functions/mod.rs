@@ -16,6 +16,7 @@ mod graph;
 mod list;
 mod math;
 mod string;
+pub(crate) mod temporal;
 #[cfg(test)]
 mod tests;
 
@@ -49,7 +50,7 @@ impl Function {
     /// True when the function may return different results for the same arguments
     /// (`rand()`, `timestamp()`), so it must not be evaluated once and reused.
     pub fn is_volatile(&self) -> bool {
-        matches!(self.name, "rand" | "timestamp")
+        matches!(self.name, "rand" | "timestamp") || temporal::is_volatile(self.name)
     }
 
     /// Calls the function; a wrong number of arguments is a
@@ -152,7 +153,7 @@ pub static FUNCTIONS: &[Function] = &[
 
 /// The scalar function called `name` (any case).
 pub fn lookup(name: &str) -> Option<&'static Function> {
-    FUNCTIONS.iter().find(|f| f.name.eq_ignore_ascii_case(name))
+    FUNCTIONS.iter().chain(temporal::FUNCTIONS).find(|f| f.name.eq_ignore_ascii_case(name))
 }
 
 /// True when `name` (any case) is a known scalar function.

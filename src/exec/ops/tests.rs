@@ -523,7 +523,37 @@ mod properties {
             "[ab]{0,2}".prop_map(Value::String),
             (0u64..2).prop_map(Value::Node),
             (0u64..2).prop_map(Value::Rel),
+            temporal(),
         ]
+    }
+
+    /// Temporal values of every kind, including times and date-times at the same instant
+    /// with different offsets, and durations equal in total length but not in parts.
+    fn temporal() -> impl Strategy<Value = Value> {
+        use crate::model::temporal::{Date, DateTime, Duration, LocalDateTime, LocalTime, Temporal, Time};
+        let hour = 3_600_000_000_000i64;
+        let local = move |d: i64, h: i64| LocalDateTime { date: Date { days: d }, time: LocalTime { nanos: h * hour } };
+        prop_oneof![
+            (0i64..2).prop_map(|d| Temporal::Date(Date { days: d })),
+            (0i64..2).prop_map(move |h| Temporal::LocalTime(LocalTime { nanos: h * hour })),
+            (0i64..2, 0i32..2).prop_map(move |(h, o)| Temporal::Time(Time {
+                time: LocalTime { nanos: (h + i64::from(o)) * hour },
+                offset: o * 3600
+            })),
+            (0i64..2).prop_map(move |h| Temporal::LocalDateTime(local(0, h))),
+            (0i64..2, 0i32..2, any::<bool>()).prop_map(move |(h, o, named)| Temporal::DateTime(DateTime {
+                local: local(0, h + i64::from(o)),
+                offset: o * 3600,
+                zone: named.then(|| "Europe/Stockholm".to_string()),
+            })),
+            (0i64..2, 0i64..2).prop_map(|(d, s)| Temporal::Duration(Duration {
+                months: 0,
+                days: d,
+                seconds: s * 86_400,
+                nanos: 0
+            })),
+        ]
+        .prop_map(Value::Temporal)
     }
 
     fn value() -> impl Strategy<Value = Value> {

@@ -4,6 +4,7 @@
 use pest::error::{Error, ErrorVariant, InputLocation};
 
 use super::Rule;
+use crate::syntax::lexical::SegmentKind;
 use crate::model::{CypherError, Span};
 
 /// Converts a pest failure into a SyntaxError at the failure position.
@@ -138,46 +139,22 @@ fn expectations(error: &Error<Rule>) -> Vec<String> {
 /// Refuses bracket nesting deeper than `max` (outside strings, comments and backquotes),
 /// so that the recursive descent cannot exhaust the stack.
 pub(super) fn check_nesting(text: &str, max: usize) -> Result<(), CypherError> {
-    let bytes = text.as_bytes();
     let mut depth = 0usize;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            quote @ (b'\'' | b'"' | b'`') => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != quote {
-                    if bytes[i] == b'\\' && quote != b'`' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                i += 2;
-                while i < bytes.len() && !(bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/')) {
-                    i += 1;
-                }
-                i += 1;
-            }
-            b'(' | b'[' | b'{' => {
+    for segment in crate::syntax::lexical::segments(text) {
+        match segment.kind {
+            SegmentKind::Code('(' | '[' | '{') => {
                 depth += 1;
                 if depth > max {
                     return Err(CypherError::syntax(
                         "UnexpectedSyntax",
                         format!("expression nested too deeply (more than {max} brackets)"),
-                        Span::new(i, i + 1),
+                        Span::new(segment.start, segment.end),
                     ));
                 }
             }
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            SegmentKind::Code(')' | ']' | '}') => depth = depth.saturating_sub(1),
             _ => {}
         }
-        i += 1;
     }
     Ok(())
 }
@@ -370,4 +347,26 @@ fn describe(rule: Rule) -> &'static [&'static str] {
         YIELD => &["YIELD"],
         _ => &[],
     }
+}
+
+/// True when pest stopped because the parse used up its call budget (or its stack).
+pub(super) fn is_budget_exhausted(error: &Error<Rule>) -> bool {
+    match &error.variant {
+        ErrorVariant::CustomError { message } => {
+            message.contains("call limit reached") || message.contains("stack limit reached")
+        }
+        ErrorVariant::ParsingError { .. } => false,
+    }
+}
+
+/// The error for a statement the parser gave up on: it did not fail at one place, so it
+/// covers the whole text and says how to get past it.
+pub(super) fn too_complex(text: &str) -> CypherError {
+    CypherError::syntax(
+        "UnexpectedSyntax",
+        "the statement is too complex to parse: it nests brackets, comprehensions or patterns \
+         in a way that cannot be resolved within the parser's work limit; check the brackets, \
+         or split it into smaller statements with WITH",
+        Span::new(0, text.len()),
+    )
 }
