@@ -2,6 +2,8 @@
 //! (strings, comments, backquoted names, brackets), and is shared by the highlighter, the
 //! validator (is the statement complete?) and the completer (what is the cursor in?).
 
+use crate::syntax::lexical::{SegmentKind, segments};
+
 /// What a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -62,79 +64,66 @@ pub fn is_keyword(word: &str) -> bool {
     KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(word))
 }
 
-/// Splits `text` into tokens covering all of it.
+/// Splits `text` into tokens covering all of it. Strings, backquoted names and comments
+/// are found by [`crate::syntax::lexical`], the scanner statement splitting uses too.
 pub fn tokens(text: &str) -> Vec<Token> {
-    let bytes = text.as_bytes();
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        let start = i;
-        let b = bytes[i];
-        let (kind, end, closed) = match b {
-            b'\'' | b'"' => {
-                let (end, closed) = quoted(bytes, i, b, true);
-                (Kind::String, end, closed)
+    let mut code_from = None;
+    for segment in segments(text) {
+        let (kind, closed) = match segment.kind {
+            SegmentKind::Code(_) => {
+                code_from.get_or_insert(segment.start);
+                continue;
             }
-            b'`' => {
-                let (end, closed) = quoted(bytes, i, b'`', false);
-                (Kind::Quoted, end, closed)
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                let end = bytes[i..].iter().position(|&c| c == b'\n').map_or(bytes.len(), |n| i + n);
-                (Kind::Comment, end, true)
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => match text[i + 2..].find("*/") {
-                Some(n) => (Kind::Comment, i + 2 + n + 2, true),
-                None => (Kind::Comment, bytes.len(), false),
-            },
-            b'$' => (Kind::Param, word_end(text, i + 1), true),
-            b'0'..=b'9' => (Kind::Number, number_end(bytes, i), true),
-            b'(' | b'[' | b'{' => (Kind::Open, i + 1, true),
-            b')' | b']' | b'}' => (Kind::Close, i + 1, true),
-            b';' => (Kind::Semicolon, i + 1, true),
-            b':' => (Kind::Colon, i + 1, true),
-            b'.' if bytes.get(i + 1) == Some(&b'.') => (Kind::Other, i + 2, true),
-            b'.' => (Kind::Dot, i + 1, true),
-            _ if b.is_ascii_whitespace() => {
-                let end = bytes[i..].iter().position(|c| !c.is_ascii_whitespace()).map_or(bytes.len(), |n| i + n);
-                (Kind::Space, end, true)
-            }
-            _ => {
-                let end = word_end(text, i);
-                if end > i {
-                    let kind = if is_keyword(&text[i..end]) { Kind::Keyword } else { Kind::Word };
-                    (kind, end, true)
-                } else {
-                    // One character of punctuation (or anything else), whole.
-                    let width = text[i..].chars().next().map_or(1, char::len_utf8);
-                    (Kind::Other, i + width, true)
-                }
-            }
+            SegmentKind::Quoted { quote: b'`', terminated } => (Kind::Quoted, terminated),
+            SegmentKind::Quoted { terminated, .. } => (Kind::String, terminated),
+            SegmentKind::LineComment => (Kind::Comment, true),
+            SegmentKind::BlockComment { terminated } => (Kind::Comment, terminated),
         };
-        out.push(Token { kind, start, end, closed });
-        i = end;
+        if let Some(from) = code_from.take() {
+            code(text, from, segment.start, &mut out);
+        }
+        out.push(Token { kind, start: segment.start, end: segment.end, closed });
+    }
+    if let Some(from) = code_from {
+        code(text, from, text.len(), &mut out);
     }
     out
 }
 
-/// The end of the quoted text opened at `open`, and whether it was closed.
-fn quoted(bytes: &[u8], open: usize, quote: u8, escapes: bool) -> (usize, bool) {
-    let mut i = open + 1;
-    while i < bytes.len() {
-        if escapes && bytes[i] == b'\\' {
-            i += 2;
-            continue;
-        }
-        if bytes[i] == quote {
-            if !escapes && bytes.get(i + 1) == Some(&quote) {
-                i += 2;
-                continue;
+/// Tokens of `text[from..to]`, which holds no string, name or comment.
+fn code(text: &str, from: usize, to: usize, out: &mut Vec<Token>) {
+    let bytes = &text.as_bytes()[..to];
+    let text = &text[..to];
+    let mut i = from;
+    while i < to {
+        let start = i;
+        let b = bytes[i];
+        let (kind, end) = match b {
+            b'$' => (Kind::Param, word_end(text, i + 1)),
+            b'0'..=b'9' => (Kind::Number, number_end(bytes, i)),
+            b'(' | b'[' | b'{' => (Kind::Open, i + 1),
+            b')' | b']' | b'}' => (Kind::Close, i + 1),
+            b';' => (Kind::Semicolon, i + 1),
+            b':' => (Kind::Colon, i + 1),
+            b'.' if bytes.get(i + 1) == Some(&b'.') => (Kind::Other, i + 2),
+            b'.' => (Kind::Dot, i + 1),
+            _ if b.is_ascii_whitespace() => {
+                (Kind::Space, bytes[i..].iter().position(|c| !c.is_ascii_whitespace()).map_or(to, |n| i + n))
             }
-            return (i + 1, true);
-        }
-        i += 1;
+            _ => {
+                let end = word_end(text, i);
+                if end > i {
+                    (if is_keyword(&text[i..end]) { Kind::Keyword } else { Kind::Word }, end)
+                } else {
+                    // One character of punctuation (or anything else), whole.
+                    (Kind::Other, i + text[i..].chars().next().map_or(1, char::len_utf8))
+                }
+            }
+        };
+        out.push(Token { kind, start, end, closed: true });
+        i = end;
     }
-    (bytes.len(), false)
 }
 
 /// The end of the identifier starting at `i` (== `i` when there is none).
