@@ -18,14 +18,23 @@ const RUNS: usize = 21;
 
 fn main() {
     let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/steward");
-    assert!(bin.exists(), "build the binary first: cargo build --release");
+    assert!(
+        bin.exists(),
+        "build the binary first: cargo build --release"
+    );
     let work = tempfile::tempdir().expect("tempdir");
     let empty = work.path().join("empty");
     drop(Db::open(&empty).expect("create the empty store"));
     let large = large_store();
 
-    println!("first prompt, empty store:      median {}", ms(median(|| first_prompt(&bin, &empty, work.path()))));
-    println!("first prompt, 100k-node store:  median {}", ms(median(|| first_prompt(&bin, &large, work.path()))));
+    println!(
+        "first prompt, empty store:      median {}",
+        ms(median(|| first_prompt(&bin, &empty, work.path())))
+    );
+    println!(
+        "first prompt, 100k-node store:  median {}",
+        ms(median(|| first_prompt(&bin, &large, work.path())))
+    );
 
     let db = Arc::new(Db::open(&large).expect("open the large store"));
     let catalog = Arc::new(Catalog::new(db));
@@ -38,14 +47,23 @@ fn main() {
         snapshot.name_count()
     );
     let helper = ShellHelper::new(catalog.clone(), false);
-    for line in ["MATCH (n {name: \"person-4242", "MATCH (n {name: \"person-", "MATCH (n:Pe", "MATCH (n) RETURN n.na", "MATCH (n) WHERE to"] {
+    for line in [
+        "MATCH (n {name: \"person-4242",
+        "MATCH (n {name: \"person-",
+        "MATCH (n:Pe",
+        "MATCH (n) RETURN n.na",
+        "MATCH (n) WHERE to",
+    ] {
         let mut found = 0;
         let t = median(|| {
             let started = Instant::now();
             found = helper.candidates(line, line.len()).1.len();
             started.elapsed()
         });
-        println!("completion {line:<32} median {} ({found} candidates)", ms(t));
+        println!(
+            "completion {line:<32} median {} ({found} candidates)",
+            ms(t)
+        );
     }
     catalog.shutdown();
 }
@@ -76,7 +94,11 @@ fn first_prompt(bin: &Path, db: &Path, home: &Path) -> Duration {
     use std::io::{Read, Write};
     use std::os::unix::process::CommandExt;
     let mut command = Command::new(bin);
-    command.arg("--db").arg(db).env("XDG_DATA_HOME", home.join("data")).env("NO_COLOR", "1");
+    command
+        .arg("--db")
+        .arg(db)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("NO_COLOR", "1");
     let started = Instant::now();
     // SAFETY: the child only execs (or exits) after the fork.
     match unsafe { forkpty(None, None) }.expect("forkpty") {
@@ -91,7 +113,11 @@ fn first_prompt(bin: &Path, db: &Path, home: &Path) -> Duration {
             let mut buf = [0u8; 4096];
             while !seen.windows(9).any(|w| w == b"steward> ") {
                 let n = pty.read(&mut buf).expect("read the pty");
-                assert!(n > 0, "steward ended before its prompt: {}", String::from_utf8_lossy(&seen));
+                assert!(
+                    n > 0,
+                    "steward ended before its prompt: {}",
+                    String::from_utf8_lossy(&seen)
+                );
                 seen.extend_from_slice(&buf[..n]);
             }
             let elapsed = started.elapsed();

@@ -24,7 +24,10 @@ fn shell(home: &Path, db: &Path, cwd: &Path) -> OsSession {
         .env_remove("STEWARD_DB")
         .current_dir(cwd);
     let mut session = Session::spawn(command).expect("spawn steward in a pty");
-    session.get_process_mut().set_window_size(120, 40).expect("set the window size");
+    session
+        .get_process_mut()
+        .set_window_size(120, 40)
+        .expect("set the window size");
     session.set_expect_timeout(Some(Duration::from_secs(10)));
     session
 }
@@ -41,11 +44,15 @@ fn a_session_at_the_keyboard() {
     let cwd = tempfile::tempdir().unwrap();
     let db = home.path().join("store");
     let mut s = shell(home.path(), &db, cwd.path());
-    s.expect("(0 nodes, 0 relationships)").expect("the banner names the store's size");
+    s.expect("(0 nodes, 0 relationships)")
+        .expect("the banner names the store's size");
     s.expect(PROMPT).unwrap();
 
     // A write, then a statement over two lines: Enter before the ';' continues it.
-    enter(&mut s, "CREATE (:Person {name: 'Brian'})-[:USES {since: 2016}]->(:Service {name: 'GP surgery'});");
+    enter(
+        &mut s,
+        "CREATE (:Person {name: 'Brian'})-[:USES {since: 2016}]->(:Service {name: 'GP surgery'});",
+    );
     s.expect("Nodes created: 2").unwrap();
     s.expect(PROMPT).unwrap();
     enter(&mut s, "MATCH (p:Person)-[u:USES]->(s)");
@@ -78,7 +85,8 @@ fn a_session_at_the_keyboard() {
     enter(&mut s, "MATCH (n)) RETURN n;");
     s.expect("expected").unwrap();
     s.expect("1 | MATCH (n)) RETURN n;").unwrap();
-    s.expect("  |          ^").expect("a caret under the stray bracket");
+    s.expect("  |          ^")
+        .expect("a caret under the stray bracket");
     s.expect(PROMPT).expect("the prompt after an error");
 
     // A long statement that writes, cancelled with Ctrl-C: nothing is kept.
@@ -89,29 +97,43 @@ fn a_session_at_the_keyboard() {
     std::thread::sleep(Duration::from_millis(700));
     let pressed = Instant::now();
     s.send("\x03").unwrap();
-    s.expect("cancelled").expect("Ctrl-C cancels the running statement");
+    s.expect("cancelled")
+        .expect("Ctrl-C cancels the running statement");
     let latency = pressed.elapsed();
-    assert!(latency < Duration::from_secs(2), "cancelling took {latency:?}");
+    assert!(
+        latency < Duration::from_secs(2),
+        "cancelling took {latency:?}"
+    );
     s.expect(PROMPT).unwrap();
     enter(&mut s, "MATCH (c:Cancelled) RETURN count(c) AS cancelled;");
-    s.expect("| 0         |").expect("the cancelled statement wrote nothing");
+    s.expect("| 0         |")
+        .expect("the cancelled statement wrote nothing");
     s.expect(PROMPT).unwrap();
 
     // Ctrl-D leaves cleanly.
     s.send("\x04").unwrap();
     s.expect(Eof).unwrap();
     assert_exit_0(&s);
-    assert!(home.path().join("data/steward/history").exists(), "history in the data directory");
-    assert_eq!(std::fs::read_dir(cwd.path()).unwrap().count(), 0, "nothing written to the working directory");
+    assert!(
+        home.path().join("data/steward/history").exists(),
+        "history in the data directory"
+    );
+    assert_eq!(
+        std::fs::read_dir(cwd.path()).unwrap().count(),
+        0,
+        "nothing written to the working directory"
+    );
 
     // Reopened: Up recalls the last statement, and earlier ones (a whole multi-line one).
     let mut s = shell(home.path(), &db, cwd.path());
     s.expect("(2 nodes, 1 relationship)").unwrap();
     s.expect(PROMPT).unwrap();
     s.send("\x1b[A").unwrap();
-    s.expect("MATCH (c:Cancelled) RETURN count(c) AS cancelled;").expect("Up recalls the last statement");
+    s.expect("MATCH (c:Cancelled) RETURN count(c) AS cancelled;")
+        .expect("Up recalls the last statement");
     s.send("\x1b[A\x1b[A\x1b[A\x1b[A").unwrap();
-    s.expect("RETURN p.name AS who, s.name AS service;").expect("Up recalls a multi-line statement");
+    s.expect("RETURN p.name AS who, s.name AS service;")
+        .expect("Up recalls a multi-line statement");
     s.send("\r").unwrap();
     s.expect("\"GP surgery\"").unwrap();
     s.expect(PROMPT).unwrap();
@@ -122,5 +144,8 @@ fn a_session_at_the_keyboard() {
 
 fn assert_exit_0(s: &OsSession) {
     let status = s.get_process().wait().expect("wait for steward");
-    assert!(matches!(status, expectrl::process::unix::WaitStatus::Exited(_, 0)), "{status:?}");
+    assert!(
+        matches!(status, expectrl::process::unix::WaitStatus::Exited(_, 0)),
+        "{status:?}"
+    );
 }

@@ -34,7 +34,9 @@ impl Snapshot {
     /// Node names starting with `prefix`, ignoring case; at most `limit`, in order.
     pub fn names_starting(&self, prefix: &str, limit: usize) -> Vec<&str> {
         let wanted = prefix.to_lowercase();
-        let from = self.names.partition_point(|(lower, _)| lower.as_str() < wanted.as_str());
+        let from = self
+            .names
+            .partition_point(|(lower, _)| lower.as_str() < wanted.as_str());
         self.names[from..]
             .iter()
             .take_while(|(lower, _)| lower.starts_with(&wanted))
@@ -45,7 +47,12 @@ impl Snapshot {
 
     /// Every property key, of nodes and relationships.
     pub fn keys(&self) -> impl Iterator<Item = &str> {
-        let mut keys: Vec<&str> = self.node_keys.keys().chain(self.rel_keys.keys()).map(String::as_str).collect();
+        let mut keys: Vec<&str> = self
+            .node_keys
+            .keys()
+            .chain(self.rel_keys.keys())
+            .map(String::as_str)
+            .collect();
         keys.sort_unstable();
         keys.dedup();
         keys.into_iter()
@@ -68,7 +75,12 @@ pub struct Catalog {
 impl Catalog {
     /// A catalog for `db`, empty until [`Catalog::refresh`] has run.
     pub fn new(db: Arc<Db>) -> Catalog {
-        Catalog { db, current: Arc::default(), loader: Mutex::new(None), stop: Arc::default() }
+        Catalog {
+            db,
+            current: Arc::default(),
+            loader: Mutex::new(None),
+            stop: Arc::default(),
+        }
     }
 
     /// Starts a scan in the background (after any scan under way ends).
@@ -89,7 +101,10 @@ impl Catalog {
 
     /// The latest snapshot, if a scan has finished; never waits.
     pub fn snapshot(&self) -> Option<Arc<Snapshot>> {
-        self.current.read().unwrap_or_else(|p| p.into_inner()).clone()
+        self.current
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// The snapshot after any scan under way has finished.
@@ -115,13 +130,19 @@ impl Catalog {
 /// Scans the store; `None` when stopped half way.
 fn scan(db: &Db, stop: &AtomicBool) -> Result<Option<Snapshot>, StoreError> {
     let store = db.store();
-    let mut s = Snapshot { labels: store.label_counts()?, types: store.type_counts()?, ..Snapshot::default() };
+    let mut s = Snapshot {
+        labels: store.label_counts()?,
+        types: store.type_counts()?,
+        ..Snapshot::default()
+    };
     let mut names = Vec::new();
     for id in store.node_ids()? {
         if stop.load(Ordering::Relaxed) {
             return Ok(None);
         }
-        let Some(node) = store.node(id)? else { continue };
+        let Some(node) = store.node(id)? else {
+            continue;
+        };
         for (key, value) in &node.props {
             *s.node_keys.entry(key.clone()).or_default() += 1;
             if key == "name"

@@ -4,7 +4,17 @@ use super::meta::COMMANDS;
 use crate::plan::suggestion;
 
 /// The topics `:help` knows.
-pub const TOPICS: &[&str] = &["match", "create", "merge", "set", "delete", "return", "functions", "params", "keys"];
+pub const TOPICS: &[&str] = &[
+    "match",
+    "create",
+    "merge",
+    "set",
+    "delete",
+    "return",
+    "functions",
+    "params",
+    "keys",
+];
 
 /// The help text for `topic` ("" for the overview).
 pub fn help(topic: &str) -> String {
@@ -22,7 +32,11 @@ pub fn help(topic: &str) -> String {
         "keys" => KEYS.to_string(),
         other => match COMMANDS.iter().find(|c| &c.name[1..] == other) {
             Some(c) => format!("{} {}\n  {}", c.name, c.args, c.about),
-            None => format!("no help on `{other}`{}; topics: {}", suggestion(other, TOPICS.iter().copied()), TOPICS.join(", ")),
+            None => format!(
+                "no help on `{other}`{}; topics: {}",
+                suggestion(other, TOPICS.iter().copied()),
+                TOPICS.join(", ")
+            ),
         },
     }
 }
@@ -35,7 +49,11 @@ fn overview() -> String {
          MATCH (p:Person)-[u:USES]->(s) RETURN p.name, u.since, s.name;\n\nCommands:\n",
     );
     for c in COMMANDS {
-        out.push_str(&format!("  {:<30} {}\n", format!("{} {}", c.name, c.args), c.about));
+        out.push_str(&format!(
+            "  {:<30} {}\n",
+            format!("{} {}", c.name, c.args),
+            c.about
+        ));
     }
     out.push_str(&format!("\nTopics (:help TOPIC): {}\n", TOPICS.join(", ")));
     out.push_str("Tab completes keywords, functions, :labels, [:TYPES], .keys and \"node names\".");
@@ -123,6 +141,9 @@ mod tests {
         }
         assert!(help("").contains(":max_rows N"));
         assert!(help("format").starts_with(":format table|csv|json|jsonl"));
-        assert_eq!(help("mach"), "no help on `mach` (did you mean `match`?); topics: match, create, merge, set, delete, return, functions, params, keys");
+        assert_eq!(
+            help("mach"),
+            "no help on `mach` (did you mean `match`?); topics: match, create, merge, set, delete, return, functions, params, keys"
+        );
     }
 }

@@ -40,7 +40,13 @@ pub struct ShellHelper {
 impl ShellHelper {
     /// A helper completing from `catalog`.
     pub fn new(catalog: Arc<Catalog>, color: bool) -> Self {
-        ShellHelper { pending: String::new(), params: Vec::new(), color, catalog, files: FilenameCompleter::new() }
+        ShellHelper {
+            pending: String::new(),
+            params: Vec::new(),
+            color,
+            catalog,
+            files: FilenameCompleter::new(),
+        }
     }
 
     /// True when `line` is a shell command (`:help`), not Cypher.
@@ -56,7 +62,9 @@ impl ShellHelper {
         let base = self.pending.len();
         let text = format!("{}{}", self.pending, &line[..pos]);
         let tokens = lex::tokens(&text);
-        let Some(&last) = tokens.last() else { return (pos, Vec::new()) };
+        let Some(&last) = tokens.last() else {
+            return (pos, Vec::new());
+        };
         if last.kind == Kind::String && !last.closed {
             if last.start < base {
                 return (pos, Vec::new());
@@ -65,7 +73,12 @@ impl ShellHelper {
         }
         let (word_start, word, before) = match last.kind {
             Kind::Word | Kind::Keyword => (last.start, &text[last.start..], tokens.len() - 1),
-            Kind::Param => return (last.start - base.min(last.start), self.param_candidates(&text[last.start + 1..])),
+            Kind::Param => {
+                return (
+                    last.start - base.min(last.start),
+                    self.param_candidates(&text[last.start + 1..]),
+                );
+            }
             _ => (text.len(), "", tokens.len()),
         };
         if word_start < base {
@@ -89,7 +102,10 @@ impl ShellHelper {
             let pairs = COMMANDS
                 .iter()
                 .filter(|c| c.name.starts_with(word))
-                .map(|c| Pair { display: c.name.to_string(), replacement: format!("{} ", c.name) })
+                .map(|c| Pair {
+                    display: c.name.to_string(),
+                    replacement: format!("{} ", c.name),
+                })
                 .collect();
             return (start, pairs);
         };
@@ -106,14 +122,20 @@ impl ShellHelper {
             }
             _ => &[],
         };
-        let pairs = choices.iter().filter(|c| c.starts_with(arg)).map(|c| pair(c, c.to_string())).collect();
+        let pairs = choices
+            .iter()
+            .filter(|c| c.starts_with(arg))
+            .map(|c| pair(c, c.to_string()))
+            .collect();
         (arg_start, pairs)
     }
 
     /// Node names for an open string `quoted` (the quote and what follows it).
     fn names(&self, quoted: &str) -> Vec<Pair> {
         let quote = if quoted.starts_with('\'') { '\'' } else { '"' };
-        let Some(snapshot) = self.catalog.snapshot() else { return Vec::new() };
+        let Some(snapshot) = self.catalog.snapshot() else {
+            return Vec::new();
+        };
         snapshot
             .names_starting(&quoted[1..], MAX_CANDIDATES)
             .into_iter()
@@ -124,23 +146,38 @@ impl ShellHelper {
     fn label_or_type(&self, text: &str, before: &[Token], word: &str) -> Vec<Pair> {
         let (open, _) = lex::brackets(text, before);
         let innermost = open.last().map(|&n| &text[before[n].start..before[n].end]);
-        let Some(snapshot) = self.catalog.snapshot() else { return Vec::new() };
+        let Some(snapshot) = self.catalog.snapshot() else {
+            return Vec::new();
+        };
         let names: Box<dyn Iterator<Item = &String>> = match innermost {
             Some("[") => Box::new(snapshot.types.keys()),
             // `{key: value}`: a value comes next, not a label.
             Some("{") => return Vec::new(),
             _ => Box::new(snapshot.labels.keys()),
         };
-        names.filter(|n| starts_with_ignoring_case(n, word)).map(|n| pair(n, text::name(n))).collect()
+        names
+            .filter(|n| starts_with_ignoring_case(n, word))
+            .map(|n| pair(n, text::name(n)))
+            .collect()
     }
 
     fn keys(&self, word: &str) -> Vec<Pair> {
-        let Some(snapshot) = self.catalog.snapshot() else { return Vec::new() };
-        snapshot.keys().filter(|k| starts_with_ignoring_case(k, word)).map(|k| pair(k, text::name(k))).collect()
+        let Some(snapshot) = self.catalog.snapshot() else {
+            return Vec::new();
+        };
+        snapshot
+            .keys()
+            .filter(|k| starts_with_ignoring_case(k, word))
+            .map(|k| pair(k, text::name(k)))
+            .collect()
     }
 
     fn param_candidates(&self, word: &str) -> Vec<Pair> {
-        self.params.iter().filter(|p| p.starts_with(word)).map(|p| pair(p, format!("${p}"))).collect()
+        self.params
+            .iter()
+            .filter(|p| p.starts_with(word))
+            .map(|p| pair(p, format!("${p}")))
+            .collect()
     }
 }
 
@@ -154,7 +191,10 @@ fn words(text: &str, tokens: &[Token], word: &str) -> Vec<Pair> {
     pairs.extend(
         crate::plan::function_names()
             .filter(|f| starts_with_ignoring_case(f, word))
-            .map(|f| Pair { display: format!("{f}()"), replacement: format!("{f}(") }),
+            .map(|f| Pair {
+                display: format!("{f}()"),
+                replacement: format!("{f}("),
+            }),
     );
     let mut variables: Vec<&str> = tokens
         .iter()
@@ -162,7 +202,10 @@ fn words(text: &str, tokens: &[Token], word: &str) -> Vec<Pair> {
         .filter(|(n, t)| {
             t.kind == Kind::Word
                 && t.end < text.len()
-                && !matches!(n.checked_sub(1).map(|p| tokens[p].kind), Some(Kind::Colon | Kind::Dot))
+                && !matches!(
+                    n.checked_sub(1).map(|p| tokens[p].kind),
+                    Some(Kind::Colon | Kind::Dot)
+                )
         })
         .map(|(_, t)| &text[t.start..t.end])
         .filter(|v| v.starts_with(word) && *v != word)
@@ -174,11 +217,16 @@ fn words(text: &str, tokens: &[Token], word: &str) -> Vec<Pair> {
 }
 
 fn pair(display: &str, replacement: String) -> Pair {
-    Pair { display: display.to_string(), replacement }
+    Pair {
+        display: display.to_string(),
+        replacement,
+    }
 }
 
 fn starts_with_ignoring_case(s: &str, prefix: &str) -> bool {
-    s.len() >= prefix.len() && s.is_char_boundary(prefix.len()) && s[..prefix.len()].eq_ignore_ascii_case(prefix)
+    s.len() >= prefix.len()
+        && s.is_char_boundary(prefix.len())
+        && s[..prefix.len()].eq_ignore_ascii_case(prefix)
 }
 
 /// `s` for a string literal quoted with `quote`.
@@ -196,7 +244,12 @@ fn escape(s: &str, quote: char) -> String {
 impl Completer for ShellHelper {
     type Candidate = Pair;
 
-    fn complete(&self, line: &str, pos: usize, _ctx: &Context<'_>) -> rustyline::Result<(usize, Vec<Pair>)> {
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        _ctx: &Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<Pair>)> {
         Ok(self.candidates(line, pos))
     }
 }
@@ -230,7 +283,9 @@ impl Hinter for ShellHelper {
             let command = matching.next()?;
             let rest = &command.name[typed.len()..];
             return Some(ShellHint {
-                display: format!("{rest} {}  {}", command.args, command.about).trim_end().to_string(),
+                display: format!("{rest} {}  {}", command.args, command.about)
+                    .trim_end()
+                    .to_string(),
                 completion: Some(rest.to_string()).filter(|r| !r.is_empty()),
             });
         }
@@ -239,7 +294,10 @@ impl Hinter for ShellHelper {
             let text = format!("{}{line}", self.pending);
             if !lex::is_complete(&text) {
                 let open = lex::left_open(&text)?;
-                return Some(ShellHint { display: format!("   -- still open: {open}"), completion: None });
+                return Some(ShellHint {
+                    display: format!("   -- still open: {open}"),
+                    completion: None,
+                });
             }
         }
         None
@@ -258,12 +316,24 @@ impl Highlighter for ShellHelper {
         Cow::Owned(self.paint(line))
     }
 
-    fn highlight_prompt<'b, 's: 'b, 'p: 'b>(&'s self, prompt: &'p str, _default: bool) -> Cow<'b, str> {
-        if self.color { Cow::Owned(format!("\x1b[1;32m{prompt}{RESET}")) } else { Cow::Borrowed(prompt) }
+    fn highlight_prompt<'b, 's: 'b, 'p: 'b>(
+        &'s self,
+        prompt: &'p str,
+        _default: bool,
+    ) -> Cow<'b, str> {
+        if self.color {
+            Cow::Owned(format!("\x1b[1;32m{prompt}{RESET}"))
+        } else {
+            Cow::Borrowed(prompt)
+        }
     }
 
     fn highlight_hint<'h>(&self, hint: &'h str) -> Cow<'h, str> {
-        if self.color { Cow::Owned(format!("{COMMENT}{hint}{RESET}")) } else { Cow::Borrowed(hint) }
+        if self.color {
+            Cow::Owned(format!("{COMMENT}{hint}{RESET}"))
+        } else {
+            Cow::Borrowed(hint)
+        }
     }
 
     fn highlight_char(&self, _line: &str, _pos: usize, _kind: CmdKind) -> bool {
@@ -298,7 +368,13 @@ impl ShellHelper {
             };
             match colour {
                 // Colour each line of a multi-line token on its own.
-                Some(c) => out.push_str(&piece.split('\n').map(|p| format!("{c}{p}{RESET}")).collect::<Vec<_>>().join("\n")),
+                Some(c) => out.push_str(
+                    &piece
+                        .split('\n')
+                        .map(|p| format!("{c}{p}{RESET}"))
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                ),
                 None => out.push_str(piece),
             }
         }
@@ -316,7 +392,11 @@ impl Validator for ShellHelper {
             return Ok(ValidationResult::Valid(None));
         }
         let text = format!("{}{input}", self.pending);
-        if lex::is_complete(&text) { Ok(ValidationResult::Valid(None)) } else { Ok(ValidationResult::Incomplete) }
+        if lex::is_complete(&text) {
+            Ok(ValidationResult::Valid(None))
+        } else {
+            Ok(ValidationResult::Incomplete)
+        }
     }
 }
 
@@ -348,15 +428,37 @@ mod tests {
     #[test]
     fn completes_names_in_quotes_labels_types_keys_and_keywords() {
         let h = helper();
-        assert_eq!(complete(&h, "MATCH (n {name: \"Bri"), (16, vec!["\"Brian\"".to_string()]));
-        assert_eq!(complete(&h, "MATCH (n {name: 'o"), (16, vec!["'O\\'Brien'".to_string()]));
+        assert_eq!(
+            complete(&h, "MATCH (n {name: \"Bri"),
+            (16, vec!["\"Brian\"".to_string()])
+        );
+        assert_eq!(
+            complete(&h, "MATCH (n {name: 'o"),
+            (16, vec!["'O\\'Brien'".to_string()])
+        );
         assert_eq!(complete(&h, "MATCH (n:Pe"), (9, vec!["Person".to_string()]));
-        assert_eq!(complete(&h, "MATCH (n:"), (9, vec!["Person".to_string(), "Service".to_string()]));
-        assert_eq!(complete(&h, "MATCH ()-[r:U"), (12, vec!["USES".to_string()]));
-        assert_eq!(complete(&h, "MATCH (n) RETURN n.na"), (19, vec!["name".to_string()]));
+        assert_eq!(
+            complete(&h, "MATCH (n:"),
+            (9, vec!["Person".to_string(), "Service".to_string()])
+        );
+        assert_eq!(
+            complete(&h, "MATCH ()-[r:U"),
+            (12, vec!["USES".to_string()])
+        );
+        assert_eq!(
+            complete(&h, "MATCH (n) RETURN n.na"),
+            (19, vec!["name".to_string()])
+        );
         assert_eq!(complete(&h, "mat"), (0, vec!["MATCH".to_string()]));
-        assert!(complete(&h, "RETURN toU").1.contains(&"toUpper(".to_string()));
-        assert_eq!(complete(&h, "MATCH (person) RETURN pers").1, vec!["person".to_string()]);
+        assert!(
+            complete(&h, "RETURN toU")
+                .1
+                .contains(&"toUpper(".to_string())
+        );
+        assert_eq!(
+            complete(&h, "MATCH (person) RETURN pers").1,
+            vec!["person".to_string()]
+        );
         assert_eq!(complete(&h, "MATCH (n {name: ").1, Vec::<String>::new());
     }
 
@@ -364,7 +466,10 @@ mod tests {
     fn completes_commands_and_their_arguments() {
         let h = helper();
         assert_eq!(complete(&h, ":for"), (0, vec![":format ".to_string()]));
-        assert_eq!(complete(&h, ":format js"), (8, vec!["json".to_string(), "jsonl".to_string()]));
+        assert_eq!(
+            complete(&h, ":format js"),
+            (8, vec!["json".to_string(), "jsonl".to_string()])
+        );
     }
 
     #[test]

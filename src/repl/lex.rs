@@ -53,10 +53,51 @@ pub struct Token {
 
 /// The keywords of the language, upper case (highlighted, and completed after a blank).
 pub const KEYWORDS: &[&str] = &[
-    "ALL", "AND", "AS", "ASC", "ASCENDING", "BY", "CALL", "CASE", "CONTAINS", "CREATE", "DELETE", "DESC",
-    "DESCENDING", "DETACH", "DISTINCT", "ELSE", "END", "ENDS", "EXISTS", "FALSE", "IN", "IS", "LIMIT", "MATCH",
-    "MERGE", "NOT", "NULL", "ON", "OPTIONAL", "OR", "ORDER", "REMOVE", "RETURN", "SET", "SKIP", "STARTS", "THEN",
-    "TRUE", "UNION", "UNWIND", "WHEN", "WHERE", "WITH", "XOR", "YIELD",
+    "ALL",
+    "AND",
+    "AS",
+    "ASC",
+    "ASCENDING",
+    "BY",
+    "CALL",
+    "CASE",
+    "CONTAINS",
+    "CREATE",
+    "DELETE",
+    "DESC",
+    "DESCENDING",
+    "DETACH",
+    "DISTINCT",
+    "ELSE",
+    "END",
+    "ENDS",
+    "EXISTS",
+    "FALSE",
+    "IN",
+    "IS",
+    "LIMIT",
+    "MATCH",
+    "MERGE",
+    "NOT",
+    "NULL",
+    "ON",
+    "OPTIONAL",
+    "OR",
+    "ORDER",
+    "REMOVE",
+    "RETURN",
+    "SET",
+    "SKIP",
+    "STARTS",
+    "THEN",
+    "TRUE",
+    "UNION",
+    "UNWIND",
+    "WHEN",
+    "WHERE",
+    "WITH",
+    "XOR",
+    "YIELD",
 ];
 
 /// True when `word` is a keyword, in any case.
@@ -75,7 +116,10 @@ pub fn tokens(text: &str) -> Vec<Token> {
                 code_from.get_or_insert(segment.start);
                 continue;
             }
-            SegmentKind::Quoted { quote: b'`', terminated } => (Kind::Quoted, terminated),
+            SegmentKind::Quoted {
+                quote: b'`',
+                terminated,
+            } => (Kind::Quoted, terminated),
             SegmentKind::Quoted { terminated, .. } => (Kind::String, terminated),
             SegmentKind::LineComment => (Kind::Comment, true),
             SegmentKind::BlockComment { terminated } => (Kind::Comment, terminated),
@@ -83,7 +127,12 @@ pub fn tokens(text: &str) -> Vec<Token> {
         if let Some(from) = code_from.take() {
             code(text, from, segment.start, &mut out);
         }
-        out.push(Token { kind, start: segment.start, end: segment.end, closed });
+        out.push(Token {
+            kind,
+            start: segment.start,
+            end: segment.end,
+            closed,
+        });
     }
     if let Some(from) = code_from {
         code(text, from, text.len(), &mut out);
@@ -108,20 +157,39 @@ fn code(text: &str, from: usize, to: usize, out: &mut Vec<Token>) {
             b':' => (Kind::Colon, i + 1),
             b'.' if bytes.get(i + 1) == Some(&b'.') => (Kind::Other, i + 2),
             b'.' => (Kind::Dot, i + 1),
-            _ if b.is_ascii_whitespace() => {
-                (Kind::Space, bytes[i..].iter().position(|c| !c.is_ascii_whitespace()).map_or(to, |n| i + n))
-            }
+            _ if b.is_ascii_whitespace() => (
+                Kind::Space,
+                bytes[i..]
+                    .iter()
+                    .position(|c| !c.is_ascii_whitespace())
+                    .map_or(to, |n| i + n),
+            ),
             _ => {
                 let end = word_end(text, i);
                 if end > i {
-                    (if is_keyword(&text[i..end]) { Kind::Keyword } else { Kind::Word }, end)
+                    (
+                        if is_keyword(&text[i..end]) {
+                            Kind::Keyword
+                        } else {
+                            Kind::Word
+                        },
+                        end,
+                    )
                 } else {
                     // One character of punctuation (or anything else), whole.
-                    (Kind::Other, i + text[i..].chars().next().map_or(1, char::len_utf8))
+                    (
+                        Kind::Other,
+                        i + text[i..].chars().next().map_or(1, char::len_utf8),
+                    )
                 }
             }
         };
-        out.push(Token { kind, start, end, closed: true });
+        out.push(Token {
+            kind,
+            start,
+            end,
+            closed: true,
+        });
         i = end;
     }
 }
@@ -187,7 +255,10 @@ pub fn brackets(text: &str, tokens: &[Token]) -> (Vec<usize>, Vec<usize>) {
 /// Enter goes on to the next line until they are closed.
 pub fn is_complete(text: &str) -> bool {
     let tokens = tokens(text);
-    let Some(last) = tokens.iter().rposition(|t| !matches!(t.kind, Kind::Space | Kind::Comment) || !t.closed) else {
+    let Some(last) = tokens
+        .iter()
+        .rposition(|t| !matches!(t.kind, Kind::Space | Kind::Comment) || !t.closed)
+    else {
         return false;
     };
     if tokens[last].kind != Kind::Semicolon {
@@ -211,8 +282,15 @@ pub fn left_open(text: &str) -> Option<String> {
         );
     }
     let (open, _) = brackets(text, &tokens);
-    let names: Vec<String> = open.iter().map(|&n| format!("'{}'", &text[tokens[n].start..tokens[n].end])).collect();
-    if names.is_empty() { None } else { Some(names.join(", ")) }
+    let names: Vec<String> = open
+        .iter()
+        .map(|&n| format!("'{}'", &text[tokens[n].start..tokens[n].end]))
+        .collect();
+    if names.is_empty() {
+        None
+    } else {
+        Some(names.join(", "))
+    }
 }
 
 #[cfg(test)]
@@ -220,7 +298,11 @@ mod tests {
     use super::*;
 
     fn kinds(text: &str) -> Vec<(Kind, &str)> {
-        tokens(text).iter().filter(|t| t.kind != Kind::Space).map(|t| (t.kind, &text[t.start..t.end])).collect()
+        tokens(text)
+            .iter()
+            .filter(|t| t.kind != Kind::Space)
+            .map(|t| (t.kind, &text[t.start..t.end]))
+            .collect()
     }
 
     #[test]
@@ -270,7 +352,10 @@ mod tests {
 
     #[test]
     fn what_is_left_open_is_named() {
-        assert_eq!(left_open("MATCH (n {a: [1"), Some("'(', '{', '['".to_string()));
+        assert_eq!(
+            left_open("MATCH (n {a: [1"),
+            Some("'(', '{', '['".to_string())
+        );
         assert_eq!(left_open("RETURN 'x"), Some("a string".to_string()));
         assert_eq!(left_open("RETURN (1)"), None);
         let text = "RETURN (1]";

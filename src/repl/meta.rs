@@ -30,8 +30,16 @@ const fn command(name: &'static str, args: &'static str, about: &'static str) ->
 
 /// Every command.
 pub const COMMANDS: &[Command] = &[
-    command(":help", "[topic]", "help on the shell, or on a topic of the language"),
-    command(":schema", "", "labels, relationship types and property keys, with counts"),
+    command(
+        ":help",
+        "[topic]",
+        "help on the shell, or on a topic of the language",
+    ),
+    command(
+        ":schema",
+        "",
+        "labels, relationship types and property keys, with counts",
+    ),
     command(":stats", "", "the store: where it is, its size"),
     command(":format", "table|csv|json|jsonl", "how results are printed"),
     command(":param", "name => value", "set a parameter, used as $name"),
@@ -73,7 +81,10 @@ impl Session {
                     self.timing = arg == "on";
                     Ok(())
                 }
-                _ => Err(format!("usage: :timing on|off (it is {})", if self.timing { "on" } else { "off" })),
+                _ => Err(format!(
+                    "usage: :timing on|off (it is {})",
+                    if self.timing { "on" } else { "off" }
+                )),
             },
             ":max_rows" => match arg.parse::<usize>() {
                 Ok(n) => {
@@ -93,7 +104,10 @@ impl Session {
             ":quit" | ":q" | ":exit" => return Next::Quit,
             _ => {
                 let names = COMMANDS.iter().map(|c| c.name);
-                Err(format!("unknown command `{name}`{}; :help lists the commands", suggestion(name, names)))
+                Err(format!(
+                    "unknown command `{name}`{}; :help lists the commands",
+                    suggestion(name, names)
+                ))
             }
         };
         if let Err(message) = outcome {
@@ -124,11 +138,16 @@ impl Session {
         }
         let text = format!("RETURN {} AS value", expression.trim());
         let result = self.db.execute(&text, &self.params).map_err(|e| {
-            CliError::from_db(e, &self.dir, || crate::cli::error::Source { text: text.clone(), offset: 0, statement: None })
-                .to_readable()
+            CliError::from_db(e, &self.dir, || crate::cli::error::Source {
+                text: text.clone(),
+                offset: 0,
+                statement: None,
+            })
+            .to_readable()
         })?;
         let value = result.rows.first().and_then(|r| r.first()).ok_or(usage)?;
-        let value = plain(value).ok_or("a parameter must be a plain value (not a node, relationship or path)")?;
+        let value = plain(value)
+            .ok_or("a parameter must be a plain value (not a node, relationship or path)")?;
         self.params.insert(name.to_string(), value);
         if let Some(h) = rl.helper_mut() {
             h.params = self.params.keys().cloned().collect();
@@ -144,10 +163,15 @@ impl Session {
                     h.params.clear();
                 }
             }
-            "" if self.params.is_empty() => println!("no parameters; set one with :param name => value"),
+            "" if self.params.is_empty() => {
+                println!("no parameters; set one with :param name => value")
+            }
             "" => {
                 for (name, value) in &self.params {
-                    println!(":param {name} => {}", crate::cli::text::cypher(&output(value)));
+                    println!(
+                        ":param {name} => {}",
+                        crate::cli::text::cypher(&output(value))
+                    );
                 }
             }
             _ => return Err("usage: :params [clear]".to_string()),
@@ -156,13 +180,25 @@ impl Session {
     }
 
     fn schema(&mut self) -> Result<(), String> {
-        let snapshot = self.catalog.settled().ok_or("the store could not be read; try :stats")?;
+        let snapshot = self
+            .catalog
+            .settled()
+            .ok_or("the store could not be read; try :stats")?;
         let count = |n: u64| Output::Int(i64::try_from(n).unwrap_or(i64::MAX));
         let mut tables = vec![
-            listing(&["label", "nodes"], snapshot.labels.iter().map(|(l, n)| vec![Output::String(l.clone()), count(*n)])),
+            listing(
+                &["label", "nodes"],
+                snapshot
+                    .labels
+                    .iter()
+                    .map(|(l, n)| vec![Output::String(l.clone()), count(*n)]),
+            ),
             listing(
                 &["relationship type", "relationships"],
-                snapshot.types.iter().map(|(t, n)| vec![Output::String(t.clone()), count(*n)]),
+                snapshot
+                    .types
+                    .iter()
+                    .map(|(t, n)| vec![Output::String(t.clone()), count(*n)]),
             ),
         ];
         let keys = snapshot.keys().map(|k| {
@@ -208,7 +244,11 @@ impl Session {
 
 /// A result with these columns and rows (for `:schema`, printed like any result).
 fn listing(columns: &[&str], rows: impl Iterator<Item = Vec<Output>>) -> QueryResult {
-    QueryResult { columns: columns.iter().map(|c| c.to_string()).collect(), rows: rows.collect(), stats: Stats::default() }
+    QueryResult {
+        columns: columns.iter().map(|c| c.to_string()).collect(),
+        rows: rows.collect(),
+        stats: Stats::default(),
+    }
 }
 
 /// A result value as a parameter: plain values only.
@@ -220,7 +260,11 @@ fn plain(v: &Output) -> Option<Value> {
         Output::Float(f) => Value::Float(*f),
         Output::String(s) => Value::String(s.clone()),
         Output::List(items) => Value::List(items.iter().map(plain).collect::<Option<_>>()?),
-        Output::Map(map) => Value::Map(map.iter().map(|(k, v)| Some((k.clone(), plain(v)?))).collect::<Option<_>>()?),
+        Output::Map(map) => Value::Map(
+            map.iter()
+                .map(|(k, v)| Some((k.clone(), plain(v)?)))
+                .collect::<Option<_>>()?,
+        ),
         _ => return None,
     })
 }
@@ -239,7 +283,9 @@ fn output(v: &Value) -> Output {
 }
 
 fn dir_size(dir: &std::path::Path) -> u64 {
-    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
     entries
         .flatten()
         .map(|e| match e.metadata() {
@@ -261,7 +307,10 @@ fn bytes(n: u64) -> String {
 /// Notes on the labels, relationship types and property keys `statement` names that the
 /// store does not have, each with the nearest name it has (when one is near).
 pub fn unknown_names(statement: &str, snapshot: &Snapshot) -> Vec<String> {
-    let tokens: Vec<_> = lex::tokens(statement).into_iter().filter(|t| t.kind != Kind::Space).collect();
+    let tokens: Vec<_> = lex::tokens(statement)
+        .into_iter()
+        .filter(|t| t.kind != Kind::Space)
+        .collect();
     let mut notes = Vec::new();
     for (n, t) in tokens.iter().enumerate().skip(1) {
         if t.kind != Kind::Word {
@@ -271,14 +320,25 @@ pub fn unknown_names(statement: &str, snapshot: &Snapshot) -> Vec<String> {
         let (what, known): (&str, Vec<&str>) = match tokens[n - 1].kind {
             Kind::Colon => {
                 let (open, _) = lex::brackets(statement, &tokens[..n - 1]);
-                match open.last().map(|&o| &statement[tokens[o].start..tokens[o].end]) {
-                    Some("[") => ("relationship type", snapshot.types.keys().map(String::as_str).collect()),
+                match open
+                    .last()
+                    .map(|&o| &statement[tokens[o].start..tokens[o].end])
+                {
+                    Some("[") => (
+                        "relationship type",
+                        snapshot.types.keys().map(String::as_str).collect(),
+                    ),
                     Some("{") => continue,
-                    _ => ("label", snapshot.labels.keys().map(String::as_str).collect()),
+                    _ => (
+                        "label",
+                        snapshot.labels.keys().map(String::as_str).collect(),
+                    ),
                 }
             }
             // `n.key`, but not the `.` of a number.
-            Kind::Dot if n >= 2 && tokens[n - 2].kind == Kind::Word => ("property key", snapshot.keys().collect()),
+            Kind::Dot if n >= 2 && tokens[n - 2].kind == Kind::Word => {
+                ("property key", snapshot.keys().collect())
+            }
             _ => continue,
         };
         if known.contains(&word) {
@@ -305,12 +365,19 @@ mod tests {
     #[test]
     fn names_the_store_lacks_get_a_did_you_mean() {
         let db = Arc::new(Db::in_memory());
-        db.execute("CREATE (:Person {name: 'Brian'})-[:USES]->(:Service)", &Default::default()).unwrap();
+        db.execute(
+            "CREATE (:Person {name: 'Brian'})-[:USES]->(:Service)",
+            &Default::default(),
+        )
+        .unwrap();
         let catalog = Catalog::new(db);
         catalog.refresh();
         let s = catalog.settled().unwrap();
         assert_eq!(
-            unknown_names("MATCH (p:Persn)-[:USE]->(s) WHERE p.nmae = 'x' RETURN p {name: 1}", &s),
+            unknown_names(
+                "MATCH (p:Persn)-[:USE]->(s) WHERE p.nmae = 'x' RETURN p {name: 1}",
+                &s
+            ),
             vec![
                 "the store has no label `Persn` (did you mean `Person`?)",
                 "the store has no relationship type `USE` (did you mean `USES`?)",
@@ -323,7 +390,10 @@ mod tests {
     #[test]
     fn parameters_are_plain_values() {
         let v = Output::List(vec![Output::Int(1), Output::String("a".into())]);
-        assert_eq!(plain(&v), Some(Value::List(vec![Value::Int(1), Value::String("a".into())])));
+        assert_eq!(
+            plain(&v),
+            Some(Value::List(vec![Value::Int(1), Value::String("a".into())]))
+        );
         assert_eq!(output(&plain(&v).unwrap()), v);
     }
 }

@@ -23,14 +23,14 @@ use crate::cli::{self, params};
 use crate::db::{Db, Params};
 use catalog::Catalog;
 use helper::ShellHelper;
+use rustyline::Editor;
 use rustyline::config::{ColorMode, CompletionType, Config};
 use rustyline::error::ReadlineError;
 use rustyline::history::DefaultHistory;
-use rustyline::Editor;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 /// The prompt for a new statement.
@@ -79,7 +79,15 @@ fn run(db: Option<PathBuf>, output: OutputArgs) -> Result<(), CliError> {
     let mut printer = Printer::new(stdout, output.format, io::stdout().is_terminal());
     printer.set_max_rows(Some(meta::DEFAULT_MAX_ROWS));
     let catalog = Arc::new(Catalog::new(db.clone()));
-    let mut session = Session { db, dir, catalog: catalog.clone(), printer, params, timing: false, color };
+    let mut session = Session {
+        db,
+        dir,
+        catalog: catalog.clone(),
+        printer,
+        params,
+        timing: false,
+        color,
+    };
     session.banner()?;
 
     let config = Config::builder()
@@ -89,9 +97,14 @@ fn run(db: Option<PathBuf>, output: OutputArgs) -> Result<(), CliError> {
         .max_history_size(10_000)
         .map_err(|e| CliError::Usage(e.to_string()))?
         .completion_type(CompletionType::List)
-        .color_mode(if color { ColorMode::Enabled } else { ColorMode::Disabled })
+        .color_mode(if color {
+            ColorMode::Enabled
+        } else {
+            ColorMode::Disabled
+        })
         .build();
-    let mut rl: Shell = Editor::with_config(config).map_err(|e| CliError::Usage(format!("cannot start the line editor: {e}")))?;
+    let mut rl: Shell = Editor::with_config(config)
+        .map_err(|e| CliError::Usage(format!("cannot start the line editor: {e}")))?;
     let mut helper = ShellHelper::new(catalog.clone(), color);
     helper.params = session.params.keys().cloned().collect();
     rl.set_helper(Some(helper));
@@ -115,8 +128,12 @@ fn run(db: Option<PathBuf>, output: OutputArgs) -> Result<(), CliError> {
 
 impl Session {
     fn banner(&mut self) -> Result<(), CliError> {
-        let (nodes, rels) = self.db.store().sizes().map_err(|source| CliError::Store { dir: self.dir.clone(), source })?;
-        let plural = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let (nodes, rels) = self.db.store().sizes().map_err(|source| CliError::Store {
+            dir: self.dir.clone(),
+            source,
+        })?;
+        let plural =
+            |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         println!(
             "steward {} — store {} ({}, {})\nEnd statements with ';'. Type :help for help, Tab to complete, Ctrl-D to leave.",
             env!("CARGO_PKG_VERSION"),
@@ -132,9 +149,17 @@ impl Session {
         let mut pending = String::new();
         loop {
             if let Some(h) = rl.helper_mut() {
-                h.pending = if pending.is_empty() { String::new() } else { format!("{pending}\n") };
+                h.pending = if pending.is_empty() {
+                    String::new()
+                } else {
+                    format!("{pending}\n")
+                };
             }
-            let prompt = if pending.is_empty() { PROMPT } else { CONTINUATION };
+            let prompt = if pending.is_empty() {
+                PROMPT
+            } else {
+                CONTINUATION
+            };
             let line = match rl.readline(prompt) {
                 Ok(line) => line,
                 Err(ReadlineError::Interrupted) => {
@@ -145,7 +170,12 @@ impl Session {
                     println!();
                     return Ok(());
                 }
-                Err(e) => return Err(CliError::Read { what: "the terminal".to_string(), source: io::Error::other(e) }),
+                Err(e) => {
+                    return Err(CliError::Read {
+                        what: "the terminal".to_string(),
+                        source: io::Error::other(e),
+                    });
+                }
             };
             if pending.is_empty() && line.trim_start().starts_with(':') {
                 self.remember(rl, history, line.trim());
@@ -184,7 +214,9 @@ impl Session {
         for (i, statement) in crate::syntax::split_statements(text).iter().enumerate() {
             CANCEL.store(false, Ordering::SeqCst);
             let started = Instant::now();
-            let outcome = self.db.execute_cancellable(statement.text, &self.params, &CANCEL);
+            let outcome = self
+                .db
+                .execute_cancellable(statement.text, &self.params, &CANCEL);
             let elapsed = started.elapsed();
             CANCEL.store(false, Ordering::SeqCst);
             match outcome {
@@ -192,7 +224,9 @@ impl Session {
                     let wrote = result.stats != Default::default();
                     changed |= wrote;
                     self.printer.reset_blocks();
-                    let printed = self.printer.print_timed(&result, self.timing.then_some(elapsed));
+                    let printed = self
+                        .printer
+                        .print_timed(&result, self.timing.then_some(elapsed));
                     if let Err(e) = printed {
                         let _ = writeln!(io::stderr(), "error: cannot write the result: {e}");
                     }
@@ -201,7 +235,8 @@ impl Session {
                     }
                 }
                 Err(e) => {
-                    let label = (!file.is_empty()).then(|| (i + 1, statement.line, file.to_string()));
+                    let label =
+                        (!file.is_empty()).then(|| (i + 1, statement.line, file.to_string()));
                     let e = CliError::from_db(e, &self.dir, || Source {
                         text: text.to_string(),
                         offset: statement.offset,
@@ -236,7 +271,9 @@ impl Session {
     /// After a read that found nothing: notes on labels, types and keys the store does not
     /// have, with the nearest one it has.
     fn did_you_mean(&self, statement: &str) {
-        let Some(snapshot) = self.catalog.snapshot() else { return };
+        let Some(snapshot) = self.catalog.snapshot() else {
+            return;
+        };
         for note in meta::unknown_names(statement, &snapshot) {
             let _ = writeln!(io::stderr(), "note: {note}");
         }
