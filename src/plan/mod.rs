@@ -21,6 +21,13 @@ use procedures::{Procedure, Procedures};
 use std::collections::HashMap;
 use std::sync::Arc;
 
+pub use scope::suggestion;
+
+/// The names of every function a query may call (scalar and aggregate), as documented.
+pub fn function_names() -> impl Iterator<Item = &'static str> {
+    functions::all_names()
+}
+
 /// A statement that passed every compile-time check: the only thing `exec` runs.
 #[derive(Debug, Clone)]
 pub struct Plan {
