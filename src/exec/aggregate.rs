@@ -31,19 +31,20 @@ enum Kind {
 
 impl Kind {
     fn parse(name: &str) -> Option<Kind> {
-        Some(match name.to_ascii_lowercase().as_str() {
-            "count" => Kind::Count,
-            "collect" => Kind::Collect,
-            "sum" => Kind::Sum,
-            "avg" => Kind::Avg,
-            "min" => Kind::Min,
-            "max" => Kind::Max,
-            "stdev" => Kind::StDev,
-            "stdevp" => Kind::StDevP,
-            "percentilecont" => Kind::PercentileCont,
-            "percentiledisc" => Kind::PercentileDisc,
-            _ => return None,
-        })
+        // Called for every function call the evaluator meets: compare without allocating.
+        const ALL: [Kind; 10] = [
+            Kind::Count,
+            Kind::Collect,
+            Kind::Sum,
+            Kind::Avg,
+            Kind::Min,
+            Kind::Max,
+            Kind::StDev,
+            Kind::StDevP,
+            Kind::PercentileCont,
+            Kind::PercentileDisc,
+        ];
+        ALL.into_iter().find(|k| k.name().eq_ignore_ascii_case(name))
     }
 
     fn name(self) -> &'static str {

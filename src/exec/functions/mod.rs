@@ -153,6 +153,13 @@ pub static FUNCTIONS: &[Function] = &[
 
 /// The scalar function called `name` (any case).
 pub fn lookup(name: &str) -> Option<&'static Function> {
+    // Most calls spell the name as the table does: find those by hash, the rest by scan.
+    static BY_NAME: std::sync::OnceLock<std::collections::HashMap<&'static str, &'static Function>> =
+        std::sync::OnceLock::new();
+    let by_name = BY_NAME.get_or_init(|| FUNCTIONS.iter().chain(temporal::FUNCTIONS).map(|f| (f.name, f)).collect());
+    if let Some(f) = by_name.get(name) {
+        return Some(f);
+    }
     FUNCTIONS.iter().chain(temporal::FUNCTIONS).find(|f| f.name.eq_ignore_ascii_case(name))
 }
 
