@@ -22,19 +22,19 @@ struct Cursor {
 }
 
 /// Binds `var` (when given and not yet bound) to `value`; returns what [`unbind`] needs.
-fn bind(row: &mut Row, var: Option<&str>, value: Value) -> Option<String> {
+fn bind<'v>(row: &mut Row, var: Option<&'v str>, value: Value) -> Option<&'v str> {
     let var = var?;
     if row.contains_key(var) {
         return None;
     }
     row.insert(var.to_string(), value);
-    Some(var.to_string())
+    Some(var)
 }
 
 /// Undoes a [`bind`].
-fn unbind(row: &mut Row, binding: Option<String>) {
+fn unbind(row: &mut Row, binding: Option<&str>) {
     if let Some(var) = binding {
-        row.remove(&var);
+        row.remove(var);
     }
 }
 
@@ -44,6 +44,8 @@ struct Walk<'p> {
     rels: Vec<(&'p RelPattern, RelDirection)>,
     reversed: bool,
     path_var: Option<&'p str>,
+    /// Whether matches must carry the relationships they bound (for later pattern parts).
+    keep_used: bool,
 }
 
 fn flip(d: RelDirection) -> RelDirection {
@@ -70,6 +72,21 @@ impl Executor<'_, '_> {
         let cap = self.cap.take();
         // Without a WHERE, a single pattern can stop as soon as enough rows are found.
         let walk_cap = if where_.is_none() && patterns.len() == 1 { cap } else { None };
+        // The WHERE's conjuncts that read only variables (no patterns) are checked during
+        // the walk, as soon as what they read is bound; the rest after each match.
+        let mut pushed: Vec<(&Expr, Vec<String>)> = Vec::new();
+        let mut rest: Vec<&Expr> = Vec::new();
+        if let Some(w) = where_ {
+            let shortest = patterns.iter().any(|p| p.kind != PathKind::All);
+            for c in conjuncts(w) {
+                match variables_read(c) {
+                    Some(vars) if !shortest => {
+                        pushed.push((c, vars.into_iter().filter(|v| new_vars.contains(v)).collect()))
+                    }
+                    _ => rest.push(c),
+                }
+            }
+        }
         let mut out = Vec::new();
         for row in rows {
             if cap.is_some_and(|c| out.len() >= c) {
@@ -81,13 +98,34 @@ impl Executor<'_, '_> {
                 Some(w) => self.hints_from(w, &row, &new_vars),
                 None => HashMap::new(),
             };
-            let matches = self.match_patterns(patterns, &row);
+            let mut decided_false = false;
+            let mut filters = Vec::new();
+            for (c, vars) in &pushed {
+                let needs: Vec<String> = vars.iter().filter(|v| !row.contains_key(*v)).cloned().collect();
+                if needs.is_empty() {
+                    // Decidable before matching: checked once for this row.
+                    if truth(&self.eval(c, &row)?).map_err(|e| e.at(c.span))? != Some(true) {
+                        decided_false = true;
+                        break;
+                    }
+                } else {
+                    filters.push(Filter { expr: (*c).clone(), needs });
+                }
+            }
+            let matches = if decided_false {
+                Ok(Vec::new())
+            } else {
+                *self.filters.borrow_mut() = filters;
+                let m = self.match_patterns(patterns, &row);
+                self.filters.borrow_mut().clear();
+                m
+            };
             self.hints.borrow_mut().clear();
             self.walk_cap.set(None);
-            for m in matches? {
-                if let Some(w) = where_ {
-                    if truth(&self.eval(w, &m)?).map_err(|e| e.at(w.span))? != Some(true) {
-                        continue;
+            'matches: for m in matches? {
+                for c in &rest {
+                    if truth(&self.eval(c, &m)?).map_err(|e| e.at(c.span))? != Some(true) {
+                        continue 'matches;
                     }
                 }
                 found = true;
@@ -108,10 +146,11 @@ impl Executor<'_, '_> {
     /// Every way the comma-separated `parts` match, extending `row`.
     pub(crate) fn match_patterns(&self, parts: &[PatternPart], row: &Row) -> Result<Vec<Row>, Error> {
         let mut states: Vec<State> = vec![(row.clone(), Vec::new())];
-        for part in parts {
+        for (i, part) in parts.iter().enumerate() {
+            let keep_used = i + 1 < parts.len();
             let mut next = Vec::new();
             for state in &states {
-                next.extend(self.match_part(part, state)?);
+                next.extend(self.match_part_with(part, state, keep_used)?);
             }
             states = next;
             if states.is_empty() {
@@ -137,10 +176,17 @@ impl Executor<'_, '_> {
 
     /// Every way one pattern part matches, extending a state.
     pub(crate) fn match_part(&self, part: &PatternPart, state: &State) -> Result<Vec<State>, Error> {
+        self.match_part_with(part, state, true)
+    }
+
+    /// [`Self::match_part`]; `keep_used` when the matches must carry the relationships
+    /// they bound (a later pattern part of the same MATCH may not reuse them).
+    fn match_part_with(&self, part: &PatternPart, state: &State, keep_used: bool) -> Result<Vec<State>, Error> {
         if part.kind != PathKind::All {
             return self.shortest(part, state);
         }
-        let walk = self.layout(&part.element, part.var.as_ref().map(|v| v.name.as_str()), &state.0);
+        let mut walk = self.layout(&part.element, part.var.as_ref().map(|v| v.name.as_str()), &state.0);
+        walk.keep_used = keep_used;
         let mut out = Vec::new();
         self.start_walk(&walk, state, &mut out)?;
         Ok(out)
@@ -174,7 +220,7 @@ impl Executor<'_, '_> {
                 r.1 = flip(r.1);
             }
         }
-        Walk { nodes, rels, reversed, path_var }
+        Walk { nodes, rels, reversed, path_var, keep_used: true }
     }
 
     fn start_walk(&self, walk: &Walk<'_>, state: &State, out: &mut Vec<State>) -> Result<(), Error> {
@@ -256,11 +302,31 @@ impl Executor<'_, '_> {
 
     /// Checks node `id` against `np` and binds `np`'s variable in `row` in place.
     /// `None`: no match. `Some(binding)`: a match; pass the binding to [`unbind`] to undo it.
-    fn bind_node(&self, np: &NodePattern, id: NodeId, row: &mut Row) -> Result<Option<Option<String>>, Error> {
+    fn bind_node<'p>(&self, np: &'p NodePattern, id: NodeId, row: &mut Row) -> Result<Option<Option<&'p str>>, Error> {
         if !self.node_matches(np, id, row)? {
             return Ok(None);
         }
-        Ok(Some(bind(row, np.var.as_ref().map(|v| v.name.as_str()), Value::Node(id))))
+        let binding = bind(row, np.var.as_ref().map(|v| v.name.as_str()), Value::Node(id));
+        if !self.admit(binding, row)? {
+            unbind(row, binding);
+            return Ok(None);
+        }
+        Ok(Some(binding))
+    }
+
+    /// Evaluates the WHERE conjuncts that became decidable when `bound` was bound; false
+    /// when one of them is not true (the partial match is pruned).
+    fn admit(&self, bound: Option<&str>, row: &Row) -> Result<bool, Error> {
+        let Some(var) = bound else { return Ok(true) };
+        let filters = self.filters.borrow();
+        for f in filters.iter() {
+            if f.needs.iter().any(|n| n == var) && f.needs.iter().all(|n| row.contains_key(n)) {
+                if truth(&self.eval(&f.expr, row)?).map_err(|e| e.at(f.expr.span))? != Some(true) {
+                    return Ok(false);
+                }
+            }
+        }
+        Ok(true)
     }
 
     /// Checks node `id` against `np`; returns a copy of `row` with `np`'s variable bound.
@@ -355,9 +421,12 @@ impl Executor<'_, '_> {
                     nodes.reverse();
                     rels.reverse();
                 }
-                row.insert(p.to_string(), Value::Path(Path { nodes, rels }));
+                let binding = bind(&mut row, Some(p), Value::Path(Path { nodes, rels }));
+                if !self.admit(binding, &row)? {
+                    return Ok(());
+                }
             }
-            out.push((row, c.used.clone()));
+            out.push((row, if walk.keep_used { c.used.clone() } else { Vec::new() }));
             return Ok(());
         }
         let (rel, dir) = walk.rels[i];
@@ -377,8 +446,15 @@ impl Executor<'_, '_> {
                     if !self.rel_props_ok(rel, adj.rel, &c.row)? {
                         continue;
                     }
-                    let Some(node_binding) = self.bind_node(next, adj.other, &mut c.row)? else { continue };
                     let rel_binding = bind(&mut c.row, rel.var.as_ref().map(|v| v.name.as_str()), Value::Rel(adj.rel));
+                    if !self.admit(rel_binding, &c.row)? {
+                        unbind(&mut c.row, rel_binding);
+                        continue;
+                    }
+                    let Some(node_binding) = self.bind_node(next, adj.other, &mut c.row)? else {
+                        unbind(&mut c.row, rel_binding);
+                        continue;
+                    };
                     c.used.push(adj.rel);
                     c.nodes.push(adj.other);
                     c.rels.push(adj.rel);
@@ -430,8 +506,15 @@ impl Executor<'_, '_> {
                 None => true,
             };
             if bound_ok {
-                if let Some(node_binding) = self.bind_node(next, cur, &mut c.row)? {
-                    let rel_binding = bind(&mut c.row, rel.var.as_ref().map(|v| v.name.as_str()), list);
+                let rel_binding = bind(&mut c.row, rel.var.as_ref().map(|v| v.name.as_str()), list);
+                let node_binding = match self.admit(rel_binding, &c.row)? {
+                    true => self.bind_node(next, cur, &mut c.row)?,
+                    false => None,
+                };
+                if node_binding.is_none() {
+                    unbind(&mut c.row, rel_binding);
+                }
+                if let Some(node_binding) = node_binding {
                     let used_before = c.used.len();
                     c.used.extend(hops.iter());
                     let result = self.step(walk, i + 1, cur, c, out);
@@ -581,6 +664,78 @@ impl Executor<'_, '_> {
         }
         Ok(paths)
     }
+}
+
+/// A WHERE conjunct checked during the walk, once every variable in `needs` is bound.
+pub(crate) struct Filter {
+    expr: Expr,
+    needs: Vec<String>,
+}
+
+/// The top-level AND conjuncts of `e`, left to right.
+fn conjuncts(e: &Expr) -> Vec<&Expr> {
+    match &e.kind {
+        ExprKind::Binary(BinaryOp::And, a, b) => {
+            let mut out = conjuncts(a);
+            out.extend(conjuncts(b));
+            out
+        }
+        _ => vec![e],
+    }
+}
+
+/// The variables `e` reads, or `None` when it holds a pattern or subquery (whose
+/// variables are not plain reads, so it is checked only on complete matches).
+fn variables_read(e: &Expr) -> Option<Vec<String>> {
+    fn walk(e: &Expr, out: &mut Vec<String>) -> bool {
+        match &e.kind {
+            ExprKind::Variable(v) => {
+                out.push(v.clone());
+                true
+            }
+            ExprKind::MapProjection(v, items) => {
+                out.push(v.name.clone());
+                items.iter().all(|i| match i {
+                    crate::syntax::ast::MapProjectionItem::Literal(_, x) => walk(x, out),
+                    crate::syntax::ast::MapProjectionItem::Variable(v) => {
+                        out.push(v.name.clone());
+                        true
+                    }
+                    _ => true,
+                })
+            }
+            ExprKind::Literal(_) | ExprKind::Parameter(_) | ExprKind::CountStar => true,
+            ExprKind::PatternComprehension { .. }
+            | ExprKind::PatternPredicate(_)
+            | ExprKind::ExistsSubquery { .. }
+            | ExprKind::ExistsQuery(_) => false,
+            ExprKind::List(items) | ExprKind::Function { args: items, .. } => items.iter().all(|x| walk(x, out)),
+            ExprKind::Map(entries) => entries.iter().all(|(_, x)| walk(x, out)),
+            ExprKind::Property(b, _) | ExprKind::Unary(_, b) | ExprKind::IsNull(b, _) | ExprKind::HasLabels(b, _) => {
+                walk(b, out)
+            }
+            ExprKind::Index(a, b) | ExprKind::Binary(_, a, b) => walk(a, out) && walk(b, out),
+            ExprKind::Slice(a, b, c) => {
+                walk(a, out) && b.as_deref().is_none_or(|b| walk(b, out)) && c.as_deref().is_none_or(|c| walk(c, out))
+            }
+            ExprKind::Case { operand, whens, else_ } => {
+                operand.as_deref().is_none_or(|o| walk(o, out))
+                    && whens.iter().all(|(w, t)| walk(w, out) && walk(t, out))
+                    && else_.as_deref().is_none_or(|x| walk(x, out))
+            }
+            ExprKind::ListComprehension { list, predicate, projection, .. } => {
+                walk(list, out)
+                    && predicate.as_deref().is_none_or(|p| walk(p, out))
+                    && projection.as_deref().is_none_or(|p| walk(p, out))
+            }
+            ExprKind::Quantified { list, predicate, .. } => {
+                walk(list, out) && predicate.as_deref().is_none_or(|p| walk(p, out))
+            }
+            ExprKind::Reduce { init, list, expr, .. } => walk(init, out) && walk(list, out) && walk(expr, out),
+        }
+    }
+    let mut out = Vec::new();
+    walk(e, &mut out).then_some(out)
 }
 
 /// A narrowing of a start node's candidates taken from the WHERE clause.

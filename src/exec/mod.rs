@@ -166,6 +166,8 @@ pub(crate) struct Executor<'a, 's> {
     cap: Cell<Option<usize>>,
     /// The most matches the current walk needs to produce.
     walk_cap: Cell<Option<usize>>,
+    /// WHERE conjuncts of the MATCH being run, checked during its walk.
+    filters: RefCell<Vec<matcher::Filter>>,
     /// Start-node hints from the WHERE of the MATCH being run.
     hints: RefCell<HashMap<String, matcher::Hint>>,
     deleted_nodes: Vec<NodeId>,
@@ -181,6 +183,7 @@ impl<'a, 's> Executor<'a, 's> {
             aggregates: RefCell::new(HashMap::new()),
             scope: RefCell::new(BTreeSet::new()),
             hints: RefCell::new(HashMap::new()),
+            filters: RefCell::new(Vec::new()),
             cap: Cell::new(None),
             walk_cap: Cell::new(None),
             deleted_nodes: Vec::new(),
