@@ -5,6 +5,7 @@
 pub mod aggregate;
 mod eval;
 pub mod functions;
+mod hls;
 mod matcher;
 pub mod ops;
 mod project;
@@ -71,7 +72,10 @@ fn is_reading(clause: &ClauseKind) -> bool {
 
 /// Runs a plan.
 pub fn run(plan: &Plan, tx: &mut Transaction<'_>, params: &BTreeMap<String, Value>, cancel: &AtomicBool) -> Result<Outcome, Error> {
-    let query = plan.query();
+    let query = match plan.body() {
+        crate::plan::Body::Query(q) => q,
+        crate::plan::Body::Hls(h) => return hls::run(h, plan.path_limit(), tx, params, cancel),
+    };
     let _clock = functions::temporal::StatementClock::start();
     let before_labels = tx.base().label_counts()?;
     let mut ex = Executor::new(tx, params, cancel);
@@ -96,6 +100,7 @@ pub fn run(plan: &Plan, tx: &mut Transaction<'_>, params: &BTreeMap<String, Valu
         rows.retain(|r| seen.insert(r.iter().cloned().map(ops::GroupKey).collect::<Vec<_>>()));
     }
     ex.check_deleted_nodes()?;
+    hls::scale::check(ex.tx)?;
     let stats = ex.side_effects(&before_labels)?;
     Ok(Outcome { columns, rows, stats })
 }

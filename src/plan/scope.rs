@@ -63,7 +63,7 @@ impl Scope {
 }
 
 /// " (did you mean `x`?)" when one of `candidates` is close to `name`, else "".
-pub(super) fn suggestion<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+pub(crate) fn suggestion<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
     let wanted = name.to_lowercase();
     let limit = match wanted.chars().count() {
         0..=2 => 0,
@@ -83,7 +83,7 @@ pub(super) fn suggestion<'a>(name: &str, candidates: impl IntoIterator<Item = &'
 
 /// Edit distance (insert, delete, substitute, swap neighbours) between two strings,
 /// counted in characters.
-fn distance(a: &str, b: &str) -> usize {
+pub(crate) fn distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
