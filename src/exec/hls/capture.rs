@@ -51,7 +51,7 @@ impl Executor<'_, '_> {
         match self.eval_constant(e)? {
             Value::Map(m) => {
                 for (k, v) in &m {
-                    if !v.is_storable() {
+                    if !v.is_null() && !v.is_storable() {
                         let message = format!("property `{k}` cannot hold a {}", v.type_name());
                         return Err(at(CypherError::type_error("InvalidPropertyType", message).into(), e.span));
                     }

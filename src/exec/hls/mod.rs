@@ -118,9 +118,18 @@ impl Executor<'_, '_> {
             Some(l) => format!("there is no {l} named \"{name}\""),
             None => format!("there is no node named \"{name}\""),
         };
-        let hint = match self.closest_name(name, label)? {
-            Some(c) => format!(" (did you mean \"{c}\"?)"),
-            None => String::new(),
+        let unlabelled = match label {
+            Some(_) => self.tx.nodes_named(name)?,
+            None => Vec::new(),
+        };
+        let hint = if let Some(&id) = unlabelled.first() {
+            let labels = self.tx.node(id)?.unwrap_or_default().labels.join(":");
+            format!(" (\"{name}\" is #{id}, labelled {labels})")
+        } else {
+            match self.closest_name(name, label)? {
+                Some(c) => format!(" (did you mean \"{c}\"?)"),
+                None => String::new(),
+            }
         };
         Ok(CypherError::runtime(ErrorKind::EntityNotFound, "EntityNotFound", format!("{what}{hint}")).into())
     }
@@ -165,7 +174,7 @@ impl Executor<'_, '_> {
         let first = ids.first().copied().unwrap_or_default();
         let example_label = self.tx.node(first)?.and_then(|r| r.labels.into_iter().find(|l| l != "Actor"));
         let by_label = match (label, example_label) {
-            (None, Some(l)) => format!(" or by label, e.g. {l} \"{name}\""),
+            (None, Some(l)) => format!(", or by label, e.g. {l} \"{name}\""),
             _ => String::new(),
         };
         let message = format!(

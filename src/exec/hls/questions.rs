@@ -115,7 +115,11 @@ fn paths(
         Some(e) => match ex.eval_constant(e)? {
             Value::Int(k) if k >= 0 => Some(k as usize),
             other => {
-                let message = format!("LIMIT takes a non-negative integer, not {}", other.type_name());
+                let shown = match other {
+                    Value::Int(k) => k.to_string(),
+                    v => format!("a {}", v.type_name()),
+                };
+                let message = format!("LIMIT takes a non-negative integer, not {shown}");
                 return Err(super::at(CypherError::runtime(ErrorKind::ArgumentError, "InvalidArgumentValue", message).into(), e.span));
             }
         },

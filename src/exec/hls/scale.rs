@@ -43,7 +43,7 @@ pub(crate) fn validate(scale: &Value, name: &str) -> Result<(), Error> {
         other => {
             let shown = match other {
                 Value::String(s) => format!("'{s}'"),
-                v => format!("a {}", v.type_name()),
+                v => format!("a value of type {}", v.type_name()),
             };
             let message = format!(
                 "the scale of \"{name}\" cannot be {shown}: it is one of 'person', 'organisation', 'place'"

@@ -145,3 +145,69 @@ fn node_ref(pair: Pair<'_, Rule>) -> Result<NodeRef> {
     };
     Ok(NodeRef { kind, span })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::syntax::ast::*;
+    use crate::syntax::parse;
+
+    fn hls(text: &str) -> HlsKind {
+        match parse(text) {
+            Ok(Statement::Hls(h)) => h.kind,
+            other => panic!("{text}: {other:?}"),
+        }
+    }
+
+    fn name(r: &NodeRef) -> &NodeRefKind {
+        &r.kind
+    }
+
+    #[test]
+    fn quick_capture_forms() {
+        match hls("actor 'Brian' as Person at person scale {age: 40}") {
+            HlsKind::Actor { name, labels, scale, props } => {
+                assert_eq!((name.as_str(), labels, scale.as_deref()), ("Brian", vec!["Person".to_string()], Some("person")));
+                assert!(props.is_some());
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(hls("FACTOR \"Housing\" AT 'place' SCALE"), HlsKind::Factor { scale: Some(s), .. } if s == "place"));
+        match hls("LINK Person \"Brian\" <-[:KNOWS {since: 2020}]- #3") {
+            HlsKind::Link { left, right, rel_type, direction, props } => {
+                assert_eq!(name(&left), &NodeRefKind::Labelled("Person".into(), "Brian".into()));
+                assert_eq!(name(&right), &NodeRefKind::Id(3));
+                assert_eq!((rel_type.as_str(), direction), ("KNOWS", LinkDirection::Left));
+                assert!(props.is_some());
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(hls("LINK 'a' -[:T]- $b"), HlsKind::Link { direction: LinkDirection::Either, .. }));
+        match hls("LEARNT 'x' ABOUT 'a', 'b' HOW 'meeting' ON date('2024-03-01');") {
+            HlsKind::Learnt { about, how, on, .. } => {
+                assert_eq!((about.len(), how.as_str(), on.is_some()), (2, "meeting", true));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            parse("LINK 'a' <-[:T]-> 'b'").map(|_| ()).map_err(|e| e.code),
+            Err("InvalidRelationshipPattern")
+        );
+    }
+
+    #[test]
+    fn question_forms() {
+        assert!(matches!(hls("which factors link 'a' to 'b' within 3 steps?"), HlsKind::Connectors { actors: false, within: Some(_), .. }));
+        assert!(matches!(hls("WHO LINKS 'a' TO 'b'"), HlsKind::Connectors { actors: true, within: None, .. }));
+        assert!(matches!(hls("PATHS FROM 'a' TO 'b' WITHIN $n STEPS LIMIT 3"), HlsKind::Paths { limit: Some(_), .. }));
+        assert!(matches!(hls("SHOW Person 'Brian' WITHIN 1 STEP?"), HlsKind::Show { .. }));
+        assert!(matches!(hls("What have we learnt?"), HlsKind::WhatLearnt { about: None }));
+        assert!(matches!(hls("WHAT HAVE WE LEARNT ABOUT 'Housing'"), HlsKind::WhatLearnt { about: Some(_) }));
+    }
+
+    #[test]
+    fn hls_words_stay_names_in_cypher() {
+        let text = "MATCH (show:Link {actor: 1})-[:WHICH]->(learnt) WITH show AS who, learnt AS factor \
+                    RETURN who.within AS paths, factor.scale AS steps, who.about AS what";
+        assert!(matches!(parse(text), Ok(Statement::Query(_))), "{:?}", parse(text));
+    }
+}
