@@ -100,7 +100,14 @@ fn hls_cases_match_their_expected_transcripts() {
 fn examples_run_and_questions_match_the_readme_transcript() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
     let db = Db::in_memory();
-    let maps = ["quickstart.cypher", "life-as-a-system.cypher", "brian.cypher", "plymouth-alliance.cypher"];
+    let quickstart = std::fs::read_to_string(dir.join("quickstart.cypher")).expect("read quickstart.cypher");
+    let fresh = Db::in_memory();
+    for statement in split_statements(&quickstart) {
+        if let Err(e) = fresh.execute(statement.text, &Params::new()) {
+            panic!("quickstart.cypher, line {}: {e}", statement.line);
+        }
+    }
+    let maps = ["life-as-a-system.cypher", "brian.cypher", "plymouth-alliance.cypher"];
     for name in maps {
         let script = std::fs::read_to_string(dir.join(name)).expect("read an example");
         for statement in split_statements(&script) {
@@ -108,9 +115,12 @@ fn examples_run_and_questions_match_the_readme_transcript() {
                 panic!("{name}, line {}: {e}", statement.line);
             }
         }
-        // Each map is idempotent where it uses quick capture: a second run adds nothing.
+        // The maps are idempotent: a second run adds nothing.
+        let before = db.execute("MATCH (n) OPTIONAL MATCH (n)-[r]-() RETURN count(DISTINCT n) AS n, count(DISTINCT r) AS r", &Params::new());
         let again = transcript(&db, &script);
         assert!(!again.contains("error:"), "{name} fails on a second run:\n{again}");
+        let after = db.execute("MATCH (n) OPTIONAL MATCH (n)-[r]-() RETURN count(DISTINCT n) AS n, count(DISTINCT r) AS r", &Params::new());
+        assert_eq!(before.expect("count"), after.expect("count"), "{name} added to the graph on a second run");
     }
     let questions = std::fs::read_to_string(dir.join("questions.cypher")).expect("read questions.cypher");
     let actual = transcript(&db, &questions);
