@@ -98,21 +98,27 @@ pub(super) struct Region {
     pub adj: HashMap<NodeId, Vec<(RelId, NodeId)>>,
 }
 
-/// One BFS ball: distances, the current frontier and its radius.
+/// One BFS ball: distances, the current frontier and its radius. The far end of the
+/// question is reached but never passed through (no simple path between the two ends
+/// has an end in its interior), which keeps distances tight and tree branches usable.
 struct Ball {
     dists: Dists,
     frontier: Vec<NodeId>,
     radius: u32,
+    far: NodeId,
 }
 
 impl Ball {
-    fn new(start: NodeId) -> Ball {
-        Ball { dists: HashMap::from([(start, (0, None))]), frontier: vec![start], radius: 0 }
+    fn new(start: NodeId, far: NodeId) -> Ball {
+        Ball { dists: HashMap::from([(start, (0, None))]), frontier: vec![start], radius: 0, far }
     }
 
     fn grow(&mut self, g: &mut Graph<'_, '_, '_>) -> Result<(), Error> {
         let mut next = Vec::new();
         for id in std::mem::take(&mut self.frontier) {
+            if id == self.far {
+                continue;
+            }
             for &(rel, other) in g.neighbours(id)? {
                 if !self.dists.contains_key(&other) {
                     self.dists.insert(other, (self.radius + 1, Some((rel, id))));
@@ -129,7 +135,7 @@ impl Ball {
 impl Region {
     /// The region between `a` and `b` for paths of at most `n` relationships.
     pub(super) fn between(g: &mut Graph<'_, '_, '_>, a: NodeId, b: NodeId, n: u32) -> Result<Region, Error> {
-        let (mut ball_a, mut ball_b) = (Ball::new(a), Ball::new(b));
+        let (mut ball_a, mut ball_b) = (Ball::new(a, b), Ball::new(b, a));
         // A ball whose frontier ran dry holds its whole component: count it as radius n.
         let (mut ka, mut kb) = (0, 0);
         while ka + kb < n {
@@ -146,8 +152,8 @@ impl Region {
             }
         }
         let (mut dist_a, mut dist_b) = (ball_a.dists, ball_b.dists);
-        complete(g, &dist_a, &mut dist_b, kb, n)?;
-        complete(g, &dist_b, &mut dist_a, ka, n)?;
+        complete(g, &dist_a, &mut dist_b, a, kb, n)?;
+        complete(g, &dist_b, &mut dist_a, b, ka, n)?;
         let within = |x: &NodeId| match (dist_a.get(x), dist_b.get(x)) {
             (Some((da, _)), Some((db, _))) => da + db <= n,
             _ => false,
@@ -279,7 +285,7 @@ fn tree_path(d: &Dists, x: NodeId) -> Vec<(NodeId, Option<RelId>)> {
 /// `other`'s ball that can still lie on a path of at most `n` relationships. (A node of R
 /// beyond `target`'s radius is in `other`'s ball, and so is every node on its shortest
 /// path to `target`'s ball, so these distances are exact on R.)
-fn complete(g: &mut Graph<'_, '_, '_>, other: &Dists, target: &mut Dists, k: u32, n: u32) -> Result<(), Error> {
+fn complete(g: &mut Graph<'_, '_, '_>, other: &Dists, target: &mut Dists, other_end: NodeId, k: u32, n: u32) -> Result<(), Error> {
     let mut candidates: Vec<NodeId> = other.keys().filter(|x| !target.contains_key(x)).copied().collect();
     candidates.sort_unstable();
     for d in (k + 1)..=n {
@@ -289,7 +295,7 @@ fn complete(g: &mut Graph<'_, '_, '_>, other: &Dists, target: &mut Dists, k: u32
                 continue;
             }
             let Some(list) = g.cached(y) else { continue };
-            if let Some(&(rel, w)) = list.iter().find(|(_, w)| target.get(w).is_some_and(|t| t.0 + 1 == d)) {
+            if let Some(&(rel, w)) = list.iter().find(|(_, w)| *w != other_end && target.get(w).is_some_and(|t| t.0 + 1 == d)) {
                 level.push((y, rel, w));
             }
         }
