@@ -70,9 +70,12 @@ impl Net {
     }
 }
 
+/// Two branches from x, as their nodes: one to A, one to B.
+type Branches = (Vec<NodeId>, Vec<NodeId>);
+
 /// Two node-disjoint paths x→A and x→B of least total length (each listed from x), or
 /// `None` when there are no such two.
-pub(super) fn disjoint_pair(r: &Region, g: &mut Graph<'_, '_, '_>, x: NodeId) -> Result<Option<(Vec<NodeId>, Vec<NodeId>)>, Error> {
+pub(super) fn disjoint_pair(r: &Region, g: &mut Graph<'_, '_, '_>, x: NodeId) -> Result<Option<Branches>, Error> {
     let index: HashMap<NodeId, usize> = r.nodes.iter().enumerate().map(|(i, n)| (*n, i)).collect();
     let (Some(&xi), Some(&ai), Some(&bi)) = (index.get(&x), index.get(&r.a), index.get(&r.b)) else {
         return Ok(None);

@@ -17,6 +17,9 @@ use crate::exec::{Error, Executor};
 use crate::model::{CypherError, ErrorKind, NodeId, RelId};
 use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 
+/// A path as its nodes and the relationships between them.
+pub(super) type Walk = (Vec<NodeId>, Vec<RelId>);
+
 /// Distances and BFS-tree parents from one end.
 type Dists = HashMap<NodeId, (u32, Option<(RelId, NodeId)>)>;
 
@@ -197,7 +200,7 @@ impl Region {
     /// A shortest simple path from the start through `x` to the end, of at most n
     /// relationships, as (nodes, relationships); `None` when every path through `x` is
     /// longer or repeats a node.
-    pub(super) fn through(&self, g: &mut Graph<'_, '_, '_>, x: NodeId) -> Result<Option<(Vec<NodeId>, Vec<RelId>)>, Error> {
+    pub(super) fn through(&self, g: &mut Graph<'_, '_, '_>, x: NodeId) -> Result<Option<Walk>, Error> {
         // Fast path: the two BFS-tree branches, when they share no node, are optimal.
         let up = tree_path(&self.dist_a, x);
         let down = tree_path(&self.dist_b, x);
@@ -222,7 +225,7 @@ impl Region {
 
     /// Every simple path from the start to the end of at most n relationships, shortest
     /// first, stopping after the length at which `want` paths have been found.
-    pub(super) fn paths(&self, g: &mut Graph<'_, '_, '_>, want: Option<usize>) -> Result<Vec<(Vec<NodeId>, Vec<RelId>)>, Error> {
+    pub(super) fn paths(&self, g: &mut Graph<'_, '_, '_>, want: Option<usize>) -> Result<Vec<Walk>, Error> {
         let mut found = Vec::new();
         let shortest = self.to_b(self.a);
         if shortest > self.n {
@@ -245,7 +248,7 @@ impl Region {
         length: u32,
         nodes: &mut Vec<NodeId>,
         rels: &mut Vec<RelId>,
-        found: &mut Vec<(Vec<NodeId>, Vec<RelId>)>,
+        found: &mut Vec<Walk>,
     ) -> Result<(), Error> {
         let last = *nodes.last().expect("a path has a node");
         if last == self.b {
