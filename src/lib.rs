@@ -14,18 +14,20 @@
 //! |---|---|
 //! | [`model`] | values (temporal ones in `model::temporal`), ids, records, the classified query error: plain data |
 //! | [`syntax`] | pest → typed AST with spans; the one place a pest error becomes a span |
-//! | [`plan`] | semantic checks (scoping, aggregation, types known at compile time) |
-//! | [`exec`] | runs a checked query: pattern matching, expressions, functions, writes; the Human Learning Systems statements (quick capture, the five questions, the scale rule) in `exec/hls` |
+//! | [`plan`] | semantic checks (scoping, aggregation, types known at compile time); procedure signatures and the registry CALL is checked against |
+//! | [`exec`] | runs a checked query: pattern matching, expressions, functions, writes, procedure calls; the built-in procedures; the Human Learning Systems statements (quick capture, the five questions, the scale rule) in `exec/hls` |
 //! | [`store`] | the storage trait, sled and memory implementations, key layout, codec |
-//! | [`db`] | open a store, run one statement in one transaction, materialise results |
+//! | [`db`] | open a store, run one statement in one transaction, materialise results; register procedures |
 //! | [`cli`] | the command-line protocol: clap, output formats, exit codes |
+//! | [`repl`] | the interactive shell: rustyline, completion, `:` commands; prints with `cli`'s renderers |
 //!
 //! Architecture invariants:
 //! - `model` depends on nothing else in the crate.
 //! - `syntax` knows nothing of storage; `store` knows nothing of Cypher.
 //! - only `store/sled.rs` names sled; only `store/keys.rs` knows key layouts; only
 //!   `store/codec.rs` knows the byte encoding of records.
-//! - lower layers never name upper ones: `exec` does not know `db`, `db` does not know `cli`.
+//! - lower layers never name upper ones: `exec` does not know `db`, `db` does not know `cli`
+//!   or `repl`; `repl` reuses `cli`'s printers and error reports instead of its own.
 //! - only `exec/functions/temporal/zone.rs` names jiff (time-zone rules); stored temporal
 //!   values are our own serde structs, so the store format does not depend on it.
 //!
@@ -43,6 +45,7 @@
 #![deny(missing_docs)]
 
 pub mod cli;
+pub mod repl;
 pub mod db;
 pub mod exec;
 pub mod model;

@@ -8,7 +8,9 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_steward"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_steward"));
+    command.env_remove("STEWARD_DB");
+    command
 }
 
 /// A fresh store directory (not yet created: steward creates it) inside a tempdir.
@@ -382,7 +384,7 @@ fn query_without_db_exits_1() {
 
 #[test]
 fn help_has_examples_for_every_subcommand() {
-    for args in [&["--help"][..], &["query", "--help"], &["run", "--help"]] {
+    for args in [&["--help"][..], &["query", "--help"], &["run", "--help"], &["repl", "--help"]] {
         let o = bin().args(args).output().expect("run steward");
         let out = ok(o);
         assert!(out.contains("Examples:"), "{args:?}: {out}");

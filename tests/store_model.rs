@@ -211,3 +211,17 @@ fn a_fixed_scenario_with_every_kind_of_change() {
         Step::Apply(vec![DeleteRel { pick: 0 }, DeleteNode { pick: 0 }]),
     ]);
 }
+
+/// Postmortem: sled's I/O threads held the lock briefly after drop, so an immediate
+/// reopen in the same process failed with `Locked` (found by the model test's Reopen step).
+#[test]
+fn regression_reopen_right_after_drop_is_not_locked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for i in 0..100 {
+        let store = SledStore::open(dir.path()).expect("reopen right after drop");
+        let changes = change_set(&store, &[Op::CreateNode { labels: 1, name: Some(0), n: i }, Op::CreateRel { from: 0, to: 0, ty: 0, n: i }]);
+        store.apply(&changes).expect("apply");
+    }
+    let store = SledStore::open(dir.path()).expect("final reopen");
+    assert_eq!(store.sizes().expect("sizes"), (100, 100));
+}

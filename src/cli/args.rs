@@ -23,13 +23,32 @@ Exit codes:
   2  an error in the query (syntax, semantics, types, constraints, missing entity)"
 )]
 pub struct Cli {
-    /// The store directory (created when it does not exist). Required by `query` and `run`.
-    #[arg(long, global = true, value_name = "DIR")]
+    /// The store directory (created when it does not exist). `query` and `run` need it
+    /// (or $STEWARD_DB); the shell falls back to the user's data directory.
+    #[arg(long, global = true, value_name = "DIR", env = "STEWARD_DB")]
     pub db: Option<PathBuf>,
 
-    /// What to do.
+    /// Options for the shell and for a script read from stdin (no subcommand).
+    #[command(flatten)]
+    pub shell: ShellArgs,
+
+    /// What to do; without one, the shell (or, when stdin is not a terminal, a script
+    /// from stdin).
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
+}
+
+/// Options of the shell and of a script read from stdin.
+#[derive(Debug, Args)]
+pub struct ShellArgs {
+    /// Output options.
+    #[command(flatten)]
+    pub output: OutputArgs,
+
+    /// For a script: report each failing statement and go on (exit code 2 at the end)
+    /// instead of stopping at the first.
+    #[arg(long)]
+    pub continue_on_error: bool,
 }
 
 /// The subcommands.
@@ -55,10 +74,40 @@ Examples:
   steward --db ~/hls-map run --format jsonl questions.cypher
   cat changes.cypher | steward --db ~/hls-map run -")]
     Run(RunArgs),
+
+    /// Open the interactive shell (the default when stdin is a terminal).
+    ///
+    /// Statements end with ';' (Enter before it continues the statement on a "...>" prompt);
+    /// lines starting with ':' are shell commands (:help lists them). Tab completes
+    /// keywords, functions, labels, relationship types, property keys and node names;
+    /// Ctrl-C cancels a running statement (nothing it did is kept) or clears the line;
+    /// Ctrl-D leaves. History is kept in the user's data directory.
+    #[command(after_help = "\
+Examples:
+  steward repl
+  steward --db ~/hls-map repl --format csv
+  STEWARD_DB=~/hls-map steward
+
+In the shell:
+  steward> MATCH (p:Person {name: \"Brian\"})-[:USES]->(s)
+      ...> RETURN s.name;
+  steward> :param who => 'Brian'
+  steward> MATCH (p {name: $who}) RETURN p;
+  steward> :schema
+  steward> :help match")]
+    Repl(ReplArgs),
+}
+
+/// `steward repl`.
+#[derive(Debug, Args)]
+pub struct ReplArgs {
+    /// Output options.
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// Options shared by `query` and `run`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct OutputArgs {
     /// How to print results.
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -87,6 +136,11 @@ pub struct RunArgs {
     /// Output options.
     #[command(flatten)]
     pub output: OutputArgs,
+
+    /// Report each failing statement and go on (exit code 2 at the end) instead of
+    /// stopping at the first.
+    #[arg(long)]
+    pub continue_on_error: bool,
 
     /// The script file; "-" reads it from stdin.
     #[arg(value_name = "FILE")]

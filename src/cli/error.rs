@@ -60,6 +60,16 @@ pub enum CliError {
         /// Why.
         source: StoreError,
     },
+    /// Statements of a script run with `--continue-on-error` failed (each was reported).
+    #[error("{failed} of {total} statements of {name} failed")]
+    ScriptFailed {
+        /// How many failed.
+        failed: usize,
+        /// How many the script has.
+        total: usize,
+        /// The script's name.
+        name: String,
+    },
     /// The query is wrong.
     #[error("{error}")]
     Query {
@@ -88,9 +98,14 @@ impl CliError {
     pub fn exit_code(&self) -> i32 {
         match self {
             CliError::BrokenPipe => EXIT_OK,
-            CliError::Query { .. } => EXIT_QUERY,
+            CliError::Query { .. } | CliError::ScriptFailed { .. } => EXIT_QUERY,
             _ => EXIT_FAILURE,
         }
+    }
+
+    /// True for a statement stopped by its cancel flag (Ctrl-C).
+    pub fn is_cancelled(&self) -> bool {
+        matches!(self, CliError::Query { error, .. } if error.kind == crate::model::ErrorKind::Cancelled)
     }
 
     /// The position of a query error, relative to the query or to the whole script file.
@@ -116,6 +131,7 @@ impl CliError {
             CliError::Read { .. } => ("IoError", "Read"),
             CliError::Write(_) | CliError::BrokenPipe => ("IoError", "Write"),
             CliError::Store { source, .. } => ("StoreError", store_code(source)),
+            CliError::ScriptFailed { .. } => ("QueryError", "StatementsFailed"),
         };
         let statement = match self {
             CliError::Query { origin, .. } => origin.statement.as_ref().map(|s| s.0),

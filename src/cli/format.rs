@@ -13,18 +13,47 @@ pub struct Printer<W: Write> {
     format: Format,
     /// Whether a table or CSV block has been printed (to separate the next with a blank line).
     printed_block: bool,
-    /// Let the table fit the terminal's width (only when stdout is a terminal).
+    /// Let the table fit the terminal's width, cutting long values with an ellipsis (only
+    /// when stdout is a terminal).
     fit_terminal: bool,
+    /// Show at most this many rows in a table, then "(N more rows)".
+    max_rows: Option<usize>,
 }
 
 impl<W: Write> Printer<W> {
     /// A printer writing `format` to `out`.
     pub fn new(out: W, format: Format, fit_terminal: bool) -> Self {
-        Printer { out, format, printed_block: false, fit_terminal }
+        Printer { out, format, printed_block: false, fit_terminal, max_rows: None }
+    }
+
+    /// The format results are printed in.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// Prints later results in `format`.
+    pub fn set_format(&mut self, format: Format) {
+        self.format = format;
+    }
+
+    /// Shows at most `max` rows of a table (`None`: all of them).
+    pub fn set_max_rows(&mut self, max: Option<usize>) {
+        self.max_rows = max;
+    }
+
+    /// Starts afresh: the next block is not separated from what came before (the shell
+    /// prints each statement's result on its own).
+    pub fn reset_blocks(&mut self) {
+        self.printed_block = false;
     }
 
     /// Prints one statement's result and flushes.
     pub fn print(&mut self, r: &QueryResult) -> io::Result<()> {
+        self.print_timed(r, None)
+    }
+
+    /// Prints one statement's result and, for a table, how long it took; then flushes.
+    pub fn print_timed(&mut self, r: &QueryResult, elapsed: Option<std::time::Duration>) -> io::Result<()> {
         match self.format {
             Format::Json => writeln!(self.out, "{}", json::result(&r.columns, &r.rows, &r.stats))?,
             Format::Jsonl => {
@@ -45,10 +74,21 @@ impl<W: Write> Printer<W> {
                 if self.printed_block {
                     writeln!(self.out)?;
                 }
+                let shown = self.max_rows.unwrap_or(usize::MAX).min(r.rows.len());
                 if !r.columns.is_empty() {
-                    writeln!(self.out, "{}", table(r, self.fit_terminal))?;
+                    writeln!(self.out, "{}", table(r, shown, self.fit_terminal))?;
+                    let more = r.rows.len() - shown;
+                    if more > 0 {
+                        writeln!(self.out, "({more} more {})", if more == 1 { "row" } else { "rows" })?;
+                    }
                 }
-                writeln!(self.out, "{}", summary(r.rows.len(), &r.stats))?;
+                let mut summary = summary(r.rows.len(), &r.stats);
+                if let Some(elapsed) = elapsed {
+                    // After the row count, before the counters on the next line.
+                    let at = summary.find('\n').unwrap_or(summary.len());
+                    summary.insert_str(at, &format!(" ({})", duration(elapsed)));
+                }
+                writeln!(self.out, "{summary}")?;
                 self.printed_block = true;
             }
         }
@@ -78,8 +118,21 @@ fn csv_io(e: csv::Error) -> io::Error {
     }
 }
 
-/// The table: a header row and one row per result row; every value as Cypher text.
-fn table(r: &QueryResult, fit_terminal: bool) -> String {
+/// A duration for people: `0.4 ms`, `12 ms`, `1.25 s`.
+pub fn duration(d: std::time::Duration) -> String {
+    let ms = d.as_secs_f64() * 1000.0;
+    if ms < 10.0 {
+        format!("{ms:.1} ms")
+    } else if ms < 1000.0 {
+        format!("{ms:.0} ms")
+    } else {
+        format!("{:.2} s", ms / 1000.0)
+    }
+}
+
+/// The table: a header row and the first `shown` result rows; every value as Cypher text.
+/// Fitted to the terminal, each row is one line and long values end in an ellipsis.
+fn table(r: &QueryResult, shown: usize, fit_terminal: bool) -> String {
     let line = LineStyle::new('+', '-', '+', '+');
     let content = ContentLineStyle::new('|', '|', '|');
     let style = TableStyle::new()
@@ -92,8 +145,12 @@ fn table(r: &QueryResult, fit_terminal: bool) -> String {
     t.load_style(style);
     t.set_content_arrangement(if fit_terminal { ContentArrangement::Dynamic } else { ContentArrangement::Disabled });
     t.set_header(r.columns.iter().map(String::as_str));
-    for row in &r.rows {
-        t.add_row(row.iter().map(text::cypher));
+    for row in r.rows.iter().take(shown) {
+        let mut row = comfy_table::Row::from(row.iter().map(text::cypher));
+        if fit_terminal {
+            row.max_height(1);
+        }
+        t.add_row(row);
     }
     t.to_string()
 }
@@ -142,6 +199,25 @@ mod tests {
             p.print(r).unwrap();
         }
         String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn a_table_shows_at_most_max_rows_then_how_many_more() {
+        let mut out = Vec::new();
+        let mut p = Printer::new(&mut out, Format::Table, false);
+        p.set_max_rows(Some(1));
+        p.print_timed(&result(), Some(std::time::Duration::from_micros(1500))).unwrap();
+        let expected = "\
++---------+---+
+| name    | n |
++---------+---+
+| \"Brian\" | 1 |
++---------+---+
+(1 more row)
+2 rows (1.5 ms)
+Nodes created: 2, Properties set: 3
+";
+        assert_eq!(String::from_utf8(out).unwrap(), expected);
     }
 
     #[test]

@@ -23,6 +23,7 @@ use clap::Parser;
 use error::{CliError, EXIT_FAILURE, EXIT_OK, Source};
 use format::Printer;
 use std::io::{self, BufWriter, IsTerminal, Read, Write};
+use std::sync::atomic::AtomicBool;
 use std::path::{Path, PathBuf};
 
 /// Runs the command line; returns the process exit code. Everything opened (the store,
@@ -37,15 +38,37 @@ pub fn main() -> i32 {
         }
     };
     let format = match &cli.command {
-        Command::Query(a) => a.output.format,
-        Command::Run(a) => a.output.format,
+        Some(Command::Query(a)) => a.output.format,
+        Some(Command::Run(a)) => a.output.format,
+        Some(Command::Repl(a)) => a.output.format,
+        None => cli.shell.output.format,
     };
+    let interactive = match &cli.command {
+        Some(Command::Repl(_)) => true,
+        Some(_) => false,
+        None => io::stdin().is_terminal(),
+    };
+    if interactive {
+        let output = match cli.command {
+            Some(Command::Repl(a)) => a.output,
+            _ => cli.shell.output,
+        };
+        return crate::repl::main(cli.db, output);
+    }
     let stdout = io::stdout();
     let fit_terminal = stdout.is_terminal();
     let mut printer = Printer::new(BufWriter::new(stdout.lock()), format, fit_terminal);
     let outcome = match cli.command {
-        Command::Query(a) => query(cli.db, a, &mut printer),
-        Command::Run(a) => run(cli.db, a, &mut printer),
+        Some(Command::Query(a)) => query(cli.db, a, &mut printer),
+        Some(Command::Run(a)) => run(cli.db, a, &mut printer),
+        Some(Command::Repl(_)) => Ok(()),
+        None => {
+            let a = RunArgs { output: cli.shell.output, continue_on_error: cli.shell.continue_on_error, file: "-".into() };
+            match default_store(cli.db) {
+                Ok(dir) => run(Some(dir), a, &mut printer),
+                Err(e) => Err(e),
+            }
+        }
     };
     match outcome {
         Ok(()) => EXIT_OK,
@@ -53,10 +76,34 @@ pub fn main() -> i32 {
     }
 }
 
+/// The store directory: `--db` (or `$STEWARD_DB`, which clap reads into it), else `store`
+/// in the user's data directory.
+pub fn default_store(db: Option<PathBuf>) -> Result<PathBuf, CliError> {
+    match db {
+        Some(dir) => Ok(dir),
+        None => data_dir().map(|d| d.join("store")),
+    }
+}
+
+/// steward's directory in the user's data directory (`$XDG_DATA_HOME/steward`), created
+/// when missing.
+pub fn data_dir() -> Result<PathBuf, CliError> {
+    let dirs = directories::ProjectDirs::from("", "", "steward").ok_or_else(|| {
+        CliError::Usage("no home directory to keep the default store in: give --db DIR or set STEWARD_DB".to_string())
+    })?;
+    let dir = dirs.data_dir().to_path_buf();
+    std::fs::create_dir_all(&dir).map_err(|source| CliError::Read { what: dir.display().to_string(), source })?;
+    Ok(dir)
+}
+
 /// Reports a failure and returns its exit code.
-fn report<W: Write>(e: &CliError, format: Format, printer: &mut Printer<W>) -> i32 {
+pub fn report<W: Write>(e: &CliError, format: Format, printer: &mut Printer<W>) -> i32 {
     match e {
         CliError::BrokenPipe => {}
+        // The summary of a script run with --continue-on-error: for people only.
+        CliError::ScriptFailed { .. } => {
+            let _ = writeln!(io::stderr(), "{}", e.to_readable());
+        }
         _ if format == Format::Json => {
             // If stdout itself is gone there is nowhere left to report to.
             let _ = printer.line(&e.to_json());
@@ -87,7 +134,8 @@ fn query<W: Write>(db: Option<PathBuf>, a: QueryArgs, printer: &mut Printer<W>) 
     Ok(())
 }
 
-/// `steward run`: each statement in its own transaction; stop at the first failure.
+/// `steward run`: each statement in its own transaction; stop at the first failure unless
+/// `--continue-on-error`.
 fn run<W: Write>(db: Option<PathBuf>, a: RunArgs, printer: &mut Printer<W>) -> Result<(), CliError> {
     let params = parse_params(&a.output)?;
     let dir = require_db(db, "run")?;
@@ -96,30 +144,71 @@ fn run<W: Write>(db: Option<PathBuf>, a: RunArgs, printer: &mut Printer<W>) -> R
     let (name, given) = if from_stdin {
         ("stdin".to_string(), None)
     } else {
-        let text = std::fs::read_to_string(&a.file)
-            .map_err(|source| CliError::Read { what: a.file.display().to_string(), source })?;
-        (a.file.display().to_string(), Some(text))
+        (a.file.display().to_string(), Some(read_file(&a.file)?))
     };
     let db = open(&dir)?;
     let script = match given {
         Some(text) => text,
         None => read_stdin()?,
     };
-    for (i, statement) in split_statements(&script).iter().enumerate() {
+    let script = Script { text: &script, name: &name, continue_on_error: a.continue_on_error };
+    let format = a.output.format;
+    let outcome = run_script(&db, &script, &params, printer, &AtomicBool::new(false), |e, printer| {
+        report(e, format, printer);
+    });
+    drop(db);
+    outcome
+}
+
+/// A script to run: its text, the name to report it by, and whether a failing statement
+/// stops it.
+pub struct Script<'a> {
+    /// The statements, separated by ';'.
+    pub text: &'a str,
+    /// The file's name, or "stdin".
+    pub name: &'a str,
+    /// Report each failure through the callback and go on, instead of stopping.
+    pub continue_on_error: bool,
+}
+
+/// Runs a script's statements in order, each in its own transaction, printing each result.
+/// The first failure is returned, unless `continue_on_error`: then each failure goes to
+/// `failed` and the script ends with [`CliError::ScriptFailed`] if any did. Setting `cancel`
+/// cancels the running statement (and so the script).
+pub fn run_script<W: Write>(
+    db: &Db,
+    script: &Script<'_>,
+    params: &Params,
+    printer: &mut Printer<W>,
+    cancel: &AtomicBool,
+    mut failed: impl FnMut(&CliError, &mut Printer<W>),
+) -> Result<(), CliError> {
+    let statements = split_statements(script.text);
+    let mut failures = 0;
+    for (i, statement) in statements.iter().enumerate() {
         // The line the statement's first word is on (a statement's text may begin with the
         // newline that followed the previous ';').
         let leading = statement.text.len() - statement.text.trim_start().len();
-        let line = Position::locate(&script, statement.offset + leading).line;
-        let result = db.execute(statement.text, &params).map_err(|e| {
-            CliError::from_db(e, &dir, || Source {
-                text: script.clone(),
+        let line = Position::locate(script.text, statement.offset + leading).line;
+        let outcome = db.execute_cancellable(statement.text, params, cancel).map_err(|e| {
+            CliError::from_db(e, db.path().unwrap_or(Path::new("")), || Source {
+                text: script.text.to_string(),
                 offset: statement.offset,
-                statement: Some((i + 1, line, name.clone())),
+                statement: Some((i + 1, line, script.name.to_string())),
             })
-        })?;
-        printer.print(&result).map_err(CliError::from_write)?;
+        });
+        match outcome {
+            Ok(result) => printer.print(&result).map_err(CliError::from_write)?,
+            Err(e @ CliError::Query { .. }) if script.continue_on_error && !e.is_cancelled() => {
+                failures += 1;
+                failed(&e, printer);
+            }
+            Err(e) => return Err(e),
+        }
     }
-    drop(db);
+    if failures > 0 {
+        return Err(CliError::ScriptFailed { failed: failures, total: statements.len(), name: script.name.to_string() });
+    }
     Ok(())
 }
 
@@ -136,10 +225,16 @@ fn require_db(db: Option<PathBuf>, command: &str) -> Result<PathBuf, CliError> {
     })
 }
 
-fn open(dir: &Path) -> Result<Db, CliError> {
+/// Opens the store in `dir`.
+pub fn open(dir: &Path) -> Result<Db, CliError> {
     Db::open(dir).map_err(|e| {
         CliError::from_db(e, dir, || Source { text: String::new(), offset: 0, statement: None })
     })
+}
+
+/// Reads a script file.
+pub fn read_file(path: &Path) -> Result<String, CliError> {
+    std::fs::read_to_string(path).map_err(|source| CliError::Read { what: path.display().to_string(), source })
 }
 
 fn read_stdin() -> Result<String, CliError> {

@@ -100,7 +100,7 @@ fn write_map(out: &mut String, map: &BTreeMap<String, Output>) {
 }
 
 /// A label, type or key: bare when it is a plain identifier, otherwise backquoted.
-fn name(s: &str) -> String {
+pub fn name(s: &str) -> String {
     let mut chars = s.chars();
     let plain = match chars.next() {
         Some(c) if c.is_alphabetic() || c == '_' => chars.all(|c| c.is_alphanumeric() || c == '_'),

@@ -12,6 +12,32 @@ use std::collections::{HashMap, HashSet, VecDeque};
 /// A partial match: the row so far and the relationships it has bound.
 type State = (Row, Vec<RelId>);
 
+/// The walk in progress: the row with the bindings so far, the relationships bound so far
+/// in this MATCH, and the nodes and relationships along the path.
+struct Cursor {
+    row: Row,
+    used: Vec<RelId>,
+    nodes: Vec<NodeId>,
+    rels: Vec<RelId>,
+}
+
+/// Binds `var` (when given and not yet bound) to `value`; returns what [`unbind`] needs.
+fn bind(row: &mut Row, var: Option<&str>, value: Value) -> Option<String> {
+    let var = var?;
+    if row.contains_key(var) {
+        return None;
+    }
+    row.insert(var.to_string(), value);
+    Some(var.to_string())
+}
+
+/// Undoes a [`bind`].
+fn unbind(row: &mut Row, binding: Option<String>) {
+    if let Some(var) = binding {
+        row.remove(&var);
+    }
+}
+
 /// A pattern element laid out for walking, possibly reversed.
 struct Walk<'p> {
     nodes: Vec<&'p NodePattern>,
@@ -154,13 +180,17 @@ impl Executor<'_, '_> {
     fn start_walk(&self, walk: &Walk<'_>, state: &State, out: &mut Vec<State>) -> Result<(), Error> {
         let first = walk.nodes[0];
         let cap = self.walk_cap.take();
-        for id in self.candidates(first, &state.0)? {
+        let mut cur = Cursor { row: state.0.clone(), used: state.1.clone(), nodes: Vec::new(), rels: Vec::new() };
+        for id in self.candidates(first, &cur.row)? {
             if cap.is_some_and(|c| out.len() >= c) {
                 break;
             }
             self.poll()?;
-            if let Some(row) = self.try_node(first, id, &state.0)? {
-                self.step(walk, 0, id, (row, state.1.clone()), vec![id], Vec::new(), out)?;
+            if let Some(bound) = self.bind_node(first, id, &mut cur.row)? {
+                cur.nodes.push(id);
+                self.step(walk, 0, id, &mut cur, out)?;
+                cur.nodes.pop();
+                unbind(&mut cur.row, bound);
             }
         }
         Ok(())
@@ -201,24 +231,42 @@ impl Executor<'_, '_> {
     }
 
     /// Checks node `id` against `np` in `row`; returns the row with `np`'s variable bound.
-    fn try_node(&self, np: &NodePattern, id: NodeId, row: &Row) -> Result<Option<Row>, Error> {
+    /// True when node `id` matches `np` in `row` (labels, properties, an earlier binding).
+    fn node_matches(&self, np: &NodePattern, id: NodeId, row: &Row) -> Result<bool, Error> {
         if let Some(var) = &np.var {
             if let Some(v) = row.get(&var.name) {
                 if *v != Value::Node(id) {
-                    return Ok(None);
+                    return Ok(false);
                 }
             }
         }
         if !np.labels.is_empty() || np.props.is_some() {
-            let Some(rec) = self.tx.node(id)? else { return Ok(None) };
+            let Some(rec) = self.tx.node(id)? else { return Ok(false) };
             if !np.labels.iter().all(|l| rec.labels.contains(l)) {
-                return Ok(None);
+                return Ok(false);
             }
             if let Some(props) = &np.props {
                 if !self.props_match(props, &rec.props, row)? {
-                    return Ok(None);
+                    return Ok(false);
                 }
             }
+        }
+        Ok(true)
+    }
+
+    /// Checks node `id` against `np` and binds `np`'s variable in `row` in place.
+    /// `None`: no match. `Some(binding)`: a match; pass the binding to [`unbind`] to undo it.
+    fn bind_node(&self, np: &NodePattern, id: NodeId, row: &mut Row) -> Result<Option<Option<String>>, Error> {
+        if !self.node_matches(np, id, row)? {
+            return Ok(None);
+        }
+        Ok(Some(bind(row, np.var.as_ref().map(|v| v.name.as_str()), Value::Node(id))))
+    }
+
+    /// Checks node `id` against `np`; returns a copy of `row` with `np`'s variable bound.
+    fn try_node(&self, np: &NodePattern, id: NodeId, row: &Row) -> Result<Option<Row>, Error> {
+        if !self.node_matches(np, id, row)? {
+            return Ok(None);
         }
         let mut row = row.clone();
         if let Some(var) = &np.var {
@@ -297,82 +345,74 @@ impl Executor<'_, '_> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn step(
-        &self,
-        walk: &Walk<'_>,
-        i: usize,
-        cur: NodeId,
-        state: State,
-        pnodes: Vec<NodeId>,
-        prels: Vec<RelId>,
-        out: &mut Vec<State>,
-    ) -> Result<(), Error> {
+    /// Matches relationship `i` of the walk (and everything after it) from node `cur`.
+    fn step(&self, walk: &Walk<'_>, i: usize, cur: NodeId, c: &mut Cursor, out: &mut Vec<State>) -> Result<(), Error> {
         if i == walk.rels.len() {
-            let (mut row, used) = state;
+            let mut row = c.row.clone();
             if let Some(p) = walk.path_var {
-                let (mut nodes, mut rels) = (pnodes, prels);
+                let (mut nodes, mut rels) = (c.nodes.clone(), c.rels.clone());
                 if walk.reversed {
                     nodes.reverse();
                     rels.reverse();
                 }
                 row.insert(p.to_string(), Value::Path(Path { nodes, rels }));
             }
-            out.push((row, used));
+            out.push((row, c.used.clone()));
             return Ok(());
         }
         let (rel, dir) = walk.rels[i];
         let next = walk.nodes[i + 1];
         match rel.length {
             None => {
-                let bound = rel.var.as_ref().and_then(|v| state.0.get(&v.name));
+                let bound = rel.var.as_ref().and_then(|v| c.row.get(&v.name)).cloned();
                 for (adj, _) in self.expand(cur, rel, dir)? {
-                    if state.1.contains(&adj.rel) {
+                    if c.used.contains(&adj.rel) {
                         continue;
                     }
-                    if let Some(b) = bound {
+                    if let Some(b) = &bound {
                         if *b != Value::Rel(adj.rel) {
                             continue;
                         }
                     }
-                    if !self.rel_props_ok(rel, adj.rel, &state.0)? {
+                    if !self.rel_props_ok(rel, adj.rel, &c.row)? {
                         continue;
                     }
-                    let Some(mut row) = self.try_node(next, adj.other, &state.0)? else { continue };
-                    if let Some(v) = &rel.var {
-                        row.insert(v.name.clone(), Value::Rel(adj.rel));
-                    }
-                    let mut used = state.1.clone();
-                    used.push(adj.rel);
-                    let mut pn = pnodes.clone();
-                    pn.push(adj.other);
-                    let mut pr = prels.clone();
-                    pr.push(adj.rel);
-                    self.step(walk, i + 1, adj.other, (row, used), pn, pr, out)?;
+                    let Some(node_binding) = self.bind_node(next, adj.other, &mut c.row)? else { continue };
+                    let rel_binding = bind(&mut c.row, rel.var.as_ref().map(|v| v.name.as_str()), Value::Rel(adj.rel));
+                    c.used.push(adj.rel);
+                    c.nodes.push(adj.other);
+                    c.rels.push(adj.rel);
+                    let result = self.step(walk, i + 1, adj.other, c, out);
+                    c.rels.pop();
+                    c.nodes.pop();
+                    c.used.pop();
+                    unbind(&mut c.row, rel_binding);
+                    unbind(&mut c.row, node_binding);
+                    result?;
                 }
             }
             Some((min, max)) => {
                 let min = min.unwrap_or(1);
                 let max = max.unwrap_or(u64::MAX);
-                self.var_length(walk, i, cur, &state, min, max, Vec::new(), &pnodes, &prels, out)?;
+                let mut hops = Vec::new();
+                self.var_length(walk, i, cur, min, max, &mut hops, c, out)?;
             }
         }
         Ok(())
     }
 
-    /// Extends a variable-length hop by depth-first search.
+    /// Extends a variable-length hop by depth-first search; `hops` are the relationships
+    /// taken so far by this hop.
     #[allow(clippy::too_many_arguments)]
     fn var_length(
         &self,
         walk: &Walk<'_>,
         i: usize,
         cur: NodeId,
-        state: &State,
         min: u64,
         max: u64,
-        hops: Vec<RelId>,
-        pnodes: &[NodeId],
-        prels: &[RelId],
+        hops: &mut Vec<RelId>,
+        c: &mut Cursor,
         out: &mut Vec<State>,
     ) -> Result<(), Error> {
         self.poll()?;
@@ -380,23 +420,25 @@ impl Executor<'_, '_> {
         let depth = hops.len() as u64;
         if depth >= min {
             let next = walk.nodes[i + 1];
-            if let Some(mut row) = self.try_node(next, cur, &state.0)? {
-                let mut ordered = hops.clone();
-                if walk.reversed {
-                    ordered.reverse();
-                }
-                let list = Value::List(ordered.iter().map(|r| Value::Rel(*r)).collect());
-                let bound_ok = match rel.var.as_ref().and_then(|v| state.0.get(&v.name)) {
-                    Some(b) => *b == list,
-                    None => true,
-                };
-                if bound_ok {
-                    if let Some(v) = &rel.var {
-                        row.insert(v.name.clone(), list);
-                    }
-                    let mut used = state.1.clone();
-                    used.extend(&hops);
-                    self.step(walk, i + 1, cur, (row, used), pnodes.to_vec(), prels.to_vec(), out)?;
+            let mut ordered = hops.clone();
+            if walk.reversed {
+                ordered.reverse();
+            }
+            let list = Value::List(ordered.iter().map(|r| Value::Rel(*r)).collect());
+            let bound_ok = match rel.var.as_ref().and_then(|v| c.row.get(&v.name)) {
+                Some(b) => *b == list,
+                None => true,
+            };
+            if bound_ok {
+                if let Some(node_binding) = self.bind_node(next, cur, &mut c.row)? {
+                    let rel_binding = bind(&mut c.row, rel.var.as_ref().map(|v| v.name.as_str()), list);
+                    let used_before = c.used.len();
+                    c.used.extend(hops.iter());
+                    let result = self.step(walk, i + 1, cur, c, out);
+                    c.used.truncate(used_before);
+                    unbind(&mut c.row, rel_binding);
+                    unbind(&mut c.row, node_binding);
+                    result?;
                 }
             }
         }
@@ -404,19 +446,20 @@ impl Executor<'_, '_> {
             return Ok(());
         }
         for (adj, _) in self.expand(cur, rel, dir)? {
-            if hops.contains(&adj.rel) || state.1.contains(&adj.rel) {
+            if hops.contains(&adj.rel) || c.used.contains(&adj.rel) {
                 continue;
             }
-            if !self.rel_props_ok(rel, adj.rel, &state.0)? {
+            if !self.rel_props_ok(rel, adj.rel, &c.row)? {
                 continue;
             }
-            let mut h = hops.clone();
-            h.push(adj.rel);
-            let mut pn = pnodes.to_vec();
-            pn.push(adj.other);
-            let mut pr = prels.to_vec();
-            pr.push(adj.rel);
-            self.var_length(walk, i, adj.other, state, min, max, h, &pn, &pr, out)?;
+            hops.push(adj.rel);
+            c.nodes.push(adj.other);
+            c.rels.push(adj.rel);
+            let result = self.var_length(walk, i, adj.other, min, max, hops, c, out);
+            c.rels.pop();
+            c.nodes.pop();
+            hops.pop();
+            result?;
         }
         Ok(())
     }

@@ -3,6 +3,8 @@
 //! Architecture invariant: exec sees storage only through `store::Transaction`.
 
 pub mod aggregate;
+mod builtin;
+mod call;
 mod eval;
 pub mod functions;
 mod hls;
@@ -15,6 +17,7 @@ use crate::model::{CypherError, ErrorKind, Node, NodeId, Output, Relationship, V
 use crate::plan::Plan;
 use crate::store::{StoreError, Transaction};
 use crate::syntax::ast::{ClauseKind, SingleQuery};
+pub use builtin::builtin_procedures;
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -74,11 +77,10 @@ fn is_reading(clause: &ClauseKind) -> bool {
 pub fn run(plan: &Plan, tx: &mut Transaction<'_>, params: &BTreeMap<String, Value>, cancel: &AtomicBool) -> Result<Outcome, Error> {
     let query = match plan.body() {
         crate::plan::Body::Query(q) => q,
-        crate::plan::Body::Hls(h) => return hls::run(h, plan.path_limit(), tx, params, cancel),
+        crate::plan::Body::Hls(h) => return hls::run(plan, h, tx, params, cancel),
     };
     let _clock = functions::temporal::StatementClock::start();
-    let before_labels = tx.base().label_counts()?;
-    let mut ex = Executor::new(tx, params, cancel);
+    let mut ex = Executor::new(tx, params, cancel, plan);
     let (columns, mut rows) = ex.run_single(&query.first)?;
     let mut distinct = false;
     for (all, part) in &query.unions {
@@ -101,7 +103,7 @@ pub fn run(plan: &Plan, tx: &mut Transaction<'_>, params: &BTreeMap<String, Valu
     }
     ex.check_deleted_nodes()?;
     hls::scale::check(ex.tx)?;
-    let stats = ex.side_effects(&before_labels)?;
+    let stats = ex.side_effects()?;
     Ok(Outcome { columns, rows, stats })
 }
 
@@ -159,6 +161,8 @@ pub(crate) struct Executor<'a, 's> {
     tx: &'a mut Transaction<'s>,
     params: &'a BTreeMap<String, Value>,
     cancel: &'a AtomicBool,
+    /// The plan being run (for the procedures its CALL clauses resolved to).
+    plan: &'a Plan,
     /// Results of aggregate expressions for the group being projected, by expression address.
     aggregates: RefCell<HashMap<usize, Value>>,
     /// Variables in scope, for `*` and OPTIONAL MATCH nulls.
@@ -173,11 +177,12 @@ pub(crate) struct Executor<'a, 's> {
 }
 
 impl<'a, 's> Executor<'a, 's> {
-    fn new(tx: &'a mut Transaction<'s>, params: &'a BTreeMap<String, Value>, cancel: &'a AtomicBool) -> Self {
+    fn new(tx: &'a mut Transaction<'s>, params: &'a BTreeMap<String, Value>, cancel: &'a AtomicBool, plan: &'a Plan) -> Self {
         Executor {
             tx,
             params,
             cancel,
+            plan,
             aggregates: RefCell::new(HashMap::new()),
             scope: RefCell::new(BTreeSet::new()),
             hints: RefCell::new(HashMap::new()),
@@ -205,6 +210,7 @@ impl<'a, 's> Executor<'a, 's> {
                                 if cap.is_some_and(|c| out.len() >= c) {
                                     break;
                                 }
+                                self.poll()?;
                                 let mut r = row.clone();
                                 r.insert(var.name.clone(), item);
                                 out.push(r);
@@ -340,13 +346,21 @@ impl<'a, 's> Executor<'a, 's> {
                     unreachable!("reading clauses are handled above")
                 }
                 ClauseKind::Call { name, .. } => {
-                    return Err(CypherError::compile(
-                        ErrorKind::ProcedureError,
-                        "ProcedureNotFound",
-                        format!("there is no procedure named `{name}`"),
-                        Some(clause.span),
-                    )
-                    .into());
+                    let Some(procedure) = self.plan.procedure(clause.span) else {
+                        let message = format!("there is no procedure named `{name}`");
+                        let err = CypherError::compile(ErrorKind::ProcedureError, "ProcedureNotFound", message, Some(clause.span));
+                        return Err(err.into());
+                    };
+                    let standalone = query.clauses.len() == 1;
+                    let (columns, rows) = self.call_clause(procedure, clause, rows, standalone)?;
+                    if standalone {
+                        let rows = rows
+                            .into_iter()
+                            .map(|mut r| columns.iter().map(|c| r.remove(c).unwrap_or(Value::Null)).collect())
+                            .collect();
+                        return Ok((columns, rows));
+                    }
+                    rows
                 }
             };
         }

@@ -397,8 +397,13 @@ impl Executor<'_, '_> {
     /// The statement's side effects, as the difference between the graph before and
     /// after it (the openCypher TCK's definition): an entity created and deleted by the
     /// same statement counts nothing, nor does a property set to the value it had.
-    pub(crate) fn side_effects(&self, labels_before: &BTreeMap<String, u64>) -> Result<Stats, Error> {
+    pub(crate) fn side_effects(&self) -> Result<Stats, Error> {
         let mut stats = Stats::default();
+        if self.tx.changes().is_empty() {
+            return Ok(stats);
+        }
+        // The store beneath the transaction is still as it was before the statement.
+        let labels_before = self.tx.base().label_counts()?;
         let mut label_delta: BTreeMap<String, i64> = BTreeMap::new();
         let base = self.tx.base();
         for (id, new) in &self.tx.changes().nodes {

@@ -1,36 +1,53 @@
 //! Compile-time semantic checks: walks the clauses of each part of a query, keeping the
 //! variables in scope, and reports the first rule broken with the TCK's kind and code.
 
+use super::call::{self, Call};
 use super::expr::{error, ExprChecker};
 use super::pattern::{self, Mode};
+use super::procedures::{Procedure, Procedures};
 use super::projection::{self, Kind};
 use super::scope::Scope;
 use super::types::{MAP, NODE, PATH, REL};
-use crate::model::{CypherError, ErrorKind};
+use crate::model::{CypherError, Span};
 use crate::syntax::ast::{Clause, ClauseKind, Expr, ExprKind, Query, RemoveItem, SetItem, SingleQuery};
+use std::collections::HashMap;
+use std::sync::Arc;
 
-/// Checks scoping, aggregation and other compile-time rules.
-pub fn check(query: &Query) -> Result<(), CypherError> {
-    check_query(&Scope::new(), query, true)
+/// The procedure each CALL clause resolved to, by the clause's span.
+pub(super) type Calls = HashMap<Span, Arc<Procedure>>;
+
+/// Checks scoping, aggregation, procedure calls and other compile-time rules; returns
+/// the procedures the CALL clauses resolved to.
+pub fn check(query: &Query, procedures: &Procedures) -> Result<Calls, CypherError> {
+    let mut calls = Calls::new();
+    check_query(&Scope::new(), query, true, procedures, &mut calls)?;
+    Ok(calls)
 }
 
-/// Checks the query of an `EXISTS { ... }` that sees the variables of `outer`.
+/// Checks the query of an `EXISTS { ... }` that sees the variables of `outer` (a CALL
+/// inside one finds no procedure).
 pub(super) fn check_subquery(outer: &Scope, query: &Query) -> Result<(), CypherError> {
-    check_query(outer, query, false)
+    check_query(outer, query, false, &Procedures::new(), &mut Calls::new())
 }
 
 /// Checks a query starting from `scope`; `top` for a whole statement (which must end in
 /// RETURN or an update), not a subquery.
-fn check_query(scope: &Scope, query: &Query, top: bool) -> Result<(), CypherError> {
+fn check_query(
+    scope: &Scope,
+    query: &Query,
+    top: bool,
+    procedures: &Procedures,
+    calls: &mut Calls,
+) -> Result<(), CypherError> {
     if let Some((first_all, _)) = query.unions.first()
         && let Some((_, part)) = query.unions.iter().find(|(all, _)| all != first_all)
     {
         let message = "UNION and UNION ALL cannot be mixed in one query";
         return Err(error("InvalidClauseComposition", message, part.span));
     }
-    let columns = check_single(scope, &query.first, top)?;
+    let columns = check_single(scope, &query.first, top, procedures, calls)?;
     for (_, part) in &query.unions {
-        let other = check_single(scope, part, top)?;
+        let other = check_single(scope, part, top, procedures, calls)?;
         if other != columns {
             let message = format!(
                 "All parts of a UNION must return the same columns: [{}] differs from [{}]",
@@ -44,8 +61,15 @@ fn check_query(scope: &Scope, query: &Query, top: bool) -> Result<(), CypherErro
 }
 
 /// Checks one part of a query and returns its column names.
-fn check_single(scope: &Scope, query: &SingleQuery, top: bool) -> Result<Vec<String>, CypherError> {
-    let mut walker = Walker { scope: scope.clone(), columns: vec![], pending: None, standalone: query.clauses.len() == 1 };
+fn check_single(
+    scope: &Scope,
+    query: &SingleQuery,
+    top: bool,
+    procedures: &Procedures,
+    calls: &mut Calls,
+) -> Result<Vec<String>, CypherError> {
+    let standalone = query.clauses.len() == 1;
+    let mut walker = Walker { scope: scope.clone(), columns: vec![], pending: None, standalone, procedures, calls };
     for (i, clause) in query.clauses.iter().enumerate() {
         if i + 1 < query.clauses.len() && matches!(clause.kind, ClauseKind::Return(_)) {
             let message = "RETURN can only be used at the end of the query";
@@ -58,6 +82,7 @@ fn check_single(scope: &Scope, query: &SingleQuery, top: bool) -> Result<Vec<Str
             ClauseKind::Match { .. } => Some("MATCH"),
             ClauseKind::Unwind { .. } => Some("UNWIND"),
             ClauseKind::With(_) => Some("WITH"),
+            ClauseKind::Call { yields: Some(_), .. } if !walker.standalone => Some("CALL ... YIELD"),
             _ => None,
         };
         if let Some(name) = name {
@@ -71,16 +96,20 @@ fn check_single(scope: &Scope, query: &SingleQuery, top: bool) -> Result<Vec<Str
     }
 }
 
-struct Walker {
+struct Walker<'p> {
     scope: Scope,
     columns: Vec<String>,
     /// An error to report only if nothing else is wrong (an unknown procedure).
     pending: Option<CypherError>,
     /// The query is this one clause.
     standalone: bool,
+    /// The procedures CALL may name.
+    procedures: &'p Procedures,
+    /// What each CALL resolved to.
+    calls: &'p mut Calls,
 }
 
-impl Walker {
+impl Walker<'_> {
     fn clause(&mut self, clause: &Clause) -> Result<(), CypherError> {
         match &clause.kind {
             ClauseKind::Match { optional, patterns, where_ } => {
@@ -134,30 +163,16 @@ impl Walker {
                 }
             }
             ClauseKind::Call { name, args, yields, where_ } => {
-                for arg in args.iter().flatten() {
-                    ExprChecker::new(&self.scope, "procedure call arguments").check(arg)?;
-                }
-                if let Some(items) = yields {
-                    if items.is_empty() && !self.standalone {
-                        let message = "YIELD * is only allowed in a standalone procedure call";
-                        return Err(error("UnexpectedSyntax", message, clause.span));
-                    }
-                    for (field, alias) in items {
-                        let var = alias.as_ref().unwrap_or(field);
-                        if self.scope.contains(&var.name) {
-                            let message = format!("Variable `{}` already declared", var.name);
-                            return Err(error("VariableAlreadyBound", message, var.span));
-                        }
-                        self.scope.bind(&var.name, super::types::Ty::ANY);
-                    }
-                }
-                if let Some(w) = where_ {
-                    ExprChecker::new(&self.scope, "WHERE").where_predicate(w)?;
-                }
-                if self.pending.is_none() {
-                    let message = format!("There is no procedure called `{name}`");
-                    self.pending =
-                        Some(CypherError::compile(ErrorKind::ProcedureError, "ProcedureNotFound", message, Some(clause.span)));
+                let call = Call {
+                    name,
+                    args: args.as_deref(),
+                    yields: yields.as_deref(),
+                    where_: where_.as_ref(),
+                    span: clause.span,
+                    standalone: self.standalone,
+                };
+                if let Some(procedure) = call::check(&mut self.scope, &call, self.procedures, &mut self.pending)? {
+                    self.calls.insert(clause.span, procedure);
                 }
             }
         }

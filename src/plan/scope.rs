@@ -63,7 +63,7 @@ impl Scope {
 }
 
 /// " (did you mean `x`?)" when one of `candidates` is close to `name`, else "".
-pub(crate) fn suggestion<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+pub fn suggestion<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
     let wanted = name.to_lowercase();
     let limit = match wanted.chars().count() {
         0..=2 => 0,

@@ -13,8 +13,8 @@
 //!   per present slot, then the bodies. One body is read without decoding the others.
 //! - a node body is the bincode of [`NodeRecord`]; a relationship body is the bincode of
 //!   [`StoredRel`] (the type is a small id into the catalog's dictionary).
-//! - an adjacency body is a LEB128 list: count, then per entry the rel id delta from the
-//!   previous entry, the other node id and the type id (ascending rel ids).
+//! - an adjacency body is a LEB128 list, per entry the rel id delta from the previous
+//!   entry, the other node id and the type id (ascending rel ids), up to the body's end.
 //! - a label bitmap is the version byte and 128 bytes (1024 bits, little-endian words).
 //! - a name bucket is the version byte and the bincode of a sorted `Vec<(String, u64)>`.
 //! - the catalog is the version byte and the bincode of [`Catalog`].
@@ -133,8 +133,13 @@ struct StoredRelRef<'a> {
 /// The body of a node record (it lives in a [`Block`], which carries the version byte).
 pub fn encode_node(node: &NodeRecord) -> Result<Vec<u8>, CodecError> {
     let mut out = Vec::new();
-    encode_body(node, &mut out)?;
+    encode_node_into(node, &mut out)?;
     Ok(out)
+}
+
+/// Appends the body of a node record to `out`.
+pub fn encode_node_into(node: &NodeRecord, out: &mut Vec<u8>) -> Result<(), CodecError> {
+    encode_body(node, out)
 }
 
 /// Decodes a node body.
@@ -145,9 +150,14 @@ pub fn decode_node(bytes: &[u8]) -> Result<NodeRecord, CodecError> {
 /// The body of a relationship record whose type has id `type_id`.
 pub fn encode_rel(rel: &RelRecord, type_id: u32) -> Result<Vec<u8>, CodecError> {
     let mut out = Vec::new();
-    let r = StoredRelRef { type_id, start: rel.start, end: rel.end, props: &rel.props };
-    encode_body(&r, &mut out)?;
+    encode_rel_into(rel, type_id, &mut out)?;
     Ok(out)
+}
+
+/// Appends the body of a relationship record whose type has id `type_id` to `out`.
+pub fn encode_rel_into(rel: &RelRecord, type_id: u32, out: &mut Vec<u8>) -> Result<(), CodecError> {
+    let r = StoredRelRef { type_id, start: rel.start, end: rel.end, props: &rel.props };
+    encode_body(&r, out)
 }
 
 /// Decodes a relationship body.
@@ -161,9 +171,25 @@ const SLOTS: usize = 64;
 const MASK_LEN: usize = 8;
 
 /// Up to 64 bodies under one key, each readable without decoding the others.
-#[derive(Debug, Clone, Default, PartialEq)]
+///
+/// In memory the bodies share one buffer; replacing a body appends the new bytes and
+/// leaves the old ones unreferenced until [`Block::encode`] writes the live ones only.
+#[derive(Debug, Clone)]
 pub struct Block {
-    slots: BTreeMap<usize, Vec<u8>>,
+    data: Vec<u8>,
+    spans: [Option<(u32, u32)>; SLOTS],
+}
+
+impl Default for Block {
+    fn default() -> Block {
+        Block { data: Vec::new(), spans: [None; SLOTS] }
+    }
+}
+
+impl PartialEq for Block {
+    fn eq(&self, other: &Block) -> bool {
+        (0..SLOTS).all(|s| self.get(s) == other.get(s))
+    }
 }
 
 struct Frame<'a> {
@@ -173,12 +199,11 @@ struct Frame<'a> {
 }
 
 fn frame(bytes: &[u8]) -> Result<Frame<'_>, CodecError> {
-    let bad = CodecError::Malformed { what: "block" };
     let rest = unversion(bytes)?;
     let (mask, rest) = rest.split_at_checked(MASK_LEN).ok_or(CodecError::Malformed { what: "block" })?;
     let mask = u64::from_le_bytes(mask.try_into().expect("split at 8 bytes"));
     let n = mask.count_ones() as usize;
-    let (ends, data) = rest.split_at_checked(4 * n).ok_or(bad)?;
+    let (ends, data) = rest.split_at_checked(4 * n).ok_or(CodecError::Malformed { what: "block" })?;
     Ok(Frame { mask, ends, data })
 }
 
@@ -188,10 +213,18 @@ impl<'a> Frame<'a> {
         u32::from_le_bytes(b.try_into().expect("4 bytes")) as usize
     }
 
-    fn body(&self, index: usize) -> Result<&'a [u8], CodecError> {
+    fn span(&self, index: usize) -> Result<(usize, usize), CodecError> {
         let start = if index == 0 { 0 } else { self.end(index - 1) };
         let end = self.end(index);
-        self.data.get(start..end).ok_or(CodecError::Malformed { what: "block offsets" })
+        if start > end || end > self.data.len() {
+            return Err(CodecError::Malformed { what: "block offsets" });
+        }
+        Ok((start, end))
+    }
+
+    fn body(&self, index: usize) -> Result<&'a [u8], CodecError> {
+        let (start, end) = self.span(index)?;
+        Ok(&self.data[start..end])
     }
 }
 
@@ -211,65 +244,88 @@ pub fn block_slots(bytes: &[u8]) -> Result<impl Iterator<Item = usize>, CodecErr
     Ok((0..SLOTS).filter(move |s| mask & (1u64 << s) != 0))
 }
 
+fn span32(start: usize, end: usize) -> (u32, u32) {
+    let s = u32::try_from(start).expect("a block stays far below 4 GiB");
+    let e = u32::try_from(end).expect("a block stays far below 4 GiB");
+    (s, e)
+}
+
 impl Block {
     /// An empty block.
     pub fn new() -> Block {
         Block::default()
     }
 
-    /// Parses an encoded block (copies the bodies, decodes none of them).
+    /// Parses an encoded block (one copy of the bodies, none decoded).
     pub fn parse(bytes: &[u8]) -> Result<Block, CodecError> {
         let f = frame(bytes)?;
-        let mut slots = BTreeMap::new();
+        let mut spans = [None; SLOTS];
         let mut index = 0;
-        for slot in 0..SLOTS {
+        for (slot, span) in spans.iter_mut().enumerate() {
             if f.mask & (1u64 << slot) != 0 {
-                slots.insert(slot, f.body(index)?.to_vec());
+                let (start, end) = f.span(index)?;
+                *span = Some(span32(start, end));
                 index += 1;
             }
         }
         if index > 0 && f.end(index - 1) != f.data.len() {
             return Err(CodecError::Malformed { what: "block length" });
         }
-        Ok(Block { slots })
+        Ok(Block { data: f.data.to_vec(), spans })
     }
 
     /// The body in `slot`.
     pub fn get(&self, slot: usize) -> Option<&[u8]> {
-        self.slots.get(&slot).map(Vec::as_slice)
+        let (s, e) = (*self.spans.get(slot)?)?;
+        Some(&self.data[s as usize..e as usize])
     }
 
     /// Puts `body` into `slot` (0..64).
-    pub fn set(&mut self, slot: usize, body: Vec<u8>) {
+    pub fn set(&mut self, slot: usize, body: &[u8]) {
         assert!(slot < SLOTS, "block slot {slot} out of range");
-        self.slots.insert(slot, body);
+        let start = self.data.len();
+        self.data.extend_from_slice(body);
+        self.spans[slot] = Some(span32(start, self.data.len()));
+    }
+
+    /// Puts into `slot` the bytes `write` appends to the block's buffer.
+    pub fn set_with<E>(&mut self, slot: usize, write: impl FnOnce(&mut Vec<u8>) -> Result<(), E>) -> Result<(), E> {
+        assert!(slot < SLOTS, "block slot {slot} out of range");
+        let start = self.data.len();
+        if let Err(e) = write(&mut self.data) {
+            self.data.truncate(start);
+            return Err(e);
+        }
+        self.spans[slot] = Some(span32(start, self.data.len()));
+        Ok(())
     }
 
     /// Empties `slot`.
     pub fn remove(&mut self, slot: usize) {
-        self.slots.remove(&slot);
+        self.spans[slot] = None;
     }
 
     /// True when no slot is occupied.
     pub fn is_empty(&self) -> bool {
-        self.slots.is_empty()
+        self.spans.iter().all(Option::is_none)
     }
 
     /// The encoded block.
     pub fn encode(&self) -> Vec<u8> {
-        let data_len: usize = self.slots.values().map(Vec::len).sum();
-        let mut out = Vec::with_capacity(1 + MASK_LEN + 4 * self.slots.len() + data_len);
+        let live = || self.spans.iter().flatten();
+        let n = live().count();
+        let data_len: usize = live().map(|(s, e)| (e - s) as usize).sum();
+        let mut out = Vec::with_capacity(1 + MASK_LEN + 4 * n + data_len);
         out.push(CODEC_VERSION);
-        let mask = self.slots.keys().fold(0u64, |m, s| m | (1u64 << s));
+        let mask = (0..SLOTS).filter(|&s| self.spans[s].is_some()).fold(0u64, |m, s| m | (1u64 << s));
         out.extend_from_slice(&mask.to_le_bytes());
-        let mut end = 0usize;
-        for body in self.slots.values() {
-            end += body.len();
-            let end32 = u32::try_from(end).expect("a block stays far below 4 GiB");
-            out.extend_from_slice(&end32.to_le_bytes());
+        let mut end = 0u32;
+        for (s, e) in live() {
+            end += e - s;
+            out.extend_from_slice(&end.to_le_bytes());
         }
-        for body in self.slots.values() {
-            out.extend_from_slice(body);
+        for &(s, e) in live() {
+            out.extend_from_slice(&self.data[s as usize..e as usize]);
         }
         out
     }
@@ -300,7 +356,7 @@ fn get_varint(bytes: &[u8], pos: &mut usize) -> Result<u64, CodecError> {
     let mut v = 0u64;
     let mut shift = 0u32;
     loop {
-        let b = *bytes.get(*pos).ok_or(CodecError::Malformed { what: "adjacency list" })?;
+        let Some(&b) = bytes.get(*pos) else { return Err(CodecError::Malformed { what: "adjacency list" }) };
         *pos += 1;
         if shift > 63 {
             return Err(CodecError::Malformed { what: "adjacency varint" });
@@ -313,34 +369,52 @@ fn get_varint(bytes: &[u8], pos: &mut usize) -> Result<u64, CodecError> {
     }
 }
 
-/// The body of an adjacency list; `entries` must be in ascending rel id order.
-pub fn encode_adj(entries: &[AdjEntry]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(1 + entries.len() * 6);
-    put_varint(&mut out, entries.len() as u64);
-    let mut prev = 0;
+/// Appends the encoding of `entries` (ascending rel ids, all above `prev`) to `out`.
+fn put_adj(out: &mut Vec<u8>, mut prev: RelId, entries: &[AdjEntry]) {
     for e in entries {
         debug_assert!(e.rel >= prev, "adjacency entries must ascend");
-        put_varint(&mut out, e.rel - prev);
-        put_varint(&mut out, e.other);
-        put_varint(&mut out, u64::from(e.type_id));
+        put_varint(out, e.rel - prev);
+        put_varint(out, e.other);
+        put_varint(out, u64::from(e.type_id));
         prev = e.rel;
     }
+}
+
+/// The body of an adjacency list; `entries` must be in ascending rel id order.
+pub fn encode_adj(entries: &[AdjEntry]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(entries.len() * 6);
+    put_adj(&mut out, 0, entries);
     out
+}
+
+/// Appends to `out` the body of adjacency list `body` extended by `added`, without
+/// decoding `body` into entries. Returns false (leaving `out` unchanged) when `added` is
+/// not entirely above the list's last rel id, so a plain append would break the order.
+pub fn append_adj(body: &[u8], added: &[AdjEntry], out: &mut Vec<u8>) -> Result<bool, CodecError> {
+    let mut last = None;
+    for_each_adj(body, |e| last = Some(e.rel))?;
+    let Some(first) = added.first() else {
+        out.extend_from_slice(body);
+        return Ok(true);
+    };
+    if last.is_some_and(|l| first.rel <= l) {
+        return Ok(false);
+    }
+    out.extend_from_slice(body);
+    put_adj(out, last.unwrap_or(0), added);
+    Ok(true)
 }
 
 /// Calls `f` on each entry of an adjacency body, in order.
 fn for_each_adj(bytes: &[u8], mut f: impl FnMut(AdjEntry)) -> Result<(), CodecError> {
     let mut pos = 0;
-    let n = get_varint(bytes, &mut pos)?;
     let mut rel = 0u64;
-    for _ in 0..n {
-        rel = rel.checked_add(get_varint(bytes, &mut pos)?).ok_or(CodecError::Malformed { what: "adjacency list" })?;
+    while pos < bytes.len() {
+        let delta = get_varint(bytes, &mut pos)?;
+        rel = rel.checked_add(delta).ok_or(CodecError::Malformed { what: "adjacency list" })?;
         let other = get_varint(bytes, &mut pos)?;
         let type_id = u32::try_from(get_varint(bytes, &mut pos)?).map_err(|_| CodecError::Malformed { what: "adjacency type id" })?;
         f(AdjEntry { rel, other, type_id });
-    }
-    if pos != bytes.len() {
-        return Err(CodecError::Malformed { what: "adjacency list length" });
     }
     Ok(())
 }
@@ -453,9 +527,12 @@ mod tests {
     #[test]
     fn block_round_trip_and_slot_reads() {
         let mut b = Block::new();
-        b.set(3, vec![1, 2, 3]);
-        b.set(0, vec![]);
-        b.set(63, vec![9]);
+        b.set(3, &[7, 7]);
+        b.set(0, &[]);
+        b.set(63, &[9]);
+        b.set(3, &[1, 2, 3]);
+        b.set(5, &[4]);
+        b.remove(5);
         let bytes = b.encode();
         assert_eq!(Block::parse(&bytes).unwrap(), b);
         assert_eq!(block_slot(&bytes, 3).unwrap(), Some(&[1u8, 2, 3][..]));
@@ -490,6 +567,13 @@ mod tests {
         decode_adj_into(&bytes, Some(0), &mut typed).unwrap();
         assert_eq!(typed, vec![Adjacent { rel: 0, other: 5 }, Adjacent { rel: 301, other: 0 }]);
         assert!(decode_adj(&bytes[..bytes.len() - 1]).is_err());
+        let more = [AdjEntry { rel: 302, other: 1, type_id: 1 }, AdjEntry { rel: 1000, other: 2, type_id: 0 }];
+        let mut appended = Vec::new();
+        assert!(append_adj(&bytes, &more, &mut appended).unwrap());
+        assert_eq!(decode_adj(&appended).unwrap(), [entries.clone(), more.to_vec()].concat());
+        let mut out = Vec::new();
+        assert!(!append_adj(&bytes, &[AdjEntry { rel: 301, other: 1, type_id: 0 }], &mut out).unwrap());
+        assert!(out.is_empty());
     }
 
     #[test]

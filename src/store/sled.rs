@@ -15,7 +15,8 @@ use super::keys;
 use super::{ChangeSet, Counters, Store, StoreError};
 use crate::model::{Adjacent, Direction, NodeId, NodeRecord, RelId, RelRecord, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 use std::sync::{RwLock, RwLockReadGuard};
 
 /// The newest store format this build reads and the one it writes.
@@ -29,7 +30,10 @@ const CACHE_BYTES: u64 = 512 * 1024 * 1024;
 
 /// A store on disk.
 pub struct SledStore {
-    db: sled::Db,
+    /// Present from open until drop.
+    db: Option<sled::Db>,
+    /// The file sled locks (its `db` file).
+    lock_file: PathBuf,
     state: RwLock<State>,
 }
 
@@ -86,8 +90,9 @@ impl SledStore {
             }
             Err(e) => return Err(backend(e)),
         }
+        let sled_dir = dir.join(SLED_DIR);
         let db = sled::Config::new()
-            .path(dir.join(SLED_DIR))
+            .path(&sled_dir)
             .cache_capacity(CACHE_BYTES)
             .open()
             .map_err(|e| open_error(dir, e))?;
@@ -112,7 +117,11 @@ impl SledStore {
             }
             None => return Err(corrupt("records exist but the format record is missing".into())),
         };
-        Ok(SledStore { db, state: RwLock::new(State::new(catalog)) })
+        Ok(SledStore { db: Some(db), lock_file: sled_dir.join("db"), state: RwLock::new(State::new(catalog)) })
+    }
+
+    fn db(&self) -> &sled::Db {
+        self.db.as_ref().expect("the sled handle lives until drop")
     }
 
     fn state(&self) -> RwLockReadGuard<'_, State> {
@@ -120,7 +129,7 @@ impl SledStore {
     }
 
     fn get(&self, key: &[u8]) -> Result<Option<sled::IVec>, StoreError> {
-        self.db.get(key).map_err(backend)
+        self.db().get(key).map_err(backend)
     }
 
     fn load_block(&self, key: &[u8]) -> Result<Block, StoreError> {
@@ -133,7 +142,7 @@ impl SledStore {
     /// The ids held by every block under `prefix`, ascending.
     fn block_ids(&self, prefix: &[u8]) -> Result<Vec<u64>, StoreError> {
         let mut ids = Vec::new();
-        for item in self.db.scan_prefix(prefix) {
+        for item in self.db().scan_prefix(prefix) {
             let (k, v) = item.map_err(backend)?;
             let block = keys::block_number(&k).ok_or_else(|| corrupt("malformed block key".into()))?;
             ids.extend(codec::block_slots(&v)?.map(|s| keys::id_in_block(block, s)));
@@ -161,19 +170,42 @@ fn write_marker(marker: &Path) -> Result<(), StoreError> {
 
 /// sled 0.34 reports a held lock as an `Other` io error "could not acquire lock on ...".
 fn open_error(dir: &Path, e: sled::Error) -> StoreError {
-    if let sled::Error::Io(io) = &e {
-        if io.kind() == std::io::ErrorKind::WouldBlock || io.to_string().contains("could not acquire lock") {
-            return StoreError::Locked { path: dir.to_path_buf() };
-        }
+    if let sled::Error::Io(io) = &e
+        && (io.kind() == std::io::ErrorKind::WouldBlock || io.to_string().contains("could not acquire lock"))
+    {
+        return StoreError::Locked { path: dir.to_path_buf() };
     }
     backend(e)
 }
 
 impl Drop for SledStore {
     fn drop(&mut self) {
+        let Some(db) = self.db.take() else { return };
         // apply already flushed; this only catches sled's own housekeeping. A failure
         // cannot be reported from drop, and sled flushes again when its last handle goes.
-        let _ = self.db.flush();
+        let _ = db.flush();
+        drop(db);
+        wait_for_unlock(&self.lock_file);
+    }
+}
+
+/// Waits (boundedly) until nobody holds the lock on `lock_file`.
+///
+/// sled's I/O threads can keep the store's file, and so its lock, for a moment after the
+/// last handle is dropped; without this wait, reopening the store in the same process
+/// right after closing it fails with `Locked` now and then.
+fn wait_for_unlock(lock_file: &Path) {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline {
+        let Ok(file) = std::fs::File::open(lock_file) else { return };
+        match file.try_lock() {
+            Ok(()) => {
+                let _ = file.unlock();
+                return;
+            }
+            Err(std::fs::TryLockError::WouldBlock) => std::thread::sleep(Duration::from_millis(1)),
+            Err(std::fs::TryLockError::Error(_)) => return,
+        }
     }
 }
 
@@ -229,7 +261,7 @@ impl Store for SledStore {
 
     fn nodes_with_label(&self, label: &str) -> Result<Vec<NodeId>, StoreError> {
         let mut ids = Vec::new();
-        for item in self.db.scan_prefix(keys::label_prefix(label)) {
+        for item in self.db().scan_prefix(keys::label_prefix(label)) {
             let (k, v) = item.map_err(backend)?;
             let group = keys::label_group_number(&k).ok_or_else(|| corrupt("malformed label key".into()))?;
             let words = codec::decode_bitmap(&v)?;
@@ -288,22 +320,28 @@ impl Store for SledStore {
         plan.rels(changes)?;
         plan.nodes(changes)?;
         let (batch, catalog, new_types) = plan.finish()?;
-        self.db.apply_batch(batch).map_err(backend)?;
-        self.db.flush().map_err(backend)?;
+        self.db().apply_batch(batch).map_err(backend)?;
+        // The batch is visible to readers now, so the cached catalog must follow it even
+        // when the flush below fails.
         state.catalog = catalog;
         state.type_ids.extend(new_types);
+        drop(state);
+        self.db().flush().map_err(backend)?;
         Ok(())
     }
 }
 
-/// What one apply changes in adjacency: per node and direction, entries to drop and add.
-#[derive(Default)]
-struct AdjDelta {
-    removed: BTreeSet<RelId>,
-    added: Vec<AdjEntry>,
+/// One change to a node's adjacency list in one direction.
+#[derive(Debug, Clone, Copy)]
+enum AdjOp {
     /// The node was deleted: its whole list goes.
-    cleared: bool,
+    Clear,
+    Remove(RelId),
+    Add(AdjEntry),
 }
+
+/// Entries leaving and entering one name bucket: `(folded name, node)`.
+type NameDelta = (Vec<(String, NodeId)>, Vec<(String, NodeId)>);
 
 /// The blocks, bitmaps and buckets one apply reads, changes and writes back.
 struct ApplyPlan<'a> {
@@ -315,11 +353,12 @@ struct ApplyPlan<'a> {
     type_ids: HashMap<String, u32>,
     node_blocks: BTreeMap<u64, Block>,
     rel_blocks: BTreeMap<u64, Block>,
-    adj: BTreeMap<(Direction, NodeId), AdjDelta>,
+    /// Adjacency changes, in the order they arise; grouped by node when written.
+    adj: Vec<(Direction, NodeId, AdjOp)>,
     /// Per (label, group): bits to set (true) or clear (false).
     labels: BTreeMap<(String, u64), Vec<(usize, bool)>>,
     /// Per bucket key: entries to remove and to add.
-    names: BTreeMap<Vec<u8>, (Vec<(String, NodeId)>, Vec<(String, NodeId)>)>,
+    names: BTreeMap<Vec<u8>, NameDelta>,
 }
 
 impl<'a> ApplyPlan<'a> {
@@ -331,7 +370,7 @@ impl<'a> ApplyPlan<'a> {
             type_ids: HashMap::new(),
             node_blocks: BTreeMap::new(),
             rel_blocks: BTreeMap::new(),
-            adj: BTreeMap::new(),
+            adj: Vec::new(),
             labels: BTreeMap::new(),
             names: BTreeMap::new(),
         }
@@ -357,13 +396,13 @@ impl<'a> ApplyPlan<'a> {
     }
 
     fn adj_remove(&mut self, rel: RelId, s: &codec::StoredRel) {
-        self.adj.entry((Direction::Outgoing, s.start)).or_default().removed.insert(rel);
-        self.adj.entry((Direction::Incoming, s.end)).or_default().removed.insert(rel);
+        self.adj.push((Direction::Outgoing, s.start, AdjOp::Remove(rel)));
+        self.adj.push((Direction::Incoming, s.end, AdjOp::Remove(rel)));
     }
 
     fn adj_add(&mut self, rel: RelId, r: &RelRecord, type_id: u32) {
-        self.adj.entry((Direction::Outgoing, r.start)).or_default().added.push(AdjEntry { rel, other: r.end, type_id });
-        self.adj.entry((Direction::Incoming, r.end)).or_default().added.push(AdjEntry { rel, other: r.start, type_id });
+        self.adj.push((Direction::Outgoing, r.start, AdjOp::Add(AdjEntry { rel, other: r.end, type_id })));
+        self.adj.push((Direction::Incoming, r.end, AdjOp::Add(AdjEntry { rel, other: r.start, type_id })));
     }
 
     fn rels(&mut self, changes: &ChangeSet) -> Result<(), StoreError> {
@@ -383,8 +422,9 @@ impl<'a> ApplyPlan<'a> {
                 });
                 if !same_shape {
                     self.adj_remove(id, o);
-                    *self.type_count(o.type_id)? -= 1;
-                    self.catalog.rels -= 1;
+                    let count = self.type_count(o.type_id)?;
+                    *count = count.saturating_sub(1);
+                    self.catalog.rels = self.catalog.rels.saturating_sub(1);
                 }
             }
             match rec {
@@ -396,8 +436,8 @@ impl<'a> ApplyPlan<'a> {
                         *self.type_count(type_id)? += 1;
                         self.catalog.rels += 1;
                     }
-                    let body = codec::encode_rel(n, type_id)?;
-                    self.rel_blocks.get_mut(&b).expect("loaded above").set(slot, body);
+                    let block = self.rel_blocks.get_mut(&b).expect("loaded above");
+                    block.set_with(slot, |buf| codec::encode_rel_into(n, type_id, buf))?;
                 }
                 None => self.rel_blocks.get_mut(&b).expect("loaded above").remove(slot),
             }
@@ -451,7 +491,7 @@ impl<'a> ApplyPlan<'a> {
             let block = self.node_blocks.get_mut(&b).expect("loaded above");
             match rec {
                 Some(n) => {
-                    block.set(slot, codec::encode_node(n)?);
+                    block.set_with(slot, |buf| codec::encode_node_into(n, buf))?;
                     if old.is_none() {
                         self.catalog.nodes += 1;
                     }
@@ -459,10 +499,10 @@ impl<'a> ApplyPlan<'a> {
                 None => {
                     block.remove(slot);
                     if old.is_some() {
-                        self.catalog.nodes -= 1;
+                        self.catalog.nodes = self.catalog.nodes.saturating_sub(1);
                     }
-                    self.adj.entry((Direction::Outgoing, id)).or_default().cleared = true;
-                    self.adj.entry((Direction::Incoming, id)).or_default().cleared = true;
+                    self.adj.push((Direction::Outgoing, id, AdjOp::Clear));
+                    self.adj.push((Direction::Incoming, id, AdjOp::Clear));
                 }
             }
         }
@@ -487,31 +527,22 @@ impl<'a> ApplyPlan<'a> {
             put(&mut batch, keys::rel_block(*b), block);
         }
 
-        // Adjacency: one read-modify-write per touched block.
-        let mut by_block: BTreeMap<(Direction, u64), Vec<(usize, AdjDelta)>> = BTreeMap::new();
-        for ((dir, node), delta) in std::mem::take(&mut self.adj) {
-            let (b, slot) = keys::block_of(node);
-            by_block.entry((dir, b)).or_default().push((slot, delta));
-        }
-        for ((dir, b), deltas) in by_block {
+        // Adjacency: one read-modify-write per touched block; a stable sort keeps each
+        // node's operations in the order they arose.
+        let mut ops = std::mem::take(&mut self.adj);
+        ops.sort_by_key(|&(dir, node, _)| (dir, node));
+        let mut scratch = Vec::new();
+        let mut rest = &ops[..];
+        while let Some(&(dir, first, _)) = rest.first() {
+            let (b, _) = keys::block_of(first);
+            let in_block = rest.iter().take_while(|(d, n, _)| *d == dir && keys::block_of(*n).0 == b).count();
+            let (group, tail) = rest.split_at(in_block);
+            rest = tail;
             let key = keys::adj_block(dir, b);
             let mut block = self.store.load_block(&key)?;
-            for (slot, delta) in deltas {
-                let mut entries = match block.get(slot) {
-                    Some(body) if !delta.cleared => codec::decode_adj(body)?,
-                    _ => Vec::new(),
-                };
-                if !delta.removed.is_empty() {
-                    entries.retain(|e| !delta.removed.contains(&e.rel));
-                }
-                entries.extend(delta.added);
-                entries.sort_unstable();
-                entries.dedup_by_key(|e| e.rel);
-                if entries.is_empty() {
-                    block.remove(slot);
-                } else {
-                    block.set(slot, codec::encode_adj(&entries));
-                }
+            for node_ops in group.chunk_by(|x, y| x.1 == y.1) {
+                let slot = keys::block_of(node_ops[0].1).1;
+                update_adjacency(&mut block, slot, node_ops.iter().map(|(_, _, op)| *op), &mut scratch)?;
             }
             put(&mut batch, key, &block);
         }
@@ -559,6 +590,62 @@ impl<'a> ApplyPlan<'a> {
         batch.insert(keys::meta(keys::META_CATALOG), codec::encode_catalog(&self.catalog)?);
         Ok((batch, self.catalog, self.type_ids))
     }
+}
+
+/// Applies one node's adjacency operations to its slot of `block`.
+fn update_adjacency(
+    block: &mut Block,
+    slot: usize,
+    ops: impl Iterator<Item = AdjOp>,
+    scratch: &mut Vec<u8>,
+) -> Result<(), StoreError> {
+    let mut cleared = false;
+    let mut removed = BTreeSet::new();
+    let mut added = Vec::new();
+    for op in ops {
+        match op {
+            AdjOp::Clear => {
+                cleared = true;
+                removed.clear();
+                added.clear();
+            }
+            AdjOp::Remove(rel) => {
+                removed.insert(rel);
+                added.retain(|e: &AdjEntry| e.rel != rel);
+            }
+            AdjOp::Add(e) => added.push(e),
+        }
+    }
+    added.sort_unstable();
+    added.dedup_by_key(|e| e.rel);
+    let old = if cleared { None } else { block.get(slot) };
+    scratch.clear();
+    // The bulk-load case: only new relationships, above every id already listed.
+    let appended = match old {
+        Some(body) if removed.is_empty() => codec::append_adj(body, &added, scratch)?,
+        None if removed.is_empty() => {
+            scratch.extend_from_slice(&codec::encode_adj(&added));
+            true
+        }
+        _ => false,
+    };
+    if !appended {
+        let mut entries = match old {
+            Some(body) => codec::decode_adj(body)?,
+            None => Vec::new(),
+        };
+        entries.retain(|e| !removed.contains(&e.rel));
+        entries.extend(added);
+        entries.sort_unstable();
+        entries.dedup_by_key(|e| e.rel);
+        scratch.extend_from_slice(&codec::encode_adj(&entries));
+    }
+    if scratch.is_empty() {
+        block.remove(slot);
+    } else {
+        block.set(slot, scratch);
+    }
+    Ok(())
 }
 
 /// The Unicode-lowercased `name` property of a node, when it is a string.

@@ -225,7 +225,7 @@ pub enum ClauseKind {
         /// What to delete.
         exprs: Vec<Expr>,
     },
-    /// `CALL proc(args) [YIELD ...]`: parsed so that it can be refused with a clear error.
+    /// `CALL proc(args) [YIELD ...]`; the procedure is resolved and checked by `plan`.
     Call {
         /// Dotted procedure name.
         name: String,

@@ -2,6 +2,7 @@
 //! Architecture invariant: syntax knows nothing of storage or execution.
 
 pub mod ast;
+pub mod lexical;
 mod parser;
 mod split;
 

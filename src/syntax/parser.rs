@@ -29,6 +29,10 @@ pub(crate) struct CypherParser;
 
 type Result<T> = std::result::Result<T, CypherError>;
 
+/// Statements nested at most this deep parse on the caller's thread; deeper ones on a
+/// thread with a large stack (spawning one costs more than parsing a typical statement).
+const INLINE_NESTING: usize = 8;
+
 /// Deepest bracket nesting accepted; deeper input is refused before pest recurses into it.
 const MAX_NESTING: usize = 64;
 
@@ -41,7 +45,10 @@ const PARSER_STACK: usize = 64 * 1024 * 1024;
 /// Runs on a helper thread with a large stack (reserved, not committed), so that deeply
 /// nested expressions cannot overflow the caller's stack.
 pub fn parse(text: &str) -> Result<Statement> {
-    error::check_nesting(text, MAX_NESTING)?;
+    let depth = error::check_nesting(text, MAX_NESTING)?;
+    if depth <= INLINE_NESTING {
+        return parse_here(text);
+    }
     std::thread::scope(|scope| {
         match std::thread::Builder::new()
             .stack_size(PARSER_STACK)
@@ -104,54 +111,18 @@ fn token_span(pair: &Pair<'_, Rule>) -> Span {
 ///
 /// pest keeps the whitespace it skipped before an optional part that then did not match,
 /// so a rule's span can end in blanks; spans are cut back to the last significant byte.
+use crate::syntax::lexical::SegmentKind;
+
 fn trivia_map(text: &str) -> Vec<bool> {
-    let bytes = text.as_bytes();
-    let mut trivia = vec![false; bytes.len()];
-    let mut i = 0;
-    while i < bytes.len() {
-        let start = i;
-        match bytes[i] {
-            quote @ (b'\'' | b'"' | b'`') => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != quote {
-                    i += if bytes[i] == b'\\' && quote != b'`' {
-                        2
-                    } else {
-                        1
-                    };
-                }
-                i += 1;
-                continue;
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                i += 2;
-                while i < bytes.len() && !(bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/')) {
-                    i += 1;
-                }
-                i = (i + 2).min(bytes.len());
-            }
-            _ => {
-                let c = text[i..]
-                    .chars()
-                    .next()
-                    .map(|c| (c.is_whitespace() || c == '\u{FEFF}', c.len_utf8()));
-                match c {
-                    Some((true, len)) => i += len,
-                    Some((false, len)) => {
-                        i += len;
-                        continue;
-                    }
-                    None => i += 1,
-                }
-            }
-        }
-        for t in &mut trivia[start..i.min(bytes.len())] {
-            *t = true;
+    let mut trivia = vec![false; text.len()];
+    for segment in crate::syntax::lexical::segments(text) {
+        let is_trivia = match segment.kind {
+            SegmentKind::LineComment | SegmentKind::BlockComment { .. } => true,
+            SegmentKind::Code(c) => c.is_whitespace() || c == '\u{FEFF}',
+            SegmentKind::Quoted { .. } => false,
+        };
+        if is_trivia {
+            trivia[segment.start..segment.end].fill(true);
         }
     }
     trivia

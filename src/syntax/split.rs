@@ -1,5 +1,7 @@
 //! Splitting a script into statements at top-level semicolons.
 
+use super::lexical::{segments, SegmentKind};
+
 /// One statement of a script, with where it starts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StatementText<'a> {
@@ -19,72 +21,28 @@ pub struct StatementText<'a> {
 /// An unterminated string, comment or backquoted name runs to the end of the script; the
 /// parser then reports it.
 pub fn split_statements(script: &str) -> Vec<StatementText<'_>> {
-    let bytes = script.as_bytes();
     let mut statements = Vec::new();
     let mut start = 0;
     let mut has_code = false;
     let mut lines = LineCounter { offset: 0, line: 1 };
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        match b {
-            b'\'' | b'"' | b'`' => {
-                has_code = true;
-                i = skip_quoted(bytes, i);
-                continue;
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-                continue;
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                i += 2;
-                while i < bytes.len() && !(bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/')) {
-                    i += 1;
-                }
-                i = (i + 2).min(bytes.len());
-                continue;
-            }
-            b';' => {
+    for segment in segments(script) {
+        match segment.kind {
+            SegmentKind::Code(';') => {
                 if has_code {
-                    statements.push(piece(script, start, i, &mut lines));
+                    statements.push(piece(script, start, segment.start, &mut lines));
                 }
-                start = i + 1;
+                start = segment.end;
                 has_code = false;
             }
-            _ if !b.is_ascii_whitespace() => has_code = true,
+            SegmentKind::Code(c) if !c.is_whitespace() => has_code = true,
+            SegmentKind::Quoted { .. } => has_code = true,
             _ => {}
         }
-        i += 1;
     }
     if has_code {
         statements.push(piece(script, start, script.len(), &mut lines));
     }
     statements
-}
-
-/// The index just past the closing quote of the quoted text starting at `open`.
-fn skip_quoted(bytes: &[u8], open: usize) -> usize {
-    let quote = bytes[open];
-    let mut i = open + 1;
-    while i < bytes.len() {
-        if bytes[i] == b'\\' && quote != b'`' {
-            i += 2;
-            continue;
-        }
-        if bytes[i] == quote {
-            // A doubled backquote is an escaped backquote inside the name.
-            if quote == b'`' && bytes.get(i + 1) == Some(&b'`') {
-                i += 2;
-                continue;
-            }
-            return i + 1;
-        }
-        i += 1;
-    }
-    bytes.len()
 }
 
 /// Counts lines forward through the script, so that splitting stays linear.

@@ -6,7 +6,7 @@ use crate::values::Val;
 use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
-use steward::db::{Db, Error, Params, QueryResult};
+use steward::db::{Db, Error, Params, Procedure, QueryResult, Signature};
 use steward::model::{CypherError, Phase, Value};
 
 /// How one scenario went.
@@ -92,7 +92,7 @@ impl State<'_> {
                 }
                 Ok(())
             }
-            Step::Procedure(signature) => Err(format!("unsupported: procedures ({signature})")),
+            Step::Procedure { signature, header, rows } => self.register_procedure(signature, header, rows),
             Step::Query { text, control } => {
                 self.query = Some((if *control { "control query" } else { "query" }, text.clone()));
                 self.last = Some(self.db.execute_cancellable(text, &self.params, self.cancel));
@@ -110,6 +110,24 @@ impl State<'_> {
             Step::Error { kind, phase, code } => self.error(kind, phase, code),
             Step::Invalid(text, why) => Err(format!("unsupported step {text:?}: {why}")),
         }
+    }
+
+    /// Registers a table procedure through the public API; the table's columns are put
+    /// in signature order (inputs, then outputs) by name.
+    fn register_procedure(&self, signature: &str, header: &[String], rows: &[Vec<Val>]) -> Result<(), String> {
+        let sig: Signature = signature.parse().map_err(|e| format!("procedure signature: {e}"))?;
+        let order = sig
+            .inputs
+            .iter()
+            .chain(&sig.outputs)
+            .map(|f| header.iter().position(|h| *h == f.name).ok_or(format!("procedure table has no column `{}`", f.name)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let rows = rows
+            .iter()
+            .map(|row| order.iter().map(|&i| row.get(i).ok_or("short procedure table row".to_string()).and_then(to_value)).collect())
+            .collect::<Result<Vec<Vec<Value>>, String>>()?;
+        let procedure = Procedure::from_table(sig, rows).map_err(|e| format!("procedure table: {e}"))?;
+        self.db.register_procedure(procedure).map_err(|e| format!("registering the procedure: {e}"))
     }
 
     fn result(&self) -> Result<&QueryResult, String> {

@@ -30,8 +30,9 @@ pub enum Step {
     Setup(String),
     /// Set query parameters.
     Params(Vec<(String, Val)>),
-    /// `there exists a procedure ...`: the engine has no procedures.
-    Procedure(String),
+    /// `there exists a procedure SIGNATURE:` with its table: a header naming inputs and
+    /// outputs, then one row of values per input → output mapping.
+    Procedure { signature: String, header: Vec<String>, rows: Vec<Vec<Val>> },
     /// Run the query under test (control = a follow-up query checking the graph).
     Query { text: String, control: bool },
     /// Compare the last result with a table.
@@ -188,7 +189,10 @@ pub fn classify(text: &str, doc: Option<&str>, table: Option<&Vec<Vec<String>>>)
         return Step::NamedGraph(name.to_string());
     }
     if let Some(sig) = text.strip_prefix("there exists a procedure ") {
-        return Step::Procedure(sig.to_string());
+        let signature = sig.trim().strip_suffix(':').unwrap_or(sig).trim().to_string();
+        return procedure_table(table)
+            .map(|(header, rows)| Step::Procedure { signature, header, rows })
+            .unwrap_or_else(|e| invalid(&e));
     }
     if let Some(mode) = text.strip_prefix("the result should be").and_then(|t| t.strip_suffix(':')) {
         let ordering = match mode.trim() {
@@ -223,6 +227,19 @@ fn result_table(table: Option<&Vec<Vec<String>>>) -> Result<Table, String> {
         .map(|r| r.iter().map(|c| parse_value(c)).collect::<Result<Vec<_>, _>>())
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Table { columns: header.clone(), rows })
+}
+
+/// The header and rows of a procedure's table; empty cells (a void procedure's `|`) are
+/// dropped.
+fn procedure_table(table: Option<&Vec<Vec<String>>>) -> Result<(Vec<String>, Vec<Vec<Val>>), String> {
+    let rows = table.ok_or("no table")?;
+    let Some((header, body)) = rows.split_first() else { return Ok((Vec::new(), Vec::new())) };
+    let header: Vec<String> = header.iter().filter(|c| !c.trim().is_empty()).cloned().collect();
+    let rows = body
+        .iter()
+        .map(|r| r.iter().filter(|c| !c.trim().is_empty()).map(|c| parse_value(c)).collect::<Result<Vec<_>, _>>())
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((header, rows))
 }
 
 fn params(table: Option<&Vec<Vec<String>>>) -> Result<Step, String> {

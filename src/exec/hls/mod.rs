@@ -15,6 +15,7 @@ mod search;
 
 use super::{Error, Executor, Outcome, Row, Stats};
 use crate::model::{CypherError, ErrorKind, NodeId, Value};
+use crate::plan::Plan;
 use crate::plan::scope::distance;
 use crate::store::Transaction;
 use crate::syntax::ast::{Expr, Hls, HlsKind, NodeRef, NodeRefKind};
@@ -26,8 +27,8 @@ pub(crate) const LEARNING: &str = "Learning";
 
 /// Runs one HLS statement in `tx`.
 pub(super) fn run(
+    plan: &Plan,
     hls: &Hls,
-    path_limit: u64,
     tx: &mut Transaction<'_>,
     params: &BTreeMap<String, Value>,
     cancel: &AtomicBool,
@@ -37,21 +38,19 @@ pub(super) fn run(
         hls.kind,
         HlsKind::Actor { .. } | HlsKind::Factor { .. } | HlsKind::Link { .. } | HlsKind::Learnt { .. }
     );
-    let before_labels = if writes { Some(tx.base().label_counts()?) } else { None };
-    let mut ex = Executor::new(tx, params, cancel);
+    let mut ex = Executor::new(tx, params, cancel, plan);
     let (columns, rows) = match &hls.kind {
         HlsKind::Actor { .. } | HlsKind::Factor { .. } | HlsKind::Link { .. } | HlsKind::Learnt { .. } => {
             capture::run(&mut ex, hls)?;
             (Vec::new(), Vec::new())
         }
-        _ => questions::run(&ex, hls, path_limit)?,
+        _ => questions::run(&ex, hls, plan.path_limit())?,
     };
-    let stats = match before_labels {
-        Some(before) => {
-            scale::check(ex.tx)?;
-            ex.side_effects(&before)?
-        }
-        None => Stats::default(),
+    let stats = if writes {
+        scale::check(ex.tx)?;
+        ex.side_effects()?
+    } else {
+        Stats::default()
     };
     Ok(Outcome { columns: columns.into_iter().map(String::from).collect(), rows, stats })
 }

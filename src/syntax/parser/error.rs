@@ -4,6 +4,7 @@
 use pest::error::{Error, ErrorVariant, InputLocation};
 
 use super::Rule;
+use crate::syntax::lexical::SegmentKind;
 use crate::model::{CypherError, Span};
 
 /// Converts a pest failure into a SyntaxError at the failure position.
@@ -136,50 +137,28 @@ fn expectations(error: &Error<Rule>) -> Vec<String> {
 }
 
 /// Refuses bracket nesting deeper than `max` (outside strings, comments and backquotes),
-/// so that the recursive descent cannot exhaust the stack.
-pub(super) fn check_nesting(text: &str, max: usize) -> Result<(), CypherError> {
-    let bytes = text.as_bytes();
+/// so that the recursive descent cannot exhaust the stack; returns the deepest nesting.
+pub(super) fn check_nesting(text: &str, max: usize) -> Result<usize, CypherError> {
     let mut depth = 0usize;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            quote @ (b'\'' | b'"' | b'`') => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != quote {
-                    if bytes[i] == b'\\' && quote != b'`' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                i += 2;
-                while i < bytes.len() && !(bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/')) {
-                    i += 1;
-                }
-                i += 1;
-            }
-            b'(' | b'[' | b'{' => {
+    let mut deepest = 0usize;
+    for segment in crate::syntax::lexical::segments(text) {
+        match segment.kind {
+            SegmentKind::Code('(' | '[' | '{') => {
                 depth += 1;
+                deepest = deepest.max(depth);
                 if depth > max {
                     return Err(CypherError::syntax(
                         "UnexpectedSyntax",
                         format!("expression nested too deeply (more than {max} brackets)"),
-                        Span::new(i, i + 1),
+                        Span::new(segment.start, segment.end),
                     ));
                 }
             }
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            SegmentKind::Code(')' | ']' | '}') => depth = depth.saturating_sub(1),
             _ => {}
         }
-        i += 1;
     }
-    Ok(())
+    Ok(deepest)
 }
 
 /// The word (or single character) at `at`, for "Invalid input 'X'".

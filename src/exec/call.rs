@@ -1,0 +1,147 @@
+//! Running `CALL`: evaluate the arguments (or read them from parameters of the same
+//! names for a standalone call without parentheses), check them against the inputs,
+//! run the procedure, check its records against the outputs and bind the YIELD items.
+
+use super::eval::truth;
+use super::{Error, Executor, Row};
+use crate::model::{CypherError, ErrorKind, Value};
+use crate::plan::procedures::{CallError, Field, Procedure, ProcedureContext};
+use crate::syntax::ast::{Clause, ClauseKind};
+
+impl Executor<'_, '_> {
+    /// Runs the CALL `clause` once per row of `rows`. Returns the rows after it and the
+    /// columns it produces when it is the whole query (`standalone`).
+    pub(super) fn call_clause(
+        &self,
+        procedure: &Procedure,
+        clause: &Clause,
+        rows: Vec<Row>,
+        standalone: bool,
+    ) -> Result<(Vec<String>, Vec<Row>), Error> {
+        let ClauseKind::Call { args, yields, where_, .. } = &clause.kind else {
+            unreachable!("call_clause runs CALL clauses only")
+        };
+        let sig = procedure.signature();
+        // (output index, variable) for each item kept: the YIELD items, or every output
+        // of a standalone call without YIELD or with `YIELD *`.
+        let kept: Vec<(usize, String)> = match yields.as_deref() {
+            Some(items) if !items.is_empty() => items
+                .iter()
+                .map(|(field, alias)| {
+                    let index = sig.outputs.iter().position(|o| o.name == field.name).ok_or_else(|| {
+                        CypherError::syntax("UnknownProcedureOutput", format!("no output `{}`", field.name), field.span)
+                    })?;
+                    Ok((index, alias.as_ref().unwrap_or(field).name.clone()))
+                })
+                .collect::<Result<_, CypherError>>()?,
+            _ if standalone => sig.outputs.iter().enumerate().map(|(i, o)| (i, o.name.clone())).collect(),
+            _ => Vec::new(),
+        };
+        let mut out = Vec::new();
+        for row in rows {
+            self.poll()?;
+            let values = match args {
+                Some(exprs) => exprs.iter().map(|e| self.eval(e, &row)).collect::<Result<Vec<_>, _>>()?,
+                None => sig.inputs.iter().map(|input| self.implicit_argument(input, clause)).collect::<Result<_, _>>()?,
+            };
+            let values = sig
+                .inputs
+                .iter()
+                .zip(values)
+                .map(|(input, v)| {
+                    input.coerce(v).map_err(|v| {
+                        CypherError::type_error(
+                            "InvalidArgumentType",
+                            format!(
+                                "argument `{}` of procedure `{}` must be {}, got {}",
+                                input.name,
+                                sig.name,
+                                input.type_text(),
+                                v.type_name()
+                            ),
+                        )
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let records = self.invoke(procedure, &values)?;
+            if sig.is_void() {
+                // In a query the row goes on unchanged; on its own the call has no result.
+                if !standalone {
+                    out.push(row);
+                }
+                continue;
+            }
+            for record in records {
+                let mut r = row.clone();
+                for (index, var) in &kept {
+                    r.insert(var.clone(), record[*index].clone());
+                }
+                if let Some(w) = where_
+                    && truth(&self.eval(w, &r)?).map_err(|e| e.at(w.span))? != Some(true)
+                {
+                    continue;
+                }
+                out.push(r);
+            }
+        }
+        let columns: Vec<String> = kept.into_iter().map(|(_, var)| var).collect();
+        self.scope.borrow_mut().extend(columns.iter().cloned());
+        Ok((columns, out))
+    }
+
+    /// The parameter named like `input`, for a call without parentheses.
+    fn implicit_argument(&self, input: &Field, clause: &Clause) -> Result<Value, Error> {
+        match self.params.get(&input.name) {
+            Some(v) => Ok(v.clone()),
+            None => Err(CypherError::compile(
+                ErrorKind::ParameterMissing,
+                "MissingParameter",
+                format!("expected a parameter named ${} (the procedure's argument `{}`)", input.name, input.name),
+                Some(clause.span),
+            )
+            .into()),
+        }
+    }
+
+    /// Runs `procedure` and checks every record against its outputs.
+    fn invoke(&self, procedure: &Procedure, args: &[Value]) -> Result<Vec<Vec<Value>>, Error> {
+        let sig = procedure.signature();
+        let failed = |message: String| -> Error {
+            CypherError::runtime(ErrorKind::ProcedureError, "ProcedureCallFailed", message).into()
+        };
+        let records = procedure.invoke(&ProcedureContext::new(&*self.tx), args).map_err(|e| match e {
+            CallError::Query(q) => Error::Query(q),
+            CallError::Store(s) => Error::Store(s),
+            CallError::Failed(source) => failed(format!("procedure `{}` failed: {source}", sig.name)),
+        })?;
+        records
+            .into_iter()
+            .map(|record| {
+                if record.len() != sig.outputs.len() {
+                    let message = format!(
+                        "procedure `{}` returned a record of {} values for its {} outputs",
+                        sig.name,
+                        record.len(),
+                        sig.outputs.len()
+                    );
+                    return Err(failed(message));
+                }
+                record
+                    .into_iter()
+                    .zip(&sig.outputs)
+                    .map(|(v, output)| {
+                        output.coerce(v).map_err(|v| {
+                            failed(format!(
+                                "procedure `{}` returned {} for its output `{}` of type {}",
+                                sig.name,
+                                v.type_name(),
+                                output.name,
+                                output.type_text()
+                            ))
+                        })
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,149 @@
+//! `:help` and `:help TOPIC`: the shell's commands and short examples of the language.
+
+use super::meta::COMMANDS;
+use crate::plan::suggestion;
+
+/// The topics `:help` knows.
+pub const TOPICS: &[&str] = &[
+    "match",
+    "create",
+    "merge",
+    "set",
+    "delete",
+    "return",
+    "functions",
+    "params",
+    "keys",
+];
+
+/// The help text for `topic` ("" for the overview).
+pub fn help(topic: &str) -> String {
+    let topic = topic.trim().trim_start_matches(':').to_lowercase();
+    match topic.as_str() {
+        "" => overview(),
+        "match" => MATCH.to_string(),
+        "create" => CREATE.to_string(),
+        "merge" => MERGE.to_string(),
+        "set" | "remove" => SET.to_string(),
+        "delete" => DELETE.to_string(),
+        "return" | "with" | "order" => RETURN.to_string(),
+        "functions" => functions(),
+        "params" | "param" => PARAMS.to_string(),
+        "keys" => KEYS.to_string(),
+        other => match COMMANDS.iter().find(|c| &c.name[1..] == other) {
+            Some(c) => format!("{} {}\n  {}", c.name, c.args, c.about),
+            None => format!(
+                "no help on `{other}`{}; topics: {}",
+                suggestion(other, TOPICS.iter().copied()),
+                TOPICS.join(", ")
+            ),
+        },
+    }
+}
+
+fn overview() -> String {
+    let mut out = String::from(
+        "Type Cypher statements ending with ';' (Enter before the ';' continues on the next line).\n\
+         Example:\n  \
+         CREATE (:Person {name: 'Brian'})-[:USES {since: 2016}]->(:Service {name: 'GP surgery'});\n  \
+         MATCH (p:Person)-[u:USES]->(s) RETURN p.name, u.since, s.name;\n\nCommands:\n",
+    );
+    for c in COMMANDS {
+        out.push_str(&format!(
+            "  {:<30} {}\n",
+            format!("{} {}", c.name, c.args),
+            c.about
+        ));
+    }
+    out.push_str(&format!("\nTopics (:help TOPIC): {}\n", TOPICS.join(", ")));
+    out.push_str("Tab completes keywords, functions, :labels, [:TYPES], .keys and \"node names\".");
+    out
+}
+
+fn functions() -> String {
+    let mut names: Vec<&str> = crate::plan::function_names().collect();
+    names.sort_unstable_by_key(|n| n.to_lowercase());
+    let mut out = String::from("Functions (call them as name(args)):\n");
+    let mut line = String::from(" ");
+    for name in names {
+        if line.len() + name.len() > 78 {
+            out.push_str(&line);
+            out.push('\n');
+            line = String::from(" ");
+        }
+        line.push(' ');
+        line.push_str(name);
+    }
+    out.push_str(&line);
+    out.push_str("\nExamples:\n  MATCH (p:Person) RETURN toUpper(p.name), size(p.name);\n  MATCH (s:Service)<-[:USES]-(p) RETURN s.name, count(p) AS users ORDER BY users DESC;");
+    out
+}
+
+const MATCH: &str = "\
+MATCH finds patterns: (node:Label {key: value}), -[:TYPE]->, and returns what it found.
+  MATCH (p:Person) RETURN p.name;
+  MATCH (p:Person {name: 'Brian'})-[:USES]->(s:Service) RETURN s.name;
+  MATCH (a)-[r]->(b) WHERE r.since >= 2016 RETURN a.name, type(r), b.name;
+  MATCH path = (a:Person)-[*1..3]-(b:Person) WHERE a <> b RETURN path LIMIT 5;
+  OPTIONAL MATCH keeps rows with no match (with nulls).";
+
+const CREATE: &str = "\
+CREATE adds nodes and relationships.
+  CREATE (:Person {name: 'Brian', role: 'resident'});
+  MATCH (p:Person {name: 'Brian'}), (s:Service {name: 'GP surgery'})
+  CREATE (p)-[:USES {since: 2016}]->(s);";
+
+const MERGE: &str = "\
+MERGE finds a pattern or creates it when it is missing.
+  MERGE (s:Service {name: 'Food bank'});
+  MERGE (p:Person {name: 'Asha'}) ON CREATE SET p.firstSeen = 2024 ON MATCH SET p.visits = p.visits + 1;";
+
+const SET: &str = "\
+SET changes properties and labels; REMOVE takes them away.
+  MATCH (p:Person {name: 'Brian'}) SET p.role = 'carer', p:Carer;
+  MATCH (p:Person {name: 'Brian'}) REMOVE p.role, p:Carer;";
+
+const DELETE: &str = "\
+DELETE removes relationships and nodes; DETACH DELETE removes a node with its relationships.
+  MATCH (:Person {name: 'Brian'})-[u:USES]->() DELETE u;
+  MATCH (p:Person {name: 'Brian'}) DETACH DELETE p;";
+
+const RETURN: &str = "\
+RETURN picks what to show; WITH passes rows on; ORDER BY, SKIP and LIMIT shape them.
+  MATCH (s:Service)<-[:USES]-(p) RETURN s.name AS service, count(p) AS users ORDER BY users DESC LIMIT 10;
+  MATCH (p:Person) WITH p, size(p.name) AS n WHERE n > 4 RETURN p.name;
+  UNWIND ['a', 'b'] AS x RETURN x;";
+
+const PARAMS: &str = "\
+Parameters keep values out of the statement text.
+  :param who => 'Brian'
+  :param years => [2016, 2017]
+  MATCH (p:Person {name: $who})-[u:USES]->(s) WHERE u.since IN $years RETURN s.name;
+  :params          lists them;   :params clear   forgets them";
+
+const KEYS: &str = "\
+Keys:
+  Enter        run the statement if it ends with ';', else go on to the next line
+  Tab          complete (keywords, functions, :labels, [:TYPES], .keys, \"node names\")
+  Up / Down    earlier statements (a whole multi-line statement at a time)
+  Ctrl-R       search the history
+  Ctrl-C       cancel the running statement (nothing it did is kept), or clear the line
+  Ctrl-D       leave (the store is closed cleanly)";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_topic_and_command_has_help() {
+        for topic in TOPICS {
+            assert!(!help(topic).starts_with("no help"), "{topic}");
+        }
+        assert!(help("").contains(":max_rows N"));
+        assert!(help("format").starts_with(":format table|csv|json|jsonl"));
+        assert_eq!(
+            help("mach"),
+            "no help on `mach` (did you mean `match`?); topics: match, create, merge, set, delete, return, functions, params, keys"
+        );
+    }
+}
