@@ -1,7 +1,7 @@
 //! HLS question benchmark: `cargo run --release --example hls_bench [nodes] [rels]`.
 //!
 //! Builds the engine benchmark's synthetic graph (default 100,000 nodes, 1,000,000
-//! relationships, the same labels, types and splitmix64 generator as examples/bench.rs) on
+//! relationships, the same labels, types and generator as examples/bench.rs, from examples/common) on
 //! a sled store in a temporary directory, with two additions for the HLS questions: the
 //! person, organisation, service and place nodes are also labelled `Actor` (a fifth of all
 //! nodes are `Factor`s), and one large organisation is joined to 2,000 random nodes.
@@ -17,33 +17,14 @@ use std::time::Instant;
 use steward::db::{Db, Params};
 use steward::model::{NodeRecord, Properties, RelRecord, Value};
 
-const LABELS: &[&str] = &["Person", "Organisation", "Factor", "Service", "Place"];
-const TYPES: &[&str] = &["KNOWS", "USES", "INFLUENCES", "PART_OF"];
+mod common;
+
+use common::{LABELS, Rng, label_of};
+
 const NODE_BATCH: u64 = 50_000;
 const REL_BATCH: u64 = 100_000;
 const HUB_DEGREE: u64 = 2_000;
 const ASKS: u64 = 25;
-
-/// splitmix64, as in examples/bench.rs, so both benchmarks build the same graph.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
-fn label_of(i: u64) -> &'static str {
-    LABELS[(i % LABELS.len() as u64) as usize]
-}
 
 fn build(db: &Db, nodes: u64, rels: u64) -> u64 {
     let mut first = 0;
@@ -72,14 +53,7 @@ fn build(db: &Db, nodes: u64, rels: u64) -> u64 {
         let n = REL_BATCH.min(rels - done);
         db.write(|tx| {
             for _ in 0..n {
-                let start = rng.below(nodes);
-                let end = rng.below(nodes);
-                let rel_type = TYPES[rng.below(TYPES.len() as u64) as usize].to_string();
-                let mut props = Properties::new();
-                if rng.below(4) == 0 {
-                    props.insert("weight".into(), Value::Int(rng.below(100) as i64));
-                }
-                tx.create_rel(RelRecord { rel_type, start, end, props });
+                tx.create_rel(common::random_rel(&mut rng, nodes));
             }
             Ok(())
         })
