@@ -61,9 +61,7 @@ fn verdict(ok: bool) -> &'static str {
 }
 
 fn main() {
-    let mut args = std::env::args().skip(1);
-    let nodes: u64 = args.next().map_or(100_000, |a| a.parse().expect("node count"));
-    let rels: u64 = args.next().map_or(1_000_000, |a| a.parse().expect("relationship count"));
+    let (nodes, rels) = common::sizes();
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("store");
     println!("steward storage bench: {nodes} nodes, {rels} relationships, store in {}", path.display());

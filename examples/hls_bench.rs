@@ -108,9 +108,7 @@ fn measure(db: &Db, nodes: u64, what: &str, floor_ms: Option<f64>, question: imp
 }
 
 fn main() {
-    let mut args = std::env::args().skip(1);
-    let nodes: u64 = args.next().map_or(100_000, |a| a.parse().expect("node count"));
-    let rels: u64 = args.next().map_or(1_000_000, |a| a.parse().expect("relationship count"));
+    let (nodes, rels) = common::sizes();
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("store");
     println!("steward HLS bench: {nodes} nodes, {rels} relationships + a large organisation of degree {HUB_DEGREE}");
