@@ -12,32 +12,17 @@ use std::panic::AssertUnwindSafe;
 use std::path::Path;
 use std::time::{Duration, Instant};
 use steward::db::{Db, Params};
-use steward::model::{Direction, NodeId, NodeRecord, Properties, RelRecord, Value};
+use steward::model::{Direction, NodeId, NodeRecord, Properties, Value};
 
-const LABELS: &[&str] = &["Person", "Organisation", "Factor", "Service", "Place"];
-const TYPES: &[&str] = &["KNOWS", "USES", "INFLUENCES", "PART_OF"];
+mod common;
+
+use common::{LABELS, Rng};
+
 const NODE_BATCH: u64 = 50_000;
 const REL_BATCH: u64 = 100_000;
 
 fn rel_batch() -> u64 {
     std::env::var("BENCH_REL_BATCH").ok().and_then(|v| v.parse().ok()).unwrap_or(REL_BATCH)
-}
-
-/// splitmix64: a small deterministic generator, so runs are comparable.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
 }
 
 fn name_of(i: u64) -> String {
@@ -76,9 +61,7 @@ fn verdict(ok: bool) -> &'static str {
 }
 
 fn main() {
-    let mut args = std::env::args().skip(1);
-    let nodes: u64 = args.next().map_or(100_000, |a| a.parse().expect("node count"));
-    let rels: u64 = args.next().map_or(1_000_000, |a| a.parse().expect("relationship count"));
+    let (nodes, rels) = common::sizes();
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("store");
     println!("steward storage bench: {nodes} nodes, {rels} relationships, store in {}", path.display());
@@ -114,14 +97,7 @@ fn main() {
         let tb = Instant::now();
         db.write(|tx| {
             for _ in 0..n {
-                let start = rng.below(nodes);
-                let end = rng.below(nodes);
-                let rel_type = TYPES[rng.below(TYPES.len() as u64) as usize].to_string();
-                let mut props = Properties::new();
-                if rng.below(4) == 0 {
-                    props.insert("weight".into(), Value::Int(rng.below(100) as i64));
-                }
-                tx.create_rel(RelRecord { rel_type, start, end, props });
+                tx.create_rel(common::random_rel(&mut rng, nodes));
             }
             Ok(())
         })

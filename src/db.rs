@@ -11,7 +11,7 @@ use crate::syntax;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// Query parameters: `$name` → value.
 pub type Params = BTreeMap<String, Value>;
@@ -58,6 +58,8 @@ pub struct Db {
     /// Checked plans of recent statements, by text: a repeated statement (a script's
     /// parameterised query, a REPL recall) is parsed and checked once.
     plans: Mutex<HashMap<String, Arc<Plan>>>,
+    /// This session's partial-path limit for HLS path questions.
+    path_limit: AtomicU64,
 }
 
 /// How many plans the cache keeps before it starts again.
@@ -82,6 +84,7 @@ impl Db {
             writer: Mutex::new(()),
             procedures: builtin_registry(),
             plans: Mutex::new(HashMap::new()),
+            path_limit: AtomicU64::new(plan::DEFAULT_PATH_LIMIT),
         })
     }
 
@@ -93,6 +96,7 @@ impl Db {
             writer: Mutex::new(()),
             procedures: builtin_registry(),
             plans: Mutex::new(HashMap::new()),
+            path_limit: AtomicU64::new(plan::DEFAULT_PATH_LIMIT),
         }
     }
 
@@ -114,6 +118,29 @@ impl Db {
         let value = f(&mut tx)?;
         tx.commit()?;
         Ok(value)
+    }
+
+    /// Sets this session's partial-path limit: the most partial paths an HLS path question
+    /// (WHICH FACTORS LINK, WHO LINKS, PATHS FROM, SHOW) may explore before it stops with a
+    /// Cancelled error (code `PathLimitExceeded`) that says how to narrow it. The default
+    /// is [`plan::DEFAULT_PATH_LIMIT`] (1,000,000).
+    ///
+    /// ```
+    /// use steward::db::Db;
+    /// let db = Db::in_memory();
+    /// db.execute("UNWIND range(1, 20) AS i CREATE (:Actor {name: 'a' + i})", &Default::default()).unwrap();
+    /// db.execute("MATCH (x:Actor), (y:Actor) WHERE x <> y CREATE (x)-[:KNOWS]->(y)", &Default::default()).unwrap();
+    /// db.set_path_limit(100);
+    /// let err = db.execute("PATHS FROM 'a1' TO 'a2' WITHIN 4 STEPS", &Default::default()).unwrap_err();
+    /// assert!(err.to_string().contains("PathLimitExceeded"));
+    /// ```
+    pub fn set_path_limit(&self, limit: u64) {
+        self.path_limit.store(limit, Ordering::Relaxed);
+    }
+
+    /// This session's partial-path limit (see [`Db::set_path_limit`]).
+    pub fn path_limit(&self) -> u64 {
+        self.path_limit.load(Ordering::Relaxed)
     }
 
     /// Makes `procedure` callable with `CALL` from then on. Its name must not be taken,
@@ -187,7 +214,11 @@ impl Db {
 
     /// Runs one statement; setting `cancel` stops it (rolled back) with a Cancelled error.
     pub fn execute_cancellable(&self, text: &str, params: &Params, cancel: &AtomicBool) -> Result<QueryResult, Error> {
-        let plan = self.plan(text)?;
+        let mut plan = self.plan(text)?;
+        // Cached plans carry the default limit; an HLS question gets the session's.
+        if matches!(plan.body(), plan::Body::Hls(_)) && plan.path_limit() != self.path_limit() {
+            plan = Arc::new(Plan::clone(&plan).with_path_limit(self.path_limit()));
+        }
         let _guard = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let mut tx = Transaction::begin(self.store.as_ref())?;
         let outcome = exec::run(&plan, &mut tx, params, cancel)?;

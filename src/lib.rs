@@ -15,7 +15,7 @@
 //! | [`model`] | values (temporal ones in `model::temporal`), ids, records, the classified query error: plain data |
 //! | [`syntax`] | pest → typed AST with spans; the one place a pest error becomes a span |
 //! | [`plan`] | semantic checks (scoping, aggregation, types known at compile time); procedure signatures and the registry CALL is checked against |
-//! | [`exec`] | runs a checked query: pattern matching, expressions, functions, writes, procedure calls; the built-in procedures |
+//! | [`exec`] | runs a checked query: pattern matching, expressions, functions, writes, procedure calls; the built-in procedures; the Human Learning Systems statements (quick capture, the five questions, the scale rule) in `exec/hls` |
 //! | [`store`] | the storage trait, sled and memory implementations, key layout, codec |
 //! | [`db`] | open a store, run one statement in one transaction, materialise results; register procedures |
 //! | [`cli`] | the command-line protocol: clap, output formats, exit codes |

@@ -79,14 +79,15 @@ fn listing(dir: &Path) -> Vec<String> {
 fn table_format_prints_header_rows_and_summary() {
     let (_tmp, db) = store();
     let created = ok(steward(&db, &["query", "CREATE (:Actor:Person {name: 'Brian', age: 42})"]));
-    assert_eq!(created, "0 rows\nNodes created: 1, Labels added: 2, Properties set: 2\n");
+    // An Actor created without a scale gets its default (person for a Person): 3 properties.
+    assert_eq!(created, "0 rows\nNodes created: 1, Labels added: 2, Properties set: 3\n");
     let out = ok(steward(&db, &["query", "MATCH (p:Person) RETURN p.name AS name, p.age AS age, p AS p"]));
     let expected = "\
-+---------+-----+------------------------------------------+
-| name    | age | p                                        |
-+---------+-----+------------------------------------------+
-| \"Brian\" | 42  | (:Actor:Person {age: 42, name: \"Brian\"}) |
-+---------+-----+------------------------------------------+
++---------+-----+-----------------------------------------------------------+
+| name    | age | p                                                         |
++---------+-----+-----------------------------------------------------------+
+| \"Brian\" | 42  | (:Actor:Person {age: 42, name: \"Brian\", scale: \"person\"}) |
++---------+-----+-----------------------------------------------------------+
 1 row
 ";
     assert_eq!(out, expected);

@@ -7,6 +7,7 @@ mod builtin;
 mod call;
 mod eval;
 pub mod functions;
+mod hls;
 mod matcher;
 pub mod ops;
 mod project;
@@ -74,7 +75,10 @@ fn is_reading(clause: &ClauseKind) -> bool {
 
 /// Runs a plan.
 pub fn run(plan: &Plan, tx: &mut Transaction<'_>, params: &BTreeMap<String, Value>, cancel: &AtomicBool) -> Result<Outcome, Error> {
-    let query = plan.query();
+    let query = match plan.body() {
+        crate::plan::Body::Query(q) => q,
+        crate::plan::Body::Hls(h) => return hls::run(plan, h, tx, params, cancel),
+    };
     let _clock = functions::temporal::StatementClock::start();
     let mut ex = Executor::new(tx, params, cancel, plan);
     let (columns, mut rows) = ex.run_single(&query.first)?;
@@ -98,6 +102,7 @@ pub fn run(plan: &Plan, tx: &mut Transaction<'_>, params: &BTreeMap<String, Valu
         rows.retain(|r| seen.insert(r.iter().cloned().map(ops::GroupKey).collect::<Vec<_>>()));
     }
     ex.check_deleted_nodes()?;
+    hls::scale::check(ex.tx)?;
     let stats = ex.side_effects()?;
     Ok(Outcome { columns, rows, stats })
 }

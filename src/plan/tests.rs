@@ -9,6 +9,7 @@ use crate::syntax::parse;
 fn query(text: &str) -> Query {
     match parse(text) {
         Ok(Statement::Query(q)) => q,
+        Ok(other) => panic!("not a query: {other:?}"),
         Err(e) => panic!("test query does not parse: {e}\n{text}"),
     }
 }

@@ -20,6 +20,135 @@ pub struct Ident {
 pub enum Statement {
     /// A Cypher query (read and/or write), possibly a UNION.
     Query(Query),
+    /// A Human Learning Systems quick capture or question (see [`Hls`]).
+    Hls(Hls),
+}
+
+/// A Human Learning Systems statement: quick capture (ACTOR, FACTOR, LINK, LEARNT) or one
+/// of the five questions, with its span.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hls {
+    /// What it is.
+    pub kind: HlsKind,
+    /// The whole statement.
+    pub span: Span,
+}
+
+/// The HLS statement forms.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HlsKind {
+    /// `ACTOR "name" [AS Label[:Label...]] [AT scale SCALE] [{props}]`
+    Actor {
+        /// The actor's name.
+        name: String,
+        /// Labels besides `Actor` (e.g. `Person`).
+        labels: Vec<String>,
+        /// The scale written after AT.
+        scale: Option<String>,
+        /// Further properties (a map literal or a parameter).
+        props: Option<Expr>,
+    },
+    /// `FACTOR "name" [AT scale SCALE] [{props}]`
+    Factor {
+        /// The factor's name.
+        name: String,
+        /// The scale written after AT.
+        scale: Option<String>,
+        /// Further properties.
+        props: Option<Expr>,
+    },
+    /// `LINK <ref> -[:TYPE {props}]-> <ref>` (or `<-[...]-`, or undirected `-[...]-`).
+    Link {
+        /// The left end.
+        left: NodeRef,
+        /// The right end.
+        right: NodeRef,
+        /// The relationship type.
+        rel_type: String,
+        /// Which way the arrow points.
+        direction: LinkDirection,
+        /// Properties of the relationship.
+        props: Option<Expr>,
+    },
+    /// `LEARNT "text" ABOUT <ref>, ... HOW "how" [ON expr]`
+    Learnt {
+        /// What was learnt.
+        text: String,
+        /// The nodes it is about.
+        about: Vec<NodeRef>,
+        /// How it was learnt.
+        how: String,
+        /// When (a date expression); today when absent.
+        on: Option<Expr>,
+    },
+    /// `WHICH FACTORS LINK <ref> TO <ref> [WITHIN n STEPS]` (`actors: false`) or
+    /// `WHO LINKS <ref> TO <ref> [WITHIN n STEPS]` (`actors: true`).
+    Connectors {
+        /// WHO LINKS (interior Actor nodes) rather than WHICH FACTORS (interior Factor nodes).
+        actors: bool,
+        /// One end.
+        from: NodeRef,
+        /// The other end.
+        to: NodeRef,
+        /// The most relationships on a path (an integer literal or a parameter).
+        within: Option<Expr>,
+    },
+    /// `PATHS FROM <ref> TO <ref> [WITHIN n STEPS] [LIMIT k]`
+    Paths {
+        /// One end.
+        from: NodeRef,
+        /// The other end.
+        to: NodeRef,
+        /// The most relationships on a path.
+        within: Option<Expr>,
+        /// The most paths to return.
+        limit: Option<Expr>,
+    },
+    /// `SHOW <ref> [WITHIN n STEPS]`
+    Show {
+        /// The node whose neighbourhood is shown.
+        node: NodeRef,
+        /// The most relationships away from it.
+        within: Option<Expr>,
+    },
+    /// `WHAT HAVE WE LEARNT [ABOUT <ref>]`
+    WhatLearnt {
+        /// Only learning about this node.
+        about: Option<NodeRef>,
+    },
+}
+
+/// The arrow of a LINK.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkDirection {
+    /// `-[...]->`: from the left end to the right end.
+    Right,
+    /// `<-[...]-`: from the right end to the left end.
+    Left,
+    /// `-[...]-`: stored left to right; an existing link either way is the same link.
+    Either,
+}
+
+/// How an HLS statement names a node.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NodeRefKind {
+    /// `"name"`: matched case-insensitively on the `name` property.
+    Name(String),
+    /// `Label "name"`
+    Labelled(String, String),
+    /// `#id`
+    Id(u64),
+    /// `$param`: a string (a name) or an integer (an id).
+    Parameter(String),
+}
+
+/// A node named in an HLS statement, with where it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeRef {
+    /// How it is named.
+    pub kind: NodeRefKind,
+    /// Where.
+    pub span: Span,
 }
 
 /// A query: one single query, or several joined by UNION / UNION ALL.

@@ -10,6 +10,7 @@
 
 mod error;
 mod expr;
+mod hls;
 mod pattern;
 #[cfg(test)]
 mod tests;
@@ -86,15 +87,18 @@ fn parse_here(text: &str) -> Result<Statement> {
         }
     };
     let statement = pairs.next().expect("statement rule matched");
-    let query = statement
+    let body = statement
         .into_inner()
-        .find(|p| p.as_rule() == Rule::query)
-        .expect("statement contains a query");
+        .find(|p| !matches!(p.as_rule(), Rule::EOI))
+        .expect("statement contains a query or an HLS statement");
     let mut builder = Builder {
         pattern_ok: false,
         trivia: trivia_map(text),
     };
-    Ok(Statement::Query(builder.query(query)?))
+    match body.as_rule() {
+        Rule::query => Ok(Statement::Query(builder.query(body)?)),
+        _ => Ok(Statement::Hls(builder.hls(body)?)),
+    }
 }
 
 /// The span of a pair that ends with a token (atomic rules, names): pest's own span.
@@ -476,7 +480,7 @@ impl Builder {
         Ok(projection)
     }
 
-    fn last_expr(&mut self, pair: Pair<'_, Rule>) -> Result<Expr> {
+    pub(super) fn last_expr(&mut self, pair: Pair<'_, Rule>) -> Result<Expr> {
         let e = pair.into_inner().find(|p| p.as_rule() == Rule::expression);
         self.value(e.expect("clause part has an expression"))
     }

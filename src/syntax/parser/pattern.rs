@@ -102,7 +102,7 @@ impl Builder {
         Ok(node)
     }
 
-    fn properties(&mut self, pair: Pair<'_, Rule>) -> Result<Expr> {
+    pub(super) fn properties(&mut self, pair: Pair<'_, Rule>) -> Result<Expr> {
         let inner = pair
             .into_inner()
             .next()

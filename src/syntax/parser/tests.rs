@@ -7,6 +7,7 @@ use crate::syntax::ast::*;
 fn query(text: &str) -> Query {
     match parse(text) {
         Ok(Statement::Query(q)) => q,
+        Ok(other) => panic!("not a query: {other:?}"),
         Err(e) => panic!("{text}: {e}"),
     }
 }

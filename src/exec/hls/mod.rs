@@ -1,0 +1,202 @@
+//! The Human Learning Systems statements: quick capture ([`capture`]), the five questions
+//! ([`questions`]) over a bounded, pruned path search ([`search`]), and the scale rule
+//! every Actor and Factor obeys however it was written ([`scale`]).
+//!
+//! Model conventions: an actor is a node labelled `Actor` (plus `Person`, `Service`, ...),
+//! a factor a node labelled `Factor`; both carry `name` and `scale`. Learning records are
+//! nodes labelled `Learning` with `ABOUT` relationships; they are notes about the system,
+//! not part of it, so path questions and SHOW never pass through them.
+
+mod capture;
+mod flow;
+mod questions;
+pub(crate) mod scale;
+mod search;
+
+use super::{Error, Executor, Outcome, Row, Stats};
+use crate::model::{CypherError, ErrorKind, NodeId, Value};
+use crate::plan::Plan;
+use crate::plan::scope::distance;
+use crate::store::Transaction;
+use crate::syntax::ast::{Expr, Hls, HlsKind, NodeRef, NodeRefKind};
+use std::collections::BTreeMap;
+use std::sync::atomic::AtomicBool;
+
+/// The label of learning records.
+pub(crate) const LEARNING: &str = "Learning";
+
+/// Runs one HLS statement in `tx`.
+pub(super) fn run(
+    plan: &Plan,
+    hls: &Hls,
+    tx: &mut Transaction<'_>,
+    params: &BTreeMap<String, Value>,
+    cancel: &AtomicBool,
+) -> Result<Outcome, Error> {
+    let _clock = super::functions::temporal::StatementClock::start();
+    let writes = matches!(
+        hls.kind,
+        HlsKind::Actor { .. } | HlsKind::Factor { .. } | HlsKind::Link { .. } | HlsKind::Learnt { .. }
+    );
+    let mut ex = Executor::new(tx, params, cancel, plan);
+    let (columns, rows) = match &hls.kind {
+        HlsKind::Actor { .. } | HlsKind::Factor { .. } | HlsKind::Link { .. } | HlsKind::Learnt { .. } => {
+            capture::run(&mut ex, hls)?;
+            (Vec::new(), Vec::new())
+        }
+        _ => questions::run(&ex, hls, plan.path_limit())?,
+    };
+    let stats = if writes {
+        scale::check(ex.tx)?;
+        ex.side_effects()?
+    } else {
+        Stats::default()
+    };
+    Ok(Outcome { columns: columns.into_iter().map(String::from).collect(), rows, stats })
+}
+
+impl Executor<'_, '_> {
+    /// Evaluates an expression of an HLS statement (no variables are in scope).
+    fn eval_constant(&self, e: &Expr) -> Result<Value, Error> {
+        self.eval(e, &Row::new()).map_err(|err| at(err, e.span))
+    }
+
+    /// The node a reference names: exactly one, or an error that says what to type instead.
+    pub(crate) fn resolve(&self, r: &NodeRef) -> Result<NodeId, Error> {
+        let found = match &r.kind {
+            NodeRefKind::Id(id) => self.node_by_id(*id),
+            NodeRefKind::Name(name) => self.node_named(name, None),
+            NodeRefKind::Labelled(label, name) => self.node_named(name, Some(label)),
+            NodeRefKind::Parameter(p) => match self.params.get(p) {
+                Some(Value::String(name)) => self.node_named(name, None),
+                Some(Value::Int(id)) if *id >= 0 => self.node_by_id(*id as u64),
+                Some(other) => Err(CypherError::type_error(
+                    "InvalidArgumentType",
+                    format!("${p} names a node by name (a String) or by id (an Integer), not a {}", other.type_name()),
+                )
+                .into()),
+                None => Err(CypherError::runtime(
+                    ErrorKind::ParameterMissing,
+                    "MissingParameter",
+                    format!("expected a parameter named {p}"),
+                )
+                .into()),
+            },
+        };
+        found.map_err(|e| at(e, r.span))
+    }
+
+    fn node_by_id(&self, id: u64) -> Result<NodeId, Error> {
+        if self.tx.node_exists(id)? {
+            return Ok(id);
+        }
+        Err(CypherError::runtime(ErrorKind::EntityNotFound, "EntityNotFound", format!("there is no node #{id}")).into())
+    }
+
+    /// The one node named `name` (ignoring case), carrying `label` when given.
+    pub(crate) fn node_named(&self, name: &str, label: Option<&str>) -> Result<NodeId, Error> {
+        let mut ids = self.tx.nodes_named(name)?;
+        if let Some(label) = label {
+            let mut kept = Vec::new();
+            for id in ids {
+                if self.tx.with_node(id, |n| n.is_some_and(|n| n.labels.iter().any(|l| l == label)))? {
+                    kept.push(id);
+                }
+            }
+            ids = kept;
+        }
+        match ids.as_slice() {
+            [id] => Ok(*id),
+            [] => Err(self.not_found(name, label)?),
+            _ => Err(self.ambiguous(name, label, &ids)?),
+        }
+    }
+
+    fn not_found(&self, name: &str, label: Option<&str>) -> Result<Error, Error> {
+        let what = match label {
+            Some(l) => format!("there is no {l} named \"{name}\""),
+            None => format!("there is no node named \"{name}\""),
+        };
+        let unlabelled = match label {
+            Some(_) => self.tx.nodes_named(name)?,
+            None => Vec::new(),
+        };
+        let hint = if let Some(&id) = unlabelled.first() {
+            let labels = self.tx.node(id)?.unwrap_or_default().labels.join(":");
+            format!(" (\"{name}\" is #{id}, labelled {labels})")
+        } else {
+            match self.closest_name(name, label)? {
+                Some(c) => format!(" (did you mean \"{c}\"?)"),
+                None => String::new(),
+            }
+        };
+        Ok(CypherError::runtime(ErrorKind::EntityNotFound, "EntityNotFound", format!("{what}{hint}")).into())
+    }
+
+    /// The name closest to `name` among actors, factors (and nodes with `label`), if any
+    /// is close; a bounded scan, as this only runs on the error path.
+    fn closest_name(&self, name: &str, label: Option<&str>) -> Result<Option<String>, Error> {
+        const SCAN: usize = 20_000;
+        let wanted = name.to_lowercase();
+        let limit = match wanted.chars().count() {
+            0..=2 => 0,
+            3..=5 => 1,
+            _ => 2 + wanted.chars().count() / 8,
+        };
+        let mut labels = vec!["Actor", "Factor"];
+        labels.extend(label);
+        let mut best: Option<(usize, String)> = None;
+        for l in labels {
+            for id in self.tx.nodes_with_label(l)?.into_iter().take(SCAN) {
+                let Some(Value::String(n)) = self.tx.node(id)?.and_then(|r| r.props.get("name").cloned()) else {
+                    continue;
+                };
+                let d = distance(&wanted, &n.to_lowercase());
+                if d <= limit && best.as_ref().is_none_or(|(bd, bn)| (d, &n) < (*bd, bn)) {
+                    best = Some((d, n));
+                }
+            }
+        }
+        Ok(best.map(|(_, n)| n))
+    }
+
+    fn ambiguous(&self, name: &str, label: Option<&str>, ids: &[NodeId]) -> Result<Error, Error> {
+        let mut listed = Vec::new();
+        for id in ids {
+            let rec = self.tx.node(*id)?.unwrap_or_default();
+            let scale = match rec.props.get("scale") {
+                Some(Value::String(s)) => format!(", scale {s}"),
+                _ => String::new(),
+            };
+            listed.push(format!("#{id} ({}{scale})", rec.labels.join(":")));
+        }
+        let first = ids.first().copied().unwrap_or_default();
+        let example_label = self.tx.node(first)?.and_then(|r| r.labels.into_iter().find(|l| l != "Actor"));
+        let by_label = match (label, example_label) {
+            (None, Some(l)) => format!(", or by label, e.g. {l} \"{name}\""),
+            _ => String::new(),
+        };
+        let message = format!(
+            "\"{name}\" names {} nodes: {}; pick one by id, e.g. #{first}{by_label}",
+            ids.len(),
+            listed.join(", ")
+        );
+        Ok(CypherError::runtime(ErrorKind::ArgumentError, "AmbiguousName", message).into())
+    }
+
+    /// The name of a node ("" when it has none), for ordering and listing.
+    pub(crate) fn name_of(&self, id: NodeId) -> Result<String, Error> {
+        Ok(self.tx.with_node(id, |n| match n.and_then(|n| n.props.get("name")) {
+            Some(Value::String(s)) => s.clone(),
+            _ => String::new(),
+        })?)
+    }
+}
+
+/// Attaches a span to a query error that has none.
+fn at(e: Error, span: crate::model::Span) -> Error {
+    match e {
+        Error::Query(q) => Error::Query(q.at(span)),
+        other => other,
+    }
+}

@@ -1,0 +1,213 @@
+//! pest parse tree → AST for the Human Learning Systems statements: quick capture
+//! (ACTOR, FACTOR, LINK, LEARNT) and the five questions.
+
+use super::expr::unescape;
+use super::{Builder, Result, Rule, name_text, syntax_error, token_span};
+use crate::syntax::ast::{Expr, Hls, HlsKind, LinkDirection, NodeRef, NodeRefKind};
+use pest::iterators::Pair;
+
+impl Builder {
+    /// Builds one HLS statement from its rule.
+    pub(super) fn hls(&mut self, pair: Pair<'_, Rule>) -> Result<Hls> {
+        let span = self.span(&pair);
+        let rule = pair.as_rule();
+        let mut strings = Vec::new();
+        let mut refs = Vec::new();
+        let mut labels = Vec::new();
+        let mut scale = None;
+        let mut props = None;
+        let mut within = None;
+        let mut limit = None;
+        let mut on = None;
+        let mut link = None;
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::string_literal => strings.push(string(p)?),
+                Rule::hls_ref => refs.push(node_ref(p)?),
+                Rule::schema_name => labels.push(name_text(&p)),
+                Rule::at_scale => scale = Some(scale_name(p)?),
+                Rule::properties => props = Some(self.properties(p)?),
+                Rule::within => within = Some(self.within(p)?),
+                Rule::limit => limit = Some(self.last_expr(p)?),
+                Rule::expression => on = Some(self.expr(p)?),
+                Rule::link_rel => link = Some(self.link_rel(p)?),
+                _ => {}
+            }
+        }
+        let mut strings = strings.into_iter();
+        let mut refs = refs.into_iter();
+        let mut text = || strings.next().expect("the rule has its strings");
+        let kind = match rule {
+            Rule::actor_stmt => HlsKind::Actor { name: text(), labels, scale, props },
+            Rule::factor_stmt => HlsKind::Factor { name: text(), scale, props },
+            Rule::link_stmt => {
+                let (rel_type, direction, props) = link.expect("LINK has a relationship");
+                let left = refs.next().expect("LINK has a left end");
+                let right = refs.next().expect("LINK has a right end");
+                HlsKind::Link { left, right, rel_type, direction, props }
+            }
+            Rule::learnt_stmt => {
+                let learnt = text();
+                let how = text();
+                HlsKind::Learnt { text: learnt, about: refs.collect(), how, on }
+            }
+            Rule::which_factors | Rule::who_links => HlsKind::Connectors {
+                actors: rule == Rule::who_links,
+                from: refs.next().expect("the question has a start"),
+                to: refs.next().expect("the question has an end"),
+                within,
+            },
+            Rule::paths_question => HlsKind::Paths {
+                from: refs.next().expect("PATHS has a start"),
+                to: refs.next().expect("PATHS has an end"),
+                within,
+                limit,
+            },
+            Rule::show_question => HlsKind::Show { node: refs.next().expect("SHOW has a node"), within },
+            Rule::learnt_question => HlsKind::WhatLearnt { about: refs.next() },
+            other => unreachable!("HLS rule {other:?} not handled"),
+        };
+        Ok(Hls { kind, span })
+    }
+
+    fn within(&mut self, pair: Pair<'_, Rule>) -> Result<Expr> {
+        let inner = pair
+            .into_inner()
+            .find(|p| matches!(p.as_rule(), Rule::decimal_integer | Rule::parameter))
+            .expect("WITHIN has a step count");
+        self.atom_inner(inner)
+    }
+
+    fn link_rel(&mut self, pair: Pair<'_, Rule>) -> Result<(String, LinkDirection, Option<Expr>)> {
+        let at = self.span(&pair);
+        let (mut left, mut right) = (false, false);
+        let mut rel_type = String::new();
+        let mut props = None;
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::left_arrow => left = true,
+                Rule::right_arrow => right = true,
+                Rule::schema_name => rel_type = name_text(&p),
+                Rule::properties => props = Some(self.properties(p)?),
+                _ => {}
+            }
+        }
+        let direction = match (left, right) {
+            (false, true) => LinkDirection::Right,
+            (true, false) => LinkDirection::Left,
+            (false, false) => LinkDirection::Either,
+            (true, true) => {
+                let message = "a LINK points one way (-[:T]->, <-[:T]-) or none (-[:T]-), not both";
+                return Err(syntax_error("InvalidRelationshipPattern", message, at));
+            }
+        };
+        Ok((rel_type, direction, props))
+    }
+}
+
+fn string(pair: Pair<'_, Rule>) -> Result<String> {
+    let body = pair.into_inner().next().expect("string has a body");
+    unescape(body.as_str(), body.as_span().start())
+}
+
+fn scale_name(pair: Pair<'_, Rule>) -> Result<String> {
+    let name = pair.into_inner().find(|p| p.as_rule() == Rule::scale_name).expect("AT has a scale");
+    let inner = name.into_inner().next().expect("scale is a string or a name");
+    match inner.as_rule() {
+        Rule::string_literal => string(inner),
+        _ => Ok(name_text(&inner)),
+    }
+}
+
+fn node_ref(pair: Pair<'_, Rule>) -> Result<NodeRef> {
+    let inner = pair.into_inner().next().expect("a reference has a form");
+    let span = token_span(&inner);
+    let kind = match inner.as_rule() {
+        Rule::string_literal => NodeRefKind::Name(string(inner)?),
+        Rule::node_id_ref => {
+            let digits = inner.as_str().trim_start_matches('#');
+            let id = digits
+                .parse()
+                .map_err(|_| syntax_error("InvalidNumberLiteral", format!("#{digits} is not a node id"), span))?;
+            NodeRefKind::Id(id)
+        }
+        Rule::labelled_ref => {
+            let mut parts = inner.into_inner();
+            let label = name_text(&parts.next().expect("labelled reference has a label"));
+            let name = string(parts.next().expect("labelled reference has a name"))?;
+            NodeRefKind::Labelled(label, name)
+        }
+        Rule::parameter => {
+            let name = inner.into_inner().next().expect("parameter has a name");
+            NodeRefKind::Parameter(name_text(&name))
+        }
+        other => unreachable!("reference rule {other:?} not handled"),
+    };
+    Ok(NodeRef { kind, span })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::syntax::ast::*;
+    use crate::syntax::parse;
+
+    fn hls(text: &str) -> HlsKind {
+        match parse(text) {
+            Ok(Statement::Hls(h)) => h.kind,
+            other => panic!("{text}: {other:?}"),
+        }
+    }
+
+    fn name(r: &NodeRef) -> &NodeRefKind {
+        &r.kind
+    }
+
+    #[test]
+    fn quick_capture_forms() {
+        match hls("actor 'Brian' as Person at person scale {age: 40}") {
+            HlsKind::Actor { name, labels, scale, props } => {
+                assert_eq!((name.as_str(), labels, scale.as_deref()), ("Brian", vec!["Person".to_string()], Some("person")));
+                assert!(props.is_some());
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(hls("FACTOR \"Housing\" AT 'place' SCALE"), HlsKind::Factor { scale: Some(s), .. } if s == "place"));
+        match hls("LINK Person \"Brian\" <-[:KNOWS {since: 2020}]- #3") {
+            HlsKind::Link { left, right, rel_type, direction, props } => {
+                assert_eq!(name(&left), &NodeRefKind::Labelled("Person".into(), "Brian".into()));
+                assert_eq!(name(&right), &NodeRefKind::Id(3));
+                assert_eq!((rel_type.as_str(), direction), ("KNOWS", LinkDirection::Left));
+                assert!(props.is_some());
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(hls("LINK 'a' -[:T]- $b"), HlsKind::Link { direction: LinkDirection::Either, .. }));
+        match hls("LEARNT 'x' ABOUT 'a', 'b' HOW 'meeting' ON date('2024-03-01');") {
+            HlsKind::Learnt { about, how, on, .. } => {
+                assert_eq!((about.len(), how.as_str(), on.is_some()), (2, "meeting", true));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            parse("LINK 'a' <-[:T]-> 'b'").map(|_| ()).map_err(|e| e.code),
+            Err("InvalidRelationshipPattern")
+        );
+    }
+
+    #[test]
+    fn question_forms() {
+        assert!(matches!(hls("which factors link 'a' to 'b' within 3 steps?"), HlsKind::Connectors { actors: false, within: Some(_), .. }));
+        assert!(matches!(hls("WHO LINKS 'a' TO 'b'"), HlsKind::Connectors { actors: true, within: None, .. }));
+        assert!(matches!(hls("PATHS FROM 'a' TO 'b' WITHIN $n STEPS LIMIT 3"), HlsKind::Paths { limit: Some(_), .. }));
+        assert!(matches!(hls("SHOW Person 'Brian' WITHIN 1 STEP?"), HlsKind::Show { .. }));
+        assert!(matches!(hls("What have we learnt?"), HlsKind::WhatLearnt { about: None }));
+        assert!(matches!(hls("WHAT HAVE WE LEARNT ABOUT 'Housing'"), HlsKind::WhatLearnt { about: Some(_) }));
+    }
+
+    #[test]
+    fn hls_words_stay_names_in_cypher() {
+        let text = "MATCH (show:Link {actor: 1})-[:WHICH]->(learnt) WITH show AS who, learnt AS factor \
+                    RETURN who.within AS paths, factor.scale AS steps, who.about AS what";
+        assert!(matches!(parse(text), Ok(Statement::Query(_))), "{:?}", parse(text));
+    }
+}
