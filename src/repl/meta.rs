@@ -46,6 +46,11 @@ pub const COMMANDS: &[Command] = &[
     command(":params", "[clear]", "list (or clear) the parameters"),
     command(":timing", "on|off", "show how long each statement took"),
     command(":max_rows", "N", "show at most N rows of a table (0: all)"),
+    command(
+        ":path_limit",
+        "N",
+        "the most partial paths one HLS question may explore (default 1000000)",
+    ),
     command(":source", "FILE", "run the statements of a file"),
     command(":history", "", "list earlier statements"),
     command(":quit", "", "leave (Ctrl-D does too)"),
@@ -92,6 +97,16 @@ impl Session {
                     Ok(())
                 }
                 Err(_) => Err("usage: :max_rows N (a number; 0 shows every row)".to_string()),
+            },
+            ":path_limit" => match arg.parse::<u64>() {
+                Ok(n) if n > 0 => {
+                    self.db.set_path_limit(n);
+                    Ok(())
+                }
+                _ => Err(format!(
+                    "usage: :path_limit N (a positive number; it is {})",
+                    self.db.path_limit()
+                )),
             },
             ":source" => self.source(arg),
             ":history" => {
