@@ -4,6 +4,7 @@
 //! Relationship uniqueness: within one MATCH clause a relationship is bound at most once.
 
 use super::eval::truth;
+use super::row::Name;
 use super::{ops, Error, Executor, Row};
 use crate::model::{Adjacent, CypherError, Direction, NodeId, Path, RelId, Value};
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, NodePattern, PathKind, PatternElement, PatternPart, RelDirection, RelPattern};
@@ -22,17 +23,17 @@ struct Cursor {
 }
 
 /// Binds `var` (when given and not yet bound) to `value`; returns what [`unbind`] needs.
-fn bind<'v>(row: &mut Row, var: Option<&'v str>, value: Value) -> Option<&'v str> {
+fn bind<'v>(row: &mut Row, var: Option<&'v Name>, value: Value) -> Option<&'v Name> {
     let var = var?;
     if row.contains_key(var) {
         return None;
     }
-    row.insert(var.to_string(), value);
+    row.insert_name(var, value);
     Some(var)
 }
 
 /// Undoes a [`bind`].
-fn unbind(row: &mut Row, binding: Option<&str>) {
+fn unbind(row: &mut Row, binding: Option<&Name>) {
     if let Some(var) = binding {
         row.remove(var);
     }
@@ -44,6 +45,10 @@ struct Walk<'p> {
     rels: Vec<(&'p RelPattern, RelDirection)>,
     reversed: bool,
     path_var: Option<&'p str>,
+    /// The variable names of `nodes`, `rels` and the path, shared by every row bound.
+    node_names: Vec<Option<Name>>,
+    rel_names: Vec<Option<Name>>,
+    path_name: Option<Name>,
     /// Whether matches must carry the relationships they bound (for later pattern parts).
     keep_used: bool,
 }
@@ -134,7 +139,9 @@ impl Executor<'_, '_> {
             if optional && !found {
                 let mut r = row;
                 for v in &new_vars {
-                    r.entry(v.clone()).or_insert(Value::Null);
+                    if !r.contains_key(v) {
+                        r.insert(v, Value::Null);
+                    }
                 }
                 out.push(r);
             }
@@ -220,7 +227,11 @@ impl Executor<'_, '_> {
                 r.1 = flip(r.1);
             }
         }
-        Walk { nodes, rels, reversed, path_var, keep_used: true }
+        let name = |v: &Option<crate::syntax::ast::Ident>| v.as_ref().map(|v| Name::from(v.name.as_str()));
+        let node_names = nodes.iter().map(|n| name(&n.var)).collect();
+        let rel_names = rels.iter().map(|(r, _)| name(&r.var)).collect();
+        let path_name = path_var.map(Name::from);
+        Walk { nodes, rels, reversed, path_var, node_names, rel_names, path_name, keep_used: true }
     }
 
     fn start_walk(&self, walk: &Walk<'_>, state: &State, out: &mut Vec<State>) -> Result<(), Error> {
@@ -232,7 +243,7 @@ impl Executor<'_, '_> {
                 break;
             }
             self.poll()?;
-            if let Some(bound) = self.bind_node(first, id, &mut cur.row)? {
+            if let Some(bound) = self.bind_node(first, walk.node_names[0].as_ref(), id, &mut cur.row)? {
                 cur.nodes.push(id);
                 self.step(walk, 0, id, &mut cur, out)?;
                 cur.nodes.pop();
@@ -302,11 +313,17 @@ impl Executor<'_, '_> {
 
     /// Checks node `id` against `np` and binds `np`'s variable in `row` in place.
     /// `None`: no match. `Some(binding)`: a match; pass the binding to [`unbind`] to undo it.
-    fn bind_node<'p>(&self, np: &'p NodePattern, id: NodeId, row: &mut Row) -> Result<Option<Option<&'p str>>, Error> {
+    fn bind_node<'w>(
+        &self,
+        np: &NodePattern,
+        name: Option<&'w Name>,
+        id: NodeId,
+        row: &mut Row,
+    ) -> Result<Option<Option<&'w Name>>, Error> {
         if !self.node_matches(np, id, row)? {
             return Ok(None);
         }
-        let binding = bind(row, np.var.as_ref().map(|v| v.name.as_str()), Value::Node(id));
+        let binding = bind(row, name, Value::Node(id));
         if !self.admit(binding, row)? {
             unbind(row, binding);
             return Ok(None);
@@ -316,8 +333,9 @@ impl Executor<'_, '_> {
 
     /// Evaluates the WHERE conjuncts that became decidable when `bound` was bound; false
     /// when one of them is not true (the partial match is pruned).
-    fn admit(&self, bound: Option<&str>, row: &Row) -> Result<bool, Error> {
+    fn admit(&self, bound: Option<&Name>, row: &Row) -> Result<bool, Error> {
         let Some(var) = bound else { return Ok(true) };
+        let var: &str = var;
         let filters = self.filters.borrow();
         for f in filters.iter() {
             if f.needs.iter().any(|n| n == var) && f.needs.iter().all(|n| row.contains_key(n)) {
@@ -415,13 +433,13 @@ impl Executor<'_, '_> {
     fn step(&self, walk: &Walk<'_>, i: usize, cur: NodeId, c: &mut Cursor, out: &mut Vec<State>) -> Result<(), Error> {
         if i == walk.rels.len() {
             let mut row = c.row.clone();
-            if let Some(p) = walk.path_var {
+            if walk.path_var.is_some() {
                 let (mut nodes, mut rels) = (c.nodes.clone(), c.rels.clone());
                 if walk.reversed {
                     nodes.reverse();
                     rels.reverse();
                 }
-                let binding = bind(&mut row, Some(p), Value::Path(Path { nodes, rels }));
+                let binding = bind(&mut row, walk.path_name.as_ref(), Value::Path(Path { nodes, rels }));
                 if !self.admit(binding, &row)? {
                     return Ok(());
                 }
@@ -446,12 +464,13 @@ impl Executor<'_, '_> {
                     if !self.rel_props_ok(rel, adj.rel, &c.row)? {
                         continue;
                     }
-                    let rel_binding = bind(&mut c.row, rel.var.as_ref().map(|v| v.name.as_str()), Value::Rel(adj.rel));
+                    let rel_binding = bind(&mut c.row, walk.rel_names[i].as_ref(), Value::Rel(adj.rel));
                     if !self.admit(rel_binding, &c.row)? {
                         unbind(&mut c.row, rel_binding);
                         continue;
                     }
-                    let Some(node_binding) = self.bind_node(next, adj.other, &mut c.row)? else {
+                    let Some(node_binding) = self.bind_node(next, walk.node_names[i + 1].as_ref(), adj.other, &mut c.row)?
+                    else {
                         unbind(&mut c.row, rel_binding);
                         continue;
                     };
@@ -506,9 +525,9 @@ impl Executor<'_, '_> {
                 None => true,
             };
             if bound_ok {
-                let rel_binding = bind(&mut c.row, rel.var.as_ref().map(|v| v.name.as_str()), list);
+                let rel_binding = bind(&mut c.row, walk.rel_names[i].as_ref(), list);
                 let node_binding = match self.admit(rel_binding, &c.row)? {
-                    true => self.bind_node(next, cur, &mut c.row)?,
+                    true => self.bind_node(next, walk.node_names[i + 1].as_ref(), cur, &mut c.row)?,
                     false => None,
                 };
                 if node_binding.is_none() {

@@ -11,6 +11,7 @@ mod hls;
 mod matcher;
 pub mod ops;
 mod project;
+mod row;
 mod write;
 
 use crate::model::{CypherError, ErrorKind, Node, NodeId, Output, Relationship, Value};
@@ -22,8 +23,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-/// One row of bindings: variable name → value.
-pub(crate) type Row = BTreeMap<String, Value>;
+pub(crate) use row::Row;
 
 /// Errors while running a statement.
 #[derive(Debug, thiserror::Error)]
@@ -249,7 +249,7 @@ impl<'a, 's> Executor<'a, 's> {
         parts.extend(query.unions.iter().map(|(_, q)| q));
         let mut found = false;
         for part in parts {
-            *self.scope.borrow_mut() = row.keys().cloned().collect();
+            *self.scope.borrow_mut() = row.keys().map(str::to_string).collect();
             let mut rows = vec![row.clone()];
             for clause in &part.clauses {
                 rows = self.read_clause(&clause.kind, rows)?;

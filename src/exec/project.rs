@@ -4,6 +4,7 @@
 use super::aggregate::{self, Aggregator};
 use super::eval::truth;
 use super::ops::{self, GroupKey};
+use super::row::Name;
 use super::{Error, Executor, Row};
 use crate::model::{CypherError, Value};
 use crate::syntax::ast::{Expr, ExprKind, Projection};
@@ -35,6 +36,7 @@ impl Executor<'_, '_> {
         for s in &p.order_by {
             find_aggregates(&s.expr, &mut agg_exprs);
         }
+        let names: Vec<Name> = p.items.iter().map(|i| Name::from(i.name())).collect();
         let mut projected = if item_aggs == 0 {
             let mut out = Vec::with_capacity(rows.len());
             for row in rows {
@@ -42,15 +44,15 @@ impl Executor<'_, '_> {
                 let mut new = Row::new();
                 if p.star {
                     for v in self.scope.borrow().iter() {
-                        new.insert(v.clone(), row.get(v).cloned().unwrap_or(Value::Null));
+                        new.insert(v, row.get(v).cloned().unwrap_or(Value::Null));
                     }
                 }
-                for item in &p.items {
+                for (item, name) in p.items.iter().zip(&names) {
                     let value = self.eval(&item.expr, &row)?;
-                    new.insert(item.name().to_string(), value);
+                    new.insert_name(name, value);
                 }
                 let mut env = row;
-                env.extend(new.iter().map(|(k, v)| (k.clone(), v.clone())));
+                env.extend_from(&new);
                 out.push(Projected { out: new, env, aggregates: HashMap::new() });
             }
             out
@@ -161,11 +163,11 @@ impl Executor<'_, '_> {
                         return Err(e);
                     }
                 };
-                new.insert(item.name().to_string(), value);
+                new.insert(item.name(), value);
             }
             let aggregates = std::mem::take(&mut *self.aggregates.borrow_mut());
             let mut env = first;
-            env.extend(new.iter().map(|(k, v)| (k.clone(), v.clone())));
+            env.extend_from(&new);
             out.push(Projected { out: new, env, aggregates });
         }
         Ok(out)
