@@ -71,7 +71,7 @@ fn the_first_error_stops_the_script_with_exit_2_naming_statement_and_line() {
     assert_eq!(o.status.code(), Some(2));
     let err = text(&o.stderr);
     assert!(
-        err.contains("--> statement 2 (line 2 of stdin), at line 2, column 8"),
+        err.contains("\n  x statement 2 (line 2 of stdin), at line 2, column 8\n   ,----\n 2 | RETURN nope;\n   :        ^^^^\n"),
         "{err}"
     );
     let o = steward(

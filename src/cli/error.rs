@@ -6,6 +6,10 @@ use super::params::ParamsError;
 use crate::db;
 use crate::model::{CypherError, Position};
 use crate::store::StoreError;
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode,
+    SourceSpan, SpanContents,
+};
 use std::io;
 use std::path::PathBuf;
 
@@ -141,16 +145,24 @@ impl CliError {
     }
 
     /// The message for people: what failed, where, and why.
+    /// Errors with a position show the offending line with a caret under it (drawn by miette);
+    /// the others, which already include their cause's text, are one plain line. Colour and
+    /// box drawing only when stderr is a terminal and `NO_COLOR` is not set.
     pub fn to_readable(&self) -> String {
+        self.to_readable_styled(stderr_is_styled())
+    }
+
+    /// The message for people, drawn with or without colour and box drawing: `styled` is for
+    /// a terminal (and no `NO_COLOR`); otherwise the report is plain ASCII.
+    pub fn to_readable_styled(&self, styled: bool) -> String {
         match self {
-            CliError::Query { error, origin } => self.query_report(error, origin),
-            // Every other message already includes its cause's text.
+            CliError::Query { error, origin } => self.query_report(error, origin, styled),
             other => format!("error: {other}"),
         }
     }
 
-    fn query_report(&self, error: &CypherError, source: &Source) -> String {
-        let mut out = format!("error[{}/{}]: {}", error.kind.name(), error.code, error.message);
+    fn query_report(&self, error: &CypherError, source: &Source, styled: bool) -> String {
+        let header = format!("error[{}/{}]: {}", error.kind.name(), error.code, error.message);
         let position = self.position();
         let place = match (&source.statement, position) {
             (Some((n, line, file)), Some(p)) => {
@@ -158,16 +170,120 @@ impl CliError {
             }
             (Some((n, line, file)), None) => format!("statement {n} (line {line} of {file})"),
             (None, Some(p)) => format!("line {}, column {}", p.line, p.column),
-            (None, None) => return out,
+            (None, None) => return header,
         };
-        out.push_str("\n --> ");
-        out.push_str(&place);
-        if let (Some(p), Some(span)) = (position, error.span) {
+        let (Some(p), Some(span)) = (position, error.span) else {
+            return format!("{header}\n --> {place}");
+        };
+        let mut text = source.text.clone();
+        let mut end = floor(&text, (source.offset + span.end).max(p.offset));
+        if end == p.offset {
+            // At least one caret: under the next character, or under a space added at the
+            // end of the line.
+            match text[p.offset..].chars().next() {
+                Some(c) if c != '\n' && c != '\r' => end += c.len_utf8(),
+                _ => {
+                    text.insert(p.offset, ' ');
+                    end += 1;
+                }
+            }
+        }
+        let located = Located { place, source: Lines(text), span: SourceSpan::from(p.offset..end) };
+        let mut drawn = String::new();
+        if located.render(&mut drawn, styled).is_err() {
+            // The snippet could not be drawn: the place alone still says where.
+            return format!("{header}\n --> {}", located.place);
+        }
+        let mut out = header;
+        for line in drawn.trim_end().lines() {
             out.push('\n');
-            out.push_str(&snippet(&source.text, p, source.offset + span.end));
+            out.push_str(line.trim_end_matches(' '));
         }
         out
     }
+}
+
+/// The part of a query error's report that miette draws: where it is, and the offending
+/// line with a caret under the position.
+#[derive(Debug)]
+struct Located {
+    /// Where the error is, in words.
+    place: String,
+    /// The query or script.
+    source: Lines,
+    /// The offending bytes, relative to the whole text.
+    span: SourceSpan,
+}
+
+/// A query or script that shows miette whole lines: the lines a span touches, no more and
+/// no less (miette's own sources cut the line at the span when asked for no context).
+#[derive(Debug)]
+struct Lines(String);
+
+impl SourceCode for Lines {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        _before: usize,
+        _after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let text = &self.0;
+        let start = span.offset();
+        let end = start + span.len();
+        if end > text.len() || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+            return Err(MietteError::OutOfBounds);
+        }
+        let line_start = text[..start].rfind('\n').map(|i| i + 1).unwrap_or(0);
+        let last = if end > start { end - 1 } else { start };
+        let line_end = text[floor(text, last)..].find('\n').map(|i| floor(text, last) + i).unwrap_or(text.len());
+        let line_end = line_end.max(line_start);
+        let lines = text[line_start..line_end].lines().count().max(1);
+        let position = Position::locate(text, start);
+        Ok(Box::new(MietteSpanContents::new(
+            &text.as_bytes()[line_start..line_end],
+            SourceSpan::from(line_start..line_end),
+            position.line - 1,
+            position.column - 1,
+            lines,
+        )))
+    }
+}
+
+impl std::fmt::Display for Located {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.place)
+    }
+}
+
+impl std::error::Error for Located {}
+
+impl Diagnostic for Located {
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(std::iter::once(LabeledSpan::new_primary_with_span(None, self.span))))
+    }
+}
+
+impl Located {
+    fn render(&self, out: &mut String, styled: bool) -> std::fmt::Result {
+        let theme = if styled { GraphicalTheme::unicode() } else { GraphicalTheme::none() };
+        GraphicalReportHandler::new_themed(theme)
+            .with_links(false)
+            .with_context_lines(0)
+            .with_wrap_lines(false)
+            .tab_width(4)
+            .render_report(out, self)
+    }
+}
+
+/// True when reports to stderr may use colour and box drawing: stderr is a terminal and
+/// `NO_COLOR` is not set.
+pub fn stderr_is_styled() -> bool {
+    use std::io::IsTerminal;
+    io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 /// A store error's message, naming the store directory when the error itself does not.
@@ -187,29 +303,6 @@ fn store_code(e: &StoreError) -> &'static str {
         StoreError::UnsupportedFormat { .. } => "UnsupportedFormat",
         StoreError::Corrupt(_) => "Corrupt",
     }
-}
-
-/// The line holding `at`, with carets under `at` .. `end` (at least one):
-///
-/// ```text
-///   |
-/// 1 | MATCH (n)) RETURN n
-///   |          ^
-/// ```
-fn snippet(text: &str, at: Position, end: usize) -> String {
-    let line_start = text[..floor(text, at.offset)].rfind('\n').map(|i| i + 1).unwrap_or(0);
-    let line_end = text[line_start..].find('\n').map(|i| line_start + i).unwrap_or(text.len());
-    let line = text[line_start..line_end].trim_end_matches('\r');
-    let before: String = line
-        .chars()
-        .take(at.column - 1)
-        .map(|c| if c == '\t' { '\t' } else { ' ' })
-        .collect();
-    let end = floor(text, end.clamp(at.offset, line_start + line.len()));
-    let width = text[floor(text, at.offset)..end].chars().count().max(1);
-    let number = at.line.to_string();
-    let gutter = " ".repeat(number.len());
-    format!("{gutter} |\n{number} | {line}\n{gutter} | {before}{}", "^".repeat(width))
 }
 
 fn floor(text: &str, mut i: usize) -> usize {
@@ -240,8 +333,8 @@ mod tests {
     fn a_query_error_shows_the_line_and_a_caret() {
         let e = query_error("MATCH (n)) RETURN n", 0, Some(Span::new(9, 10)), None);
         assert_eq!(
-            e.to_readable(),
-            "error[SyntaxError/UnexpectedSyntax]: Invalid input ')'\n --> line 1, column 10\n  |\n1 | MATCH (n)) RETURN n\n  |          ^"
+            e.to_readable_styled(false),
+            "error[SyntaxError/UnexpectedSyntax]: Invalid input ')'\n  x line 1, column 10\n   ,----\n 1 | MATCH (n)) RETURN n\n   :          ^\n   `----"
         );
         assert_eq!(e.exit_code(), EXIT_QUERY);
         assert_eq!(
@@ -256,19 +349,36 @@ mod tests {
         // Statement 3 starts at byte 22 ("\n\tRETURN ..."), its error spans `x`.
         let e = query_error(script, 22, Some(Span::new(13, 14)), Some((3, 3, "s.cypher".into())));
         assert_eq!(
-            e.to_readable(),
-            "error[SyntaxError/UnexpectedSyntax]: Invalid input ')'\n --> statement 3 (line 3 of s.cypher), at line 4, column 12\n  |\n4 | \tRETURN é, x;\n  | \t          ^"
+            e.to_readable_styled(false),
+            "error[SyntaxError/UnexpectedSyntax]: Invalid input ')'\n  x statement 3 (line 3 of s.cypher), at line 4, column 12\n   ,----\n 4 |     RETURN é, x;\n   :               ^\n   `----"
         );
         assert!(e.to_json().contains(r#""position": {"line": 4, "column": 12, "offset": 35}, "statement": 3"#));
         let e = query_error(script, 22, None, Some((3, 3, "s.cypher".into())));
-        assert_eq!(e.to_readable(), "error[SyntaxError/UnexpectedSyntax]: Invalid input ')'\n --> statement 3 (line 3 of s.cypher)");
+        assert_eq!(e.to_readable_styled(false), "error[SyntaxError/UnexpectedSyntax]: Invalid input ')'\n --> statement 3 (line 3 of s.cypher)");
+    }
+
+    #[test]
+    fn an_error_at_the_end_of_the_query_gets_one_caret() {
+        let e = query_error("MATCH (n", 0, Some(Span::new(8, 8)), None);
+        assert_eq!(
+            e.to_readable_styled(false),
+            "error[SyntaxError/UnexpectedSyntax]: Invalid input ')'\n  x line 1, column 9\n   ,----\n 1 | MATCH (n\n   :         ^\n   `----"
+        );
+    }
+
+    #[test]
+    fn on_a_terminal_the_report_has_colour_and_box_drawing() {
+        let e = query_error("MATCH (n)) RETURN n", 0, Some(Span::new(9, 10)), None);
+        let styled = e.to_readable_styled(true);
+        assert!(styled.starts_with("error[SyntaxError/UnexpectedSyntax]: Invalid input ')'\n"), "{styled}");
+        assert!(styled.contains('\x1b') && styled.contains('│') && styled.contains("MATCH (n)) RETURN n"), "{styled}");
     }
 
     #[test]
     fn store_errors_name_the_path() {
         let dir = PathBuf::from("/tmp/x");
         let e = CliError::Store { dir: dir.clone(), source: StoreError::Locked { path: dir } };
-        assert_eq!(e.to_readable(), "error: the store at /tmp/x is in use: another steward process holds it");
+        assert_eq!(e.to_readable_styled(false), "error: the store at /tmp/x is in use: another steward process holds it");
         assert_eq!(e.exit_code(), EXIT_FAILURE);
         assert!(e.to_json().starts_with(r#"{"error": {"kind": "StoreError", "code": "Locked", "message": "the store at /tmp/x"#));
     }
