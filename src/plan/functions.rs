@@ -175,3 +175,26 @@ pub(super) fn result_type(name: &str) -> Ty {
     }
     .nullable()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exec::functions as exec_functions;
+
+    /// Guards the two function tables: the checker's (here) and the executor's. A function
+    /// added to one and not the other is refused at compile time or fails at run time.
+    #[test]
+    fn checker_and_executor_know_the_same_functions_with_the_same_arity() {
+        let executed = exec_functions::FUNCTIONS.iter().chain(exec_functions::temporal::FUNCTIONS);
+        for f in executed {
+            let s = scalar(f.name).unwrap_or_else(|| panic!("the checker does not know {}()", f.name));
+            assert_eq!((s.min, s.max), (f.min_args, f.max_args), "arity of {}()", f.name);
+        }
+        for s in SCALARS {
+            assert!(exec_functions::lookup(s.name).is_some(), "the executor does not provide {}()", s.name);
+        }
+        for s in AGGREGATES {
+            assert!(crate::exec::aggregate::is_aggregate(s.name), "the executor does not aggregate {}()", s.name);
+        }
+    }
+}
