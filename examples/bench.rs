@@ -22,7 +22,10 @@ const NODE_BATCH: u64 = 50_000;
 const REL_BATCH: u64 = 100_000;
 
 fn rel_batch() -> u64 {
-    std::env::var("BENCH_REL_BATCH").ok().and_then(|v| v.parse().ok()).unwrap_or(REL_BATCH)
+    std::env::var("BENCH_REL_BATCH")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(REL_BATCH)
 }
 
 fn name_of(i: u64) -> String {
@@ -39,7 +42,11 @@ fn dir_bytes(p: &Path) -> u64 {
     for e in std::fs::read_dir(p).expect("read store dir") {
         let e = e.expect("dir entry");
         let m = e.metadata().expect("metadata");
-        total += if m.is_dir() { dir_bytes(&e.path()) } else { m.len() };
+        total += if m.is_dir() {
+            dir_bytes(&e.path())
+        } else {
+            m.len()
+        };
     }
     total
 }
@@ -51,7 +58,11 @@ fn allocated_bytes(p: &Path) -> u64 {
     for e in std::fs::read_dir(p).expect("read store dir") {
         let e = e.expect("dir entry");
         let m = e.metadata().expect("metadata");
-        total += if m.is_dir() { allocated_bytes(&e.path()) } else { m.blocks() * 512 };
+        total += if m.is_dir() {
+            allocated_bytes(&e.path())
+        } else {
+            m.blocks() * 512
+        };
     }
     total
 }
@@ -64,7 +75,10 @@ fn main() {
     let (nodes, rels) = common::sizes();
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("store");
-    println!("steward storage bench: {nodes} nodes, {rels} relationships, store in {}", path.display());
+    println!(
+        "steward storage bench: {nodes} nodes, {rels} relationships, store in {}",
+        path.display()
+    );
     println!("all figures are medians of their repetitions unless marked otherwise\n");
 
     // ---------------------------------------------------------------- load
@@ -79,7 +93,10 @@ fn main() {
                 let mut props = Properties::new();
                 props.insert("name".into(), Value::String(name_of(i)));
                 props.insert("rank".into(), Value::Int(i as i64));
-                tx.create_node(NodeRecord { labels: vec![label.into()], props });
+                tx.create_node(NodeRecord {
+                    labels: vec![label.into()],
+                    props,
+                });
             }
             Ok(())
         })
@@ -106,7 +123,11 @@ fn main() {
         done += n;
     }
     let rel_time = t.elapsed();
-    println!("load (single run): {nodes} nodes in {:.2} s; {rels} relationships in {:.2} s", node_time.as_secs_f64(), rel_time.as_secs_f64());
+    println!(
+        "load (single run): {nodes} nodes in {:.2} s; {rels} relationships in {:.2} s",
+        node_time.as_secs_f64(),
+        rel_time.as_secs_f64()
+    );
     let load_rate = rels as f64 / rel_time.as_secs_f64();
     let overall = rels as f64 / (rel_time + node_time).as_secs_f64();
     println!(
@@ -133,7 +154,10 @@ fn main() {
         assert_eq!(hits, vec![i]);
     }
     let lookup = median(lookups);
-    println!("lookup by name (store.nodes_named, case-folded): {lookup:.2} us   floor <= 20 us  [{}]", verdict(lookup <= 20.0));
+    println!(
+        "lookup by name (store.nodes_named, case-folded): {lookup:.2} us   floor <= 20 us  [{}]",
+        verdict(lookup <= 20.0)
+    );
 
     // 1-hop: nodes with about 20 relationships (both directions); on a sparse graph
     // without enough of them, any node with a relationship.
@@ -144,11 +168,19 @@ fn main() {
     let mut attempts = 0u64;
     while hop1.len() < 5_000 {
         attempts += 1;
-        let wanted = if attempts < 200_000 { 18..=22 } else { 1..=usize::MAX };
+        let wanted = if attempts < 200_000 {
+            18..=22
+        } else {
+            1..=usize::MAX
+        };
         let a = rng.below(nodes);
         let t = Instant::now();
-        let out = store.adjacent(a, Direction::Outgoing, None).expect("adjacent");
-        let inc = store.adjacent(a, Direction::Incoming, None).expect("adjacent");
+        let out = store
+            .adjacent(a, Direction::Outgoing, None)
+            .expect("adjacent");
+        let inc = store
+            .adjacent(a, Direction::Incoming, None)
+            .expect("adjacent");
         let el = t.elapsed().as_secs_f64();
         let degree = out.len() + inc.len();
         if !wanted.contains(&degree) {
@@ -158,7 +190,9 @@ fn main() {
         hop1_rate.push(degree as f64 / el);
         degrees.push(degree as f64);
         let t = Instant::now();
-        let k = store.adjacent(a, Direction::Outgoing, Some("KNOWS")).expect("adjacent");
+        let k = store
+            .adjacent(a, Direction::Outgoing, Some("KNOWS"))
+            .expect("adjacent");
         typed.push(t.elapsed().as_secs_f64() * 1e6);
         std::hint::black_box(k);
     }
@@ -176,10 +210,15 @@ fn main() {
     for _ in 0..2_000 {
         let a = rng.below(nodes);
         let t = Instant::now();
-        let first = store.adjacent(a, Direction::Outgoing, None).expect("adjacent");
+        let first = store
+            .adjacent(a, Direction::Outgoing, None)
+            .expect("adjacent");
         let mut traversed = first.len();
         for hop in &first {
-            traversed += store.adjacent(hop.other, Direction::Outgoing, None).expect("adjacent").len();
+            traversed += store
+                .adjacent(hop.other, Direction::Outgoing, None)
+                .expect("adjacent")
+                .len();
         }
         let el = t.elapsed().as_secs_f64();
         if traversed > 0 {
@@ -213,7 +252,10 @@ fn main() {
         scans.push(t.elapsed().as_secs_f64() * 1e3);
         assert_eq!(ids.len() as u64, nodes);
     }
-    println!("all node ids (store.node_ids, {nodes} nodes): {:.2} ms", median(scans));
+    println!(
+        "all node ids (store.node_ids, {nodes} nodes): {:.2} ms",
+        median(scans)
+    );
 
     // ---------------------------------------------------------------- disk and reopen
     drop(db);
@@ -230,13 +272,19 @@ fn main() {
     for i in 0..5u64 {
         let t = Instant::now();
         let db = Db::open(&path).expect("reopen");
-        let hits = db.store().nodes_named(&name_of(i * 7)).expect("first query");
+        let hits = db
+            .store()
+            .nodes_named(&name_of(i * 7))
+            .expect("first query");
         let el = t.elapsed();
         assert_eq!(hits, vec![i * 7]);
         reopen.push(el.as_secs_f64() * 1e3);
     }
     let reopen_ms = median(reopen);
-    println!("reopen + first query (name lookup): {reopen_ms:.1} ms   floor <= 100 ms  [{}]", verdict(reopen_ms <= 100.0));
+    println!(
+        "reopen + first query (name lookup): {reopen_ms:.1} ms   floor <= 100 ms  [{}]",
+        verdict(reopen_ms <= 100.0)
+    );
 
     // ---------------------------------------------------------------- Cypher
     println!();
@@ -273,7 +321,11 @@ fn cypher(db: &Db, rng: &mut Rng, nodes: u64) {
         }
     }
     let us = median(times.iter().map(|d| d.as_secs_f64() * 1e6).collect());
-    println!("Cypher `{lookup}`: {us:.1} us ({} runs)   floor <= 20 us  [{}]", times.len(), verdict(us <= 20.0));
+    println!(
+        "Cypher `{lookup}`: {us:.1} us ({} runs)   floor <= 20 us  [{}]",
+        times.len(),
+        verdict(us <= 20.0)
+    );
 
     let mut rates = Vec::new();
     let started = Instant::now();
@@ -283,7 +335,15 @@ fn cypher(db: &Db, rng: &mut Rng, nodes: u64) {
         let expected = {
             let s = db.store();
             let first = s.adjacent(a, Direction::Outgoing, None).expect("adjacent");
-            first.len() + first.iter().map(|h| s.adjacent(h.other, Direction::Outgoing, None).expect("adjacent").len()).sum::<usize>()
+            first.len()
+                + first
+                    .iter()
+                    .map(|h| {
+                        s.adjacent(h.other, Direction::Outgoing, None)
+                            .expect("adjacent")
+                            .len()
+                    })
+                    .sum::<usize>()
         };
         let t = Instant::now();
         match query(db, two_hop, &params) {

@@ -64,10 +64,18 @@ fn build(db: &Db, nodes: u64, rels: u64) -> u64 {
         let mut props = Properties::new();
         props.insert("name".into(), Value::String("Large organisation".into()));
         props.insert("scale".into(), Value::String("organisation".into()));
-        let hub = tx.create_node(NodeRecord { labels: vec!["Actor".into(), "Organisation".into()], props });
+        let hub = tx.create_node(NodeRecord {
+            labels: vec!["Actor".into(), "Organisation".into()],
+            props,
+        });
         for _ in 0..HUB_DEGREE {
             let other = rng.below(nodes);
-            tx.create_rel(RelRecord { rel_type: "USES".into(), start: other, end: hub, props: Properties::new() });
+            tx.create_rel(RelRecord {
+                rel_type: "USES".into(),
+                start: other,
+                end: hub,
+                props: Properties::new(),
+            });
         }
         Ok(hub)
     })
@@ -80,7 +88,13 @@ fn median(mut xs: Vec<f64>) -> f64 {
 }
 
 /// Runs `question(person)` for ASKS people; prints the median and max time and rows.
-fn measure(db: &Db, nodes: u64, what: &str, floor_ms: Option<f64>, question: impl Fn(&str) -> String) {
+fn measure(
+    db: &Db,
+    nodes: u64,
+    what: &str,
+    floor_ms: Option<f64>,
+    question: impl Fn(&str) -> String,
+) {
     let mut times = Vec::new();
     let mut rows = Vec::new();
     for k in 0..ASKS {
@@ -89,7 +103,9 @@ fn measure(db: &Db, nodes: u64, what: &str, floor_ms: Option<f64>, question: imp
         let person = format!("Person {}", i - i % LABELS.len() as u64);
         let text = question(&person);
         let t = Instant::now();
-        let result = db.execute(&text, &Params::new()).unwrap_or_else(|e| panic!("{text}: {e}"));
+        let result = db
+            .execute(&text, &Params::new())
+            .unwrap_or_else(|e| panic!("{text}: {e}"));
         times.push(t.elapsed().as_secs_f64() * 1000.0);
         rows.push(result.rows.len() as f64);
     }
@@ -111,24 +127,57 @@ fn main() {
     let (nodes, rels) = common::sizes();
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("store");
-    println!("steward HLS bench: {nodes} nodes, {rels} relationships + a large organisation of degree {HUB_DEGREE}");
+    println!(
+        "steward HLS bench: {nodes} nodes, {rels} relationships + a large organisation of degree {HUB_DEGREE}"
+    );
     let db = Db::open(&path).expect("open store");
     let t = Instant::now();
     build(&db, nodes, rels);
-    println!("built in {:.1} s; each figure over {ASKS} different people\n", t.elapsed().as_secs_f64());
-    measure(&db, nodes, "WHICH FACTORS LINK person TO large organisation WITHIN 4", Some(100.0), |p| {
-        format!("WHICH FACTORS LINK \"{p}\" TO \"Large organisation\" WITHIN 4 STEPS")
+    println!(
+        "built in {:.1} s; each figure over {ASKS} different people\n",
+        t.elapsed().as_secs_f64()
+    );
+    measure(
+        &db,
+        nodes,
+        "WHICH FACTORS LINK person TO large organisation WITHIN 4",
+        Some(100.0),
+        |p| format!("WHICH FACTORS LINK \"{p}\" TO \"Large organisation\" WITHIN 4 STEPS"),
+    );
+    measure(&db, nodes, "SHOW person WITHIN 2", Some(20.0), |p| {
+        format!("SHOW \"{p}\" WITHIN 2 STEPS")
     });
-    measure(&db, nodes, "SHOW person WITHIN 2", Some(20.0), |p| format!("SHOW \"{p}\" WITHIN 2 STEPS"));
-    measure(&db, nodes, "WHO LINKS person TO large organisation WITHIN 4", None, |p| {
-        format!("WHO LINKS \"{p}\" TO \"Large organisation\" WITHIN 4 STEPS")
+    measure(
+        &db,
+        nodes,
+        "WHO LINKS person TO large organisation WITHIN 4",
+        None,
+        |p| format!("WHO LINKS \"{p}\" TO \"Large organisation\" WITHIN 4 STEPS"),
+    );
+    measure(
+        &db,
+        nodes,
+        "PATHS FROM person TO large organisation WITHIN 4 LIMIT 10",
+        None,
+        |p| format!("PATHS FROM \"{p}\" TO \"Large organisation\" WITHIN 4 STEPS LIMIT 10"),
+    );
+    measure(
+        &db,
+        nodes,
+        "WHICH FACTORS LINK person TO person+5 WITHIN 4",
+        None,
+        |p| {
+            let i: u64 = p
+                .trim_start_matches("Person ")
+                .parse()
+                .expect("a person's number");
+            format!(
+                "WHICH FACTORS LINK \"{p}\" TO \"Person {}\" WITHIN 4 STEPS",
+                (i + 5) % nodes
+            )
+        },
+    );
+    measure(&db, nodes, "SHOW person WITHIN 1", None, |p| {
+        format!("SHOW \"{p}\"")
     });
-    measure(&db, nodes, "PATHS FROM person TO large organisation WITHIN 4 LIMIT 10", None, |p| {
-        format!("PATHS FROM \"{p}\" TO \"Large organisation\" WITHIN 4 STEPS LIMIT 10")
-    });
-    measure(&db, nodes, "WHICH FACTORS LINK person TO person+5 WITHIN 4", None, |p| {
-        let i: u64 = p.trim_start_matches("Person ").parse().expect("a person's number");
-        format!("WHICH FACTORS LINK \"{p}\" TO \"Person {}\" WITHIN 4 STEPS", (i + 5) % nodes)
-    });
-    measure(&db, nodes, "SHOW person WITHIN 1", None, |p| format!("SHOW \"{p}\""));
 }

@@ -3,15 +3,17 @@
 
 use crate::exec::{self, Stats};
 use crate::model::{CypherError, Output, Value};
-use crate::plan::{self, Plan};
 use crate::plan::procedures::Procedures;
-pub use crate::plan::procedures::{CallError, CypherType, DefinitionError, Field, Procedure, ProcedureContext, Signature};
+pub use crate::plan::procedures::{
+    CallError, CypherType, DefinitionError, Field, Procedure, ProcedureContext, Signature,
+};
+use crate::plan::{self, Plan};
 use crate::store::{MemoryStore, SledStore, Store, StoreError, Transaction};
 use crate::syntax;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, RwLock};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
 
 /// Query parameters: `$name` → value.
 pub type Params = BTreeMap<String, Value>;
@@ -69,7 +71,9 @@ const PLAN_CACHE: usize = 256;
 fn builtin_registry() -> RwLock<Procedures> {
     let mut procedures = Procedures::new();
     for p in exec::builtin_procedures() {
-        procedures.register(p).expect("built-in procedure names are distinct");
+        procedures
+            .register(p)
+            .expect("built-in procedure names are distinct");
     }
     RwLock::new(procedures)
 }
@@ -112,8 +116,14 @@ impl Db {
 
     /// Runs `f` in one transaction, committed atomically and durably when `f` returns `Ok`
     /// and discarded when it returns `Err`: the library's path for bulk loading.
-    pub fn write<T>(&self, f: impl FnOnce(&mut Transaction<'_>) -> Result<T, Error>) -> Result<T, Error> {
-        let _guard = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    pub fn write<T>(
+        &self,
+        f: impl FnOnce(&mut Transaction<'_>) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let _guard = self
+            .writer
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         let mut tx = Transaction::begin(self.store.as_ref())?;
         let value = f(&mut tx)?;
         tx.commit()?;
@@ -177,23 +187,40 @@ impl Db {
     /// assert_eq!(r.rows, vec![vec![Output::String("practitioner".into())], vec![Output::String("novice".into())]]);
     /// ```
     pub fn register_procedure(&self, procedure: Procedure) -> Result<(), DefinitionError> {
-        self.procedures.write().unwrap_or_else(|poisoned| poisoned.into_inner()).register(procedure)?;
+        self.procedures
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .register(procedure)?;
         // Cached plans resolved CALLs against the old registry.
-        self.plans.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clear();
+        self.plans
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clear();
         Ok(())
     }
 
     /// The checked plan of `text`, from the cache or freshly parsed and checked.
     fn plan(&self, text: &str) -> Result<Arc<Plan>, Error> {
-        if let Some(plan) = self.plans.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).get(text) {
+        if let Some(plan) = self
+            .plans
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get(text)
+        {
             return Ok(Arc::clone(plan));
         }
         let statement = syntax::parse(text)?;
         let plan = {
-            let procedures = self.procedures.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+            let procedures = self
+                .procedures
+                .read()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
             Arc::new(plan::plan(statement, &procedures)?)
         };
-        let mut plans = self.plans.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut plans = self
+            .plans
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         if plans.len() >= PLAN_CACHE {
             plans.clear();
         }
@@ -203,7 +230,10 @@ impl Db {
 
     /// The signatures of every procedure CALL can run, by name.
     pub fn procedures(&self) -> Vec<Signature> {
-        let procedures = self.procedures.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let procedures = self
+            .procedures
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         procedures.iter().map(|p| p.signature().clone()).collect()
     }
 
@@ -213,21 +243,37 @@ impl Db {
     }
 
     /// Runs one statement; setting `cancel` stops it (rolled back) with a Cancelled error.
-    pub fn execute_cancellable(&self, text: &str, params: &Params, cancel: &AtomicBool) -> Result<QueryResult, Error> {
+    pub fn execute_cancellable(
+        &self,
+        text: &str,
+        params: &Params,
+        cancel: &AtomicBool,
+    ) -> Result<QueryResult, Error> {
         let mut plan = self.plan(text)?;
         // Cached plans carry the default limit; an HLS question gets the session's.
         if matches!(plan.body(), plan::Body::Hls(_)) && plan.path_limit() != self.path_limit() {
             plan = Arc::new(Plan::clone(&plan).with_path_limit(self.path_limit()));
         }
-        let _guard = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let _guard = self
+            .writer
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         let mut tx = Transaction::begin(self.store.as_ref())?;
         let outcome = exec::run(&plan, &mut tx, params, cancel)?;
         let rows = outcome
             .rows
             .iter()
-            .map(|row| row.iter().map(|v| exec::materialise(&tx, v)).collect::<Result<Vec<_>, _>>())
+            .map(|row| {
+                row.iter()
+                    .map(|v| exec::materialise(&tx, v))
+                    .collect::<Result<Vec<_>, _>>()
+            })
             .collect::<Result<Vec<_>, _>>()?;
         tx.commit()?;
-        Ok(QueryResult { columns: outcome.columns, rows, stats: outcome.stats })
+        Ok(QueryResult {
+            columns: outcome.columns,
+            rows,
+            stats: outcome.stats,
+        })
     }
 }

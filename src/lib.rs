@@ -45,10 +45,10 @@
 #![deny(missing_docs)]
 
 pub mod cli;
-pub mod repl;
 pub mod db;
 pub mod exec;
 pub mod model;
 pub mod plan;
+pub mod repl;
 pub mod store;
 pub mod syntax;

@@ -16,7 +16,11 @@ const MATCHED_FLOOR: usize = 551;
 /// Where the TCK features are.
 fn features_dir() -> PathBuf {
     let local = Path::new(env!("CARGO_MANIFEST_DIR")).join("tck/features");
-    if local.is_dir() { local } else { PathBuf::from("/work/shared/tck/features") }
+    if local.is_dir() {
+        local
+    } else {
+        PathBuf::from("/work/shared/tck/features")
+    }
 }
 
 /// One query of one scenario and what the TCK expects of it.
@@ -30,7 +34,9 @@ struct Case {
 }
 
 fn feature_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     for p in paths {
@@ -47,12 +53,21 @@ fn doc_string(lines: &[&str], mut i: usize) -> (String, usize) {
     while i < lines.len() && lines[i].trim() != "\"\"\"" {
         i += 1;
     }
-    let indent = lines.get(i).map(|l| l.len() - l.trim_start().len()).unwrap_or(0);
+    let indent = lines
+        .get(i)
+        .map(|l| l.len() - l.trim_start().len())
+        .unwrap_or(0);
     let mut body = vec![];
     i += 1;
     while i < lines.len() && lines[i].trim() != "\"\"\"" {
         let line = lines[i];
-        body.push(if line.len() >= indent && line[..indent].trim().is_empty() { &line[indent..] } else { line.trim_start() });
+        body.push(
+            if line.len() >= indent && line[..indent].trim().is_empty() {
+                &line[indent..]
+            } else {
+                line.trim_start()
+            },
+        );
         i += 1;
     }
     (body.join("\n"), i + 1)
@@ -97,7 +112,13 @@ fn scenario_cases(file: &str, lines: &[&str], out: &mut Vec<Case>) {
     while i < lines.len() {
         let t = lines[i].trim();
         if let Some(sig) = t.split_once("there exists a procedure ").map(|(_, s)| s) {
-            procedures.push(sig.trim().strip_suffix(':').unwrap_or(sig).trim().to_string());
+            procedures.push(
+                sig.trim()
+                    .strip_suffix(':')
+                    .unwrap_or(sig)
+                    .trim()
+                    .to_string(),
+            );
             i += 1;
         } else if t.starts_with("When executing query:") || t.starts_with("And having executed:") {
             let setup = t.starts_with("And having executed");
@@ -109,8 +130,11 @@ fn scenario_cases(file: &str, lines: &[&str], out: &mut Vec<Case>) {
                     i += 1;
                 }
                 let then = lines.get(i).map(|l| l.trim()).unwrap_or("");
-                if let Some(rest) = then.strip_prefix("Then a").map(|r| r.trim_start_matches('n').trim())
-                    && let Some((kind, code)) = rest.split_once(" should be raised at compile time: ")
+                if let Some(rest) = then
+                    .strip_prefix("Then a")
+                    .map(|r| r.trim_start_matches('n').trim())
+                    && let Some((kind, code)) =
+                        rest.split_once(" should be raised at compile time: ")
                 {
                     error = Some((kind.to_string(), code.trim().to_string()));
                 }
@@ -120,15 +144,28 @@ fn scenario_cases(file: &str, lines: &[&str], out: &mut Vec<Case>) {
             i += 1;
         }
     }
-    let rows = if outline { examples(lines) } else { vec![BTreeMap::new()] };
+    let rows = if outline {
+        examples(lines)
+    } else {
+        vec![BTreeMap::new()]
+    };
     for (n, row) in rows.iter().enumerate() {
         for (query, error) in &found {
             let mut q = query.clone();
             for (k, v) in row {
                 q = q.replace(&format!("<{k}>"), v);
             }
-            let place = if outline { format!("{file}: {name} #{}", n + 1) } else { format!("{file}: {name}") };
-            out.push(Case { place, query: q, error: error.clone(), procedures: procedures.clone() });
+            let place = if outline {
+                format!("{file}: {name} #{}", n + 1)
+            } else {
+                format!("{file}: {name}")
+            };
+            out.push(Case {
+                place,
+                query: q,
+                error: error.clone(),
+                procedures: procedures.clone(),
+            });
         }
     }
 }
@@ -139,8 +176,14 @@ fn all_cases() -> Vec<Case> {
     feature_files(&dir, &mut files);
     let mut cases = vec![];
     for path in files {
-        let Ok(text) = std::fs::read_to_string(&path) else { continue };
-        let file = path.strip_prefix(&dir).unwrap_or(&path).display().to_string();
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let file = path
+            .strip_prefix(&dir)
+            .unwrap_or(&path)
+            .display()
+            .to_string();
         let lines: Vec<&str> = text.lines().collect();
         let starts: Vec<usize> = lines
             .iter()
@@ -172,9 +215,14 @@ fn tck_compile_time_errors() {
 fn declared_procedures(case: &Case) -> Procedures {
     let mut procedures = Procedures::new();
     for text in &case.procedures {
-        let sig: Signature = text.parse().unwrap_or_else(|e| panic!("{}: {e}", case.place));
-        let procedure = Procedure::from_table(sig, vec![]).expect("an empty table fits any signature");
-        procedures.register(procedure).unwrap_or_else(|e| panic!("{}: {e}", case.place));
+        let sig: Signature = text
+            .parse()
+            .unwrap_or_else(|e| panic!("{}: {e}", case.place));
+        let procedure =
+            Procedure::from_table(sig, vec![]).expect("an empty table fits any signature");
+        procedures
+            .register(procedure)
+            .unwrap_or_else(|e| panic!("{}: {e}", case.place));
     }
     procedures
 }
@@ -183,7 +231,11 @@ fn run_tck() {
     let verbose = std::env::var_os("CHECKER_VERBOSE").is_some();
     std::panic::set_hook(Box::new(|_| {}));
     let cases = all_cases();
-    assert!(!cases.is_empty(), "no TCK scenarios found under {}", features_dir().display());
+    assert!(
+        !cases.is_empty(),
+        "no TCK scenarios found under {}",
+        features_dir().display()
+    );
 
     let (mut matched, mut by_parser, mut unparsed, mut missed, mut wrong) = (0, 0, 0, 0, 0);
     let (mut ok, mut false_positives, mut success_unparsed) = (0, 0, 0);
@@ -191,10 +243,15 @@ fn run_tck() {
     for case in &cases {
         let procedures = declared_procedures(case);
         // A panic in the parser is the parser's bug; count it as a parse failure here.
-        let parsed = std::panic::catch_unwind(|| steward::syntax::parse(&case.query)).unwrap_or_else(|_| {
-            println!("PARSER PANIC {}\n{}\n", case.place, case.query);
-            Err(steward::model::CypherError::syntax("ParserPanic", "parser panicked", Default::default()))
-        });
+        let parsed = std::panic::catch_unwind(|| steward::syntax::parse(&case.query))
+            .unwrap_or_else(|_| {
+                println!("PARSER PANIC {}\n{}\n", case.place, case.query);
+                Err(steward::model::CypherError::syntax(
+                    "ParserPanic",
+                    "parser panicked",
+                    Default::default(),
+                ))
+            });
         match &case.error {
             Some((kind, code)) => {
                 let entry = per_code.entry(code.clone()).or_default();
@@ -208,7 +265,10 @@ fn run_tck() {
                         } else {
                             unparsed += 1;
                             if verbose {
-                                println!("UNPARSED {} (want {kind} {code}, parser said {e})\n{}\n", case.place, case.query);
+                                println!(
+                                    "UNPARSED {} (want {kind} {code}, parser said {e})\n{}\n",
+                                    case.place, case.query
+                                );
                             }
                         }
                         continue;
@@ -221,14 +281,19 @@ fn run_tck() {
                             println!("MISS {} (want {kind} {code})\n{}\n", case.place, case.query);
                         }
                     }
-                    Err(e) if e.kind.name() == kind && e.code == code && e.phase == Phase::Compile => {
+                    Err(e)
+                        if e.kind.name() == kind && e.code == code && e.phase == Phase::Compile =>
+                    {
                         matched += 1;
                         entry.1 += 1;
                     }
                     Err(e) => {
                         wrong += 1;
                         if verbose {
-                            println!("WRONG {} (want {kind} {code}, got {e})\n{}\n", case.place, case.query);
+                            println!(
+                                "WRONG {} (want {kind} {code}, got {e})\n{}\n",
+                                case.place, case.query
+                            );
                         }
                     }
                 }
@@ -248,12 +313,22 @@ fn run_tck() {
             }
         }
     }
-    println!("compile-time error scenarios: matched by checker {matched}, by parser {by_parser}, parse failed {unparsed}, missed {missed}, wrong kind/code {wrong}");
-    println!("queries expected to compile: ok {ok}, false positives {false_positives}, parse failed {success_unparsed}");
+    println!(
+        "compile-time error scenarios: matched by checker {matched}, by parser {by_parser}, parse failed {unparsed}, missed {missed}, wrong kind/code {wrong}"
+    );
+    println!(
+        "queries expected to compile: ok {ok}, false positives {false_positives}, parse failed {success_unparsed}"
+    );
     println!("per code: checker + parser / expected");
     for (code, (total, hit, parser)) in &per_code {
         println!("  {code}: {hit} + {parser} / {total}");
     }
-    assert_eq!(false_positives, 0, "the checker refused queries the TCK expects to run");
-    assert!(matched >= MATCHED_FLOOR, "matched {matched} compile-time errors, fewer than the floor {MATCHED_FLOOR}");
+    assert_eq!(
+        false_positives, 0,
+        "the checker refused queries the TCK expects to run"
+    );
+    assert!(
+        matched >= MATCHED_FLOOR,
+        "matched {matched} compile-time errors, fewer than the floor {MATCHED_FLOOR}"
+    );
 }

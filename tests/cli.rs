@@ -21,7 +21,13 @@ fn store() -> (tempfile::TempDir, PathBuf) {
 }
 
 fn steward(db: &Path, args: &[&str]) -> Output {
-    bin().arg("--db").arg(db).args(args).stdin(Stdio::null()).output().expect("run steward")
+    bin()
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run steward")
 }
 
 fn steward_stdin(db: &Path, args: &[&str], input: &str) -> Output {
@@ -34,7 +40,12 @@ fn steward_stdin(db: &Path, args: &[&str], input: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn steward");
-    child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write stdin");
     child.wait_with_output().expect("wait for steward")
 }
 
@@ -48,7 +59,13 @@ fn stderr(o: &Output) -> String {
 
 /// Asserts success and returns stdout.
 fn ok(o: Output) -> String {
-    assert_eq!(o.status.code(), Some(0), "stdout: {}\nstderr: {}", stdout(&o), stderr(&o));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "stdout: {}\nstderr: {}",
+        stdout(&o),
+        stderr(&o)
+    );
     stdout(&o)
 }
 
@@ -59,7 +76,9 @@ fn json(text: &str) -> serde_json::Value {
 /// Runs a query returning one integer and returns it.
 fn single_int(db: &Path, query: &str) -> i64 {
     let out = json(&ok(steward(db, &["query", "--format", "json", query])));
-    out["rows"][0][0].as_i64().unwrap_or_else(|| panic!("not an integer: {out}"))
+    out["rows"][0][0]
+        .as_i64()
+        .unwrap_or_else(|| panic!("not an integer: {out}"))
 }
 
 fn count(db: &Path, label: &str) -> i64 {
@@ -67,8 +86,10 @@ fn count(db: &Path, label: &str) -> i64 {
 }
 
 fn listing(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> =
-        fs::read_dir(dir).expect("read dir").map(|e| e.expect("entry").file_name().to_string_lossy().into_owned()).collect();
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .expect("read dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
     names.sort();
     names
 }
@@ -78,10 +99,22 @@ fn listing(dir: &Path) -> Vec<String> {
 #[test]
 fn table_format_prints_header_rows_and_summary() {
     let (_tmp, db) = store();
-    let created = ok(steward(&db, &["query", "CREATE (:Actor:Person {name: 'Brian', age: 42})"]));
+    let created = ok(steward(
+        &db,
+        &["query", "CREATE (:Actor:Person {name: 'Brian', age: 42})"],
+    ));
     // An Actor created without a scale gets its default (person for a Person): 3 properties.
-    assert_eq!(created, "0 rows\nNodes created: 1, Labels added: 2, Properties set: 3\n");
-    let out = ok(steward(&db, &["query", "MATCH (p:Person) RETURN p.name AS name, p.age AS age, p AS p"]));
+    assert_eq!(
+        created,
+        "0 rows\nNodes created: 1, Labels added: 2, Properties set: 3\n"
+    );
+    let out = ok(steward(
+        &db,
+        &[
+            "query",
+            "MATCH (p:Person) RETURN p.name AS name, p.age AS age, p AS p",
+        ],
+    ));
     let expected = "\
 +---------+-----+-----------------------------------------------------------+
 | name    | age | p                                                         |
@@ -96,10 +129,25 @@ fn table_format_prints_header_rows_and_summary() {
 #[test]
 fn table_format_renders_relationships_and_paths_as_patterns() {
     let (_tmp, db) = store();
-    ok(steward(&db, &["query", "CREATE (:Person {name: 'Brian'})-[:USES {since: 2016}]->(:Service {name: 'GP'})"]));
-    let out = ok(steward(&db, &["query", "MATCH p = (:Service)<-[r:USES]-(:Person) RETURN r, p"]));
+    ok(steward(
+        &db,
+        &[
+            "query",
+            "CREATE (:Person {name: 'Brian'})-[:USES {since: 2016}]->(:Service {name: 'GP'})",
+        ],
+    ));
+    let out = ok(steward(
+        &db,
+        &[
+            "query",
+            "MATCH p = (:Service)<-[r:USES]-(:Person) RETURN r, p",
+        ],
+    ));
     assert!(out.contains("| [:USES {since: 2016}] |"), "{out}");
-    assert!(out.contains(r#"(:Service {name: "GP"})<-[:USES {since: 2016}]-(:Person {name: "Brian"})"#), "{out}");
+    assert!(
+        out.contains(r#"(:Service {name: "GP"})<-[:USES {since: 2016}]-(:Person {name: "Brian"})"#),
+        "{out}"
+    );
 }
 
 #[test]
@@ -107,7 +155,12 @@ fn json_format_is_the_protocol_object() {
     let (_tmp, db) = store();
     let out = ok(steward(
         &db,
-        &["query", "--format", "json", "RETURN 1 AS i, 1.0 AS f, 'x\"y' AS s, null AS n, true AS b, [1, [2.5, 'a']] AS l, {k: {j: false}} AS m"],
+        &[
+            "query",
+            "--format",
+            "json",
+            "RETURN 1 AS i, 1.0 AS f, 'x\"y' AS s, null AS n, true AS b, [1, [2.5, 'a']] AS l, {k: {j: false}} AS m",
+        ],
     ));
     assert_eq!(
         out,
@@ -121,7 +174,12 @@ fn json_floats_keep_a_point_or_exponent_and_special_values_are_strings() {
     let (_tmp, db) = store();
     let out = ok(steward(
         &db,
-        &["query", "--format", "json", "RETURN 2.0 * 3 AS six, 1e20 AS big, 0.0 / 0.0 AS nan, 1.0 / 0.0 AS inf, -1.0 / 0.0 AS ninf"],
+        &[
+            "query",
+            "--format",
+            "json",
+            "RETURN 2.0 * 3 AS six, 1e20 AS big, 0.0 / 0.0 AS nan, 1.0 / 0.0 AS inf, -1.0 / 0.0 AS ninf",
+        ],
     ));
     assert!(out.starts_with(r#"{"columns": ["six", "big", "nan", "inf", "ninf"], "rows": [[6.0, 1e20, "NaN", "Infinity", "-Infinity"]]"#), "{out}");
 }
@@ -131,13 +189,21 @@ fn json_encodes_nodes_relationships_and_paths() {
     let (_tmp, db) = store();
     let out = ok(steward(
         &db,
-        &["query", "--format", "json", "CREATE p = (a:A {name: 'a'})-[r:T {w: 1.5}]->(b:B) RETURN a, r, b, p"],
+        &[
+            "query",
+            "--format",
+            "json",
+            "CREATE p = (a:A {name: 'a'})-[r:T {w: 1.5}]->(b:B) RETURN a, r, b, p",
+        ],
     ));
     assert!(out.contains(r#""properties": {"w": 1.5}"#), "{out}");
     let v = json(&out);
     let row = &v["rows"][0];
     let (a, r, b, p) = (&row[0], &row[1], &row[2], &row[3]);
-    assert!(a["id"].is_u64() && b["id"].is_u64() && r["id"].is_u64(), "{out}");
+    assert!(
+        a["id"].is_u64() && b["id"].is_u64() && r["id"].is_u64(),
+        "{out}"
+    );
     assert_eq!(a["labels"], json(r#"["A"]"#));
     assert_eq!(a["properties"], json(r#"{"name": "a"}"#));
     assert_eq!(b["labels"], json(r#"["B"]"#));
@@ -145,22 +211,38 @@ fn json_encodes_nodes_relationships_and_paths() {
     assert_eq!(r["type"], "T");
     assert_eq!(r["start"], a["id"]);
     assert_eq!(r["end"], b["id"]);
-    assert_eq!(p["nodes"], serde_json::Value::Array(vec![a.clone(), b.clone()]));
-    assert_eq!(p["relationships"], serde_json::Value::Array(vec![r.clone()]));
+    assert_eq!(
+        p["nodes"],
+        serde_json::Value::Array(vec![a.clone(), b.clone()])
+    );
+    assert_eq!(
+        p["relationships"],
+        serde_json::Value::Array(vec![r.clone()])
+    );
     assert_eq!(
         v["stats"],
-        json(r#"{"nodes_created": 2, "nodes_deleted": 0, "relationships_created": 1, "relationships_deleted": 0, "labels_added": 2, "labels_removed": 0, "properties_set": 2, "properties_removed": 0}"#)
+        json(
+            r#"{"nodes_created": 2, "nodes_deleted": 0, "relationships_created": 1, "relationships_deleted": 0, "labels_added": 2, "labels_removed": 0, "properties_set": 2, "properties_removed": 0}"#
+        )
     );
 }
 
 #[test]
 fn json_stats_count_deletes_and_removals() {
     let (_tmp, db) = store();
-    ok(steward(&db, &["query", "CREATE (:A {x: 1, y: 2})-[:T]->(:B)"]));
-    let v = json(&ok(steward(&db, &["query", "--format", "json", "MATCH (a:A) DETACH DELETE a"])));
+    ok(steward(
+        &db,
+        &["query", "CREATE (:A {x: 1, y: 2})-[:T]->(:B)"],
+    ));
+    let v = json(&ok(steward(
+        &db,
+        &["query", "--format", "json", "MATCH (a:A) DETACH DELETE a"],
+    )));
     assert_eq!(
         v["stats"],
-        json(r#"{"nodes_created": 0, "nodes_deleted": 1, "relationships_created": 0, "relationships_deleted": 1, "labels_added": 0, "labels_removed": 1, "properties_set": 0, "properties_removed": 2}"#)
+        json(
+            r#"{"nodes_created": 0, "nodes_deleted": 1, "relationships_created": 0, "relationships_deleted": 1, "labels_added": 0, "labels_removed": 1, "properties_set": 0, "properties_removed": 2}"#
+        )
     );
     assert_eq!(v["columns"], json("[]"));
     assert_eq!(v["rows"], json("[]"));
@@ -169,15 +251,34 @@ fn json_stats_count_deletes_and_removals() {
 #[test]
 fn jsonl_format_is_one_object_per_row_in_column_order() {
     let (_tmp, db) = store();
-    let out = ok(steward(&db, &["query", "--format", "jsonl", "UNWIND [2, 1] AS b RETURN b, toString(b) AS a"]));
+    let out = ok(steward(
+        &db,
+        &[
+            "query",
+            "--format",
+            "jsonl",
+            "UNWIND [2, 1] AS b RETURN b, toString(b) AS a",
+        ],
+    ));
     assert_eq!(out, "{\"b\": 2, \"a\": \"2\"}\n{\"b\": 1, \"a\": \"1\"}\n");
 }
 
 #[test]
 fn csv_format_has_a_header_and_cypher_text_for_structures() {
     let (_tmp, db) = store();
-    let out = ok(steward(&db, &["query", "--format", "csv", "UNWIND [1, 2] AS a RETURN a, 'x, y' AS b, [a, 'z'] AS l, null AS n"]));
-    assert_eq!(out, "a,b,l,n\n1,\"x, y\",\"[1, \"\"z\"\"]\",\n2,\"x, y\",\"[2, \"\"z\"\"]\",\n");
+    let out = ok(steward(
+        &db,
+        &[
+            "query",
+            "--format",
+            "csv",
+            "UNWIND [1, 2] AS a RETURN a, 'x, y' AS b, [a, 'z'] AS l, null AS n",
+        ],
+    ));
+    assert_eq!(
+        out,
+        "a,b,l,n\n1,\"x, y\",\"[1, \"\"z\"\"]\",\n2,\"x, y\",\"[2, \"\"z\"\"]\",\n"
+    );
 }
 
 #[test]
@@ -185,7 +286,14 @@ fn params_become_values() {
     let (_tmp, db) = store();
     let out = ok(steward(
         &db,
-        &["query", "--format", "json", "--params", r#"{"name": "Brian", "n": 3, "f": 2.0, "l": [1, "a"], "m": {"k": null}}"#, "RETURN $name AS name, $n + 1 AS n, $f AS f, $l AS l, $m AS m"],
+        &[
+            "query",
+            "--format",
+            "json",
+            "--params",
+            r#"{"name": "Brian", "n": 3, "f": 2.0, "l": [1, "a"], "m": {"k": null}}"#,
+            "RETURN $name AS name, $n + 1 AS n, $f AS f, $l AS l, $m AS m",
+        ],
     ));
     assert!(out.starts_with(r#"{"columns": ["name", "n", "f", "l", "m"], "rows": [["Brian", 4, 2.0, [1, "a"], {"k": null}]]"#), "{out}");
 }
@@ -195,14 +303,22 @@ fn params_become_values() {
 #[test]
 fn query_dash_reads_stdin() {
     let (_tmp, db) = store();
-    let out = ok(steward_stdin(&db, &["query", "--format", "jsonl", "-"], "RETURN 'from stdin' AS s\n"));
+    let out = ok(steward_stdin(
+        &db,
+        &["query", "--format", "jsonl", "-"],
+        "RETURN 'from stdin' AS s\n",
+    ));
     assert_eq!(out, "{\"s\": \"from stdin\"}\n");
 }
 
 #[test]
 fn run_dash_reads_a_script_from_stdin() {
     let (_tmp, db) = store();
-    let out = ok(steward_stdin(&db, &["run", "--format", "jsonl", "-"], "CREATE (:A);\nCREATE (:A);\nMATCH (a:A) RETURN count(a) AS n;\n"));
+    let out = ok(steward_stdin(
+        &db,
+        &["run", "--format", "jsonl", "-"],
+        "CREATE (:A);\nCREATE (:A);\nMATCH (a:A) RETURN count(a) AS n;\n",
+    ));
     assert_eq!(out, "{\"n\": 2}\n");
 }
 
@@ -212,8 +328,19 @@ fn run_prints_each_statements_result() {
     let script = tmp.path().join("s.cypher");
     fs::write(&script, "CREATE (:A {name: 'a'});\n// a comment; with a semicolon\nMATCH (a:A) RETURN a.name AS name;\n").expect("write script");
     let out = ok(steward(&db, &["run", script.to_str().expect("utf-8 path")]));
-    assert_eq!(out, "0 rows\nNodes created: 1, Labels added: 1, Properties set: 1\n\n+------+\n| name |\n+------+\n| \"a\"  |\n+------+\n1 row\n");
-    let out = ok(steward(&db, &["run", "--format", "json", script.to_str().expect("utf-8 path")]));
+    assert_eq!(
+        out,
+        "0 rows\nNodes created: 1, Labels added: 1, Properties set: 1\n\n+------+\n| name |\n+------+\n| \"a\"  |\n+------+\n1 row\n"
+    );
+    let out = ok(steward(
+        &db,
+        &[
+            "run",
+            "--format",
+            "json",
+            script.to_str().expect("utf-8 path"),
+        ],
+    ));
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 2, "{out}");
     assert_eq!(json(lines[0])["stats"]["nodes_created"], 1);
@@ -232,7 +359,10 @@ fn syntax_error_exits_2_with_a_json_error_and_position() {
     assert_eq!(e["kind"], "SyntaxError");
     assert!(e["code"].as_str().is_some_and(|c| !c.is_empty()), "{e}");
     assert!(e["message"].as_str().is_some_and(|m| !m.is_empty()), "{e}");
-    assert_eq!(e["position"], json(r#"{"line": 1, "column": 10, "offset": 9}"#));
+    assert_eq!(
+        e["position"],
+        json(r#"{"line": 1, "column": 10, "offset": 9}"#)
+    );
 }
 
 #[test]
@@ -260,7 +390,10 @@ fn run_error_position_is_relative_to_the_file() {
     assert_eq!(e["error"]["kind"], "SyntaxError");
     assert_eq!(e["error"]["code"], "UndefinedVariable");
     assert_eq!(e["error"]["statement"], 3);
-    assert_eq!(e["error"]["position"], json(r#"{"line": 5, "column": 8, "offset": 44}"#));
+    assert_eq!(
+        e["error"]["position"],
+        json(r#"{"line": 5, "column": 8, "offset": 44}"#)
+    );
 }
 
 #[test]
@@ -272,9 +405,23 @@ fn run_stops_at_the_first_failing_statement_keeping_the_ones_before() {
     let o = steward(&db, &["run", script.to_str().expect("utf-8 path")]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     let err = stderr(&o);
-    assert!(err.starts_with("error[ConstraintVerificationFailed/"), "{err}");
-    assert!(err.contains(&format!("statement 3 (line 4 of {})", script.display())), "{err}");
-    assert_eq!((count(&db, "A"), count(&db, "B2"), count(&db, "C"), count(&db, "D")), (1, 1, 0, 0));
+    assert!(
+        err.starts_with("error[ConstraintVerificationFailed/"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("statement 3 (line 4 of {})", script.display())),
+        "{err}"
+    );
+    assert_eq!(
+        (
+            count(&db, "A"),
+            count(&db, "B2"),
+            count(&db, "C"),
+            count(&db, "D")
+        ),
+        (1, 1, 0, 0)
+    );
 }
 
 #[test]
@@ -301,12 +448,24 @@ fn a_foreign_directory_is_refused_and_left_untouched() {
             let e = json(&stdout(&o));
             assert_eq!(e["error"]["kind"], "StoreError");
             assert_eq!(e["error"]["code"], "NotAStore");
-            assert!(e["error"]["message"].as_str().is_some_and(|m| m.starts_with(&message)), "{e}");
+            assert!(
+                e["error"]["message"]
+                    .as_str()
+                    .is_some_and(|m| m.starts_with(&message)),
+                "{e}"
+            );
         } else {
-            assert!(stderr(&o).starts_with(&format!("error: {message}")), "{}", stderr(&o));
+            assert!(
+                stderr(&o).starts_with(&format!("error: {message}")),
+                "{}",
+                stderr(&o)
+            );
         }
     }
-    assert_eq!(fs::read_to_string(&notes).expect("read notes"), "my notes\n");
+    assert_eq!(
+        fs::read_to_string(&notes).expect("read notes"),
+        "my notes\n"
+    );
     assert_eq!(listing(tmp.path()), vec!["notes.txt".to_string()]);
 }
 
@@ -345,7 +504,10 @@ fn a_store_held_by_another_process_is_refused() {
     };
     assert_eq!(
         stderr(&refused),
-        format!("error: the store at {} is in use: another steward process holds it\n", db.display())
+        format!(
+            "error: the store at {} is in use: another steward process holds it\n",
+            db.display()
+        )
     );
     let mut stdin = first.stdin.take().expect("holder stdin");
     stdin.write_all(b"CREATE (:B)").expect("write to holder");
@@ -360,10 +522,17 @@ fn bad_params_exit_1() {
     let (_tmp, db) = store();
     let o = steward(&db, &["query", "--params", "[1, 2]", "RETURN 1"]);
     assert_eq!(o.status.code(), Some(1));
-    assert_eq!(stderr(&o), "error: --params must be a JSON object such as '{\"name\": \"Brian\"}', not an array\n");
+    assert_eq!(
+        stderr(&o),
+        "error: --params must be a JSON object such as '{\"name\": \"Brian\"}', not an array\n"
+    );
     let o = steward(&db, &["query", "--params", "{name: 1}", "RETURN 1"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).starts_with("error: --params is not valid JSON: "), "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with("error: --params is not valid JSON: "),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -372,20 +541,35 @@ fn a_missing_script_exits_1_without_creating_the_store() {
     let missing = tmp.path().join("missing.cypher");
     let o = steward(&db, &["run", missing.to_str().expect("utf-8 path")]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).starts_with(&format!("error: cannot read {}: ", missing.display())), "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with(&format!("error: cannot read {}: ", missing.display())),
+        "{}",
+        stderr(&o)
+    );
     assert!(!db.exists());
 }
 
 #[test]
 fn query_without_db_exits_1() {
-    let o = bin().args(["query", "RETURN 1"]).output().expect("run steward");
+    let o = bin()
+        .args(["query", "RETURN 1"])
+        .output()
+        .expect("run steward");
     assert_eq!(o.status.code(), Some(1));
-    assert_eq!(stderr(&o), "error: `steward query` needs --db DIR, the store directory (created when missing)\n");
+    assert_eq!(
+        stderr(&o),
+        "error: `steward query` needs --db DIR, the store directory (created when missing)\n"
+    );
 }
 
 #[test]
 fn help_has_examples_for_every_subcommand() {
-    for args in [&["--help"][..], &["query", "--help"], &["run", "--help"], &["repl", "--help"]] {
+    for args in [
+        &["--help"][..],
+        &["query", "--help"],
+        &["run", "--help"],
+        &["repl", "--help"],
+    ] {
         let o = bin().args(args).output().expect("run steward");
         let out = ok(o);
         assert!(out.contains("Examples:"), "{args:?}: {out}");
@@ -401,13 +585,20 @@ fn a_broken_pipe_is_not_an_error() {
     let mut child = bin()
         .arg("--db")
         .arg(&db)
-        .args(["query", "--format", "jsonl", "UNWIND range(1, 200000) AS i RETURN i"])
+        .args([
+            "query",
+            "--format",
+            "jsonl",
+            "UNWIND range(1, 200000) AS i RETURN i",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn steward");
     let mut first = String::new();
-    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut first).expect("read a line");
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut first)
+        .expect("read a line");
     assert_eq!(first, "{\"i\": 1}\n");
     // The reader is gone now: the next writes fail with EPIPE.
     let o = child.wait_with_output().expect("wait for steward");
@@ -424,7 +615,12 @@ fn kill_9_right_after_a_successful_query_loses_nothing() {
     let mut child = bin()
         .arg("--db")
         .arg(&db)
-        .args(["query", "--format", "jsonl", "CREATE (k:K {v: 1}) WITH k UNWIND range(1, 200000) AS i RETURN i"])
+        .args([
+            "query",
+            "--format",
+            "jsonl",
+            "CREATE (k:K {v: 1}) WITH k UNWIND range(1, 200000) AS i RETURN i",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

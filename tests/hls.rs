@@ -40,7 +40,9 @@ fn transcript(db: &Db, script: &str) -> String {
         match db.execute(statement.text, &Params::new()) {
             Ok(result) => {
                 let mut buf = Vec::new();
-                Printer::new(&mut buf, Format::Table, false).print(&result).expect("print to memory");
+                Printer::new(&mut buf, Format::Table, false)
+                    .print(&result)
+                    .expect("print to memory");
                 out.push_str(&String::from_utf8(buf).expect("utf-8 table"));
             }
             Err(e) => writeln!(out, "error: {e}").expect("write to a string"),
@@ -60,13 +62,26 @@ fn check(expected: &Path, actual: &str) -> Result<(), String> {
     if want == actual {
         return Ok(());
     }
-    let line = want.lines().zip(actual.lines()).position(|(a, b)| a != b).unwrap_or(want.lines().count().min(actual.lines().count()));
+    let line = want
+        .lines()
+        .zip(actual.lines())
+        .position(|(a, b)| a != b)
+        .unwrap_or(want.lines().count().min(actual.lines().count()));
     Err(format!(
         "{} differs from line {} (UPDATE_EXPECT=1 to accept):\n--- expected\n{}\n--- actual\n{}",
         expected.display(),
         line + 1,
-        want.lines().skip(line).take(8).collect::<Vec<_>>().join("\n"),
-        actual.lines().skip(line).take(8).collect::<Vec<_>>().join("\n"),
+        want.lines()
+            .skip(line)
+            .take(8)
+            .collect::<Vec<_>>()
+            .join("\n"),
+        actual
+            .lines()
+            .skip(line)
+            .take(8)
+            .collect::<Vec<_>>()
+            .join("\n"),
     ))
 }
 
@@ -100,14 +115,19 @@ fn hls_cases_match_their_expected_transcripts() {
 fn examples_run_and_questions_match_the_readme_transcript() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
     let db = Db::in_memory();
-    let quickstart = std::fs::read_to_string(dir.join("quickstart.cypher")).expect("read quickstart.cypher");
+    let quickstart =
+        std::fs::read_to_string(dir.join("quickstart.cypher")).expect("read quickstart.cypher");
     let fresh = Db::in_memory();
     for statement in split_statements(&quickstart) {
         if let Err(e) = fresh.execute(statement.text, &Params::new()) {
             panic!("quickstart.cypher, line {}: {e}", statement.line);
         }
     }
-    let maps = ["life-as-a-system.cypher", "brian.cypher", "plymouth-alliance.cypher"];
+    let maps = [
+        "life-as-a-system.cypher",
+        "brian.cypher",
+        "plymouth-alliance.cypher",
+    ];
     for name in maps {
         let script = std::fs::read_to_string(dir.join(name)).expect("read an example");
         for statement in split_statements(&script) {
@@ -118,11 +138,19 @@ fn examples_run_and_questions_match_the_readme_transcript() {
         // The maps are idempotent: a second run adds nothing.
         let before = db.execute("MATCH (n) OPTIONAL MATCH (n)-[r]-() RETURN count(DISTINCT n) AS n, count(DISTINCT r) AS r", &Params::new());
         let again = transcript(&db, &script);
-        assert!(!again.contains("error:"), "{name} fails on a second run:\n{again}");
+        assert!(
+            !again.contains("error:"),
+            "{name} fails on a second run:\n{again}"
+        );
         let after = db.execute("MATCH (n) OPTIONAL MATCH (n)-[r]-() RETURN count(DISTINCT n) AS n, count(DISTINCT r) AS r", &Params::new());
-        assert_eq!(before.expect("count"), after.expect("count"), "{name} added to the graph on a second run");
+        assert_eq!(
+            before.expect("count"),
+            after.expect("count"),
+            "{name} added to the graph on a second run"
+        );
     }
-    let questions = std::fs::read_to_string(dir.join("questions.cypher")).expect("read questions.cypher");
+    let questions =
+        std::fs::read_to_string(dir.join("questions.cypher")).expect("read questions.cypher");
     let actual = transcript(&db, &questions);
     assert!(!actual.contains("error:"), "questions.cypher:\n{actual}");
     if let Err(e) = check(&dir.join("questions.expected"), &actual) {
@@ -133,7 +161,13 @@ fn examples_run_and_questions_match_the_readme_transcript() {
 /// Every simple path from `a` to `b` of at most `n` relationships, by brute force: the
 /// reference the region search and the flow detours are checked against.
 fn all_paths(adj: &[Vec<usize>], a: usize, b: usize, n: usize) -> Vec<Vec<usize>> {
-    fn walk(adj: &[Vec<usize>], b: usize, n: usize, path: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
+    fn walk(
+        adj: &[Vec<usize>],
+        b: usize,
+        n: usize,
+        path: &mut Vec<usize>,
+        out: &mut Vec<Vec<usize>>,
+    ) {
         let last = *path.last().expect("a path has a node");
         if last == b {
             out.push(path.clone());
@@ -160,7 +194,9 @@ fn connectors_and_paths_agree_with_brute_force_on_random_graphs() {
     use steward::model::Output;
     let mut seed: u64 = 7;
     let mut next = move |m: u64| {
-        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         (seed >> 33) % m
     };
     for round in 0..40 {
@@ -182,32 +218,53 @@ fn connectors_and_paths_agree_with_brute_force_on_random_graphs() {
             }
         }
         for s in split_statements(&script) {
-            db.execute(s.text, &Params::new()).unwrap_or_else(|e| panic!("{}: {e}", s.text));
+            db.execute(s.text, &Params::new())
+                .unwrap_or_else(|e| panic!("{}: {e}", s.text));
         }
-        let factors: Vec<bool> = (0..nodes).map(|i| script.contains(&format!("FACTOR \"n{i}\""))).collect();
+        let factors: Vec<bool> = (0..nodes)
+            .map(|i| script.contains(&format!("FACTOR \"n{i}\"")))
+            .collect();
         let (a, b) = (0, 1 + next(nodes as u64 - 1) as usize);
         let n = 1 + next(8) as usize;
         let paths = all_paths(&adj, a, b, n);
         let mut want: Vec<(usize, String)> = Vec::new();
         for x in (0..nodes).filter(|&x| factors[x] && x != a && x != b) {
-            if let Some(len) = paths.iter().filter(|p| p.contains(&x)).map(|p| p.len() - 1).min() {
+            if let Some(len) = paths
+                .iter()
+                .filter(|p| p.contains(&x))
+                .map(|p| p.len() - 1)
+                .min()
+            {
                 want.push((len, format!("n{x}")));
             }
         }
         want.sort();
         let q = format!("WHICH FACTORS LINK 'n{a}' TO 'n{b}' WITHIN {n} STEPS");
-        let got = db.execute(&q, &Params::new()).unwrap_or_else(|e| panic!("{q}: {e}"));
+        let got = db
+            .execute(&q, &Params::new())
+            .unwrap_or_else(|e| panic!("{q}: {e}"));
         let got: Vec<(usize, String)> = got
             .rows
             .iter()
             .map(|r| match (&r[0], &r[1], &r[2]) {
                 (Output::Node(f), Output::Int(len), Output::Path(ns, rs)) => {
-                    assert_eq!(rs.len() as i64, *len, "round {round}: {q}: the via path has the shortest length");
+                    assert_eq!(
+                        rs.len() as i64,
+                        *len,
+                        "round {round}: {q}: the via path has the shortest length"
+                    );
                     let mut seen: Vec<u64> = ns.iter().map(|n| n.id).collect();
                     seen.sort();
                     seen.dedup();
-                    assert_eq!(seen.len(), ns.len(), "round {round}: {q}: the via path repeats a node");
-                    assert!(ns.iter().any(|n| n.id == f.id), "round {round}: {q}: the via path passes the factor");
+                    assert_eq!(
+                        seen.len(),
+                        ns.len(),
+                        "round {round}: {q}: the via path repeats a node"
+                    );
+                    assert!(
+                        ns.iter().any(|n| n.id == f.id),
+                        "round {round}: {q}: the via path passes the factor"
+                    );
                     match f.props.get("name") {
                         Some(Output::String(s)) => (*len as usize, s.clone()),
                         other => panic!("factor without a name: {other:?}"),
@@ -221,14 +278,26 @@ fn connectors_and_paths_agree_with_brute_force_on_random_graphs() {
         assert_eq!(got_sorted, want, "round {round}: {q}\n{script}");
         // Parallel relationships make distinct paths: count at relationship level.
         let q = format!("PATHS FROM 'n{a}' TO 'n{b}' WITHIN {n} STEPS");
-        let got = db.execute(&q, &Params::new()).unwrap_or_else(|e| panic!("{q}: {e}")).rows.len();
+        let got = db
+            .execute(&q, &Params::new())
+            .unwrap_or_else(|e| panic!("{q}: {e}"))
+            .rows
+            .len();
         let cypher = format!(
             "MATCH p = (x {{name: 'n{a}'}})-[*1..{n}]-(y {{name: 'n{b}'}}) \
              WHERE size(nodes(p)) = size(reduce(s = [], v IN nodes(p) | CASE WHEN v IN s THEN s ELSE s + [v] END)) \
              RETURN count(p) AS c"
         );
-        let want = db.execute(&cypher, &Params::new()).expect("count paths with Cypher").rows[0][0].clone();
-        assert_eq!(Output::Int(got as i64), want, "round {round}: {q}\n{script}");
+        let want = db
+            .execute(&cypher, &Params::new())
+            .expect("count paths with Cypher")
+            .rows[0][0]
+            .clone();
+        assert_eq!(
+            Output::Int(got as i64),
+            want,
+            "round {round}: {q}\n{script}"
+        );
     }
 }
 
@@ -236,21 +305,35 @@ fn connectors_and_paths_agree_with_brute_force_on_random_graphs() {
 fn questions_take_parameters_and_answer_in_json() {
     use steward::model::Output;
     let db = Db::in_memory();
-    for s in ["ACTOR 'Brian' AS Person", "FACTOR 'Housing'", "ACTOR 'Council' AS Organisation",
-              "LINK 'Brian' -[:AFFECTED_BY]-> 'Housing'", "LINK 'Council' -[:RESPONSIBLE_FOR]-> 'Housing'"] {
+    for s in [
+        "ACTOR 'Brian' AS Person",
+        "FACTOR 'Housing'",
+        "ACTOR 'Council' AS Organisation",
+        "LINK 'Brian' -[:AFFECTED_BY]-> 'Housing'",
+        "LINK 'Council' -[:RESPONSIBLE_FOR]-> 'Housing'",
+    ] {
         db.execute(s, &Params::new()).expect(s);
     }
     let mut params = Params::new();
     params.insert("who".into(), steward::model::Value::String("brian".into()));
     params.insert("org".into(), steward::model::Value::Int(2));
     params.insert("n".into(), steward::model::Value::Int(2));
-    let r = db.execute("WHICH FACTORS LINK $who TO $org WITHIN $n STEPS", &params).expect("a question with parameters");
+    let r = db
+        .execute("WHICH FACTORS LINK $who TO $org WITHIN $n STEPS", &params)
+        .expect("a question with parameters");
     assert_eq!(r.columns, vec!["factor", "shortest", "via"]);
     assert_eq!(r.rows.len(), 1);
     assert_eq!(r.rows[0][1], Output::Int(2));
     let json = steward::cli::json::result(&r.columns, &r.rows, &r.stats);
-    assert!(json.starts_with(r#"{"columns": ["factor", "shortest", "via"], "rows": [[{"id": 1, "labels": ["Factor"]"#), "{json}");
+    assert!(
+        json.starts_with(
+            r#"{"columns": ["factor", "shortest", "via"], "rows": [[{"id": 1, "labels": ["Factor"]"#
+        ),
+        "{json}"
+    );
     params.insert("n".into(), steward::model::Value::String("two".into()));
-    let e = db.execute("SHOW $who WITHIN $n STEPS", &params).expect_err("a string step count");
+    let e = db
+        .execute("SHOW $who WITHIN $n STEPS", &params)
+        .expect_err("a string step count");
     assert!(e.to_string().contains("InvalidStepCount"), "{e}");
 }

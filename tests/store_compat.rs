@@ -9,7 +9,10 @@ use steward::model::Output;
 fn open_fixture() -> (tempfile::TempDir, Db) {
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path().join("store");
-    copy_dir(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/store-v1"), &dir);
+    copy_dir(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/store-v1"),
+        &dir,
+    );
     let db = Db::open(&dir).expect("a format-1 store opens");
     (tmp, db)
 }
@@ -28,7 +31,9 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
 }
 
 fn query(db: &Db, text: &str) -> Vec<Vec<Output>> {
-    db.execute(text, &Default::default()).expect("query runs").rows
+    db.execute(text, &Default::default())
+        .expect("query runs")
+        .rows
 }
 
 #[test]
@@ -52,21 +57,48 @@ fn format_1_store_reads_back_its_nodes_relationships_and_values() {
     assert_eq!(
         rows,
         vec![
-            row(vec![s("USES"), Output::Int(2016), Output::Int(466080), Output::Null, s("GP practice")]),
-            row(vec![s("AFFECTED_BY"), Output::Null, Output::Null, Output::Int(4), s("Housing")]),
+            row(vec![
+                s("USES"),
+                Output::Int(2016),
+                Output::Int(466080),
+                Output::Null,
+                s("GP practice")
+            ]),
+            row(vec![
+                s("AFFECTED_BY"),
+                Output::Null,
+                Output::Null,
+                Output::Int(4),
+                s("Housing")
+            ]),
         ]
     );
-    assert_eq!(query(&db, "MATCH (h:Factor) RETURN h.note"), vec![vec![s("stable tenancy from 2019")]]);
-    assert_eq!(query(&db, "MATCH (t:Temp) RETURN count(t)"), vec![vec![Output::Int(0)]]);
+    assert_eq!(
+        query(&db, "MATCH (h:Factor) RETURN h.note"),
+        vec![vec![s("stable tenancy from 2019")]]
+    );
+    assert_eq!(
+        query(&db, "MATCH (t:Temp) RETURN count(t)"),
+        vec![vec![Output::Int(0)]]
+    );
 }
 
 #[test]
 fn format_1_store_keeps_its_indexes_and_never_reuses_a_deleted_id() {
     let (_tmp, db) = open_fixture();
     // The name index is case-insensitive; the label index and counts come back too.
-    assert_eq!(db.store().nodes_named("housing").expect("name index").len(), 1);
+    assert_eq!(
+        db.store().nodes_named("housing").expect("name index").len(),
+        1
+    );
     assert_eq!(db.store().sizes().expect("sizes"), (3, 2));
-    assert_eq!(query(&db, "MATCH (n:Actor) RETURN count(n)"), vec![vec![Output::Int(2)]]);
+    assert_eq!(
+        query(&db, "MATCH (n:Actor) RETURN count(n)"),
+        vec![vec![Output::Int(2)]]
+    );
     // Node 3 was created and deleted when the fixture was written: the next node is 4.
-    assert_eq!(query(&db, "CREATE (n:New) RETURN id(n)"), vec![vec![Output::Int(4)]]);
+    assert_eq!(
+        query(&db, "CREATE (n:New) RETURN id(n)"),
+        vec![vec![Output::Int(4)]]
+    );
 }

@@ -8,17 +8,50 @@ use steward::store::{ChangeSet, MemoryStore, SledStore, Store, Transaction};
 
 const LABELS: &[&str] = &["Person", "Org", "Factor", "A", "A\0"];
 const TYPES: &[&str] = &["KNOWS", "USES", "knows", "R\0"];
-const NAMES: &[&str] = &["Ann", "ann", "ANN", "Bob", "bob", "Straße", "STRASSE", "İstanbul", "i̇stanbul", "a\0b", ""];
+const NAMES: &[&str] = &[
+    "Ann",
+    "ann",
+    "ANN",
+    "Bob",
+    "bob",
+    "Straße",
+    "STRASSE",
+    "İstanbul",
+    "i̇stanbul",
+    "a\0b",
+    "",
+];
 
 /// One operation; indexes pick among what exists when the operation runs.
 #[derive(Debug, Clone)]
 enum Op {
-    CreateNode { labels: u8, name: Option<u8>, n: i64 },
-    UpdateNode { pick: usize, labels: u8, name: Option<u8>, n: i64 },
-    DeleteNode { pick: usize },
-    CreateRel { from: usize, to: usize, ty: u8, n: i64 },
-    UpdateRel { pick: usize, n: i64 },
-    DeleteRel { pick: usize },
+    CreateNode {
+        labels: u8,
+        name: Option<u8>,
+        n: i64,
+    },
+    UpdateNode {
+        pick: usize,
+        labels: u8,
+        name: Option<u8>,
+        n: i64,
+    },
+    DeleteNode {
+        pick: usize,
+    },
+    CreateRel {
+        from: usize,
+        to: usize,
+        ty: u8,
+        n: i64,
+    },
+    UpdateRel {
+        pick: usize,
+        n: i64,
+    },
+    DeleteRel {
+        pick: usize,
+    },
 }
 
 /// A step: one change set of several operations, or reopening the sled store.
@@ -29,7 +62,12 @@ enum Step {
 }
 
 fn node_record(labels: u8, name: Option<u8>, n: i64) -> NodeRecord {
-    let labels = LABELS.iter().enumerate().filter(|(i, _)| labels & (1 << i) != 0).map(|(_, l)| l.to_string()).collect();
+    let labels = LABELS
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| labels & (1 << i) != 0)
+        .map(|(_, l)| l.to_string())
+        .collect();
     let mut props = Properties::new();
     props.insert("n".into(), Value::Int(n));
     match name {
@@ -75,7 +113,12 @@ fn change_set(base: &dyn Store, ops: &[Op]) -> ChangeSet {
             Op::CreateNode { labels, name, n } => {
                 tx.create_node(node_record(labels, name, n));
             }
-            Op::UpdateNode { pick, labels, name, n } => {
+            Op::UpdateNode {
+                pick,
+                labels,
+                name,
+                n,
+            } => {
                 let ids = tx.node_ids().expect("node_ids");
                 if !ids.is_empty() {
                     tx.update_node(ids[pick % ids.len()], node_record(labels, name, n));
@@ -98,7 +141,12 @@ fn change_set(base: &dyn Store, ops: &[Op]) -> ChangeSet {
                 if !ids.is_empty() {
                     let props: Properties = [("n".to_string(), Value::Int(n))].into();
                     let (start, end) = (ids[from % ids.len()], ids[to % ids.len()]);
-                    tx.create_rel(RelRecord { rel_type: TYPES[ty as usize].into(), start, end, props });
+                    tx.create_rel(RelRecord {
+                        rel_type: TYPES[ty as usize].into(),
+                        start,
+                        end,
+                        props,
+                    });
                 }
             }
             Op::UpdateRel { pick, n } => {
@@ -124,16 +172,48 @@ fn change_set(base: &dyn Store, ops: &[Op]) -> ChangeSet {
 /// Every read method of both stores must agree.
 fn assert_same(sled: &dyn Store, model: &dyn Store, when: &str) {
     let counters = model.counters().expect("counters");
-    assert_eq!(sled.counters().expect("counters"), counters, "counters {when}");
-    assert_eq!(sled.sizes().expect("sizes"), model.sizes().expect("sizes"), "sizes {when}");
-    assert_eq!(sled.node_ids().expect("node_ids"), model.node_ids().expect("node_ids"), "node_ids {when}");
-    assert_eq!(sled.rel_ids().expect("rel_ids"), model.rel_ids().expect("rel_ids"), "rel_ids {when}");
-    assert_eq!(sled.label_counts().expect("labels"), model.label_counts().expect("labels"), "label_counts {when}");
-    assert_eq!(sled.type_counts().expect("types"), model.type_counts().expect("types"), "type_counts {when}");
+    assert_eq!(
+        sled.counters().expect("counters"),
+        counters,
+        "counters {when}"
+    );
+    assert_eq!(
+        sled.sizes().expect("sizes"),
+        model.sizes().expect("sizes"),
+        "sizes {when}"
+    );
+    assert_eq!(
+        sled.node_ids().expect("node_ids"),
+        model.node_ids().expect("node_ids"),
+        "node_ids {when}"
+    );
+    assert_eq!(
+        sled.rel_ids().expect("rel_ids"),
+        model.rel_ids().expect("rel_ids"),
+        "rel_ids {when}"
+    );
+    assert_eq!(
+        sled.label_counts().expect("labels"),
+        model.label_counts().expect("labels"),
+        "label_counts {when}"
+    );
+    assert_eq!(
+        sled.type_counts().expect("types"),
+        model.type_counts().expect("types"),
+        "type_counts {when}"
+    );
     for id in 0..=counters.next_node {
-        assert_eq!(sled.node(id).expect("node"), model.node(id).expect("node"), "node {id} {when}");
+        assert_eq!(
+            sled.node(id).expect("node"),
+            model.node(id).expect("node"),
+            "node {id} {when}"
+        );
         for dir in [Direction::Outgoing, Direction::Incoming] {
-            for ty in TYPES.iter().map(|t| Some(*t)).chain([None, Some("MISSING")]) {
+            for ty in TYPES
+                .iter()
+                .map(|t| Some(*t))
+                .chain([None, Some("MISSING")])
+            {
                 assert_eq!(
                     sled.adjacent(id, dir, ty).expect("adjacent"),
                     model.adjacent(id, dir, ty).expect("adjacent"),
@@ -143,7 +223,11 @@ fn assert_same(sled: &dyn Store, model: &dyn Store, when: &str) {
         }
     }
     for id in 0..=counters.next_rel {
-        assert_eq!(sled.rel(id).expect("rel"), model.rel(id).expect("rel"), "rel {id} {when}");
+        assert_eq!(
+            sled.rel(id).expect("rel"),
+            model.rel(id).expect("rel"),
+            "rel {id} {when}"
+        );
     }
     for label in LABELS.iter().chain(&["Missing", "person"]) {
         assert_eq!(
@@ -200,14 +284,47 @@ fn a_fixed_scenario_with_every_kind_of_change() {
     use Op::*;
     run(&[
         Step::Apply(vec![
-            CreateNode { labels: 0b11, name: Some(0), n: 1 },
-            CreateNode { labels: 0b10000, name: Some(1), n: 2 },
-            CreateRel { from: 0, to: 1, ty: 0, n: 3 },
-            CreateRel { from: 1, to: 1, ty: 3, n: 4 },
+            CreateNode {
+                labels: 0b11,
+                name: Some(0),
+                n: 1,
+            },
+            CreateNode {
+                labels: 0b10000,
+                name: Some(1),
+                n: 2,
+            },
+            CreateRel {
+                from: 0,
+                to: 1,
+                ty: 0,
+                n: 3,
+            },
+            CreateRel {
+                from: 1,
+                to: 1,
+                ty: 3,
+                n: 4,
+            },
         ]),
-        Step::Apply(vec![UpdateNode { pick: 0, labels: 0b100, name: Some(5), n: 5 }, UpdateRel { pick: 1, n: 6 }]),
+        Step::Apply(vec![
+            UpdateNode {
+                pick: 0,
+                labels: 0b100,
+                name: Some(5),
+                n: 5,
+            },
+            UpdateRel { pick: 1, n: 6 },
+        ]),
         Step::Reopen,
-        Step::Apply(vec![DeleteNode { pick: 1 }, CreateNode { labels: 0, name: Some(6), n: 7 }]),
+        Step::Apply(vec![
+            DeleteNode { pick: 1 },
+            CreateNode {
+                labels: 0,
+                name: Some(6),
+                n: 7,
+            },
+        ]),
         Step::Apply(vec![DeleteRel { pick: 0 }, DeleteNode { pick: 0 }]),
     ]);
 }
@@ -219,7 +336,22 @@ fn regression_reopen_right_after_drop_is_not_locked() {
     let dir = tempfile::tempdir().expect("tempdir");
     for i in 0..100 {
         let store = SledStore::open(dir.path()).expect("reopen right after drop");
-        let changes = change_set(&store, &[Op::CreateNode { labels: 1, name: Some(0), n: i }, Op::CreateRel { from: 0, to: 0, ty: 0, n: i }]);
+        let changes = change_set(
+            &store,
+            &[
+                Op::CreateNode {
+                    labels: 1,
+                    name: Some(0),
+                    n: i,
+                },
+                Op::CreateRel {
+                    from: 0,
+                    to: 0,
+                    ty: 0,
+                    n: i,
+                },
+            ],
+        );
         store.apply(&changes).expect("apply");
     }
     let store = SledStore::open(dir.path()).expect("final reopen");

@@ -18,7 +18,10 @@ const DIR: &str = "STEWARD_STORE_TEST_DIR";
 const WRITER_BATCH: u64 = 2_000;
 
 fn named(name: &str) -> NodeRecord {
-    NodeRecord { labels: vec!["Person".into()], props: [("name".to_string(), Value::String(name.into()))].into() }
+    NodeRecord {
+        labels: vec!["Person".into()],
+        props: [("name".to_string(), Value::String(name.into()))].into(),
+    }
 }
 
 fn listing(dir: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -26,7 +29,11 @@ fn listing(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .unwrap()
         .map(|e| {
             let e = e.unwrap();
-            let content = if e.path().is_file() { std::fs::read(e.path()).unwrap() } else { b"<dir>".to_vec() };
+            let content = if e.path().is_file() {
+                std::fs::read(e.path()).unwrap()
+            } else {
+                b"<dir>".to_vec()
+            };
             (e.file_name().to_string_lossy().into_owned(), content)
         })
         .collect()
@@ -38,18 +45,35 @@ fn a_foreign_directory_is_refused_and_left_untouched() {
     std::fs::write(dir.path().join("notes.txt"), "my notes").unwrap();
     std::fs::create_dir(dir.path().join("photos")).unwrap();
     let before = listing(dir.path());
-    let err = SledStore::open(dir.path()).err().expect("a foreign directory must be refused");
-    assert!(matches!(&err, StoreError::NotAStore { path } if path == dir.path()), "{err:?}");
+    let err = SledStore::open(dir.path())
+        .err()
+        .expect("a foreign directory must be refused");
+    assert!(
+        matches!(&err, StoreError::NotAStore { path } if path == dir.path()),
+        "{err:?}"
+    );
     assert_eq!(listing(dir.path()), before);
-    assert_eq!(std::fs::read_dir(dir.path().join("photos")).unwrap().count(), 0);
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("photos"))
+            .unwrap()
+            .count(),
+        0
+    );
 }
 
 #[test]
 fn a_directory_with_a_garbled_marker_is_not_a_store() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join(steward::store::sled::MARKER_FILE), "something else").unwrap();
+    std::fs::write(
+        dir.path().join(steward::store::sled::MARKER_FILE),
+        "something else",
+    )
+    .unwrap();
     let before = listing(dir.path());
-    assert!(matches!(SledStore::open(dir.path()), Err(StoreError::NotAStore { .. })));
+    assert!(matches!(
+        SledStore::open(dir.path()),
+        Err(StoreError::NotAStore { .. })
+    ));
     assert_eq!(listing(dir.path()), before);
 }
 
@@ -61,7 +85,10 @@ fn a_missing_or_empty_directory_becomes_a_new_store() {
     assert_eq!(store.sizes().unwrap(), (0, 0));
     drop(store);
     let empty = tempfile::tempdir().unwrap();
-    assert_eq!(SledStore::open(empty.path()).unwrap().node_ids().unwrap(), Vec::<u64>::new());
+    assert_eq!(
+        SledStore::open(empty.path()).unwrap().node_ids().unwrap(),
+        Vec::<u64>::new()
+    );
 }
 
 #[test]
@@ -75,12 +102,21 @@ fn a_newer_format_is_refused() {
     std::fs::write(&marker, newer).unwrap();
     let before = listing(dir.path());
     match SledStore::open(dir.path()) {
-        Err(StoreError::UnsupportedFormat { found, supported, .. }) => {
-            assert_eq!((found, supported), (99, steward::store::sled::FORMAT_VERSION));
+        Err(StoreError::UnsupportedFormat {
+            found, supported, ..
+        }) => {
+            assert_eq!(
+                (found, supported),
+                (99, steward::store::sled::FORMAT_VERSION)
+            );
         }
         other => panic!("expected UnsupportedFormat, got {:?}", other.err()),
     }
-    assert_eq!(listing(dir.path()), before, "a newer store must not be touched");
+    assert_eq!(
+        listing(dir.path()),
+        before,
+        "a newer store must not be touched"
+    );
 }
 
 #[test]
@@ -92,9 +128,19 @@ fn reopening_keeps_data_counts_and_never_reuses_ids() {
             .write(|tx| {
                 let a = tx.create_node(named("Ann"));
                 let b = tx.create_node(named("Bob"));
-                let r = tx.create_rel(RelRecord { rel_type: "KNOWS".into(), start: a, end: b, props: Properties::new() });
+                let r = tx.create_rel(RelRecord {
+                    rel_type: "KNOWS".into(),
+                    start: a,
+                    end: b,
+                    props: Properties::new(),
+                });
                 let gone = tx.create_node(named("Gone"));
-                let gone_rel = tx.create_rel(RelRecord { rel_type: "X".into(), start: gone, end: gone, props: Properties::new() });
+                let gone_rel = tx.create_rel(RelRecord {
+                    rel_type: "X".into(),
+                    start: gone,
+                    end: gone,
+                    props: Properties::new(),
+                });
                 Ok((a, b, r, gone, gone_rel))
             })
             .unwrap();
@@ -111,11 +157,23 @@ fn reopening_keeps_data_counts_and_never_reuses_ids() {
     assert_eq!(store.node_ids().unwrap(), vec![a, b]);
     assert_eq!(store.node(a).unwrap(), Some(named("Ann")));
     assert_eq!(store.rel(r).unwrap().unwrap().end, b);
-    assert_eq!(store.adjacent(b, Direction::Incoming, Some("KNOWS")).unwrap()[0].other, a);
+    assert_eq!(
+        store
+            .adjacent(b, Direction::Incoming, Some("KNOWS"))
+            .unwrap()[0]
+            .other,
+        a
+    );
     assert_eq!(store.nodes_named("bob").unwrap(), vec![b]);
     assert_eq!(store.nodes_named("gone").unwrap(), Vec::<u64>::new());
-    assert_eq!(store.label_counts().unwrap(), [("Person".to_string(), 2)].into());
-    assert_eq!(store.type_counts().unwrap(), [("KNOWS".to_string(), 1)].into());
+    assert_eq!(
+        store.label_counts().unwrap(),
+        [("Person".to_string(), 2)].into()
+    );
+    assert_eq!(
+        store.type_counts().unwrap(),
+        [("KNOWS".to_string(), 1)].into()
+    );
     let counters = store.counters().unwrap();
     assert_eq!((counters.next_node, counters.next_rel), (3, 2));
     drop(store);
@@ -123,11 +181,20 @@ fn reopening_keeps_data_counts_and_never_reuses_ids() {
     let (n, rel) = db
         .write(|tx| {
             let n = tx.create_node(named("New"));
-            let rel = tx.create_rel(RelRecord { rel_type: "KNOWS".into(), start: n, end: a, props: Properties::new() });
+            let rel = tx.create_rel(RelRecord {
+                rel_type: "KNOWS".into(),
+                start: n,
+                end: a,
+                props: Properties::new(),
+            });
             Ok((n, rel))
         })
         .unwrap();
-    assert_eq!((n, rel), (3, 2), "ids of deleted entities are not handed out again");
+    assert_eq!(
+        (n, rel),
+        (3, 2),
+        "ids of deleted entities are not handed out again"
+    );
 }
 
 #[test]
@@ -136,13 +203,21 @@ fn a_failed_write_leaves_nothing() {
     let db = Db::open(dir.path()).unwrap();
     let result: Result<(), _> = db.write(|tx| {
         tx.create_node(named("Half"));
-        Err(steward::db::Error::Store(StoreError::Corrupt("the caller gave up".into())))
+        Err(steward::db::Error::Store(StoreError::Corrupt(
+            "the caller gave up".into(),
+        )))
     });
     assert!(result.is_err());
     assert_eq!(db.store().sizes().unwrap(), (0, 0));
     assert_eq!(db.store().counters().unwrap().next_node, 0);
     drop(db);
-    assert_eq!(SledStore::open(dir.path()).unwrap().nodes_named("half").unwrap(), Vec::<u64>::new());
+    assert_eq!(
+        SledStore::open(dir.path())
+            .unwrap()
+            .nodes_named("half")
+            .unwrap(),
+        Vec::<u64>::new()
+    );
 }
 
 #[test]
@@ -157,7 +232,12 @@ fn a_second_open_in_the_same_process_is_locked() {
 
 fn spawn_child(role: &str, dir: &Path) -> std::process::Child {
     Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "child_process", "--nocapture", "--test-threads=1"])
+        .args([
+            "--exact",
+            "child_process",
+            "--nocapture",
+            "--test-threads=1",
+        ])
         .env(ROLE, role)
         .env(DIR, dir)
         .stdout(Stdio::piped())
@@ -174,7 +254,10 @@ fn wait_for(child: &mut std::process::Child, line: &str) {
     let mut buf = String::new();
     loop {
         buf.clear();
-        assert!(reader.read_line(&mut buf).unwrap() > 0, "child ended before printing {line:?}");
+        assert!(
+            reader.read_line(&mut buf).unwrap() > 0,
+            "child ended before printing {line:?}"
+        );
         if buf.contains(line) {
             return;
         }
@@ -184,7 +267,9 @@ fn wait_for(child: &mut std::process::Child, line: &str) {
 /// Not a test of its own: the body of the child processes the tests below spawn.
 #[test]
 fn child_process() {
-    let Ok(role) = std::env::var(ROLE) else { return };
+    let Ok(role) = std::env::var(ROLE) else {
+        return;
+    };
     let dir = std::path::PathBuf::from(std::env::var(DIR).unwrap());
     let store = SledStore::open(&dir).unwrap();
     match role.as_str() {
@@ -197,8 +282,15 @@ fn child_process() {
                 let mut changes = ChangeSet::default();
                 let c = store.counters().unwrap();
                 for i in 0..WRITER_BATCH {
-                    let props: Properties = [("batch".to_string(), Value::Int(batch as i64))].into();
-                    changes.nodes.insert(c.next_node + i, Some(NodeRecord { labels: vec!["B".into()], props }));
+                    let props: Properties =
+                        [("batch".to_string(), Value::Int(batch as i64))].into();
+                    changes.nodes.insert(
+                        c.next_node + i,
+                        Some(NodeRecord {
+                            labels: vec!["B".into()],
+                            props,
+                        }),
+                    );
                 }
                 changes.counters.next_node = c.next_node + WRITER_BATCH;
                 changes.counters.next_rel = c.next_rel;
@@ -221,7 +313,11 @@ fn a_store_held_by_another_process_is_locked() {
     let result = SledStore::open(dir.path());
     child.kill().unwrap();
     child.wait().unwrap();
-    assert!(matches!(result, Err(StoreError::Locked { .. })), "{:?}", result.err());
+    assert!(
+        matches!(result, Err(StoreError::Locked { .. })),
+        "{:?}",
+        result.err()
+    );
     // Once the holder is gone the store opens again.
     assert!(SledStore::open(dir.path()).is_ok());
 }
@@ -246,13 +342,23 @@ fn a_writer_killed_mid_apply_leaves_whole_change_sets_only() {
         }
     };
     let (nodes, _) = store.sizes().unwrap();
-    assert!(nodes >= 3 * WRITER_BATCH, "the batches acknowledged before the kill survive");
-    assert_eq!(nodes % WRITER_BATCH, 0, "only whole change sets are visible");
+    assert!(
+        nodes >= 3 * WRITER_BATCH,
+        "the batches acknowledged before the kill survive"
+    );
+    assert_eq!(
+        nodes % WRITER_BATCH,
+        0,
+        "only whole change sets are visible"
+    );
     let ids = store.node_ids().unwrap();
     assert_eq!(ids.len() as u64, nodes);
     assert_eq!(store.counters().unwrap().next_node, nodes);
     assert_eq!(store.nodes_with_label("B").unwrap(), ids);
     assert_eq!(store.label_counts().unwrap()["B"], nodes);
     let last = store.node(nodes - 1).unwrap().unwrap();
-    assert_eq!(last.props["batch"], Value::Int((nodes / WRITER_BATCH - 1) as i64));
+    assert_eq!(
+        last.props["batch"],
+        Value::Int((nodes / WRITER_BATCH - 1) as i64)
+    );
 }

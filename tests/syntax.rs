@@ -375,7 +375,11 @@ fn pathological_nesting_is_refused_not_parsed_for_minutes() {
     let text = format!("RETURN {}1{}", "[x IN [".repeat(depth), " x]".repeat(depth));
     let err = steward::syntax::parse(&text).expect_err("the statement is not valid");
     assert_eq!(err.code, "UnexpectedSyntax");
-    assert!(err.message.contains("too complex to parse"), "{}", err.message);
+    assert!(
+        err.message.contains("too complex to parse"),
+        "{}",
+        err.message
+    );
 }
 
 /// Guards the look-ahead before relationship patterns: nested parenthesised maps were
@@ -383,6 +387,10 @@ fn pathological_nesting_is_refused_not_parsed_for_minutes() {
 #[test]
 fn nested_parenthesised_maps_parse() {
     let depth = 30;
-    let text = format!("RETURN {}1{} AS x", "({a: ".repeat(depth), "})".repeat(depth));
+    let text = format!(
+        "RETURN {}1{} AS x",
+        "({a: ".repeat(depth),
+        "})".repeat(depth)
+    );
     steward::syntax::parse(&text).expect("valid nesting parses");
 }

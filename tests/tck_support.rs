@@ -31,12 +31,21 @@ fn node(id: u64, labels: &[&str], props: &[(&str, Output)]) -> Node {
     Node {
         id,
         labels: labels.iter().map(|l| l.to_string()).collect(),
-        props: props.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+        props: props
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect(),
     }
 }
 
 fn rel(id: u64, t: &str, start: u64, end: u64) -> Relationship {
-    Relationship { id, rel_type: t.into(), start, end, props: BTreeMap::new() }
+    Relationship {
+        id,
+        rel_type: t.into(),
+        start,
+        end,
+        props: BTreeMap::new(),
+    }
 }
 
 #[test]
@@ -49,7 +58,10 @@ fn parses_scalars() {
     assert_eq!(v("1.5"), Val::Float(1.5));
     assert_eq!(v("-.5"), Val::Float(-0.5));
     assert_eq!(v("1e10"), Val::Float(1e10));
-    assert_eq!(v("-1.2635418652381264e305"), Val::Float(-1.2635418652381264e305));
+    assert_eq!(
+        v("-1.2635418652381264e305"),
+        Val::Float(-1.2635418652381264e305)
+    );
     assert_eq!(v("1.0E-3"), Val::Float(0.001));
     assert_eq!(v("Inf"), Val::Float(f64::INFINITY));
     assert_eq!(v("-Inf"), Val::Float(f64::NEG_INFINITY));
@@ -62,7 +74,10 @@ fn parses_scalars() {
 fn parses_strings_with_escapes() {
     assert_eq!(v("''"), Val::String(String::new()));
     assert_eq!(v(r"'\''"), Val::String("'".into()));
-    assert_eq!(v(r#"'a\\bcn5t\'"\\//\\"\''"#), Val::String(r#"a\bcn5t'"\//\"'"#.into()));
+    assert_eq!(
+        v(r#"'a\\bcn5t\'"\\//\\"\''"#),
+        Val::String(r#"a\bcn5t'"\//\"'"#.into())
+    );
     assert_eq!(v(r"'\u00e9'"), Val::String("é".into()));
     assert_eq!(v("'🧐🍌❖⋙⚐'"), Val::String("🧐🍌❖⋙⚐".into()));
     assert_eq!(v("'a, b]'"), Val::String("a, b]".into()));
@@ -72,28 +87,51 @@ fn parses_strings_with_escapes() {
 #[test]
 fn parses_containers_and_entities() {
     assert_eq!(v("[]"), Val::List(vec![]));
-    assert_eq!(v("[1, [2], 'x']"), Val::List(vec![Val::Int(1), Val::List(vec![Val::Int(2)]), Val::String("x".into())]));
-    let Val::Map(m) = v("{a: 1, `b c`: null}") else { panic!("map") };
+    assert_eq!(
+        v("[1, [2], 'x']"),
+        Val::List(vec![
+            Val::Int(1),
+            Val::List(vec![Val::Int(2)]),
+            Val::String("x".into())
+        ])
+    );
+    let Val::Map(m) = v("{a: 1, `b c`: null}") else {
+        panic!("map")
+    };
     assert_eq!(m.len(), 2);
     assert_eq!(m["b c"], Val::Null);
-    let Val::Node(n) = v("(:B:A {name: 'b'})") else { panic!("node") };
+    let Val::Node(n) = v("(:B:A {name: 'b'})") else {
+        panic!("node")
+    };
     assert_eq!(n.labels.iter().collect::<Vec<_>>(), ["A", "B"]);
     assert_eq!(n.props["name"], Val::String("b".into()));
     assert!(matches!(v("()"), Val::Node(n) if n.labels.is_empty() && n.props.is_empty()));
-    let Val::Rel(r) = v("[:T {k: 1}]") else { panic!("rel") };
+    let Val::Rel(r) = v("[:T {k: 1}]") else {
+        panic!("rel")
+    };
     assert_eq!(r.rel_type, "T");
-    let Val::Path(start, hops) = v("<(:A)-[:T]->(:B)<-[:U]-()>") else { panic!("path") };
+    let Val::Path(start, hops) = v("<(:A)-[:T]->(:B)<-[:U]-()>") else {
+        panic!("path")
+    };
     assert!(start.labels.contains("A"));
     assert_eq!(hops.len(), 2);
     assert!(hops[0].forward && !hops[1].forward);
     assert_eq!(hops[1].rel.rel_type, "U");
     assert!(matches!(v("<()>"), Val::Path(_, hops) if hops.is_empty()));
-    assert!(matches!(v("[<(:A)-[:T]->(:B)>]"), Val::List(items) if matches!(items[0], Val::Path(..))));
+    assert!(
+        matches!(v("[<(:A)-[:T]->(:B)>]"), Val::List(items) if matches!(items[0], Val::Path(..)))
+    );
 }
 
 #[test]
 fn display_round_trips() {
-    for text in ["[1, 2.5, 'it\\'s', null, {a: [true]}]", "(:A:B {x: 1})", "<(:A)-[:T {k: 'v'}]->(:B)<-[:U]-()>", "-Inf", "3.0"] {
+    for text in [
+        "[1, 2.5, 'it\\'s', null, {a: [true]}]",
+        "(:A:B {x: 1})",
+        "<(:A)-[:T {k: 'v'}]->(:B)<-[:U]-()>",
+        "-Inf",
+        "3.0",
+    ] {
         let parsed = v(text);
         assert_eq!(v(&parsed.to_string()), parsed, "{text}");
     }
@@ -106,9 +144,17 @@ fn scalars_compare_by_type_and_value() {
     assert!(!value_matches(&v("1.0"), &Output::Int(1), false));
     assert!(value_matches(&v("NaN"), &Output::Float(f64::NAN), false));
     assert!(value_matches(&v("0.1"), &Output::Float(0.1), false));
-    assert!(!value_matches(&v("0.1"), &Output::Float(0.1 + 1e-17 * 3.0), false));
+    assert!(!value_matches(
+        &v("0.1"),
+        &Output::Float(0.1 + 1e-17 * 3.0),
+        false
+    ));
     assert!(value_matches(&v("null"), &Output::Null, false));
-    assert!(!value_matches(&v("null"), &Output::String("null".into()), false));
+    assert!(!value_matches(
+        &v("null"),
+        &Output::String("null".into()),
+        false
+    ));
     assert!(!value_matches(&v("'1'"), &Output::Int(1), false));
 }
 
@@ -127,8 +173,16 @@ fn lists_compare_in_order_unless_told_otherwise() {
 #[test]
 fn entities_compare_without_ids() {
     let n = node(7, &["A", "B"], &[("name", Output::String("b".into()))]);
-    assert!(value_matches(&v("(:B:A {name: 'b'})"), &Output::Node(n.clone()), false));
-    assert!(!value_matches(&v("(:A {name: 'b'})"), &Output::Node(n.clone()), false));
+    assert!(value_matches(
+        &v("(:B:A {name: 'b'})"),
+        &Output::Node(n.clone()),
+        false
+    ));
+    assert!(!value_matches(
+        &v("(:A {name: 'b'})"),
+        &Output::Node(n.clone()),
+        false
+    ));
     assert!(!value_matches(&v("(:A:B)"), &Output::Node(n), false));
     let r = rel(3, "T", 1, 2);
     assert!(value_matches(&v("[:T]"), &Output::Rel(r.clone()), false));
@@ -137,13 +191,36 @@ fn entities_compare_without_ids() {
 
 #[test]
 fn paths_compare_with_direction() {
-    let (a, b, c) = (node(1, &["A"], &[]), node(2, &["B"], &[]), node(3, &[], &[]));
-    let path = Output::Path(vec![a.clone(), b.clone(), c.clone()], vec![rel(10, "T", 1, 2), rel(11, "U", 3, 2)]);
-    assert!(value_matches(&v("<(:A)-[:T]->(:B)<-[:U]-()>"), &path, false));
-    assert!(!value_matches(&v("<(:A)<-[:T]-(:B)<-[:U]-()>"), &path, false));
-    assert!(!value_matches(&v("<(:A)-[:T]->(:B)-[:U]->()>"), &path, false));
+    let (a, b, c) = (
+        node(1, &["A"], &[]),
+        node(2, &["B"], &[]),
+        node(3, &[], &[]),
+    );
+    let path = Output::Path(
+        vec![a.clone(), b.clone(), c.clone()],
+        vec![rel(10, "T", 1, 2), rel(11, "U", 3, 2)],
+    );
+    assert!(value_matches(
+        &v("<(:A)-[:T]->(:B)<-[:U]-()>"),
+        &path,
+        false
+    ));
+    assert!(!value_matches(
+        &v("<(:A)<-[:T]-(:B)<-[:U]-()>"),
+        &path,
+        false
+    ));
+    assert!(!value_matches(
+        &v("<(:A)-[:T]->(:B)-[:U]->()>"),
+        &path,
+        false
+    ));
     assert!(!value_matches(&v("<(:A)-[:T]->(:B)>"), &path, false));
-    assert!(value_matches(&v("<(:A)>"), &Output::Path(vec![a], vec![]), false));
+    assert!(value_matches(
+        &v("<(:A)>"),
+        &Output::Path(vec![a], vec![]),
+        false
+    ));
 }
 
 #[test]
@@ -154,21 +231,40 @@ fn multiset_pairs_each_item_once() {
 }
 
 fn table(columns: &[&str], rows: &[&[&str]]) -> Table {
-    Table { columns: columns.iter().map(|c| c.to_string()).collect(), rows: rows.iter().map(|r| r.iter().map(|c| v(c)).collect()).collect() }
+    Table {
+        columns: columns.iter().map(|c| c.to_string()).collect(),
+        rows: rows
+            .iter()
+            .map(|r| r.iter().map(|c| v(c)).collect())
+            .collect(),
+    }
 }
 
 #[test]
 fn tables_compare_columns_then_rows() {
     let expected = table(&["a", "b"], &[&["1", "'x'"], &["2", "'y'"]]);
     let cols = vec!["a".to_string(), "b".to_string()];
-    let rows = vec![vec![Output::Int(2), Output::String("y".into())], vec![Output::Int(1), Output::String("x".into())]];
-    let any = Ordering { rows_in_order: false, ignore_list_order: false };
-    let ordered = Ordering { rows_in_order: true, ignore_list_order: false };
+    let rows = vec![
+        vec![Output::Int(2), Output::String("y".into())],
+        vec![Output::Int(1), Output::String("x".into())],
+    ];
+    let any = Ordering {
+        rows_in_order: false,
+        ignore_list_order: false,
+    };
+    let ordered = Ordering {
+        rows_in_order: true,
+        ignore_list_order: false,
+    };
     assert!(table_matches(&expected, any, &cols, &rows).is_ok());
     let err = table_matches(&expected, ordered, &cols, &rows).expect_err("order matters");
     assert!(err.contains("row 1 differs"), "{err}");
     let swapped = vec!["b".to_string(), "a".to_string()];
-    assert!(table_matches(&expected, any, &swapped, &rows).expect_err("columns").contains("columns differ"));
+    assert!(
+        table_matches(&expected, any, &swapped, &rows)
+            .expect_err("columns")
+            .contains("columns differ")
+    );
     let err = table_matches(&expected, any, &cols, &rows[..1]).expect_err("row count");
     assert!(err.contains("expected 2 rows, got 1"), "{err}");
     let empty = table(&["a"], &[]);
@@ -177,24 +273,50 @@ fn tables_compare_columns_then_rows() {
 
 #[test]
 fn steps_are_classified() {
-    assert!(matches!(scenarios::classify("an empty graph", None, None), Step::EmptyGraph));
-    assert!(matches!(scenarios::classify("the binary-tree-1 graph", None, None), Step::NamedGraph(n) if n == "binary-tree-1"));
-    let err = scenarios::classify("a SyntaxError should be raised at compile time: UndefinedVariable", None, None);
-    assert!(matches!(err, Step::Error { ref kind, ref phase, ref code } if kind == "SyntaxError" && phase == "compile time" && code == "UndefinedVariable"));
+    assert!(matches!(
+        scenarios::classify("an empty graph", None, None),
+        Step::EmptyGraph
+    ));
+    assert!(
+        matches!(scenarios::classify("the binary-tree-1 graph", None, None), Step::NamedGraph(n) if n == "binary-tree-1")
+    );
+    let err = scenarios::classify(
+        "a SyntaxError should be raised at compile time: UndefinedVariable",
+        None,
+        None,
+    );
+    assert!(
+        matches!(err, Step::Error { ref kind, ref phase, ref code } if kind == "SyntaxError" && phase == "compile time" && code == "UndefinedVariable")
+    );
     let t = vec![vec!["a".to_string()], vec!["[1, 2]".to_string()]];
-    let r = scenarios::classify("the result should be (ignoring element order for lists):", None, Some(&t));
+    let r = scenarios::classify(
+        "the result should be (ignoring element order for lists):",
+        None,
+        Some(&t),
+    );
     assert!(matches!(r, Step::Result(_, o) if !o.rows_in_order && o.ignore_list_order));
     let r = scenarios::classify("the result should be, in order:", None, Some(&t));
     assert!(matches!(r, Step::Result(_, o) if o.rows_in_order && !o.ignore_list_order));
-    assert!(matches!(scenarios::classify("the moon is made of cheese", None, None), Step::Invalid(..)));
+    assert!(matches!(
+        scenarios::classify("the moon is made of cheese", None, None),
+        Step::Invalid(..)
+    ));
     let fx = vec![vec!["+nodes".to_string(), "2".to_string()]];
-    assert!(matches!(scenarios::classify("the side effects should be:", None, Some(&fx)), Step::SideEffects(l) if l == [("+nodes".to_string(), 2)]));
+    assert!(
+        matches!(scenarios::classify("the side effects should be:", None, Some(&fx)), Step::SideEffects(l) if l == [("+nodes".to_string(), 2)])
+    );
 }
 
 #[test]
 fn scripts_split_at_semicolons_outside_quotes() {
-    assert_eq!(run::split_statements("CREATE (a);\nCREATE ({x: ';'});\n"), ["CREATE (a)", "CREATE ({x: ';'})"]);
-    assert_eq!(run::split_statements("RETURN 'it\\'s;'"), ["RETURN 'it\\'s;'"]);
+    assert_eq!(
+        run::split_statements("CREATE (a);\nCREATE ({x: ';'});\n"),
+        ["CREATE (a)", "CREATE ({x: ';'})"]
+    );
+    assert_eq!(
+        run::split_statements("RETURN 'it\\'s;'"),
+        ["RETURN 'it\\'s;'"]
+    );
 }
 
 /// The TCK this checkout runs against, if it is there.
@@ -227,7 +349,12 @@ fn whole_tck_loads() {
             }
         }
     }
-    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }
 
 mod isolation {
@@ -251,7 +378,10 @@ mod isolation {
                 }
                 Outcome::fail("cancelled")
             }
-            _ => Outcome { passed: true, ..Outcome::default() },
+            _ => Outcome {
+                passed: true,
+                ..Outcome::default()
+            },
         }
     }
 
@@ -261,8 +391,14 @@ mod isolation {
     fn panics_and_hangs_fail_only_their_scenario() {
         install_panic_hook();
         let ids = ["ok1", "panics", "slow", "hangs", "ok2"];
-        let scenarios: Vec<Scenario> =
-            ids.iter().map(|id| Scenario { id: id.to_string(), area: "a/b".into(), steps: vec![] }).collect();
+        let scenarios: Vec<Scenario> = ids
+            .iter()
+            .map(|id| Scenario {
+                id: id.to_string(),
+                area: "a/b".into(),
+                steps: vec![],
+            })
+            .collect();
         let pool = Pool {
             runner: behave,
             threads: 2,
@@ -272,8 +408,16 @@ mod isolation {
         };
         let out = pool.run(Arc::new(scenarios));
         assert!(out[0].passed && out[4].passed);
-        assert!(out[1].reason.starts_with("panic: engine bug at "), "{}", out[1].reason);
+        assert!(
+            out[1].reason.starts_with("panic: engine bug at "),
+            "{}",
+            out[1].reason
+        );
         assert_eq!(out[2].reason, "timeout: cancelled after 0.2s");
-        assert!(out[3].reason.contains("thread abandoned"), "{}", out[3].reason);
+        assert!(
+            out[3].reason.contains("thread abandoned"),
+            "{}",
+            out[3].reason
+        );
     }
 }

@@ -44,13 +44,22 @@ pub fn random_rel(rng: &mut Rng, nodes: NodeId) -> RelRecord {
     if rng.below(4) == 0 {
         props.insert("weight".into(), Value::Int(rng.below(100) as i64));
     }
-    RelRecord { rel_type, start, end, props }
+    RelRecord {
+        rel_type,
+        start,
+        end,
+        props,
+    }
 }
 
 /// The graph's size from the command line: `[nodes] [rels]`, default 100,000 and 1,000,000.
 pub fn sizes() -> (u64, u64) {
     let mut args = std::env::args().skip(1);
-    let nodes = args.next().map_or(100_000, |a| a.parse().expect("node count"));
-    let rels = args.next().map_or(1_000_000, |a| a.parse().expect("relationship count"));
+    let nodes = args
+        .next()
+        .map_or(100_000, |a| a.parse().expect("node count"));
+    let rels = args
+        .next()
+        .map_or(1_000_000, |a| a.parse().expect("relationship count"));
     (nodes, rels)
 }

@@ -7,8 +7,8 @@ use crate::db;
 use crate::model::{CypherError, Position};
 use crate::store::StoreError;
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode,
-    SourceSpan, SpanContents,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 use std::io;
 use std::path::PathBuf;
@@ -86,16 +86,30 @@ pub enum CliError {
 
 impl CliError {
     /// Classifies a database error for the store in `dir`; `source` locates query errors.
-    pub fn from_db(e: db::Error, dir: &std::path::Path, source: impl FnOnce() -> Source) -> CliError {
+    pub fn from_db(
+        e: db::Error,
+        dir: &std::path::Path,
+        source: impl FnOnce() -> Source,
+    ) -> CliError {
         match e {
-            db::Error::Query(error) => CliError::Query { error, origin: Box::new(source()) },
-            db::Error::Store(source) => CliError::Store { dir: dir.to_path_buf(), source },
+            db::Error::Query(error) => CliError::Query {
+                error,
+                origin: Box::new(source()),
+            },
+            db::Error::Store(source) => CliError::Store {
+                dir: dir.to_path_buf(),
+                source,
+            },
         }
     }
 
     /// Classifies a failed write to stdout.
     pub fn from_write(e: io::Error) -> CliError {
-        if e.kind() == io::ErrorKind::BrokenPipe { CliError::BrokenPipe } else { CliError::Write(e) }
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            CliError::BrokenPipe
+        } else {
+            CliError::Write(e)
+        }
     }
 
     /// The documented exit code.
@@ -115,9 +129,9 @@ impl CliError {
     /// The position of a query error, relative to the query or to the whole script file.
     fn position(&self) -> Option<Position> {
         match self {
-            CliError::Query { error, origin } => {
-                error.span.map(|span| Position::locate(&origin.text, origin.offset + span.start))
-            }
+            CliError::Query { error, origin } => error
+                .span
+                .map(|span| Position::locate(&origin.text, origin.offset + span.start)),
             _ => None,
         }
     }
@@ -141,7 +155,13 @@ impl CliError {
             CliError::Query { origin, .. } => origin.statement.as_ref().map(|s| s.0),
             _ => None,
         };
-        json::error(&ErrorFields { kind, code, message: &message, position: self.position(), statement })
+        json::error(&ErrorFields {
+            kind,
+            code,
+            message: &message,
+            position: self.position(),
+            statement,
+        })
     }
 
     /// The message for people: what failed, where, and why.
@@ -162,11 +182,19 @@ impl CliError {
     }
 
     fn query_report(&self, error: &CypherError, source: &Source, styled: bool) -> String {
-        let header = format!("error[{}/{}]: {}", error.kind.name(), error.code, error.message);
+        let header = format!(
+            "error[{}/{}]: {}",
+            error.kind.name(),
+            error.code,
+            error.message
+        );
         let position = self.position();
         let place = match (&source.statement, position) {
             (Some((n, line, file)), Some(p)) => {
-                format!("statement {n} (line {line} of {file}), at line {}, column {}", p.line, p.column)
+                format!(
+                    "statement {n} (line {line} of {file}), at line {}, column {}",
+                    p.line, p.column
+                )
             }
             (Some((n, line, file)), None) => format!("statement {n} (line {line} of {file})"),
             (None, Some(p)) => format!("line {}, column {}", p.line, p.column),
@@ -188,7 +216,11 @@ impl CliError {
                 }
             }
         }
-        let located = Located { place, source: Lines(text), span: SourceSpan::from(p.offset..end) };
+        let located = Located {
+            place,
+            source: Lines(text),
+            span: SourceSpan::from(p.offset..end),
+        };
         let mut drawn = String::new();
         if located.render(&mut drawn, styled).is_err() {
             // The snippet could not be drawn: the place alone still says where.
@@ -235,7 +267,10 @@ impl SourceCode for Lines {
         }
         let line_start = text[..start].rfind('\n').map(|i| i + 1).unwrap_or(0);
         let last = if end > start { end - 1 } else { start };
-        let line_end = text[floor(text, last)..].find('\n').map(|i| floor(text, last) + i).unwrap_or(text.len());
+        let line_end = text[floor(text, last)..]
+            .find('\n')
+            .map(|i| floor(text, last) + i)
+            .unwrap_or(text.len());
         let line_end = line_end.max(line_start);
         let lines = text[line_start..line_end].lines().count().max(1);
         let position = Position::locate(text, start);
@@ -263,13 +298,19 @@ impl Diagnostic for Located {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        Some(Box::new(std::iter::once(LabeledSpan::new_primary_with_span(None, self.span))))
+        Some(Box::new(std::iter::once(
+            LabeledSpan::new_primary_with_span(None, self.span),
+        )))
     }
 }
 
 impl Located {
     fn render(&self, out: &mut String, styled: bool) -> std::fmt::Result {
-        let theme = if styled { GraphicalTheme::unicode() } else { GraphicalTheme::none() };
+        let theme = if styled {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::none()
+        };
         GraphicalReportHandler::new_themed(theme)
             .with_links(false)
             .with_context_lines(0)
@@ -289,7 +330,9 @@ pub fn stderr_is_styled() -> bool {
 /// A store error's message, naming the store directory when the error itself does not.
 fn store_message(dir: &std::path::Path, e: &StoreError) -> String {
     match e {
-        StoreError::Locked { .. } | StoreError::NotAStore { .. } | StoreError::UnsupportedFormat { .. } => e.to_string(),
+        StoreError::Locked { .. }
+        | StoreError::NotAStore { .. }
+        | StoreError::UnsupportedFormat { .. } => e.to_string(),
         _ => format!("the store at {} failed: {e}", dir.display()),
     }
 }
@@ -318,7 +361,12 @@ mod tests {
     use super::*;
     use crate::model::{ErrorKind, Span};
 
-    fn query_error(text: &str, offset: usize, span: Option<Span>, statement: Option<(usize, usize, String)>) -> CliError {
+    fn query_error(
+        text: &str,
+        offset: usize,
+        span: Option<Span>,
+        statement: Option<(usize, usize, String)>,
+    ) -> CliError {
         let error = CypherError {
             kind: ErrorKind::SyntaxError,
             code: "UnexpectedSyntax",
@@ -326,7 +374,14 @@ mod tests {
             span,
             phase: crate::model::Phase::Compile,
         };
-        CliError::Query { error, origin: Box::new(Source { text: text.into(), offset, statement }) }
+        CliError::Query {
+            error,
+            origin: Box::new(Source {
+                text: text.into(),
+                offset,
+                statement,
+            }),
+        }
     }
 
     #[test]
@@ -347,14 +402,25 @@ mod tests {
     fn a_script_error_is_located_in_the_file() {
         let script = "CREATE ();\nCREATE ();\n\n\tRETURN é, x;";
         // Statement 3 starts at byte 22 ("\n\tRETURN ..."), its error spans `x`.
-        let e = query_error(script, 22, Some(Span::new(13, 14)), Some((3, 3, "s.cypher".into())));
+        let e = query_error(
+            script,
+            22,
+            Some(Span::new(13, 14)),
+            Some((3, 3, "s.cypher".into())),
+        );
         assert_eq!(
             e.to_readable_styled(false),
             "error[SyntaxError/UnexpectedSyntax]: Invalid input ')'\n  x statement 3 (line 3 of s.cypher), at line 4, column 12\n   ,----\n 4 |     RETURN é, x;\n   :               ^\n   `----"
         );
-        assert!(e.to_json().contains(r#""position": {"line": 4, "column": 12, "offset": 35}, "statement": 3"#));
+        assert!(
+            e.to_json()
+                .contains(r#""position": {"line": 4, "column": 12, "offset": 35}, "statement": 3"#)
+        );
         let e = query_error(script, 22, None, Some((3, 3, "s.cypher".into())));
-        assert_eq!(e.to_readable_styled(false), "error[SyntaxError/UnexpectedSyntax]: Invalid input ')'\n --> statement 3 (line 3 of s.cypher)");
+        assert_eq!(
+            e.to_readable_styled(false),
+            "error[SyntaxError/UnexpectedSyntax]: Invalid input ')'\n --> statement 3 (line 3 of s.cypher)"
+        );
     }
 
     #[test]
@@ -370,16 +436,32 @@ mod tests {
     fn on_a_terminal_the_report_has_colour_and_box_drawing() {
         let e = query_error("MATCH (n)) RETURN n", 0, Some(Span::new(9, 10)), None);
         let styled = e.to_readable_styled(true);
-        assert!(styled.starts_with("error[SyntaxError/UnexpectedSyntax]: Invalid input ')'\n"), "{styled}");
-        assert!(styled.contains('\x1b') && styled.contains('│') && styled.contains("MATCH (n)) RETURN n"), "{styled}");
+        assert!(
+            styled.starts_with("error[SyntaxError/UnexpectedSyntax]: Invalid input ')'\n"),
+            "{styled}"
+        );
+        assert!(
+            styled.contains('\x1b')
+                && styled.contains('│')
+                && styled.contains("MATCH (n)) RETURN n"),
+            "{styled}"
+        );
     }
 
     #[test]
     fn store_errors_name_the_path() {
         let dir = PathBuf::from("/tmp/x");
-        let e = CliError::Store { dir: dir.clone(), source: StoreError::Locked { path: dir } };
-        assert_eq!(e.to_readable_styled(false), "error: the store at /tmp/x is in use: another steward process holds it");
+        let e = CliError::Store {
+            dir: dir.clone(),
+            source: StoreError::Locked { path: dir },
+        };
+        assert_eq!(
+            e.to_readable_styled(false),
+            "error: the store at /tmp/x is in use: another steward process holds it"
+        );
         assert_eq!(e.exit_code(), EXIT_FAILURE);
-        assert!(e.to_json().starts_with(r#"{"error": {"kind": "StoreError", "code": "Locked", "message": "the store at /tmp/x"#));
+        assert!(e.to_json().starts_with(
+            r#"{"error": {"kind": "StoreError", "code": "Locked", "message": "the store at /tmp/x"#
+        ));
     }
 }

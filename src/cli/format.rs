@@ -23,7 +23,13 @@ pub struct Printer<W: Write> {
 impl<W: Write> Printer<W> {
     /// A printer writing `format` to `out`.
     pub fn new(out: W, format: Format, fit_terminal: bool) -> Self {
-        Printer { out, format, printed_block: false, fit_terminal, max_rows: None }
+        Printer {
+            out,
+            format,
+            printed_block: false,
+            fit_terminal,
+            max_rows: None,
+        }
     }
 
     /// The format results are printed in.
@@ -53,7 +59,11 @@ impl<W: Write> Printer<W> {
     }
 
     /// Prints one statement's result and, for a table, how long it took; then flushes.
-    pub fn print_timed(&mut self, r: &QueryResult, elapsed: Option<std::time::Duration>) -> io::Result<()> {
+    pub fn print_timed(
+        &mut self,
+        r: &QueryResult,
+        elapsed: Option<std::time::Duration>,
+    ) -> io::Result<()> {
         match self.format {
             Format::Json => writeln!(self.out, "{}", json::result(&r.columns, &r.rows, &r.stats))?,
             Format::Jsonl => {
@@ -79,7 +89,11 @@ impl<W: Write> Printer<W> {
                     writeln!(self.out, "{}", table(r, shown, self.fit_terminal))?;
                     let more = r.rows.len() - shown;
                     if more > 0 {
-                        writeln!(self.out, "({more} more {})", if more == 1 { "row" } else { "rows" })?;
+                        writeln!(
+                            self.out,
+                            "({more} more {})",
+                            if more == 1 { "row" } else { "rows" }
+                        )?;
                     }
                 }
                 let mut summary = summary(r.rows.len(), &r.stats);
@@ -99,7 +113,8 @@ impl<W: Write> Printer<W> {
         let mut w = csv::Writer::from_writer(&mut self.out);
         w.write_record(&r.columns).map_err(csv_io)?;
         for row in &r.rows {
-            w.write_record(row.iter().map(text::csv_cell)).map_err(csv_io)?;
+            w.write_record(row.iter().map(text::csv_cell))
+                .map_err(csv_io)?;
         }
         w.flush()
     }
@@ -143,7 +158,11 @@ fn table(r: &QueryResult, shown: usize, fit_terminal: bool) -> String {
         .bottom_border(line);
     let mut t = Table::new();
     t.load_style(style);
-    t.set_content_arrangement(if fit_terminal { ContentArrangement::Dynamic } else { ContentArrangement::Disabled });
+    t.set_content_arrangement(if fit_terminal {
+        ContentArrangement::Dynamic
+    } else {
+        ContentArrangement::Disabled
+    });
     t.set_header(r.columns.iter().map(String::as_str));
     for row in r.rows.iter().take(shown) {
         let mut row = comfy_table::Row::from(row.iter().map(text::cypher));
@@ -168,7 +187,11 @@ pub fn summary(rows: usize, s: &Stats) -> String {
         ("Properties set", s.properties_set),
         ("Properties removed", s.properties_removed),
     ];
-    let changed: Vec<String> = counters.iter().filter(|(_, n)| *n > 0).map(|(name, n)| format!("{name}: {n}")).collect();
+    let changed: Vec<String> = counters
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(name, n)| format!("{name}: {n}"))
+        .collect();
     if !changed.is_empty() {
         out.push('\n');
         out.push_str(&changed.join(", "));
@@ -188,7 +211,11 @@ mod tests {
                 vec![Output::String("Brian".into()), Output::Int(1)],
                 vec![Output::String("a, \"b\"".into()), Output::Null],
             ],
-            stats: Stats { nodes_created: 2, properties_set: 3, ..Stats::default() },
+            stats: Stats {
+                nodes_created: 2,
+                properties_set: 3,
+                ..Stats::default()
+            },
         }
     }
 
@@ -206,7 +233,8 @@ mod tests {
         let mut out = Vec::new();
         let mut p = Printer::new(&mut out, Format::Table, false);
         p.set_max_rows(Some(1));
-        p.print_timed(&result(), Some(std::time::Duration::from_micros(1500))).unwrap();
+        p.print_timed(&result(), Some(std::time::Duration::from_micros(1500)))
+            .unwrap();
         let expected = "\
 +---------+---+
 | name    | n |
@@ -237,19 +265,35 @@ Nodes created: 2, Properties set: 3
 
     #[test]
     fn a_write_without_columns_prints_only_the_summary() {
-        let r = QueryResult { columns: vec![], rows: vec![], stats: Stats { nodes_created: 1, ..Stats::default() } };
-        assert_eq!(print(Format::Table, &[r.clone(), r]), "0 rows\nNodes created: 1\n\n0 rows\nNodes created: 1\n");
+        let r = QueryResult {
+            columns: vec![],
+            rows: vec![],
+            stats: Stats {
+                nodes_created: 1,
+                ..Stats::default()
+            },
+        };
+        assert_eq!(
+            print(Format::Table, &[r.clone(), r]),
+            "0 rows\nNodes created: 1\n\n0 rows\nNodes created: 1\n"
+        );
     }
 
     #[test]
     fn csv_quotes_as_needed_and_separates_blocks() {
         let expected = "name,n\nBrian,1\n\"a, \"\"b\"\"\",\n";
         assert_eq!(print(Format::Csv, &[result()]), expected);
-        assert_eq!(print(Format::Csv, &[result(), result()]), format!("{expected}\n{expected}"));
+        assert_eq!(
+            print(Format::Csv, &[result(), result()]),
+            format!("{expected}\n{expected}")
+        );
     }
 
     #[test]
     fn jsonl_is_one_object_per_row() {
-        assert_eq!(print(Format::Jsonl, &[result()]), "{\"name\": \"Brian\", \"n\": 1}\n{\"name\": \"a, \\\"b\\\"\", \"n\": null}\n");
+        assert_eq!(
+            print(Format::Jsonl, &[result()]),
+            "{\"name\": \"Brian\", \"n\": 1}\n{\"name\": \"a, \\\"b\\\"\", \"n\": null}\n"
+        );
     }
 }

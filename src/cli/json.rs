@@ -168,7 +168,11 @@ pub fn error(e: &ErrorFields<'_>) -> String {
         string(e.message)
     );
     if let Some(p) = e.position {
-        let _ = write!(out, ", \"position\": {{\"line\": {}, \"column\": {}, \"offset\": {}}}", p.line, p.column, p.offset);
+        let _ = write!(
+            out,
+            ", \"position\": {{\"line\": {}, \"column\": {}, \"offset\": {}}}",
+            p.line, p.column, p.offset
+        );
     }
     if let Some(n) = e.statement {
         let _ = write!(out, ", \"statement\": {n}");
@@ -187,17 +191,44 @@ mod tests {
         assert_eq!(value(&Output::Float(f64::NAN)), "\"NaN\"");
         assert_eq!(value(&Output::Float(f64::NEG_INFINITY)), "\"-Infinity\"");
         assert_eq!(value(&Output::Int(-3)), "-3");
-        assert_eq!(value(&Output::String("a\"\u{1}é".into())), "\"a\\\"\\u0001é\"");
+        assert_eq!(
+            value(&Output::String("a\"\u{1}é".into())),
+            "\"a\\\"\\u0001é\""
+        );
         let nested = Output::List(vec![
             Output::Null,
-            Output::Map([("b".to_string(), Output::List(vec![Output::Bool(false)]))].into_iter().collect()),
+            Output::Map(
+                [("b".to_string(), Output::List(vec![Output::Bool(false)]))]
+                    .into_iter()
+                    .collect(),
+            ),
         ]);
         assert_eq!(value(&nested), r#"[null, {"b": [false]}]"#);
-        let a = Node { id: 1, labels: vec!["A".into()], props: [("x".to_string(), Output::Int(1))].into_iter().collect() };
-        let b = Node { id: 2, labels: vec![], props: BTreeMap::new() };
-        let r = Relationship { id: 7, rel_type: "T".into(), start: 1, end: 2, props: BTreeMap::new() };
-        assert_eq!(value(&Output::Node(a.clone())), r#"{"id": 1, "labels": ["A"], "properties": {"x": 1}}"#);
-        assert_eq!(value(&Output::Rel(r.clone())), r#"{"id": 7, "type": "T", "start": 1, "end": 2, "properties": {}}"#);
+        let a = Node {
+            id: 1,
+            labels: vec!["A".into()],
+            props: [("x".to_string(), Output::Int(1))].into_iter().collect(),
+        };
+        let b = Node {
+            id: 2,
+            labels: vec![],
+            props: BTreeMap::new(),
+        };
+        let r = Relationship {
+            id: 7,
+            rel_type: "T".into(),
+            start: 1,
+            end: 2,
+            props: BTreeMap::new(),
+        };
+        assert_eq!(
+            value(&Output::Node(a.clone())),
+            r#"{"id": 1, "labels": ["A"], "properties": {"x": 1}}"#
+        );
+        assert_eq!(
+            value(&Output::Rel(r.clone())),
+            r#"{"id": 7, "type": "T", "start": 1, "end": 2, "properties": {}}"#
+        );
         assert_eq!(
             value(&Output::Path(vec![a, b], vec![r])),
             r#"{"nodes": [{"id": 1, "labels": ["A"], "properties": {"x": 1}}, {"id": 2, "labels": [], "properties": {}}], "relationships": [{"id": 7, "type": "T", "start": 1, "end": 2, "properties": {}}]}"#
@@ -208,7 +239,11 @@ mod tests {
     fn results_rows_and_errors() {
         let cols = vec!["b".to_string(), "a".to_string()];
         let rows = vec![vec![Output::Int(1), Output::String("x".into())]];
-        let s = Stats { nodes_created: 2, properties_set: 3, ..Stats::default() };
+        let s = Stats {
+            nodes_created: 2,
+            properties_set: 3,
+            ..Stats::default()
+        };
         assert_eq!(
             result(&cols, &rows, &s),
             r#"{"columns": ["b", "a"], "rows": [[1, "x"]], "stats": {"nodes_created": 2, "nodes_deleted": 0, "relationships_created": 0, "relationships_deleted": 0, "labels_added": 0, "labels_removed": 0, "properties_set": 3, "properties_removed": 0}}"#
@@ -218,14 +253,22 @@ mod tests {
             kind: "SyntaxError",
             code: "UnexpectedSyntax",
             message: "Invalid input",
-            position: Some(Position { line: 2, column: 3, offset: 12 }),
+            position: Some(Position {
+                line: 2,
+                column: 3,
+                offset: 12,
+            }),
             statement: Some(3),
         };
         assert_eq!(
             error(&e),
             r#"{"error": {"kind": "SyntaxError", "code": "UnexpectedSyntax", "message": "Invalid input", "position": {"line": 2, "column": 3, "offset": 12}, "statement": 3}}"#
         );
-        for text in [result(&cols, &rows, &s), row_object(&cols, &rows[0]), error(&e)] {
+        for text in [
+            result(&cols, &rows, &s),
+            row_object(&cols, &rows[0]),
+            error(&e),
+        ] {
             serde_json::from_str::<serde_json::Value>(&text).unwrap();
         }
     }

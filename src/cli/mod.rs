@@ -23,8 +23,8 @@ use clap::Parser;
 use error::{CliError, EXIT_FAILURE, EXIT_OK, Source};
 use format::Printer;
 use std::io::{self, BufWriter, IsTerminal, Read, Write};
-use std::sync::atomic::AtomicBool;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 
 /// Runs the command line; returns the process exit code. Everything opened (the store,
 /// stdout) is closed before this returns, so the caller may exit right away.
@@ -34,7 +34,11 @@ pub fn main() -> i32 {
         Err(e) => {
             // Help and version go to stdout and succeed; usage errors go to stderr.
             let _ = e.print();
-            return if e.use_stderr() { EXIT_FAILURE } else { EXIT_OK };
+            return if e.use_stderr() {
+                EXIT_FAILURE
+            } else {
+                EXIT_OK
+            };
         }
     };
     let format = match &cli.command {
@@ -63,7 +67,11 @@ pub fn main() -> i32 {
         Some(Command::Run(a)) => run(cli.db, a, &mut printer),
         Some(Command::Repl(_)) => Ok(()),
         None => {
-            let a = RunArgs { output: cli.shell.output, continue_on_error: cli.shell.continue_on_error, file: "-".into() };
+            let a = RunArgs {
+                output: cli.shell.output,
+                continue_on_error: cli.shell.continue_on_error,
+                file: "-".into(),
+            };
             match default_store(cli.db) {
                 Ok(dir) => run(Some(dir), a, &mut printer),
                 Err(e) => Err(e),
@@ -89,10 +97,16 @@ pub fn default_store(db: Option<PathBuf>) -> Result<PathBuf, CliError> {
 /// when missing.
 pub fn data_dir() -> Result<PathBuf, CliError> {
     let dirs = directories::ProjectDirs::from("", "", "steward").ok_or_else(|| {
-        CliError::Usage("no home directory to keep the default store in: give --db DIR or set STEWARD_DB".to_string())
+        CliError::Usage(
+            "no home directory to keep the default store in: give --db DIR or set STEWARD_DB"
+                .to_string(),
+        )
     })?;
     let dir = dirs.data_dir().to_path_buf();
-    std::fs::create_dir_all(&dir).map_err(|source| CliError::Read { what: dir.display().to_string(), source })?;
+    std::fs::create_dir_all(&dir).map_err(|source| CliError::Read {
+        what: dir.display().to_string(),
+        source,
+    })?;
     Ok(dir)
 }
 
@@ -116,7 +130,11 @@ pub fn report<W: Write>(e: &CliError, format: Format, printer: &mut Printer<W>) 
 }
 
 /// `steward query`.
-fn query<W: Write>(db: Option<PathBuf>, a: QueryArgs, printer: &mut Printer<W>) -> Result<(), CliError> {
+fn query<W: Write>(
+    db: Option<PathBuf>,
+    a: QueryArgs,
+    printer: &mut Printer<W>,
+) -> Result<(), CliError> {
     let params = parse_params(&a.output)?;
     let dir = require_db(db, "query")?;
     let given = if a.query == "-" { None } else { Some(a.query) };
@@ -126,9 +144,13 @@ fn query<W: Write>(db: Option<PathBuf>, a: QueryArgs, printer: &mut Printer<W>) 
         Some(text) => text,
         None => read_stdin()?,
     };
-    let result = db
-        .execute(&text, &params)
-        .map_err(|e| CliError::from_db(e, &dir, || Source { text: text.clone(), offset: 0, statement: None }))?;
+    let result = db.execute(&text, &params).map_err(|e| {
+        CliError::from_db(e, &dir, || Source {
+            text: text.clone(),
+            offset: 0,
+            statement: None,
+        })
+    })?;
     printer.print(&result).map_err(CliError::from_write)?;
     drop(db);
     Ok(())
@@ -136,7 +158,11 @@ fn query<W: Write>(db: Option<PathBuf>, a: QueryArgs, printer: &mut Printer<W>) 
 
 /// `steward run`: each statement in its own transaction; stop at the first failure unless
 /// `--continue-on-error`.
-fn run<W: Write>(db: Option<PathBuf>, a: RunArgs, printer: &mut Printer<W>) -> Result<(), CliError> {
+fn run<W: Write>(
+    db: Option<PathBuf>,
+    a: RunArgs,
+    printer: &mut Printer<W>,
+) -> Result<(), CliError> {
     let params = parse_params(&a.output)?;
     let dir = require_db(db, "run")?;
     let from_stdin = a.file.as_os_str() == "-";
@@ -151,11 +177,22 @@ fn run<W: Write>(db: Option<PathBuf>, a: RunArgs, printer: &mut Printer<W>) -> R
         Some(text) => text,
         None => read_stdin()?,
     };
-    let script = Script { text: &script, name: &name, continue_on_error: a.continue_on_error };
+    let script = Script {
+        text: &script,
+        name: &name,
+        continue_on_error: a.continue_on_error,
+    };
     let format = a.output.format;
-    let outcome = run_script(&db, &script, &params, printer, &AtomicBool::new(false), |e, printer| {
-        report(e, format, printer);
-    });
+    let outcome = run_script(
+        &db,
+        &script,
+        &params,
+        printer,
+        &AtomicBool::new(false),
+        |e, printer| {
+            report(e, format, printer);
+        },
+    );
     drop(db);
     outcome
 }
@@ -190,13 +227,15 @@ pub fn run_script<W: Write>(
         // newline that followed the previous ';').
         let leading = statement.text.len() - statement.text.trim_start().len();
         let line = Position::locate(script.text, statement.offset + leading).line;
-        let outcome = db.execute_cancellable(statement.text, params, cancel).map_err(|e| {
-            CliError::from_db(e, db.path().unwrap_or(Path::new("")), || Source {
-                text: script.text.to_string(),
-                offset: statement.offset,
-                statement: Some((i + 1, line, script.name.to_string())),
-            })
-        });
+        let outcome = db
+            .execute_cancellable(statement.text, params, cancel)
+            .map_err(|e| {
+                CliError::from_db(e, db.path().unwrap_or(Path::new("")), || Source {
+                    text: script.text.to_string(),
+                    offset: statement.offset,
+                    statement: Some((i + 1, line, script.name.to_string())),
+                })
+            });
         match outcome {
             Ok(result) => printer.print(&result).map_err(CliError::from_write)?,
             Err(e @ CliError::Query { .. }) if script.continue_on_error && !e.is_cancelled() => {
@@ -207,7 +246,11 @@ pub fn run_script<W: Write>(
         }
     }
     if failures > 0 {
-        return Err(CliError::ScriptFailed { failed: failures, total: statements.len(), name: script.name.to_string() });
+        return Err(CliError::ScriptFailed {
+            failed: failures,
+            total: statements.len(),
+            name: script.name.to_string(),
+        });
     }
     Ok(())
 }
@@ -221,26 +264,38 @@ fn parse_params(o: &OutputArgs) -> Result<Params, CliError> {
 
 fn require_db(db: Option<PathBuf>, command: &str) -> Result<PathBuf, CliError> {
     db.ok_or_else(|| {
-        CliError::Usage(format!("`steward {command}` needs --db DIR, the store directory (created when missing)"))
+        CliError::Usage(format!(
+            "`steward {command}` needs --db DIR, the store directory (created when missing)"
+        ))
     })
 }
 
 /// Opens the store in `dir`.
 pub fn open(dir: &Path) -> Result<Db, CliError> {
     Db::open(dir).map_err(|e| {
-        CliError::from_db(e, dir, || Source { text: String::new(), offset: 0, statement: None })
+        CliError::from_db(e, dir, || Source {
+            text: String::new(),
+            offset: 0,
+            statement: None,
+        })
     })
 }
 
 /// Reads a script file.
 pub fn read_file(path: &Path) -> Result<String, CliError> {
-    std::fs::read_to_string(path).map_err(|source| CliError::Read { what: path.display().to_string(), source })
+    std::fs::read_to_string(path).map_err(|source| CliError::Read {
+        what: path.display().to_string(),
+        source,
+    })
 }
 
 fn read_stdin() -> Result<String, CliError> {
     let mut text = String::new();
     io::stdin()
         .read_to_string(&mut text)
-        .map_err(|source| CliError::Read { what: "stdin".to_string(), source })?;
+        .map_err(|source| CliError::Read {
+            what: "stdin".to_string(),
+            source,
+        })?;
     Ok(text)
 }

@@ -20,7 +20,9 @@ pub enum ParamsError {
 pub fn parse(text: &str) -> Result<Params, ParamsError> {
     let json: serde_json::Value = serde_json::from_str(text).map_err(ParamsError::Json)?;
     match json {
-        serde_json::Value::Object(map) => Ok(map.into_iter().map(|(k, v)| (k, to_value(v))).collect()),
+        serde_json::Value::Object(map) => {
+            Ok(map.into_iter().map(|(k, v)| (k, to_value(v))).collect())
+        }
         other => Err(ParamsError::NotAnObject(json_kind(&other))),
     }
 }
@@ -48,7 +50,9 @@ pub fn to_value(v: serde_json::Value) -> Value {
         },
         serde_json::Value::String(s) => Value::String(s),
         serde_json::Value::Array(items) => Value::List(items.into_iter().map(to_value).collect()),
-        serde_json::Value::Object(map) => Value::Map(map.into_iter().map(|(k, v)| (k, to_value(v))).collect()),
+        serde_json::Value::Object(map) => {
+            Value::Map(map.into_iter().map(|(k, v)| (k, to_value(v))).collect())
+        }
     }
 }
 
@@ -63,14 +67,23 @@ mod tests {
         assert_eq!(p["n"], Value::Int(3));
         assert_eq!(p["x"], Value::Float(1.0));
         assert_eq!(p["big"], Value::Float(18446744073709551615.0));
-        assert_eq!(p["l"], Value::List(vec![Value::Int(1), Value::String("a".into()), Value::Null]));
-        assert_eq!(p["m"], Value::Map([("k".to_string(), Value::Bool(true))].into_iter().collect()));
+        assert_eq!(
+            p["l"],
+            Value::List(vec![Value::Int(1), Value::String("a".into()), Value::Null])
+        );
+        assert_eq!(
+            p["m"],
+            Value::Map([("k".to_string(), Value::Bool(true))].into_iter().collect())
+        );
     }
 
     #[test]
     fn a_non_object_is_refused() {
         let e = parse("[1, 2]").unwrap_err();
-        assert_eq!(e.to_string(), "--params must be a JSON object such as '{\"name\": \"Brian\"}', not an array");
+        assert_eq!(
+            e.to_string(),
+            "--params must be a JSON object such as '{\"name\": \"Brian\"}', not an array"
+        );
         assert!(matches!(parse("{oops"), Err(ParamsError::Json(_))));
     }
 }

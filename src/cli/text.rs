@@ -11,12 +11,20 @@ pub fn float(f: f64) -> String {
     if f.is_nan() {
         "NaN".to_string()
     } else if f.is_infinite() {
-        if f > 0.0 { "Infinity".to_string() } else { "-Infinity".to_string() }
+        if f > 0.0 {
+            "Infinity".to_string()
+        } else {
+            "-Infinity".to_string()
+        }
     } else {
         // Debug formatting of a finite f64 always keeps a '.' or an exponent ("1.0", "1e20",
         // "1e-7"), and round-trips exactly.
         let s = format!("{f:?}");
-        if s.contains(['.', 'e', 'E']) { s } else { format!("{s}.0") }
+        if s.contains(['.', 'e', 'E']) {
+            s
+        } else {
+            format!("{s}.0")
+        }
     }
 }
 
@@ -106,7 +114,11 @@ pub fn name(s: &str) -> String {
         Some(c) if c.is_alphabetic() || c == '_' => chars.all(|c| c.is_alphanumeric() || c == '_'),
         _ => false,
     };
-    if plain { s.to_string() } else { format!("`{}`", s.replace('`', "``")) }
+    if plain {
+        s.to_string()
+    } else {
+        format!("`{}`", s.replace('`', "``"))
+    }
 }
 
 fn write_props(out: &mut String, props: &BTreeMap<String, Output>) {
@@ -162,7 +174,10 @@ mod tests {
         Node {
             id,
             labels: labels.iter().map(|l| l.to_string()).collect(),
-            props: props.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+            props: props
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
         }
     }
 
@@ -172,7 +187,10 @@ mod tests {
             rel_type: t.to_string(),
             start,
             end,
-            props: props.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+            props: props
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
         }
     }
 
@@ -186,7 +204,15 @@ mod tests {
         assert_eq!(float(f64::NAN), "NaN");
         assert_eq!(float(f64::INFINITY), "Infinity");
         assert_eq!(float(f64::NEG_INFINITY), "-Infinity");
-        for f in [123456789.0, 1e15, 1e16, 1e17, 2.5e-5, f64::MAX, f64::MIN_POSITIVE] {
+        for f in [
+            123456789.0,
+            1e15,
+            1e16,
+            1e17,
+            2.5e-5,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+        ] {
             assert!(float(f).contains(['.', 'e', 'E']), "{f}");
             assert_eq!(float(f).parse::<f64>().unwrap(), f);
         }
@@ -194,14 +220,27 @@ mod tests {
 
     #[test]
     fn entities_render_as_cypher_patterns() {
-        let brian = node(0, &["Actor", "Person"], &[("name", Output::String("Brian".into()))]);
+        let brian = node(
+            0,
+            &["Actor", "Person"],
+            &[("name", Output::String("Brian".into()))],
+        );
         let gp = node(1, &["Service"], &[]);
         let uses = rel(5, "USES", 0, 1, &[("since", Output::Int(2016))]);
-        assert_eq!(cypher(&Output::Node(brian.clone())), r#"(:Actor:Person {name: "Brian"})"#);
+        assert_eq!(
+            cypher(&Output::Node(brian.clone())),
+            r#"(:Actor:Person {name: "Brian"})"#
+        );
         assert_eq!(cypher(&Output::Node(node(2, &[], &[]))), "()");
-        assert_eq!(cypher(&Output::Node(node(2, &[], &[("a b", Output::Null)]))), "({`a b`: null})");
+        assert_eq!(
+            cypher(&Output::Node(node(2, &[], &[("a b", Output::Null)]))),
+            "({`a b`: null})"
+        );
         assert_eq!(cypher(&Output::Rel(uses.clone())), "[:USES {since: 2016}]");
-        let path = Output::Path(vec![brian.clone(), gp.clone(), brian], vec![uses.clone(), uses]);
+        let path = Output::Path(
+            vec![brian.clone(), gp.clone(), brian],
+            vec![uses.clone(), uses],
+        );
         assert_eq!(
             cypher(&path),
             r#"(:Actor:Person {name: "Brian"})-[:USES {since: 2016}]->(:Service)<-[:USES {since: 2016}]-(:Actor:Person {name: "Brian"})"#
@@ -212,11 +251,18 @@ mod tests {
     fn structures_quote_their_strings() {
         let v = Output::List(vec![
             Output::String("a\"b\n".into()),
-            Output::Map([("k".to_string(), Output::Float(2.0))].into_iter().collect()),
+            Output::Map(
+                [("k".to_string(), Output::Float(2.0))]
+                    .into_iter()
+                    .collect(),
+            ),
             Output::Bool(true),
         ]);
         assert_eq!(cypher(&v), r#"["a\"b\n", {k: 2.0}, true]"#);
-        assert_eq!(csv_cell(&Output::String("plain, text".into())), "plain, text");
+        assert_eq!(
+            csv_cell(&Output::String("plain, text".into())),
+            "plain, text"
+        );
         assert_eq!(csv_cell(&Output::Null), "");
         assert_eq!(csv_cell(&v), r#"["a\"b\n", {k: 2.0}, true]"#);
     }

@@ -44,7 +44,8 @@ impl Kind {
             Kind::PercentileCont,
             Kind::PercentileDisc,
         ];
-        ALL.into_iter().find(|k| k.name().eq_ignore_ascii_case(name))
+        ALL.into_iter()
+            .find(|k| k.name().eq_ignore_ascii_case(name))
     }
 
     fn name(self) -> &'static str {
@@ -78,10 +79,24 @@ pub struct Aggregator {
 enum State {
     Count(i64),
     Values(Vec<Value>),
-    Sum { int: i64, float: f64, any_float: bool },
-    Moments { n: u64, mean: f64, m2: f64, int_sum: i128, float_sum: f64, all_int: bool },
+    Sum {
+        int: i64,
+        float: f64,
+        any_float: bool,
+    },
+    Moments {
+        n: u64,
+        mean: f64,
+        m2: f64,
+        int_sum: i128,
+        float_sum: f64,
+        all_int: bool,
+    },
     Extreme(Option<Value>),
-    Percentile { values: Vec<Value>, percentile: Option<f64> },
+    Percentile {
+        values: Vec<Value>,
+        percentile: Option<f64>,
+    },
 }
 
 impl Aggregator {
@@ -92,20 +107,39 @@ impl Aggregator {
         let state = match kind {
             Some(Kind::Count) | None => State::Count(0),
             Some(Kind::Collect) => State::Values(Vec::new()),
-            Some(Kind::Sum) => State::Sum { int: 0, float: 0.0, any_float: false },
-            Some(Kind::Avg | Kind::StDev | Kind::StDevP) => {
-                State::Moments { n: 0, mean: 0.0, m2: 0.0, int_sum: 0, float_sum: 0.0, all_int: true }
-            }
+            Some(Kind::Sum) => State::Sum {
+                int: 0,
+                float: 0.0,
+                any_float: false,
+            },
+            Some(Kind::Avg | Kind::StDev | Kind::StDevP) => State::Moments {
+                n: 0,
+                mean: 0.0,
+                m2: 0.0,
+                int_sum: 0,
+                float_sum: 0.0,
+                all_int: true,
+            },
             Some(Kind::Min | Kind::Max) => State::Extreme(None),
-            Some(Kind::PercentileCont | Kind::PercentileDisc) => {
-                State::Percentile { values: Vec::new(), percentile: None }
-            }
+            Some(Kind::PercentileCont | Kind::PercentileDisc) => State::Percentile {
+                values: Vec::new(),
+                percentile: None,
+            },
         };
-        Aggregator { kind, name: name.to_string(), seen: distinct.then(HashSet::new), state }
+        Aggregator {
+            kind,
+            name: name.to_string(),
+            seen: distinct.then(HashSet::new),
+            state,
+        }
     }
 
     fn unknown(&self) -> CypherError {
-        CypherError::runtime(ErrorKind::SyntaxError, "UnknownFunction", format!("{}() is not an aggregation function", self.name))
+        CypherError::runtime(
+            ErrorKind::SyntaxError,
+            "UnknownFunction",
+            format!("{}() is not an aggregation function", self.name),
+        )
     }
 
     /// Feeds one row's argument values (one for most functions, two for percentiles).
@@ -131,7 +165,11 @@ impl Aggregator {
         match &mut self.state {
             State::Count(n) => *n += 1,
             State::Values(values) => values.push(value.clone()),
-            State::Sum { int, float, any_float } => match value {
+            State::Sum {
+                int,
+                float,
+                any_float,
+            } => match value {
                 Value::Int(i) => *int = int.checked_add(*i).ok_or_else(overflow)?,
                 Value::Float(f) => {
                     *float += f;
@@ -139,7 +177,14 @@ impl Aggregator {
                 }
                 other => return Err(not_a_number(kind, other)),
             },
-            State::Moments { n, mean, m2, int_sum, float_sum, all_int } => {
+            State::Moments {
+                n,
+                mean,
+                m2,
+                int_sum,
+                float_sum,
+                all_int,
+            } => {
                 let x = match value {
                     Value::Int(i) => {
                         *int_sum += i128::from(*i);
@@ -159,7 +204,11 @@ impl Aggregator {
                 *m2 += delta * (x - *mean);
             }
             State::Extreme(best) => {
-                let wanted = if kind == Kind::Min { Ordering::Less } else { Ordering::Greater };
+                let wanted = if kind == Kind::Min {
+                    Ordering::Less
+                } else {
+                    Ordering::Greater
+                };
                 if best.as_ref().is_none_or(|b| ops::order(value, b) == wanted) {
                     *best = Some(value.clone());
                 }
@@ -180,14 +229,25 @@ impl Aggregator {
         Ok(match self.state {
             State::Count(n) => Value::Int(n),
             State::Values(values) => Value::List(values),
-            State::Sum { int, float, any_float } => {
+            State::Sum {
+                int,
+                float,
+                any_float,
+            } => {
                 if any_float {
                     Value::Float(int as f64 + float)
                 } else {
                     Value::Int(int)
                 }
             }
-            State::Moments { n, m2, int_sum, float_sum, all_int, .. } => match kind {
+            State::Moments {
+                n,
+                m2,
+                int_sum,
+                float_sum,
+                all_int,
+                ..
+            } => match kind {
                 Kind::Avg if n == 0 => Value::Null,
                 Kind::Avg if all_int => Value::Float(int_sum as f64 / n as f64),
                 Kind::Avg => Value::Float((int_sum as f64 + float_sum) / n as f64),
@@ -197,23 +257,37 @@ impl Aggregator {
                 _ => Value::Float((m2 / n as f64).sqrt()),
             },
             State::Extreme(best) => best.unwrap_or(Value::Null),
-            State::Percentile { mut values, percentile } => {
+            State::Percentile {
+                mut values,
+                percentile,
+            } => {
                 let Some(p) = percentile.filter(|_| !values.is_empty()) else {
                     return Ok(Value::Null);
                 };
                 values.sort_by(ops::order);
-                if kind == Kind::PercentileDisc { percentile_disc(values, p) } else { percentile_cont(&values, p) }
+                if kind == Kind::PercentileDisc {
+                    percentile_disc(values, p)
+                } else {
+                    percentile_cont(&values, p)
+                }
             }
         })
     }
 }
 
 fn overflow() -> CypherError {
-    CypherError::runtime(ErrorKind::ArgumentError, "IntegerOverflow", "sum() overflowed the integer range")
+    CypherError::runtime(
+        ErrorKind::ArgumentError,
+        "IntegerOverflow",
+        "sum() overflowed the integer range",
+    )
 }
 
 fn not_a_number(kind: Kind, v: &Value) -> CypherError {
-    CypherError::type_error("InvalidArgumentType", format!("{}() needs numbers, got {}", kind.name(), v.type_name()))
+    CypherError::type_error(
+        "InvalidArgumentType",
+        format!("{}() needs numbers, got {}", kind.name(), v.type_name()),
+    )
 }
 
 /// The percentile argument: a number in 0..=1 (`ArgumentError NumberOutOfRange`
@@ -226,7 +300,11 @@ fn percentile_arg(kind: Kind, v: &Value) -> Result<Option<f64>, CypherError> {
         other => {
             return Err(CypherError::type_error(
                 "InvalidArgumentType",
-                format!("{}() needs a number as percentile, got {}", kind.name(), other.type_name()),
+                format!(
+                    "{}() needs a number as percentile, got {}",
+                    kind.name(),
+                    other.type_name()
+                ),
             ));
         }
     };
@@ -236,7 +314,10 @@ fn percentile_arg(kind: Kind, v: &Value) -> Result<Option<f64>, CypherError> {
         Err(CypherError::runtime(
             ErrorKind::ArgumentError,
             "NumberOutOfRange",
-            format!("{}(): the percentile must be between 0.0 and 1.0, got {p}", kind.name()),
+            format!(
+                "{}(): the percentile must be between 0.0 and 1.0, got {p}",
+                kind.name()
+            ),
         ))
     }
 }

@@ -9,16 +9,25 @@
 //! All three see the calling statement's own earlier changes.
 
 use crate::model::Value;
-use crate::plan::procedures::{CallError, CypherType, Field, Procedure, ProcedureContext, Signature};
+use crate::plan::procedures::{
+    CallError, CypherType, Field, Procedure, ProcedureContext, Signature,
+};
 use std::collections::BTreeSet;
 
 /// The built-in procedures.
 pub fn builtin_procedures() -> Vec<Procedure> {
-    let listing = |name: &str, column: &str| Signature::new(name).output(Field::new(column, CypherType::String).not_null());
+    let listing = |name: &str, column: &str| {
+        Signature::new(name).output(Field::new(column, CypherType::String).not_null())
+    };
     vec![
         Procedure::from_fn(listing("db.labels", "label"), |ctx, _| rows(labels(ctx)?)),
-        Procedure::from_fn(listing("db.relationshipTypes", "relationshipType"), |ctx, _| rows(relationship_types(ctx)?)),
-        Procedure::from_fn(listing("db.propertyKeys", "propertyKey"), |ctx, _| rows(property_keys(ctx)?)),
+        Procedure::from_fn(
+            listing("db.relationshipTypes", "relationshipType"),
+            |ctx, _| rows(relationship_types(ctx)?),
+        ),
+        Procedure::from_fn(listing("db.propertyKeys", "propertyKey"), |ctx, _| {
+            rows(property_keys(ctx)?)
+        }),
     ]
 }
 
@@ -33,7 +42,9 @@ fn labels(ctx: &ProcedureContext<'_, '_>) -> Result<BTreeSet<String>, CallError>
     }
     let mut names = BTreeSet::new();
     for id in tx.node_ids()? {
-        tx.with_node(id, |n| names.extend(n.into_iter().flat_map(|n| n.labels.iter().cloned())))?;
+        tx.with_node(id, |n| {
+            names.extend(n.into_iter().flat_map(|n| n.labels.iter().cloned()))
+        })?;
     }
     Ok(names)
 }
@@ -57,7 +68,9 @@ fn property_keys(ctx: &ProcedureContext<'_, '_>) -> Result<BTreeSet<String>, Cal
     let tx = ctx.graph();
     let mut names = BTreeSet::new();
     for id in tx.node_ids()? {
-        tx.with_node(id, |n| names.extend(n.into_iter().flat_map(|n| n.props.keys().cloned())))?;
+        tx.with_node(id, |n| {
+            names.extend(n.into_iter().flat_map(|n| n.props.keys().cloned()))
+        })?;
     }
     for id in tx.rel_ids()? {
         if let Some(r) = tx.rel(id)? {

@@ -18,7 +18,13 @@ impl Executor<'_, '_> {
         rows: Vec<Row>,
         standalone: bool,
     ) -> Result<(Vec<String>, Vec<Row>), Error> {
-        let ClauseKind::Call { args, yields, where_, .. } = &clause.kind else {
+        let ClauseKind::Call {
+            args,
+            yields,
+            where_,
+            ..
+        } = &clause.kind
+        else {
             unreachable!("call_clause runs CALL clauses only")
         };
         let sig = procedure.signature();
@@ -28,21 +34,41 @@ impl Executor<'_, '_> {
             Some(items) if !items.is_empty() => items
                 .iter()
                 .map(|(field, alias)| {
-                    let index = sig.outputs.iter().position(|o| o.name == field.name).ok_or_else(|| {
-                        CypherError::syntax("UnknownProcedureOutput", format!("no output `{}`", field.name), field.span)
-                    })?;
+                    let index = sig
+                        .outputs
+                        .iter()
+                        .position(|o| o.name == field.name)
+                        .ok_or_else(|| {
+                            CypherError::syntax(
+                                "UnknownProcedureOutput",
+                                format!("no output `{}`", field.name),
+                                field.span,
+                            )
+                        })?;
                     Ok((index, alias.as_ref().unwrap_or(field).name.clone()))
                 })
                 .collect::<Result<_, CypherError>>()?,
-            _ if standalone => sig.outputs.iter().enumerate().map(|(i, o)| (i, o.name.clone())).collect(),
+            _ if standalone => sig
+                .outputs
+                .iter()
+                .enumerate()
+                .map(|(i, o)| (i, o.name.clone()))
+                .collect(),
             _ => Vec::new(),
         };
         let mut out = Vec::new();
         for row in rows {
             self.poll()?;
             let values = match args {
-                Some(exprs) => exprs.iter().map(|e| self.eval(e, &row)).collect::<Result<Vec<_>, _>>()?,
-                None => sig.inputs.iter().map(|input| self.implicit_argument(input, clause)).collect::<Result<_, _>>()?,
+                Some(exprs) => exprs
+                    .iter()
+                    .map(|e| self.eval(e, &row))
+                    .collect::<Result<Vec<_>, _>>()?,
+                None => sig
+                    .inputs
+                    .iter()
+                    .map(|input| self.implicit_argument(input, clause))
+                    .collect::<Result<_, _>>()?,
             };
             let values = sig
                 .inputs
@@ -96,7 +122,10 @@ impl Executor<'_, '_> {
             None => Err(CypherError::compile(
                 ErrorKind::ParameterMissing,
                 "MissingParameter",
-                format!("expected a parameter named ${} (the procedure's argument `{}`)", input.name, input.name),
+                format!(
+                    "expected a parameter named ${} (the procedure's argument `{}`)",
+                    input.name, input.name
+                ),
                 Some(clause.span),
             )
             .into()),
@@ -109,11 +138,15 @@ impl Executor<'_, '_> {
         let failed = |message: String| -> Error {
             CypherError::runtime(ErrorKind::ProcedureError, "ProcedureCallFailed", message).into()
         };
-        let records = procedure.invoke(&ProcedureContext::new(&*self.tx), args).map_err(|e| match e {
-            CallError::Query(q) => Error::Query(q),
-            CallError::Store(s) => Error::Store(s),
-            CallError::Failed(source) => failed(format!("procedure `{}` failed: {source}", sig.name)),
-        })?;
+        let records = procedure
+            .invoke(&ProcedureContext::new(&*self.tx), args)
+            .map_err(|e| match e {
+                CallError::Query(q) => Error::Query(q),
+                CallError::Store(s) => Error::Store(s),
+                CallError::Failed(source) => {
+                    failed(format!("procedure `{}` failed: {source}", sig.name))
+                }
+            })?;
         records
             .into_iter()
             .map(|record| {

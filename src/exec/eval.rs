@@ -1,6 +1,6 @@
 //! Expression evaluation with Cypher's three-valued logic and null propagation.
 
-use super::{aggregate, functions, ops, Error, Executor, Row};
+use super::{Error, Executor, Row, aggregate, functions, ops};
 use crate::model::{CypherError, ErrorKind, Value};
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, Literal, MapProjectionItem, Quantifier};
 
@@ -44,11 +44,19 @@ impl Executor<'_, '_> {
             },
             ExprKind::Variable(name) => match row.get(name) {
                 Some(v) => Ok(v.clone()),
-                None => Err(CypherError::semantic("UndefinedVariable", format!("variable `{name}` not defined"), e.span).into()),
+                None => Err(CypherError::semantic(
+                    "UndefinedVariable",
+                    format!("variable `{name}` not defined"),
+                    e.span,
+                )
+                .into()),
             },
-            ExprKind::List(items) => {
-                Ok(Value::List(items.iter().map(|i| self.eval(i, row)).collect::<Result<_, _>>()?))
-            }
+            ExprKind::List(items) => Ok(Value::List(
+                items
+                    .iter()
+                    .map(|i| self.eval(i, row))
+                    .collect::<Result<_, _>>()?,
+            )),
             ExprKind::Map(entries) => {
                 let mut map = std::collections::BTreeMap::new();
                 for (k, v) in entries {
@@ -64,7 +72,9 @@ impl Executor<'_, '_> {
                 let base = self.eval(base, row)?;
                 let index = self.eval(index, row)?;
                 match (&base, &index) {
-                    (Value::Node(_) | Value::Rel(_), Value::String(key)) => self.property(&base, key),
+                    (Value::Node(_) | Value::Rel(_), Value::String(key)) => {
+                        self.property(&base, key)
+                    }
                     (Value::Node(_) | Value::Rel(_), Value::Null) => Ok(Value::Null),
                     _ => Ok(ops::index(&base, &index).map_err(|err| err.at(e.span))?),
                 }
@@ -93,9 +103,9 @@ impl Executor<'_, '_> {
                         None => Err(deleted_entity()),
                     },
                     Value::Node(id) => {
-                        let has = self
-                            .tx
-                            .with_node(id, |n| n.map(|n| labels.iter().all(|l| n.labels.contains(l))))?;
+                        let has = self.tx.with_node(id, |n| {
+                            n.map(|n| labels.iter().all(|l| n.labels.contains(l)))
+                        })?;
                         match has {
                             Some(b) => Ok(Value::Bool(b)),
                             None => Err(deleted_entity()),
@@ -108,18 +118,29 @@ impl Executor<'_, '_> {
                     .into()),
                 }
             }
-            ExprKind::Function { name, distinct: _, args } => {
+            ExprKind::Function {
+                name,
+                distinct: _,
+                args,
+            } => {
                 if aggregate::is_aggregate(name) {
                     return self.aggregate_result(e);
                 }
-                let values = args.iter().map(|a| self.eval(a, row)).collect::<Result<Vec<_>, _>>()?;
+                let values = args
+                    .iter()
+                    .map(|a| self.eval(a, row))
+                    .collect::<Result<Vec<_>, _>>()?;
                 functions::call(name, &values, &*self.tx).map_err(|err| match err {
                     Error::Query(q) => Error::Query(q.at(e.span)),
                     other => other,
                 })
             }
             ExprKind::CountStar => self.aggregate_result(e),
-            ExprKind::Case { operand, whens, else_ } => {
+            ExprKind::Case {
+                operand,
+                whens,
+                else_,
+            } => {
                 let subject = operand.as_ref().map(|o| self.eval(o, row)).transpose()?;
                 for (when, then) in whens {
                     let w = self.eval(when, row)?;
@@ -136,9 +157,16 @@ impl Executor<'_, '_> {
                     None => Ok(Value::Null),
                 }
             }
-            ExprKind::ListComprehension { var, list, predicate, projection } => {
+            ExprKind::ListComprehension {
+                var,
+                list,
+                predicate,
+                projection,
+            } => {
                 let list = self.eval(list, row)?;
-                let Some(items) = list_items(list)? else { return Ok(Value::Null) };
+                let Some(items) = list_items(list)? else {
+                    return Ok(Value::Null);
+                };
                 let mut local = row.clone();
                 let mut out = Vec::new();
                 for item in items {
@@ -155,9 +183,16 @@ impl Executor<'_, '_> {
                 }
                 Ok(Value::List(out))
             }
-            ExprKind::Quantified { quantifier, var, list, predicate } => {
+            ExprKind::Quantified {
+                quantifier,
+                var,
+                list,
+                predicate,
+            } => {
                 let list = self.eval(list, row)?;
-                let Some(items) = list_items(list)? else { return Ok(Value::Null) };
+                let Some(items) = list_items(list)? else {
+                    return Ok(Value::Null);
+                };
                 let mut local = row.clone();
                 let (mut trues, mut nulls) = (0usize, 0usize);
                 for item in &items {
@@ -174,18 +209,48 @@ impl Executor<'_, '_> {
                 }
                 let falses = items.len() - trues - nulls;
                 Ok(match quantifier {
-                    Quantifier::All => tri(if falses > 0 { Some(false) } else if nulls > 0 { None } else { Some(true) }),
-                    Quantifier::Any => tri(if trues > 0 { Some(true) } else if nulls > 0 { None } else { Some(false) }),
-                    Quantifier::None => tri(if trues > 0 { Some(false) } else if nulls > 0 { None } else { Some(true) }),
-                    Quantifier::Single => {
-                        tri(if trues > 1 { Some(false) } else if nulls > 0 { None } else { Some(trues == 1) })
-                    }
+                    Quantifier::All => tri(if falses > 0 {
+                        Some(false)
+                    } else if nulls > 0 {
+                        None
+                    } else {
+                        Some(true)
+                    }),
+                    Quantifier::Any => tri(if trues > 0 {
+                        Some(true)
+                    } else if nulls > 0 {
+                        None
+                    } else {
+                        Some(false)
+                    }),
+                    Quantifier::None => tri(if trues > 0 {
+                        Some(false)
+                    } else if nulls > 0 {
+                        None
+                    } else {
+                        Some(true)
+                    }),
+                    Quantifier::Single => tri(if trues > 1 {
+                        Some(false)
+                    } else if nulls > 0 {
+                        None
+                    } else {
+                        Some(trues == 1)
+                    }),
                 })
             }
-            ExprKind::Reduce { acc, init, var, list, expr } => {
+            ExprKind::Reduce {
+                acc,
+                init,
+                var,
+                list,
+                expr,
+            } => {
                 let mut value = self.eval(init, row)?;
                 let list = self.eval(list, row)?;
-                let Some(items) = list_items(list)? else { return Ok(Value::Null) };
+                let Some(items) = list_items(list)? else {
+                    return Ok(Value::Null);
+                };
                 let mut local = row.clone();
                 for item in items {
                     local.insert(acc.name.clone(), value);
@@ -194,8 +259,14 @@ impl Executor<'_, '_> {
                 }
                 Ok(value)
             }
-            ExprKind::PatternComprehension { var, pattern, predicate, projection } => {
-                let matches = self.match_element_rows(pattern, var.as_ref().map(|v| v.name.as_str()), row)?;
+            ExprKind::PatternComprehension {
+                var,
+                pattern,
+                predicate,
+                projection,
+            } => {
+                let matches =
+                    self.match_element_rows(pattern, var.as_ref().map(|v| v.name.as_str()), row)?;
                 let mut out = Vec::new();
                 for m in matches {
                     if let Some(p) = predicate {
@@ -207,9 +278,9 @@ impl Executor<'_, '_> {
                 }
                 Ok(Value::List(out))
             }
-            ExprKind::PatternPredicate(pattern) => {
-                Ok(Value::Bool(!self.match_element_rows(pattern, None, row)?.is_empty()))
-            }
+            ExprKind::PatternPredicate(pattern) => Ok(Value::Bool(
+                !self.match_element_rows(pattern, None, row)?.is_empty(),
+            )),
             ExprKind::ExistsSubquery { patterns, where_ } => {
                 let rows = self.match_patterns(patterns, row)?;
                 for m in rows {
@@ -256,7 +327,10 @@ impl Executor<'_, '_> {
                         }
                         MapProjectionItem::Variable(v) => {
                             let value = self.eval(
-                                &Expr { kind: ExprKind::Variable(v.name.clone()), span: v.span },
+                                &Expr {
+                                    kind: ExprKind::Variable(v.name.clone()),
+                                    span: v.span,
+                                },
                                 row,
                             )?;
                             map.insert(v.name.clone(), value);
@@ -313,7 +387,9 @@ impl Executor<'_, '_> {
         match base {
             Value::Null => Ok(Value::Null),
             Value::Node(id) => {
-                match self.tx.with_node(*id, |n| n.map(|n| n.props.get(key).cloned().unwrap_or(Value::Null)))? {
+                match self.tx.with_node(*id, |n| {
+                    n.map(|n| n.props.get(key).cloned().unwrap_or(Value::Null))
+                })? {
                     Some(v) => Ok(v),
                     None => Err(deleted_entity()),
                 }
@@ -346,7 +422,10 @@ impl Executor<'_, '_> {
             Value::Map(m) => Ok(m.clone().into_iter().collect()),
             other => Err(CypherError::type_error(
                 "InvalidArgumentType",
-                format!("expected a node, relationship or map, got {}", other.type_name()),
+                format!(
+                    "expected a node, relationship or map, got {}",
+                    other.type_name()
+                ),
             )
             .into()),
         }
@@ -367,7 +446,12 @@ impl Executor<'_, '_> {
 
 /// The error for reading an entity deleted earlier in the statement.
 pub(crate) fn deleted_entity() -> Error {
-    CypherError::runtime(ErrorKind::EntityNotFound, "DeletedEntityAccess", "the entity was deleted").into()
+    CypherError::runtime(
+        ErrorKind::EntityNotFound,
+        "DeletedEntityAccess",
+        "the entity was deleted",
+    )
+    .into()
 }
 
 /// The elements of a list; `None` for null; an error for anything else.
@@ -380,5 +464,9 @@ fn list_items(v: Value) -> Result<Option<Vec<Value>>, Error> {
 }
 
 fn not_a_list(v: &Value) -> Error {
-    CypherError::type_error("InvalidArgumentType", format!("expected a list, got {}", v.type_name())).into()
+    CypherError::type_error(
+        "InvalidArgumentType",
+        format!("expected a list, got {}", v.type_name()),
+    )
+    .into()
 }

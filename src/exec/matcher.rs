@@ -5,9 +5,12 @@
 
 use super::eval::truth;
 use super::row::Name;
-use super::{ops, Error, Executor, Row};
+use super::{Error, Executor, Row, ops};
 use crate::model::{Adjacent, CypherError, Direction, NodeId, Path, RelId, Value};
-use crate::syntax::ast::{BinaryOp, Expr, ExprKind, NodePattern, PathKind, PatternElement, PatternPart, RelDirection, RelPattern};
+use crate::syntax::ast::{
+    BinaryOp, Expr, ExprKind, NodePattern, PathKind, PatternElement, PatternPart, RelDirection,
+    RelPattern,
+};
 use std::collections::{HashMap, HashSet, VecDeque};
 
 /// A partial match: the row so far and the relationships it has bound.
@@ -76,7 +79,11 @@ impl Executor<'_, '_> {
         }
         let cap = self.cap.take();
         // Without a WHERE, a single pattern can stop as soon as enough rows are found.
-        let walk_cap = if where_.is_none() && patterns.len() == 1 { cap } else { None };
+        let walk_cap = if where_.is_none() && patterns.len() == 1 {
+            cap
+        } else {
+            None
+        };
         // The WHERE's conjuncts that read only variables (no patterns) are checked during
         // the walk, as soon as what they read is bound; the rest after each match.
         let mut pushed: Vec<(&Expr, Vec<String>)> = Vec::new();
@@ -85,9 +92,10 @@ impl Executor<'_, '_> {
             let shortest = patterns.iter().any(|p| p.kind != PathKind::All);
             for c in conjuncts(w) {
                 match variables_read(c) {
-                    Some(vars) if !shortest => {
-                        pushed.push((c, vars.into_iter().filter(|v| new_vars.contains(v)).collect()))
-                    }
+                    Some(vars) if !shortest => pushed.push((
+                        c,
+                        vars.into_iter().filter(|v| new_vars.contains(v)).collect(),
+                    )),
                     _ => rest.push(c),
                 }
             }
@@ -106,7 +114,11 @@ impl Executor<'_, '_> {
             let mut decided_false = false;
             let mut filters = Vec::new();
             for (c, vars) in &pushed {
-                let needs: Vec<String> = vars.iter().filter(|v| !row.contains_key(*v)).cloned().collect();
+                let needs: Vec<String> = vars
+                    .iter()
+                    .filter(|v| !row.contains_key(*v))
+                    .cloned()
+                    .collect();
                 if needs.is_empty() {
                     // Decidable before matching: checked once for this row.
                     if truth(&self.eval(c, &row)?).map_err(|e| e.at(c.span))? != Some(true) {
@@ -114,7 +126,10 @@ impl Executor<'_, '_> {
                         break;
                     }
                 } else {
-                    filters.push(Filter { expr: (*c).clone(), needs });
+                    filters.push(Filter {
+                        expr: (*c).clone(),
+                        needs,
+                    });
                 }
             }
             let matches = if decided_false {
@@ -151,7 +166,11 @@ impl Executor<'_, '_> {
     }
 
     /// Every way the comma-separated `parts` match, extending `row`.
-    pub(crate) fn match_patterns(&self, parts: &[PatternPart], row: &Row) -> Result<Vec<Row>, Error> {
+    pub(crate) fn match_patterns(
+        &self,
+        parts: &[PatternPart],
+        row: &Row,
+    ) -> Result<Vec<Row>, Error> {
         let mut states: Vec<State> = vec![(row.clone(), Vec::new())];
         for (i, part) in parts.iter().enumerate() {
             let keep_used = i + 1 < parts.len();
@@ -182,24 +201,42 @@ impl Executor<'_, '_> {
     }
 
     /// Every way one pattern part matches, extending a state.
-    pub(crate) fn match_part(&self, part: &PatternPart, state: &State) -> Result<Vec<State>, Error> {
+    pub(crate) fn match_part(
+        &self,
+        part: &PatternPart,
+        state: &State,
+    ) -> Result<Vec<State>, Error> {
         self.match_part_with(part, state, true)
     }
 
     /// [`Self::match_part`]; `keep_used` when the matches must carry the relationships
     /// they bound (a later pattern part of the same MATCH may not reuse them).
-    fn match_part_with(&self, part: &PatternPart, state: &State, keep_used: bool) -> Result<Vec<State>, Error> {
+    fn match_part_with(
+        &self,
+        part: &PatternPart,
+        state: &State,
+        keep_used: bool,
+    ) -> Result<Vec<State>, Error> {
         if part.kind != PathKind::All {
             return self.shortest(part, state);
         }
-        let mut walk = self.layout(&part.element, part.var.as_ref().map(|v| v.name.as_str()), &state.0);
+        let mut walk = self.layout(
+            &part.element,
+            part.var.as_ref().map(|v| v.name.as_str()),
+            &state.0,
+        );
         walk.keep_used = keep_used;
         let mut out = Vec::new();
         self.start_walk(&walk, state, &mut out)?;
         Ok(out)
     }
 
-    fn layout<'p>(&self, element: &'p PatternElement, path_var: Option<&'p str>, row: &Row) -> Walk<'p> {
+    fn layout<'p>(
+        &self,
+        element: &'p PatternElement,
+        path_var: Option<&'p str>,
+        row: &Row,
+    ) -> Walk<'p> {
         let mut nodes = vec![&element.start];
         let mut rels = Vec::new();
         for (rel, node) in &element.chain {
@@ -209,7 +246,11 @@ impl Executor<'_, '_> {
         let rank = |n: &NodePattern| -> u8 {
             if n.var.as_ref().is_some_and(|v| row.contains_key(&v.name)) {
                 4
-            } else if n.var.as_ref().is_some_and(|v| self.hints.borrow().contains_key(&v.name)) {
+            } else if n
+                .var
+                .as_ref()
+                .is_some_and(|v| self.hints.borrow().contains_key(&v.name))
+            {
                 3
             } else if name_literal(n).is_some() {
                 2
@@ -227,23 +268,45 @@ impl Executor<'_, '_> {
                 r.1 = flip(r.1);
             }
         }
-        let name = |v: &Option<crate::syntax::ast::Ident>| v.as_ref().map(|v| Name::from(v.name.as_str()));
+        let name =
+            |v: &Option<crate::syntax::ast::Ident>| v.as_ref().map(|v| Name::from(v.name.as_str()));
         let node_names = nodes.iter().map(|n| name(&n.var)).collect();
         let rel_names = rels.iter().map(|(r, _)| name(&r.var)).collect();
         let path_name = path_var.map(Name::from);
-        Walk { nodes, rels, reversed, path_var, node_names, rel_names, path_name, keep_used: true }
+        Walk {
+            nodes,
+            rels,
+            reversed,
+            path_var,
+            node_names,
+            rel_names,
+            path_name,
+            keep_used: true,
+        }
     }
 
-    fn start_walk(&self, walk: &Walk<'_>, state: &State, out: &mut Vec<State>) -> Result<(), Error> {
+    fn start_walk(
+        &self,
+        walk: &Walk<'_>,
+        state: &State,
+        out: &mut Vec<State>,
+    ) -> Result<(), Error> {
         let first = walk.nodes[0];
         let cap = self.walk_cap.take();
-        let mut cur = Cursor { row: state.0.clone(), used: state.1.clone(), nodes: Vec::new(), rels: Vec::new() };
+        let mut cur = Cursor {
+            row: state.0.clone(),
+            used: state.1.clone(),
+            nodes: Vec::new(),
+            rels: Vec::new(),
+        };
         for id in self.candidates(first, &cur.row)? {
             if cap.is_some_and(|c| out.len() >= c) {
                 break;
             }
             self.poll()?;
-            if let Some(bound) = self.bind_node(first, walk.node_names[0].as_ref(), id, &mut cur.row)? {
+            if let Some(bound) =
+                self.bind_node(first, walk.node_names[0].as_ref(), id, &mut cur.row)?
+            {
                 cur.nodes.push(id);
                 self.step(walk, 0, id, &mut cur, out)?;
                 cur.nodes.pop();
@@ -263,7 +326,10 @@ impl Executor<'_, '_> {
                 });
             }
         }
-        let hint = np.var.as_ref().and_then(|v| self.hints.borrow().get(&v.name).cloned());
+        let hint = np
+            .var
+            .as_ref()
+            .and_then(|v| self.hints.borrow().get(&v.name).cloned());
         if let Some(hint) = hint {
             return Ok(match hint {
                 Hint::Id(id) => {
@@ -298,7 +364,9 @@ impl Executor<'_, '_> {
             }
         }
         if !np.labels.is_empty() || np.props.is_some() {
-            let Some(rec) = self.tx.node(id)? else { return Ok(false) };
+            let Some(rec) = self.tx.node(id)? else {
+                return Ok(false);
+            };
             if !np.labels.iter().all(|l| rec.labels.contains(l)) {
                 return Ok(false);
             }
@@ -371,7 +439,10 @@ impl Executor<'_, '_> {
             other => {
                 return Err(CypherError::type_error(
                     "InvalidArgumentType",
-                    format!("property maps in patterns must be maps, got {}", other.type_name()),
+                    format!(
+                        "property maps in patterns must be maps, got {}",
+                        other.type_name()
+                    ),
                 )
                 .at(props.span)
                 .into());
@@ -387,25 +458,31 @@ impl Executor<'_, '_> {
     }
 
     /// The relationships leaving `node` as `rel` (already oriented) allows.
-    fn expand(&self, node: NodeId, rel: &RelPattern, dir: RelDirection) -> Result<Vec<(Adjacent, bool)>, Error> {
+    fn expand(
+        &self,
+        node: NodeId,
+        rel: &RelPattern,
+        dir: RelDirection,
+    ) -> Result<Vec<(Adjacent, bool)>, Error> {
         let mut out = Vec::new();
-        let side = |d: Direction, forward: bool, out: &mut Vec<(Adjacent, bool)>| -> Result<(), Error> {
-            if rel.types.is_empty() {
-                for a in self.tx.adjacent(node, d, None)? {
-                    out.push((a, forward));
-                }
-            } else {
-                for (i, t) in rel.types.iter().enumerate() {
-                    if rel.types[..i].contains(t) {
-                        continue;
-                    }
-                    for a in self.tx.adjacent(node, d, Some(t))? {
+        let side =
+            |d: Direction, forward: bool, out: &mut Vec<(Adjacent, bool)>| -> Result<(), Error> {
+                if rel.types.is_empty() {
+                    for a in self.tx.adjacent(node, d, None)? {
                         out.push((a, forward));
                     }
+                } else {
+                    for (i, t) in rel.types.iter().enumerate() {
+                        if rel.types[..i].contains(t) {
+                            continue;
+                        }
+                        for a in self.tx.adjacent(node, d, Some(t))? {
+                            out.push((a, forward));
+                        }
+                    }
                 }
-            }
-            Ok(())
-        };
+                Ok(())
+            };
         match dir {
             RelDirection::Right => side(Direction::Outgoing, true, &mut out)?,
             RelDirection::Left => side(Direction::Incoming, false, &mut out)?,
@@ -430,7 +507,14 @@ impl Executor<'_, '_> {
     }
 
     /// Matches relationship `i` of the walk (and everything after it) from node `cur`.
-    fn step(&self, walk: &Walk<'_>, i: usize, cur: NodeId, c: &mut Cursor, out: &mut Vec<State>) -> Result<(), Error> {
+    fn step(
+        &self,
+        walk: &Walk<'_>,
+        i: usize,
+        cur: NodeId,
+        c: &mut Cursor,
+        out: &mut Vec<State>,
+    ) -> Result<(), Error> {
         if i == walk.rels.len() {
             let mut row = c.row.clone();
             if walk.path_var.is_some() {
@@ -439,12 +523,23 @@ impl Executor<'_, '_> {
                     nodes.reverse();
                     rels.reverse();
                 }
-                let binding = bind(&mut row, walk.path_name.as_ref(), Value::Path(Path { nodes, rels }));
+                let binding = bind(
+                    &mut row,
+                    walk.path_name.as_ref(),
+                    Value::Path(Path { nodes, rels }),
+                );
                 if !self.admit(binding, &row)? {
                     return Ok(());
                 }
             }
-            out.push((row, if walk.keep_used { c.used.clone() } else { Vec::new() }));
+            out.push((
+                row,
+                if walk.keep_used {
+                    c.used.clone()
+                } else {
+                    Vec::new()
+                },
+            ));
             return Ok(());
         }
         let (rel, dir) = walk.rels[i];
@@ -464,12 +559,18 @@ impl Executor<'_, '_> {
                     if !self.rel_props_ok(rel, adj.rel, &c.row)? {
                         continue;
                     }
-                    let rel_binding = bind(&mut c.row, walk.rel_names[i].as_ref(), Value::Rel(adj.rel));
+                    let rel_binding =
+                        bind(&mut c.row, walk.rel_names[i].as_ref(), Value::Rel(adj.rel));
                     if !self.admit(rel_binding, &c.row)? {
                         unbind(&mut c.row, rel_binding);
                         continue;
                     }
-                    let Some(node_binding) = self.bind_node(next, walk.node_names[i + 1].as_ref(), adj.other, &mut c.row)?
+                    let Some(node_binding) = self.bind_node(
+                        next,
+                        walk.node_names[i + 1].as_ref(),
+                        adj.other,
+                        &mut c.row,
+                    )?
                     else {
                         unbind(&mut c.row, rel_binding);
                         continue;
@@ -527,7 +628,9 @@ impl Executor<'_, '_> {
             if bound_ok {
                 let rel_binding = bind(&mut c.row, walk.rel_names[i].as_ref(), list);
                 let node_binding = match self.admit(rel_binding, &c.row)? {
-                    true => self.bind_node(next, walk.node_names[i + 1].as_ref(), cur, &mut c.row)?,
+                    true => {
+                        self.bind_node(next, walk.node_names[i + 1].as_ref(), cur, &mut c.row)?
+                    }
                     false => None,
                 };
                 if node_binding.is_none() {
@@ -579,10 +682,22 @@ impl Executor<'_, '_> {
         };
         let mut out = Vec::new();
         for s in self.candidates(start_np, &state.0)? {
-            let Some(row_s) = self.try_node(start_np, s, &state.0)? else { continue };
+            let Some(row_s) = self.try_node(start_np, s, &state.0)? else {
+                continue;
+            };
             for e in self.candidates(end_np, &row_s)? {
-                let Some(row) = self.try_node(end_np, e, &row_s)? else { continue };
-                let paths = self.bfs(s, e, rel, min, max, part.kind == PathKind::AllShortest, &row)?;
+                let Some(row) = self.try_node(end_np, e, &row_s)? else {
+                    continue;
+                };
+                let paths = self.bfs(
+                    s,
+                    e,
+                    rel,
+                    min,
+                    max,
+                    part.kind == PathKind::AllShortest,
+                    &row,
+                )?;
                 for (nodes, rels) in paths {
                     let mut r = row.clone();
                     if let Some(v) = &rel.var {
@@ -594,7 +709,13 @@ impl Executor<'_, '_> {
                         r.insert(v.name.clone(), value);
                     }
                     if let Some(p) = &part.var {
-                        r.insert(p.name.clone(), Value::Path(Path { nodes, rels: rels.clone() }));
+                        r.insert(
+                            p.name.clone(),
+                            Value::Path(Path {
+                                nodes,
+                                rels: rels.clone(),
+                            }),
+                        );
                     }
                     let mut used = state.1.clone();
                     used.extend(rels);
@@ -728,29 +849,45 @@ fn variables_read(e: &Expr) -> Option<Vec<String>> {
             | ExprKind::PatternPredicate(_)
             | ExprKind::ExistsSubquery { .. }
             | ExprKind::ExistsQuery(_) => false,
-            ExprKind::List(items) | ExprKind::Function { args: items, .. } => items.iter().all(|x| walk(x, out)),
-            ExprKind::Map(entries) => entries.iter().all(|(_, x)| walk(x, out)),
-            ExprKind::Property(b, _) | ExprKind::Unary(_, b) | ExprKind::IsNull(b, _) | ExprKind::HasLabels(b, _) => {
-                walk(b, out)
+            ExprKind::List(items) | ExprKind::Function { args: items, .. } => {
+                items.iter().all(|x| walk(x, out))
             }
+            ExprKind::Map(entries) => entries.iter().all(|(_, x)| walk(x, out)),
+            ExprKind::Property(b, _)
+            | ExprKind::Unary(_, b)
+            | ExprKind::IsNull(b, _)
+            | ExprKind::HasLabels(b, _) => walk(b, out),
             ExprKind::Index(a, b) | ExprKind::Binary(_, a, b) => walk(a, out) && walk(b, out),
             ExprKind::Slice(a, b, c) => {
-                walk(a, out) && b.as_deref().is_none_or(|b| walk(b, out)) && c.as_deref().is_none_or(|c| walk(c, out))
+                walk(a, out)
+                    && b.as_deref().is_none_or(|b| walk(b, out))
+                    && c.as_deref().is_none_or(|c| walk(c, out))
             }
-            ExprKind::Case { operand, whens, else_ } => {
+            ExprKind::Case {
+                operand,
+                whens,
+                else_,
+            } => {
                 operand.as_deref().is_none_or(|o| walk(o, out))
                     && whens.iter().all(|(w, t)| walk(w, out) && walk(t, out))
                     && else_.as_deref().is_none_or(|x| walk(x, out))
             }
-            ExprKind::ListComprehension { list, predicate, projection, .. } => {
+            ExprKind::ListComprehension {
+                list,
+                predicate,
+                projection,
+                ..
+            } => {
                 walk(list, out)
                     && predicate.as_deref().is_none_or(|p| walk(p, out))
                     && projection.as_deref().is_none_or(|p| walk(p, out))
             }
-            ExprKind::Quantified { list, predicate, .. } => {
-                walk(list, out) && predicate.as_deref().is_none_or(|p| walk(p, out))
-            }
-            ExprKind::Reduce { init, list, expr, .. } => walk(init, out) && walk(list, out) && walk(expr, out),
+            ExprKind::Quantified {
+                list, predicate, ..
+            } => walk(list, out) && predicate.as_deref().is_none_or(|p| walk(p, out)),
+            ExprKind::Reduce {
+                init, list, expr, ..
+            } => walk(init, out) && walk(list, out) && walk(expr, out),
         }
     }
     let mut out = Vec::new();
@@ -797,7 +934,9 @@ impl Executor<'_, '_> {
             _ => None,
         };
         let (var, is_id) = match &l.kind {
-            ExprKind::Function { name, args, .. } if name.eq_ignore_ascii_case("id") && args.len() == 1 => {
+            ExprKind::Function { name, args, .. }
+                if name.eq_ignore_ascii_case("id") && args.len() == 1 =>
+            {
                 (var_of(&args[0])?, true)
             }
             ExprKind::Property(base, key) if key == "name" => (var_of(base)?, false),

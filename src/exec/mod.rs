@@ -70,11 +70,19 @@ pub struct Outcome {
 }
 
 fn is_reading(clause: &ClauseKind) -> bool {
-    matches!(clause, ClauseKind::Match { .. } | ClauseKind::Unwind { .. } | ClauseKind::With(_))
+    matches!(
+        clause,
+        ClauseKind::Match { .. } | ClauseKind::Unwind { .. } | ClauseKind::With(_)
+    )
 }
 
 /// Runs a plan.
-pub fn run(plan: &Plan, tx: &mut Transaction<'_>, params: &BTreeMap<String, Value>, cancel: &AtomicBool) -> Result<Outcome, Error> {
+pub fn run(
+    plan: &Plan,
+    tx: &mut Transaction<'_>,
+    params: &BTreeMap<String, Value>,
+    cancel: &AtomicBool,
+) -> Result<Outcome, Error> {
     let query = match plan.body() {
         crate::plan::Body::Query(q) => q,
         crate::plan::Body::Hls(h) => return hls::run(plan, h, tx, params, cancel),
@@ -104,7 +112,11 @@ pub fn run(plan: &Plan, tx: &mut Transaction<'_>, params: &BTreeMap<String, Valu
     ex.check_deleted_nodes()?;
     hls::scale::check(ex.tx)?;
     let stats = ex.side_effects()?;
-    Ok(Outcome { columns, rows, stats })
+    Ok(Outcome {
+        columns,
+        rows,
+        stats,
+    })
 }
 
 /// Turns a value into an output value, reading entities from the transaction.
@@ -115,16 +127,28 @@ pub fn materialise(tx: &Transaction<'_>, v: &Value) -> Result<Output, Error> {
         Value::Int(i) => Output::Int(*i),
         Value::Float(f) => Output::Float(*f),
         Value::String(s) => Output::String(s.clone()),
-        Value::List(l) => Output::List(l.iter().map(|x| materialise(tx, x)).collect::<Result<_, _>>()?),
+        Value::List(l) => Output::List(
+            l.iter()
+                .map(|x| materialise(tx, x))
+                .collect::<Result<_, _>>()?,
+        ),
         Value::Map(m) => Output::Map(
-            m.iter().map(|(k, x)| Ok((k.clone(), materialise(tx, x)?))).collect::<Result<_, Error>>()?,
+            m.iter()
+                .map(|(k, x)| Ok((k.clone(), materialise(tx, x)?)))
+                .collect::<Result<_, Error>>()?,
         ),
         Value::Node(id) => Output::Node(node_output(tx, *id)?),
         Value::Rel(id) => Output::Rel(rel_output(tx, *id)?),
         Value::Temporal(t) => Output::Temporal(t.clone()),
         Value::Path(p) => Output::Path(
-            p.nodes.iter().map(|n| node_output(tx, *n)).collect::<Result<_, _>>()?,
-            p.rels.iter().map(|r| rel_output(tx, *r)).collect::<Result<_, _>>()?,
+            p.nodes
+                .iter()
+                .map(|n| node_output(tx, *n))
+                .collect::<Result<_, _>>()?,
+            p.rels
+                .iter()
+                .map(|r| rel_output(tx, *r))
+                .collect::<Result<_, _>>()?,
         ),
     })
 }
@@ -133,7 +157,15 @@ fn node_output(tx: &Transaction<'_>, id: NodeId) -> Result<Node, Error> {
     // A node deleted by the statement that returns it is handed back without labels or
     // properties, as other openCypher implementations do.
     let rec = tx.node(id)?.unwrap_or_default();
-    Ok(Node { id, labels: rec.labels, props: rec.props.iter().map(|(k, v)| (k.clone(), Output::from_plain(v))).collect() })
+    Ok(Node {
+        id,
+        labels: rec.labels,
+        props: rec
+            .props
+            .iter()
+            .map(|(k, v)| (k.clone(), Output::from_plain(v)))
+            .collect(),
+    })
 }
 
 fn rel_output(tx: &Transaction<'_>, id: u64) -> Result<Relationship, Error> {
@@ -152,7 +184,11 @@ fn rel_output(tx: &Transaction<'_>, id: u64) -> Result<Relationship, Error> {
         rel_type: rec.rel_type,
         start: rec.start,
         end: rec.end,
-        props: rec.props.iter().map(|(k, v)| (k.clone(), Output::from_plain(v))).collect(),
+        props: rec
+            .props
+            .iter()
+            .map(|(k, v)| (k.clone(), Output::from_plain(v)))
+            .collect(),
     })
 }
 
@@ -179,7 +215,12 @@ pub(crate) struct Executor<'a, 's> {
 }
 
 impl<'a, 's> Executor<'a, 's> {
-    fn new(tx: &'a mut Transaction<'s>, params: &'a BTreeMap<String, Value>, cancel: &'a AtomicBool, plan: &'a Plan) -> Self {
+    fn new(
+        tx: &'a mut Transaction<'s>,
+        params: &'a BTreeMap<String, Value>,
+        cancel: &'a AtomicBool,
+        plan: &'a Plan,
+    ) -> Self {
         Executor {
             tx,
             params,
@@ -198,7 +239,11 @@ impl<'a, 's> Executor<'a, 's> {
     /// Runs a reading clause (MATCH, UNWIND, WITH, RETURN) over `rows`.
     fn read_clause(&self, clause: &ClauseKind, rows: Vec<Row>) -> Result<Vec<Row>, Error> {
         Ok(match clause {
-            ClauseKind::Match { optional, patterns, where_ } => self.match_clause(*optional, patterns, where_.as_ref(), rows)?,
+            ClauseKind::Match {
+                optional,
+                patterns,
+                where_,
+            } => self.match_clause(*optional, patterns, where_.as_ref(), rows)?,
             ClauseKind::Unwind { expr, var } => {
                 let cap = self.cap.take();
                 let mut out = Vec::new();
@@ -229,7 +274,9 @@ impl<'a, 's> Executor<'a, 's> {
                 self.scope.borrow_mut().insert(var.name.clone());
                 out
             }
-            ClauseKind::With(projection) | ClauseKind::Return(projection) => self.project(projection, rows)?.1,
+            ClauseKind::With(projection) | ClauseKind::Return(projection) => {
+                self.project(projection, rows)?.1
+            }
             _ => {
                 return Err(CypherError::runtime(
                     ErrorKind::SemanticError,
@@ -243,7 +290,11 @@ impl<'a, 's> Executor<'a, 's> {
 
     /// True when the read-only `query`, started from the bindings of `row`, yields a row
     /// (`EXISTS { ... }` with a full subquery).
-    pub(crate) fn exists_query(&self, query: &crate::syntax::ast::Query, row: &Row) -> Result<bool, Error> {
+    pub(crate) fn exists_query(
+        &self,
+        query: &crate::syntax::ast::Query,
+        row: &Row,
+    ) -> Result<bool, Error> {
         let saved = self.scope.borrow().clone();
         let mut parts = vec![&query.first];
         parts.extend(query.unions.iter().map(|(_, q)| q));
@@ -273,7 +324,10 @@ impl<'a, 's> Executor<'a, 's> {
             ClauseKind::With(p) | ClauseKind::Return(p) => p,
             _ => return None,
         };
-        if p.distinct || !p.order_by.is_empty() || p.items.iter().any(|i| project::contains_aggregate(&i.expr)) {
+        if p.distinct
+            || !p.order_by.is_empty()
+            || p.items.iter().any(|i| project::contains_aggregate(&i.expr))
+        {
             return None;
         }
         let constant = |e: &Option<crate::syntax::ast::Expr>| -> Option<usize> {
@@ -292,7 +346,12 @@ impl<'a, 's> Executor<'a, 's> {
     /// Fails with a Cancelled error once the cancel flag is set.
     pub(crate) fn poll(&self) -> Result<(), Error> {
         if self.cancel.load(Ordering::Relaxed) {
-            return Err(CypherError::runtime(ErrorKind::Cancelled, "Cancelled", "the statement was cancelled").into());
+            return Err(CypherError::runtime(
+                ErrorKind::Cancelled,
+                "Cancelled",
+                "the statement was cancelled",
+            )
+            .into());
         }
         Ok(())
     }
@@ -305,7 +364,12 @@ impl<'a, 's> Executor<'a, 's> {
                 let (columns, rows) = self.project(projection, rows)?;
                 let rows = rows
                     .into_iter()
-                    .map(|mut r| columns.iter().map(|c| r.remove(c).unwrap_or(Value::Null)).collect())
+                    .map(|mut r| {
+                        columns
+                            .iter()
+                            .map(|c| r.remove(c).unwrap_or(Value::Null))
+                            .collect()
+                    })
                     .collect();
                 return Ok((columns, rows));
             }
@@ -317,9 +381,11 @@ impl<'a, 's> Executor<'a, 's> {
             }
             rows = match &clause.kind {
                 ClauseKind::Create(parts) => self.create_clause(parts, rows)?,
-                ClauseKind::Merge { pattern, on_create, on_match } => {
-                    self.merge_clause(pattern, on_create, on_match, rows)?
-                }
+                ClauseKind::Merge {
+                    pattern,
+                    on_create,
+                    on_match,
+                } => self.merge_clause(pattern, on_create, on_match, rows)?,
                 ClauseKind::Set(items) => {
                     for row in &rows {
                         for item in items {
@@ -345,13 +411,21 @@ impl<'a, 's> Executor<'a, 's> {
                     }
                     rows
                 }
-                ClauseKind::Match { .. } | ClauseKind::Unwind { .. } | ClauseKind::With(_) | ClauseKind::Return(_) => {
+                ClauseKind::Match { .. }
+                | ClauseKind::Unwind { .. }
+                | ClauseKind::With(_)
+                | ClauseKind::Return(_) => {
                     unreachable!("reading clauses are handled above")
                 }
                 ClauseKind::Call { name, .. } => {
                     let Some(procedure) = self.plan.procedure(clause.span) else {
                         let message = format!("there is no procedure named `{name}`");
-                        let err = CypherError::compile(ErrorKind::ProcedureError, "ProcedureNotFound", message, Some(clause.span));
+                        let err = CypherError::compile(
+                            ErrorKind::ProcedureError,
+                            "ProcedureNotFound",
+                            message,
+                            Some(clause.span),
+                        );
                         return Err(err.into());
                     };
                     let standalone = query.clauses.len() == 1;
@@ -359,7 +433,12 @@ impl<'a, 's> Executor<'a, 's> {
                     if standalone {
                         let rows = rows
                             .into_iter()
-                            .map(|mut r| columns.iter().map(|c| r.remove(c).unwrap_or(Value::Null)).collect())
+                            .map(|mut r| {
+                                columns
+                                    .iter()
+                                    .map(|c| r.remove(c).unwrap_or(Value::Null))
+                                    .collect()
+                            })
                             .collect();
                         return Ok((columns, rows));
                     }

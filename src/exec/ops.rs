@@ -237,7 +237,10 @@ pub fn order(a: &Value, b: &Value) -> Ordering {
     }
 }
 
-fn order_seq<'a>(x: impl Iterator<Item = &'a Value>, y: impl Iterator<Item = &'a Value>) -> Ordering {
+fn order_seq<'a>(
+    x: impl Iterator<Item = &'a Value>,
+    y: impl Iterator<Item = &'a Value>,
+) -> Ordering {
     let mut x = x;
     let mut y = y;
     loop {
@@ -358,7 +361,10 @@ pub fn truth(v: &Value) -> Result<Option<bool>, CypherError> {
     match v {
         Value::Bool(b) => Ok(Some(*b)),
         Value::Null => Ok(None),
-        other => Err(type_error(format!("expected a Boolean, got {}", other.type_name()))),
+        other => Err(type_error(format!(
+            "expected a Boolean, got {}",
+            other.type_name()
+        ))),
     }
 }
 
@@ -372,7 +378,9 @@ pub fn binary(op: BinaryOp, a: &Value, b: &Value) -> Result<Value, CypherError> 
     use BinaryOp::*;
     match op {
         Eq | Ne | Lt | Le | Gt | Ge => Ok(bool_value(comparison(op, a, b))),
-        Add | Sub | Mul | Div | Mod | Pow if matches!((a, b), (Value::Temporal(_), _) | (_, Value::Temporal(_))) => {
+        Add | Sub | Mul | Div | Mod | Pow
+            if matches!((a, b), (Value::Temporal(_), _) | (_, Value::Temporal(_))) =>
+        {
             temporal_arith(op, a, b)
         }
         Add => arith::add(a, b),
@@ -387,7 +395,9 @@ pub fn binary(op: BinaryOp, a: &Value, b: &Value) -> Result<Value, CypherError> 
             _ => Value::Null,
         }),
         Regex => match (a, b) {
-            (Value::String(text), Value::String(pattern)) => Ok(Value::Bool(regex_match(pattern, text)?)),
+            (Value::String(text), Value::String(pattern)) => {
+                Ok(Value::Bool(regex_match(pattern, text)?))
+            }
             _ => Ok(Value::Null),
         },
         And => Ok(bool_value(and3(truth(a)?, truth(b)?))),
@@ -404,20 +414,38 @@ fn temporal_arith(op: BinaryOp, a: &Value, b: &Value) -> Result<Value, CypherErr
     use crate::model::Temporal;
     use BinaryOp::*;
     let wrap = |r: Result<Temporal, CypherError>| r.map(Value::Temporal);
-    let dur = |r: Result<crate::model::temporal::Duration, CypherError>| r.map(|d| Value::Temporal(Temporal::Duration(d)));
+    let dur = |r: Result<crate::model::temporal::Duration, CypherError>| {
+        r.map(|d| Value::Temporal(Temporal::Duration(d)))
+    };
     match (op, a, b) {
         (_, Value::Null, _) | (_, _, Value::Null) => Ok(Value::Null),
-        (Add, Value::Temporal(x), Value::Temporal(Temporal::Duration(d))) => wrap(t::add(x, d, false)),
-        (Add, Value::Temporal(Temporal::Duration(d)), Value::Temporal(x)) => wrap(t::add(x, d, false)),
-        (Sub, Value::Temporal(x), Value::Temporal(Temporal::Duration(d))) => wrap(t::add(x, d, true)),
+        (Add, Value::Temporal(x), Value::Temporal(Temporal::Duration(d))) => {
+            wrap(t::add(x, d, false))
+        }
+        (Add, Value::Temporal(Temporal::Duration(d)), Value::Temporal(x)) => {
+            wrap(t::add(x, d, false))
+        }
+        (Sub, Value::Temporal(x), Value::Temporal(Temporal::Duration(d))) => {
+            wrap(t::add(x, d, true))
+        }
         (Add, Value::List(_), _) | (Add, _, Value::List(_)) => arith::add(a, b),
         (Mul, Value::Temporal(Temporal::Duration(d)), Value::Int(i))
-        | (Mul, Value::Int(i), Value::Temporal(Temporal::Duration(d))) => dur(t::multiply_int(d, *i)),
+        | (Mul, Value::Int(i), Value::Temporal(Temporal::Duration(d))) => {
+            dur(t::multiply_int(d, *i))
+        }
         (Mul, Value::Temporal(Temporal::Duration(d)), Value::Float(f))
-        | (Mul, Value::Float(f), Value::Temporal(Temporal::Duration(d))) => dur(t::multiply_float(d, *f)),
-        (Div, Value::Temporal(Temporal::Duration(d)), Value::Int(i)) => dur(t::divide(d, *i as f64)),
+        | (Mul, Value::Float(f), Value::Temporal(Temporal::Duration(d))) => {
+            dur(t::multiply_float(d, *f))
+        }
+        (Div, Value::Temporal(Temporal::Duration(d)), Value::Int(i)) => {
+            dur(t::divide(d, *i as f64))
+        }
         (Div, Value::Temporal(Temporal::Duration(d)), Value::Float(f)) => dur(t::divide(d, *f)),
-        _ => Err(type_error(format!("cannot apply {op:?} to {} and {}", a.type_name(), b.type_name()))),
+        _ => Err(type_error(format!(
+            "cannot apply {op:?} to {} and {}",
+            a.type_name(),
+            b.type_name()
+        ))),
     }
 }
 
@@ -427,7 +455,12 @@ fn in_list(a: &Value, list: &Value) -> Result<Value, CypherError> {
     let items = match list {
         Value::Null => return Ok(Value::Null),
         Value::List(items) => items,
-        other => return Err(type_error(format!("IN expects a List on its right, got {}", other.type_name()))),
+        other => {
+            return Err(type_error(format!(
+                "IN expects a List on its right, got {}",
+                other.type_name()
+            )));
+        }
     };
     let mut unknown = false;
     for item in items {
@@ -437,7 +470,11 @@ fn in_list(a: &Value, list: &Value) -> Result<Value, CypherError> {
             Some(false) => {}
         }
     }
-    Ok(if unknown { Value::Null } else { Value::Bool(false) })
+    Ok(if unknown {
+        Value::Null
+    } else {
+        Value::Bool(false)
+    })
 }
 
 /// A unary operator (NOT, -, +).
@@ -445,11 +482,19 @@ pub fn unary(op: UnaryOp, v: &Value) -> Result<Value, CypherError> {
     match (op, v) {
         (_, Value::Null) => Ok(Value::Null),
         (UnaryOp::Not, Value::Bool(b)) => Ok(Value::Bool(!b)),
-        (UnaryOp::Not, other) => Err(type_error(format!("NOT expects a Boolean, got {}", other.type_name()))),
-        (UnaryOp::Neg, Value::Int(i)) => i.checked_neg().map(Value::Int).ok_or_else(arith::overflow),
+        (UnaryOp::Not, other) => Err(type_error(format!(
+            "NOT expects a Boolean, got {}",
+            other.type_name()
+        ))),
+        (UnaryOp::Neg, Value::Int(i)) => {
+            i.checked_neg().map(Value::Int).ok_or_else(arith::overflow)
+        }
         (UnaryOp::Neg, Value::Float(f)) => Ok(Value::Float(-f)),
         (UnaryOp::Plus, Value::Int(_) | Value::Float(_)) => Ok(v.clone()),
-        (_, other) => Err(type_error(format!("unary minus and plus expect a number, got {}", other.type_name()))),
+        (_, other) => Err(type_error(format!(
+            "unary minus and plus expect a number, got {}",
+            other.type_name()
+        ))),
     }
 }
 
@@ -465,13 +510,19 @@ pub fn index(base: &Value, index: &Value) -> Result<Value, CypherError> {
             .and_then(|p| items.get(p))
             .cloned()
             .unwrap_or(Value::Null)),
-        (Value::List(_), other) => Err(type_error(format!("a list index must be an Integer, got {}", other.type_name()))),
+        (Value::List(_), other) => Err(type_error(format!(
+            "a list index must be an Integer, got {}",
+            other.type_name()
+        ))),
         (Value::Map(m), Value::String(k)) => Ok(m.get(k).cloned().unwrap_or(Value::Null)),
         (Value::Map(_), other) => Err(CypherError::type_error(
             "MapElementAccessByNonString",
             format!("a map key must be a String, got {}", other.type_name()),
         )),
-        (other, _) => Err(type_error(format!("cannot index into a value of type {}", other.type_name()))),
+        (other, _) => Err(type_error(format!(
+            "cannot index into a value of type {}",
+            other.type_name()
+        ))),
     }
 }
 
@@ -479,7 +530,11 @@ pub fn index(base: &Value, index: &Value) -> Result<Value, CypherError> {
 fn list_position(len: usize, i: i64) -> Option<usize> {
     let len = i64::try_from(len).ok()?;
     let p = if i < 0 { i.checked_add(len)? } else { i };
-    if (0..len).contains(&p) { usize::try_from(p).ok() } else { None }
+    if (0..len).contains(&p) {
+        usize::try_from(p).ok()
+    } else {
+        None
+    }
 }
 
 /// `list[from..to]`; `None` for an omitted bound.
@@ -490,15 +545,25 @@ pub fn slice(base: &Value, from: Option<&Value>, to: Option<&Value>) -> Result<V
     let items = match base {
         Value::Null => return Ok(Value::Null),
         Value::List(items) => items,
-        other => return Err(type_error(format!("cannot slice a value of type {}", other.type_name()))),
+        other => {
+            return Err(type_error(format!(
+                "cannot slice a value of type {}",
+                other.type_name()
+            )));
+        }
     };
     let len = i64::try_from(items.len()).unwrap_or(i64::MAX);
     let bound = |v: Option<&Value>, default: i64| -> Result<Option<i64>, CypherError> {
         match v {
             None => Ok(Some(default)),
             Some(Value::Null) => Ok(None),
-            Some(Value::Int(i)) => Ok(Some(if *i < 0 { i.saturating_add(len) } else { *i }.clamp(0, len))),
-            Some(other) => Err(type_error(format!("a slice bound must be an Integer, got {}", other.type_name()))),
+            Some(Value::Int(i)) => Ok(Some(
+                if *i < 0 { i.saturating_add(len) } else { *i }.clamp(0, len),
+            )),
+            Some(other) => Err(type_error(format!(
+                "a slice bound must be an Integer, got {}",
+                other.type_name()
+            ))),
         }
     };
     let (Some(start), Some(end)) = (bound(from, 0)?, bound(to, len)?) else {

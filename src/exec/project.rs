@@ -20,7 +20,11 @@ struct Projected {
 
 impl Executor<'_, '_> {
     /// Projects `rows`; returns the column names and the projected rows.
-    pub(crate) fn project(&self, p: &Projection, rows: Vec<Row>) -> Result<(Vec<String>, Vec<Row>), Error> {
+    pub(crate) fn project(
+        &self,
+        p: &Projection,
+        rows: Vec<Row>,
+    ) -> Result<(Vec<String>, Vec<Row>), Error> {
         let mut columns: Vec<String> = Vec::new();
         if p.star {
             columns.extend(self.scope.borrow().iter().cloned());
@@ -53,7 +57,11 @@ impl Executor<'_, '_> {
                 }
                 let mut env = row;
                 env.extend_from(&new);
-                out.push(Projected { out: new, env, aggregates: HashMap::new() });
+                out.push(Projected {
+                    out: new,
+                    env,
+                    aggregates: HashMap::new(),
+                });
             }
             out
         } else {
@@ -62,14 +70,23 @@ impl Executor<'_, '_> {
         if p.distinct {
             let mut seen = std::collections::HashSet::new();
             projected.retain(|r| {
-                seen.insert(columns.iter().map(|c| GroupKey(r.out.get(c).cloned().unwrap_or(Value::Null))).collect::<Vec<_>>())
+                seen.insert(
+                    columns
+                        .iter()
+                        .map(|c| GroupKey(r.out.get(c).cloned().unwrap_or(Value::Null)))
+                        .collect::<Vec<_>>(),
+                )
             });
         }
         if !p.order_by.is_empty() {
             let mut keyed = Vec::with_capacity(projected.len());
             for r in projected {
                 *self.aggregates.borrow_mut() = r.aggregates.clone();
-                let keys = p.order_by.iter().map(|s| self.eval(&s.expr, &r.env)).collect::<Result<Vec<_>, _>>();
+                let keys = p
+                    .order_by
+                    .iter()
+                    .map(|s| self.eval(&s.expr, &r.env))
+                    .collect::<Result<Vec<_>, _>>();
                 self.aggregates.borrow_mut().clear();
                 keyed.push((keys?, r));
             }
@@ -87,14 +104,19 @@ impl Executor<'_, '_> {
         }
         let skip = self.count_arg(p.skip.as_ref(), "SKIP")?;
         let limit = self.count_arg(p.limit.as_ref(), "LIMIT")?;
-        let projected = projected.into_iter().skip(skip.unwrap_or(0)).take(limit.unwrap_or(usize::MAX));
+        let projected = projected
+            .into_iter()
+            .skip(skip.unwrap_or(0))
+            .take(limit.unwrap_or(usize::MAX));
         // WITH ... WHERE sees the projected columns and, as the TCK requires, the
         // variables from before the projection.
         let mut rows = Vec::new();
         for r in projected {
             if let Some(w) = &p.where_ {
                 *self.aggregates.borrow_mut() = r.aggregates;
-                let keep = self.eval(w, &r.env).and_then(|v| Ok(truth(&v).map_err(|e| e.at(w.span))?));
+                let keep = self
+                    .eval(w, &r.env)
+                    .and_then(|v| Ok(truth(&v).map_err(|e| e.at(w.span))?));
                 self.aggregates.borrow_mut().clear();
                 if keep? != Some(true) {
                     continue;
@@ -106,11 +128,22 @@ impl Executor<'_, '_> {
         Ok((columns, rows))
     }
 
-    fn aggregate(&self, p: &Projection, agg_exprs: &[&Expr], rows: Vec<Row>) -> Result<Vec<Projected>, Error> {
-        let keys: Vec<usize> = (0..p.items.len()).filter(|&i| !contains_aggregate(&p.items[i].expr)).collect();
+    fn aggregate(
+        &self,
+        p: &Projection,
+        agg_exprs: &[&Expr],
+        rows: Vec<Row>,
+    ) -> Result<Vec<Projected>, Error> {
+        let keys: Vec<usize> = (0..p.items.len())
+            .filter(|&i| !contains_aggregate(&p.items[i].expr))
+            .collect();
         let mut groups: Vec<(Row, Vec<Aggregator>)> = Vec::new();
         let mut index: HashMap<Vec<GroupKey>, usize> = HashMap::new();
-        let star_vars: Vec<String> = if p.star { self.scope.borrow().iter().cloned().collect() } else { Vec::new() };
+        let star_vars: Vec<String> = if p.star {
+            self.scope.borrow().iter().cloned().collect()
+        } else {
+            Vec::new()
+        };
         for row in rows {
             self.poll()?;
             let mut key = Vec::with_capacity(keys.len() + star_vars.len());
@@ -132,22 +165,29 @@ impl Executor<'_, '_> {
             for (a, e) in agg_exprs.iter().enumerate() {
                 let args = match &e.kind {
                     ExprKind::CountStar => vec![Value::Bool(true)],
-                    ExprKind::Function { args, .. } => {
-                        args.iter().map(|x| self.eval(x, &row)).collect::<Result<Vec<_>, _>>()?
-                    }
+                    ExprKind::Function { args, .. } => args
+                        .iter()
+                        .map(|x| self.eval(x, &row))
+                        .collect::<Result<Vec<_>, _>>()?,
                     _ => Vec::new(),
                 };
                 groups[g].1[a].update(&args).map_err(|err| err.at(e.span))?;
             }
         }
         if groups.is_empty() && keys.is_empty() && star_vars.is_empty() {
-            groups.push((Row::new(), agg_exprs.iter().map(|e| new_aggregator(e)).collect()));
+            groups.push((
+                Row::new(),
+                agg_exprs.iter().map(|e| new_aggregator(e)).collect(),
+            ));
         }
         let mut out = Vec::with_capacity(groups.len());
         for (first, aggs) in groups {
             let mut results = HashMap::new();
             for (e, agg) in agg_exprs.iter().zip(aggs) {
-                results.insert(*e as *const Expr as usize, agg.finish().map_err(|err| err.at(e.span))?);
+                results.insert(
+                    *e as *const Expr as usize,
+                    agg.finish().map_err(|err| err.at(e.span))?,
+                );
             }
             *self.aggregates.borrow_mut() = results;
             let mut new = Row::new();
@@ -168,7 +208,11 @@ impl Executor<'_, '_> {
             let aggregates = std::mem::take(&mut *self.aggregates.borrow_mut());
             let mut env = first;
             env.extend_from(&new);
-            out.push(Projected { out: new, env, aggregates });
+            out.push(Projected {
+                out: new,
+                env,
+                aggregates,
+            });
         }
         Ok(out)
     }
@@ -188,7 +232,10 @@ impl Executor<'_, '_> {
             other => Err(CypherError::runtime(
                 crate::model::ErrorKind::SyntaxError,
                 "InvalidArgumentType",
-                format!("{what} must be a non-negative integer, got {}", other.type_name()),
+                format!(
+                    "{what} must be a non-negative integer, got {}",
+                    other.type_name()
+                ),
             )
             .at(e.span)
             .into()),
@@ -224,9 +271,10 @@ pub(crate) fn find_aggregates<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
         ExprKind::Literal(_) | ExprKind::Parameter(_) | ExprKind::Variable(_) => {}
         ExprKind::List(items) => items.iter().for_each(|a| find_aggregates(a, out)),
         ExprKind::Map(entries) => entries.iter().for_each(|(_, a)| find_aggregates(a, out)),
-        ExprKind::Property(b, _) | ExprKind::Unary(_, b) | ExprKind::IsNull(b, _) | ExprKind::HasLabels(b, _) => {
-            find_aggregates(b, out)
-        }
+        ExprKind::Property(b, _)
+        | ExprKind::Unary(_, b)
+        | ExprKind::IsNull(b, _)
+        | ExprKind::HasLabels(b, _) => find_aggregates(b, out),
         ExprKind::Index(a, b) | ExprKind::Binary(_, a, b) => {
             find_aggregates(a, out);
             find_aggregates(b, out);
@@ -240,7 +288,11 @@ pub(crate) fn find_aggregates<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
                 find_aggregates(c, out);
             }
         }
-        ExprKind::Case { operand, whens, else_ } => {
+        ExprKind::Case {
+            operand,
+            whens,
+            else_,
+        } => {
             if let Some(o) = operand {
                 find_aggregates(o, out);
             }
@@ -252,7 +304,12 @@ pub(crate) fn find_aggregates<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
                 find_aggregates(x, out);
             }
         }
-        ExprKind::ListComprehension { list, predicate, projection, .. } => {
+        ExprKind::ListComprehension {
+            list,
+            predicate,
+            projection,
+            ..
+        } => {
             find_aggregates(list, out);
             if let Some(p) = predicate {
                 find_aggregates(p, out);
@@ -261,13 +318,17 @@ pub(crate) fn find_aggregates<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
                 find_aggregates(p, out);
             }
         }
-        ExprKind::Quantified { list, predicate, .. } => {
+        ExprKind::Quantified {
+            list, predicate, ..
+        } => {
             find_aggregates(list, out);
             if let Some(p) = predicate {
                 find_aggregates(p, out);
             }
         }
-        ExprKind::Reduce { init, list, expr, .. } => {
+        ExprKind::Reduce {
+            init, list, expr, ..
+        } => {
             find_aggregates(init, out);
             find_aggregates(list, out);
             find_aggregates(expr, out);

@@ -4,13 +4,19 @@
 use super::eval::deleted_entity;
 use super::matcher::collect_vars;
 use super::{Error, Executor, Row, Stats};
-use crate::model::{CypherError, Direction, ErrorKind, NodeId, NodeRecord, Path, RelId, RelRecord, Value};
+use crate::model::{
+    CypherError, Direction, ErrorKind, NodeId, NodeRecord, Path, RelId, RelRecord, Value,
+};
 use crate::syntax::ast::{Expr, NodePattern, PatternPart, RelDirection, RemoveItem, SetItem};
 use std::collections::{BTreeMap, BTreeSet};
 
 impl Executor<'_, '_> {
     /// CREATE over every input row.
-    pub(crate) fn create_clause(&mut self, parts: &[PatternPart], rows: Vec<Row>) -> Result<Vec<Row>, Error> {
+    pub(crate) fn create_clause(
+        &mut self,
+        parts: &[PatternPart],
+        rows: Vec<Row>,
+    ) -> Result<Vec<Row>, Error> {
         let mut out = Vec::with_capacity(rows.len());
         for mut row in rows {
             self.poll()?;
@@ -51,7 +57,12 @@ impl Executor<'_, '_> {
                 Some(p) => self.eval_props(p, &row)?,
                 None => BTreeMap::new(),
             };
-            let id = self.tx.create_rel(RelRecord { rel_type: rel_type.clone(), start, end, props });
+            let id = self.tx.create_rel(RelRecord {
+                rel_type: rel_type.clone(),
+                start,
+                end,
+                props,
+            });
             if let Some(v) = &rel.var {
                 row.insert(v.name.clone(), Value::Rel(id));
             }
@@ -72,7 +83,10 @@ impl Executor<'_, '_> {
                     if !np.labels.is_empty() || np.props.is_some() {
                         return Err(CypherError::semantic(
                             "VariableAlreadyBound",
-                            format!("variable `{}` is already bound and cannot be created again", var.name),
+                            format!(
+                                "variable `{}` is already bound and cannot be created again",
+                                var.name
+                            ),
                             var.span,
                         )
                         .into());
@@ -86,7 +100,10 @@ impl Executor<'_, '_> {
                     return Err(CypherError::runtime(
                         ErrorKind::SemanticError,
                         "CreateNullNode",
-                        format!("cannot create a relationship to `{}`, which is null", var.name),
+                        format!(
+                            "cannot create a relationship to `{}`, which is null",
+                            var.name
+                        ),
                     )
                     .into());
                 }
@@ -198,12 +215,22 @@ impl Executor<'_, '_> {
     /// Applies one SET item to one row.
     pub(crate) fn set_item(&mut self, item: &SetItem, row: &Row) -> Result<(), Error> {
         match item {
-            SetItem::Property { target, key, value, span } => {
+            SetItem::Property {
+                target,
+                key,
+                value,
+                span,
+            } => {
                 let t = self.eval(target, row)?;
                 let v = self.eval(value, row)?;
                 self.set_property(&t, key, v).map_err(|e| at(e, *span))
             }
-            SetItem::Variable { var, value, merge, span } => {
+            SetItem::Variable {
+                var,
+                value,
+                merge,
+                span,
+            } => {
                 let t = row.get(&var.name).cloned().unwrap_or(Value::Null);
                 let v = self.eval(value, row)?;
                 let map: BTreeMap<String, Value> = match v {
@@ -238,7 +265,9 @@ impl Executor<'_, '_> {
             SetItem::Labels { var, labels, .. } => match row.get(&var.name) {
                 Some(Value::Node(id)) => {
                     let id = *id;
-                    let Some(mut rec) = self.tx.node(id)? else { return Err(deleted_entity()) };
+                    let Some(mut rec) = self.tx.node(id)? else {
+                        return Err(deleted_entity());
+                    };
                     let mut changed = false;
                     for l in labels {
                         if !rec.labels.contains(l) {
@@ -255,7 +284,10 @@ impl Executor<'_, '_> {
                 Some(Value::Null) | None => Ok(()),
                 Some(other) => Err(CypherError::type_error(
                     "InvalidArgumentType",
-                    format!("labels can only be set on nodes, not on a {}", other.type_name()),
+                    format!(
+                        "labels can only be set on nodes, not on a {}",
+                        other.type_name()
+                    ),
                 )
                 .into()),
             },
@@ -267,12 +299,15 @@ impl Executor<'_, '_> {
         match item {
             RemoveItem::Property { target, key, span } => {
                 let t = self.eval(target, row)?;
-                self.set_property(&t, key, Value::Null).map_err(|e| at(e, *span))
+                self.set_property(&t, key, Value::Null)
+                    .map_err(|e| at(e, *span))
             }
             RemoveItem::Labels { var, labels, .. } => match row.get(&var.name) {
                 Some(Value::Node(id)) => {
                     let id = *id;
-                    let Some(mut rec) = self.tx.node(id)? else { return Err(deleted_entity()) };
+                    let Some(mut rec) = self.tx.node(id)? else {
+                        return Err(deleted_entity());
+                    };
                     let before = rec.labels.len();
                     rec.labels.retain(|l| !labels.contains(l));
                     if rec.labels.len() != before {
@@ -283,7 +318,10 @@ impl Executor<'_, '_> {
                 Some(Value::Null) | None => Ok(()),
                 Some(other) => Err(CypherError::type_error(
                     "InvalidArgumentType",
-                    format!("labels can only be removed from nodes, not from a {}", other.type_name()),
+                    format!(
+                        "labels can only be removed from nodes, not from a {}",
+                        other.type_name()
+                    ),
                 )
                 .into()),
             },
@@ -298,14 +336,18 @@ impl Executor<'_, '_> {
         match target {
             Value::Null => Ok(()),
             Value::Node(id) => {
-                let Some(mut rec) = self.tx.node(*id)? else { return Err(deleted_entity()) };
+                let Some(mut rec) = self.tx.node(*id)? else {
+                    return Err(deleted_entity());
+                };
                 if write_prop(&mut rec.props, key, value) {
                     self.tx.update_node(*id, rec);
                 }
                 Ok(())
             }
             Value::Rel(id) => {
-                let Some(mut rec) = self.tx.rel(*id)? else { return Err(deleted_entity()) };
+                let Some(mut rec) = self.tx.rel(*id)? else {
+                    return Err(deleted_entity());
+                };
                 if write_prop(&mut rec.props, key, value) {
                     self.tx.update_rel(*id, rec);
                 }
@@ -313,7 +355,10 @@ impl Executor<'_, '_> {
             }
             other => Err(CypherError::type_error(
                 "InvalidArgumentType",
-                format!("properties can only be set on nodes and relationships, not on a {}", other.type_name()),
+                format!(
+                    "properties can only be set on nodes and relationships, not on a {}",
+                    other.type_name()
+                ),
             )
             .into()),
         }
@@ -342,7 +387,10 @@ impl Executor<'_, '_> {
             }
             other => Err(CypherError::type_error(
                 "InvalidArgumentType",
-                format!("only nodes, relationships and paths can be deleted, not a {}", other.type_name()),
+                format!(
+                    "only nodes, relationships and paths can be deleted, not a {}",
+                    other.type_name()
+                ),
             )
             .into()),
         }
@@ -423,7 +471,11 @@ impl Executor<'_, '_> {
                 (Some(_), None) => stats.nodes_deleted += 1,
                 _ => {}
             }
-            diff_props(old.as_ref().map(|n| &n.props), new.as_ref().map(|n| &n.props), &mut stats);
+            diff_props(
+                old.as_ref().map(|n| &n.props),
+                new.as_ref().map(|n| &n.props),
+                &mut stats,
+            );
         }
         for (id, new) in &self.tx.changes().rels {
             let old = base.rel(*id)?;
@@ -432,7 +484,11 @@ impl Executor<'_, '_> {
                 (Some(_), None) => stats.relationships_deleted += 1,
                 _ => {}
             }
-            diff_props(old.as_ref().map(|r| &r.props), new.as_ref().map(|r| &r.props), &mut stats);
+            diff_props(
+                old.as_ref().map(|r| &r.props),
+                new.as_ref().map(|r| &r.props),
+                &mut stats,
+            );
         }
         for (label, delta) in label_delta {
             let before = labels_before.get(&label).copied().unwrap_or(0) as i64;
@@ -449,7 +505,11 @@ impl Executor<'_, '_> {
 }
 
 /// Counts the property changes between two versions of an entity's properties.
-fn diff_props(old: Option<&BTreeMap<String, Value>>, new: Option<&BTreeMap<String, Value>>, stats: &mut Stats) {
+fn diff_props(
+    old: Option<&BTreeMap<String, Value>>,
+    new: Option<&BTreeMap<String, Value>>,
+    stats: &mut Stats,
+) {
     let empty = BTreeMap::new();
     let (old, new) = (old.unwrap_or(&empty), new.unwrap_or(&empty));
     for (k, v) in new {
@@ -483,7 +543,10 @@ fn check_storable(key: &str, v: &Value) -> Result<(), Error> {
     }
     Err(CypherError::type_error(
         "InvalidPropertyType",
-        format!("property `{key}` cannot hold a {}: only scalars and lists of scalars can be stored", v.type_name()),
+        format!(
+            "property `{key}` cannot hold a {}: only scalars and lists of scalars can be stored",
+            v.type_name()
+        ),
     )
     .into())
 }

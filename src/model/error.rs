@@ -38,7 +38,11 @@ impl Position {
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
         let column = before[line_start..].chars().count() + 1;
-        Position { line, column, offset }
+        Position {
+            line,
+            column,
+            offset,
+        }
     }
 }
 
@@ -115,13 +119,30 @@ pub struct CypherError {
 
 impl CypherError {
     /// A compile-time error.
-    pub fn compile(kind: ErrorKind, code: &'static str, message: impl Into<String>, span: Option<Span>) -> Self {
-        CypherError { kind, code, message: message.into(), span, phase: Phase::Compile }
+    pub fn compile(
+        kind: ErrorKind,
+        code: &'static str,
+        message: impl Into<String>,
+        span: Option<Span>,
+    ) -> Self {
+        CypherError {
+            kind,
+            code,
+            message: message.into(),
+            span,
+            phase: Phase::Compile,
+        }
     }
 
     /// A run-time error.
     pub fn runtime(kind: ErrorKind, code: &'static str, message: impl Into<String>) -> Self {
-        CypherError { kind, code, message: message.into(), span: None, phase: Phase::Runtime }
+        CypherError {
+            kind,
+            code,
+            message: message.into(),
+            span: None,
+            phase: Phase::Runtime,
+        }
     }
 
     /// A SyntaxError at compile time.

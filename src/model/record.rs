@@ -110,9 +110,11 @@ impl Output {
             Value::Float(f) => Output::Float(*f),
             Value::String(s) => Output::String(s.clone()),
             Value::List(l) => Output::List(l.iter().map(Output::from_plain).collect()),
-            Value::Map(m) => {
-                Output::Map(m.iter().map(|(k, v)| (k.clone(), Output::from_plain(v))).collect())
-            }
+            Value::Map(m) => Output::Map(
+                m.iter()
+                    .map(|(k, v)| (k.clone(), Output::from_plain(v)))
+                    .collect(),
+            ),
             Value::Temporal(t) => Output::Temporal(t.clone()),
             Value::Node(_) | Value::Rel(_) | Value::Path(_) => {
                 unreachable!("from_plain is only called on property values")

@@ -131,13 +131,17 @@ impl Date {
         let month_from_march = i64::from((month + 9) % 12);
         let day_of_year = (153 * month_from_march + 2) / 5 + i64::from(day) - 1;
         let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-        Date { days: era * DAYS_PER_ERA + day_of_era - EPOCH_SHIFT }
+        Date {
+            days: era * DAYS_PER_ERA + day_of_era - EPOCH_SHIFT,
+        }
     }
 
     /// The date, or `None` when the month or day does not exist.
     pub fn checked_ymd(year: i64, month: i64, day: i64) -> Option<Date> {
         let month = u32::try_from(month).ok().filter(|m| (1..=12).contains(m))?;
-        let day = u32::try_from(day).ok().filter(|d| *d >= 1 && *d <= days_in_month(year, month))?;
+        let day = u32::try_from(day)
+            .ok()
+            .filter(|d| *d >= 1 && *d <= days_in_month(year, month))?;
         if !(-999_999_999..=999_999_999).contains(&year) {
             return None;
         }
@@ -149,12 +153,17 @@ impl Date {
         let z = self.days + EPOCH_SHIFT;
         let era = z.div_euclid(DAYS_PER_ERA);
         let day_of_era = z - era * DAYS_PER_ERA;
-        let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146_096) / 365;
+        let year_of_era =
+            (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146_096) / 365;
         let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
         let month_from_march = (5 * day_of_year + 2) / 153;
         // In range by construction: day 1-31, month 1-12.
         let day = (day_of_year - (153 * month_from_march + 2) / 5 + 1) as u32;
-        let month = if month_from_march < 10 { month_from_march + 3 } else { month_from_march - 9 } as u32;
+        let month = if month_from_march < 10 {
+            month_from_march + 3
+        } else {
+            month_from_march - 9
+        } as u32;
         let year = year_of_era + era * 400;
         (if month <= 2 { year + 1 } else { year }, month, day)
     }
@@ -189,35 +198,55 @@ impl Date {
     /// Monday of ISO week 1 of `week_year`.
     pub fn week_one(week_year: i64) -> Date {
         let jan4 = Date::from_ymd(week_year, 1, 4);
-        Date { days: jan4.days - (jan4.weekday() - 1) }
+        Date {
+            days: jan4.days - (jan4.weekday() - 1),
+        }
     }
 
     /// (ISO week-based year, ISO week number).
     pub fn iso_week(self) -> (i64, i64) {
-        let thursday = Date { days: self.days - (self.weekday() - 1) + 3 };
+        let thursday = Date {
+            days: self.days - (self.weekday() - 1) + 3,
+        };
         let week_year = thursday.year();
-        (week_year, (thursday.days - Date::from_ymd(week_year, 1, 1).days) / 7 + 1)
+        (
+            week_year,
+            (thursday.days - Date::from_ymd(week_year, 1, 1).days) / 7 + 1,
+        )
     }
 
     /// Adds months, clamping the day to the end of a shorter month; `None` out of range.
     pub fn plus_months(self, months: i64) -> Option<Date> {
         let (y, m, d) = self.ymd();
-        let total = y.checked_mul(12)?.checked_add(i64::from(m) - 1)?.checked_add(months)?;
+        let total = y
+            .checked_mul(12)?
+            .checked_add(i64::from(m) - 1)?
+            .checked_add(months)?;
         let (year, month) = (total.div_euclid(12), (total.rem_euclid(12) + 1) as u32);
-        Date::checked_ymd(year, i64::from(month), i64::from(d.min(days_in_month(year, month))))
+        Date::checked_ymd(
+            year,
+            i64::from(month),
+            i64::from(d.min(days_in_month(year, month))),
+        )
     }
 
     /// Adds days; `None` out of range.
     pub fn plus_days(self, days: i64) -> Option<Date> {
-        let d = Date { days: self.days.checked_add(days)? };
-        (-999_999_999..=999_999_999).contains(&d.year()).then_some(d)
+        let d = Date {
+            days: self.days.checked_add(days)?,
+        };
+        (-999_999_999..=999_999_999)
+            .contains(&d.year())
+            .then_some(d)
     }
 }
 
 impl LocalTime {
     /// From hour, minute, second and nanosecond (validated by the caller).
     pub fn from_hmsn(hour: i64, minute: i64, second: i64, nano: i64) -> LocalTime {
-        LocalTime { nanos: ((hour * 60 + minute) * 60 + second) * NANOS_PER_SECOND + nano }
+        LocalTime {
+            nanos: ((hour * 60 + minute) * 60 + second) * NANOS_PER_SECOND + nano,
+        }
     }
 
     /// Hour 0-23.
@@ -243,7 +272,9 @@ impl LocalTime {
     /// Adds nanoseconds, wrapping around midnight.
     pub fn plus_nanos(self, nanos: i128) -> LocalTime {
         // rem_euclid by a day leaves a value in 0..NANOS_PER_DAY, which fits in i64.
-        LocalTime { nanos: (i128::from(self.nanos) + nanos).rem_euclid(i128::from(NANOS_PER_DAY)) as i64 }
+        LocalTime {
+            nanos: (i128::from(self.nanos) + nanos).rem_euclid(i128::from(NANOS_PER_DAY)) as i64,
+        }
     }
 }
 
@@ -266,7 +297,12 @@ impl LocalDateTime {
         let days = i64::try_from(nanos.div_euclid(day)).ok()?;
         let date = Date { days: 0 }.plus_days(days)?;
         // rem_euclid by a day fits in i64.
-        Some(LocalDateTime { date, time: LocalTime { nanos: nanos.rem_euclid(day) as i64 } })
+        Some(LocalDateTime {
+            date,
+            time: LocalTime {
+                nanos: nanos.rem_euclid(day) as i64,
+            },
+        })
     }
 
     /// Adds nanoseconds; `None` out of range.
@@ -284,7 +320,12 @@ impl DateTime {
 
 impl Duration {
     /// The zero duration.
-    pub const ZERO: Duration = Duration { months: 0, days: 0, seconds: 0, nanos: 0 };
+    pub const ZERO: Duration = Duration {
+        months: 0,
+        days: 0,
+        seconds: 0,
+        nanos: 0,
+    };
 
     /// A duration from components, carrying whole seconds out of `nanos`; `None` on
     /// overflow.
@@ -292,7 +333,12 @@ impl Duration {
         let total = i128::from(seconds) * i128::from(NANOS_PER_SECOND) + nanos;
         let seconds = i64::try_from(total.div_euclid(i128::from(NANOS_PER_SECOND))).ok()?;
         // rem_euclid leaves 0..1e9.
-        Some(Duration { months, days, seconds, nanos: total.rem_euclid(i128::from(NANOS_PER_SECOND)) as i32 })
+        Some(Duration {
+            months,
+            days,
+            seconds,
+            nanos: total.rem_euclid(i128::from(NANOS_PER_SECOND)) as i32,
+        })
     }
 
     /// Seconds and nanoseconds together, in nanoseconds.
@@ -349,7 +395,10 @@ impl Temporal {
         match (self, other) {
             (Date(a), Date(b)) => a.cmp(b),
             (LocalTime(a), LocalTime(b)) => a.cmp(b),
-            (Time(a), Time(b)) => a.utc_nanos().cmp(&b.utc_nanos()).then(b.offset.cmp(&a.offset)),
+            (Time(a), Time(b)) => a
+                .utc_nanos()
+                .cmp(&b.utc_nanos())
+                .then(b.offset.cmp(&a.offset)),
             (LocalDateTime(a), LocalDateTime(b)) => a.cmp(b),
             (DateTime(a), DateTime(b)) => a
                 .instant_nanos()
@@ -372,7 +421,11 @@ pub fn format_offset(offset: i32) -> String {
     let sign = if offset < 0 { '-' } else { '+' };
     let a = offset.unsigned_abs();
     let (h, m, s) = (a / 3600, a / 60 % 60, a % 60);
-    if s == 0 { format!("{sign}{h:02}:{m:02}") } else { format!("{sign}{h:02}:{m:02}:{s:02}") }
+    if s == 0 {
+        format!("{sign}{h:02}:{m:02}")
+    } else {
+        format!("{sign}{h:02}:{m:02}:{s:02}")
+    }
 }
 
 fn write_date(out: &mut String, d: Date) {
@@ -428,7 +481,8 @@ fn write_duration(out: &mut String, d: &Duration) {
         let sign = if total < 0 { "-" } else { "" };
         let a = total.unsigned_abs();
         let nps = NANOS_PER_SECOND as u128;
-        let (hours, minutes, secs, frac) = (a / (3600 * nps), a / (60 * nps) % 60, a / nps % 60, a % nps);
+        let (hours, minutes, secs, frac) =
+            (a / (3600 * nps), a / (60 * nps) % 60, a / nps % 60, a % nps);
         if hours != 0 {
             let _ = write!(out, "{sign}{hours}H");
         }
@@ -513,11 +567,16 @@ mod tests {
     fn text() {
         let d = Temporal::Date(Date::from_ymd(28, 11, 11));
         assert_eq!(d.to_iso(), "0028-11-11");
-        let t = Temporal::Time(Time { time: LocalTime::from_hmsn(12, 31, 14, 645_000_000), offset: 3600 });
+        let t = Temporal::Time(Time {
+            time: LocalTime::from_hmsn(12, 31, 14, 645_000_000),
+            offset: 3600,
+        });
         assert_eq!(t.to_iso(), "12:31:14.645+01:00");
         let t = Temporal::LocalTime(LocalTime::from_hmsn(12, 0, 0, 0));
         assert_eq!(t.to_iso(), "12:00");
-        let dur = |s: i64, n: i128| Temporal::Duration(Duration::new(0, 0, s, n).expect("small")).to_iso();
+        let dur = |s: i64, n: i128| {
+            Temporal::Duration(Duration::new(0, 0, s, n).expect("small")).to_iso()
+        };
         assert_eq!(dur(-60, -1_000_000), "PT-1M-0.001S");
         assert_eq!(dur(-2, 1_000_000), "PT-1.999S");
         assert_eq!(dur(0, 0), "PT0S");

@@ -81,9 +81,20 @@ impl Value {
     /// homogeneous lists of them (Cypher's property value rules).
     pub fn is_storable(&self) -> bool {
         match self {
-            Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::String(_) | Value::Temporal(_) => true,
+            Value::Bool(_)
+            | Value::Int(_)
+            | Value::Float(_)
+            | Value::String(_)
+            | Value::Temporal(_) => true,
             Value::List(items) => items.iter().all(|v| {
-                matches!(v, Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::String(_) | Value::Temporal(_))
+                matches!(
+                    v,
+                    Value::Bool(_)
+                        | Value::Int(_)
+                        | Value::Float(_)
+                        | Value::String(_)
+                        | Value::Temporal(_)
+                )
             }),
             _ => false,
         }

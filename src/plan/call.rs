@@ -5,10 +5,10 @@
 //! procedure) and `MissingYield` (an in-query call of a procedure with outputs that does
 //! not say which to keep), both SyntaxErrors.
 
-use super::expr::{error, ExprChecker};
+use super::expr::{ExprChecker, error};
 use super::procedures::{CypherType, Field, Procedure, Procedures};
-use super::scope::{suggestion, Scope};
-use super::types::{Ty, ALL, BOOL, FLOAT, INT, LIST, MAP, NODE, NULL, OTHER, PATH, REL, STRING};
+use super::scope::{Scope, suggestion};
+use super::types::{ALL, BOOL, FLOAT, INT, LIST, MAP, NODE, NULL, OTHER, PATH, REL, STRING, Ty};
 use crate::model::{CypherError, ErrorKind, Span};
 use crate::syntax::ast::{Expr, Ident};
 use std::sync::Arc;
@@ -43,7 +43,12 @@ pub(super) fn check(
         if pending.is_none() {
             let hint = suggestion(call.name, procedures.names());
             let message = format!("There is no procedure called `{}`{hint}", call.name);
-            *pending = Some(CypherError::compile(ErrorKind::ProcedureError, "ProcedureNotFound", message, Some(call.span)));
+            *pending = Some(CypherError::compile(
+                ErrorKind::ProcedureError,
+                "ProcedureNotFound",
+                message,
+                Some(call.span),
+            ));
         }
         return Ok(None);
     };
@@ -82,13 +87,18 @@ pub(super) fn check(
             }
         }
     }
-    bind_yields(scope, call, |field| match sig.outputs.iter().find(|o| o.name == field.name) {
-        Some(output) => Ok(output_type(output)),
-        None => {
-            let names = sig.outputs.iter().map(|o| o.name.as_str());
-            let hint = suggestion(&field.name, names);
-            let message = format!("Procedure `{}` has no output `{}`{hint}: {sig}", sig.name, field.name);
-            Err(error("UnknownProcedureOutput", message, field.span))
+    bind_yields(scope, call, |field| {
+        match sig.outputs.iter().find(|o| o.name == field.name) {
+            Some(output) => Ok(output_type(output)),
+            None => {
+                let names = sig.outputs.iter().map(|o| o.name.as_str());
+                let hint = suggestion(&field.name, names);
+                let message = format!(
+                    "Procedure `{}` has no output `{}`{hint}: {sig}",
+                    sig.name, field.name
+                );
+                Err(error("UnknownProcedureOutput", message, field.span))
+            }
         }
     })?;
     check_where(scope, call)?;
@@ -108,7 +118,9 @@ fn bind_yields(
     call: &Call<'_>,
     output: impl Fn(&Ident) -> Result<Ty, CypherError>,
 ) -> Result<(), CypherError> {
-    let Some(items) = call.yields else { return Ok(()) };
+    let Some(items) = call.yields else {
+        return Ok(());
+    };
     if items.is_empty() && !call.standalone {
         let message = "YIELD * is only allowed in a standalone procedure call";
         return Err(error("UnexpectedSyntax", message, call.span));
@@ -158,7 +170,9 @@ fn accepted(ty: &CypherType) -> u16 {
 fn output_type(field: &Field) -> Ty {
     let bits = match &field.ty {
         CypherType::Float => FLOAT,
-        CypherType::List(inner) => return with_null(Ty::list(accepted(inner) | NULL), field.nullable),
+        CypherType::List(inner) => {
+            return with_null(Ty::list(accepted(inner) | NULL), field.nullable);
+        }
         other => accepted(other),
     };
     with_null(Ty::of(bits), field.nullable)

@@ -2,14 +2,16 @@
 //! variables in scope, and reports the first rule broken with the TCK's kind and code.
 
 use super::call::{self, Call};
-use super::expr::{error, ExprChecker};
+use super::expr::{ExprChecker, error};
 use super::pattern::{self, Mode};
 use super::procedures::{Procedure, Procedures};
 use super::projection::{self, Kind};
 use super::scope::Scope;
 use super::types::{MAP, NODE, PATH, REL};
 use crate::model::{CypherError, Span};
-use crate::syntax::ast::{Clause, ClauseKind, Expr, ExprKind, Query, RemoveItem, SetItem, SingleQuery};
+use crate::syntax::ast::{
+    Clause, ClauseKind, Expr, ExprKind, Query, RemoveItem, SetItem, SingleQuery,
+};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -69,7 +71,14 @@ fn check_single(
     calls: &mut Calls,
 ) -> Result<Vec<String>, CypherError> {
     let standalone = query.clauses.len() == 1;
-    let mut walker = Walker { scope: scope.clone(), columns: vec![], pending: None, standalone, procedures, calls };
+    let mut walker = Walker {
+        scope: scope.clone(),
+        columns: vec![],
+        pending: None,
+        standalone,
+        procedures,
+        calls,
+    };
     for (i, clause) in query.clauses.iter().enumerate() {
         if i + 1 < query.clauses.len() && matches!(clause.kind, ClauseKind::Return(_)) {
             let message = "RETURN can only be used at the end of the query";
@@ -82,11 +91,14 @@ fn check_single(
             ClauseKind::Match { .. } => Some("MATCH"),
             ClauseKind::Unwind { .. } => Some("UNWIND"),
             ClauseKind::With(_) => Some("WITH"),
-            ClauseKind::Call { yields: Some(_), .. } if !walker.standalone => Some("CALL ... YIELD"),
+            ClauseKind::Call {
+                yields: Some(_), ..
+            } if !walker.standalone => Some("CALL ... YIELD"),
             _ => None,
         };
         if let Some(name) = name {
-            let message = format!("Query cannot conclude with {name} (must be RETURN or an update clause)");
+            let message =
+                format!("Query cannot conclude with {name} (must be RETURN or an update clause)");
             return Err(error("InvalidClauseComposition", message, last.span));
         }
     }
@@ -112,8 +124,18 @@ struct Walker<'p> {
 impl Walker<'_> {
     fn clause(&mut self, clause: &Clause) -> Result<(), CypherError> {
         match &clause.kind {
-            ClauseKind::Match { optional, patterns, where_ } => {
-                pattern::bind(&mut self.scope, patterns, Mode::Match { optional: *optional })?;
+            ClauseKind::Match {
+                optional,
+                patterns,
+                where_,
+            } => {
+                pattern::bind(
+                    &mut self.scope,
+                    patterns,
+                    Mode::Match {
+                        optional: *optional,
+                    },
+                )?;
                 if let Some(w) = where_ {
                     ExprChecker::new(&self.scope, "WHERE").where_predicate(w)?;
                 }
@@ -136,7 +158,11 @@ impl Walker<'_> {
                 self.scope = projected.scope;
             }
             ClauseKind::Create(parts) => pattern::bind(&mut self.scope, parts, Mode::Create)?,
-            ClauseKind::Merge { pattern, on_create, on_match } => {
+            ClauseKind::Merge {
+                pattern,
+                on_create,
+                on_match,
+            } => {
                 pattern::bind(&mut self.scope, std::slice::from_ref(pattern), Mode::Merge)?;
                 for item in on_create.iter().chain(on_match) {
                     self.set_item(item)?;
@@ -162,7 +188,12 @@ impl Walker<'_> {
                     self.delete(e)?;
                 }
             }
-            ClauseKind::Call { name, args, yields, where_ } => {
+            ClauseKind::Call {
+                name,
+                args,
+                yields,
+                where_,
+            } => {
                 let call = Call {
                     name,
                     args: args.as_deref(),
@@ -171,7 +202,9 @@ impl Walker<'_> {
                     span: clause.span,
                     standalone: self.standalone,
                 };
-                if let Some(procedure) = call::check(&mut self.scope, &call, self.procedures, &mut self.pending)? {
+                if let Some(procedure) =
+                    call::check(&mut self.scope, &call, self.procedures, &mut self.pending)?
+                {
                     self.calls.insert(clause.span, procedure);
                 }
             }
@@ -181,7 +214,12 @@ impl Walker<'_> {
 
     fn variable(&self, name: &str, span: crate::model::Span) -> Result<(), CypherError> {
         let mut checker = ExprChecker::new(&self.scope, "this clause");
-        checker.check(&Expr { kind: ExprKind::Variable(name.to_string()), span }).map(|_| ())
+        checker
+            .check(&Expr {
+                kind: ExprKind::Variable(name.to_string()),
+                span,
+            })
+            .map(|_| ())
     }
 
     fn set_item(&self, item: &SetItem) -> Result<(), CypherError> {
@@ -195,7 +233,11 @@ impl Walker<'_> {
                 self.variable(&var.name, var.span)?;
                 let ty = ExprChecker::new(&self.scope, context).check(value)?;
                 if !ty.allows(MAP | NODE | REL) {
-                    let message = format!("SET {} = ... needs a Map, Node or Relationship, but got {}", var.name, ty.describe());
+                    let message = format!(
+                        "SET {} = ... needs a Map, Node or Relationship, but got {}",
+                        var.name,
+                        ty.describe()
+                    );
                     return Err(error("InvalidArgumentType", message, value.span));
                 }
             }
@@ -211,7 +253,10 @@ impl Walker<'_> {
         }
         let ty = ExprChecker::new(&self.scope, "DELETE").check(e)?;
         if !ty.allows(NODE | REL | PATH) {
-            let message = format!("DELETE needs a Node, Relationship or Path, but got {}", ty.describe());
+            let message = format!(
+                "DELETE needs a Node, Relationship or Path, but got {}",
+                ty.describe()
+            );
             return Err(error("InvalidArgumentType", message, e.span));
         }
         Ok(())

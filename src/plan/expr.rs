@@ -3,7 +3,7 @@
 //! certain before the query runs. Returns what is known of the expression's type.
 
 use super::functions;
-use super::scope::{suggestion, Scope};
+use super::scope::{Scope, suggestion};
 use super::types::*;
 use super::walk::{calls, pattern_exprs, same};
 use crate::model::{CypherError, ErrorKind, Span};
@@ -34,7 +34,14 @@ pub(super) struct ExprChecker<'a> {
 impl<'a> ExprChecker<'a> {
     /// A checker for expressions seeing `scope`, where aggregation is not allowed.
     pub fn new(scope: &'a Scope, context: &'static str) -> ExprChecker<'a> {
-        ExprChecker { scope, locals: vec![], no_aggregation: Some(context), in_aggregate: false, in_where: false, projected: &[] }
+        ExprChecker {
+            scope,
+            locals: vec![],
+            no_aggregation: Some(context),
+            in_aggregate: false,
+            in_where: false,
+            projected: &[],
+        }
     }
 
     /// Aggregating functions are allowed (projection items, sort keys of aggregations).
@@ -50,13 +57,26 @@ impl<'a> ExprChecker<'a> {
     }
 
     fn lookup(&self, name: &str) -> Option<Ty> {
-        self.locals.iter().rev().find(|(n, _)| n == name).map(|(_, t)| *t).or_else(|| self.scope.get(name))
+        self.locals
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, t)| *t)
+            .or_else(|| self.scope.get(name))
     }
 
     fn undefined(&self, name: &str, span: Span) -> CypherError {
-        let names = self.locals.iter().map(|(n, _)| n.as_str()).chain(self.scope.vars().iter().map(|v| v.name.as_str()));
+        let names = self
+            .locals
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .chain(self.scope.vars().iter().map(|v| v.name.as_str()));
         let hint = suggestion(name, names);
-        error("UndefinedVariable", format!("Variable `{name}` not defined{hint}"), span)
+        error(
+            "UndefinedVariable",
+            format!("Variable `{name}` not defined{hint}"),
+            span,
+        )
     }
 
     /// Checks `e` and returns what is known of its type.
@@ -70,7 +90,9 @@ impl<'a> ExprChecker<'a> {
         match &e.kind {
             Literal(l) => Ok(literal_type(l)),
             Parameter(_) => Ok(Ty::ANY),
-            Variable(name) => self.lookup(name).ok_or_else(|| self.undefined(name, e.span)),
+            Variable(name) => self
+                .lookup(name)
+                .ok_or_else(|| self.undefined(name, e.span)),
             List(items) => {
                 let mut elem = 0;
                 for item in items {
@@ -119,12 +141,20 @@ impl<'a> ExprChecker<'a> {
                 self.check(x)?;
                 Ok(Ty::of(BOOL | NULL))
             }
-            Function { name, distinct: _, args } => self.function(name, args, e.span),
+            Function {
+                name,
+                distinct: _,
+                args,
+            } => self.function(name, args, e.span),
             CountStar => {
                 self.aggregate("count", &[], e.span)?;
                 Ok(Ty::of(INT))
             }
-            Case { operand, whens, else_ } => {
+            Case {
+                operand,
+                whens,
+                else_,
+            } => {
                 if let Some(o) = operand {
                     self.check(o)?;
                 }
@@ -138,7 +168,12 @@ impl<'a> ExprChecker<'a> {
                 }
                 Ok(ty)
             }
-            ListComprehension { var, list, predicate, projection } => {
+            ListComprehension {
+                var,
+                list,
+                predicate,
+                projection,
+            } => {
                 let elem = self.check(list)?.element();
                 let ty = self.inner("a list comprehension", &[(var, elem)], |c| {
                     if let Some(p) = predicate {
@@ -151,22 +186,43 @@ impl<'a> ExprChecker<'a> {
                 })?;
                 Ok(Ty::list(ty.bits))
             }
-            Quantified { quantifier, var, list, predicate } => {
+            Quantified {
+                quantifier,
+                var,
+                list,
+                predicate,
+            } => {
                 let elem = self.check(list)?.element();
                 let Some(p) = predicate else {
-                    let message = format!("{quantifier:?}(...) needs a WHERE predicate").to_lowercase();
+                    let message =
+                        format!("{quantifier:?}(...) needs a WHERE predicate").to_lowercase();
                     return Err(error("UnexpectedSyntax", message, e.span));
                 };
-                self.inner("a quantifier predicate", &[(var, elem)], |c| c.where_predicate(p))?;
+                self.inner("a quantifier predicate", &[(var, elem)], |c| {
+                    c.where_predicate(p)
+                })?;
                 Ok(Ty::of(BOOL | NULL))
             }
-            Reduce { acc, init, var, list, expr } => {
+            Reduce {
+                acc,
+                init,
+                var,
+                list,
+                expr,
+            } => {
                 self.check(init)?;
                 let elem = self.check(list)?.element();
-                self.inner("reduce()", &[(acc, Ty::ANY), (var, elem)], |c| c.check(expr))?;
+                self.inner("reduce()", &[(acc, Ty::ANY), (var, elem)], |c| {
+                    c.check(expr)
+                })?;
                 Ok(Ty::ANY)
             }
-            PatternComprehension { var, pattern, predicate, projection } => {
+            PatternComprehension {
+                var,
+                pattern,
+                predicate,
+                projection,
+            } => {
                 let mut bound = self.pattern_locals(pattern);
                 if let Some(v) = var {
                     bound.push((v.name.clone(), Ty::of(PATH)));
@@ -216,9 +272,15 @@ impl<'a> ExprChecker<'a> {
                 Ok(Ty::of(BOOL))
             }
             MapProjection(var, items) => {
-                let ty = self.lookup(&var.name).ok_or_else(|| self.undefined(&var.name, var.span))?;
+                let ty = self
+                    .lookup(&var.name)
+                    .ok_or_else(|| self.undefined(&var.name, var.span))?;
                 if !ty.allows(MAP | NODE | REL) {
-                    let message = format!("Type mismatch: a map projection needs a Map, Node or Relationship, but `{}` is {}", var.name, ty.describe());
+                    let message = format!(
+                        "Type mismatch: a map projection needs a Map, Node or Relationship, but `{}` is {}",
+                        var.name,
+                        ty.describe()
+                    );
                     return Err(error("InvalidArgumentType", message, var.span));
                 }
                 for item in items {
@@ -227,7 +289,8 @@ impl<'a> ExprChecker<'a> {
                             self.check(v)?;
                         }
                         MapProjectionItem::Variable(v) => {
-                            self.lookup(&v.name).ok_or_else(|| self.undefined(&v.name, v.span))?;
+                            self.lookup(&v.name)
+                                .ok_or_else(|| self.undefined(&v.name, v.span))?;
                         }
                         MapProjectionItem::Property(_) | MapProjectionItem::AllProperties => {}
                     }
@@ -265,12 +328,17 @@ impl<'a> ExprChecker<'a> {
             }
             In => {
                 if !tb.allows(LIST) {
-                    let message = format!("Type mismatch: IN needs a List on its right, but got {}", tb.describe());
+                    let message = format!(
+                        "Type mismatch: IN needs a List on its right, but got {}",
+                        tb.describe()
+                    );
                     return Err(error("InvalidArgumentType", message, b.span));
                 }
                 Ty::of(BOOL | NULL)
             }
-            Eq | Ne | Lt | Le | Gt | Ge | StartsWith | EndsWith | Contains | Regex => Ty::of(BOOL | NULL),
+            Eq | Ne | Lt | Le | Gt | Ge | StartsWith | EndsWith | Contains | Regex => {
+                Ty::of(BOOL | NULL)
+            }
             Add => {
                 if ta.only(INT) && tb.only(INT) {
                     Ty::of(INT | NULL)
@@ -285,7 +353,10 @@ impl<'a> ExprChecker<'a> {
             Sub | Mul | Div | Mod | Pow => {
                 for (ty, side) in [(ta, a), (tb, b)] {
                     if !ty.allows(NUMBER | OTHER) {
-                        let message = format!("Type mismatch: arithmetic needs numbers, but got {}", ty.describe());
+                        let message = format!(
+                            "Type mismatch: arithmetic needs numbers, but got {}",
+                            ty.describe()
+                        );
                         return Err(error("InvalidArgumentType", message, side.span));
                     }
                 }
@@ -306,7 +377,11 @@ impl<'a> ExprChecker<'a> {
         }
         let Some(sig) = functions::scalar(name) else {
             let hint = suggestion(name, functions::all_names());
-            return Err(error("UnknownFunction", format!("Unknown function `{name}`{hint}"), span));
+            return Err(error(
+                "UnknownFunction",
+                format!("Unknown function `{name}`{hint}"),
+                span,
+            ));
         };
         arity(name, sig, args.len(), span)?;
         let pattern_argument = sig.name.eq_ignore_ascii_case("exists");
@@ -338,7 +413,9 @@ impl<'a> ExprChecker<'a> {
             return Err(error("InvalidAggregation", message, span));
         }
         if self.in_aggregate {
-            let message = format!("Cannot use aggregating function {name}(...) inside another aggregating function");
+            let message = format!(
+                "Cannot use aggregating function {name}(...) inside another aggregating function"
+            );
             return Err(error("NestedAggregation", message, span));
         }
         if let Some(sig) = functions::aggregate(name)
@@ -347,7 +424,9 @@ impl<'a> ExprChecker<'a> {
             arity(name, sig, args.len(), span)?;
         }
         if let Some(arg) = args.iter().find(|a| calls(a, "rand")) {
-            let message = format!("{name}(...) cannot aggregate a non-deterministic expression such as rand()");
+            let message = format!(
+                "{name}(...) cannot aggregate a non-deterministic expression such as rand()"
+            );
             return Err(error("NonConstantExpression", message, arg.span));
         }
         self.in_aggregate = true;
@@ -408,7 +487,14 @@ impl<'a> ExprChecker<'a> {
         };
         add(&pattern.start.var, Ty::of(NODE));
         for (rel, node) in &pattern.chain {
-            add(&rel.var, if rel.length.is_some() { Ty::list(REL) } else { Ty::of(REL) });
+            add(
+                &rel.var,
+                if rel.length.is_some() {
+                    Ty::list(REL)
+                } else {
+                    Ty::of(REL)
+                },
+            );
             add(&node.var, Ty::of(NODE));
         }
         out
@@ -451,7 +537,10 @@ fn boolean(ty: Ty, operator: &str, span: Span) -> Result<(), CypherError> {
     if ty.allows(BOOL) {
         return Ok(());
     }
-    let message = format!("Type mismatch: {operator} needs a Boolean, but got {}", ty.describe());
+    let message = format!(
+        "Type mismatch: {operator} needs a Boolean, but got {}",
+        ty.describe()
+    );
     Err(error("InvalidArgumentType", message, span))
 }
 
@@ -459,15 +548,28 @@ fn property_access(ty: Ty, key: &str, span: Span) -> Result<(), CypherError> {
     if ty.allows(MAP | NODE | REL | OTHER) {
         return Ok(());
     }
-    let message = format!("Type mismatch: cannot read property `{key}` of {}", ty.describe());
+    let message = format!(
+        "Type mismatch: cannot read property `{key}` of {}",
+        ty.describe()
+    );
     if ty.allows(PATH) {
         Err(error("InvalidArgumentType", message, span))
     } else {
-        Err(CypherError::compile(ErrorKind::TypeError, "InvalidArgumentType", message, Some(span)))
+        Err(CypherError::compile(
+            ErrorKind::TypeError,
+            "InvalidArgumentType",
+            message,
+            Some(span),
+        ))
     }
 }
 
-fn arity(name: &str, sig: &functions::Signature, given: usize, span: Span) -> Result<(), CypherError> {
+fn arity(
+    name: &str,
+    sig: &functions::Signature,
+    given: usize,
+    span: Span,
+) -> Result<(), CypherError> {
     if (sig.min..=sig.max).contains(&given) {
         return Ok(());
     }

@@ -4,7 +4,7 @@
 //! plus the temporal ones the TCK uses, or the checker refuses a query the executor could
 //! run. Kept here rather than read from exec so that plan does not depend on exec.
 
-use super::types::{Ty, LIST, MAP, NODE, PATH, REL, STRING};
+use super::types::{LIST, MAP, NODE, PATH, REL, STRING, Ty};
 
 /// What the checker knows of one scalar function.
 pub(super) struct Signature {
@@ -19,11 +19,21 @@ pub(super) struct Signature {
 }
 
 const fn sig(name: &'static str, min: usize, max: usize) -> Signature {
-    Signature { name, min, max, first_arg: None }
+    Signature {
+        name,
+        min,
+        max,
+        first_arg: None,
+    }
 }
 
 const fn typed(name: &'static str, min: usize, max: usize, first_arg: u16) -> Signature {
-    Signature { name, min, max, first_arg: Some(first_arg) }
+    Signature {
+        name,
+        min,
+        max,
+        first_arg: Some(first_arg),
+    }
 }
 
 const MANY: usize = usize::MAX;
@@ -148,7 +158,9 @@ pub(super) fn scalar(name: &str) -> Option<&'static Signature> {
 
 /// The aggregating function called `name` (any case), if there is one.
 pub(super) fn aggregate(name: &str) -> Option<&'static Signature> {
-    AGGREGATES.iter().find(|s| s.name.eq_ignore_ascii_case(name))
+    AGGREGATES
+        .iter()
+        .find(|s| s.name.eq_ignore_ascii_case(name))
 }
 
 /// True when `name` (any case) is an aggregating function.
@@ -185,16 +197,32 @@ mod tests {
     /// added to one and not the other is refused at compile time or fails at run time.
     #[test]
     fn checker_and_executor_know_the_same_functions_with_the_same_arity() {
-        let executed = exec_functions::FUNCTIONS.iter().chain(exec_functions::temporal::FUNCTIONS);
+        let executed = exec_functions::FUNCTIONS
+            .iter()
+            .chain(exec_functions::temporal::FUNCTIONS);
         for f in executed {
-            let s = scalar(f.name).unwrap_or_else(|| panic!("the checker does not know {}()", f.name));
-            assert_eq!((s.min, s.max), (f.min_args, f.max_args), "arity of {}()", f.name);
+            let s =
+                scalar(f.name).unwrap_or_else(|| panic!("the checker does not know {}()", f.name));
+            assert_eq!(
+                (s.min, s.max),
+                (f.min_args, f.max_args),
+                "arity of {}()",
+                f.name
+            );
         }
         for s in SCALARS {
-            assert!(exec_functions::lookup(s.name).is_some(), "the executor does not provide {}()", s.name);
+            assert!(
+                exec_functions::lookup(s.name).is_some(),
+                "the executor does not provide {}()",
+                s.name
+            );
         }
         for s in AGGREGATES {
-            assert!(crate::exec::aggregate::is_aggregate(s.name), "the executor does not aggregate {}()", s.name);
+            assert!(
+                crate::exec::aggregate::is_aggregate(s.name),
+                "the executor does not aggregate {}()",
+                s.name
+            );
         }
     }
 }

@@ -11,16 +11,18 @@ use crate::syntax::ast::{Expr, Hls, HlsKind};
 pub(super) fn check(hls: &Hls) -> Result<(), CypherError> {
     let scope = Scope::new();
     let exprs: Vec<(&Expr, &'static str)> = match &hls.kind {
-        HlsKind::Actor { props, .. } | HlsKind::Factor { props, .. } | HlsKind::Link { props, .. } => {
-            props.iter().map(|e| (e, "a property map")).collect()
-        }
+        HlsKind::Actor { props, .. }
+        | HlsKind::Factor { props, .. }
+        | HlsKind::Link { props, .. } => props.iter().map(|e| (e, "a property map")).collect(),
         HlsKind::Learnt { on, .. } => on.iter().map(|e| (e, "ON")).collect(),
         HlsKind::Connectors { within, .. } | HlsKind::Show { within, .. } => {
             within.iter().map(|e| (e, "WITHIN")).collect()
         }
-        HlsKind::Paths { within, limit, .. } => {
-            within.iter().map(|e| (e, "WITHIN")).chain(limit.iter().map(|e| (e, "LIMIT"))).collect()
-        }
+        HlsKind::Paths { within, limit, .. } => within
+            .iter()
+            .map(|e| (e, "WITHIN"))
+            .chain(limit.iter().map(|e| (e, "LIMIT")))
+            .collect(),
         HlsKind::WhatLearnt { .. } => Vec::new(),
     };
     for (e, context) in exprs {

@@ -88,11 +88,19 @@ pub fn plan(statement: Statement, procedures: &Procedures) -> Result<Plan, Cyphe
     match statement {
         Statement::Query(query) => {
             let calls = check::check(&query, procedures)?;
-            Ok(Plan { body: Body::Query(query), calls, path_limit: DEFAULT_PATH_LIMIT })
+            Ok(Plan {
+                body: Body::Query(query),
+                calls,
+                path_limit: DEFAULT_PATH_LIMIT,
+            })
         }
         Statement::Hls(hls) => {
             hls::check(&hls)?;
-            Ok(Plan { body: Body::Hls(hls), calls: HashMap::new(), path_limit: DEFAULT_PATH_LIMIT })
+            Ok(Plan {
+                body: Body::Hls(hls),
+                calls: HashMap::new(),
+                path_limit: DEFAULT_PATH_LIMIT,
+            })
         }
     }
 }

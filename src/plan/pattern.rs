@@ -1,9 +1,9 @@
 //! Binding the variables of MATCH, CREATE and MERGE patterns: what may be re-used,
 //! what must be new, and what CREATE and MERGE can build.
 
-use super::expr::{error, ExprChecker};
+use super::expr::{ExprChecker, error};
 use super::scope::Scope;
-use super::types::{Ty, LIST, NODE, REL};
+use super::types::{LIST, NODE, REL, Ty};
 use crate::model::CypherError;
 use crate::syntax::ast::{ExprKind, NodePattern, PathKind, PatternPart, RelDirection, RelPattern};
 
@@ -36,8 +36,16 @@ impl Mode {
 }
 
 /// Binds the variables of `parts` into `scope`, then checks their property maps.
-pub(super) fn bind(scope: &mut Scope, parts: &[PatternPart], mode: Mode) -> Result<(), CypherError> {
-    let mut binder = Binder { scope, mode, new_rels: vec![] };
+pub(super) fn bind(
+    scope: &mut Scope,
+    parts: &[PatternPart],
+    mode: Mode,
+) -> Result<(), CypherError> {
+    let mut binder = Binder {
+        scope,
+        mode,
+        new_rels: vec![],
+    };
     for part in parts {
         shortest_path(part, mode)?;
         let element = &part.element;
@@ -48,7 +56,10 @@ pub(super) fn bind(scope: &mut Scope, parts: &[PatternPart], mode: Mode) -> Resu
         }
         if let Some(path) = &part.var {
             if binder.scope.contains(&path.name) {
-                let message = format!("Variable `{}` already declared; a path variable must be new", path.name);
+                let message = format!(
+                    "Variable `{}` already declared; a path variable must be new",
+                    path.name
+                );
                 return Err(error("VariableAlreadyBound", message, path.span));
             }
             binder.scope.bind(&path.name, binder.ty(super::types::PATH));
@@ -62,7 +73,10 @@ pub(super) fn bind(scope: &mut Scope, parts: &[PatternPart], mode: Mode) -> Resu
             .flatten();
         for p in props {
             if matches!(p.kind, ExprKind::Parameter(_)) && mode != Mode::Create {
-                let message = format!("Parameter maps cannot be used in {} patterns; write {{key: $param.key}} instead", mode.name());
+                let message = format!(
+                    "Parameter maps cannot be used in {} patterns; write {{key: $param.key}} instead",
+                    mode.name()
+                );
                 return Err(error("InvalidParameterUse", message, p.span));
             }
             ExprChecker::new(scope, "a pattern's properties").check(p)?;
@@ -78,7 +92,10 @@ fn shortest_path(part: &PatternPart, mode: Mode) -> Result<(), CypherError> {
         return Ok(());
     }
     if mode.creates() {
-        let message = format!("{} cannot use shortestPath(...) or allShortestPaths(...)", mode.name());
+        let message = format!(
+            "{} cannot use shortestPath(...) or allShortestPaths(...)",
+            mode.name()
+        );
         return Err(error("InvalidShortestPath", message, part.span));
     }
     let [(rel, _)] = part.element.chain.as_slice() else {
@@ -88,7 +105,9 @@ fn shortest_path(part: &PatternPart, mode: Mode) -> Result<(), CypherError> {
     if let Some((Some(min), _)) = rel.length
         && min > 1
     {
-        let message = format!("shortestPath(...) does not support a minimal length other than 0 or 1, got {min}");
+        let message = format!(
+            "shortestPath(...) does not support a minimal length other than 0 or 1, got {min}"
+        );
         return Err(error("VariableLengthRelationship", message, rel.span));
     }
     Ok(())
@@ -118,10 +137,15 @@ impl Binder<'_> {
             }
             Some(ty) => {
                 if !ty.allows(NODE) {
-                    let message = format!("Type mismatch: `{}` is {}, so it cannot be used as a node", var.name, ty.describe());
+                    let message = format!(
+                        "Type mismatch: `{}` is {}, so it cannot be used as a node",
+                        var.name,
+                        ty.describe()
+                    );
                     return Err(error("VariableTypeConflict", message, var.span));
                 }
-                if self.mode.creates() && (alone || !node.labels.is_empty() || node.props.is_some()) {
+                if self.mode.creates() && (alone || !node.labels.is_empty() || node.props.is_some())
+                {
                     let message = format!(
                         "Variable `{}` already declared; {} cannot add labels or properties to a bound node, or create it again",
                         var.name,
@@ -143,7 +167,8 @@ impl Binder<'_> {
                 return Err(error("CreatingVarLength", message, rel.span));
             }
             if rel.types.len() != 1 {
-                let message = format!("{what} needs exactly one relationship type, e.g. -[:KNOWS]->");
+                let message =
+                    format!("{what} needs exactly one relationship type, e.g. -[:KNOWS]->");
                 return Err(error("NoSingleRelationshipType", message, rel.span));
             }
             if self.mode == Mode::Create && rel.direction == RelDirection::Both {
@@ -159,23 +184,42 @@ impl Binder<'_> {
         let var_length = rel.length.is_some();
         match self.scope.get(&var.name) {
             None => {
-                let ty = if var_length { Ty::list(REL) } else { Ty::of(REL) };
-                let ty = if matches!(self.mode, Mode::Match { optional: true }) { ty.nullable() } else { ty };
+                let ty = if var_length {
+                    Ty::list(REL)
+                } else {
+                    Ty::of(REL)
+                };
+                let ty = if matches!(self.mode, Mode::Match { optional: true }) {
+                    ty.nullable()
+                } else {
+                    ty
+                };
                 self.scope.bind(&var.name, ty);
                 self.new_rels.push(var.name.clone());
             }
             Some(_) if self.mode.creates() => {
-                let message = format!("Variable `{}` already declared; {} cannot re-use a bound relationship", var.name, self.mode.name());
+                let message = format!(
+                    "Variable `{}` already declared; {} cannot re-use a bound relationship",
+                    var.name,
+                    self.mode.name()
+                );
                 return Err(error("VariableAlreadyBound", message, var.span));
             }
             Some(_) if self.new_rels.contains(&var.name) => {
-                let message = format!("Relationship `{}` is used twice in one pattern; a match never repeats a relationship", var.name);
+                let message = format!(
+                    "Relationship `{}` is used twice in one pattern; a match never repeats a relationship",
+                    var.name
+                );
                 return Err(error("RelationshipUniquenessViolation", message, var.span));
             }
             Some(ty) => {
                 let wanted = if var_length { LIST } else { REL };
                 if !ty.allows(wanted) {
-                    let message = format!("Type mismatch: `{}` is {}, so it cannot be used as a relationship", var.name, ty.describe());
+                    let message = format!(
+                        "Type mismatch: `{}` is {}, so it cannot be used as a relationship",
+                        var.name,
+                        ty.describe()
+                    );
                     return Err(error("VariableTypeConflict", message, var.span));
                 }
             }

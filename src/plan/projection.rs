@@ -1,9 +1,9 @@
 //! WITH and RETURN: column names, aggregation and grouping keys, what ORDER BY and WHERE
 //! may see, and SKIP / LIMIT.
 
-use super::expr::{error, ExprChecker};
+use super::expr::{ExprChecker, error};
 use super::scope::Scope;
-use super::types::{Ty, INT};
+use super::types::{INT, Ty};
 use super::walk::{children, contains_aggregate, is_aggregate_call, same};
 use crate::model::{CypherError, Span};
 use crate::syntax::ast::{Expr, ExprKind, Literal, Projection, ProjectionItem, UnaryOp};
@@ -35,7 +35,12 @@ pub(super) fn column_name(item: &ProjectionItem) -> &str {
 }
 
 /// Checks a WITH or RETURN body against `scope`.
-pub(super) fn project(scope: &Scope, p: &Projection, kind: Kind, span: Span) -> Result<Projected, CypherError> {
+pub(super) fn project(
+    scope: &Scope,
+    p: &Projection,
+    kind: Kind,
+    span: Span,
+) -> Result<Projected, CypherError> {
     let mut out = Scope::new();
     let mut columns: Vec<String> = vec![];
     if p.star {
@@ -51,11 +56,18 @@ pub(super) fn project(scope: &Scope, p: &Projection, kind: Kind, span: Span) -> 
     let mut types = Vec::with_capacity(p.items.len());
     let mut item_names: Vec<&str> = vec![];
     for item in &p.items {
-        let ty = ExprChecker::new(scope, "this context").aggregating().check(&item.expr)?;
+        let ty = ExprChecker::new(scope, "this context")
+            .aggregating()
+            .check(&item.expr)?;
         let name = column_name(item);
         if item_names.contains(&name) {
-            let span = item.alias.as_ref().map(|a| a.span).unwrap_or(item.expr.span);
-            let message = format!("Multiple result columns with the same name `{name}` are not supported");
+            let span = item
+                .alias
+                .as_ref()
+                .map(|a| a.span)
+                .unwrap_or(item.expr.span);
+            let message =
+                format!("Multiple result columns with the same name `{name}` are not supported");
             return Err(error("ColumnNameConflict", message, span));
         }
         item_names.push(name);
@@ -67,7 +79,12 @@ pub(super) fn project(scope: &Scope, p: &Projection, kind: Kind, span: Span) -> 
     }
 
     let aggregating = p.items.iter().any(|i| contains_aggregate(&i.expr));
-    let keys: Vec<&Expr> = p.items.iter().map(|i| &i.expr).filter(|e| !contains_aggregate(e)).collect();
+    let keys: Vec<&Expr> = p
+        .items
+        .iter()
+        .map(|i| &i.expr)
+        .filter(|e| !contains_aggregate(e))
+        .collect();
     let mut key_names: Vec<&str> = keys
         .iter()
         .filter_map(|e| match &e.kind {
@@ -87,34 +104,63 @@ pub(super) fn project(scope: &Scope, p: &Projection, kind: Kind, span: Span) -> 
     // What ORDER BY and WITH ... WHERE see: after DISTINCT or aggregation only the
     // projected columns (and the projected expressions themselves); otherwise also the
     // variables from before the projection.
-    let projected: Vec<(&Expr, Ty)> = p.items.iter().map(|i| &i.expr).zip(types.iter().copied()).collect();
+    let projected: Vec<(&Expr, Ty)> = p
+        .items
+        .iter()
+        .map(|i| &i.expr)
+        .zip(types.iter().copied())
+        .collect();
     let only_columns = aggregating || p.distinct;
     let wide = scope.overlay(&out);
     let visible = if only_columns { &out } else { &wide };
     let mut sort_keys = key_names.clone();
     sort_keys.extend(columns.iter().map(String::as_str));
     for sort in &p.order_by {
-        let checker = ExprChecker::new(visible, "ORDER BY after a projection that does not aggregate").reusing(&projected);
-        let checker = if aggregating { checker.aggregating() } else { checker };
+        let checker = ExprChecker::new(
+            visible,
+            "ORDER BY after a projection that does not aggregate",
+        )
+        .reusing(&projected);
+        let checker = if aggregating {
+            checker.aggregating()
+        } else {
+            checker
+        };
         checker.check_owned(&sort.expr)?;
         if aggregating && contains_aggregate(&sort.expr) {
             ambiguous(&sort.expr, &keys, &sort_keys)?;
         }
     }
     if let Some(w) = &p.where_ {
-        ExprChecker::new(visible, "WHERE").reusing(&projected).where_predicate(w)?;
+        ExprChecker::new(visible, "WHERE")
+            .reusing(&projected)
+            .where_predicate(w)?;
     }
     // Checked last: the TCK expects aggregation errors first (WithOrderBy4 [20]).
     if kind == Kind::With
-        && let Some(item) = p.items.iter().find(|i| i.alias.is_none() && !matches!(i.expr.kind, ExprKind::Variable(_)))
+        && let Some(item) = p
+            .items
+            .iter()
+            .find(|i| i.alias.is_none() && !matches!(i.expr.kind, ExprKind::Variable(_)))
     {
-        let message = format!("Expression `{}` in WITH must be aliased (use AS)", item.text);
+        let message = format!(
+            "Expression `{}` in WITH must be aliased (use AS)",
+            item.text
+        );
         return Err(error("NoExpressionAlias", message, item.expr.span));
     }
-    for (e, what) in p.skip.iter().map(|e| (e, "SKIP")).chain(p.limit.iter().map(|e| (e, "LIMIT"))) {
+    for (e, what) in p
+        .skip
+        .iter()
+        .map(|e| (e, "SKIP"))
+        .chain(p.limit.iter().map(|e| (e, "LIMIT")))
+    {
         skip_limit(e, what)?;
     }
-    Ok(Projected { scope: out, columns })
+    Ok(Projected {
+        scope: out,
+        columns,
+    })
 }
 
 impl ExprChecker<'_> {
@@ -130,7 +176,12 @@ fn ambiguous(e: &Expr, keys: &[&Expr], key_names: &[&str]) -> Result<(), CypherE
     walk_ambiguous(e, keys, key_names, &mut locals)
 }
 
-fn walk_ambiguous(e: &Expr, keys: &[&Expr], key_names: &[&str], locals: &mut Vec<String>) -> Result<(), CypherError> {
+fn walk_ambiguous(
+    e: &Expr,
+    keys: &[&Expr],
+    key_names: &[&str],
+    locals: &mut Vec<String>,
+) -> Result<(), CypherError> {
     if is_aggregate_call(e) {
         return Ok(());
     }
@@ -142,7 +193,10 @@ fn walk_ambiguous(e: &Expr, keys: &[&Expr], key_names: &[&str], locals: &mut Vec
     };
     match &e.kind {
         ExprKind::Variable(name) => {
-            if locals.contains(name) || key_names.contains(&name.as_str()) || keys.iter().any(|k| same(k, e)) {
+            if locals.contains(name)
+                || key_names.contains(&name.as_str())
+                || keys.iter().any(|k| same(k, e))
+            {
                 return Ok(());
             }
             fail(name)
@@ -152,7 +206,11 @@ fn walk_ambiguous(e: &Expr, keys: &[&Expr], key_names: &[&str], locals: &mut Vec
                 return Ok(());
             }
             match &target.kind {
-                ExprKind::Variable(name) if locals.contains(name) || key_names.contains(&name.as_str()) => Ok(()),
+                ExprKind::Variable(name)
+                    if locals.contains(name) || key_names.contains(&name.as_str()) =>
+                {
+                    Ok(())
+                }
                 ExprKind::Variable(name) => fail(&format!("{name}.{key}")),
                 _ => Ok(()),
             }
@@ -160,11 +218,20 @@ fn walk_ambiguous(e: &Expr, keys: &[&Expr], key_names: &[&str], locals: &mut Vec
         ExprKind::ListComprehension { var, list, .. } | ExprKind::Quantified { var, list, .. } => {
             walk_ambiguous(list, keys, key_names, locals)?;
             locals.push(var.name.clone());
-            let result = children(e).into_iter().skip(1).try_for_each(|c| walk_ambiguous(c, keys, key_names, locals));
+            let result = children(e)
+                .into_iter()
+                .skip(1)
+                .try_for_each(|c| walk_ambiguous(c, keys, key_names, locals));
             locals.pop();
             result
         }
-        ExprKind::Reduce { acc, init, var, list, expr } => {
+        ExprKind::Reduce {
+            acc,
+            init,
+            var,
+            list,
+            expr,
+        } => {
             walk_ambiguous(init, keys, key_names, locals)?;
             walk_ambiguous(list, keys, key_names, locals)?;
             locals.push(acc.name.clone());
@@ -174,8 +241,12 @@ fn walk_ambiguous(e: &Expr, keys: &[&Expr], key_names: &[&str], locals: &mut Vec
             result
         }
         // Patterns introduce their own variables; leave them to the scope checks.
-        ExprKind::PatternComprehension { .. } | ExprKind::PatternPredicate(_) | ExprKind::ExistsSubquery { .. } => Ok(()),
-        _ => children(e).into_iter().try_for_each(|c| walk_ambiguous(c, keys, key_names, locals)),
+        ExprKind::PatternComprehension { .. }
+        | ExprKind::PatternPredicate(_)
+        | ExprKind::ExistsSubquery { .. } => Ok(()),
+        _ => children(e)
+            .into_iter()
+            .try_for_each(|c| walk_ambiguous(c, keys, key_names, locals)),
     }
 }
 
@@ -185,7 +256,9 @@ fn skip_limit(e: &Expr, what: &'static str) -> Result<(), CypherError> {
     let ty = match ExprChecker::new(&empty, what).check_owned(e) {
         Ok(ty) => ty,
         Err(err) if err.code == "UndefinedVariable" || err.code == "InvalidAggregation" => {
-            let message = format!("{what} must be a constant (a literal or a parameter); it cannot depend on variables");
+            let message = format!(
+                "{what} must be a constant (a literal or a parameter); it cannot depend on variables"
+            );
             return Err(error("NonConstantExpression", message, e.span));
         }
         Err(err) => return Err(err),

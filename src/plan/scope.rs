@@ -38,7 +38,10 @@ impl Scope {
     pub fn bind(&mut self, name: &str, ty: Ty) {
         match self.vars.iter_mut().find(|v| v.name == name) {
             Some(v) => v.ty = ty,
-            None => self.vars.push(Var { name: name.to_string(), ty }),
+            None => self.vars.push(Var {
+                name: name.to_string(),
+                ty,
+            }),
         }
     }
 
@@ -96,7 +99,9 @@ pub(crate) fn distance(a: &str, b: &str) -> usize {
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 best = best.min(d[i - 2][j - 2] + 1);
             }

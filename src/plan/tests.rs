@@ -21,7 +21,11 @@ fn check(text: &str) -> Result<(), CypherError> {
 /// The error `text` raises, which must be a compile-time SyntaxError.
 fn fails(text: &str, code: &str) -> CypherError {
     let err = check(text).expect_err(text);
-    assert_eq!((err.kind, err.code), (ErrorKind::SyntaxError, code), "{text}: {err}");
+    assert_eq!(
+        (err.kind, err.code),
+        (ErrorKind::SyntaxError, code),
+        "{text}: {err}"
+    );
     err
 }
 
@@ -36,14 +40,21 @@ fn undefined_variable_names_it_points_at_it_and_suggests() {
     let text = "MATCH (person) RETURN persn.name";
     let err = fails(text, "UndefinedVariable");
     assert_eq!(pointed(text, &err), "persn");
-    assert_eq!(err.message, "Variable `persn` not defined (did you mean `person`?)");
+    assert_eq!(
+        err.message,
+        "Variable `persn` not defined (did you mean `person`?)"
+    );
 }
 
 #[test]
 fn unknown_function_suggests_the_documented_spelling() {
     let text = "RETURN toUpperr('a')";
     let err = fails(text, "UnknownFunction");
-    assert!(err.message.contains("did you mean `toUpper`?"), "{}", err.message);
+    assert!(
+        err.message.contains("did you mean `toUpper`?"),
+        "{}",
+        err.message
+    );
     assert!(check("RETURN TOUPPER('a') AS x, CoUnT(*) AS c").is_ok());
 }
 
@@ -58,26 +69,41 @@ fn function_arity_is_checked() {
 fn order_by_sees_earlier_variables_unless_distinct_or_aggregating() {
     assert!(check("MATCH (a) RETURN a.x AS x ORDER BY a.y").is_ok());
     assert!(check("MATCH (a) WITH a.x AS x ORDER BY a.y RETURN x").is_ok());
-    fails("MATCH (a) RETURN DISTINCT a.x AS x ORDER BY a.y", "UndefinedVariable");
+    fails(
+        "MATCH (a) RETURN DISTINCT a.x AS x ORDER BY a.y",
+        "UndefinedVariable",
+    );
     assert!(check("MATCH (a) RETURN DISTINCT a.x ORDER BY a.x").is_ok());
     assert!(check("MATCH (a) RETURN a.x AS x, count(*) AS c ORDER BY c, x, a.x").is_ok());
-    fails("MATCH (a) RETURN a.x AS x, count(*) AS c ORDER BY a.y", "UndefinedVariable");
+    fails(
+        "MATCH (a) RETURN a.x AS x, count(*) AS c ORDER BY a.y",
+        "UndefinedVariable",
+    );
 }
 
 #[test]
 fn aggregation_needs_grouping_keys() {
     assert!(check("MATCH (n) RETURN n, count(*) * n.x AS y").is_ok());
     assert!(check("MATCH (n) RETURN n.x, n.x + count(*) AS y").is_ok());
-    fails("MATCH (n) RETURN n.x, n.y + count(*) AS y", "AmbiguousAggregationExpression");
+    fails(
+        "MATCH (n) RETURN n.x, n.y + count(*) AS y",
+        "AmbiguousAggregationExpression",
+    );
     assert!(check("MATCH (n) RETURN [x IN collect(n) | x.name] AS names").is_ok());
-    fails("MATCH (n) WHERE count(n) > 1 RETURN n", "InvalidAggregation");
+    fails(
+        "MATCH (n) WHERE count(n) > 1 RETURN n",
+        "InvalidAggregation",
+    );
     fails("MATCH (n) SET n.c = count(*)", "InvalidAggregation");
 }
 
 #[test]
 fn local_variables_stay_local() {
     assert!(check("MATCH (n) RETURN [(n)-->(m) | m.name] AS names").is_ok());
-    fails("MATCH (n) RETURN [(n)-->(m) | m.name] AS names, m", "UndefinedVariable");
+    fails(
+        "MATCH (n) RETURN [(n)-->(m) | m.name] AS names, m",
+        "UndefinedVariable",
+    );
     fails("RETURN [x IN [1, 2] | x] AS xs, x", "UndefinedVariable");
     assert!(check("RETURN reduce(acc = 0, x IN [1, 2] | acc + x) AS s").is_ok());
 }
@@ -85,7 +111,10 @@ fn local_variables_stay_local() {
 #[test]
 fn exists_subqueries_see_outer_variables() {
     assert!(check("MATCH (n) WHERE EXISTS { MATCH (n)-->(m) WHERE m.x = n.x } RETURN n").is_ok());
-    fails("MATCH (n) WHERE EXISTS { MATCH (m) WHERE m.x = k.x } RETURN n", "UndefinedVariable");
+    fails(
+        "MATCH (n) WHERE EXISTS { MATCH (m) WHERE m.x = k.x } RETURN n",
+        "UndefinedVariable",
+    );
 }
 
 #[test]
@@ -102,7 +131,10 @@ fn with_drops_variables_it_does_not_project() {
 
 #[test]
 fn variables_keep_their_kind() {
-    fails("MATCH (a)-[r]->() MATCH (r) RETURN r", "VariableTypeConflict");
+    fails(
+        "MATCH (a)-[r]->() MATCH (r) RETURN r",
+        "VariableTypeConflict",
+    );
     fails("WITH [1] AS n MATCH (n) RETURN n", "VariableTypeConflict");
     assert!(check("MATCH (a)-[r]->() MATCH ()-[r]->() RETURN r").is_ok());
     assert!(check("MATCH (a) WITH coalesce(a, a) AS b MATCH (b) RETURN b").is_ok());
@@ -112,7 +144,10 @@ fn variables_keep_their_kind() {
 #[test]
 fn create_rules() {
     assert!(check("MATCH (a) CREATE (a)-[:R]->(b:B {x: a.x})").is_ok());
-    fails("MATCH (a) CREATE (a:Extra)-[:R]->()", "VariableAlreadyBound");
+    fails(
+        "MATCH (a) CREATE (a:Extra)-[:R]->()",
+        "VariableAlreadyBound",
+    );
     fails("CREATE (a)-[:R]-(b)", "RequiresDirectedRelationship");
     assert!(check("MERGE (a)-[:R]-(b)").is_ok());
 }
@@ -123,7 +158,10 @@ fn type_errors_known_before_running() {
     assert!(check("RETURN null AND true AS x").is_ok());
     fails("MATCH p = ()-->() RETURN p.name", "InvalidArgumentType");
     let err = check("WITH 'a' AS s RETURN s.name").expect_err("property of a string");
-    assert_eq!((err.kind, err.code), (ErrorKind::TypeError, "InvalidArgumentType"));
+    assert_eq!(
+        (err.kind, err.code),
+        (ErrorKind::TypeError, "InvalidArgumentType")
+    );
     fails("UNWIND ['a'] AS s RETURN s * 2", "InvalidArgumentType");
     assert!(check("UNWIND [1, 'a'] AS s RETURN s * 2 AS x").is_ok());
     fails("MATCH (n) RETURN type(n)", "InvalidArgumentType");
@@ -132,8 +170,14 @@ fn type_errors_known_before_running() {
 #[test]
 fn shortest_path_rules() {
     assert!(check("MATCH p = shortestPath((a)-[*..5]-(b)) RETURN p").is_ok());
-    fails("MATCH p = shortestPath((a)-[*2..5]-(b)) RETURN p", "VariableLengthRelationship");
-    fails("MATCH p = shortestPath((a)-->(b)-->(c)) RETURN p", "InvalidShortestPath");
+    fails(
+        "MATCH p = shortestPath((a)-[*2..5]-(b)) RETURN p",
+        "VariableLengthRelationship",
+    );
+    fails(
+        "MATCH p = shortestPath((a)-->(b)-->(c)) RETURN p",
+        "InvalidShortestPath",
+    );
 }
 
 #[test]
@@ -152,15 +196,24 @@ fn skip_and_limit_are_constants() {
 
 #[test]
 fn union_parts_agree() {
-    fails("RETURN 1 AS a UNION RETURN 2 AS b", "DifferentColumnsInUnion");
+    fails(
+        "RETURN 1 AS a UNION RETURN 2 AS b",
+        "DifferentColumnsInUnion",
+    );
     assert!(check("RETURN 1 AS a UNION ALL RETURN 2 AS a").is_ok());
 }
 
 #[test]
 fn an_unknown_procedure_is_reported_after_the_other_checks() {
     let err = check("CALL db.labels()").expect_err("an empty registry");
-    assert_eq!((err.kind, err.code), (ErrorKind::ProcedureError, "ProcedureNotFound"));
-    fails("CALL db.labels() YIELD label RETURN nope", "UndefinedVariable");
+    assert_eq!(
+        (err.kind, err.code),
+        (ErrorKind::ProcedureError, "ProcedureNotFound")
+    );
+    fails(
+        "CALL db.labels() YIELD label RETURN nope",
+        "UndefinedVariable",
+    );
 }
 
 // Rules the parser normally reports first; the checker still holds them.
@@ -170,10 +223,18 @@ fn parameter_maps_only_in_create() {
     assert!(check("CREATE (n $props)").is_ok());
     let mut q = query("CREATE (n $props)");
     if let ClauseKind::Create(parts) = q.first.clauses[0].kind.clone() {
-        q.first.clauses[0].kind = ClauseKind::Match { optional: false, patterns: parts, where_: None };
+        q.first.clauses[0].kind = ClauseKind::Match {
+            optional: false,
+            patterns: parts,
+            where_: None,
+        };
     }
-    q.first.clauses.push(query("MATCH (n) RETURN n").first.clauses.remove(1));
-    let err = super::check::check(&q, &Default::default()).map(|_| ()).expect_err("parameter map in MATCH");
+    q.first
+        .clauses
+        .push(query("MATCH (n) RETURN n").first.clauses.remove(1));
+    let err = super::check::check(&q, &Default::default())
+        .map(|_| ())
+        .expect_err("parameter map in MATCH");
     assert_eq!(err.code, "InvalidParameterUse");
 }
 
@@ -181,11 +242,23 @@ fn parameter_maps_only_in_create() {
 fn query_must_end_in_return_or_update() {
     let mut q = query("MATCH (n) RETURN n");
     q.first.clauses.pop();
-    assert_eq!(super::check::check(&q, &Default::default()).map(|_| ()).expect_err("ends with MATCH").code, "InvalidClauseComposition");
+    assert_eq!(
+        super::check::check(&q, &Default::default())
+            .map(|_| ())
+            .expect_err("ends with MATCH")
+            .code,
+        "InvalidClauseComposition"
+    );
     let mut q = query("MATCH (n) RETURN n");
     let ret = q.first.clauses[1].clone();
     q.first.clauses.insert(1, ret);
-    assert_eq!(super::check::check(&q, &Default::default()).map(|_| ()).expect_err("RETURN twice").code, "InvalidClauseComposition");
+    assert_eq!(
+        super::check::check(&q, &Default::default())
+            .map(|_| ())
+            .expect_err("RETURN twice")
+            .code,
+        "InvalidClauseComposition"
+    );
 }
 
 #[test]

@@ -40,7 +40,10 @@ pub(super) const NUMBER: u16 = INT | FLOAT;
 
 impl Ty {
     /// Nothing is known.
-    pub const ANY: Ty = Ty { bits: ALL, elem: ALL };
+    pub const ANY: Ty = Ty {
+        bits: ALL,
+        elem: ALL,
+    };
 
     /// A value of one of the types in `bits` (not a list).
     pub const fn of(bits: u16) -> Ty {
@@ -65,17 +68,27 @@ impl Ty {
 
     /// The value may also be null.
     pub fn nullable(self) -> Ty {
-        Ty { bits: self.bits | NULL, elem: self.elem }
+        Ty {
+            bits: self.bits | NULL,
+            elem: self.elem,
+        }
     }
 
     /// Either of two types.
     pub fn union(self, other: Ty) -> Ty {
-        Ty { bits: self.bits | other.bits, elem: self.elem | other.elem }
+        Ty {
+            bits: self.bits | other.bits,
+            elem: self.elem | other.elem,
+        }
     }
 
     /// The type of an element of this value when it is a list; anything when unknown.
     pub fn element(self) -> Ty {
-        if self.bits & LIST != 0 && self.only(LIST) { Ty::of(self.elem) } else { Ty::ANY }
+        if self.bits & LIST != 0 && self.only(LIST) {
+            Ty::of(self.elem)
+        } else {
+            Ty::ANY
+        }
     }
 
     /// A word for the type in messages, e.g. "String" or "Node".
@@ -93,8 +106,16 @@ impl Ty {
             (PATH, "Path"),
             (OTHER, "a temporal or spatial value"),
         ];
-        let bits = if self.bits == NULL { NULL } else { self.bits & !NULL };
-        NAMES.iter().find(|(b, _)| *b == bits).map(|(_, n)| *n).unwrap_or("a value of unknown type")
+        let bits = if self.bits == NULL {
+            NULL
+        } else {
+            self.bits & !NULL
+        };
+        NAMES
+            .iter()
+            .find(|(b, _)| *b == bits)
+            .map(|(_, n)| *n)
+            .unwrap_or("a value of unknown type")
     }
 }
 

@@ -24,21 +24,45 @@ pub(super) fn children(e: &Expr) -> Vec<&Expr> {
         Map(entries) => entries.iter().map(|(_, v)| v).collect(),
         Property(x, _) | Unary(_, x) | IsNull(x, _) | HasLabels(x, _) => vec![&**x],
         Index(x, i) => vec![&**x, &**i],
-        Slice(x, from, to) => std::iter::once(&**x).chain(from.as_deref()).chain(to.as_deref()).collect(),
+        Slice(x, from, to) => std::iter::once(&**x)
+            .chain(from.as_deref())
+            .chain(to.as_deref())
+            .collect(),
         Binary(_, a, b) => vec![&**a, &**b],
         Function { args, .. } => args.iter().collect(),
-        Case { operand, whens, else_ } => operand
+        Case {
+            operand,
+            whens,
+            else_,
+        } => operand
             .as_deref()
             .into_iter()
             .chain(whens.iter().flat_map(|(w, t)| [w, t]))
             .chain(else_.as_deref())
             .collect(),
-        ListComprehension { list, predicate, projection, .. } => {
-            std::iter::once(&**list).chain(predicate.as_deref()).chain(projection.as_deref()).collect()
-        }
-        Quantified { list, predicate, .. } => std::iter::once(&**list).chain(predicate.as_deref()).collect(),
-        Reduce { init, list, expr, .. } => vec![&**init, &**list, &**expr],
-        PatternComprehension { pattern, predicate, projection, .. } => {
+        ListComprehension {
+            list,
+            predicate,
+            projection,
+            ..
+        } => std::iter::once(&**list)
+            .chain(predicate.as_deref())
+            .chain(projection.as_deref())
+            .collect(),
+        Quantified {
+            list, predicate, ..
+        } => std::iter::once(&**list)
+            .chain(predicate.as_deref())
+            .collect(),
+        Reduce {
+            init, list, expr, ..
+        } => vec![&**init, &**list, &**expr],
+        PatternComprehension {
+            pattern,
+            predicate,
+            projection,
+            ..
+        } => {
             let mut out = pattern_exprs(pattern);
             out.extend(predicate.as_deref());
             out.push(&**projection);
@@ -46,7 +70,10 @@ pub(super) fn children(e: &Expr) -> Vec<&Expr> {
         }
         PatternPredicate(pattern) => pattern_exprs(pattern),
         ExistsSubquery { patterns, where_ } => {
-            let mut out: Vec<&Expr> = patterns.iter().flat_map(|p: &PatternPart| pattern_exprs(&p.element)).collect();
+            let mut out: Vec<&Expr> = patterns
+                .iter()
+                .flat_map(|p: &PatternPart| pattern_exprs(&p.element))
+                .collect();
             out.extend(where_.as_deref());
             out
         }
@@ -88,7 +115,9 @@ pub(super) fn same(a: &Expr, b: &Expr) -> bool {
         (Literal(x), Literal(y)) => x == y,
         (Parameter(x), Parameter(y)) | (Variable(x), Variable(y)) => x == y,
         (List(x), List(y)) => all_same(x, y),
-        (Map(x), Map(y)) => x.len() == y.len() && x.iter().zip(y).all(|((k, v), (l, w))| k == l && same(v, w)),
+        (Map(x), Map(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|((k, v), (l, w))| k == l && same(v, w))
+        }
         (Property(x, k), Property(y, l)) => k == l && same(x, y),
         (Index(x, i), Index(y, j)) => same(x, y) && same(i, j),
         (Slice(x, f, t), Slice(y, g, u)) => same(x, y) && same_opt(f, g) && same_opt(t, u),
@@ -96,36 +125,96 @@ pub(super) fn same(a: &Expr, b: &Expr) -> bool {
         (Binary(o, x1, x2), Binary(p, y1, y2)) => o == p && same(x1, y1) && same(x2, y2),
         (IsNull(x, n), IsNull(y, m)) => n == m && same(x, y),
         (HasLabels(x, l), HasLabels(y, m)) => l == m && same(x, y),
-        (Function { name: n, distinct: d, args: x }, Function { name: m, distinct: e, args: y }) => {
-            n.eq_ignore_ascii_case(m) && d == e && all_same(x, y)
-        }
+        (
+            Function {
+                name: n,
+                distinct: d,
+                args: x,
+            },
+            Function {
+                name: m,
+                distinct: e,
+                args: y,
+            },
+        ) => n.eq_ignore_ascii_case(m) && d == e && all_same(x, y),
         (CountStar, CountStar) => true,
-        (Case { operand: o, whens: w, else_: e }, Case { operand: p, whens: v, else_: f }) => {
+        (
+            Case {
+                operand: o,
+                whens: w,
+                else_: e,
+            },
+            Case {
+                operand: p,
+                whens: v,
+                else_: f,
+            },
+        ) => {
             same_opt(o, p)
                 && w.len() == v.len()
-                && w.iter().zip(v).all(|((a1, a2), (b1, b2))| same(a1, b1) && same(a2, b2))
+                && w.iter()
+                    .zip(v)
+                    .all(|((a1, a2), (b1, b2))| same(a1, b1) && same(a2, b2))
                 && same_opt(e, f)
         }
         (
-            ListComprehension { var: v, list: l, predicate: p, projection: r },
-            ListComprehension { var: w, list: m, predicate: q, projection: s },
+            ListComprehension {
+                var: v,
+                list: l,
+                predicate: p,
+                projection: r,
+            },
+            ListComprehension {
+                var: w,
+                list: m,
+                predicate: q,
+                projection: s,
+            },
         ) => v.name == w.name && same(l, m) && same_opt(p, q) && same_opt(r, s),
         (
-            Quantified { quantifier: k, var: v, list: l, predicate: p },
-            Quantified { quantifier: j, var: w, list: m, predicate: q },
+            Quantified {
+                quantifier: k,
+                var: v,
+                list: l,
+                predicate: p,
+            },
+            Quantified {
+                quantifier: j,
+                var: w,
+                list: m,
+                predicate: q,
+            },
         ) => k == j && v.name == w.name && same(l, m) && same_opt(p, q),
         (
-            Reduce { acc: a1, init: i1, var: v1, list: l1, expr: e1 },
-            Reduce { acc: a2, init: i2, var: v2, list: l2, expr: e2 },
-        ) => a1.name == a2.name && v1.name == v2.name && same(i1, i2) && same(l1, l2) && same(e1, e2),
+            Reduce {
+                acc: a1,
+                init: i1,
+                var: v1,
+                list: l1,
+                expr: e1,
+            },
+            Reduce {
+                acc: a2,
+                init: i2,
+                var: v2,
+                list: l2,
+                expr: e2,
+            },
+        ) => {
+            a1.name == a2.name && v1.name == v2.name && same(i1, i2) && same(l1, l2) && same(e1, e2)
+        }
         (MapProjection(v, x), MapProjection(w, y)) => {
             v.name == w.name
                 && x.len() == y.len()
                 && x.iter().zip(y).all(|(i, j)| match (i, j) {
                     (MapProjectionItem::Property(k), MapProjectionItem::Property(l)) => k == l,
                     (MapProjectionItem::AllProperties, MapProjectionItem::AllProperties) => true,
-                    (MapProjectionItem::Literal(k, e), MapProjectionItem::Literal(l, f)) => k == l && same(e, f),
-                    (MapProjectionItem::Variable(a), MapProjectionItem::Variable(b)) => a.name == b.name,
+                    (MapProjectionItem::Literal(k, e), MapProjectionItem::Literal(l, f)) => {
+                        k == l && same(e, f)
+                    }
+                    (MapProjectionItem::Variable(a), MapProjectionItem::Variable(b)) => {
+                        a.name == b.name
+                    }
                     _ => false,
                 })
         }

@@ -59,8 +59,12 @@ fn encode_body<T: Serialize>(value: &T, out: &mut Vec<u8>) -> Result<(), CodecEr
     Ok(())
 }
 
-fn decode_body<T: serde::de::DeserializeOwned>(bytes: &[u8], what: &'static str) -> Result<T, CodecError> {
-    let (value, used) = bincode::serde::decode_from_slice(bytes, config()).map_err(CodecError::Decode)?;
+fn decode_body<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+    what: &'static str,
+) -> Result<T, CodecError> {
+    let (value, used) =
+        bincode::serde::decode_from_slice(bytes, config()).map_err(CodecError::Decode)?;
     if used != bytes.len() {
         return Err(CodecError::Malformed { what });
     }
@@ -77,7 +81,9 @@ fn unversion(bytes: &[u8]) -> Result<&[u8], CodecError> {
     match bytes.split_first() {
         Some((&CODEC_VERSION, rest)) => Ok(rest),
         Some((&found, _)) => Err(CodecError::UnknownVersion { found }),
-        None => Err(CodecError::Malformed { what: "value (empty)" }),
+        None => Err(CodecError::Malformed {
+            what: "value (empty)",
+        }),
     }
 }
 
@@ -90,7 +96,9 @@ pub fn encode_format(format: u32) -> [u8; 4] {
 
 /// Reads the format record.
 pub fn decode_format(bytes: &[u8]) -> Result<u32, CodecError> {
-    let arr: [u8; 4] = bytes.try_into().map_err(|_| CodecError::Malformed { what: "format record" })?;
+    let arr: [u8; 4] = bytes.try_into().map_err(|_| CodecError::Malformed {
+        what: "format record",
+    })?;
     Ok(u32::from_be_bytes(arr))
 }
 
@@ -156,7 +164,12 @@ pub fn encode_rel(rel: &RelRecord, type_id: u32) -> Result<Vec<u8>, CodecError> 
 
 /// Appends the body of a relationship record whose type has id `type_id` to `out`.
 pub fn encode_rel_into(rel: &RelRecord, type_id: u32, out: &mut Vec<u8>) -> Result<(), CodecError> {
-    let r = StoredRelRef { type_id, start: rel.start, end: rel.end, props: &rel.props };
+    let r = StoredRelRef {
+        type_id,
+        start: rel.start,
+        end: rel.end,
+        props: &rel.props,
+    };
     encode_body(&r, out)
 }
 
@@ -182,7 +195,10 @@ pub struct Block {
 
 impl Default for Block {
     fn default() -> Block {
-        Block { data: Vec::new(), spans: [None; SLOTS] }
+        Block {
+            data: Vec::new(),
+            spans: [None; SLOTS],
+        }
     }
 }
 
@@ -200,10 +216,14 @@ struct Frame<'a> {
 
 fn frame(bytes: &[u8]) -> Result<Frame<'_>, CodecError> {
     let rest = unversion(bytes)?;
-    let (mask, rest) = rest.split_at_checked(MASK_LEN).ok_or(CodecError::Malformed { what: "block" })?;
+    let (mask, rest) = rest
+        .split_at_checked(MASK_LEN)
+        .ok_or(CodecError::Malformed { what: "block" })?;
     let mask = u64::from_le_bytes(mask.try_into().expect("split at 8 bytes"));
     let n = mask.count_ones() as usize;
-    let (ends, data) = rest.split_at_checked(4 * n).ok_or(CodecError::Malformed { what: "block" })?;
+    let (ends, data) = rest
+        .split_at_checked(4 * n)
+        .ok_or(CodecError::Malformed { what: "block" })?;
     Ok(Frame { mask, ends, data })
 }
 
@@ -217,7 +237,9 @@ impl<'a> Frame<'a> {
         let start = if index == 0 { 0 } else { self.end(index - 1) };
         let end = self.end(index);
         if start > end || end > self.data.len() {
-            return Err(CodecError::Malformed { what: "block offsets" });
+            return Err(CodecError::Malformed {
+                what: "block offsets",
+            });
         }
         Ok((start, end))
     }
@@ -269,9 +291,14 @@ impl Block {
             }
         }
         if index > 0 && f.end(index - 1) != f.data.len() {
-            return Err(CodecError::Malformed { what: "block length" });
+            return Err(CodecError::Malformed {
+                what: "block length",
+            });
         }
-        Ok(Block { data: f.data.to_vec(), spans })
+        Ok(Block {
+            data: f.data.to_vec(),
+            spans,
+        })
     }
 
     /// The body in `slot`.
@@ -289,7 +316,11 @@ impl Block {
     }
 
     /// Puts into `slot` the bytes `write` appends to the block's buffer.
-    pub fn set_with<E>(&mut self, slot: usize, write: impl FnOnce(&mut Vec<u8>) -> Result<(), E>) -> Result<(), E> {
+    pub fn set_with<E>(
+        &mut self,
+        slot: usize,
+        write: impl FnOnce(&mut Vec<u8>) -> Result<(), E>,
+    ) -> Result<(), E> {
         assert!(slot < SLOTS, "block slot {slot} out of range");
         let start = self.data.len();
         if let Err(e) = write(&mut self.data) {
@@ -317,7 +348,9 @@ impl Block {
         let data_len: usize = live().map(|(s, e)| (e - s) as usize).sum();
         let mut out = Vec::with_capacity(1 + MASK_LEN + 4 * n + data_len);
         out.push(CODEC_VERSION);
-        let mask = (0..SLOTS).filter(|&s| self.spans[s].is_some()).fold(0u64, |m, s| m | (1u64 << s));
+        let mask = (0..SLOTS)
+            .filter(|&s| self.spans[s].is_some())
+            .fold(0u64, |m, s| m | (1u64 << s));
         out.extend_from_slice(&mask.to_le_bytes());
         let mut end = 0u32;
         for (s, e) in live() {
@@ -356,10 +389,16 @@ fn get_varint(bytes: &[u8], pos: &mut usize) -> Result<u64, CodecError> {
     let mut v = 0u64;
     let mut shift = 0u32;
     loop {
-        let Some(&b) = bytes.get(*pos) else { return Err(CodecError::Malformed { what: "adjacency list" }) };
+        let Some(&b) = bytes.get(*pos) else {
+            return Err(CodecError::Malformed {
+                what: "adjacency list",
+            });
+        };
         *pos += 1;
         if shift > 63 {
-            return Err(CodecError::Malformed { what: "adjacency varint" });
+            return Err(CodecError::Malformed {
+                what: "adjacency varint",
+            });
         }
         v |= u64::from(b & 0x7f) << shift;
         if b & 0x80 == 0 {
@@ -411,10 +450,19 @@ fn for_each_adj(bytes: &[u8], mut f: impl FnMut(AdjEntry)) -> Result<(), CodecEr
     let mut rel = 0u64;
     while pos < bytes.len() {
         let delta = get_varint(bytes, &mut pos)?;
-        rel = rel.checked_add(delta).ok_or(CodecError::Malformed { what: "adjacency list" })?;
+        rel = rel.checked_add(delta).ok_or(CodecError::Malformed {
+            what: "adjacency list",
+        })?;
         let other = get_varint(bytes, &mut pos)?;
-        let type_id = u32::try_from(get_varint(bytes, &mut pos)?).map_err(|_| CodecError::Malformed { what: "adjacency type id" })?;
-        f(AdjEntry { rel, other, type_id });
+        let type_id =
+            u32::try_from(get_varint(bytes, &mut pos)?).map_err(|_| CodecError::Malformed {
+                what: "adjacency type id",
+            })?;
+        f(AdjEntry {
+            rel,
+            other,
+            type_id,
+        });
     }
     Ok(())
 }
@@ -428,10 +476,17 @@ pub fn decode_adj(bytes: &[u8]) -> Result<Vec<AdjEntry>, CodecError> {
 
 /// Decodes an adjacency body straight into `out`, keeping entries of type `type_id` only
 /// when it is given.
-pub fn decode_adj_into(bytes: &[u8], type_id: Option<u32>, out: &mut Vec<Adjacent>) -> Result<(), CodecError> {
+pub fn decode_adj_into(
+    bytes: &[u8],
+    type_id: Option<u32>,
+    out: &mut Vec<Adjacent>,
+) -> Result<(), CodecError> {
     for_each_adj(bytes, |e| {
         if type_id.is_none_or(|t| t == e.type_id) {
-            out.push(Adjacent { rel: e.rel, other: e.other });
+            out.push(Adjacent {
+                rel: e.rel,
+                other: e.other,
+            });
         }
     })
 }
@@ -455,7 +510,9 @@ pub fn encode_bitmap(words: &[u64; BITMAP_WORDS]) -> Vec<u8> {
 pub fn decode_bitmap(bytes: &[u8]) -> Result<[u64; BITMAP_WORDS], CodecError> {
     let rest = unversion(bytes)?;
     if rest.len() != 8 * BITMAP_WORDS {
-        return Err(CodecError::Malformed { what: "label bitmap" });
+        return Err(CodecError::Malformed {
+            what: "label bitmap",
+        });
     }
     let mut words = [0u64; BITMAP_WORDS];
     for (w, chunk) in words.iter_mut().zip(rest.chunks_exact(8)) {
@@ -483,9 +540,15 @@ pub fn names_matching(bytes: &[u8], folded: &str) -> Result<Vec<NodeId>, CodecEr
     let (entries, used): (Vec<(&str, NodeId)>, usize) =
         bincode::serde::borrow_decode_from_slice(body, config()).map_err(CodecError::Decode)?;
     if used != body.len() {
-        return Err(CodecError::Malformed { what: "name bucket" });
+        return Err(CodecError::Malformed {
+            what: "name bucket",
+        });
     }
-    Ok(entries.into_iter().filter(|(n, _)| *n == folded).map(|(_, id)| id).collect())
+    Ok(entries
+        .into_iter()
+        .filter(|(n, _)| *n == folded)
+        .map(|(_, id)| id)
+        .collect())
 }
 
 // ---------------------------------------------------------------- catalog
@@ -539,17 +602,29 @@ mod tests {
         assert_eq!(block_slot(&bytes, 0).unwrap(), Some(&[][..]));
         assert_eq!(block_slot(&bytes, 63).unwrap(), Some(&[9u8][..]));
         assert_eq!(block_slot(&bytes, 4).unwrap(), None);
-        assert_eq!(block_slots(&bytes).unwrap().collect::<Vec<_>>(), vec![0, 3, 63]);
+        assert_eq!(
+            block_slots(&bytes).unwrap().collect::<Vec<_>>(),
+            vec![0, 3, 63]
+        );
     }
 
     #[test]
     fn records_round_trip() {
         let node = NodeRecord {
             labels: vec!["Person".into()],
-            props: [("name".to_string(), Value::String("Ann".into())), ("age".into(), Value::Int(-3))].into(),
+            props: [
+                ("name".to_string(), Value::String("Ann".into())),
+                ("age".into(), Value::Int(-3)),
+            ]
+            .into(),
         };
         assert_eq!(decode_node(&encode_node(&node).unwrap()).unwrap(), node);
-        let rel = RelRecord { rel_type: "KNOWS".into(), start: 1, end: 1 << 40, props: Properties::new() };
+        let rel = RelRecord {
+            rel_type: "KNOWS".into(),
+            start: 1,
+            end: 1 << 40,
+            props: Properties::new(),
+        };
         let stored = decode_rel(&encode_rel(&rel, 7).unwrap()).unwrap();
         assert_eq!((stored.type_id, stored.start, stored.end), (7, 1, 1 << 40));
     }
@@ -557,34 +632,84 @@ mod tests {
     #[test]
     fn adjacency_round_trip() {
         let entries = vec![
-            AdjEntry { rel: 0, other: 5, type_id: 0 },
-            AdjEntry { rel: 300, other: u64::MAX, type_id: 2 },
-            AdjEntry { rel: 301, other: 0, type_id: 0 },
+            AdjEntry {
+                rel: 0,
+                other: 5,
+                type_id: 0,
+            },
+            AdjEntry {
+                rel: 300,
+                other: u64::MAX,
+                type_id: 2,
+            },
+            AdjEntry {
+                rel: 301,
+                other: 0,
+                type_id: 0,
+            },
         ];
         let bytes = encode_adj(&entries);
         assert_eq!(decode_adj(&bytes).unwrap(), entries);
         let mut typed = Vec::new();
         decode_adj_into(&bytes, Some(0), &mut typed).unwrap();
-        assert_eq!(typed, vec![Adjacent { rel: 0, other: 5 }, Adjacent { rel: 301, other: 0 }]);
+        assert_eq!(
+            typed,
+            vec![
+                Adjacent { rel: 0, other: 5 },
+                Adjacent { rel: 301, other: 0 }
+            ]
+        );
         assert!(decode_adj(&bytes[..bytes.len() - 1]).is_err());
-        let more = [AdjEntry { rel: 302, other: 1, type_id: 1 }, AdjEntry { rel: 1000, other: 2, type_id: 0 }];
+        let more = [
+            AdjEntry {
+                rel: 302,
+                other: 1,
+                type_id: 1,
+            },
+            AdjEntry {
+                rel: 1000,
+                other: 2,
+                type_id: 0,
+            },
+        ];
         let mut appended = Vec::new();
         assert!(append_adj(&bytes, &more, &mut appended).unwrap());
-        assert_eq!(decode_adj(&appended).unwrap(), [entries.clone(), more.to_vec()].concat());
+        assert_eq!(
+            decode_adj(&appended).unwrap(),
+            [entries.clone(), more.to_vec()].concat()
+        );
         let mut out = Vec::new();
-        assert!(!append_adj(&bytes, &[AdjEntry { rel: 301, other: 1, type_id: 0 }], &mut out).unwrap());
+        assert!(
+            !append_adj(
+                &bytes,
+                &[AdjEntry {
+                    rel: 301,
+                    other: 1,
+                    type_id: 0
+                }],
+                &mut out
+            )
+            .unwrap()
+        );
         assert!(out.is_empty());
     }
 
     #[test]
     fn names_and_versions() {
-        let entries = vec![("ann".to_string(), 4), ("bob".to_string(), 2), ("bob".to_string(), 9)];
+        let entries = vec![
+            ("ann".to_string(), 4),
+            ("bob".to_string(), 2),
+            ("bob".to_string(), 9),
+        ];
         let bytes = encode_names(&entries).unwrap();
         assert_eq!(decode_names(&bytes).unwrap(), entries);
         assert_eq!(names_matching(&bytes, "bob").unwrap(), vec![2, 9]);
         let mut newer = bytes.clone();
         newer[0] = CODEC_VERSION + 1;
-        assert!(matches!(decode_names(&newer), Err(CodecError::UnknownVersion { .. })));
+        assert!(matches!(
+            decode_names(&newer),
+            Err(CodecError::UnknownVersion { .. })
+        ));
         assert_eq!(decode_marker(&encode_marker(3)), Some(3));
         assert_eq!(decode_marker("hello"), None);
         assert_eq!(decode_format(&encode_format(1)).unwrap(), 1);

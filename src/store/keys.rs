@@ -147,7 +147,10 @@ pub fn label_prefix(label: &str) -> Vec<u8> {
 
 /// The group number and bit of a node in the label bitmaps.
 pub fn label_group_of(node: NodeId) -> (u64, usize) {
-    (node >> LABEL_GROUP_BITS, (node & (LABEL_GROUP - 1)) as usize)
+    (
+        node >> LABEL_GROUP_BITS,
+        (node & (LABEL_GROUP - 1)) as usize,
+    )
 }
 
 /// The key of the bitmap of `label` for nodes of group `group`.

@@ -28,7 +28,9 @@ impl MemoryStore {
     }
 
     fn read(&self) -> std::sync::RwLockReadGuard<'_, Graph> {
-        self.graph.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.graph
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -41,16 +43,25 @@ impl Store for MemoryStore {
         Ok(self.read().rels.get(&id).cloned())
     }
 
-    fn adjacent(&self, node: NodeId, dir: Direction, rel_type: Option<&str>) -> Result<Vec<Adjacent>, StoreError> {
+    fn adjacent(
+        &self,
+        node: NodeId,
+        dir: Direction,
+        rel_type: Option<&str>,
+    ) -> Result<Vec<Adjacent>, StoreError> {
         let g = self.read();
         let side = match dir {
             Direction::Outgoing => &g.out,
             Direction::Incoming => &g.inc,
         };
-        let Some(entries) = side.get(&node) else { return Ok(Vec::new()) };
+        let Some(entries) = side.get(&node) else {
+            return Ok(Vec::new());
+        };
         Ok(entries
             .iter()
-            .filter(|(rel, _)| rel_type.is_none_or(|t| g.rels.get(rel).is_some_and(|r| r.rel_type == t)))
+            .filter(|(rel, _)| {
+                rel_type.is_none_or(|t| g.rels.get(rel).is_some_and(|r| r.rel_type == t))
+            })
             .map(|&(rel, other)| Adjacent { rel, other })
             .collect())
     }
@@ -112,7 +123,10 @@ impl Store for MemoryStore {
     }
 
     fn apply(&self, changes: &ChangeSet) -> Result<(), StoreError> {
-        let mut g = self.graph.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut g = self
+            .graph
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         for (id, rec) in &changes.rels {
             if let Some(old) = g.rels.remove(id) {
                 g.out.entry(old.start).or_default().remove(&(*id, old.end));

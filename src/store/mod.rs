@@ -14,8 +14,8 @@ use crate::model::{Adjacent, Direction, NodeId, NodeRecord, RelId, RelRecord};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-pub use memory::MemoryStore;
 pub use self::sled::SledStore;
+pub use memory::MemoryStore;
 pub use tx::Transaction;
 
 /// Errors of the storage layer.
@@ -100,7 +100,12 @@ pub trait Store: Send + Sync {
     fn rel(&self, id: RelId) -> Result<Option<RelRecord>, StoreError>;
     /// The relationships of `node` in direction `dir`, of type `rel_type` if given, ordered
     /// by relationship id. A self-loop appears once in each direction.
-    fn adjacent(&self, node: NodeId, dir: Direction, rel_type: Option<&str>) -> Result<Vec<Adjacent>, StoreError>;
+    fn adjacent(
+        &self,
+        node: NodeId,
+        dir: Direction,
+        rel_type: Option<&str>,
+    ) -> Result<Vec<Adjacent>, StoreError>;
     /// All node ids.
     fn node_ids(&self) -> Result<Vec<NodeId>, StoreError>;
     /// All relationship ids.

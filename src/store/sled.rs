@@ -16,8 +16,8 @@ use super::{ChangeSet, Counters, Store, StoreError};
 use crate::model::{Adjacent, Direction, NodeId, NodeRecord, RelId, RelRecord, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 use std::sync::{RwLock, RwLockReadGuard};
+use std::time::{Duration, Instant};
 
 /// The newest store format this build reads and the one it writes.
 pub const FORMAT_VERSION: u32 = 1;
@@ -49,7 +49,12 @@ impl State {
             .type_names
             .iter()
             .enumerate()
-            .map(|(i, t)| (t.clone(), u32::try_from(i).expect("fewer than 2^32 relationship types")))
+            .map(|(i, t)| {
+                (
+                    t.clone(),
+                    u32::try_from(i).expect("fewer than 2^32 relationship types"),
+                )
+            })
             .collect();
         State { catalog, type_ids }
     }
@@ -75,18 +80,24 @@ impl SledStore {
         let marker = dir.join(MARKER_FILE);
         match std::fs::read_to_string(&marker) {
             Ok(text) => {
-                let found = codec::decode_marker(&text).ok_or_else(|| StoreError::NotAStore { path: dir.to_path_buf() })?;
+                let found = codec::decode_marker(&text).ok_or_else(|| StoreError::NotAStore {
+                    path: dir.to_path_buf(),
+                })?;
                 check_format(dir, found)?;
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let empty = std::fs::read_dir(dir).map_err(backend)?.next().is_none();
                 if !empty {
-                    return Err(StoreError::NotAStore { path: dir.to_path_buf() });
+                    return Err(StoreError::NotAStore {
+                        path: dir.to_path_buf(),
+                    });
                 }
                 write_marker(&marker)?;
             }
             Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
-                return Err(StoreError::NotAStore { path: dir.to_path_buf() });
+                return Err(StoreError::NotAStore {
+                    path: dir.to_path_buf(),
+                });
             }
             Err(e) => return Err(backend(e)),
         }
@@ -109,15 +120,29 @@ impl SledStore {
                 // A new store (or one whose creation stopped before its first record).
                 let catalog = Catalog::default();
                 let mut batch = sled::Batch::default();
-                batch.insert(keys::meta(keys::META_FORMAT), &codec::encode_format(FORMAT_VERSION));
-                batch.insert(keys::meta(keys::META_CATALOG), codec::encode_catalog(&catalog)?);
+                batch.insert(
+                    keys::meta(keys::META_FORMAT),
+                    &codec::encode_format(FORMAT_VERSION),
+                );
+                batch.insert(
+                    keys::meta(keys::META_CATALOG),
+                    codec::encode_catalog(&catalog)?,
+                );
                 db.apply_batch(batch).map_err(backend)?;
                 db.flush().map_err(backend)?;
                 catalog
             }
-            None => return Err(corrupt("records exist but the format record is missing".into())),
+            None => {
+                return Err(corrupt(
+                    "records exist but the format record is missing".into(),
+                ));
+            }
         };
-        Ok(SledStore { db: Some(db), lock_file: sled_dir.join("db"), state: RwLock::new(State::new(catalog)) })
+        Ok(SledStore {
+            db: Some(db),
+            lock_file: sled_dir.join("db"),
+            state: RwLock::new(State::new(catalog)),
+        })
     }
 
     fn db(&self) -> &sled::Db {
@@ -125,7 +150,9 @@ impl SledStore {
     }
 
     fn state(&self) -> RwLockReadGuard<'_, State> {
-        self.state.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn get(&self, key: &[u8]) -> Result<Option<sled::IVec>, StoreError> {
@@ -144,7 +171,8 @@ impl SledStore {
         let mut ids = Vec::new();
         for item in self.db().scan_prefix(prefix) {
             let (k, v) = item.map_err(backend)?;
-            let block = keys::block_number(&k).ok_or_else(|| corrupt("malformed block key".into()))?;
+            let block =
+                keys::block_number(&k).ok_or_else(|| corrupt("malformed block key".into()))?;
             ids.extend(codec::block_slots(&v)?.map(|s| keys::id_in_block(block, s)));
         }
         Ok(ids)
@@ -153,7 +181,11 @@ impl SledStore {
 
 fn check_format(dir: &Path, found: u32) -> Result<(), StoreError> {
     if found == 0 || found > FORMAT_VERSION {
-        return Err(StoreError::UnsupportedFormat { path: dir.to_path_buf(), found, supported: FORMAT_VERSION });
+        return Err(StoreError::UnsupportedFormat {
+            path: dir.to_path_buf(),
+            found,
+            supported: FORMAT_VERSION,
+        });
     }
     Ok(())
 }
@@ -163,7 +195,8 @@ fn write_marker(marker: &Path) -> Result<(), StoreError> {
     use std::io::Write;
     let tmp = marker.with_extension("tmp");
     let mut f = std::fs::File::create(&tmp).map_err(backend)?;
-    f.write_all(codec::encode_marker(FORMAT_VERSION).as_bytes()).map_err(backend)?;
+    f.write_all(codec::encode_marker(FORMAT_VERSION).as_bytes())
+        .map_err(backend)?;
     f.sync_all().map_err(backend)?;
     std::fs::rename(&tmp, marker).map_err(backend)
 }
@@ -171,9 +204,12 @@ fn write_marker(marker: &Path) -> Result<(), StoreError> {
 /// sled 0.34 reports a held lock as an `Other` io error "could not acquire lock on ...".
 fn open_error(dir: &Path, e: sled::Error) -> StoreError {
     if let sled::Error::Io(io) = &e
-        && (io.kind() == std::io::ErrorKind::WouldBlock || io.to_string().contains("could not acquire lock"))
+        && (io.kind() == std::io::ErrorKind::WouldBlock
+            || io.to_string().contains("could not acquire lock"))
     {
-        return StoreError::Locked { path: dir.to_path_buf() };
+        return StoreError::Locked {
+            path: dir.to_path_buf(),
+        };
     }
     backend(e)
 }
@@ -197,7 +233,9 @@ impl Drop for SledStore {
 fn wait_for_unlock(lock_file: &Path) {
     let deadline = Instant::now() + Duration::from_secs(5);
     while Instant::now() < deadline {
-        let Ok(file) = std::fs::File::open(lock_file) else { return };
+        let Ok(file) = std::fs::File::open(lock_file) else {
+            return;
+        };
         match file.try_lock() {
             Ok(()) => {
                 let _ = file.unlock();
@@ -212,7 +250,9 @@ fn wait_for_unlock(lock_file: &Path) {
 impl Store for SledStore {
     fn node(&self, id: NodeId) -> Result<Option<NodeRecord>, StoreError> {
         let (block, slot) = keys::block_of(id);
-        let Some(bytes) = self.get(&keys::node_block(block))? else { return Ok(None) };
+        let Some(bytes) = self.get(&keys::node_block(block))? else {
+            return Ok(None);
+        };
         match codec::block_slot(&bytes, slot)? {
             Some(body) => Ok(Some(codec::decode_node(body)?)),
             None => Ok(None),
@@ -221,20 +261,39 @@ impl Store for SledStore {
 
     fn rel(&self, id: RelId) -> Result<Option<RelRecord>, StoreError> {
         let (block, slot) = keys::block_of(id);
-        let Some(bytes) = self.get(&keys::rel_block(block))? else { return Ok(None) };
-        let Some(body) = codec::block_slot(&bytes, slot)? else { return Ok(None) };
+        let Some(bytes) = self.get(&keys::rel_block(block))? else {
+            return Ok(None);
+        };
+        let Some(body) = codec::block_slot(&bytes, slot)? else {
+            return Ok(None);
+        };
         let stored = codec::decode_rel(body)?;
         let state = self.state();
         let rel_type = state
             .catalog
             .type_names
             .get(stored.type_id as usize)
-            .ok_or_else(|| corrupt(format!("relationship {id} has unknown type id {}", stored.type_id)))?
+            .ok_or_else(|| {
+                corrupt(format!(
+                    "relationship {id} has unknown type id {}",
+                    stored.type_id
+                ))
+            })?
             .clone();
-        Ok(Some(RelRecord { rel_type, start: stored.start, end: stored.end, props: stored.props }))
+        Ok(Some(RelRecord {
+            rel_type,
+            start: stored.start,
+            end: stored.end,
+            props: stored.props,
+        }))
     }
 
-    fn adjacent(&self, node: NodeId, dir: Direction, rel_type: Option<&str>) -> Result<Vec<Adjacent>, StoreError> {
+    fn adjacent(
+        &self,
+        node: NodeId,
+        dir: Direction,
+        rel_type: Option<&str>,
+    ) -> Result<Vec<Adjacent>, StoreError> {
         let type_id = match rel_type {
             Some(t) => match self.state().type_ids.get(t) {
                 Some(&id) => Some(id),
@@ -243,7 +302,9 @@ impl Store for SledStore {
             None => None,
         };
         let (block, slot) = keys::block_of(node);
-        let Some(bytes) = self.get(&keys::adj_block(dir, block))? else { return Ok(Vec::new()) };
+        let Some(bytes) = self.get(&keys::adj_block(dir, block))? else {
+            return Ok(Vec::new());
+        };
         let mut out = Vec::new();
         if let Some(body) = codec::block_slot(&bytes, slot)? {
             codec::decode_adj_into(body, type_id, &mut out)?;
@@ -263,7 +324,8 @@ impl Store for SledStore {
         let mut ids = Vec::new();
         for item in self.db().scan_prefix(keys::label_prefix(label)) {
             let (k, v) = item.map_err(backend)?;
-            let group = keys::label_group_number(&k).ok_or_else(|| corrupt("malformed label key".into()))?;
+            let group = keys::label_group_number(&k)
+                .ok_or_else(|| corrupt("malformed label key".into()))?;
             let words = codec::decode_bitmap(&v)?;
             for (w, word) in words.iter().enumerate() {
                 let mut bits = *word;
@@ -307,13 +369,19 @@ impl Store for SledStore {
 
     fn counters(&self) -> Result<Counters, StoreError> {
         let state = self.state();
-        Ok(Counters { next_node: state.catalog.next_node, next_rel: state.catalog.next_rel })
+        Ok(Counters {
+            next_node: state.catalog.next_node,
+            next_rel: state.catalog.next_rel,
+        })
     }
 
     fn apply(&self, changes: &ChangeSet) -> Result<(), StoreError> {
         // The write lock serialises writers (blocks are read, changed and written back)
         // and keeps readers of the catalog from seeing it half-updated.
-        let mut state = self.state.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut state = self
+            .state
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         let mut plan = ApplyPlan::new(self, &state);
         plan.catalog.next_node = changes.counters.next_node;
         plan.catalog.next_rel = changes.counters.next_rel;
@@ -378,10 +446,15 @@ impl<'a> ApplyPlan<'a> {
 
     /// The id of relationship type `name`, adding it to the dictionary when new.
     fn type_id(&mut self, name: &str) -> u32 {
-        if let Some(&id) = self.known_types.get(name).or_else(|| self.type_ids.get(name)) {
+        if let Some(&id) = self
+            .known_types
+            .get(name)
+            .or_else(|| self.type_ids.get(name))
+        {
             return id;
         }
-        let id = u32::try_from(self.catalog.type_names.len()).expect("fewer than 2^32 relationship types");
+        let id = u32::try_from(self.catalog.type_names.len())
+            .expect("fewer than 2^32 relationship types");
         self.catalog.type_names.push(name.to_string());
         self.catalog.type_counts.push(0);
         self.type_ids.insert(name.to_string(), id);
@@ -396,13 +469,31 @@ impl<'a> ApplyPlan<'a> {
     }
 
     fn adj_remove(&mut self, rel: RelId, s: &codec::StoredRel) {
-        self.adj.push((Direction::Outgoing, s.start, AdjOp::Remove(rel)));
-        self.adj.push((Direction::Incoming, s.end, AdjOp::Remove(rel)));
+        self.adj
+            .push((Direction::Outgoing, s.start, AdjOp::Remove(rel)));
+        self.adj
+            .push((Direction::Incoming, s.end, AdjOp::Remove(rel)));
     }
 
     fn adj_add(&mut self, rel: RelId, r: &RelRecord, type_id: u32) {
-        self.adj.push((Direction::Outgoing, r.start, AdjOp::Add(AdjEntry { rel, other: r.end, type_id })));
-        self.adj.push((Direction::Incoming, r.end, AdjOp::Add(AdjEntry { rel, other: r.start, type_id })));
+        self.adj.push((
+            Direction::Outgoing,
+            r.start,
+            AdjOp::Add(AdjEntry {
+                rel,
+                other: r.end,
+                type_id,
+            }),
+        ));
+        self.adj.push((
+            Direction::Incoming,
+            r.end,
+            AdjOp::Add(AdjEntry {
+                rel,
+                other: r.start,
+                type_id,
+            }),
+        ));
     }
 
     fn rels(&mut self, changes: &ChangeSet) -> Result<(), StoreError> {
@@ -418,7 +509,9 @@ impl<'a> ApplyPlan<'a> {
             };
             if let Some(o) = &old {
                 let same_shape = rec.as_ref().is_some_and(|n| {
-                    n.start == o.start && n.end == o.end && self.catalog.type_names.get(o.type_id as usize) == Some(&n.rel_type)
+                    n.start == o.start
+                        && n.end == o.end
+                        && self.catalog.type_names.get(o.type_id as usize) == Some(&n.rel_type)
                 });
                 if !same_shape {
                     self.adj_remove(id, o);
@@ -430,7 +523,9 @@ impl<'a> ApplyPlan<'a> {
             match rec {
                 Some(n) => {
                     let type_id = self.type_id(&n.rel_type);
-                    let unchanged_shape = old.as_ref().is_some_and(|o| o.type_id == type_id && o.start == n.start && o.end == n.end);
+                    let unchanged_shape = old.as_ref().is_some_and(|o| {
+                        o.type_id == type_id && o.start == n.start && o.end == n.end
+                    });
                     if !unchanged_shape {
                         self.adj_add(id, n, type_id);
                         *self.type_count(type_id)? += 1;
@@ -439,7 +534,11 @@ impl<'a> ApplyPlan<'a> {
                     let block = self.rel_blocks.get_mut(&b).expect("loaded above");
                     block.set_with(slot, |buf| codec::encode_rel_into(n, type_id, buf))?;
                 }
-                None => self.rel_blocks.get_mut(&b).expect("loaded above").remove(slot),
+                None => self
+                    .rel_blocks
+                    .get_mut(&b)
+                    .expect("loaded above")
+                    .remove(slot),
             }
         }
         Ok(())
@@ -447,8 +546,15 @@ impl<'a> ApplyPlan<'a> {
 
     fn label_bit(&mut self, label: &str, node: NodeId, set: bool) {
         let (group, bit) = keys::label_group_of(node);
-        self.labels.entry((label.to_string(), group)).or_default().push((bit, set));
-        let count = self.catalog.label_counts.entry(label.to_string()).or_insert(0);
+        self.labels
+            .entry((label.to_string(), group))
+            .or_default()
+            .push((bit, set));
+        let count = self
+            .catalog
+            .label_counts
+            .entry(label.to_string())
+            .or_insert(0);
         if set {
             *count += 1;
         } else {
@@ -482,10 +588,18 @@ impl<'a> ApplyPlan<'a> {
             let new_name = rec.as_ref().and_then(folded_name);
             if old_name != new_name {
                 if let Some(n) = old_name {
-                    self.names.entry(keys::name_bucket(&n)).or_default().0.push((n, id));
+                    self.names
+                        .entry(keys::name_bucket(&n))
+                        .or_default()
+                        .0
+                        .push((n, id));
                 }
                 if let Some(n) = new_name {
-                    self.names.entry(keys::name_bucket(&n)).or_default().1.push((n, id));
+                    self.names
+                        .entry(keys::name_bucket(&n))
+                        .or_default()
+                        .1
+                        .push((n, id));
                 }
             }
             let block = self.node_blocks.get_mut(&b).expect("loaded above");
@@ -535,14 +649,22 @@ impl<'a> ApplyPlan<'a> {
         let mut rest = &ops[..];
         while let Some(&(dir, first, _)) = rest.first() {
             let (b, _) = keys::block_of(first);
-            let in_block = rest.iter().take_while(|(d, n, _)| *d == dir && keys::block_of(*n).0 == b).count();
+            let in_block = rest
+                .iter()
+                .take_while(|(d, n, _)| *d == dir && keys::block_of(*n).0 == b)
+                .count();
             let (group, tail) = rest.split_at(in_block);
             rest = tail;
             let key = keys::adj_block(dir, b);
             let mut block = self.store.load_block(&key)?;
             for node_ops in group.chunk_by(|x, y| x.1 == y.1) {
                 let slot = keys::block_of(node_ops[0].1).1;
-                update_adjacency(&mut block, slot, node_ops.iter().map(|(_, _, op)| *op), &mut scratch)?;
+                update_adjacency(
+                    &mut block,
+                    slot,
+                    node_ops.iter().map(|(_, _, op)| *op),
+                    &mut scratch,
+                )?;
             }
             put(&mut batch, key, &block);
         }
@@ -587,7 +709,10 @@ impl<'a> ApplyPlan<'a> {
             }
         }
 
-        batch.insert(keys::meta(keys::META_CATALOG), codec::encode_catalog(&self.catalog)?);
+        batch.insert(
+            keys::meta(keys::META_CATALOG),
+            codec::encode_catalog(&self.catalog)?,
+        );
         Ok((batch, self.catalog, self.type_ids))
     }
 }

@@ -20,7 +20,10 @@ impl<'s> Transaction<'s> {
         let counters = base.counters()?;
         Ok(Transaction {
             base,
-            changes: ChangeSet { counters, ..ChangeSet::default() },
+            changes: ChangeSet {
+                counters,
+                ..ChangeSet::default()
+            },
             created_adj: HashMap::new(),
         })
     }
@@ -52,7 +55,11 @@ impl<'s> Transaction<'s> {
     }
 
     /// Calls `f` on the node without cloning it when it is pending.
-    pub fn with_node<T>(&self, id: NodeId, f: impl FnOnce(Option<&NodeRecord>) -> T) -> Result<T, StoreError> {
+    pub fn with_node<T>(
+        &self,
+        id: NodeId,
+        f: impl FnOnce(Option<&NodeRecord>) -> T,
+    ) -> Result<T, StoreError> {
         match self.changes.nodes.get(&id) {
             Some(rec) => Ok(f(rec.as_ref())),
             None => Ok(f(self.base.node(id)?.as_ref())),
@@ -84,7 +91,12 @@ impl<'s> Transaction<'s> {
     }
 
     /// The relationships of `node` in direction `dir`, optionally of one type, by id.
-    pub fn adjacent(&self, node: NodeId, dir: Direction, rel_type: Option<&str>) -> Result<Vec<Adjacent>, StoreError> {
+    pub fn adjacent(
+        &self,
+        node: NodeId,
+        dir: Direction,
+        rel_type: Option<&str>,
+    ) -> Result<Vec<Adjacent>, StoreError> {
         // A node deleted in this transaction still lists the relationships it had that
         // were not deleted: the caller checks that none remain before committing.
         let mut out = self.base.adjacent(node, dir, rel_type)?;
@@ -173,11 +185,17 @@ impl<'s> Transaction<'s> {
         self.created_adj
             .entry((record.start, Direction::Outgoing))
             .or_default()
-            .push(Adjacent { rel: id, other: record.end });
+            .push(Adjacent {
+                rel: id,
+                other: record.end,
+            });
         self.created_adj
             .entry((record.end, Direction::Incoming))
             .or_default()
-            .push(Adjacent { rel: id, other: record.start });
+            .push(Adjacent {
+                rel: id,
+                other: record.start,
+            });
         self.changes.rels.insert(id, Some(record));
         id
     }

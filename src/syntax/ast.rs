@@ -271,7 +271,10 @@ pub struct ProjectionItem {
 impl ProjectionItem {
     /// The column name: the alias, else the source text.
     pub fn name(&self) -> &str {
-        self.alias.as_ref().map(|a| a.name.as_str()).unwrap_or(&self.text)
+        self.alias
+            .as_ref()
+            .map(|a| a.name.as_str())
+            .unwrap_or(&self.text)
     }
 }
 

@@ -56,15 +56,27 @@ impl Iterator for Segments<'_> {
         let (kind, end) = match first {
             b'\'' | b'"' | b'`' => {
                 let (end, terminated) = quoted_end(bytes, start);
-                (SegmentKind::Quoted { quote: first, terminated }, end)
+                (
+                    SegmentKind::Quoted {
+                        quote: first,
+                        terminated,
+                    },
+                    end,
+                )
             }
             b'/' if bytes.get(start + 1) == Some(&b'/') => {
-                let end = bytes[start..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |p| start + p);
+                let end = bytes[start..]
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .map_or(bytes.len(), |p| start + p);
                 (SegmentKind::LineComment, end)
             }
             b'/' if bytes.get(start + 1) == Some(&b'*') => {
                 match self.text[start + 2..].find("*/") {
-                    Some(p) => (SegmentKind::BlockComment { terminated: true }, start + 2 + p + 2),
+                    Some(p) => (
+                        SegmentKind::BlockComment { terminated: true },
+                        start + 2 + p + 2,
+                    ),
                     None => (SegmentKind::BlockComment { terminated: false }, bytes.len()),
                 }
             }
@@ -106,7 +118,9 @@ mod tests {
     use super::*;
 
     fn kinds(text: &str) -> Vec<(SegmentKind, &str)> {
-        segments(text).map(|s| (s.kind, &text[s.start..s.end])).collect()
+        segments(text)
+            .map(|s| (s.kind, &text[s.start..s.end]))
+            .collect()
     }
 
     #[test]
@@ -116,19 +130,40 @@ mod tests {
             kinds(text),
             vec![
                 (SegmentKind::Code('a'), "a"),
-                (SegmentKind::Quoted { quote: b'\'', terminated: true }, "'x\\'y'"),
-                (SegmentKind::Quoted { quote: b'`', terminated: true }, "`b``c`"),
+                (
+                    SegmentKind::Quoted {
+                        quote: b'\'',
+                        terminated: true
+                    },
+                    "'x\\'y'"
+                ),
+                (
+                    SegmentKind::Quoted {
+                        quote: b'`',
+                        terminated: true
+                    },
+                    "`b``c`"
+                ),
                 (SegmentKind::LineComment, "//z"),
                 (SegmentKind::Code('\n'), "\n"),
                 (SegmentKind::BlockComment { terminated: true }, "/*w*/"),
-                (SegmentKind::Quoted { quote: b'"', terminated: false }, "\"q"),
+                (
+                    SegmentKind::Quoted {
+                        quote: b'"',
+                        terminated: false
+                    },
+                    "\"q"
+                ),
             ]
         );
     }
 
     #[test]
     fn unterminated_block_comment_runs_to_the_end() {
-        assert_eq!(kinds("/* open"), vec![(SegmentKind::BlockComment { terminated: false }, "/* open")]);
+        assert_eq!(
+            kinds("/* open"),
+            vec![(SegmentKind::BlockComment { terminated: false }, "/* open")]
+        );
     }
 
     #[test]

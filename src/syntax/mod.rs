@@ -7,4 +7,4 @@ mod parser;
 mod split;
 
 pub use parser::parse;
-pub use split::{split_statements, StatementText};
+pub use split::{StatementText, split_statements};

@@ -1,6 +1,6 @@
 //! Splitting a script into statements at top-level semicolons.
 
-use super::lexical::{segments, SegmentKind};
+use super::lexical::{SegmentKind, segments};
 
 /// One statement of a script, with where it starts.
 #[derive(Debug, Clone, PartialEq)]

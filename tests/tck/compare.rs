@@ -50,9 +50,15 @@ pub fn value_matches(expected: &Val, actual: &Output, ignore_list_order: bool) -
     }
 }
 
-fn props_match(expected: &BTreeMap<String, Val>, actual: &BTreeMap<String, Output>, ilo: bool) -> bool {
+fn props_match(
+    expected: &BTreeMap<String, Val>,
+    actual: &BTreeMap<String, Output>,
+    ilo: bool,
+) -> bool {
     expected.len() == actual.len()
-        && expected.iter().all(|(k, v)| actual.get(k).is_some_and(|o| value_matches(v, o, ilo)))
+        && expected
+            .iter()
+            .all(|(k, v)| actual.get(k).is_some_and(|o| value_matches(v, o, ilo)))
 }
 
 fn node_matches(expected: &NodeVal, actual: &Node, ilo: bool) -> bool {
@@ -79,14 +85,28 @@ pub fn multiset_matches<E, A>(expected: &[E], actual: &[A], eq: impl Fn(&E, &A) 
 }
 
 /// Compares a result with an expected table; `Err` says what differs, in one line.
-pub fn table_matches(expected: &Table, ordering: Ordering, columns: &[String], rows: &[Vec<Output>]) -> Result<(), String> {
+pub fn table_matches(
+    expected: &Table,
+    ordering: Ordering,
+    columns: &[String],
+    rows: &[Vec<Output>],
+) -> Result<(), String> {
     if expected.columns != columns {
-        return Err(format!("columns differ: expected {:?}, got {:?}", expected.columns, columns));
+        return Err(format!(
+            "columns differ: expected {:?}, got {:?}",
+            expected.columns, columns
+        ));
     }
     let ilo = ordering.ignore_list_order;
-    let row_eq = |e: &Vec<Val>, a: &Vec<Output>| e.len() == a.len() && e.iter().zip(a).all(|(v, o)| value_matches(v, o, ilo));
+    let row_eq = |e: &Vec<Val>, a: &Vec<Output>| {
+        e.len() == a.len() && e.iter().zip(a).all(|(v, o)| value_matches(v, o, ilo))
+    };
     if expected.rows.len() != rows.len() {
-        return Err(format!("expected {} rows, got {}", expected.rows.len(), rows.len()));
+        return Err(format!(
+            "expected {} rows, got {}",
+            expected.rows.len(),
+            rows.len()
+        ));
     }
     let ok = if ordering.rows_in_order {
         expected.rows.iter().zip(rows).all(|(e, a)| row_eq(e, a))
@@ -97,15 +117,20 @@ pub fn table_matches(expected: &Table, ordering: Ordering, columns: &[String], r
         return Ok(());
     }
     // Name the first expected row without a partner, for the one-line reason.
-    let missing = expected
-        .rows
-        .iter()
-        .enumerate()
-        .find(|(i, e)| if ordering.rows_in_order { !row_eq(e, &rows[*i]) } else { !rows.iter().any(|a| row_eq(e, a)) });
-    match missing {
-        Some((i, e)) if ordering.rows_in_order => {
-            Err(format!("row {} differs: expected {}, got {}", i + 1, format_row(e), format_output_row(&rows[i])))
+    let missing = expected.rows.iter().enumerate().find(|(i, e)| {
+        if ordering.rows_in_order {
+            !row_eq(e, &rows[*i])
+        } else {
+            !rows.iter().any(|a| row_eq(e, a))
         }
+    });
+    match missing {
+        Some((i, e)) if ordering.rows_in_order => Err(format!(
+            "row {} differs: expected {}, got {}",
+            i + 1,
+            format_row(e),
+            format_output_row(&rows[i])
+        )),
         Some((_, e)) => Err(format!("no actual row matches expected {}", format_row(e))),
         None => Err("rows differ in multiplicity".to_string()),
     }
@@ -113,19 +138,34 @@ pub fn table_matches(expected: &Table, ordering: Ordering, columns: &[String], r
 
 /// Writes an expected row as `| a | b |`.
 pub fn format_row(row: &[Val]) -> String {
-    format!("| {} |", row.iter().map(ToString::to_string).collect::<Vec<_>>().join(" | "))
+    format!(
+        "| {} |",
+        row.iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(" | ")
+    )
 }
 
 /// Writes an actual row as `| a | b |`.
 pub fn format_output_row(row: &[Output]) -> String {
-    format!("| {} |", row.iter().map(format_output).collect::<Vec<_>>().join(" | "))
+    format!(
+        "| {} |",
+        row.iter()
+            .map(format_output)
+            .collect::<Vec<_>>()
+            .join(" | ")
+    )
 }
 
 fn format_props(props: &BTreeMap<String, Output>) -> String {
     if props.is_empty() {
         return String::new();
     }
-    let inner: Vec<String> = props.iter().map(|(k, v)| format!("{k}: {}", format_output(v))).collect();
+    let inner: Vec<String> = props
+        .iter()
+        .map(|(k, v)| format!("{k}: {}", format_output(v)))
+        .collect();
     format!(" {{{}}}", inner.join(", "))
 }
 
@@ -146,9 +186,19 @@ pub fn format_output(v: &Output) -> String {
         Output::Int(i) => i.to_string(),
         Output::Float(x) => format_float(*x),
         Output::String(s) => format_string(s),
-        Output::List(items) => format!("[{}]", items.iter().map(format_output).collect::<Vec<_>>().join(", ")),
+        Output::List(items) => format!(
+            "[{}]",
+            items
+                .iter()
+                .map(format_output)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         Output::Map(m) => {
-            let inner: Vec<String> = m.iter().map(|(k, v)| format!("{k}: {}", format_output(v))).collect();
+            let inner: Vec<String> = m
+                .iter()
+                .map(|(k, v)| format!("{k}: {}", format_output(v)))
+                .collect();
             format!("{{{}}}", inner.join(", "))
         }
         Output::Node(n) => format_node(n),
@@ -160,7 +210,9 @@ pub fn format_output(v: &Output) -> String {
                 out.push_str(&format_node(first));
             }
             for (i, r) in rels.iter().enumerate() {
-                let (Some(from), Some(to)) = (nodes.get(i), nodes.get(i + 1)) else { break };
+                let (Some(from), Some(to)) = (nodes.get(i), nodes.get(i + 1)) else {
+                    break;
+                };
                 if r.start == from.id {
                     out.push_str(&format!("-{}->{}", format_rel(r), format_node(to)));
                 } else {

@@ -45,7 +45,10 @@ fn tck_dir() -> PathBuf {
 }
 
 fn env_number(name: &str, default: u64) -> u64 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 /// Runs the TCK; `Ok(false)` when the baseline was broken.
@@ -60,10 +63,15 @@ fn run_tck() -> Result<bool, String> {
         ));
     }
     let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tck");
-    let filter = std::env::var("STEWARD_TCK_FILTER").ok().filter(|f| !f.is_empty());
+    let filter = std::env::var("STEWARD_TCK_FILTER")
+        .ok()
+        .filter(|f| !f.is_empty());
     let bless = std::env::var("STEWARD_TCK_BLESS").is_ok_and(|v| v == "1");
     if bless && filter.is_some() {
-        return Err("STEWARD_TCK_BLESS=1 rewrites the whole baseline; run it without STEWARD_TCK_FILTER".into());
+        return Err(
+            "STEWARD_TCK_BLESS=1 rewrites the whole baseline; run it without STEWARD_TCK_FILTER"
+                .into(),
+        );
     }
 
     let mut all = scenarios::load_all(&features)?;
@@ -94,13 +102,27 @@ fn run_tck() -> Result<bool, String> {
         println!("failures written to {}", Path::new(&path).display());
     }
     let listed = report::read_expected_failures(&here.join("expected_failures.txt"))?;
-    print!("{}", report::expected_failures_report(&all, &outcomes, &listed));
+    print!(
+        "{}",
+        report::expected_failures_report(&all, &outcomes, &listed)
+    );
 
-    let notes = outcomes.iter().filter(|o| o.passed && o.note.is_some()).count();
+    let notes = outcomes
+        .iter()
+        .filter(|o| o.passed && o.note.is_some())
+        .count();
     if notes > 0 {
-        println!("{notes} passing scenarios raised the expected error in another phase (see STEWARD_TCK_FAILURES)");
+        println!(
+            "{notes} passing scenarios raised the expected error in another phase (see STEWARD_TCK_FAILURES)"
+        );
     }
-    let ok = check_baseline(&here.join("baseline.txt"), &all, &outcomes, filter.is_some(), bless)?;
+    let ok = check_baseline(
+        &here.join("baseline.txt"),
+        &all,
+        &outcomes,
+        filter.is_some(),
+        bless,
+    )?;
 
     println!();
     print!("{}", report::area_table(&all, &outcomes));
@@ -129,25 +151,42 @@ fn check_baseline(
     bless: bool,
 ) -> Result<bool, String> {
     let baseline = report::read_ids(path)?;
-    let passing: BTreeSet<String> =
-        all.iter().zip(outcomes).filter(|(_, o)| o.passed).map(|(s, _)| s.id.clone()).collect();
+    let passing: BTreeSet<String> = all
+        .iter()
+        .zip(outcomes)
+        .filter(|(_, o)| o.passed)
+        .map(|(s, _)| s.id.clone())
+        .collect();
     let known: BTreeSet<&str> = all.iter().map(|s| s.id.as_str()).collect();
     if bless {
-        let removed: Vec<&String> = baseline.iter().filter(|id| !passing.contains(*id)).collect();
+        let removed: Vec<&String> = baseline
+            .iter()
+            .filter(|id| !passing.contains(*id))
+            .collect();
         if !removed.is_empty() {
-            println!("!!!!! WARNING: blessing REMOVES {} scenarios from the baseline:", removed.len());
+            println!(
+                "!!!!! WARNING: blessing REMOVES {} scenarios from the baseline:",
+                removed.len()
+            );
             for id in &removed {
                 println!("!!!!!   {id}");
             }
         }
         let added = passing.iter().filter(|id| !baseline.contains(*id)).count();
         report::write_baseline(path, &passing)?;
-        println!("baseline rewritten: {} scenarios ({added} added, {} removed)", passing.len(), removed.len());
+        println!(
+            "baseline rewritten: {} scenarios ({added} added, {} removed)",
+            passing.len(),
+            removed.len()
+        );
         return Ok(true);
     }
     let mut ok = true;
-    let regressions: Vec<(&scenarios::Scenario, &run::Outcome)> =
-        all.iter().zip(outcomes).filter(|(s, o)| !o.passed && baseline.contains(&s.id)).collect();
+    let regressions: Vec<(&scenarios::Scenario, &run::Outcome)> = all
+        .iter()
+        .zip(outcomes)
+        .filter(|(s, o)| !o.passed && baseline.contains(&s.id))
+        .collect();
     if !regressions.is_empty() {
         ok = false;
         println!("{} baseline scenarios FAIL:", regressions.len());
@@ -156,10 +195,16 @@ fn check_baseline(
         }
     }
     if !filtered {
-        let stale: Vec<&String> = baseline.iter().filter(|id| !known.contains(id.as_str())).collect();
+        let stale: Vec<&String> = baseline
+            .iter()
+            .filter(|id| !known.contains(id.as_str()))
+            .collect();
         if !stale.is_empty() {
             ok = false;
-            println!("{} baseline ids name no TCK scenario (run with STEWARD_TCK_BLESS=1):", stale.len());
+            println!(
+                "{} baseline ids name no TCK scenario (run with STEWARD_TCK_BLESS=1):",
+                stale.len()
+            );
             for id in stale {
                 println!("  {id}");
             }

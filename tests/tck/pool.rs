@@ -32,7 +32,10 @@ pub fn install_panic_hook() {
             .map(|s| s.to_string())
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "(non-string payload)".to_string());
-        let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
         LAST_PANIC.with(|p| *p.borrow_mut() = Some(format!("{msg}{at}")));
     }));
 }
@@ -74,37 +77,54 @@ impl Pool {
             }
         });
         let results = results.into_inner().unwrap_or_else(|p| p.into_inner());
-        results.into_iter().map(|o| o.unwrap_or_else(|| Outcome::fail("not run"))).collect()
+        results
+            .into_iter()
+            .map(|o| o.unwrap_or_else(|| Outcome::fail("not run")))
+            .collect()
     }
 
     fn run_one(&self, scenarios: &Arc<Vec<Scenario>>, i: usize) -> Outcome {
         let cancel = Arc::new(AtomicBool::new(false));
         let (tx, rx) = channel();
         let spawned = {
-            let (scenarios, cancel, graphs, runner) =
-                (Arc::clone(scenarios), Arc::clone(&cancel), self.graphs.clone(), self.runner);
-            std::thread::Builder::new().name(SCENARIO_THREAD.into()).stack_size(64 << 20).spawn(move || {
-                let result = catch_unwind(AssertUnwindSafe(|| runner(&scenarios[i], &graphs, &cancel)));
-                let outcome = result.unwrap_or_else(|_| {
-                    let msg = LAST_PANIC.with(|p| p.borrow_mut().take()).unwrap_or_default();
-                    Outcome::fail(format!("panic: {msg}"))
-                });
-                // The receiver is gone when the scenario was abandoned; nothing to report then.
-                let _ = tx.send(outcome);
-            })
+            let (scenarios, cancel, graphs, runner) = (
+                Arc::clone(scenarios),
+                Arc::clone(&cancel),
+                self.graphs.clone(),
+                self.runner,
+            );
+            std::thread::Builder::new()
+                .name(SCENARIO_THREAD.into())
+                .stack_size(64 << 20)
+                .spawn(move || {
+                    let result =
+                        catch_unwind(AssertUnwindSafe(|| runner(&scenarios[i], &graphs, &cancel)));
+                    let outcome = result.unwrap_or_else(|_| {
+                        let msg = LAST_PANIC
+                            .with(|p| p.borrow_mut().take())
+                            .unwrap_or_default();
+                        Outcome::fail(format!("panic: {msg}"))
+                    });
+                    // The receiver is gone when the scenario was abandoned; nothing to report then.
+                    let _ = tx.send(outcome);
+                })
         };
         if let Err(e) = spawned {
             return Outcome::fail(format!("cannot start a thread: {e}"));
         }
         match rx.recv_timeout(self.timeout) {
             Ok(outcome) => outcome,
-            Err(RecvTimeoutError::Disconnected) => Outcome::fail("scenario thread died without a result"),
+            Err(RecvTimeoutError::Disconnected) => {
+                Outcome::fail("scenario thread died without a result")
+            }
             Err(RecvTimeoutError::Timeout) => {
                 cancel.store(true, Ordering::SeqCst);
                 let secs = self.timeout.as_secs_f64();
                 match rx.recv_timeout(self.grace) {
                     Ok(_) => Outcome::fail(format!("timeout: cancelled after {secs}s")),
-                    Err(_) => Outcome::fail(format!("timeout: cancelled after {secs}s, did not stop; thread abandoned")),
+                    Err(_) => Outcome::fail(format!(
+                        "timeout: cancelled after {secs}s, did not stop; thread abandoned"
+                    )),
                 }
             }
         }

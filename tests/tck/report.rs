@@ -59,7 +59,8 @@ fn read_lines(path: &Path) -> Result<Vec<String>, String> {
     if !path.exists() {
         return Ok(Vec::new());
     }
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     Ok(text
         .lines()
         .map(str::trim)
@@ -82,7 +83,11 @@ pub fn write_baseline(path: &Path, ids: &BTreeSet<String>) -> Result<(), String>
 }
 
 /// Writes every failure as `id | reason`, then the phase notes as comments.
-pub fn write_failures(path: &Path, scenarios: &[Scenario], outcomes: &[Outcome]) -> Result<(), String> {
+pub fn write_failures(
+    path: &Path,
+    scenarios: &[Scenario],
+    outcomes: &[Outcome],
+) -> Result<(), String> {
     let mut text = String::new();
     for (s, o) in scenarios.iter().zip(outcomes) {
         if !o.passed {
@@ -99,7 +104,11 @@ pub fn write_failures(path: &Path, scenarios: &[Scenario], outcomes: &[Outcome])
 
 /// Prints failures in the core areas that expected_failures.txt does not list, and
 /// listed ones that pass now. Informational: it never fails the run.
-pub fn expected_failures_report(scenarios: &[Scenario], outcomes: &[Outcome], listed: &BTreeMap<String, String>) -> String {
+pub fn expected_failures_report(
+    scenarios: &[Scenario],
+    outcomes: &[Outcome],
+    listed: &BTreeMap<String, String>,
+) -> String {
     const SHOWN: usize = 40;
     let mut unlisted = Vec::new();
     let mut fixed = Vec::new();
@@ -115,16 +124,28 @@ pub fn expected_failures_report(scenarios: &[Scenario], outcomes: &[Outcome], li
     }
     let mut out = String::new();
     if !unlisted.is_empty() {
-        let _ = writeln!(out, "{} failing scenarios in core clause areas are not in expected_failures.txt:", unlisted.len());
+        let _ = writeln!(
+            out,
+            "{} failing scenarios in core clause areas are not in expected_failures.txt:",
+            unlisted.len()
+        );
         for line in unlisted.iter().take(SHOWN) {
             let _ = writeln!(out, "{line}");
         }
         if unlisted.len() > SHOWN {
-            let _ = writeln!(out, "  ... and {} more (STEWARD_TCK_FAILURES=path writes them all)", unlisted.len() - SHOWN);
+            let _ = writeln!(
+                out,
+                "  ... and {} more (STEWARD_TCK_FAILURES=path writes them all)",
+                unlisted.len() - SHOWN
+            );
         }
     }
     if !fixed.is_empty() {
-        let _ = writeln!(out, "{} scenarios in expected_failures.txt pass now; remove them:", fixed.len());
+        let _ = writeln!(
+            out,
+            "{} scenarios in expected_failures.txt pass now; remove them:",
+            fixed.len()
+        );
         for line in &fixed {
             let _ = writeln!(out, "{line}");
         }

@@ -24,7 +24,11 @@ pub struct Outcome {
 
 impl Outcome {
     pub fn fail(reason: impl Into<String>) -> Outcome {
-        Outcome { passed: false, reason: one_line(&reason.into()), ..Outcome::default() }
+        Outcome {
+            passed: false,
+            reason: one_line(&reason.into()),
+            ..Outcome::default()
+        }
     }
 }
 
@@ -59,10 +63,20 @@ pub fn run_scenario(scenario: &Scenario, graphs: &Path, cancel: &AtomicBool) -> 
     for step in &scenario.steps {
         if let Err(reason) = st.step(step) {
             let detail = st.detail(step);
-            return Outcome { passed: false, reason: one_line(&reason), detail, note: st.note };
+            return Outcome {
+                passed: false,
+                reason: one_line(&reason),
+                detail,
+                note: st.note,
+            };
         }
     }
-    Outcome { passed: true, reason: String::new(), detail: String::new(), note: st.note }
+    Outcome {
+        passed: true,
+        reason: String::new(),
+        detail: String::new(),
+        note: st.note,
+    }
 }
 
 fn describe_query_error(q: &CypherError) -> String {
@@ -83,8 +97,12 @@ impl State<'_> {
             Step::NamedGraph(name) => self.load_graph(name),
             Step::Setup(text) => {
                 self.query = Some(("setup", text.clone()));
-                let result = self.db.execute_cancellable(text, &Params::new(), self.cancel);
-                result.map(|_| ()).map_err(|e| format!("setup failed: {}", describe_error(&e)))
+                let result = self
+                    .db
+                    .execute_cancellable(text, &Params::new(), self.cancel);
+                result
+                    .map(|_| ())
+                    .map_err(|e| format!("setup failed: {}", describe_error(&e)))
             }
             Step::Params(list) => {
                 for (name, v) in list {
@@ -92,9 +110,16 @@ impl State<'_> {
                 }
                 Ok(())
             }
-            Step::Procedure { signature, header, rows } => self.register_procedure(signature, header, rows),
+            Step::Procedure {
+                signature,
+                header,
+                rows,
+            } => self.register_procedure(signature, header, rows),
             Step::Query { text, control } => {
-                self.query = Some((if *control { "control query" } else { "query" }, text.clone()));
+                self.query = Some((
+                    if *control { "control query" } else { "query" },
+                    text.clone(),
+                ));
                 self.last = Some(self.db.execute_cancellable(text, &self.params, self.cancel));
                 Ok(())
             }
@@ -104,7 +129,11 @@ impl State<'_> {
             }
             Step::Empty => {
                 let r = self.result()?;
-                if r.rows.is_empty() { Ok(()) } else { Err(format!("expected no rows, got {}", r.rows.len())) }
+                if r.rows.is_empty() {
+                    Ok(())
+                } else {
+                    Err(format!("expected no rows, got {}", r.rows.len()))
+                }
             }
             Step::SideEffects(expected) => self.side_effects(expected),
             Step::Error { kind, phase, code } => self.error(kind, phase, code),
@@ -114,20 +143,44 @@ impl State<'_> {
 
     /// Registers a table procedure through the public API; the table's columns are put
     /// in signature order (inputs, then outputs) by name.
-    fn register_procedure(&self, signature: &str, header: &[String], rows: &[Vec<Val>]) -> Result<(), String> {
-        let sig: Signature = signature.parse().map_err(|e| format!("procedure signature: {e}"))?;
+    fn register_procedure(
+        &self,
+        signature: &str,
+        header: &[String],
+        rows: &[Vec<Val>],
+    ) -> Result<(), String> {
+        let sig: Signature = signature
+            .parse()
+            .map_err(|e| format!("procedure signature: {e}"))?;
         let order = sig
             .inputs
             .iter()
             .chain(&sig.outputs)
-            .map(|f| header.iter().position(|h| *h == f.name).ok_or(format!("procedure table has no column `{}`", f.name)))
+            .map(|f| {
+                header
+                    .iter()
+                    .position(|h| *h == f.name)
+                    .ok_or(format!("procedure table has no column `{}`", f.name))
+            })
             .collect::<Result<Vec<_>, _>>()?;
         let rows = rows
             .iter()
-            .map(|row| order.iter().map(|&i| row.get(i).ok_or("short procedure table row".to_string()).and_then(to_value)).collect())
+            .map(|row| {
+                order
+                    .iter()
+                    .map(|&i| {
+                        row.get(i)
+                            .ok_or("short procedure table row".to_string())
+                            .and_then(to_value)
+                    })
+                    .collect()
+            })
             .collect::<Result<Vec<Vec<Value>>, String>>()?;
-        let procedure = Procedure::from_table(sig, rows).map_err(|e| format!("procedure table: {e}"))?;
-        self.db.register_procedure(procedure).map_err(|e| format!("registering the procedure: {e}"))
+        let procedure =
+            Procedure::from_table(sig, rows).map_err(|e| format!("procedure table: {e}"))?;
+        self.db
+            .register_procedure(procedure)
+            .map_err(|e| format!("registering the procedure: {e}"))
     }
 
     fn result(&self) -> Result<&QueryResult, String> {
@@ -140,7 +193,8 @@ impl State<'_> {
 
     fn load_graph(&mut self, name: &str) -> Result<(), String> {
         let file = self.graphs.join(name).join(format!("{name}.cypher"));
-        let script = std::fs::read_to_string(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+        let script = std::fs::read_to_string(&file)
+            .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
         for statement in split_statements(&script) {
             self.db
                 .execute_cancellable(&statement, &Params::new(), self.cancel)
@@ -169,12 +223,19 @@ impl State<'_> {
         ];
         let mut diffs = Vec::new();
         for (key, got) in actual {
-            let want = expected.iter().find(|(k, _)| k == key).map_or(0, |(_, n)| *n);
+            let want = expected
+                .iter()
+                .find(|(k, _)| k == key)
+                .map_or(0, |(_, n)| *n);
             if i64::try_from(got).ok() != Some(want) {
                 diffs.push(format!("{key}: expected {want}, got {got}"));
             }
         }
-        if diffs.is_empty() { Ok(()) } else { Err(format!("side effects differ: {}", diffs.join(", "))) }
+        if diffs.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("side effects differ: {}", diffs.join(", ")))
+        }
     }
 
     fn error(&mut self, kind: &str, phase: &str, code: &str) -> Result<(), String> {
@@ -186,7 +247,10 @@ impl State<'_> {
             Some(Err(e)) => return Err(format!("expected {expected}, got {}", describe_error(e))),
         };
         if q.kind.name() != kind || (code != "*" && q.code != code) {
-            return Err(format!("expected {expected}, got {}", describe_query_error(q)));
+            return Err(format!(
+                "expected {expected}, got {}",
+                describe_query_error(q)
+            ));
         }
         let phase_ok = match phase {
             "compile time" => q.phase == Phase::Compile,
@@ -194,7 +258,10 @@ impl State<'_> {
             _ => true,
         };
         if !phase_ok {
-            self.note = Some(format!("{kind}({code}) raised in phase {:?}, expected at {phase}", q.phase));
+            self.note = Some(format!(
+                "{kind}({code}) raised in phase {:?}, expected at {phase}",
+                q.phase
+            ));
         }
         Ok(())
     }
@@ -210,8 +277,16 @@ impl State<'_> {
         }
         match step {
             Step::Result(table, ordering) => {
-                let rows = if ordering.rows_in_order { "in order" } else { "in any order" };
-                let lists = if ordering.ignore_list_order { ", ignoring element order for lists" } else { "" };
+                let rows = if ordering.rows_in_order {
+                    "in order"
+                } else {
+                    "in any order"
+                };
+                let lists = if ordering.ignore_list_order {
+                    ", ignoring element order for lists"
+                } else {
+                    ""
+                };
                 let _ = writeln!(out, "  expected ({rows}{lists}):\n    {:?}", table.columns);
                 for row in &table.rows {
                     let _ = writeln!(out, "    {}", format_row(row));
@@ -243,7 +318,10 @@ impl State<'_> {
 }
 
 fn indent(text: &str, prefix: &str) -> String {
-    text.lines().map(|l| format!("{prefix}{l}")).collect::<Vec<_>>().join("\n")
+    text.lines()
+        .map(|l| format!("{prefix}{l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Converts a parameter value; entities cannot be parameters.
@@ -255,8 +333,14 @@ pub fn to_value(v: &Val) -> Result<Value, String> {
         Val::Float(x) => Value::Float(*x),
         Val::String(s) => Value::String(s.clone()),
         Val::List(items) => Value::List(items.iter().map(to_value).collect::<Result<_, _>>()?),
-        Val::Map(m) => Value::Map(m.iter().map(|(k, v)| Ok((k.clone(), to_value(v)?))).collect::<Result<_, String>>()?),
-        Val::Node(_) | Val::Rel(_) | Val::Path(..) => return Err(format!("parameter {v} is an entity")),
+        Val::Map(m) => Value::Map(
+            m.iter()
+                .map(|(k, v)| Ok((k.clone(), to_value(v)?)))
+                .collect::<Result<_, String>>()?,
+        ),
+        Val::Node(_) | Val::Rel(_) | Val::Path(..) => {
+            return Err(format!("parameter {v} is an entity"));
+        }
     })
 }
 
@@ -288,5 +372,8 @@ pub fn split_statements(script: &str) -> Vec<String> {
         }
     }
     out.push(current);
-    out.into_iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+    out.into_iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
 }

@@ -32,7 +32,11 @@ pub enum Step {
     Params(Vec<(String, Val)>),
     /// `there exists a procedure SIGNATURE:` with its table: a header naming inputs and
     /// outputs, then one row of values per input → output mapping.
-    Procedure { signature: String, header: Vec<String>, rows: Vec<Vec<Val>> },
+    Procedure {
+        signature: String,
+        header: Vec<String>,
+        rows: Vec<Vec<Val>>,
+    },
     /// Run the query under test (control = a follow-up query checking the graph).
     Query { text: String, control: bool },
     /// Compare the last result with a table.
@@ -42,7 +46,11 @@ pub enum Step {
     /// The last query's side effects: (key, count) pairs; unlisted keys are 0.
     SideEffects(Vec<(String, i64)>),
     /// The last query failed with this error.
-    Error { kind: String, phase: String, code: String },
+    Error {
+        kind: String,
+        phase: String,
+        code: String,
+    },
     /// A step the runner cannot interpret (text, reason).
     Invalid(String, String),
 }
@@ -69,9 +77,13 @@ pub fn load_all(features: &Path) -> Result<Vec<Scenario>, String> {
             .map_err(|e| format!("{}: {e}", file.display()))?
             .to_string_lossy()
             .replace('\\', "/");
-        let text = std::fs::read_to_string(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-        let feature = gherkin::Feature::parse(escape_lone_backslashes(&text), gherkin::GherkinEnv::default())
-            .map_err(|e| format!("cannot parse {}: {e:?}", file.display()))?;
+        let text = std::fs::read_to_string(&file)
+            .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+        let feature = gherkin::Feature::parse(
+            escape_lone_backslashes(&text),
+            gherkin::GherkinEnv::default(),
+        )
+        .map_err(|e| format!("cannot parse {}: {e:?}", file.display()))?;
         expand_feature(&rel, &feature, &mut scenarios);
     }
     Ok(scenarios)
@@ -107,9 +119,12 @@ fn escape_lone_backslashes(text: &str) -> String {
 }
 
 fn collect_features(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
     for entry in entries {
-        let path = entry.map_err(|e| format!("cannot read {}: {e}", dir.display()))?.path();
+        let path = entry
+            .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+            .path();
         if path.is_dir() {
             collect_features(&path, out)?;
         } else if path.extension().is_some_and(|x| x == "feature") {
@@ -124,21 +139,45 @@ fn area_of(rel: &str) -> String {
 }
 
 fn expand_feature(rel: &str, feature: &gherkin::Feature, out: &mut Vec<Scenario>) {
-    let background: Vec<&gherkin::Step> =
-        feature.background.iter().flat_map(|b| b.steps.iter()).collect();
-    let scenarios = feature.scenarios.iter().chain(feature.rules.iter().flat_map(|r| r.scenarios.iter()));
+    let background: Vec<&gherkin::Step> = feature
+        .background
+        .iter()
+        .flat_map(|b| b.steps.iter())
+        .collect();
+    let scenarios = feature
+        .scenarios
+        .iter()
+        .chain(feature.rules.iter().flat_map(|r| r.scenarios.iter()));
     for sc in scenarios {
-        let all_steps: Vec<&gherkin::Step> = background.iter().copied().chain(sc.steps.iter()).collect();
+        let all_steps: Vec<&gherkin::Step> =
+            background.iter().copied().chain(sc.steps.iter()).collect();
         let base = format!("{rel}: {}", sc.name);
         if sc.examples.is_empty() {
-            let steps = all_steps.iter().map(|s| classify(&s.value, s.docstring.as_deref(), s.table.as_ref().map(|t| &t.rows))).collect();
-            out.push(Scenario { id: base, area: area_of(rel), steps });
+            let steps = all_steps
+                .iter()
+                .map(|s| {
+                    classify(
+                        &s.value,
+                        s.docstring.as_deref(),
+                        s.table.as_ref().map(|t| &t.rows),
+                    )
+                })
+                .collect();
+            out.push(Scenario {
+                id: base,
+                area: area_of(rel),
+                steps,
+            });
             continue;
         }
         let mut index = 0;
         for examples in &sc.examples {
-            let Some(table) = &examples.table else { continue };
-            let Some((header, rows)) = table.rows.split_first() else { continue };
+            let Some(table) = &examples.table else {
+                continue;
+            };
+            let Some((header, rows)) = table.rows.split_first() else {
+                continue;
+            };
             for row in rows {
                 index += 1;
                 let subst = |text: &str| substitute(text, header, row);
@@ -147,12 +186,19 @@ fn expand_feature(rel: &str, feature: &gherkin::Feature, out: &mut Vec<Scenario>
                     .map(|s| {
                         let doc = s.docstring.as_deref().map(&subst);
                         let cells = s.table.as_ref().map(|t| {
-                            t.rows.iter().map(|r| r.iter().map(|c| subst(c)).collect()).collect::<Vec<Vec<String>>>()
+                            t.rows
+                                .iter()
+                                .map(|r| r.iter().map(|c| subst(c)).collect())
+                                .collect::<Vec<Vec<String>>>()
                         });
                         classify(&subst(&s.value), doc.as_deref(), cells.as_ref())
                     })
                     .collect();
-                out.push(Scenario { id: format!("{base} #{index}"), area: area_of(rel), steps });
+                out.push(Scenario {
+                    id: format!("{base} #{index}"),
+                    area: area_of(rel),
+                    steps,
+                });
             }
         }
     }
@@ -174,34 +220,61 @@ pub fn classify(text: &str, doc: Option<&str>, table: Option<&Vec<Vec<String>>>)
     let doc_text = || doc.map(|d| d.trim().to_string());
     match text {
         "an empty graph" | "any graph" => return Step::EmptyGraph,
-        "having executed:" => return doc_text().map(Step::Setup).unwrap_or_else(|| invalid("no doc string")),
+        "having executed:" => {
+            return doc_text()
+                .map(Step::Setup)
+                .unwrap_or_else(|| invalid("no doc string"));
+        }
         "executing query:" | "executing control query:" => {
             let control = text.contains("control");
-            return doc_text().map(|text| Step::Query { text, control }).unwrap_or_else(|| invalid("no doc string"));
+            return doc_text()
+                .map(|text| Step::Query { text, control })
+                .unwrap_or_else(|| invalid("no doc string"));
         }
         "the result should be empty" => return Step::Empty,
         "no side effects" => return Step::SideEffects(Vec::new()),
         "parameters are:" => return params(table).unwrap_or_else(|e| invalid(&e)),
-        "the side effects should be:" => return side_effects(table).unwrap_or_else(|e| invalid(&e)),
+        "the side effects should be:" => {
+            return side_effects(table).unwrap_or_else(|e| invalid(&e));
+        }
         _ => {}
     }
-    if let Some(name) = text.strip_prefix("the ").and_then(|t| t.strip_suffix(" graph")) {
+    if let Some(name) = text
+        .strip_prefix("the ")
+        .and_then(|t| t.strip_suffix(" graph"))
+    {
         return Step::NamedGraph(name.to_string());
     }
     if let Some(sig) = text.strip_prefix("there exists a procedure ") {
-        let signature = sig.trim().strip_suffix(':').unwrap_or(sig).trim().to_string();
+        let signature = sig
+            .trim()
+            .strip_suffix(':')
+            .unwrap_or(sig)
+            .trim()
+            .to_string();
         return procedure_table(table)
-            .map(|(header, rows)| Step::Procedure { signature, header, rows })
+            .map(|(header, rows)| Step::Procedure {
+                signature,
+                header,
+                rows,
+            })
             .unwrap_or_else(|e| invalid(&e));
     }
-    if let Some(mode) = text.strip_prefix("the result should be").and_then(|t| t.strip_suffix(':')) {
+    if let Some(mode) = text
+        .strip_prefix("the result should be")
+        .and_then(|t| t.strip_suffix(':'))
+    {
         let ordering = match mode.trim() {
-            ", in any order" | "(ignoring element order for lists)" | ", in any order (ignoring element order for lists)" => {
-                Ordering { rows_in_order: false, ignore_list_order: mode.contains("ignoring") }
-            }
-            ", in order" | ", in order (ignoring element order for lists)" => {
-                Ordering { rows_in_order: true, ignore_list_order: mode.contains("ignoring") }
-            }
+            ", in any order"
+            | "(ignoring element order for lists)"
+            | ", in any order (ignoring element order for lists)" => Ordering {
+                rows_in_order: false,
+                ignore_list_order: mode.contains("ignoring"),
+            },
+            ", in order" | ", in order (ignoring element order for lists)" => Ordering {
+                rows_in_order: true,
+                ignore_list_order: mode.contains("ignoring"),
+            },
             _ => return invalid("unknown result ordering"),
         };
         return match result_table(table) {
@@ -212,7 +285,11 @@ pub fn classify(text: &str, doc: Option<&str>, table: Option<&Vec<Vec<String>>>)
     if let Some(rest) = text.strip_prefix("a ").or_else(|| text.strip_prefix("an ")) {
         if let Some((kind, rest)) = rest.split_once(" should be raised at ") {
             if let Some((phase, code)) = rest.split_once(':') {
-                return Step::Error { kind: kind.to_string(), phase: phase.trim().to_string(), code: code.trim().to_string() };
+                return Step::Error {
+                    kind: kind.to_string(),
+                    phase: phase.trim().to_string(),
+                    code: code.trim().to_string(),
+                };
             }
         }
     }
@@ -224,20 +301,40 @@ fn result_table(table: Option<&Vec<Vec<String>>>) -> Result<Table, String> {
     let (header, body) = rows.split_first().ok_or("empty table")?;
     let rows = body
         .iter()
-        .map(|r| r.iter().map(|c| parse_value(c)).collect::<Result<Vec<_>, _>>())
+        .map(|r| {
+            r.iter()
+                .map(|c| parse_value(c))
+                .collect::<Result<Vec<_>, _>>()
+        })
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(Table { columns: header.clone(), rows })
+    Ok(Table {
+        columns: header.clone(),
+        rows,
+    })
 }
 
 /// The header and rows of a procedure's table; empty cells (a void procedure's `|`) are
 /// dropped.
-fn procedure_table(table: Option<&Vec<Vec<String>>>) -> Result<(Vec<String>, Vec<Vec<Val>>), String> {
+fn procedure_table(
+    table: Option<&Vec<Vec<String>>>,
+) -> Result<(Vec<String>, Vec<Vec<Val>>), String> {
     let rows = table.ok_or("no table")?;
-    let Some((header, body)) = rows.split_first() else { return Ok((Vec::new(), Vec::new())) };
-    let header: Vec<String> = header.iter().filter(|c| !c.trim().is_empty()).cloned().collect();
+    let Some((header, body)) = rows.split_first() else {
+        return Ok((Vec::new(), Vec::new()));
+    };
+    let header: Vec<String> = header
+        .iter()
+        .filter(|c| !c.trim().is_empty())
+        .cloned()
+        .collect();
     let rows = body
         .iter()
-        .map(|r| r.iter().filter(|c| !c.trim().is_empty()).map(|c| parse_value(c)).collect::<Result<Vec<_>, _>>())
+        .map(|r| {
+            r.iter()
+                .filter(|c| !c.trim().is_empty())
+                .map(|c| parse_value(c))
+                .collect::<Result<Vec<_>, _>>()
+        })
         .collect::<Result<Vec<_>, _>>()?;
     Ok((header, rows))
 }
@@ -246,25 +343,39 @@ fn params(table: Option<&Vec<Vec<String>>>) -> Result<Step, String> {
     let rows = table.ok_or("no table")?;
     let mut out = Vec::new();
     for row in rows {
-        let [name, value] = row.as_slice() else { return Err(format!("parameter row has {} cells", row.len())) };
+        let [name, value] = row.as_slice() else {
+            return Err(format!("parameter row has {} cells", row.len()));
+        };
         out.push((name.clone(), parse_value(value)?));
     }
     Ok(Step::Params(out))
 }
 
 /// The side-effect keys the TCK uses.
-pub const SIDE_EFFECT_KEYS: [&str; 8] =
-    ["+nodes", "-nodes", "+relationships", "-relationships", "+labels", "-labels", "+properties", "-properties"];
+pub const SIDE_EFFECT_KEYS: [&str; 8] = [
+    "+nodes",
+    "-nodes",
+    "+relationships",
+    "-relationships",
+    "+labels",
+    "-labels",
+    "+properties",
+    "-properties",
+];
 
 fn side_effects(table: Option<&Vec<Vec<String>>>) -> Result<Step, String> {
     let rows = table.ok_or("no table")?;
     let mut out = Vec::new();
     for row in rows {
-        let [key, count] = row.as_slice() else { return Err(format!("side-effect row has {} cells", row.len())) };
+        let [key, count] = row.as_slice() else {
+            return Err(format!("side-effect row has {} cells", row.len()));
+        };
         if !SIDE_EFFECT_KEYS.contains(&key.as_str()) {
             return Err(format!("unknown side effect {key:?}"));
         }
-        let n = count.parse::<i64>().map_err(|e| format!("bad side-effect count {count:?}: {e}"))?;
+        let n = count
+            .parse::<i64>()
+            .map_err(|e| format!("bad side-effect count {count:?}: {e}"))?;
         out.push((key.clone(), n));
     }
     Ok(Step::SideEffects(out))

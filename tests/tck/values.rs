@@ -57,7 +57,11 @@ pub enum Val {
 
 /// Parses one whole value; trailing text is an error.
 pub fn parse_value(text: &str) -> Result<Val, String> {
-    let mut p = Parser { s: text.as_bytes(), text, i: 0 };
+    let mut p = Parser {
+        s: text.as_bytes(),
+        text,
+        i: 0,
+    };
     let v = p.value()?;
     p.ws();
     if p.i != p.s.len() {
@@ -99,7 +103,11 @@ impl Parser<'_> {
     }
 
     fn expect(&mut self, token: &str) -> Result<(), String> {
-        if self.eat(token) { Ok(()) } else { Err(self.err(&format!("'{token}'"))) }
+        if self.eat(token) {
+            Ok(())
+        } else {
+            Err(self.err(&format!("'{token}'")))
+        }
     }
 
     fn value(&mut self) -> Result<Val, String> {
@@ -114,7 +122,11 @@ impl Parser<'_> {
                 self.i += 1;
                 let is_rel = self.peek() == Some(b':');
                 self.i = save;
-                if is_rel { self.rel().map(Val::Rel) } else { self.list() }
+                if is_rel {
+                    self.rel().map(Val::Rel)
+                } else {
+                    self.list()
+                }
             }
             Some(c) if c == b'-' || c == b'+' || c == b'.' || c.is_ascii_digit() => self.number(),
             Some(_) => {
@@ -134,7 +146,9 @@ impl Parser<'_> {
     fn word(&mut self) -> String {
         self.ws();
         let start = self.i;
-        while self.i < self.s.len() && (self.s[self.i].is_ascii_alphanumeric() || self.s[self.i] == b'_') {
+        while self.i < self.s.len()
+            && (self.s[self.i].is_ascii_alphanumeric() || self.s[self.i] == b'_')
+        {
             self.i += 1;
         }
         self.text[start..self.i].to_string()
@@ -152,7 +166,11 @@ impl Parser<'_> {
             if self.text[self.i..].starts_with("inity") {
                 self.i += 5;
             }
-            return Ok(Val::Float(if negative { f64::NEG_INFINITY } else { f64::INFINITY }));
+            return Ok(Val::Float(if negative {
+                f64::NEG_INFINITY
+            } else {
+                f64::INFINITY
+            }));
         }
         let mut float = false;
         while let Some(&c) = self.s.get(self.i) {
@@ -166,9 +184,15 @@ impl Parser<'_> {
         }
         let lexeme = &self.text[start..self.i];
         if float {
-            lexeme.parse::<f64>().map(Val::Float).map_err(|e| format!("bad float {lexeme:?}: {e}"))
+            lexeme
+                .parse::<f64>()
+                .map(Val::Float)
+                .map_err(|e| format!("bad float {lexeme:?}: {e}"))
         } else {
-            lexeme.parse::<i64>().map(Val::Int).map_err(|e| format!("bad integer {lexeme:?}: {e}"))
+            lexeme
+                .parse::<i64>()
+                .map(Val::Int)
+                .map_err(|e| format!("bad integer {lexeme:?}: {e}"))
         }
     }
 
@@ -193,7 +217,9 @@ impl Parser<'_> {
                         'u' => {
                             let hex: String = chars.by_ref().take(4).map(|(_, h)| h).collect();
                             let code = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32);
-                            out.push(code.ok_or_else(|| format!("bad \\u escape in {:?}", self.text))?);
+                            out.push(
+                                code.ok_or_else(|| format!("bad \\u escape in {:?}", self.text))?,
+                            );
                         }
                         other => {
                             out.push('\\');
@@ -224,7 +250,11 @@ impl Parser<'_> {
                 break;
             }
         }
-        if start == self.i { Err(self.err("a name")) } else { Ok(self.text[start..self.i].to_string()) }
+        if start == self.i {
+            Err(self.err("a name"))
+        } else {
+            Ok(self.text[start..self.i].to_string())
+        }
     }
 
     fn list(&mut self) -> Result<Val, String> {
@@ -261,7 +291,11 @@ impl Parser<'_> {
     }
 
     fn props(&mut self) -> Result<BTreeMap<String, Val>, String> {
-        if self.peek() == Some(b'{') { self.map() } else { Ok(BTreeMap::new()) }
+        if self.peek() == Some(b'{') {
+            self.map()
+        } else {
+            Ok(BTreeMap::new())
+        }
     }
 
     fn node(&mut self) -> Result<NodeVal, String> {
@@ -346,7 +380,11 @@ pub fn format_float(x: f64) -> String {
         if x > 0.0 { "Inf".into() } else { "-Inf".into() }
     } else {
         let s = format!("{x:?}");
-        if s.contains(['.', 'e', 'E']) { s } else { format!("{s}.0") }
+        if s.contains(['.', 'e', 'E']) {
+            s
+        } else {
+            format!("{s}.0")
+        }
     }
 }
 

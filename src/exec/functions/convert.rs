@@ -16,7 +16,11 @@ fn truncate(f: f64) -> Option<i64> {
     const TWO_63: f64 = 9_223_372_036_854_775_808.0;
     let t = f.trunc();
     // NaN fails both comparisons.
-    if (-TWO_63..TWO_63).contains(&t) { Some(t as i64) } else { None }
+    if (-TWO_63..TWO_63).contains(&t) {
+        Some(t as i64)
+    } else {
+        None
+    }
 }
 
 /// Parses a decimal float the way Cypher literals and Java read them: digits with an
@@ -26,12 +30,20 @@ pub(crate) fn parse_float(text: &str) -> Option<f64> {
     let body = t.strip_prefix(['+', '-']).unwrap_or(t);
     match body {
         "NaN" => return Some(f64::NAN),
-        "Infinity" => return Some(if t.starts_with('-') { f64::NEG_INFINITY } else { f64::INFINITY }),
+        "Infinity" => {
+            return Some(if t.starts_with('-') {
+                f64::NEG_INFINITY
+            } else {
+                f64::INFINITY
+            });
+        }
         _ => {}
     }
     let plain = !body.is_empty()
         && body.chars().any(|c| c.is_ascii_digit())
-        && body.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'));
+        && body
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'));
     if plain { t.parse::<f64>().ok() } else { None }
 }
 
@@ -43,7 +55,9 @@ fn integer(v: &Value) -> Result<Value, &Value> {
         Value::Bool(b) => Value::Int(i64::from(*b)),
         Value::String(s) => match s.trim().parse::<i64>() {
             Ok(i) => Value::Int(i),
-            Err(_) => parse_float(s).and_then(truncate).map_or(Value::Null, Value::Int),
+            Err(_) => parse_float(s)
+                .and_then(truncate)
+                .map_or(Value::Null, Value::Int),
         },
         other => return Err(other),
     })

@@ -33,7 +33,9 @@ fn rel_header(tx: &Transaction<'_>, id: RelId) -> Result<RelRecord, Error> {
     if let Some(rec) = tx.rel(id)? {
         return Ok(rec);
     }
-    tx.base().rel(id)?.ok_or_else(|| deleted("relationship", id))
+    tx.base()
+        .rel(id)?
+        .ok_or_else(|| deleted("relationship", id))
 }
 
 /// `base.key`: a property of a node or relationship, an entry of a map; null for a null
@@ -45,7 +47,11 @@ pub fn property(tx: &Transaction<'_>, base: &Value, key: &str) -> Result<Value, 
             Some(v) => Ok(v.unwrap_or(Value::Null)),
             None => Err(deleted("node", *id)),
         },
-        Value::Rel(id) => Ok(rel_record(tx, *id)?.props.get(key).cloned().unwrap_or(Value::Null)),
+        Value::Rel(id) => Ok(rel_record(tx, *id)?
+            .props
+            .get(key)
+            .cloned()
+            .unwrap_or(Value::Null)),
         Value::Map(m) => Ok(m.get(key).cloned().unwrap_or(Value::Null)),
         other => Err(ops::type_error(format!(
             "cannot read property {key:?} of a value of type {}",
@@ -83,7 +89,9 @@ pub(super) fn labels(args: &[Value], tx: &Transaction<'_>) -> Result<Value, Erro
         Value::Null => Ok(Value::Null),
         Value::Node(id) => {
             let rec = node_record(tx, *id)?;
-            Ok(Value::List(rec.labels.into_iter().map(Value::String).collect()))
+            Ok(Value::List(
+                rec.labels.into_iter().map(Value::String).collect(),
+            ))
         }
         other => Err(invalid_argument("labels", other)),
     }
@@ -110,7 +118,8 @@ pub(super) fn properties(args: &[Value], tx: &Transaction<'_>) -> Result<Value, 
 /// The keys of a map (including keys whose value is null) or of an entity's properties,
 /// in key order.
 pub(super) fn keys(args: &[Value], tx: &Transaction<'_>) -> Result<Value, Error> {
-    let names = |m: &crate::model::Properties| Value::List(m.keys().cloned().map(Value::String).collect());
+    let names =
+        |m: &crate::model::Properties| Value::List(m.keys().cloned().map(Value::String).collect());
     match arg(args, 0) {
         Value::Null => Ok(Value::Null),
         Value::Node(id) => Ok(names(&node_record(tx, *id)?.props)),
@@ -139,7 +148,9 @@ pub(super) fn end_node(args: &[Value], tx: &Transaction<'_>) -> Result<Value, Er
 pub(super) fn nodes(args: &[Value], _tx: &Transaction<'_>) -> Result<Value, Error> {
     match arg(args, 0) {
         Value::Null => Ok(Value::Null),
-        Value::Path(p) => Ok(Value::List(p.nodes.iter().copied().map(Value::Node).collect())),
+        Value::Path(p) => Ok(Value::List(
+            p.nodes.iter().copied().map(Value::Node).collect(),
+        )),
         other => Err(invalid_argument("nodes", other)),
     }
 }
@@ -147,7 +158,9 @@ pub(super) fn nodes(args: &[Value], _tx: &Transaction<'_>) -> Result<Value, Erro
 pub(super) fn relationships(args: &[Value], _tx: &Transaction<'_>) -> Result<Value, Error> {
     match arg(args, 0) {
         Value::Null => Ok(Value::Null),
-        Value::Path(p) => Ok(Value::List(p.rels.iter().copied().map(Value::Rel).collect())),
+        Value::Path(p) => Ok(Value::List(
+            p.rels.iter().copied().map(Value::Rel).collect(),
+        )),
         other => Err(invalid_argument("relationships", other)),
     }
 }

@@ -69,12 +69,22 @@ pub(super) fn range(args: &[Value], _tx: &Transaction<'_>) -> Result<Value, Erro
         return Err(out_of_range("range() step must not be zero"));
     }
     let (start, end, step) = (i128::from(start), i128::from(end), i128::from(step));
-    let n = if (step > 0 && start > end) || (step < 0 && start < end) { 0 } else { (end - start) / step + 1 };
+    let n = if (step > 0 && start > end) || (step < 0 && start < end) {
+        0
+    } else {
+        (end - start) / step + 1
+    };
     if n > RANGE_LIMIT {
-        return Err(out_of_range(format!("range() would build {n} elements, more than {RANGE_LIMIT}")));
+        return Err(out_of_range(format!(
+            "range() would build {n} elements, more than {RANGE_LIMIT}"
+        )));
     }
     // Every element lies between start and end, so it fits in i64.
-    Ok(Value::List((0..n).map(|k| Value::Int((start + k * step) as i64)).collect()))
+    Ok(Value::List(
+        (0..n)
+            .map(|k| Value::Int((start + k * step) as i64))
+            .collect(),
+    ))
 }
 
 /// A list in reverse order, or a string with its characters reversed.
@@ -89,5 +99,9 @@ pub(super) fn reverse(args: &[Value], _tx: &Transaction<'_>) -> Result<Value, Er
 
 /// The first argument that is not null, or null.
 pub(super) fn coalesce(args: &[Value], _tx: &Transaction<'_>) -> Result<Value, Error> {
-    Ok(args.iter().find(|v| !v.is_null()).cloned().unwrap_or(Value::Null))
+    Ok(args
+        .iter()
+        .find(|v| !v.is_null())
+        .cloned()
+        .unwrap_or(Value::Null))
 }

@@ -23,8 +23,12 @@ fn float_fn(function: &str, args: &[Value], f: impl Fn(f64) -> f64) -> Result<Va
 pub(super) fn abs(args: &[Value], _tx: &Transaction<'_>) -> Result<Value, Error> {
     match arg(args, 0) {
         Value::Int(i) => i.checked_abs().map(Value::Int).ok_or_else(|| {
-            CypherError::runtime(ErrorKind::ArgumentError, "IntegerOverflow", "abs() of the smallest integer overflows")
-                .into()
+            CypherError::runtime(
+                ErrorKind::ArgumentError,
+                "IntegerOverflow",
+                "abs() of the smallest integer overflows",
+            )
+            .into()
         }),
         _ => float_fn("abs", args, f64::abs),
     }
@@ -111,7 +115,11 @@ fn round_decimal(x: f64, precision: i64, mode: Mode) -> f64 {
     // "d.ddddde±x": at most 17 significant digits.
     let sci = format!("{:e}", x.abs());
     let (mantissa, exponent) = sci.split_once('e').unwrap_or((sci.as_str(), "0"));
-    let digits: Vec<u8> = mantissa.bytes().filter(u8::is_ascii_digit).map(|c| c - b'0').collect();
+    let digits: Vec<u8> = mantissa
+        .bytes()
+        .filter(u8::is_ascii_digit)
+        .map(|c| c - b'0')
+        .collect();
     let exponent: i64 = exponent.parse().unwrap_or(0);
     // Digits before the decimal point, then the number of digits kept.
     let keep = (exponent + 1).saturating_add(precision);
@@ -119,7 +127,9 @@ fn round_decimal(x: f64, precision: i64, mode: Mode) -> f64 {
         return x;
     }
     let kept_len = usize::try_from(keep.max(0)).unwrap_or(0);
-    let kept = digits[..kept_len].iter().fold(0u64, |acc, d| acc * 10 + u64::from(*d));
+    let kept = digits[..kept_len]
+        .iter()
+        .fold(0u64, |acc, d| acc * 10 + u64::from(*d));
     let dropped = &digits[kept_len..];
     // The dropped part against half a unit of the last kept digit.
     let half = if keep < 0 {
@@ -144,7 +154,11 @@ fn round_decimal(x: f64, precision: i64, mode: Mode) -> f64 {
         },
     };
     let magnitude = kept + u64::from(away);
-    let text = format!("{}{magnitude}e{}", if negative { "-" } else { "" }, -precision);
+    let text = format!(
+        "{}{magnitude}e{}",
+        if negative { "-" } else { "" },
+        -precision
+    );
     text.parse().unwrap_or(x)
 }
 

@@ -60,7 +60,12 @@ impl Function {
             return Err(CypherError::runtime(
                 ErrorKind::SyntaxError,
                 "InvalidNumberOfArguments",
-                format!("{}() takes {} arguments, got {}", self.name, arity_text(self), args.len()),
+                format!(
+                    "{}() takes {} arguments, got {}",
+                    self.name,
+                    arity_text(self),
+                    args.len()
+                ),
             )
             .into());
         }
@@ -77,7 +82,12 @@ fn arity_text(f: &Function) -> String {
 }
 
 const fn fun(name: &'static str, min_args: usize, max_args: usize, body: Body) -> Function {
-    Function { name, min_args, max_args, body }
+    Function {
+        name,
+        min_args,
+        max_args,
+        body,
+    }
 }
 
 /// Every scalar function.
@@ -154,13 +164,23 @@ pub static FUNCTIONS: &[Function] = &[
 /// The scalar function called `name` (any case).
 pub fn lookup(name: &str) -> Option<&'static Function> {
     // Most calls spell the name as the table does: find those by hash, the rest by scan.
-    static BY_NAME: std::sync::OnceLock<std::collections::HashMap<&'static str, &'static Function>> =
-        std::sync::OnceLock::new();
-    let by_name = BY_NAME.get_or_init(|| FUNCTIONS.iter().chain(temporal::FUNCTIONS).map(|f| (f.name, f)).collect());
+    static BY_NAME: std::sync::OnceLock<
+        std::collections::HashMap<&'static str, &'static Function>,
+    > = std::sync::OnceLock::new();
+    let by_name = BY_NAME.get_or_init(|| {
+        FUNCTIONS
+            .iter()
+            .chain(temporal::FUNCTIONS)
+            .map(|f| (f.name, f))
+            .collect()
+    });
     if let Some(f) = by_name.get(name) {
         return Some(f);
     }
-    FUNCTIONS.iter().chain(temporal::FUNCTIONS).find(|f| f.name.eq_ignore_ascii_case(name))
+    FUNCTIONS
+        .iter()
+        .chain(temporal::FUNCTIONS)
+        .find(|f| f.name.eq_ignore_ascii_case(name))
 }
 
 /// True when `name` (any case) is a known scalar function.
@@ -172,7 +192,12 @@ pub fn is_function(name: &str) -> bool {
 pub fn call(name: &str, args: &[Value], tx: &Transaction<'_>) -> Result<Value, Error> {
     match lookup(name) {
         Some(f) => f.call(args, tx),
-        None => Err(CypherError::runtime(ErrorKind::SyntaxError, "UnknownFunction", format!("unknown function {name}()")).into()),
+        None => Err(CypherError::runtime(
+            ErrorKind::SyntaxError,
+            "UnknownFunction",
+            format!("unknown function {name}()"),
+        )
+        .into()),
     }
 }
 
@@ -180,7 +205,10 @@ pub fn call(name: &str, args: &[Value], tx: &Transaction<'_>) -> Result<Value, E
 pub(crate) fn invalid_argument(function: &str, value: &Value) -> Error {
     CypherError::type_error(
         "InvalidArgumentValue",
-        format!("{function}() cannot take a value of type {}", value.type_name()),
+        format!(
+            "{function}() cannot take a value of type {}",
+            value.type_name()
+        ),
     )
     .into()
 }

@@ -18,7 +18,9 @@ fn text<'a>(function: &str, args: &'a [Value], i: usize) -> Result<Option<&'a st
 /// these arguments have no "unknown" meaning.
 fn count(function: &str, args: &[Value], i: usize) -> Result<usize, Error> {
     match arg(args, i) {
-        Value::Int(n) if *n < 0 => Err(out_of_range(format!("{function}() needs a non-negative Integer, got {n}"))),
+        Value::Int(n) if *n < 0 => Err(out_of_range(format!(
+            "{function}() needs a non-negative Integer, got {n}"
+        ))),
         Value::Int(n) => Ok(usize::try_from(*n).unwrap_or(usize::MAX)),
         other => Err(invalid_argument(function, other)),
     }
@@ -49,8 +51,14 @@ pub(super) fn right(args: &[Value], _tx: &Transaction<'_>) -> Result<Value, Erro
 pub(super) fn substring(args: &[Value], _tx: &Transaction<'_>) -> Result<Value, Error> {
     let s = text("substring", args, 0)?;
     let start = count("substring", args, 1)?;
-    let len = if args.len() > 2 { count("substring", args, 2)? } else { usize::MAX };
-    Ok(s.map_or(Value::Null, |s| Value::String(s.chars().skip(start).take(len).collect())))
+    let len = if args.len() > 2 {
+        count("substring", args, 2)?
+    } else {
+        usize::MAX
+    };
+    Ok(s.map_or(Value::Null, |s| {
+        Value::String(s.chars().skip(start).take(len).collect())
+    }))
 }
 
 pub(super) fn to_upper(args: &[Value], _tx: &Transaction<'_>) -> Result<Value, Error> {
@@ -110,7 +118,10 @@ pub(super) fn split(args: &[Value], _tx: &Transaction<'_>) -> Result<Value, Erro
     let pieces: Vec<Value> = if delimiters.iter().all(|d| d.is_empty()) {
         s.chars().map(|c| Value::String(c.to_string())).collect()
     } else {
-        split_any(s, &delimiters).into_iter().map(|p| Value::String(p.to_string())).collect()
+        split_any(s, &delimiters)
+            .into_iter()
+            .map(|p| Value::String(p.to_string()))
+            .collect()
     };
     Ok(Value::List(pieces))
 }
@@ -122,7 +133,11 @@ fn split_any<'a>(s: &'a str, delimiters: &[&str]) -> Vec<&'a str> {
     let mut at = 0;
     while at < s.len() {
         let rest = &s[at..];
-        let hit = delimiters.iter().filter(|d| !d.is_empty() && rest.starts_with(**d)).map(|d| d.len()).max();
+        let hit = delimiters
+            .iter()
+            .filter(|d| !d.is_empty() && rest.starts_with(**d))
+            .map(|d| d.len())
+            .max();
         match hit {
             Some(len) => {
                 out.push(&s[piece_start..at]);

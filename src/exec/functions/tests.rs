@@ -1,7 +1,7 @@
 //! Scalar functions, table-driven from the openCypher TCK cases.
 
 use super::*;
-use crate::exec::ops::tests::{b, f, i, l, m, s, N};
+use crate::exec::ops::tests::{N, b, f, i, l, m, s};
 use crate::model::{NodeRecord, Path, RelRecord};
 use crate::store::MemoryStore;
 
@@ -43,10 +43,18 @@ fn names_are_case_insensitive() {
     assert!(is_function("toUpper") && is_function("TOUPPER") && is_function("startNode"));
     assert!(!is_function("count") && !is_function("collect") && !is_function("nope"));
     assert!(lookup("rand").is_some_and(Function::is_volatile));
-    check(vec![("ToUpper", vec![s("a")], s("A")), ("SIZE", vec![l(vec![])], i(0))]);
+    check(vec![
+        ("ToUpper", vec![s("a")], s("A")),
+        ("SIZE", vec![l(vec![])], i(0)),
+    ]);
     check_errors(vec![
         ("nope", vec![], ErrorKind::SyntaxError, "UnknownFunction"),
-        ("size", vec![], ErrorKind::SyntaxError, "InvalidNumberOfArguments"),
+        (
+            "size",
+            vec![],
+            ErrorKind::SyntaxError,
+            "InvalidNumberOfArguments",
+        ),
     ]);
 }
 
@@ -68,33 +76,83 @@ fn list_functions() {
         ("coalesce", vec![N, N, i(2), i(3)], i(2)),
         ("coalesce", vec![N], N),
         // List11 [1], [2]
-        ("range", vec![i(-1236), i(-1234)], ints(&[-1236, -1235, -1234])),
+        (
+            "range",
+            vec![i(-1236), i(-1234)],
+            ints(&[-1236, -1235, -1234]),
+        ),
         ("range", vec![i(0), i(-123)], ints(&[])),
         ("range", vec![i(0), i(0)], ints(&[0])),
-        ("range", vec![i(1381), i(-3412), i(-1298)], ints(&[1381, 83, -1215, -2513])),
-        ("range", vec![i(10), i(-10), i(-3)], ints(&[10, 7, 4, 1, -2, -5, -8])),
+        (
+            "range",
+            vec![i(1381), i(-3412), i(-1298)],
+            ints(&[1381, 83, -1215, -2513]),
+        ),
+        (
+            "range",
+            vec![i(10), i(-10), i(-3)],
+            ints(&[10, 7, 4, 1, -2, -5, -8]),
+        ),
         ("range", vec![i(0), i(1), i(-123)], ints(&[])),
         ("range", vec![i(0), i(0), i(-1)], ints(&[0])),
         ("range", vec![i(0), i(1), i(2)], ints(&[0])),
-        ("range", vec![i(-3412), i(1381), i(1298)], ints(&[-3412, -2114, -816, 482])),
-        ("range", vec![i(i64::MAX - 1), i(i64::MAX)], ints(&[i64::MAX - 1, i64::MAX])),
+        (
+            "range",
+            vec![i(-3412), i(1381), i(1298)],
+            ints(&[-3412, -2114, -816, 482]),
+        ),
+        (
+            "range",
+            vec![i(i64::MAX - 1), i(i64::MAX)],
+            ints(&[i64::MAX - 1, i64::MAX]),
+        ),
     ]);
     // List11 [3]: empty exactly when the step points away from the end.
     let store = MemoryStore::new();
     let tx = Transaction::begin(&store).expect("memory store");
     for stop in [1, 2, 500, 1000, 1500] {
         for step in [-1000, -3, -2, -1, 1, 2, 3, 1000] {
-            let Ok(Value::List(items)) = run(&tx, "range", &[i(0), i(stop), i(step)]) else { panic!("range") };
+            let Ok(Value::List(items)) = run(&tx, "range", &[i(0), i(stop), i(step)]) else {
+                panic!("range")
+            };
             assert_eq!(items.is_empty(), i64::signum(stop) != i64::signum(step));
         }
     }
     // List11 [4], [5]
     let mut errors = vec![
-        ("range", vec![i(0), i(0), i(0)], ErrorKind::ArgumentError, "NumberOutOfRange"),
-        ("range", vec![i(2), i(-8), i(0)], ErrorKind::ArgumentError, "NumberOutOfRange"),
-        ("range", vec![i(0), i(i64::MAX)], ErrorKind::ArgumentError, "NumberOutOfRange"),
-        ("size", vec![Value::Path(Path { nodes: vec![0], rels: vec![] })], ErrorKind::TypeError, "InvalidArgumentValue"),
-        ("head", vec![s("abc")], ErrorKind::TypeError, "InvalidArgumentValue"),
+        (
+            "range",
+            vec![i(0), i(0), i(0)],
+            ErrorKind::ArgumentError,
+            "NumberOutOfRange",
+        ),
+        (
+            "range",
+            vec![i(2), i(-8), i(0)],
+            ErrorKind::ArgumentError,
+            "NumberOutOfRange",
+        ),
+        (
+            "range",
+            vec![i(0), i(i64::MAX)],
+            ErrorKind::ArgumentError,
+            "NumberOutOfRange",
+        ),
+        (
+            "size",
+            vec![Value::Path(Path {
+                nodes: vec![0],
+                rels: vec![],
+            })],
+            ErrorKind::TypeError,
+            "InvalidArgumentValue",
+        ),
+        (
+            "head",
+            vec![s("abc")],
+            ErrorKind::TypeError,
+            "InvalidArgumentValue",
+        ),
     ];
     for (x, y, z) in [
         (b(true), i(1), i(1)),
@@ -108,7 +166,12 @@ fn list_functions() {
         (i(0), l(vec![i(1)]), i(1)),
         (i(0), i(1), m(&[("step", i(1))])),
     ] {
-        errors.push(("range", vec![x, y, z], ErrorKind::ArgumentError, "InvalidArgumentType"));
+        errors.push((
+            "range",
+            vec![x, y, z],
+            ErrorKind::ArgumentError,
+            "InvalidArgumentType",
+        ));
     }
     check_errors(errors);
 }
@@ -159,15 +222,33 @@ fn conversions() {
         ("toBooleanOrNull", vec![f(1.0)], N),
     ]);
     let node = Value::Node(0);
-    let path = Value::Path(Path { nodes: vec![0], rels: vec![] });
+    let path = Value::Path(Path {
+        nodes: vec![0],
+        rels: vec![],
+    });
     let mut errors = Vec::new();
     for bad in [l(vec![]), m(&[]), node.clone(), Value::Rel(0), path.clone()] {
         for name in ["toBoolean", "toInteger", "toFloat", "toString"] {
-            errors.push((name, vec![bad.clone()], ErrorKind::TypeError, "InvalidArgumentValue"));
+            errors.push((
+                name,
+                vec![bad.clone()],
+                ErrorKind::TypeError,
+                "InvalidArgumentValue",
+            ));
         }
     }
-    errors.push(("toBoolean", vec![f(1.0)], ErrorKind::TypeError, "InvalidArgumentValue"));
-    errors.push(("toFloat", vec![b(true)], ErrorKind::TypeError, "InvalidArgumentValue"));
+    errors.push((
+        "toBoolean",
+        vec![f(1.0)],
+        ErrorKind::TypeError,
+        "InvalidArgumentValue",
+    ));
+    errors.push((
+        "toFloat",
+        vec![b(true)],
+        ErrorKind::TypeError,
+        "InvalidArgumentValue",
+    ));
     check_errors(errors);
 }
 
@@ -204,13 +285,30 @@ fn math_functions() {
     let store = MemoryStore::new();
     let tx = Transaction::begin(&store).expect("memory store");
     for _ in 0..1000 {
-        let Ok(Value::Float(x)) = run(&tx, "rand", &[]) else { panic!("rand") };
+        let Ok(Value::Float(x)) = run(&tx, "rand", &[]) else {
+            panic!("rand")
+        };
         assert!((0.0..1.0).contains(&x));
     }
     check_errors(vec![
-        ("abs", vec![i(i64::MIN)], ErrorKind::ArgumentError, "IntegerOverflow"),
-        ("sqrt", vec![s("4")], ErrorKind::TypeError, "InvalidArgumentValue"),
-        ("round", vec![f(1.0), i(1), s("SIDEWAYS")], ErrorKind::ArgumentError, "InvalidArgumentValue"),
+        (
+            "abs",
+            vec![i(i64::MIN)],
+            ErrorKind::ArgumentError,
+            "IntegerOverflow",
+        ),
+        (
+            "sqrt",
+            vec![s("4")],
+            ErrorKind::TypeError,
+            "InvalidArgumentValue",
+        ),
+        (
+            "round",
+            vec![f(1.0), i(1), s("SIDEWAYS")],
+            ErrorKind::ArgumentError,
+            "InvalidArgumentValue",
+        ),
     ]);
 }
 
@@ -233,18 +331,54 @@ fn string_functions() {
         ("rtrim", vec![s("  a ")], s("  a")),
         ("replace", vec![s("hello"), s("l"), s("w")], s("hewwo")),
         ("replace", vec![s("hello"), N, s("w")], N),
-        ("split", vec![s("one1two"), s("1")], l(vec![s("one"), s("two")])),
-        ("split", vec![s("a,b,"), s(",")], l(vec![s("a"), s("b"), s("")])),
-        ("split", vec![s("abc"), s("")], l(vec![s("a"), s("b"), s("c")])),
-        ("split", vec![s("a-b_c"), l(vec![s("-"), s("_")])], l(vec![s("a"), s("b"), s("c")])),
+        (
+            "split",
+            vec![s("one1two"), s("1")],
+            l(vec![s("one"), s("two")]),
+        ),
+        (
+            "split",
+            vec![s("a,b,"), s(",")],
+            l(vec![s("a"), s("b"), s("")]),
+        ),
+        (
+            "split",
+            vec![s("abc"), s("")],
+            l(vec![s("a"), s("b"), s("c")]),
+        ),
+        (
+            "split",
+            vec![s("a-b_c"), l(vec![s("-"), s("_")])],
+            l(vec![s("a"), s("b"), s("c")]),
+        ),
         ("split", vec![N, s(",")], N),
         ("split", vec![s("a"), N], N),
     ]);
     check_errors(vec![
-        ("left", vec![s("a"), i(-1)], ErrorKind::ArgumentError, "NumberOutOfRange"),
-        ("substring", vec![s("a"), i(-1)], ErrorKind::ArgumentError, "NumberOutOfRange"),
-        ("left", vec![s("a"), N], ErrorKind::TypeError, "InvalidArgumentValue"),
-        ("toUpper", vec![i(1)], ErrorKind::TypeError, "InvalidArgumentValue"),
+        (
+            "left",
+            vec![s("a"), i(-1)],
+            ErrorKind::ArgumentError,
+            "NumberOutOfRange",
+        ),
+        (
+            "substring",
+            vec![s("a"), i(-1)],
+            ErrorKind::ArgumentError,
+            "NumberOutOfRange",
+        ),
+        (
+            "left",
+            vec![s("a"), N],
+            ErrorKind::TypeError,
+            "InvalidArgumentValue",
+        ),
+        (
+            "toUpper",
+            vec![i(1)],
+            ErrorKind::TypeError,
+            "InvalidArgumentValue",
+        ),
     ]);
     let store = MemoryStore::new();
     let tx = Transaction::begin(&store).expect("memory store");
@@ -264,8 +398,16 @@ fn graph_functions() {
         props: props(&[("name", s("Popeye")), ("level", i(9001))]),
     });
     let c = tx.create_node(NodeRecord::default());
-    let r = tx.create_rel(RelRecord { rel_type: "T".into(), start: a, end: c, props: props(&[("w", i(1))]) });
-    let path = Value::Path(Path { nodes: vec![a, c], rels: vec![r] });
+    let r = tx.create_rel(RelRecord {
+        rel_type: "T".into(),
+        start: a,
+        end: c,
+        props: props(&[("w", i(1))]),
+    });
+    let path = Value::Path(Path {
+        nodes: vec![a, c],
+        rels: vec![r],
+    });
     let (na, nc, rr) = (Value::Node(a), Value::Node(c), Value::Rel(r));
     let cases: Vec<(&str, Vec<Value>, Value)> = vec![
         ("id", vec![na.clone()], i(a as i64)),
@@ -275,13 +417,21 @@ fn graph_functions() {
         ("labels", vec![N], N),
         ("type", vec![rr.clone()], s("T")),
         ("type", vec![N], N),
-        ("properties", vec![na.clone()], m(&[("level", i(9001)), ("name", s("Popeye"))])),
+        (
+            "properties",
+            vec![na.clone()],
+            m(&[("level", i(9001)), ("name", s("Popeye"))]),
+        ),
         ("properties", vec![rr.clone()], m(&[("w", i(1))])),
         ("properties", vec![m(&[("k", N)])], m(&[("k", N)])),
         ("properties", vec![N], N),
         ("keys", vec![na.clone()], l(vec![s("level"), s("name")])),
         ("keys", vec![nc.clone()], l(vec![])),
-        ("keys", vec![m(&[("k", N), ("l", i(1))])], l(vec![s("k"), s("l")])),
+        (
+            "keys",
+            vec![m(&[("k", N), ("l", i(1))])],
+            l(vec![s("k"), s("l")]),
+        ),
         ("keys", vec![N], N),
         ("startNode", vec![rr.clone()], na.clone()),
         ("endNode", vec![rr.clone()], nc.clone()),
@@ -302,21 +452,48 @@ fn graph_functions() {
     assert_eq!(property(&tx, &N, "w").ok(), Some(N));
     assert_eq!(subscript(&tx, &na, &s("level")).ok(), Some(i(9001)));
     assert_eq!(subscript(&tx, &ints(&[1, 2]), &i(-1)).ok(), Some(i(2)));
-    assert_eq!(code(property(&tx, &i(1), "x")), (ErrorKind::TypeError, "InvalidArgumentType"));
-    assert_eq!(code(subscript(&tx, &na, &i(1))), (ErrorKind::TypeError, "MapElementAccessByNonString"));
+    assert_eq!(
+        code(property(&tx, &i(1), "x")),
+        (ErrorKind::TypeError, "InvalidArgumentType")
+    );
+    assert_eq!(
+        code(subscript(&tx, &na, &i(1))),
+        (ErrorKind::TypeError, "MapElementAccessByNonString")
+    );
     // Graph3 [9], Graph4 [6]
     for bad in [i(0), f(1.0), b(true), s(""), l(vec![])] {
-        assert_eq!(code(run(&tx, "type", std::slice::from_ref(&bad))), (ErrorKind::TypeError, "InvalidArgumentValue"));
-        assert_eq!(code(run(&tx, "labels", &[bad])), (ErrorKind::TypeError, "InvalidArgumentValue"));
+        assert_eq!(
+            code(run(&tx, "type", std::slice::from_ref(&bad))),
+            (ErrorKind::TypeError, "InvalidArgumentValue")
+        );
+        assert_eq!(
+            code(run(&tx, "labels", &[bad])),
+            (ErrorKind::TypeError, "InvalidArgumentValue")
+        );
     }
     // Return2 [11]-[13]: a deleted entity cannot be read.
     tx.delete_rel(r);
     tx.delete_node(a);
-    for (name, v) in [("labels", &na), ("properties", &na), ("keys", &rr), ("properties", &rr)] {
-        assert_eq!(code(run(&tx, name, std::slice::from_ref(v))), (ErrorKind::EntityNotFound, "DeletedEntityAccess"), "{name}");
+    for (name, v) in [
+        ("labels", &na),
+        ("properties", &na),
+        ("keys", &rr),
+        ("properties", &rr),
+    ] {
+        assert_eq!(
+            code(run(&tx, name, std::slice::from_ref(v))),
+            (ErrorKind::EntityNotFound, "DeletedEntityAccess"),
+            "{name}"
+        );
     }
-    assert_eq!(code(property(&tx, &na, "name")), (ErrorKind::EntityNotFound, "DeletedEntityAccess"));
-    assert_eq!(code(property(&tx, &rr, "w")), (ErrorKind::EntityNotFound, "DeletedEntityAccess"));
+    assert_eq!(
+        code(property(&tx, &na, "name")),
+        (ErrorKind::EntityNotFound, "DeletedEntityAccess")
+    );
+    assert_eq!(
+        code(property(&tx, &rr, "w")),
+        (ErrorKind::EntityNotFound, "DeletedEntityAccess")
+    );
     // id() needs no record.
     assert_eq!(run(&tx, "id", &[na]).ok(), Some(i(a as i64)));
 }

@@ -4,26 +4,48 @@
 
 use super::{LEARNING, at, scale};
 use crate::exec::{Error, Executor};
-use crate::model::{CypherError, Direction, NodeId, NodeRecord, Properties, RelRecord, Temporal, Value};
+use crate::model::{
+    CypherError, Direction, NodeId, NodeRecord, Properties, RelRecord, Temporal, Value,
+};
 use crate::syntax::ast::{Expr, ExprKind, Hls, HlsKind, LinkDirection};
 
 /// Runs one quick-capture statement.
 pub(super) fn run(ex: &mut Executor<'_, '_>, hls: &Hls) -> Result<(), Error> {
     match &hls.kind {
-        HlsKind::Actor { name, labels, scale, props } => {
+        HlsKind::Actor {
+            name,
+            labels,
+            scale,
+            props,
+        } => {
             let mut all = vec!["Actor".to_string()];
             all.extend(labels.iter().cloned());
             ex.capture_node("Actor", name, &all, scale.as_deref(), props.as_ref())
         }
-        HlsKind::Factor { name, scale, props } => {
-            ex.capture_node("Factor", name, &["Factor".to_string()], scale.as_deref(), props.as_ref())
-        }
-        HlsKind::Link { left, right, rel_type, direction, props } => {
+        HlsKind::Factor { name, scale, props } => ex.capture_node(
+            "Factor",
+            name,
+            &["Factor".to_string()],
+            scale.as_deref(),
+            props.as_ref(),
+        ),
+        HlsKind::Link {
+            left,
+            right,
+            rel_type,
+            direction,
+            props,
+        } => {
             let (a, b) = (ex.resolve(left)?, ex.resolve(right)?);
             let props = ex.prop_map(props.as_ref())?;
             ex.link(a, b, rel_type, *direction, props)
         }
-        HlsKind::Learnt { text, about, how, on } => {
+        HlsKind::Learnt {
+            text,
+            about,
+            how,
+            on,
+        } => {
             let mut targets = Vec::new();
             for r in about {
                 targets.push(ex.resolve(r)?);
@@ -32,8 +54,14 @@ pub(super) fn run(ex: &mut Executor<'_, '_>, hls: &Hls) -> Result<(), Error> {
                 Some(e) => match ex.eval_constant(e)? {
                     v @ Value::Temporal(Temporal::Date(_)) => Some(v),
                     other => {
-                        let message = format!("ON takes a date, e.g. date('2024-03-01'), not a {}", other.type_name());
-                        return Err(at(CypherError::type_error("InvalidArgumentType", message).into(), e.span));
+                        let message = format!(
+                            "ON takes a date, e.g. date('2024-03-01'), not a {}",
+                            other.type_name()
+                        );
+                        return Err(at(
+                            CypherError::type_error("InvalidArgumentType", message).into(),
+                            e.span,
+                        ));
                     }
                 },
                 None => None,
@@ -47,13 +75,18 @@ pub(super) fn run(ex: &mut Executor<'_, '_>, hls: &Hls) -> Result<(), Error> {
 impl Executor<'_, '_> {
     /// Evaluates a property map of quick capture: a map, or nothing.
     fn prop_map(&self, props: Option<&Expr>) -> Result<Vec<(String, Value)>, Error> {
-        let Some(e) = props else { return Ok(Vec::new()) };
+        let Some(e) = props else {
+            return Ok(Vec::new());
+        };
         match self.eval_constant(e)? {
             Value::Map(m) => {
                 for (k, v) in &m {
                     if !v.is_null() && !v.is_storable() {
                         let message = format!("property `{k}` cannot hold a {}", v.type_name());
-                        return Err(at(CypherError::type_error("InvalidPropertyType", message).into(), e.span));
+                        return Err(at(
+                            CypherError::type_error("InvalidPropertyType", message).into(),
+                            e.span,
+                        ));
                     }
                 }
                 Ok(m.into_iter().collect())
@@ -61,7 +94,10 @@ impl Executor<'_, '_> {
             Value::Null => Ok(Vec::new()),
             other => {
                 let message = format!("properties are given as a map, not a {}", other.type_name());
-                Err(at(CypherError::type_error("InvalidArgumentType", message).into(), e.span))
+                Err(at(
+                    CypherError::type_error("InvalidArgumentType", message).into(),
+                    e.span,
+                ))
             }
         }
     }
@@ -106,10 +142,14 @@ impl Executor<'_, '_> {
                 }
             }
             None => {
-                let mut rec = NodeRecord { labels: labels.to_vec(), props: Properties::new() };
+                let mut rec = NodeRecord {
+                    labels: labels.to_vec(),
+                    props: Properties::new(),
+                };
                 rec.labels.sort();
                 rec.labels.dedup();
-                rec.props.insert("name".into(), Value::String(name.to_string()));
+                rec.props
+                    .insert("name".into(), Value::String(name.to_string()));
                 write_props(&mut rec.props, given);
                 self.tx.create_node(rec);
             }
@@ -146,7 +186,12 @@ impl Executor<'_, '_> {
                 }
             }
             None => {
-                let mut rec = RelRecord { rel_type: rel_type.to_string(), start, end, props: Properties::new() };
+                let mut rec = RelRecord {
+                    rel_type: rel_type.to_string(),
+                    start,
+                    end,
+                    props: Properties::new(),
+                };
                 write_props(&mut rec.props, props);
                 self.tx.create_rel(rec);
             }
@@ -155,14 +200,27 @@ impl Executor<'_, '_> {
     }
 
     /// The first relationship of `rel_type` from `start` to `end`.
-    fn rel_between(&self, start: NodeId, end: NodeId, rel_type: &str) -> Result<Option<u64>, Error> {
-        let adj = self.tx.adjacent(start, Direction::Outgoing, Some(rel_type))?;
+    fn rel_between(
+        &self,
+        start: NodeId,
+        end: NodeId,
+        rel_type: &str,
+    ) -> Result<Option<u64>, Error> {
+        let adj = self
+            .tx
+            .adjacent(start, Direction::Outgoing, Some(rel_type))?;
         Ok(adj.iter().filter(|a| a.other == end).map(|a| a.rel).min())
     }
 
     /// LEARNT: the learning record with this text (ignoring case), created or updated,
     /// with an ABOUT relationship to each of `about`.
-    fn learnt(&mut self, text: &str, how: &str, when: Option<Value>, about: &[NodeId]) -> Result<(), Error> {
+    fn learnt(
+        &mut self,
+        text: &str,
+        how: &str,
+        when: Option<Value>,
+        about: &[NodeId],
+    ) -> Result<(), Error> {
         let wanted = text.to_lowercase();
         let mut found = None;
         for id in self.tx.nodes_with_label(LEARNING)? {
@@ -187,21 +245,36 @@ impl Executor<'_, '_> {
                 id
             }
             None => {
-                let today = ExprKind::Function { name: "date".into(), distinct: false, args: Vec::new() };
+                let today = ExprKind::Function {
+                    name: "date".into(),
+                    distinct: false,
+                    args: Vec::new(),
+                };
                 let when = match when {
                     Some(w) => w,
-                    None => self.eval_constant(&Expr { kind: today, span: Default::default() })?,
+                    None => self.eval_constant(&Expr {
+                        kind: today,
+                        span: Default::default(),
+                    })?,
                 };
                 let mut props = Properties::new();
                 props.insert("text".into(), Value::String(text.to_string()));
                 props.insert("how".into(), Value::String(how.to_string()));
                 props.insert("when".into(), when);
-                self.tx.create_node(NodeRecord { labels: vec![LEARNING.to_string()], props })
+                self.tx.create_node(NodeRecord {
+                    labels: vec![LEARNING.to_string()],
+                    props,
+                })
             }
         };
         for target in about {
             if self.rel_between(id, *target, "ABOUT")?.is_none() {
-                let rec = RelRecord { rel_type: "ABOUT".into(), start: id, end: *target, props: Properties::new() };
+                let rec = RelRecord {
+                    rel_type: "ABOUT".into(),
+                    start: id,
+                    end: *target,
+                    props: Properties::new(),
+                };
                 self.tx.create_rel(rec);
             }
         }

@@ -26,8 +26,18 @@ struct Net {
 impl Net {
     fn add(&mut self, from: usize, to: usize, cost: i32) {
         let i = self.edges.len();
-        self.edges.push(Edge { to, cap: 1, cost, rev: i + 1 });
-        self.edges.push(Edge { to: from, cap: 0, cost: -cost, rev: i });
+        self.edges.push(Edge {
+            to,
+            cap: 1,
+            cost,
+            rev: i + 1,
+        });
+        self.edges.push(Edge {
+            to: from,
+            cap: 0,
+            cost: -cost,
+            rev: i,
+        });
         self.out[from].push(i);
         self.out[to].push(i + 1);
     }
@@ -75,14 +85,22 @@ type Branches = (Vec<NodeId>, Vec<NodeId>);
 
 /// Two node-disjoint paths x→A and x→B of least total length (each listed from x), or
 /// `None` when there are no such two.
-pub(super) fn disjoint_pair(r: &Region, g: &mut Graph<'_, '_, '_>, x: NodeId) -> Result<Option<Branches>, Error> {
+pub(super) fn disjoint_pair(
+    r: &Region,
+    g: &mut Graph<'_, '_, '_>,
+    x: NodeId,
+) -> Result<Option<Branches>, Error> {
     let index: HashMap<NodeId, usize> = r.nodes.iter().enumerate().map(|(i, n)| (*n, i)).collect();
-    let (Some(&xi), Some(&ai), Some(&bi)) = (index.get(&x), index.get(&r.a), index.get(&r.b)) else {
+    let (Some(&xi), Some(&ai), Some(&bi)) = (index.get(&x), index.get(&r.a), index.get(&r.b))
+    else {
         return Ok(None);
     };
     let m = r.nodes.len();
     let (inn, out, sink) = (|i: usize| 2 * i, |i: usize| 2 * i + 1, 2 * m);
-    let mut net = Net { edges: Vec::new(), out: vec![Vec::new(); 2 * m + 1] };
+    let mut net = Net {
+        edges: Vec::new(),
+        out: vec![Vec::new(); 2 * m + 1],
+    };
     for i in 0..m {
         if i != xi {
             net.add(inn(i), out(i), 0);
@@ -132,5 +150,9 @@ pub(super) fn disjoint_pair(r: &Region, g: &mut Graph<'_, '_, '_>, x: NodeId) ->
     }
     let second = walks.pop().expect("two walks");
     let first = walks.pop().expect("two walks");
-    Ok(Some(if first.last() == Some(&r.a) { (first, second) } else { (second, first) }))
+    Ok(Some(if first.last() == Some(&r.a) {
+        (first, second)
+    } else {
+        (second, first)
+    }))
 }

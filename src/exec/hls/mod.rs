@@ -36,11 +36,17 @@ pub(super) fn run(
     let _clock = super::functions::temporal::StatementClock::start();
     let writes = matches!(
         hls.kind,
-        HlsKind::Actor { .. } | HlsKind::Factor { .. } | HlsKind::Link { .. } | HlsKind::Learnt { .. }
+        HlsKind::Actor { .. }
+            | HlsKind::Factor { .. }
+            | HlsKind::Link { .. }
+            | HlsKind::Learnt { .. }
     );
     let mut ex = Executor::new(tx, params, cancel, plan);
     let (columns, rows) = match &hls.kind {
-        HlsKind::Actor { .. } | HlsKind::Factor { .. } | HlsKind::Link { .. } | HlsKind::Learnt { .. } => {
+        HlsKind::Actor { .. }
+        | HlsKind::Factor { .. }
+        | HlsKind::Link { .. }
+        | HlsKind::Learnt { .. } => {
             capture::run(&mut ex, hls)?;
             (Vec::new(), Vec::new())
         }
@@ -52,7 +58,11 @@ pub(super) fn run(
     } else {
         Stats::default()
     };
-    Ok(Outcome { columns: columns.into_iter().map(String::from).collect(), rows, stats })
+    Ok(Outcome {
+        columns: columns.into_iter().map(String::from).collect(),
+        rows,
+        stats,
+    })
 }
 
 impl Executor<'_, '_> {
@@ -72,7 +82,10 @@ impl Executor<'_, '_> {
                 Some(Value::Int(id)) if *id >= 0 => self.node_by_id(*id as u64),
                 Some(other) => Err(CypherError::type_error(
                     "InvalidArgumentType",
-                    format!("${p} names a node by name (a String) or by id (an Integer), not a {}", other.type_name()),
+                    format!(
+                        "${p} names a node by name (a String) or by id (an Integer), not a {}",
+                        other.type_name()
+                    ),
                 )
                 .into()),
                 None => Err(CypherError::runtime(
@@ -90,7 +103,12 @@ impl Executor<'_, '_> {
         if self.tx.node_exists(id)? {
             return Ok(id);
         }
-        Err(CypherError::runtime(ErrorKind::EntityNotFound, "EntityNotFound", format!("there is no node #{id}")).into())
+        Err(CypherError::runtime(
+            ErrorKind::EntityNotFound,
+            "EntityNotFound",
+            format!("there is no node #{id}"),
+        )
+        .into())
     }
 
     /// The one node named `name` (ignoring case), carrying `label` when given.
@@ -99,7 +117,9 @@ impl Executor<'_, '_> {
         if let Some(label) = label {
             let mut kept = Vec::new();
             for id in ids {
-                if self.tx.with_node(id, |n| n.is_some_and(|n| n.labels.iter().any(|l| l == label)))? {
+                if self.tx.with_node(id, |n| {
+                    n.is_some_and(|n| n.labels.iter().any(|l| l == label))
+                })? {
                     kept.push(id);
                 }
             }
@@ -130,7 +150,12 @@ impl Executor<'_, '_> {
                 None => String::new(),
             }
         };
-        Ok(CypherError::runtime(ErrorKind::EntityNotFound, "EntityNotFound", format!("{what}{hint}")).into())
+        Ok(CypherError::runtime(
+            ErrorKind::EntityNotFound,
+            "EntityNotFound",
+            format!("{what}{hint}"),
+        )
+        .into())
     }
 
     /// The name closest to `name` among actors, factors (and nodes with `label`), if any
@@ -148,7 +173,9 @@ impl Executor<'_, '_> {
         let mut best: Option<(usize, String)> = None;
         for l in labels {
             for id in self.tx.nodes_with_label(l)?.into_iter().take(SCAN) {
-                let Some(Value::String(n)) = self.tx.node(id)?.and_then(|r| r.props.get("name").cloned()) else {
+                let Some(Value::String(n)) =
+                    self.tx.node(id)?.and_then(|r| r.props.get("name").cloned())
+                else {
                     continue;
                 };
                 let d = distance(&wanted, &n.to_lowercase());
@@ -171,7 +198,10 @@ impl Executor<'_, '_> {
             listed.push(format!("#{id} ({}{scale})", rec.labels.join(":")));
         }
         let first = ids.first().copied().unwrap_or_default();
-        let example_label = self.tx.node(first)?.and_then(|r| r.labels.into_iter().find(|l| l != "Actor"));
+        let example_label = self
+            .tx
+            .node(first)?
+            .and_then(|r| r.labels.into_iter().find(|l| l != "Actor"));
         let by_label = match (label, example_label) {
             (None, Some(l)) => format!(", or by label, e.g. {l} \"{name}\""),
             _ => String::new(),
@@ -186,10 +216,12 @@ impl Executor<'_, '_> {
 
     /// The name of a node ("" when it has none), for ordering and listing.
     pub(crate) fn name_of(&self, id: NodeId) -> Result<String, Error> {
-        Ok(self.tx.with_node(id, |n| match n.and_then(|n| n.props.get("name")) {
-            Some(Value::String(s)) => s.clone(),
-            _ => String::new(),
-        })?)
+        Ok(self
+            .tx
+            .with_node(id, |n| match n.and_then(|n| n.props.get("name")) {
+                Some(Value::String(s)) => s.clone(),
+                _ => String::new(),
+            })?)
     }
 }
 

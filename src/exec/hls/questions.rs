@@ -18,8 +18,18 @@ type Table = (Vec<&'static str>, Vec<Vec<Value>>);
 /// Runs one question.
 pub(super) fn run(ex: &Executor<'_, '_>, hls: &Hls, path_limit: u64) -> Result<Table, Error> {
     match &hls.kind {
-        HlsKind::Connectors { actors, from, to, within } => connectors(ex, *actors, from, to, within.as_ref(), path_limit),
-        HlsKind::Paths { from, to, within, limit } => paths(ex, from, to, within.as_ref(), limit.as_ref(), path_limit),
+        HlsKind::Connectors {
+            actors,
+            from,
+            to,
+            within,
+        } => connectors(ex, *actors, from, to, within.as_ref(), path_limit),
+        HlsKind::Paths {
+            from,
+            to,
+            within,
+            limit,
+        } => paths(ex, from, to, within.as_ref(), limit.as_ref(), path_limit),
         HlsKind::Show { node, within } => show(ex, node, within.as_ref(), path_limit),
         HlsKind::WhatLearnt { about } => learnt(ex, about.as_ref()),
         _ => unreachable!("quick capture is run by capture::run"),
@@ -37,7 +47,10 @@ fn steps(ex: &Executor<'_, '_>, within: Option<&Expr>, default: u32) -> Result<u
                 v => format!("a {}", v.type_name()),
             };
             let message = format!("WITHIN takes from 1 to {MAX_STEPS} STEPS, not {shown}");
-            Err(super::at(CypherError::runtime(ErrorKind::ArgumentError, "InvalidStepCount", message).into(), e.span))
+            Err(super::at(
+                CypherError::runtime(ErrorKind::ArgumentError, "InvalidStepCount", message).into(),
+                e.span,
+            ))
         }
     }
 }
@@ -46,8 +59,13 @@ fn steps(ex: &Executor<'_, '_>, within: Option<&Expr>, default: u32) -> Result<u
 fn ends(ex: &Executor<'_, '_>, from: &NodeRef, to: &NodeRef) -> Result<(NodeId, NodeId), Error> {
     let (a, b) = (ex.resolve(from)?, ex.resolve(to)?);
     if a == b {
-        let message = format!("both ends are the same node (#{a}); a path question needs two different nodes");
-        return Err(super::at(CypherError::runtime(ErrorKind::ArgumentError, "SameEnds", message).into(), to.span));
+        let message = format!(
+            "both ends are the same node (#{a}); a path question needs two different nodes"
+        );
+        return Err(super::at(
+            CypherError::runtime(ErrorKind::ArgumentError, "SameEnds", message).into(),
+            to.span,
+        ));
     }
     Ok((a, b))
 }
@@ -82,10 +100,18 @@ fn connectors(
     let label = if actors { "Actor" } else { "Factor" };
     let mut g = Graph::new(ex, limit, n)?;
     let region = Region::between(&mut g, a, b, n)?;
-    let mut names = Names { ex, known: HashMap::new() };
+    let mut names = Names {
+        ex,
+        known: HashMap::new(),
+    };
     let mut found = Vec::new();
     for &x in &region.nodes {
-        if x == a || x == b || !ex.tx.with_node(x, |r| r.is_some_and(|r| r.labels.iter().any(|l| l == label)))? {
+        if x == a
+            || x == b
+            || !ex.tx.with_node(x, |r| {
+                r.is_some_and(|r| r.labels.iter().any(|l| l == label))
+            })?
+        {
             continue;
         }
         if let Some((nodes, rels)) = region.through(&mut g, x)? {
@@ -95,9 +121,14 @@ fn connectors(
     found.sort_by(|p, q| (p.0, &p.1).cmp(&(q.0, &q.1)));
     let rows = found
         .into_iter()
-        .map(|(len, (_, _, x), path)| vec![Value::Node(x), Value::Int(len as i64), Value::Path(path)])
+        .map(|(len, (_, _, x), path)| {
+            vec![Value::Node(x), Value::Int(len as i64), Value::Path(path)]
+        })
         .collect();
-    Ok((vec![if actors { "actor" } else { "factor" }, "shortest", "via"], rows))
+    Ok((
+        vec![if actors { "actor" } else { "factor" }, "shortest", "via"],
+        rows,
+    ))
 }
 
 fn paths(
@@ -120,30 +151,52 @@ fn paths(
                     v => format!("a {}", v.type_name()),
                 };
                 let message = format!("LIMIT takes a non-negative integer, not {shown}");
-                return Err(super::at(CypherError::runtime(ErrorKind::ArgumentError, "InvalidArgumentValue", message).into(), e.span));
+                return Err(super::at(
+                    CypherError::runtime(ErrorKind::ArgumentError, "InvalidArgumentValue", message)
+                        .into(),
+                    e.span,
+                ));
             }
         },
     };
     let mut g = Graph::new(ex, path_limit, n)?;
     let region = Region::between(&mut g, a, b, n)?;
     let found = region.paths(&mut g, want)?;
-    let mut names = Names { ex, known: HashMap::new() };
+    let mut names = Names {
+        ex,
+        known: HashMap::new(),
+    };
     let mut keyed = Vec::new();
     for (nodes, rels) in found {
-        let key: Vec<(String, String, NodeId)> = nodes.iter().map(|&id| names.key(id)).collect::<Result<_, _>>()?;
+        let key: Vec<(String, String, NodeId)> = nodes
+            .iter()
+            .map(|&id| names.key(id))
+            .collect::<Result<_, _>>()?;
         keyed.push(((rels.len(), key, rels.clone()), Path { nodes, rels }));
     }
     keyed.sort_by(|p, q| p.0.cmp(&q.0));
-    let rows = keyed.into_iter().take(want.unwrap_or(usize::MAX)).map(|(_, p)| vec![Value::Path(p)]).collect();
+    let rows = keyed
+        .into_iter()
+        .take(want.unwrap_or(usize::MAX))
+        .map(|(_, p)| vec![Value::Path(p)])
+        .collect();
     Ok((vec!["path"], rows))
 }
 
-fn show(ex: &Executor<'_, '_>, node: &NodeRef, within: Option<&Expr>, limit: u64) -> Result<Table, Error> {
+fn show(
+    ex: &Executor<'_, '_>,
+    node: &NodeRef,
+    within: Option<&Expr>,
+    limit: u64,
+) -> Result<Table, Error> {
     let start = ex.resolve(node)?;
     let n = steps(ex, within, 1)?;
     let mut g = Graph::new(ex, limit, n)?;
     let reached = neighbourhood(&mut g, start, n)?;
-    let mut names = Names { ex, known: HashMap::new() };
+    let mut names = Names {
+        ex,
+        known: HashMap::new(),
+    };
     let mut rows = Vec::new();
     for (id, distance, rels) in reached {
         let mut via: Option<String> = None;
@@ -158,7 +211,9 @@ fn show(ex: &Executor<'_, '_>, node: &NodeRef, within: Option<&Expr>, limit: u64
     rows.sort_by(|p, q| p.0.cmp(&q.0));
     let rows = rows
         .into_iter()
-        .map(|((d, (_, _, id)), via)| vec![Value::Node(id), Value::Int(d as i64), Value::String(via)])
+        .map(|((d, (_, _, id)), via)| {
+            vec![Value::Node(id), Value::Int(d as i64), Value::String(via)]
+        })
         .collect();
     Ok((vec!["node", "distance", "via"], rows))
 }
@@ -167,8 +222,12 @@ fn learnt(ex: &Executor<'_, '_>, about: Option<&NodeRef>) -> Result<Table, Error
     let ids: Vec<NodeId> = match about {
         Some(r) => {
             let target = ex.resolve(r)?;
-            let mut ids: Vec<NodeId> =
-                ex.tx.adjacent(target, Direction::Incoming, Some("ABOUT"))?.into_iter().map(|a| a.other).collect();
+            let mut ids: Vec<NodeId> = ex
+                .tx
+                .adjacent(target, Direction::Incoming, Some("ABOUT"))?
+                .into_iter()
+                .map(|a| a.other)
+                .collect();
             ids.sort_unstable();
             ids.dedup();
             ids
@@ -197,7 +256,10 @@ fn learnt(ex: &Executor<'_, '_>, about: Option<&NodeRef>) -> Result<Table, Error
         records.push((key, vec![text, get("how"), get("when"), about]));
     }
     records.sort_by(|p, q| p.0.cmp(&q.0));
-    Ok((vec!["learning", "how", "when", "about"], records.into_iter().map(|(_, r)| r).collect()))
+    Ok((
+        vec!["learning", "how", "when", "about"],
+        records.into_iter().map(|(_, r)| r).collect(),
+    ))
 }
 
 fn text_key(v: &Value) -> String {
@@ -206,4 +268,3 @@ fn text_key(v: &Value) -> String {
         _ => String::new(),
     }
 }
-

@@ -48,7 +48,12 @@ pub(crate) fn validate(scale: &Value, name: &str) -> Result<(), Error> {
             let message = format!(
                 "the scale of \"{name}\" cannot be {shown}: it is one of 'person', 'organisation', 'place'"
             );
-            Err(CypherError::runtime(ErrorKind::ConstraintVerificationFailed, "InvalidScale", message).into())
+            Err(CypherError::runtime(
+                ErrorKind::ConstraintVerificationFailed,
+                "InvalidScale",
+                message,
+            )
+            .into())
         }
     }
 }
@@ -75,7 +80,8 @@ pub(crate) fn check(tx: &mut Transaction<'_>) -> Result<(), Error> {
     for id in defaults {
         if let Some(mut rec) = tx.node(id)? {
             let scale = default_scale(&rec.labels);
-            rec.props.insert("scale".into(), Value::String(scale.into()));
+            rec.props
+                .insert("scale".into(), Value::String(scale.into()));
             tx.update_node(id, rec);
         }
     }

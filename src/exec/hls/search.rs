@@ -37,8 +37,19 @@ pub(super) struct Graph<'x, 'a, 's> {
 impl<'x, 'a, 's> Graph<'x, 'a, 's> {
     /// A graph view for one question; nodes labelled Learning are never entered.
     pub(super) fn new(ex: &'x Executor<'a, 's>, limit: u64, steps: u32) -> Result<Self, Error> {
-        let excluded = ex.tx.nodes_with_label(super::LEARNING)?.into_iter().collect();
-        Ok(Graph { ex, cache: HashMap::new(), excluded, used: 0, limit, steps })
+        let excluded = ex
+            .tx
+            .nodes_with_label(super::LEARNING)?
+            .into_iter()
+            .collect();
+        Ok(Graph {
+            ex,
+            cache: HashMap::new(),
+            excluded,
+            used: 0,
+            limit,
+            steps,
+        })
     }
 
     /// Spends `units` of the partial-path budget.
@@ -51,7 +62,9 @@ impl<'x, 'a, 's> Graph<'x, 'a, 's> {
                  or raise the limit (Db::set_path_limit)",
                 self.limit, self.steps
             );
-            return Err(CypherError::runtime(ErrorKind::Cancelled, "PathLimitExceeded", message).into());
+            return Err(
+                CypherError::runtime(ErrorKind::Cancelled, "PathLimitExceeded", message).into(),
+            );
         }
         if self.used % 4096 < units {
             self.ex.poll()?;
@@ -64,7 +77,10 @@ impl<'x, 'a, 's> Graph<'x, 'a, 's> {
     pub(super) fn neighbours(&mut self, id: NodeId) -> Result<&[(RelId, NodeId)], Error> {
         if !self.cache.contains_key(&id) {
             let mut list: Vec<(RelId, NodeId)> = Vec::new();
-            for dir in [crate::model::Direction::Outgoing, crate::model::Direction::Incoming] {
+            for dir in [
+                crate::model::Direction::Outgoing,
+                crate::model::Direction::Incoming,
+            ] {
                 for a in self.ex.tx.adjacent(id, dir, None)? {
                     if a.other != id && !self.excluded.contains(&a.other) {
                         list.push((a.rel, a.other));
@@ -113,7 +129,12 @@ struct Ball {
 
 impl Ball {
     fn new(start: NodeId, far: NodeId) -> Ball {
-        Ball { dists: HashMap::from([(start, (0, None))]), frontier: vec![start], radius: 0, far }
+        Ball {
+            dists: HashMap::from([(start, (0, None))]),
+            frontier: vec![start],
+            radius: 0,
+            far,
+        }
     }
 
     fn grow(&mut self, g: &mut Graph<'_, '_, '_>) -> Result<(), Error> {
@@ -137,7 +158,12 @@ impl Ball {
 
 impl Region {
     /// The region between `a` and `b` for paths of at most `n` relationships.
-    pub(super) fn between(g: &mut Graph<'_, '_, '_>, a: NodeId, b: NodeId, n: u32) -> Result<Region, Error> {
+    pub(super) fn between(
+        g: &mut Graph<'_, '_, '_>,
+        a: NodeId,
+        b: NodeId,
+        n: u32,
+    ) -> Result<Region, Error> {
         let (mut ball_a, mut ball_b) = (Ball::new(a, b), Ball::new(b, a));
         // A ball whose frontier ran dry holds its whole component: count it as radius n.
         let (mut ka, mut kb) = (0, 0);
@@ -146,10 +172,18 @@ impl Region {
                 && (ball_b.frontier.is_empty() || ball_a.frontier.len() <= ball_b.frontier.len());
             if grow_a {
                 ball_a.grow(g)?;
-                ka = if ball_a.frontier.is_empty() { n } else { ball_a.radius };
+                ka = if ball_a.frontier.is_empty() {
+                    n
+                } else {
+                    ball_a.radius
+                };
             } else if !ball_b.frontier.is_empty() {
                 ball_b.grow(g)?;
-                kb = if ball_b.frontier.is_empty() { n } else { ball_b.radius };
+                kb = if ball_b.frontier.is_empty() {
+                    n
+                } else {
+                    ball_b.radius
+                };
             } else {
                 break;
             }
@@ -179,8 +213,19 @@ impl Region {
                 }
             }
         }
-        let adj = edges.into_iter().map(|(k, v)| (k, v.into_iter().collect())).collect();
-        Ok(Region { a, b, n, dist_a, dist_b, nodes, adj })
+        let adj = edges
+            .into_iter()
+            .map(|(k, v)| (k, v.into_iter().collect()))
+            .collect();
+        Ok(Region {
+            a,
+            b,
+            n,
+            dist_a,
+            dist_b,
+            nodes,
+            adj,
+        })
     }
 
     /// Distance to the end (R's nodes only).
@@ -194,13 +239,21 @@ impl Region {
 
     /// The first relationship between two adjacent nodes of R.
     fn rel(&self, u: NodeId, v: NodeId) -> RelId {
-        self.neighbours(u).iter().find(|(_, o)| *o == v).map(|(r, _)| *r).expect("consecutive path nodes are adjacent in R")
+        self.neighbours(u)
+            .iter()
+            .find(|(_, o)| *o == v)
+            .map(|(r, _)| *r)
+            .expect("consecutive path nodes are adjacent in R")
     }
 
     /// A shortest simple path from the start through `x` to the end, of at most n
     /// relationships, as (nodes, relationships); `None` when every path through `x` is
     /// longer or repeats a node.
-    pub(super) fn through(&self, g: &mut Graph<'_, '_, '_>, x: NodeId) -> Result<Option<Walk>, Error> {
+    pub(super) fn through(
+        &self,
+        g: &mut Graph<'_, '_, '_>,
+        x: NodeId,
+    ) -> Result<Option<Walk>, Error> {
         // Fast path: the two BFS-tree branches, when they share no node, are optimal.
         let up = tree_path(&self.dist_a, x);
         let down = tree_path(&self.dist_b, x);
@@ -213,7 +266,9 @@ impl Region {
             rels.extend(down.iter().filter_map(|(_, r)| *r));
             return Ok(Some((nodes, rels)));
         }
-        let Some((to_a, to_b)) = super::flow::disjoint_pair(self, g, x)? else { return Ok(None) };
+        let Some((to_a, to_b)) = super::flow::disjoint_pair(self, g, x)? else {
+            return Ok(None);
+        };
         if (to_a.len() + to_b.len()) as u32 - 2 > self.n {
             return Ok(None);
         }
@@ -225,7 +280,11 @@ impl Region {
 
     /// Every simple path from the start to the end of at most n relationships, shortest
     /// first, stopping after the length at which `want` paths have been found.
-    pub(super) fn paths(&self, g: &mut Graph<'_, '_, '_>, want: Option<usize>) -> Result<Vec<Walk>, Error> {
+    pub(super) fn paths(
+        &self,
+        g: &mut Graph<'_, '_, '_>,
+        want: Option<usize>,
+    ) -> Result<Vec<Walk>, Error> {
         let mut found = Vec::new();
         let shortest = self.to_b(self.a);
         if shortest > self.n {
@@ -288,8 +347,19 @@ fn tree_path(d: &Dists, x: NodeId) -> Vec<(NodeId, Option<RelId>)> {
 /// `other`'s ball that can still lie on a path of at most `n` relationships. (A node of R
 /// beyond `target`'s radius is in `other`'s ball, and so is every node on its shortest
 /// path to `target`'s ball, so these distances are exact on R.)
-fn complete(g: &mut Graph<'_, '_, '_>, other: &Dists, target: &mut Dists, other_end: NodeId, k: u32, n: u32) -> Result<(), Error> {
-    let mut candidates: Vec<NodeId> = other.keys().filter(|x| !target.contains_key(x)).copied().collect();
+fn complete(
+    g: &mut Graph<'_, '_, '_>,
+    other: &Dists,
+    target: &mut Dists,
+    other_end: NodeId,
+    k: u32,
+    n: u32,
+) -> Result<(), Error> {
+    let mut candidates: Vec<NodeId> = other
+        .keys()
+        .filter(|x| !target.contains_key(x))
+        .copied()
+        .collect();
     candidates.sort_unstable();
     for d in (k + 1)..=n {
         let mut level = Vec::new();
@@ -298,7 +368,10 @@ fn complete(g: &mut Graph<'_, '_, '_>, other: &Dists, target: &mut Dists, other_
                 continue;
             }
             let Some(list) = g.cached(y) else { continue };
-            if let Some(&(rel, w)) = list.iter().find(|(_, w)| *w != other_end && target.get(w).is_some_and(|t| t.0 + 1 == d)) {
+            if let Some(&(rel, w)) = list
+                .iter()
+                .find(|(_, w)| *w != other_end && target.get(w).is_some_and(|t| t.0 + 1 == d))
+            {
                 level.push((y, rel, w));
             }
         }
@@ -340,5 +413,8 @@ pub(super) fn neighbourhood(
             }
         }
     }
-    Ok(order.into_iter().map(|id| (id, dist[&id], reached.remove(&id).unwrap_or_default())).collect())
+    Ok(order
+        .into_iter()
+        .map(|id| (id, dist[&id], reached.remove(&id).unwrap_or_default()))
+        .collect())
 }

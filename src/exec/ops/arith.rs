@@ -9,7 +9,10 @@ use std::collections::HashMap;
 
 /// The error for integer arithmetic whose result does not fit in 64 bits.
 pub(crate) fn overflow() -> CypherError {
-    argument_error("IntegerOverflow", "integer overflow: the result does not fit in 64 bits")
+    argument_error(
+        "IntegerOverflow",
+        "integer overflow: the result does not fit in 64 bits",
+    )
 }
 
 fn division_by_zero() -> CypherError {
@@ -66,7 +69,11 @@ fn operand_error(op: BinaryOp, a: &Value, b: &Value) -> CypherError {
         BinaryOp::Mod => "%",
         _ => "^",
     };
-    type_error(format!("cannot apply {sym} to {} and {}", a.type_name(), b.type_name()))
+    type_error(format!(
+        "cannot apply {sym} to {} and {}",
+        a.type_name(),
+        b.type_name()
+    ))
 }
 
 /// `+ - * / % ^` on numbers. Integers stay integers (overflow and integer division by
@@ -146,8 +153,12 @@ pub fn regex_match(pattern: &str, text: &str) -> Result<bool, CypherError> {
         if let Some(re) = cache.get(pattern) {
             return Ok(re.is_match(text));
         }
-        let invalid =
-            |e: regex::Error| argument_error("InvalidArgumentValue", format!("invalid regular expression {pattern:?}: {e}"));
+        let invalid = |e: regex::Error| {
+            argument_error(
+                "InvalidArgumentValue",
+                format!("invalid regular expression {pattern:?}: {e}"),
+            )
+        };
         // Compile the pattern alone first, so that a pattern that closes the anchoring
         // group early (`a)|(b`) is rejected instead of changing the anchoring.
         Regex::new(pattern).map_err(invalid)?;

@@ -24,7 +24,12 @@ pub(crate) fn l(items: Vec<Value>) -> Value {
     Value::List(items)
 }
 pub(crate) fn m(pairs: &[(&str, Value)]) -> Value {
-    Value::Map(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect::<BTreeMap<_, _>>())
+    Value::Map(
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect::<BTreeMap<_, _>>(),
+    )
 }
 pub(crate) const N: Value = Value::Null;
 
@@ -33,7 +38,10 @@ fn nan() -> Value {
 }
 
 fn path(nodes: &[u64], rels: &[u64]) -> Value {
-    Value::Path(Path { nodes: nodes.to_vec(), rels: rels.to_vec() })
+    Value::Path(Path {
+        nodes: nodes.to_vec(),
+        rels: rels.to_vec(),
+    })
 }
 
 #[test]
@@ -43,14 +51,30 @@ fn equality() {
         (l(vec![i(1), i(2)]), l(vec![i(1)]), Some(false)),
         (l(vec![N]), l(vec![i(1)]), None),
         (l(vec![s("a")]), l(vec![i(1)]), Some(false)),
-        (l(vec![l(vec![i(1)])]), l(vec![l(vec![i(1)]), l(vec![N])]), Some(false)),
-        (l(vec![l(vec![i(1)]), l(vec![i(2)])]), l(vec![l(vec![i(1)]), l(vec![N])]), None),
-        (l(vec![l(vec![i(1)]), l(vec![i(2), i(3)])]), l(vec![l(vec![i(1)]), l(vec![N])]), Some(false)),
+        (
+            l(vec![l(vec![i(1)])]),
+            l(vec![l(vec![i(1)]), l(vec![N])]),
+            Some(false),
+        ),
+        (
+            l(vec![l(vec![i(1)]), l(vec![i(2)])]),
+            l(vec![l(vec![i(1)]), l(vec![N])]),
+            None,
+        ),
+        (
+            l(vec![l(vec![i(1)]), l(vec![i(2), i(3)])]),
+            l(vec![l(vec![i(1)]), l(vec![N])]),
+            Some(false),
+        ),
         // Comparison1 [7]
         (m(&[]), m(&[]), Some(true)),
         (m(&[("k", b(true))]), m(&[("k", b(true))]), Some(true)),
         (m(&[("k", f(1.0))]), m(&[("k", f(1.0))]), Some(true)),
-        (m(&[("k", s("a")), ("l", i(2))]), m(&[("k", s("a")), ("l", i(2))]), Some(true)),
+        (
+            m(&[("k", s("a")), ("l", i(2))]),
+            m(&[("k", s("a")), ("l", i(2))]),
+            Some(true),
+        ),
         (m(&[]), m(&[("k", N)]), Some(false)),
         (m(&[("k", N)]), m(&[]), Some(false)),
         (m(&[("k", i(1))]), m(&[("k", i(1)), ("l", N)]), Some(false)),
@@ -59,8 +83,16 @@ fn equality() {
         (m(&[("k", N)]), m(&[("k", N)]), None),
         (m(&[("k", i(1))]), m(&[("k", N)]), None),
         (m(&[("k", i(1)), ("l", N)]), m(&[("k", N), ("l", N)]), None),
-        (m(&[("k", i(1)), ("l", N)]), m(&[("k", N), ("l", i(1))]), None),
-        (m(&[("k", i(1)), ("l", N)]), m(&[("k", i(1)), ("l", i(1))]), None),
+        (
+            m(&[("k", i(1)), ("l", N)]),
+            m(&[("k", N), ("l", i(1))]),
+            None,
+        ),
+        (
+            m(&[("k", i(1)), ("l", N)]),
+            m(&[("k", i(1)), ("l", i(1))]),
+            None,
+        ),
         // Comparison1 [8]: NaN
         (nan(), i(1), Some(false)),
         (nan(), f(1.0), Some(false)),
@@ -138,20 +170,41 @@ fn ordering_comparisons() {
     // Comparison2 [5]: NaN against numbers is false, against strings null.
     for other in [i(1), f(1.0), nan()] {
         for op in [Lt, Le, Gt, Ge] {
-            assert_eq!(comparison(op, &nan(), &other), Some(false), "NaN {op:?} {other:?}");
+            assert_eq!(
+                comparison(op, &nan(), &other),
+                Some(false),
+                "NaN {op:?} {other:?}"
+            );
         }
     }
     for op in [Lt, Le, Gt, Ge] {
         assert_eq!(comparison(op, &nan(), &s("a")), None);
     }
     // Comparison2 [3]: across types only numbers compare.
-    let types = [Value::Node(0), Value::Rel(0), path(&[0, 1], &[0]), s(""), i(1), f(3.14), b(true), N, l(vec![]), m(&[])];
+    let types = [
+        Value::Node(0),
+        Value::Rel(0),
+        path(&[0, 1], &[0]),
+        s(""),
+        i(1),
+        f(3.14),
+        b(true),
+        N,
+        l(vec![]),
+        m(&[]),
+    ];
     for (x, a) in types.iter().enumerate() {
         for (y, c) in types.iter().enumerate() {
             if x == y {
                 continue;
             }
-            let numeric = matches!((a, c), (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)));
+            let numeric = matches!(
+                (a, c),
+                (
+                    Value::Int(_) | Value::Float(_),
+                    Value::Int(_) | Value::Float(_)
+                )
+            );
             for op in [Lt, Le, Gt, Ge] {
                 let got = comparison(op, a, c);
                 if !numeric {
@@ -206,12 +259,34 @@ fn order_by_within_types() {
     // ReturnOrderBy1 [3], [1], numbers interleaved
     check(vec![s(""), s(" "), s(".*"), s("one")]);
     check(vec![b(false), b(true)]);
-    check(vec![f(f64::NEG_INFINITY), i(i64::MIN), f(-1.5), i(-1), f(0.5), i(1), f(1.3), f(1.5), i(3), f(999.99), f(f64::INFINITY), nan()]);
+    check(vec![
+        f(f64::NEG_INFINITY),
+        i(i64::MIN),
+        f(-1.5),
+        i(-1),
+        f(0.5),
+        i(1),
+        f(1.3),
+        f(1.5),
+        i(3),
+        f(999.99),
+        f(f64::INFINITY),
+        nan(),
+    ]);
     assert_eq!(order(&i(1), &f(1.0)), Ordering::Equal);
     assert_eq!(order(&nan(), &nan()), Ordering::Equal);
-    assert_eq!(order(&m(&[("a", i(1))]), &m(&[("a", i(2))])), Ordering::Less);
-    assert_eq!(order(&m(&[("a", i(1))]), &m(&[("b", i(0))])), Ordering::Less);
-    assert_eq!(order(&path(&[0], &[]), &path(&[0, 1], &[3])), Ordering::Less);
+    assert_eq!(
+        order(&m(&[("a", i(1))]), &m(&[("a", i(2))])),
+        Ordering::Less
+    );
+    assert_eq!(
+        order(&m(&[("a", i(1))]), &m(&[("b", i(0))])),
+        Ordering::Less
+    );
+    assert_eq!(
+        order(&path(&[0], &[]), &path(&[0, 1], &[3])),
+        Ordering::Less
+    );
 }
 
 #[test]
@@ -284,34 +359,111 @@ fn arithmetic() {
         (Add, f(1.5), s("x"), s("1.5x")),
         (Add, s("x"), f(2.0), s("x2.0")),
         // List4
-        (Add, l(vec![i(1), i(10), i(100)]), l(vec![i(4), i(5)]), l(vec![i(1), i(10), i(100), i(4), i(5)])),
-        (Add, l(vec![b(false), b(true)]), b(false), l(vec![b(false), b(true), b(false)])),
+        (
+            Add,
+            l(vec![i(1), i(10), i(100)]),
+            l(vec![i(4), i(5)]),
+            l(vec![i(1), i(10), i(100), i(4), i(5)]),
+        ),
+        (
+            Add,
+            l(vec![b(false), b(true)]),
+            b(false),
+            l(vec![b(false), b(true), b(false)]),
+        ),
         (Add, i(0), l(vec![i(1)]), l(vec![i(0), i(1)])),
-        (Add, l(vec![l(vec![]), l(vec![])]), l(vec![l(vec![])]), l(vec![l(vec![]), l(vec![]), l(vec![])])),
+        (
+            Add,
+            l(vec![l(vec![]), l(vec![])]),
+            l(vec![l(vec![])]),
+            l(vec![l(vec![]), l(vec![]), l(vec![])]),
+        ),
         (Add, l(vec![]), N, N),
     ];
     for (op, a, c, want) in cases {
         let got = ok(op, a.clone(), c.clone());
-        assert_eq!(format!("{got:?}"), format!("{want:?}"), "{a:?} {op:?} {c:?}");
+        assert_eq!(
+            format!("{got:?}"),
+            format!("{want:?}"),
+            "{a:?} {op:?} {c:?}"
+        );
     }
     // Float division by zero is IEEE.
     assert!(matches!(ok(Div, f(0.0), f(0.0)), Value::Float(x) if x.is_nan()));
     assert_eq!(ok(Div, i(1), f(0.0)), f(f64::INFINITY));
     let errors: Vec<(BinaryOp, Value, Value, ErrorKind, &str)> = vec![
-        (Add, i(i64::MAX), i(1), ErrorKind::ArgumentError, "IntegerOverflow"),
-        (Sub, i(i64::MIN), i(1), ErrorKind::ArgumentError, "IntegerOverflow"),
-        (Mul, i(i64::MAX), i(2), ErrorKind::ArgumentError, "IntegerOverflow"),
-        (Div, i(i64::MIN), i(-1), ErrorKind::ArgumentError, "IntegerOverflow"),
+        (
+            Add,
+            i(i64::MAX),
+            i(1),
+            ErrorKind::ArgumentError,
+            "IntegerOverflow",
+        ),
+        (
+            Sub,
+            i(i64::MIN),
+            i(1),
+            ErrorKind::ArgumentError,
+            "IntegerOverflow",
+        ),
+        (
+            Mul,
+            i(i64::MAX),
+            i(2),
+            ErrorKind::ArgumentError,
+            "IntegerOverflow",
+        ),
+        (
+            Div,
+            i(i64::MIN),
+            i(-1),
+            ErrorKind::ArgumentError,
+            "IntegerOverflow",
+        ),
         (Div, i(1), i(0), ErrorKind::ArgumentError, "DivisionByZero"),
         (Mod, i(1), i(0), ErrorKind::ArgumentError, "DivisionByZero"),
-        (Add, i(1), b(true), ErrorKind::TypeError, "InvalidArgumentType"),
-        (Add, m(&[]), i(1), ErrorKind::TypeError, "InvalidArgumentType"),
-        (Sub, s("a"), s("b"), ErrorKind::TypeError, "InvalidArgumentType"),
-        (Mul, l(vec![]), i(2), ErrorKind::TypeError, "InvalidArgumentType"),
-        (Pow, b(true), i(2), ErrorKind::TypeError, "InvalidArgumentType"),
+        (
+            Add,
+            i(1),
+            b(true),
+            ErrorKind::TypeError,
+            "InvalidArgumentType",
+        ),
+        (
+            Add,
+            m(&[]),
+            i(1),
+            ErrorKind::TypeError,
+            "InvalidArgumentType",
+        ),
+        (
+            Sub,
+            s("a"),
+            s("b"),
+            ErrorKind::TypeError,
+            "InvalidArgumentType",
+        ),
+        (
+            Mul,
+            l(vec![]),
+            i(2),
+            ErrorKind::TypeError,
+            "InvalidArgumentType",
+        ),
+        (
+            Pow,
+            b(true),
+            i(2),
+            ErrorKind::TypeError,
+            "InvalidArgumentType",
+        ),
     ];
     for (op, a, c, kind, code) in errors {
-        assert_eq!(err(op, a.clone(), c.clone()), (kind, code), "{a:?} {op:?} {c:?}");
+        assert_eq!(
+            err(op, a.clone(), c.clone()),
+            (kind, code),
+            "{a:?} {op:?} {c:?}"
+        );
     }
 }
 
@@ -323,9 +475,17 @@ fn unary_operators() {
     assert_eq!(unary(UnaryOp::Neg, &f(1.5)), Ok(f(-1.5)));
     assert_eq!(unary(UnaryOp::Neg, &N), Ok(N));
     assert_eq!(unary(UnaryOp::Plus, &i(3)), Ok(i(3)));
-    for (op, v) in [(UnaryOp::Not, i(0)), (UnaryOp::Not, s("true")), (UnaryOp::Neg, s("1")), (UnaryOp::Plus, l(vec![]))] {
+    for (op, v) in [
+        (UnaryOp::Not, i(0)),
+        (UnaryOp::Not, s("true")),
+        (UnaryOp::Neg, s("1")),
+        (UnaryOp::Plus, l(vec![])),
+    ] {
         let e = unary(op, &v).expect_err("wrong operand type");
-        assert_eq!((e.kind, e.code), (ErrorKind::TypeError, "InvalidArgumentType"));
+        assert_eq!(
+            (e.kind, e.code),
+            (ErrorKind::TypeError, "InvalidArgumentType")
+        );
     }
     let e = unary(UnaryOp::Neg, &i(i64::MIN)).expect_err("-MIN overflows");
     assert_eq!(e.code, "IntegerOverflow");
@@ -345,20 +505,40 @@ fn membership() {
         (i(5), l(vec![i(1), i(2), i(3), N]), N),
         // List5
         (i(1), l(vec![s("1"), i(2)]), b(false)),
-        (l(vec![i(1), i(2)]), l(vec![i(1), l(vec![i(1), s("2")])]), b(false)),
+        (
+            l(vec![i(1), i(2)]),
+            l(vec![i(1), l(vec![i(1), s("2")])]),
+            b(false),
+        ),
         (l(vec![i(1)]), l(vec![i(1), i(2)]), b(false)),
         (l(vec![i(1)]), l(vec![i(1), i(2), l(vec![i(1)])]), b(true)),
-        (l(vec![i(1), i(2)]), l(vec![i(1), l(vec![i(2), i(1)])]), b(false)),
+        (
+            l(vec![i(1), i(2)]),
+            l(vec![i(1), l(vec![i(2), i(1)])]),
+            b(false),
+        ),
         (l(vec![N]), l(vec![l(vec![N])]), N),
         (l(vec![N]), l(vec![N]), N),
         (l(vec![i(1)]), l(vec![l(vec![i(1), N])]), b(false)),
         (i(3), l(vec![i(1), N, i(3)]), b(true)),
         (i(4), l(vec![i(1), N, i(3)]), N),
-        (l(vec![i(1), i(2)]), l(vec![l(vec![N, s("foo")]), l(vec![i(1), i(2)])]), b(true)),
+        (
+            l(vec![i(1), i(2)]),
+            l(vec![l(vec![N, s("foo")]), l(vec![i(1), i(2)])]),
+            b(true),
+        ),
         (l(vec![i(1), i(2)]), l(vec![l(vec![N, s("foo")])]), b(false)),
         (l(vec![i(1), i(2)]), l(vec![l(vec![N, i(2)])]), N),
-        (l(vec![i(1), i(2), N]), l(vec![i(1), l(vec![i(1), i(2), N])]), N),
-        (l(vec![i(1), i(2)]), l(vec![l(vec![N, i(2)]), l(vec![i(1), i(3)])]), N),
+        (
+            l(vec![i(1), i(2), N]),
+            l(vec![i(1), l(vec![i(1), i(2), N])]),
+            N,
+        ),
+        (
+            l(vec![i(1), i(2)]),
+            l(vec![l(vec![N, i(2)]), l(vec![i(1), i(3)])]),
+            N,
+        ),
         (l(vec![]), l(vec![l(vec![])]), b(true)),
         (l(vec![]), l(vec![]), b(false)),
         (l(vec![]), l(vec![i(1), i(2), N]), N),
@@ -367,7 +547,10 @@ fn membership() {
     for (a, c, want) in cases {
         assert_eq!(ok(In, a.clone(), c.clone()), want, "{a:?} IN {c:?}");
     }
-    assert_eq!(err(In, i(1), i(1)), (ErrorKind::TypeError, "InvalidArgumentType"));
+    assert_eq!(
+        err(In, i(1), i(1)),
+        (ErrorKind::TypeError, "InvalidArgumentType")
+    );
 }
 
 #[test]
@@ -390,7 +573,11 @@ fn string_predicates() {
         assert_eq!(ok(op, s("a"), N), N);
     }
     assert_eq!(ok(Regex, s("abc"), s("a.c")), b(true));
-    assert_eq!(ok(Regex, s("xabc"), s("a.c")), b(false), "the whole string must match");
+    assert_eq!(
+        ok(Regex, s("xabc"), s("a.c")),
+        b(false),
+        "the whole string must match"
+    );
     assert_eq!(ok(Regex, s("abcd"), s("a|abcd")), b(true));
     assert_eq!(ok(Regex, s("ABC"), s("(?i)abc")), b(true));
     assert_eq!(ok(Regex, s("ab"), N), N);
@@ -410,7 +597,11 @@ fn indexing() {
         (list.clone(), N, N),
         (N, i(0), N),
         (N, s("x"), N),
-        (m(&[("name", s("Mats")), ("Name", s("Pontus"))]), s("Name"), s("Pontus")),
+        (
+            m(&[("name", s("Mats")), ("Name", s("Pontus"))]),
+            s("Name"),
+            s("Pontus"),
+        ),
         (m(&[("name", s("Mats"))]), s("nAMe"), N),
         (m(&[("name", s("Mats"))]), N, N),
     ];
@@ -419,13 +610,22 @@ fn indexing() {
     }
     // List1 [6], [8]; Map2 [6]-[8]
     for base in [b(true), i(123), f(4.7), s("1")] {
-        assert_eq!(index(&base, &i(0)).map_err(|e| e.code), Err("InvalidArgumentType"));
+        assert_eq!(
+            index(&base, &i(0)).map_err(|e| e.code),
+            Err("InvalidArgumentType")
+        );
     }
     for idx in [b(true), f(4.7), s("1"), l(vec![i(1)]), m(&[("x", i(3))])] {
-        assert_eq!(index(&list, &idx).map_err(|e| e.kind), Err(ErrorKind::TypeError));
+        assert_eq!(
+            index(&list, &idx).map_err(|e| e.kind),
+            Err(ErrorKind::TypeError)
+        );
     }
     for idx in [i(0), f(12.3)] {
-        assert_eq!(index(&m(&[("name", s("Apa"))]), &idx).map_err(|e| e.code), Err("MapElementAccessByNonString"));
+        assert_eq!(
+            index(&m(&[("name", s("Apa"))]), &idx).map_err(|e| e.code),
+            Err("MapElementAccessByNonString")
+        );
     }
 }
 
@@ -451,7 +651,11 @@ fn slicing() {
         (&N, Some(i(1)), None, N),
     ];
     for (base, from, to, want) in cases {
-        assert_eq!(slice(base, from.as_ref(), to.as_ref()), Ok(want), "{base:?}[{from:?}..{to:?}]");
+        assert_eq!(
+            slice(base, from.as_ref(), to.as_ref()),
+            Ok(want),
+            "{base:?}[{from:?}..{to:?}]"
+        );
     }
     assert!(slice(&i(1), Some(&i(0)), None).is_err());
     assert!(slice(&three, Some(&f(1.0)), None).is_err());
@@ -530,22 +734,31 @@ mod properties {
     /// Temporal values of every kind, including times and date-times at the same instant
     /// with different offsets, and durations equal in total length but not in parts.
     fn temporal() -> impl Strategy<Value = Value> {
-        use crate::model::temporal::{Date, DateTime, Duration, LocalDateTime, LocalTime, Temporal, Time};
+        use crate::model::temporal::{
+            Date, DateTime, Duration, LocalDateTime, LocalTime, Temporal, Time,
+        };
         let hour = 3_600_000_000_000i64;
-        let local = move |d: i64, h: i64| LocalDateTime { date: Date { days: d }, time: LocalTime { nanos: h * hour } };
+        let local = move |d: i64, h: i64| LocalDateTime {
+            date: Date { days: d },
+            time: LocalTime { nanos: h * hour },
+        };
         prop_oneof![
             (0i64..2).prop_map(|d| Temporal::Date(Date { days: d })),
             (0i64..2).prop_map(move |h| Temporal::LocalTime(LocalTime { nanos: h * hour })),
             (0i64..2, 0i32..2).prop_map(move |(h, o)| Temporal::Time(Time {
-                time: LocalTime { nanos: (h + i64::from(o)) * hour },
+                time: LocalTime {
+                    nanos: (h + i64::from(o)) * hour
+                },
                 offset: o * 3600
             })),
             (0i64..2).prop_map(move |h| Temporal::LocalDateTime(local(0, h))),
-            (0i64..2, 0i32..2, any::<bool>()).prop_map(move |(h, o, named)| Temporal::DateTime(DateTime {
-                local: local(0, h + i64::from(o)),
-                offset: o * 3600,
-                zone: named.then(|| "Europe/Stockholm".to_string()),
-            })),
+            (0i64..2, 0i32..2, any::<bool>()).prop_map(move |(h, o, named)| Temporal::DateTime(
+                DateTime {
+                    local: local(0, h + i64::from(o)),
+                    offset: o * 3600,
+                    zone: named.then(|| "Europe/Stockholm".to_string()),
+                }
+            )),
             (0i64..2, 0i64..2).prop_map(|(d, s)| Temporal::Duration(Duration {
                 months: 0,
                 days: d,

@@ -78,7 +78,10 @@ impl fmt::Debug for Procedure {
             Body::Function(_) => "closure".to_string(),
             Body::Table(rows) => format!("table of {} rows", rows.len()),
         };
-        f.debug_struct("Procedure").field("signature", &self.signature.to_string()).field("body", &body).finish()
+        f.debug_struct("Procedure")
+            .field("signature", &self.signature.to_string())
+            .field("body", &body)
+            .finish()
     }
 }
 
@@ -97,7 +100,9 @@ pub enum DefinitionError {
         expected: &'static str,
     },
     /// A type name that is not one of the signature types.
-    #[error("unknown type {name:?} in procedure signature (known: ANY, BOOLEAN, INTEGER, FLOAT, NUMBER, STRING, MAP, NODE, RELATIONSHIP, PATH, DATE, LOCALTIME, TIME, LOCALDATETIME, DATETIME, DURATION, LIST OF ...)")]
+    #[error(
+        "unknown type {name:?} in procedure signature (known: ANY, BOOLEAN, INTEGER, FLOAT, NUMBER, STRING, MAP, NODE, RELATIONSHIP, PATH, DATE, LOCALTIME, TIME, LOCALDATETIME, DATETIME, DURATION, LIST OF ...)"
+    )]
     UnknownType {
         /// The name as written.
         name: String,
@@ -111,7 +116,9 @@ pub enum DefinitionError {
         field: String,
     },
     /// A table row has the wrong number of values.
-    #[error("row {row} of procedure `{procedure}` has {found} values; the signature needs {expected}")]
+    #[error(
+        "row {row} of procedure `{procedure}` has {found} values; the signature needs {expected}"
+    )]
     RowLength {
         /// The procedure.
         procedure: String,
@@ -148,16 +155,25 @@ impl Procedure {
     /// A procedure whose body is `body` (see [`ProcedureFn`]).
     pub fn from_fn<F>(signature: Signature, body: F) -> Procedure
     where
-        F: Fn(&ProcedureContext<'_, '_>, &[Value]) -> Result<Vec<Vec<Value>>, CallError> + Send + Sync + 'static,
+        F: Fn(&ProcedureContext<'_, '_>, &[Value]) -> Result<Vec<Vec<Value>>, CallError>
+            + Send
+            + Sync
+            + 'static,
     {
-        Procedure { signature, body: Body::Function(Arc::new(body)) }
+        Procedure {
+            signature,
+            body: Body::Function(Arc::new(body)),
+        }
     }
 
     /// A procedure answering from a fixed table: each row holds the input values then the
     /// output values, in signature order. A call yields the outputs of every row whose
     /// inputs equal its arguments, in table order. Values are checked against the types
     /// (an INTEGER in a FLOAT column becomes a FLOAT).
-    pub fn from_table(signature: Signature, rows: Vec<Vec<Value>>) -> Result<Procedure, DefinitionError> {
+    pub fn from_table(
+        signature: Signature,
+        rows: Vec<Vec<Value>>,
+    ) -> Result<Procedure, DefinitionError> {
         let (n_in, n_out) = (signature.inputs.len(), signature.outputs.len());
         let mut table = Vec::with_capacity(rows.len());
         for (i, row) in rows.into_iter().enumerate() {
@@ -174,20 +190,25 @@ impl Procedure {
                 .into_iter()
                 .zip(fields)
                 .map(|(value, field)| {
-                    field.coerce(value).map_err(|value| DefinitionError::RowValue {
-                        procedure: signature.name.clone(),
-                        row: i,
-                        field: field.name.clone(),
-                        ty: field.type_text(),
-                        value: Box::new(value),
-                    })
+                    field
+                        .coerce(value)
+                        .map_err(|value| DefinitionError::RowValue {
+                            procedure: signature.name.clone(),
+                            row: i,
+                            field: field.name.clone(),
+                            ty: field.type_text(),
+                            value: Box::new(value),
+                        })
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             let mut inputs = row;
             let outputs = inputs.split_off(n_in);
             table.push((inputs, outputs));
         }
-        Ok(Procedure { signature, body: Body::Table(table) })
+        Ok(Procedure {
+            signature,
+            body: Body::Table(table),
+        })
     }
 
     /// Its signature.
@@ -201,12 +222,18 @@ impl Procedure {
     }
 
     /// Runs the body with checked arguments; the records are not checked yet.
-    pub(crate) fn invoke(&self, ctx: &ProcedureContext<'_, '_>, args: &[Value]) -> Result<Vec<Vec<Value>>, CallError> {
+    pub(crate) fn invoke(
+        &self,
+        ctx: &ProcedureContext<'_, '_>,
+        args: &[Value],
+    ) -> Result<Vec<Vec<Value>>, CallError> {
         match &self.body {
             Body::Function(f) => f(ctx, args),
-            Body::Table(rows) => {
-                Ok(rows.iter().filter(|(inputs, _)| inputs.as_slice() == args).map(|(_, outputs)| outputs.clone()).collect())
-            }
+            Body::Table(rows) => Ok(rows
+                .iter()
+                .filter(|(inputs, _)| inputs.as_slice() == args)
+                .map(|(_, outputs)| outputs.clone())
+                .collect()),
         }
     }
 }
@@ -260,13 +287,26 @@ mod tests {
     #[test]
     fn table_coerces_and_checks_values() {
         let s = sig("t.p(in :: FLOAT?) :: (out :: STRING?)");
-        let p = Procedure::from_table(s.clone(), vec![vec![Value::Int(42), Value::String("x".into())]]).expect("valid");
-        let Body::Table(rows) = &p.body else { panic!("a table") };
+        let p = Procedure::from_table(
+            s.clone(),
+            vec![vec![Value::Int(42), Value::String("x".into())]],
+        )
+        .expect("valid");
+        let Body::Table(rows) = &p.body else {
+            panic!("a table")
+        };
         assert_eq!(rows[0].0, vec![Value::Float(42.0)]);
         let bad = Procedure::from_table(s.clone(), vec![vec![Value::Bool(true), Value::Null]]);
         assert!(matches!(bad, Err(DefinitionError::RowValue { .. })));
         let short = Procedure::from_table(s, vec![vec![Value::Null]]);
-        assert!(matches!(short, Err(DefinitionError::RowLength { expected: 2, found: 1, .. })));
+        assert!(matches!(
+            short,
+            Err(DefinitionError::RowLength {
+                expected: 2,
+                found: 1,
+                ..
+            })
+        ));
     }
 
     #[test]
@@ -274,6 +314,9 @@ mod tests {
         let mut procs = Procedures::new();
         let p = Procedure::from_table(sig("t.p() :: ()"), vec![]).expect("valid");
         procs.register(p.clone()).expect("first registration");
-        assert_eq!(procs.register(p), Err(DefinitionError::AlreadyRegistered { name: "t.p".into() }));
+        assert_eq!(
+            procs.register(p),
+            Err(DefinitionError::AlreadyRegistered { name: "t.p".into() })
+        );
     }
 }

@@ -85,9 +85,15 @@ impl CypherType {
                         | (CypherType::Relationship, Value::Rel(_))
                         | (CypherType::Path, Value::Path(_))
                         | (CypherType::Date, Value::Temporal(Temporal::Date(_)))
-                        | (CypherType::LocalTime, Value::Temporal(Temporal::LocalTime(_)))
+                        | (
+                            CypherType::LocalTime,
+                            Value::Temporal(Temporal::LocalTime(_))
+                        )
                         | (CypherType::Time, Value::Temporal(Temporal::Time(_)))
-                        | (CypherType::LocalDateTime, Value::Temporal(Temporal::LocalDateTime(_)))
+                        | (
+                            CypherType::LocalDateTime,
+                            Value::Temporal(Temporal::LocalDateTime(_))
+                        )
                         | (CypherType::DateTime, Value::Temporal(Temporal::DateTime(_)))
                         | (CypherType::Duration, Value::Temporal(Temporal::Duration(_)))
                 );
@@ -135,7 +141,11 @@ pub struct Field {
 impl Field {
     /// A field of type `ty`, nullable.
     pub fn new(name: impl Into<String>, ty: CypherType) -> Field {
-        Field { name: name.into(), ty, nullable: true }
+        Field {
+            name: name.into(),
+            ty,
+            nullable: true,
+        }
     }
 
     /// The same field, refusing null.
@@ -187,7 +197,11 @@ pub struct Signature {
 impl Signature {
     /// A signature with no inputs and no outputs yet.
     pub fn new(name: impl Into<String>) -> Signature {
-        Signature { name: name.into(), inputs: Vec::new(), outputs: Vec::new() }
+        Signature {
+            name: name.into(),
+            inputs: Vec::new(),
+            outputs: Vec::new(),
+        }
     }
 
     /// Adds an input.
@@ -212,7 +226,10 @@ impl Signature {
         for fields in [&self.inputs, &self.outputs] {
             for (i, f) in fields.iter().enumerate() {
                 if fields[..i].iter().any(|g| g.name == f.name) {
-                    return Err(DefinitionError::DuplicateField { procedure: self.name.clone(), field: f.name.clone() });
+                    return Err(DefinitionError::DuplicateField {
+                        procedure: self.name.clone(),
+                        field: f.name.clone(),
+                    });
                 }
             }
         }
@@ -222,8 +239,20 @@ impl Signature {
 
 impl fmt::Display for Signature {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let list = |fields: &[Field]| fields.iter().map(Field::to_string).collect::<Vec<_>>().join(", ");
-        write!(f, "{}({}) :: ({})", self.name, list(&self.inputs), list(&self.outputs))
+        let list = |fields: &[Field]| {
+            fields
+                .iter()
+                .map(Field::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        write!(
+            f,
+            "{}({}) :: ({})",
+            self.name,
+            list(&self.inputs),
+            list(&self.outputs)
+        )
     }
 }
 
@@ -238,7 +267,9 @@ impl FromStr for Signature {
         p.expect("(")?;
         let inputs = p.fields()?;
         p.expect("::")?;
-        let outputs = if p.keyword("VOID") { Vec::new() } else {
+        let outputs = if p.keyword("VOID") {
+            Vec::new()
+        } else {
             p.expect("(")?;
             p.fields()?
         };
@@ -246,7 +277,11 @@ impl FromStr for Signature {
         if p.at != text.len() {
             return Err(p.error("the end of the signature"));
         }
-        let sig = Signature { name, inputs, outputs };
+        let sig = Signature {
+            name,
+            inputs,
+            outputs,
+        };
         sig.check_unique()?;
         Ok(sig)
     }
@@ -259,7 +294,11 @@ struct Parser<'t> {
 
 impl Parser<'_> {
     fn error(&self, expected: &'static str) -> DefinitionError {
-        DefinitionError::Syntax { text: self.text.to_string(), at: self.at, expected }
+        DefinitionError::Syntax {
+            text: self.text.to_string(),
+            at: self.at,
+            expected,
+        }
     }
 
     fn rest(&self) -> &str {
@@ -283,19 +322,28 @@ impl Parser<'_> {
     }
 
     fn expect(&mut self, token: &'static str) -> Result<(), DefinitionError> {
-        if self.eat(token) { Ok(()) } else { Err(self.error(token)) }
+        if self.eat(token) {
+            Ok(())
+        } else {
+            Err(self.error(token))
+        }
     }
 
     /// A name: letters, digits and `_`, or anything between backquotes.
     fn name(&mut self) -> Result<String, DefinitionError> {
         self.skip_space();
         if let Some(quoted) = self.rest().strip_prefix('`') {
-            let end = quoted.find('`').ok_or_else(|| self.error("a closing backquote"))?;
+            let end = quoted
+                .find('`')
+                .ok_or_else(|| self.error("a closing backquote"))?;
             let name = quoted[..end].to_string();
             self.at += end + 2;
             return Ok(name);
         }
-        let len = self.rest().find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(self.rest().len());
+        let len = self
+            .rest()
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(self.rest().len());
         if len == 0 || self.rest().starts_with(|c: char| c.is_ascii_digit()) {
             return Err(self.error("a name"));
         }
@@ -373,7 +421,11 @@ impl Parser<'_> {
                 let (inner, _) = self.ty()?;
                 return Ok((CypherType::List(Box::new(inner)), nullable));
             }
-            _ => return Err(DefinitionError::UnknownType { name: self.text[start..self.at].to_string() }),
+            _ => {
+                return Err(DefinitionError::UnknownType {
+                    name: self.text[start..self.at].to_string(),
+                });
+            }
         };
         Ok((ty, self.eat("?")))
     }
@@ -392,20 +444,36 @@ mod tests {
             "x.y(l :: LIST? OF INTEGER, m :: MAP?) :: (n :: NODE)",
         ] {
             let sig: Signature = text.parse().expect(text);
-            assert_eq!(sig.to_string(), text.replace("LIST? OF INTEGER", "LIST OF INTEGER?"));
+            assert_eq!(
+                sig.to_string(),
+                text.replace("LIST? OF INTEGER", "LIST OF INTEGER?")
+            );
         }
         let void: Signature = "a.b() :: VOID".parse().expect("VOID");
         assert!(void.is_void());
-        let spaced: Signature = "t.p(in :: INTEGER?) :: (a :: INTEGER?, b :: INTEGER?) ".parse().expect("trailing space");
+        let spaced: Signature = "t.p(in :: INTEGER?) :: (a :: INTEGER?, b :: INTEGER?) "
+            .parse()
+            .expect("trailing space");
         assert_eq!(spaced.outputs.len(), 2);
     }
 
     #[test]
     fn refuses_bad_signatures() {
-        assert!(matches!("t.p(x :: WIDGET) :: ()".parse::<Signature>(), Err(DefinitionError::UnknownType { name }) if name == "WIDGET"));
-        assert!(matches!("t.p(x INTEGER) :: ()".parse::<Signature>(), Err(DefinitionError::Syntax { expected: "::", .. })));
-        assert!(matches!("t.p(x :: INTEGER, x :: FLOAT) :: ()".parse::<Signature>(), Err(DefinitionError::DuplicateField { .. })));
-        assert!(matches!("t.p() :: () extra".parse::<Signature>(), Err(DefinitionError::Syntax { .. })));
+        assert!(
+            matches!("t.p(x :: WIDGET) :: ()".parse::<Signature>(), Err(DefinitionError::UnknownType { name }) if name == "WIDGET")
+        );
+        assert!(matches!(
+            "t.p(x INTEGER) :: ()".parse::<Signature>(),
+            Err(DefinitionError::Syntax { expected: "::", .. })
+        ));
+        assert!(matches!(
+            "t.p(x :: INTEGER, x :: FLOAT) :: ()".parse::<Signature>(),
+            Err(DefinitionError::DuplicateField { .. })
+        ));
+        assert!(matches!(
+            "t.p() :: () extra".parse::<Signature>(),
+            Err(DefinitionError::Syntax { .. })
+        ));
     }
 
     #[test]
@@ -413,9 +481,15 @@ mod tests {
         let float = Field::new("f", CypherType::Float);
         assert_eq!(float.coerce(Value::Int(2)), Ok(Value::Float(2.0)));
         assert_eq!(float.coerce(Value::Null), Ok(Value::Null));
-        assert_eq!(float.clone().not_null().coerce(Value::Null), Err(Value::Null));
+        assert_eq!(
+            float.clone().not_null().coerce(Value::Null),
+            Err(Value::Null)
+        );
         assert_eq!(float.coerce(Value::Bool(true)), Err(Value::Bool(true)));
         let list = Field::new("l", CypherType::List(Box::new(CypherType::Float)));
-        assert_eq!(list.coerce(Value::List(vec![Value::Int(1), Value::Null])), Ok(Value::List(vec![Value::Float(1.0), Value::Null])));
+        assert_eq!(
+            list.coerce(Value::List(vec![Value::Int(1), Value::Null])),
+            Ok(Value::List(vec![Value::Float(1.0), Value::Null]))
+        );
     }
 }

@@ -4,8 +4,8 @@
 use pest::error::{Error, ErrorVariant, InputLocation};
 
 use super::Rule;
-use crate::syntax::lexical::SegmentKind;
 use crate::model::{CypherError, Span};
+use crate::syntax::lexical::SegmentKind;
 
 /// Converts a pest failure into a SyntaxError at the failure position.
 pub(super) fn from_pest(text: &str, error: &Error<Rule>) -> CypherError {

@@ -38,18 +38,38 @@ impl Builder {
         let mut refs = refs.into_iter();
         let mut text = || strings.next().expect("the rule has its strings");
         let kind = match rule {
-            Rule::actor_stmt => HlsKind::Actor { name: text(), labels, scale, props },
-            Rule::factor_stmt => HlsKind::Factor { name: text(), scale, props },
+            Rule::actor_stmt => HlsKind::Actor {
+                name: text(),
+                labels,
+                scale,
+                props,
+            },
+            Rule::factor_stmt => HlsKind::Factor {
+                name: text(),
+                scale,
+                props,
+            },
             Rule::link_stmt => {
                 let (rel_type, direction, props) = link.expect("LINK has a relationship");
                 let left = refs.next().expect("LINK has a left end");
                 let right = refs.next().expect("LINK has a right end");
-                HlsKind::Link { left, right, rel_type, direction, props }
+                HlsKind::Link {
+                    left,
+                    right,
+                    rel_type,
+                    direction,
+                    props,
+                }
             }
             Rule::learnt_stmt => {
                 let learnt = text();
                 let how = text();
-                HlsKind::Learnt { text: learnt, about: refs.collect(), how, on }
+                HlsKind::Learnt {
+                    text: learnt,
+                    about: refs.collect(),
+                    how,
+                    on,
+                }
             }
             Rule::which_factors | Rule::who_links => HlsKind::Connectors {
                 actors: rule == Rule::who_links,
@@ -63,7 +83,10 @@ impl Builder {
                 within,
                 limit,
             },
-            Rule::show_question => HlsKind::Show { node: refs.next().expect("SHOW has a node"), within },
+            Rule::show_question => HlsKind::Show {
+                node: refs.next().expect("SHOW has a node"),
+                within,
+            },
             Rule::learnt_question => HlsKind::WhatLearnt { about: refs.next() },
             other => unreachable!("HLS rule {other:?} not handled"),
         };
@@ -111,8 +134,14 @@ fn string(pair: Pair<'_, Rule>) -> Result<String> {
 }
 
 fn scale_name(pair: Pair<'_, Rule>) -> Result<String> {
-    let name = pair.into_inner().find(|p| p.as_rule() == Rule::scale_name).expect("AT has a scale");
-    let inner = name.into_inner().next().expect("scale is a string or a name");
+    let name = pair
+        .into_inner()
+        .find(|p| p.as_rule() == Rule::scale_name)
+        .expect("AT has a scale");
+    let inner = name
+        .into_inner()
+        .next()
+        .expect("scale is a string or a name");
     match inner.as_rule() {
         Rule::string_literal => string(inner),
         _ => Ok(name_text(&inner)),
@@ -126,9 +155,13 @@ fn node_ref(pair: Pair<'_, Rule>) -> Result<NodeRef> {
         Rule::string_literal => NodeRefKind::Name(string(inner)?),
         Rule::node_id_ref => {
             let digits = inner.as_str().trim_start_matches('#');
-            let id = digits
-                .parse()
-                .map_err(|_| syntax_error("InvalidNumberLiteral", format!("#{digits} is not a node id"), span))?;
+            let id = digits.parse().map_err(|_| {
+                syntax_error(
+                    "InvalidNumberLiteral",
+                    format!("#{digits} is not a node id"),
+                    span,
+                )
+            })?;
             NodeRefKind::Id(id)
         }
         Rule::labelled_ref => {
@@ -165,49 +198,112 @@ mod tests {
     #[test]
     fn quick_capture_forms() {
         match hls("actor 'Brian' as Person at person scale {age: 40}") {
-            HlsKind::Actor { name, labels, scale, props } => {
-                assert_eq!((name.as_str(), labels, scale.as_deref()), ("Brian", vec!["Person".to_string()], Some("person")));
+            HlsKind::Actor {
+                name,
+                labels,
+                scale,
+                props,
+            } => {
+                assert_eq!(
+                    (name.as_str(), labels, scale.as_deref()),
+                    ("Brian", vec!["Person".to_string()], Some("person"))
+                );
                 assert!(props.is_some());
             }
             other => panic!("{other:?}"),
         }
-        assert!(matches!(hls("FACTOR \"Housing\" AT 'place' SCALE"), HlsKind::Factor { scale: Some(s), .. } if s == "place"));
+        assert!(
+            matches!(hls("FACTOR \"Housing\" AT 'place' SCALE"), HlsKind::Factor { scale: Some(s), .. } if s == "place")
+        );
         match hls("LINK Person \"Brian\" <-[:KNOWS {since: 2020}]- #3") {
-            HlsKind::Link { left, right, rel_type, direction, props } => {
-                assert_eq!(name(&left), &NodeRefKind::Labelled("Person".into(), "Brian".into()));
+            HlsKind::Link {
+                left,
+                right,
+                rel_type,
+                direction,
+                props,
+            } => {
+                assert_eq!(
+                    name(&left),
+                    &NodeRefKind::Labelled("Person".into(), "Brian".into())
+                );
                 assert_eq!(name(&right), &NodeRefKind::Id(3));
-                assert_eq!((rel_type.as_str(), direction), ("KNOWS", LinkDirection::Left));
+                assert_eq!(
+                    (rel_type.as_str(), direction),
+                    ("KNOWS", LinkDirection::Left)
+                );
                 assert!(props.is_some());
             }
             other => panic!("{other:?}"),
         }
-        assert!(matches!(hls("LINK 'a' -[:T]- $b"), HlsKind::Link { direction: LinkDirection::Either, .. }));
+        assert!(matches!(
+            hls("LINK 'a' -[:T]- $b"),
+            HlsKind::Link {
+                direction: LinkDirection::Either,
+                ..
+            }
+        ));
         match hls("LEARNT 'x' ABOUT 'a', 'b' HOW 'meeting' ON date('2024-03-01');") {
             HlsKind::Learnt { about, how, on, .. } => {
-                assert_eq!((about.len(), how.as_str(), on.is_some()), (2, "meeting", true));
+                assert_eq!(
+                    (about.len(), how.as_str(), on.is_some()),
+                    (2, "meeting", true)
+                );
             }
             other => panic!("{other:?}"),
         }
         assert_eq!(
-            parse("LINK 'a' <-[:T]-> 'b'").map(|_| ()).map_err(|e| e.code),
+            parse("LINK 'a' <-[:T]-> 'b'")
+                .map(|_| ())
+                .map_err(|e| e.code),
             Err("InvalidRelationshipPattern")
         );
     }
 
     #[test]
     fn question_forms() {
-        assert!(matches!(hls("which factors link 'a' to 'b' within 3 steps?"), HlsKind::Connectors { actors: false, within: Some(_), .. }));
-        assert!(matches!(hls("WHO LINKS 'a' TO 'b'"), HlsKind::Connectors { actors: true, within: None, .. }));
-        assert!(matches!(hls("PATHS FROM 'a' TO 'b' WITHIN $n STEPS LIMIT 3"), HlsKind::Paths { limit: Some(_), .. }));
-        assert!(matches!(hls("SHOW Person 'Brian' WITHIN 1 STEP?"), HlsKind::Show { .. }));
-        assert!(matches!(hls("What have we learnt?"), HlsKind::WhatLearnt { about: None }));
-        assert!(matches!(hls("WHAT HAVE WE LEARNT ABOUT 'Housing'"), HlsKind::WhatLearnt { about: Some(_) }));
+        assert!(matches!(
+            hls("which factors link 'a' to 'b' within 3 steps?"),
+            HlsKind::Connectors {
+                actors: false,
+                within: Some(_),
+                ..
+            }
+        ));
+        assert!(matches!(
+            hls("WHO LINKS 'a' TO 'b'"),
+            HlsKind::Connectors {
+                actors: true,
+                within: None,
+                ..
+            }
+        ));
+        assert!(matches!(
+            hls("PATHS FROM 'a' TO 'b' WITHIN $n STEPS LIMIT 3"),
+            HlsKind::Paths { limit: Some(_), .. }
+        ));
+        assert!(matches!(
+            hls("SHOW Person 'Brian' WITHIN 1 STEP?"),
+            HlsKind::Show { .. }
+        ));
+        assert!(matches!(
+            hls("What have we learnt?"),
+            HlsKind::WhatLearnt { about: None }
+        ));
+        assert!(matches!(
+            hls("WHAT HAVE WE LEARNT ABOUT 'Housing'"),
+            HlsKind::WhatLearnt { about: Some(_) }
+        ));
     }
 
     #[test]
     fn hls_words_stay_names_in_cypher() {
         let text = "MATCH (show:Link {actor: 1})-[:WHICH]->(learnt) WITH show AS who, learnt AS factor \
                     RETURN who.within AS paths, factor.scale AS steps, who.about AS what";
-        assert!(matches!(parse(text), Ok(Statement::Query(_))), "{:?}", parse(text));
+        assert!(
+            matches!(parse(text), Ok(Statement::Query(_))),
+            "{:?}",
+            parse(text)
+        );
     }
 }

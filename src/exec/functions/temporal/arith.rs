@@ -10,7 +10,8 @@ use super::build::{approximate, date_of, time_of};
 use super::zone::{Zone, invalid};
 use crate::model::CypherError;
 use crate::model::temporal::{
-    Date, DateTime, Duration, LocalDateTime, LocalTime, NANOS_PER_SECOND, SECONDS_PER_DAY, Temporal, Time,
+    Date, DateTime, Duration, LocalDateTime, LocalTime, NANOS_PER_SECOND, SECONDS_PER_DAY,
+    Temporal, Time,
 };
 
 fn out_of_range() -> CypherError {
@@ -24,17 +25,29 @@ pub(crate) fn add(t: &Temporal, d: &Duration, negate: bool) -> Result<Temporal, 
     let days = d.days * sign;
     let nanos = d.total_nanos() * i128::from(sign);
     let calendar = |date: Date| -> Result<Date, CypherError> {
-        date.plus_months(months).and_then(|x| x.plus_days(days)).ok_or_else(out_of_range)
+        date.plus_months(months)
+            .and_then(|x| x.plus_days(days))
+            .ok_or_else(out_of_range)
     };
     Ok(match t {
         Temporal::Date(date) => {
             let whole_days = d.seconds / SECONDS_PER_DAY * sign;
-            Temporal::Date(calendar(*date)?.plus_days(whole_days).ok_or_else(out_of_range)?)
+            Temporal::Date(
+                calendar(*date)?
+                    .plus_days(whole_days)
+                    .ok_or_else(out_of_range)?,
+            )
         }
         Temporal::LocalTime(lt) => Temporal::LocalTime(lt.plus_nanos(nanos)),
-        Temporal::Time(tm) => Temporal::Time(Time { time: tm.time.plus_nanos(nanos), offset: tm.offset }),
+        Temporal::Time(tm) => Temporal::Time(Time {
+            time: tm.time.plus_nanos(nanos),
+            offset: tm.offset,
+        }),
         Temporal::LocalDateTime(dt) => {
-            let moved = LocalDateTime { date: calendar(dt.date)?, time: dt.time };
+            let moved = LocalDateTime {
+                date: calendar(dt.date)?,
+                time: dt.time,
+            };
             Temporal::LocalDateTime(moved.plus_nanos(nanos).ok_or_else(out_of_range)?)
         }
         Temporal::DateTime(dt) => Temporal::DateTime(add_to_date_time(dt, months, days, nanos)?),
@@ -50,12 +63,28 @@ pub(crate) fn add(t: &Temporal, d: &Duration, negate: bool) -> Result<Temporal, 
     })
 }
 
-fn add_to_date_time(dt: &DateTime, months: i64, days: i64, nanos: i128) -> Result<DateTime, CypherError> {
+fn add_to_date_time(
+    dt: &DateTime,
+    months: i64,
+    days: i64,
+    nanos: i128,
+) -> Result<DateTime, CypherError> {
     let zone = Zone::of(dt)?;
     let mut out = dt.clone();
     if months != 0 || days != 0 {
-        let date = dt.local.date.plus_months(months).and_then(|x| x.plus_days(days)).ok_or_else(out_of_range)?;
-        out = zone.resolve(LocalDateTime { date, time: dt.local.time }, Some(dt.offset))?;
+        let date = dt
+            .local
+            .date
+            .plus_months(months)
+            .and_then(|x| x.plus_days(days))
+            .ok_or_else(out_of_range)?;
+        out = zone.resolve(
+            LocalDateTime {
+                date,
+                time: dt.local.time,
+            },
+            Some(dt.offset),
+        )?;
     }
     if nanos != 0 {
         out = zone.at_instant(out.instant_nanos() + nanos)?;
@@ -67,8 +96,15 @@ fn add_to_date_time(dt: &DateTime, months: i64, days: i64, nanos: i128) -> Resul
 pub(crate) fn multiply_int(d: &Duration, factor: i64) -> Result<Duration, CypherError> {
     let m = d.months.checked_mul(factor).ok_or_else(out_of_range)?;
     let days = d.days.checked_mul(factor).ok_or_else(out_of_range)?;
-    Duration::new(m, days, 0, d.total_nanos().checked_mul(i128::from(factor)).ok_or_else(out_of_range)?)
-        .ok_or_else(out_of_range)
+    Duration::new(
+        m,
+        days,
+        0,
+        d.total_nanos()
+            .checked_mul(i128::from(factor))
+            .ok_or_else(out_of_range)?,
+    )
+    .ok_or_else(out_of_range)
 }
 
 /// `d * factor` for a float factor (fractions carry into smaller units).
@@ -84,7 +120,11 @@ pub(crate) fn multiply_float(d: &Duration, factor: f64) -> Result<Duration, Cyph
 /// `d / divisor`.
 pub(crate) fn divide(d: &Duration, divisor: f64) -> Result<Duration, CypherError> {
     if divisor == 0.0 {
-        return Err(CypherError::runtime(crate::model::ErrorKind::ArgumentError, "DivisionByZero", "division by zero"));
+        return Err(CypherError::runtime(
+            crate::model::ErrorKind::ArgumentError,
+            "DivisionByZero",
+            "division by zero",
+        ));
     }
     approximate(
         d.months as f64 / divisor,
@@ -123,11 +163,19 @@ impl Moment {
             Temporal::DateTime(dt) => (Some(Zone::of(dt)?), Some(dt.offset)),
             _ => (None, None),
         };
-        Ok(Moment { date: date_of(t), time: time_of(t), zone, offset })
+        Ok(Moment {
+            date: date_of(t),
+            time: time_of(t),
+            zone,
+            offset,
+        })
     }
 
     fn local(&self) -> Option<LocalDateTime> {
-        Some(LocalDateTime { date: self.date?, time: self.time.unwrap_or(LocalTime { nanos: 0 }) })
+        Some(LocalDateTime {
+            date: self.date?,
+            time: self.time.unwrap_or(LocalTime { nanos: 0 }),
+        })
     }
 
     fn attach_zone(&mut self, zone: &Zone) -> Result<(), CypherError> {
@@ -145,7 +193,11 @@ impl Moment {
     fn nanos(&self) -> i128 {
         let offset = i128::from(self.offset.unwrap_or(0)) * i128::from(NANOS_PER_SECOND);
         let local = match (self.date, self.time) {
-            (Some(date), time) => LocalDateTime { date, time: time.unwrap_or(LocalTime { nanos: 0 }) }.epoch_nanos(),
+            (Some(date), time) => LocalDateTime {
+                date,
+                time: time.unwrap_or(LocalTime { nanos: 0 }),
+            }
+            .epoch_nanos(),
             (None, time) => i128::from(time.map_or(0, |t| t.nanos)),
         };
         local - offset
@@ -229,9 +281,23 @@ pub(crate) fn between(from: &Temporal, to: &Temporal) -> Result<Duration, Cypher
     let (mut months, mut days) = (0, 0);
     if date_of(&from).is_some() && date_of(to).is_some() {
         months = until(&from, to, Unit::Months)?;
-        from = add(&from, &Duration { months, ..Duration::ZERO }, false)?;
+        from = add(
+            &from,
+            &Duration {
+                months,
+                ..Duration::ZERO
+            },
+            false,
+        )?;
         days = until(&from, to, Unit::Days)?;
-        from = add(&from, &Duration { days, ..Duration::ZERO }, false)?;
+        from = add(
+            &from,
+            &Duration {
+                days,
+                ..Duration::ZERO
+            },
+            false,
+        )?;
     }
     let nanos = nanos_between(&from, to)?;
     Duration::new(months, days, 0, nanos).ok_or_else(out_of_range)

@@ -36,7 +36,8 @@ impl DurationSum {
     pub(crate) fn add(&mut self, slot: usize, factor: i64, value: Num) -> Option<()> {
         match value {
             Num::Int(i) => {
-                self.exact[slot] = self.exact[slot].checked_add(i128::from(i) * i128::from(factor))?;
+                self.exact[slot] =
+                    self.exact[slot].checked_add(i128::from(i) * i128::from(factor))?;
                 self.float[slot] += i as f64 * factor as f64;
             }
             Num::Float(f) => {
@@ -65,12 +66,21 @@ impl DurationSum {
 /// A duration from fractional components: the fraction of a month carries into days at
 /// the average month length, the fraction of a day into seconds, of a second into
 /// nanoseconds (truncating).
-pub(crate) fn approximate(months: f64, days: f64, seconds: f64, nanos: f64) -> Result<Duration, CypherError> {
+pub(crate) fn approximate(
+    months: f64,
+    days: f64,
+    seconds: f64,
+    nanos: f64,
+) -> Result<Duration, CypherError> {
     let to_long = |f: f64| -> Result<i64, CypherError> {
         const TWO_63: f64 = 9_223_372_036_854_775_808.0;
         let t = f.trunc();
         // NaN fails both comparisons.
-        if (-TWO_63..TWO_63).contains(&t) { Ok(t as i64) } else { Err(invalid("duration out of range")) }
+        if (-TWO_63..TWO_63).contains(&t) {
+            Ok(t as i64)
+        } else {
+            Err(invalid("duration out of range"))
+        }
     };
     let nanos_per_day = NANOS_PER_DAY as f64;
     let nanos_per_second = NANOS_PER_SECOND as f64;
@@ -95,7 +105,12 @@ pub(crate) fn duration(map: &BTreeMap<String, Value>) -> Result<Duration, Cypher
             Value::Int(i) => Num::Int(*i),
             Value::Float(f) => Num::Float(*f),
             Value::Null => continue,
-            other => return Err(invalid(format!("duration component {key} must be a number, got {}", other.type_name()))),
+            other => {
+                return Err(invalid(format!(
+                    "duration component {key} must be a number, got {}",
+                    other.type_name()
+                )));
+            }
         };
         let (slot, factor) = match key.to_ascii_lowercase().as_str() {
             "years" => (0, 12),
@@ -111,7 +126,8 @@ pub(crate) fn duration(map: &BTreeMap<String, Value>) -> Result<Duration, Cypher
             "nanoseconds" => (3, 1),
             _ => return Err(invalid(format!("{key} is not a duration component"))),
         };
-        sum.add(slot, factor, v).ok_or_else(|| invalid("duration out of range"))?;
+        sum.add(slot, factor, v)
+            .ok_or_else(|| invalid("duration out of range"))?;
     }
     sum.finish()
 }
@@ -154,11 +170,17 @@ impl Fields {
             let lower = key.to_ascii_lowercase();
             let int = || match value {
                 Value::Int(i) => Ok(Some(*i)),
-                other => Err(invalid(format!("{key} must be an Integer, got {}", other.type_name()))),
+                other => Err(invalid(format!(
+                    "{key} must be an Integer, got {}",
+                    other.type_name()
+                ))),
             };
             let temporal = || match value {
                 Value::Temporal(t) => Ok(Some(t.clone())),
-                other => Err(invalid(format!("{key} must be a temporal value, got {}", other.type_name()))),
+                other => Err(invalid(format!(
+                    "{key} must be a temporal value, got {}",
+                    other.type_name()
+                ))),
             };
             match lower.as_str() {
                 "year" => f.year = int()?,
@@ -180,7 +202,12 @@ impl Fields {
                 "datetime" => f.datetime = temporal()?,
                 "timezone" => match value {
                     Value::String(s) => f.timezone = Some(Zone::parse(s)?),
-                    other => return Err(invalid(format!("timezone must be a String, got {}", other.type_name()))),
+                    other => {
+                        return Err(invalid(format!(
+                            "timezone must be a String, got {}",
+                            other.type_name()
+                        )));
+                    }
                 },
                 _ => return Err(invalid(format!("{key} is not a temporal component"))),
             }
@@ -190,19 +217,39 @@ impl Fields {
 
     /// True when the map names a component or a base value (not only a time zone).
     pub(crate) fn has_components(&self) -> bool {
-        self.date_given() || self.time_given() || self.date.is_some() || self.time.is_some() || self.datetime.is_some()
+        self.date_given()
+            || self.time_given()
+            || self.date.is_some()
+            || self.time.is_some()
+            || self.datetime.is_some()
     }
 
     fn date_given(&self) -> bool {
-        [self.year, self.month, self.day, self.week, self.day_of_week, self.ordinal_day, self.quarter, self.day_of_quarter]
-            .iter()
-            .any(Option::is_some)
+        [
+            self.year,
+            self.month,
+            self.day,
+            self.week,
+            self.day_of_week,
+            self.ordinal_day,
+            self.quarter,
+            self.day_of_quarter,
+        ]
+        .iter()
+        .any(Option::is_some)
     }
 
     fn time_given(&self) -> bool {
-        [self.hour, self.minute, self.second, self.millisecond, self.microsecond, self.nanosecond]
-            .iter()
-            .any(Option::is_some)
+        [
+            self.hour,
+            self.minute,
+            self.second,
+            self.millisecond,
+            self.microsecond,
+            self.nanosecond,
+        ]
+        .iter()
+        .any(Option::is_some)
     }
 
     /// The date, from the date components over `base`.
@@ -211,7 +258,10 @@ impl Fields {
         let year = self.year.or_else(|| base.map(Date::year));
         if self.week.is_some() || self.day_of_week.is_some() {
             let base_week = base.map(Date::iso_week);
-            let week_year = self.year.or(base_week.map(|w| w.0)).ok_or_else(|| invalid("a week date needs a year"))?;
+            let week_year = self
+                .year
+                .or(base_week.map(|w| w.0))
+                .ok_or_else(|| invalid("a week date needs a year"))?;
             let week = self.week.or(base_week.map(|w| w.1)).unwrap_or(1);
             let dow = self.day_of_week.or(base.map(Date::weekday)).unwrap_or(1);
             return super::parse::week_date(week_year, week, dow).ok_or_else(fail);
@@ -222,13 +272,20 @@ impl Fields {
         }
         if self.quarter.is_some() || self.day_of_quarter.is_some() {
             let q = self.quarter.or(base.map(Date::quarter)).unwrap_or(1);
-            let dq = self.day_of_quarter.or(base.map(Date::day_of_quarter)).unwrap_or(1);
+            let dq = self
+                .day_of_quarter
+                .or(base.map(Date::day_of_quarter))
+                .unwrap_or(1);
             if !(1..=4).contains(&q) {
                 return Err(fail());
             }
             let start = Date::checked_ymd(year, (q - 1) * 3 + 1, 1).ok_or_else(fail)?;
             let d = start.plus_days(dq - 1).ok_or_else(fail)?;
-            return if dq >= 1 && d.quarter() == q && d.year() == year { Ok(d) } else { Err(fail()) };
+            return if dq >= 1 && d.quarter() == q && d.year() == year {
+                Ok(d)
+            } else {
+                Err(fail())
+            };
         }
         let ymd = base.map(Date::ymd);
         let month = self.month.or(ymd.map(|t| i64::from(t.1))).unwrap_or(1);
@@ -241,12 +298,19 @@ impl Fields {
         let hour = self.hour.or(base.map(LocalTime::hour)).unwrap_or(0);
         let minute = self.minute.or(base.map(LocalTime::minute)).unwrap_or(0);
         let second = self.second.or(base.map(LocalTime::second)).unwrap_or(0);
-        let nano = if self.millisecond.is_some() || self.microsecond.is_some() || self.nanosecond.is_some() {
+        let nano = if self.millisecond.is_some()
+            || self.microsecond.is_some()
+            || self.nanosecond.is_some()
+        {
             let b = base.map_or(0, LocalTime::nano);
             let ms = self.millisecond.unwrap_or(b / 1_000_000);
             let us = self.microsecond.unwrap_or(b / 1000 % 1000);
             let ns = self.nanosecond.unwrap_or(b % 1000);
-            if base.is_some() && self.millisecond.is_none() && self.microsecond.is_none() && ns >= 1000 {
+            if base.is_some()
+                && self.millisecond.is_none()
+                && self.microsecond.is_none()
+                && ns >= 1000
+            {
                 ns
             } else {
                 ms * 1_000_000 + us * 1000 + ns
@@ -298,7 +362,9 @@ pub(crate) fn zone_of(t: &Temporal) -> Result<Option<Zone>, CypherError> {
 fn base_date(f: &Fields) -> Result<Option<Date>, CypherError> {
     match f.date.as_ref().or(f.datetime.as_ref()) {
         None => Ok(None),
-        Some(t) => date_of(t).map(Some).ok_or_else(|| invalid(format!("cannot take a date from a {}", t.type_name()))),
+        Some(t) => date_of(t)
+            .map(Some)
+            .ok_or_else(|| invalid(format!("cannot take a date from a {}", t.type_name()))),
     }
 }
 
@@ -310,7 +376,8 @@ fn base_time(f: &Fields) -> Result<Option<BaseTime>, CypherError> {
         None => Ok(None),
         Some(Temporal::Date(_)) => Ok(Some((LocalTime { nanos: 0 }, None))),
         Some(t) => {
-            let lt = time_of(t).ok_or_else(|| invalid(format!("cannot take a time from a {}", t.type_name())))?;
+            let lt = time_of(t)
+                .ok_or_else(|| invalid(format!("cannot take a time from a {}", t.type_name())))?;
             let zone = match t {
                 Temporal::Time(t) => Some((Zone::Offset(t.offset), t.offset)),
                 Temporal::DateTime(dt) => Some((Zone::of(dt)?, dt.offset)),
@@ -333,15 +400,27 @@ pub(crate) fn local_time(f: &Fields) -> Result<LocalTime, CypherError> {
 
 /// `localdatetime({...})`.
 pub(crate) fn local_date_time(f: &Fields) -> Result<LocalDateTime, CypherError> {
-    Ok(LocalDateTime { date: f.build_date(base_date(f)?)?, time: f.build_time(base_time(f)?.map(|b| b.0))? })
+    Ok(LocalDateTime {
+        date: f.build_date(base_date(f)?)?,
+        time: f.build_time(base_time(f)?.map(|b| b.0))?,
+    })
 }
 
 /// Moves a time of day from `from` (offset) to zone `to`, keeping the instant; `date`
 /// locates the instant for a named zone.
-fn shift_time(time: LocalTime, from: i32, to: &Zone, date: Date) -> Result<(LocalTime, i32), CypherError> {
-    let utc = LocalDateTime { date, time }.epoch_nanos() - i128::from(from) * i128::from(NANOS_PER_SECOND);
+fn shift_time(
+    time: LocalTime,
+    from: i32,
+    to: &Zone,
+    date: Date,
+) -> Result<(LocalTime, i32), CypherError> {
+    let utc = LocalDateTime { date, time }.epoch_nanos()
+        - i128::from(from) * i128::from(NANOS_PER_SECOND);
     let to_offset = to.offset_at(utc)?;
-    Ok((time.plus_nanos(i128::from(to_offset - from) * i128::from(NANOS_PER_SECOND)), to_offset))
+    Ok((
+        time.plus_nanos(i128::from(to_offset - from) * i128::from(NANOS_PER_SECOND)),
+        to_offset,
+    ))
 }
 
 /// `time({...})`; `today` dates the instant for a named zone.
@@ -355,27 +434,43 @@ pub(crate) fn time(f: &Fields, today: Date) -> Result<Time, CypherError> {
         (Some((t, Some((_, from)))), None) => (Some(t), from),
         (base, Some(zone)) => {
             let t = base.map(|b| b.0);
-            let local = LocalDateTime { date: today, time: t.unwrap_or(LocalTime { nanos: 0 }) };
+            let local = LocalDateTime {
+                date: today,
+                time: t.unwrap_or(LocalTime { nanos: 0 }),
+            };
             (t, zone.resolve(local, None)?.offset)
         }
         (base, None) => (base.map(|b| b.0), 0),
     };
-    Ok(Time { time: f.build_time(base_time)?, offset })
+    Ok(Time {
+        time: f.build_time(base_time)?,
+        offset,
+    })
 }
 
 /// `datetime({...})`.
 pub(crate) fn date_time(f: &Fields) -> Result<DateTime, CypherError> {
     if let Some(base) = &f.datetime {
         let (local, zone) = match (base, &f.timezone) {
-            (Temporal::DateTime(dt), Some(to)) => (to.at_instant(dt.instant_nanos())?.local, to.clone()),
+            (Temporal::DateTime(dt), Some(to)) => {
+                (to.at_instant(dt.instant_nanos())?.local, to.clone())
+            }
             (Temporal::DateTime(dt), None) => (dt.local, Zone::of(dt)?),
             (other, zone) => {
-                let date = date_of(other).ok_or_else(|| invalid(format!("cannot take a date from a {}", other.type_name())))?;
+                let date = date_of(other).ok_or_else(|| {
+                    invalid(format!("cannot take a date from a {}", other.type_name()))
+                })?;
                 let time = time_of(other).unwrap_or(LocalTime { nanos: 0 });
-                (LocalDateTime { date, time }, zone.clone().unwrap_or(Zone::UTC))
+                (
+                    LocalDateTime { date, time },
+                    zone.clone().unwrap_or(Zone::UTC),
+                )
             }
         };
-        let local = LocalDateTime { date: f.build_date(Some(local.date))?, time: f.build_time(Some(local.time))? };
+        let local = LocalDateTime {
+            date: f.build_date(Some(local.date))?,
+            time: f.build_time(Some(local.time))?,
+        };
         let preferred = match base {
             Temporal::DateTime(dt) if f.timezone.is_none() => Some(dt.offset),
             _ => None,
@@ -386,14 +481,19 @@ pub(crate) fn date_time(f: &Fields) -> Result<DateTime, CypherError> {
     let (time, zone) = match (base_time(f)?, &f.timezone) {
         (Some((t, Some((from_zone, from)))), Some(to)) => {
             // A named zone's offset is the one in force on the new date.
-            let from = from_zone.resolve(LocalDateTime { date, time: t }, Some(from))?.offset;
+            let from = from_zone
+                .resolve(LocalDateTime { date, time: t }, Some(from))?
+                .offset;
             (Some(shift_time(t, from, to, date)?.0), to.clone())
         }
         (Some((t, Some((zone, _)))), None) => (Some(t), zone),
         (Some((t, None)), zone) => (Some(t), zone.clone().unwrap_or(Zone::UTC)),
         (None, zone) => (None, zone.clone().unwrap_or(Zone::UTC)),
     };
-    let local = LocalDateTime { date, time: f.build_time(time)? };
+    let local = LocalDateTime {
+        date,
+        time: f.build_time(time)?,
+    };
     zone.resolve(local, None)
 }
 

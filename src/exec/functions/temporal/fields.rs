@@ -1,7 +1,9 @@
 //! Components of temporal values: `d.year`, `t.timezone`, `dur.minutesOfHour`, ...
 
 use super::zone::{Zone, invalid};
-use crate::model::temporal::{Date, Duration, LocalTime, NANOS_PER_SECOND, Temporal, format_offset};
+use crate::model::temporal::{
+    Date, Duration, LocalTime, NANOS_PER_SECOND, Temporal, format_offset,
+};
 use crate::model::{CypherError, Value};
 
 fn date_component(d: Date, key: &str) -> Option<i64> {
@@ -53,9 +55,18 @@ fn duration_component(d: &Duration, key: &str) -> Option<i64> {
         "hours" => d.seconds / 3600,
         "minutes" => d.seconds / 60,
         "seconds" => d.seconds,
-        "milliseconds" => d.seconds.checked_mul(1000)?.checked_add(nanos / 1_000_000)?,
-        "microseconds" => d.seconds.checked_mul(1_000_000)?.checked_add(nanos / 1000)?,
-        "nanoseconds" => d.seconds.checked_mul(NANOS_PER_SECOND)?.checked_add(nanos)?,
+        "milliseconds" => d
+            .seconds
+            .checked_mul(1000)?
+            .checked_add(nanos / 1_000_000)?,
+        "microseconds" => d
+            .seconds
+            .checked_mul(1_000_000)?
+            .checked_add(nanos / 1000)?,
+        "nanoseconds" => d
+            .seconds
+            .checked_mul(NANOS_PER_SECOND)?
+            .checked_add(nanos)?,
         "quartersofyear" => d.months % 12 / 3,
         "monthsofquarter" => d.months % 3,
         "monthsofyear" => d.months % 12,
@@ -77,17 +88,26 @@ pub fn component(t: &Temporal, key: &str) -> Result<Value, CypherError> {
     let found = match t {
         Temporal::Date(d) => int(date_component(*d, k)),
         Temporal::LocalTime(lt) => int(time_component(*lt, k)),
-        Temporal::Time(tm) => {
-            int(time_component(tm.time, k)).or_else(|| zone_component(&Zone::Offset(tm.offset), tm.offset, k))
+        Temporal::Time(tm) => int(time_component(tm.time, k))
+            .or_else(|| zone_component(&Zone::Offset(tm.offset), tm.offset, k)),
+        Temporal::LocalDateTime(dt) => {
+            int(date_component(dt.date, k)).or_else(|| int(time_component(dt.time, k)))
         }
-        Temporal::LocalDateTime(dt) => int(date_component(dt.date, k)).or_else(|| int(time_component(dt.time, k))),
-        Temporal::DateTime(dt) => match int(date_component(dt.local.date, k)).or_else(|| int(time_component(dt.local.time, k))) {
+        Temporal::DateTime(dt) => match int(date_component(dt.local.date, k))
+            .or_else(|| int(time_component(dt.local.time, k)))
+        {
             Some(v) => Some(v),
             None => {
                 let instant = dt.instant_nanos();
                 match k {
-                    "epochseconds" => i64::try_from(instant.div_euclid(i128::from(NANOS_PER_SECOND))).ok().map(Value::Int),
-                    "epochmillis" => i64::try_from(instant.div_euclid(1_000_000)).ok().map(Value::Int),
+                    "epochseconds" => {
+                        i64::try_from(instant.div_euclid(i128::from(NANOS_PER_SECOND)))
+                            .ok()
+                            .map(Value::Int)
+                    }
+                    "epochmillis" => i64::try_from(instant.div_euclid(1_000_000))
+                        .ok()
+                        .map(Value::Int),
                     _ => zone_component(&Zone::of(dt)?, dt.offset, k),
                 }
             }

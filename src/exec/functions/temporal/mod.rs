@@ -18,7 +18,9 @@ mod zone;
 
 use super::{Function, arg, fun};
 use crate::exec::Error;
-use crate::model::temporal::{Date, DateTime, Duration, LocalDateTime, LocalTime, NANOS_PER_SECOND, Temporal, Time};
+use crate::model::temporal::{
+    Date, DateTime, Duration, LocalDateTime, LocalTime, NANOS_PER_SECOND, Temporal, Time,
+};
 use crate::model::{CypherError, Value};
 use build::Fields;
 use zone::{Zone, invalid};
@@ -57,14 +59,21 @@ fn project(kind: Kind, dt: DateTime) -> Temporal {
     match kind {
         Kind::Date => Temporal::Date(dt.local.date),
         Kind::LocalTime => Temporal::LocalTime(dt.local.time),
-        Kind::Time => Temporal::Time(Time { time: dt.local.time, offset: dt.offset }),
+        Kind::Time => Temporal::Time(Time {
+            time: dt.local.time,
+            offset: dt.offset,
+        }),
         Kind::LocalDateTime => Temporal::LocalDateTime(dt.local),
         Kind::DateTime => Temporal::DateTime(dt),
     }
 }
 
 fn now(kind: Kind, zone: &Zone, realtime: bool) -> Result<Value, Error> {
-    let instant = if realtime { zone::real_now() } else { zone::statement_now() };
+    let instant = if realtime {
+        zone::real_now()
+    } else {
+        zone::statement_now()
+    };
     Ok(wrap(project(kind, zone.at_instant(instant)?)))
 }
 
@@ -82,7 +91,15 @@ fn from_string(kind: Kind, s: &str) -> Result<Temporal, CypherError> {
             let offset = match (suffix.offset, suffix.name) {
                 (Some(o), _) => o,
                 (None, Some(name)) => {
-                    Zone::parse(&name)?.resolve(LocalDateTime { date: today()?, time }, None)?.offset
+                    Zone::parse(&name)?
+                        .resolve(
+                            LocalDateTime {
+                                date: today()?,
+                                time,
+                            },
+                            None,
+                        )?
+                        .offset
                 }
                 (None, None) => 0,
             };
@@ -161,18 +178,29 @@ fn truncate(kind: Kind, args: &[Value]) -> Result<Value, Error> {
         (Value::Null, _) | (_, Value::Null) => return Ok(Value::Null),
         (Value::String(u), Value::Temporal(t)) => (u.as_str(), t),
         (Value::String(_), other) | (other, _) => {
-            return Err(super::invalid_argument(&format!("{}.truncate", kind.name()), other));
+            return Err(super::invalid_argument(
+                &format!("{}.truncate", kind.name()),
+                other,
+            ));
         }
     };
     let fields = match arg(args, 2) {
         Value::Null => Fields::default(),
         Value::Map(m) => Fields::read(m)?,
-        other => return Err(super::invalid_argument(&format!("{}.truncate", kind.name()), other)),
+        other => {
+            return Err(super::invalid_argument(
+                &format!("{}.truncate", kind.name()),
+                other,
+            ));
+        }
     };
     let date = build::date_of(t).unwrap_or(Date { days: 0 });
     let time = build::time_of(t).unwrap_or(LocalTime { nanos: 0 });
     let (date, time) = truncate_local(unit, date, time)?;
-    let local = LocalDateTime { date: fields.build_date(Some(date))?, time: fields.build_time(Some(time))? };
+    let local = LocalDateTime {
+        date: fields.build_date(Some(date))?,
+        time: fields.build_time(Some(time))?,
+    };
     let zone = match (&fields.timezone, build::zone_of(t)?) {
         (Some(z), _) => z.clone(),
         (None, Some(z)) => z,
@@ -183,21 +211,44 @@ fn truncate(kind: Kind, args: &[Value]) -> Result<Value, Error> {
             let offset = match (&fields.timezone, t) {
                 (None, Temporal::Time(tm)) => tm.offset,
                 (None, Temporal::DateTime(dt)) => dt.offset,
-                _ => zone.resolve(LocalDateTime { date: today()?, time: local.time }, None)?.offset,
+                _ => {
+                    zone.resolve(
+                        LocalDateTime {
+                            date: today()?,
+                            time: local.time,
+                        },
+                        None,
+                    )?
+                    .offset
+                }
             };
-            DateTime { local, offset, zone: None }
+            DateTime {
+                local,
+                offset,
+                zone: None,
+            }
         }
         Kind::DateTime => zone.resolve(local, None)?,
-        _ => DateTime { local, offset: 0, zone: None },
+        _ => DateTime {
+            local,
+            offset: 0,
+            zone: None,
+        },
     };
     Ok(wrap(project(kind, dt)))
 }
 
-fn truncate_local(unit: &str, date: Date, time: LocalTime) -> Result<(Date, LocalTime), CypherError> {
+fn truncate_local(
+    unit: &str,
+    date: Date,
+    time: LocalTime,
+) -> Result<(Date, LocalTime), CypherError> {
     let midnight = LocalTime { nanos: 0 };
     let (y, m, _) = date.ymd();
     let year_start = |y: i64| Date::from_ymd(y, 1, 1);
-    let keep = |step: i64| LocalTime { nanos: time.nanos - time.nanos % step };
+    let keep = |step: i64| LocalTime {
+        nanos: time.nanos - time.nanos % step,
+    };
     Ok(match unit.to_ascii_lowercase().as_str() {
         "millennium" => (year_start(y - y.rem_euclid(1000)), midnight),
         "century" => (year_start(y - y.rem_euclid(100)), midnight),
@@ -206,7 +257,12 @@ fn truncate_local(unit: &str, date: Date, time: LocalTime) -> Result<(Date, Loca
         "weekyear" => (Date::week_one(date.iso_week().0), midnight),
         "quarter" => (Date::from_ymd(y, (m - 1) / 3 * 3 + 1, 1), midnight),
         "month" => (Date::from_ymd(y, m, 1), midnight),
-        "week" => (Date { days: date.days - (date.weekday() - 1) }, midnight),
+        "week" => (
+            Date {
+                days: date.days - (date.weekday() - 1),
+            },
+            midnight,
+        ),
         "day" => (date, midnight),
         "hour" => (date, keep(3600 * NANOS_PER_SECOND)),
         "minute" => (date, keep(60 * NANOS_PER_SECOND)),
@@ -222,7 +278,9 @@ fn from_epoch(args: &[Value]) -> Result<Value, Error> {
     let (s, n) = match (arg(args, 0), arg(args, 1)) {
         (Value::Null, _) | (_, Value::Null) => return Ok(Value::Null),
         (Value::Int(s), Value::Int(n)) => (*s, *n),
-        (Value::Int(_), other) | (other, _) => return Err(super::invalid_argument("datetime.fromepoch", other)),
+        (Value::Int(_), other) | (other, _) => {
+            return Err(super::invalid_argument("datetime.fromepoch", other));
+        }
     };
     let nanos = i128::from(s) * i128::from(NANOS_PER_SECOND) + i128::from(n);
     Ok(wrap(Temporal::DateTime(build::from_epoch(nanos)?)))
@@ -232,7 +290,9 @@ fn from_epoch(args: &[Value]) -> Result<Value, Error> {
 fn from_epoch_millis(args: &[Value]) -> Result<Value, Error> {
     match arg(args, 0) {
         Value::Null => Ok(Value::Null),
-        Value::Int(ms) => Ok(wrap(Temporal::DateTime(build::from_epoch(i128::from(*ms) * 1_000_000)?))),
+        Value::Int(ms) => Ok(wrap(Temporal::DateTime(build::from_epoch(
+            i128::from(*ms) * 1_000_000,
+        )?))),
         other => Err(super::invalid_argument("datetime.fromepochmillis", other)),
     }
 }
@@ -263,7 +323,11 @@ fn pair<'a>(name: &str, args: &'a [Value]) -> Result<Option<(&'a Temporal, &'a T
     }
 }
 
-fn between(name: &str, args: &[Value], f: fn(&Temporal, &Temporal) -> Result<Duration, CypherError>) -> Result<Value, Error> {
+fn between(
+    name: &str,
+    args: &[Value],
+    f: fn(&Temporal, &Temporal) -> Result<Duration, CypherError>,
+) -> Result<Value, Error> {
     match pair(name, args)? {
         None => Ok(Value::Null),
         Some((a, b)) => Ok(wrap(Temporal::Duration(f(a, b)?))),
@@ -271,51 +335,98 @@ fn between(name: &str, args: &[Value], f: fn(&Temporal, &Temporal) -> Result<Dur
 }
 
 fn in_months(a: &Temporal, b: &Temporal) -> Result<Duration, CypherError> {
-    Ok(Duration { months: arith::until(a, b, arith::Unit::Months)?, ..Duration::ZERO })
+    Ok(Duration {
+        months: arith::until(a, b, arith::Unit::Months)?,
+        ..Duration::ZERO
+    })
 }
 
 fn in_days(a: &Temporal, b: &Temporal) -> Result<Duration, CypherError> {
-    Ok(Duration { days: arith::until(a, b, arith::Unit::Days)?, ..Duration::ZERO })
+    Ok(Duration {
+        days: arith::until(a, b, arith::Unit::Days)?,
+        ..Duration::ZERO
+    })
 }
 
 fn in_seconds(a: &Temporal, b: &Temporal) -> Result<Duration, CypherError> {
-    Duration::new(0, 0, 0, arith::nanos_between(a, b)?).ok_or_else(|| invalid("duration out of range"))
+    Duration::new(0, 0, 0, arith::nanos_between(a, b)?)
+        .ok_or_else(|| invalid("duration out of range"))
 }
 
 /// Every temporal function.
 pub static FUNCTIONS: &[Function] = &[
     fun("date", 0, 1, |a, _| construct(Kind::Date, a)),
-    fun("date.transaction", 0, 1, |a, _| current(Kind::Date, a, false)),
+    fun("date.transaction", 0, 1, |a, _| {
+        current(Kind::Date, a, false)
+    }),
     fun("date.statement", 0, 1, |a, _| current(Kind::Date, a, false)),
     fun("date.realtime", 0, 1, |a, _| current(Kind::Date, a, true)),
     fun("date.truncate", 2, 3, |a, _| truncate(Kind::Date, a)),
     fun("localtime", 0, 1, |a, _| construct(Kind::LocalTime, a)),
-    fun("localtime.transaction", 0, 1, |a, _| current(Kind::LocalTime, a, false)),
-    fun("localtime.statement", 0, 1, |a, _| current(Kind::LocalTime, a, false)),
-    fun("localtime.realtime", 0, 1, |a, _| current(Kind::LocalTime, a, true)),
-    fun("localtime.truncate", 2, 3, |a, _| truncate(Kind::LocalTime, a)),
+    fun("localtime.transaction", 0, 1, |a, _| {
+        current(Kind::LocalTime, a, false)
+    }),
+    fun("localtime.statement", 0, 1, |a, _| {
+        current(Kind::LocalTime, a, false)
+    }),
+    fun("localtime.realtime", 0, 1, |a, _| {
+        current(Kind::LocalTime, a, true)
+    }),
+    fun("localtime.truncate", 2, 3, |a, _| {
+        truncate(Kind::LocalTime, a)
+    }),
     fun("time", 0, 1, |a, _| construct(Kind::Time, a)),
-    fun("time.transaction", 0, 1, |a, _| current(Kind::Time, a, false)),
+    fun("time.transaction", 0, 1, |a, _| {
+        current(Kind::Time, a, false)
+    }),
     fun("time.statement", 0, 1, |a, _| current(Kind::Time, a, false)),
     fun("time.realtime", 0, 1, |a, _| current(Kind::Time, a, true)),
     fun("time.truncate", 2, 3, |a, _| truncate(Kind::Time, a)),
-    fun("localdatetime", 0, 1, |a, _| construct(Kind::LocalDateTime, a)),
-    fun("localdatetime.transaction", 0, 1, |a, _| current(Kind::LocalDateTime, a, false)),
-    fun("localdatetime.statement", 0, 1, |a, _| current(Kind::LocalDateTime, a, false)),
-    fun("localdatetime.realtime", 0, 1, |a, _| current(Kind::LocalDateTime, a, true)),
-    fun("localdatetime.truncate", 2, 3, |a, _| truncate(Kind::LocalDateTime, a)),
+    fun("localdatetime", 0, 1, |a, _| {
+        construct(Kind::LocalDateTime, a)
+    }),
+    fun("localdatetime.transaction", 0, 1, |a, _| {
+        current(Kind::LocalDateTime, a, false)
+    }),
+    fun("localdatetime.statement", 0, 1, |a, _| {
+        current(Kind::LocalDateTime, a, false)
+    }),
+    fun("localdatetime.realtime", 0, 1, |a, _| {
+        current(Kind::LocalDateTime, a, true)
+    }),
+    fun("localdatetime.truncate", 2, 3, |a, _| {
+        truncate(Kind::LocalDateTime, a)
+    }),
     fun("datetime", 0, 1, |a, _| construct(Kind::DateTime, a)),
-    fun("datetime.transaction", 0, 1, |a, _| current(Kind::DateTime, a, false)),
-    fun("datetime.statement", 0, 1, |a, _| current(Kind::DateTime, a, false)),
-    fun("datetime.realtime", 0, 1, |a, _| current(Kind::DateTime, a, true)),
-    fun("datetime.truncate", 2, 3, |a, _| truncate(Kind::DateTime, a)),
+    fun("datetime.transaction", 0, 1, |a, _| {
+        current(Kind::DateTime, a, false)
+    }),
+    fun("datetime.statement", 0, 1, |a, _| {
+        current(Kind::DateTime, a, false)
+    }),
+    fun("datetime.realtime", 0, 1, |a, _| {
+        current(Kind::DateTime, a, true)
+    }),
+    fun("datetime.truncate", 2, 3, |a, _| {
+        truncate(Kind::DateTime, a)
+    }),
     fun("datetime.fromepoch", 2, 2, |a, _| from_epoch(a)),
-    fun("datetime.fromepochmillis", 1, 1, |a, _| from_epoch_millis(a)),
+    fun("datetime.fromepochmillis", 1, 1, |a, _| {
+        from_epoch_millis(a)
+    }),
     fun("duration", 1, 1, |a, _| duration(a)),
-    fun("duration.between", 2, 2, |a, _| between("duration.between", a, arith::between)),
-    fun("duration.inmonths", 2, 2, |a, _| between("duration.inMonths", a, in_months)),
-    fun("duration.indays", 2, 2, |a, _| between("duration.inDays", a, in_days)),
-    fun("duration.inseconds", 2, 2, |a, _| between("duration.inSeconds", a, in_seconds)),
+    fun("duration.between", 2, 2, |a, _| {
+        between("duration.between", a, arith::between)
+    }),
+    fun("duration.inmonths", 2, 2, |a, _| {
+        between("duration.inMonths", a, in_months)
+    }),
+    fun("duration.indays", 2, 2, |a, _| {
+        between("duration.inDays", a, in_days)
+    }),
+    fun("duration.inseconds", 2, 2, |a, _| {
+        between("duration.inSeconds", a, in_seconds)
+    }),
 ];
 
 /// True for the functions whose value changes while a statement runs.

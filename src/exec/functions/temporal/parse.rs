@@ -6,8 +6,8 @@
 
 use super::build::{DurationSum, Num};
 use super::zone::{invalid, parse_offset};
-use crate::model::temporal::{Date, Duration, LocalDateTime, LocalTime, NANOS_PER_SECOND};
 use crate::model::CypherError;
+use crate::model::temporal::{Date, Duration, LocalDateTime, LocalTime, NANOS_PER_SECOND};
 
 fn bad(kind: &str, text: &str) -> CypherError {
     invalid(format!("{text:?} is not a valid {kind}"))
@@ -33,7 +33,10 @@ pub(crate) fn date(text: &str) -> Result<Date, CypherError> {
             (if text.starts_with('-') { -y } else { y }, rest)
         }
         _ => {
-            let y = text.get(..4).filter(|y| y.bytes().all(|b| b.is_ascii_digit())).ok_or_else(fail)?;
+            let y = text
+                .get(..4)
+                .filter(|y| y.bytes().all(|b| b.is_ascii_digit()))
+                .ok_or_else(fail)?;
             (num(y).ok_or_else(fail)?, &text[4..])
         }
     };
@@ -56,7 +59,8 @@ pub(crate) fn date(text: &str) -> Result<Date, CypherError> {
             (3, false) if rest.is_empty() => (&w[..2], &w[2..]),
             _ => return Err(fail()),
         };
-        return week_date(year, num(w).ok_or_else(fail)?, num(dow).ok_or_else(fail)?).ok_or_else(fail);
+        return week_date(year, num(w).ok_or_else(fail)?, num(dow).ok_or_else(fail)?)
+            .ok_or_else(fail);
     }
     let (run, after) = digits(rest);
     match (run.len(), dashed) {
@@ -69,11 +73,18 @@ pub(crate) fn date(text: &str) -> Result<Date, CypherError> {
             };
             Date::checked_ymd(year, month, day).ok_or_else(fail)
         }
-        (2, false) if after.is_empty() => Date::checked_ymd(year, num(run).ok_or_else(fail)?, 1).ok_or_else(fail),
-        (4, false) if after.is_empty() => {
-            Date::checked_ymd(year, num(&run[..2]).ok_or_else(fail)?, num(&run[2..]).ok_or_else(fail)?).ok_or_else(fail)
+        (2, false) if after.is_empty() => {
+            Date::checked_ymd(year, num(run).ok_or_else(fail)?, 1).ok_or_else(fail)
         }
-        (3, _) if after.is_empty() => ordinal_date(year, num(run).ok_or_else(fail)?).ok_or_else(fail),
+        (4, false) if after.is_empty() => Date::checked_ymd(
+            year,
+            num(&run[..2]).ok_or_else(fail)?,
+            num(&run[2..]).ok_or_else(fail)?,
+        )
+        .ok_or_else(fail),
+        (3, _) if after.is_empty() => {
+            ordinal_date(year, num(run).ok_or_else(fail)?).ok_or_else(fail)
+        }
         _ => Err(fail()),
     }
 }
@@ -158,7 +169,9 @@ pub(crate) struct ZoneSuffix {
 pub(crate) fn zone_suffix(text: &str, whole: &str) -> Result<ZoneSuffix, CypherError> {
     let (offset_text, name) = match text.find('[') {
         Some(i) => {
-            let name = text[i + 1..].strip_suffix(']').ok_or_else(|| bad("time zone", whole))?;
+            let name = text[i + 1..]
+                .strip_suffix(']')
+                .ok_or_else(|| bad("time zone", whole))?;
             (&text[..i], Some(name.to_string()))
         }
         None => (text, None),
@@ -174,7 +187,11 @@ pub(crate) fn zone_suffix(text: &str, whole: &str) -> Result<ZoneSuffix, CypherE
 /// A local time (a trailing zone is an error).
 pub(crate) fn local_time(text: &str) -> Result<LocalTime, CypherError> {
     let (t, rest) = time_prefix(text)?;
-    if rest.is_empty() { Ok(t) } else { Err(bad("local time", text)) }
+    if rest.is_empty() {
+        Ok(t)
+    } else {
+        Err(bad("local time", text))
+    }
 }
 
 /// A time and its zone suffix.
@@ -192,7 +209,13 @@ pub(crate) fn date_time(text: &str) -> Result<(LocalDateTime, ZoneSuffix), Cyphe
     let date = date(d)?;
     let (time, suffix) = match t {
         Some(t) => time(t)?,
-        None => (LocalTime { nanos: 0 }, ZoneSuffix { offset: None, name: None }),
+        None => (
+            LocalTime { nanos: 0 },
+            ZoneSuffix {
+                offset: None,
+                name: None,
+            },
+        ),
     };
     Ok((LocalDateTime { date, time }, suffix))
 }
@@ -200,7 +223,11 @@ pub(crate) fn date_time(text: &str) -> Result<(LocalDateTime, ZoneSuffix), Cyphe
 /// A local date-time (a trailing zone is an error).
 pub(crate) fn local_date_time(text: &str) -> Result<LocalDateTime, CypherError> {
     let (dt, suffix) = date_time(text)?;
-    if suffix.offset.is_none() && suffix.name.is_none() { Ok(dt) } else { Err(bad("local date-time", text)) }
+    if suffix.offset.is_none() && suffix.name.is_none() {
+        Ok(dt)
+    } else {
+        Err(bad("local date-time", text))
+    }
 }
 
 /// A number with an optional sign and fraction, as a duration component.
@@ -221,7 +248,10 @@ pub(crate) fn duration(text: &str) -> Result<Duration, CypherError> {
     };
     let body = body.strip_prefix(['P', 'p']).ok_or_else(fail)?;
     let mut sum = DurationSum::default();
-    if body.len() >= 10 && body.as_bytes()[..4].iter().all(u8::is_ascii_digit) && body.as_bytes()[4] == b'-' {
+    if body.len() >= 10
+        && body.as_bytes()[..4].iter().all(u8::is_ascii_digit)
+        && body.as_bytes()[4] == b'-'
+    {
         alternative(body, &mut sum).ok_or_else(fail)?;
     } else {
         designators(body, &mut sum).ok_or_else(fail)?;
@@ -285,7 +315,11 @@ fn seconds(text: &str, sum: &mut DurationSum) -> Option<()> {
     if frac.len() > 9 || !frac.bytes().all(|b| b.is_ascii_digit()) {
         return sum.add(2, 1, component(text)?);
     }
-    let w: i64 = if whole == "-" || whole.is_empty() { 0 } else { whole.parse().ok()? };
+    let w: i64 = if whole == "-" || whole.is_empty() {
+        0
+    } else {
+        whole.parse().ok()?
+    };
     sum.add(2, 1, Num::Int(w))?;
     if !frac.is_empty() {
         let n: i64 = frac.parse::<i64>().ok()? * 10_i64.pow(9 - frac.len() as u32);

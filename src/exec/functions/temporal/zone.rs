@@ -6,8 +6,8 @@
 //! earlier offset wins unless the caller prefers the other one — as `java.time` does,
 //! which is what the openCypher TCK's expectations come from.
 
-use crate::model::temporal::{DateTime, LocalDateTime, NANOS_PER_SECOND};
 use crate::model::CypherError;
+use crate::model::temporal::{DateTime, LocalDateTime, NANOS_PER_SECOND};
 use jiff::tz::{AmbiguousOffset, TimeZone};
 use std::cell::Cell;
 
@@ -23,7 +23,11 @@ pub(crate) enum Zone {
 /// An `ArgumentError InvalidArgumentValue`: a temporal value or component that does not
 /// exist.
 pub(crate) fn invalid(message: impl Into<String>) -> CypherError {
-    CypherError::runtime(crate::model::ErrorKind::ArgumentError, "InvalidArgumentValue", message)
+    CypherError::runtime(
+        crate::model::ErrorKind::ArgumentError,
+        "InvalidArgumentValue",
+        message,
+    )
 }
 
 impl Zone {
@@ -55,8 +59,9 @@ impl Zone {
         match self {
             Zone::Offset(o) => Ok(*o),
             Zone::Named(name, tz) => {
-                let ts = jiff::Timestamp::from_nanosecond(instant)
-                    .map_err(|e| invalid(format!("instant out of range for time zone {name}: {e}")))?;
+                let ts = jiff::Timestamp::from_nanosecond(instant).map_err(|e| {
+                    invalid(format!("instant out of range for time zone {name}: {e}"))
+                })?;
                 Ok(tz.to_offset(ts).seconds())
             }
         }
@@ -65,16 +70,32 @@ impl Zone {
     /// The date-time at `instant` in this zone.
     pub(crate) fn at_instant(&self, instant: i128) -> Result<DateTime, CypherError> {
         let offset = self.offset_at(instant)?;
-        let local = LocalDateTime::from_epoch_nanos(instant + i128::from(offset) * i128::from(NANOS_PER_SECOND))
-            .ok_or_else(|| invalid("date-time out of range"))?;
-        Ok(DateTime { local, offset, zone: self.name() })
+        let local = LocalDateTime::from_epoch_nanos(
+            instant + i128::from(offset) * i128::from(NANOS_PER_SECOND),
+        )
+        .ok_or_else(|| invalid("date-time out of range"))?;
+        Ok(DateTime {
+            local,
+            offset,
+            zone: self.name(),
+        })
     }
 
     /// The date-time with this local date and time in this zone. In an overlap,
     /// `preferred` wins when it is one of the two offsets.
-    pub(crate) fn resolve(&self, local: LocalDateTime, preferred: Option<i32>) -> Result<DateTime, CypherError> {
+    pub(crate) fn resolve(
+        &self,
+        local: LocalDateTime,
+        preferred: Option<i32>,
+    ) -> Result<DateTime, CypherError> {
         let (name, tz) = match self {
-            Zone::Offset(o) => return Ok(DateTime { local, offset: *o, zone: None }),
+            Zone::Offset(o) => {
+                return Ok(DateTime {
+                    local,
+                    offset: *o,
+                    zone: None,
+                });
+            }
             Zone::Named(name, tz) => (name, tz),
         };
         let (y, mo, d) = local.date.ymd();
@@ -98,14 +119,23 @@ impl Zone {
         let (offset, shift) = match tz.to_ambiguous_timestamp(civil).offset() {
             AmbiguousOffset::Unambiguous { offset } => (offset, 0),
             AmbiguousOffset::Gap { before, after } => (after, after.seconds() - before.seconds()),
-            AmbiguousOffset::Fold { before, after } => {
-                (if preferred == Some(after.seconds()) { after } else { before }, 0)
-            }
+            AmbiguousOffset::Fold { before, after } => (
+                if preferred == Some(after.seconds()) {
+                    after
+                } else {
+                    before
+                },
+                0,
+            ),
         };
         let local = local
             .plus_nanos(i128::from(shift) * i128::from(NANOS_PER_SECOND))
             .ok_or_else(|| invalid("date-time out of range"))?;
-        Ok(DateTime { local, offset: offset.seconds(), zone: Some(name.clone()) })
+        Ok(DateTime {
+            local,
+            offset: offset.seconds(),
+            zone: Some(name.clone()),
+        })
     }
 
     /// The name stored in a date-time: `Some` for a named zone.
@@ -140,7 +170,11 @@ pub(crate) fn parse_offset(text: &str) -> Option<i32> {
     if !digits.chars().all(|c| c.is_ascii_digit()) || !matches!(digits.len(), 2 | 4 | 6) {
         return None;
     }
-    let field = |i: usize| digits.get(i..i + 2).map_or(Some(0), |s| s.parse::<i32>().ok());
+    let field = |i: usize| {
+        digits
+            .get(i..i + 2)
+            .map_or(Some(0), |s| s.parse::<i32>().ok())
+    };
     let (h, m, s) = (field(0)?, field(2)?, field(4)?);
     if m > 59 || s > 59 {
         return None;
