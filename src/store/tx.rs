@@ -4,6 +4,7 @@
 
 use super::{ChangeSet, Counters, Store, StoreError};
 use crate::model::{Adjacent, Direction, NodeId, NodeRecord, RelId, RelRecord};
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A statement's view of the store and its pending changes.
@@ -12,7 +13,15 @@ pub struct Transaction<'s> {
     changes: ChangeSet,
     /// Relationships created in this transaction, by (node, direction).
     created_adj: HashMap<(NodeId, Direction), Vec<Adjacent>>,
+    /// Node records read from the store by this transaction. The store does not change
+    /// while the transaction runs, and the transaction's own writes are read from
+    /// `changes` first, so these stay valid; a statement that matches a node and then
+    /// returns it reads the store once.
+    read_nodes: RefCell<HashMap<NodeId, Option<NodeRecord>>>,
 }
+
+/// How many store reads a transaction keeps before it starts again.
+const READ_CACHE: usize = 4096;
 
 impl<'s> Transaction<'s> {
     /// Starts a transaction over `base`.
@@ -25,6 +34,7 @@ impl<'s> Transaction<'s> {
                 ..ChangeSet::default()
             },
             created_adj: HashMap::new(),
+            read_nodes: RefCell::new(HashMap::new()),
         })
     }
 
@@ -48,10 +58,7 @@ impl<'s> Transaction<'s> {
 
     /// The node with this id, as this transaction sees it.
     pub fn node(&self, id: NodeId) -> Result<Option<NodeRecord>, StoreError> {
-        match self.changes.nodes.get(&id) {
-            Some(rec) => Ok(rec.clone()),
-            None => self.base.node(id),
-        }
+        self.with_node(id, |n| n.cloned())
     }
 
     /// Calls `f` on the node without cloning it when it is pending.
@@ -60,10 +67,20 @@ impl<'s> Transaction<'s> {
         id: NodeId,
         f: impl FnOnce(Option<&NodeRecord>) -> T,
     ) -> Result<T, StoreError> {
-        match self.changes.nodes.get(&id) {
-            Some(rec) => Ok(f(rec.as_ref())),
-            None => Ok(f(self.base.node(id)?.as_ref())),
+        if let Some(rec) = self.changes.nodes.get(&id) {
+            return Ok(f(rec.as_ref()));
         }
+        if let Some(rec) = self.read_nodes.borrow().get(&id) {
+            return Ok(f(rec.as_ref()));
+        }
+        let rec = self.base.node(id)?;
+        let out = f(rec.as_ref());
+        let mut cache = self.read_nodes.borrow_mut();
+        if cache.len() >= READ_CACHE {
+            cache.clear();
+        }
+        cache.insert(id, rec);
+        Ok(out)
     }
 
     /// The relationship with this id, as this transaction sees it.
@@ -76,10 +93,7 @@ impl<'s> Transaction<'s> {
 
     /// True when the node exists in this transaction's view.
     pub fn node_exists(&self, id: NodeId) -> Result<bool, StoreError> {
-        match self.changes.nodes.get(&id) {
-            Some(rec) => Ok(rec.is_some()),
-            None => Ok(self.base.node(id)?.is_some()),
-        }
+        self.with_node(id, |n| n.is_some())
     }
 
     /// True when the relationship exists in this transaction's view.
