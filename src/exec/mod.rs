@@ -69,6 +69,18 @@ pub struct Outcome {
     pub stats: Stats,
 }
 
+/// The values of `rows` in the order of `columns` (null where a row lacks one).
+fn into_columns(columns: &[String], rows: Vec<Row>) -> Vec<Vec<Value>> {
+    rows.into_iter()
+        .map(|mut r| {
+            columns
+                .iter()
+                .map(|c| r.remove(c).unwrap_or(Value::Null))
+                .collect()
+        })
+        .collect()
+}
+
 fn is_reading(clause: &ClauseKind) -> bool {
     matches!(
         clause,
@@ -362,15 +374,7 @@ impl<'a, 's> Executor<'a, 's> {
             self.poll()?;
             if let ClauseKind::Return(projection) = &clause.kind {
                 let (columns, rows) = self.project(projection, rows)?;
-                let rows = rows
-                    .into_iter()
-                    .map(|mut r| {
-                        columns
-                            .iter()
-                            .map(|c| r.remove(c).unwrap_or(Value::Null))
-                            .collect()
-                    })
-                    .collect();
+                let rows = into_columns(&columns, rows);
                 return Ok((columns, rows));
             }
             if is_reading(&clause.kind) {
@@ -431,15 +435,7 @@ impl<'a, 's> Executor<'a, 's> {
                     let standalone = query.clauses.len() == 1;
                     let (columns, rows) = self.call_clause(procedure, clause, rows, standalone)?;
                     if standalone {
-                        let rows = rows
-                            .into_iter()
-                            .map(|mut r| {
-                                columns
-                                    .iter()
-                                    .map(|c| r.remove(c).unwrap_or(Value::Null))
-                                    .collect()
-                            })
-                            .collect();
+                        let rows = into_columns(&columns, rows);
                         return Ok((columns, rows));
                     }
                     rows

@@ -262,35 +262,18 @@ impl Executor<'_, '_> {
                 }
                 Ok(())
             }
-            SetItem::Labels { var, labels, .. } => match row.get(&var.name) {
-                Some(Value::Node(id)) => {
-                    let id = *id;
-                    let Some(mut rec) = self.tx.node(id)? else {
-                        return Err(deleted_entity());
-                    };
-                    let mut changed = false;
+            SetItem::Labels { var, labels, .. } => {
+                let target = row.get(&var.name).cloned();
+                self.edit_labels(target.as_ref(), ("set on", "on"), |have| {
+                    let before = have.len();
                     for l in labels {
-                        if !rec.labels.contains(l) {
-                            rec.labels.push(l.clone());
-                            changed = true;
+                        if !have.contains(l) {
+                            have.push(l.clone());
                         }
                     }
-                    if changed {
-                        rec.labels.sort();
-                        self.tx.update_node(id, rec);
-                    }
-                    Ok(())
-                }
-                Some(Value::Null) | None => Ok(()),
-                Some(other) => Err(CypherError::type_error(
-                    "InvalidArgumentType",
-                    format!(
-                        "labels can only be set on nodes, not on a {}",
-                        other.type_name()
-                    ),
-                )
-                .into()),
-            },
+                    have.len() != before
+                })
+            }
         }
     }
 
@@ -302,29 +285,49 @@ impl Executor<'_, '_> {
                 self.set_property(&t, key, Value::Null)
                     .map_err(|e| at(e, *span))
             }
-            RemoveItem::Labels { var, labels, .. } => match row.get(&var.name) {
-                Some(Value::Node(id)) => {
-                    let id = *id;
-                    let Some(mut rec) = self.tx.node(id)? else {
-                        return Err(deleted_entity());
-                    };
-                    let before = rec.labels.len();
-                    rec.labels.retain(|l| !labels.contains(l));
-                    if rec.labels.len() != before {
-                        self.tx.update_node(id, rec);
-                    }
-                    Ok(())
+            RemoveItem::Labels { var, labels, .. } => {
+                let target = row.get(&var.name).cloned();
+                self.edit_labels(target.as_ref(), ("removed from", "from"), |have| {
+                    let before = have.len();
+                    have.retain(|l| !labels.contains(l));
+                    have.len() != before
+                })
+            }
+        }
+    }
+
+    /// Applies `edit` to the labels of the node `target` (SET n:L, REMOVE n:L); `edit`
+    /// says whether it changed them. Null does nothing; anything but a node is an error,
+    /// worded with `verb` ("set on", "on").
+    fn edit_labels(
+        &mut self,
+        target: Option<&Value>,
+        verb: (&str, &str),
+        edit: impl FnOnce(&mut Vec<String>) -> bool,
+    ) -> Result<(), Error> {
+        match target {
+            Some(Value::Node(id)) => {
+                let id = *id;
+                let Some(mut rec) = self.tx.node(id)? else {
+                    return Err(deleted_entity());
+                };
+                if edit(&mut rec.labels) {
+                    rec.labels.sort();
+                    self.tx.update_node(id, rec);
                 }
-                Some(Value::Null) | None => Ok(()),
-                Some(other) => Err(CypherError::type_error(
-                    "InvalidArgumentType",
-                    format!(
-                        "labels can only be removed from nodes, not from a {}",
-                        other.type_name()
-                    ),
-                )
-                .into()),
-            },
+                Ok(())
+            }
+            Some(Value::Null) | None => Ok(()),
+            Some(other) => Err(CypherError::type_error(
+                "InvalidArgumentType",
+                format!(
+                    "labels can only be {} nodes, not {} a {}",
+                    verb.0,
+                    verb.1,
+                    other.type_name()
+                ),
+            )
+            .into()),
         }
     }
 
