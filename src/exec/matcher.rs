@@ -12,6 +12,7 @@ use crate::syntax::ast::{
     RelPattern,
 };
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::Arc;
 
 /// A partial match: the row so far and the relationships it has bound.
 type State = (Row, Vec<RelId>);
@@ -86,14 +87,16 @@ impl Executor<'_, '_> {
         };
         // The WHERE's conjuncts that read only variables (no patterns) are checked during
         // the walk, as soon as what they read is bound; the rest after each match.
-        let mut pushed: Vec<(&Expr, Vec<String>)> = Vec::new();
+        // Each pushed conjunct is copied once per clause (the executor keeps it while the
+        // walk runs); rows share the copy.
+        let mut pushed: Vec<(Arc<Expr>, Vec<String>)> = Vec::new();
         let mut rest: Vec<&Expr> = Vec::new();
         if let Some(w) = where_ {
             let shortest = patterns.iter().any(|p| p.kind != PathKind::All);
             for c in conjuncts(w) {
                 match variables_read(c) {
                     Some(vars) if !shortest => pushed.push((
-                        c,
+                        Arc::new(c.clone()),
                         vars.into_iter().filter(|v| new_vars.contains(v)).collect(),
                     )),
                     _ => rest.push(c),
@@ -127,7 +130,7 @@ impl Executor<'_, '_> {
                     }
                 } else {
                     filters.push(Filter {
-                        expr: (*c).clone(),
+                        expr: Arc::clone(c),
                         needs,
                     });
                 }
@@ -808,7 +811,7 @@ impl Executor<'_, '_> {
 
 /// A WHERE conjunct checked during the walk, once every variable in `needs` is bound.
 pub(crate) struct Filter {
-    expr: Expr,
+    expr: Arc<Expr>,
     needs: Vec<String>,
 }
 
