@@ -65,15 +65,18 @@ impl Row {
         Some(self.vars.remove(i).1)
     }
 
-    /// The bound names.
-    pub(crate) fn keys(&self) -> impl Iterator<Item = &str> {
-        self.vars.iter().map(|(n, _)| &**n)
+    /// The bound values, in binding order.
+    pub(crate) fn values(&self) -> impl Iterator<Item = &Value> {
+        self.vars.iter().map(|(_, v)| v)
     }
 
-    /// Binds every pair of `other` (shared names), replacing what is bound already.
-    pub(crate) fn extend_from(&mut self, other: &Row) {
-        for (n, v) in &other.vars {
-            self.insert_name(n, v.clone());
-        }
+    /// About how many bytes the row takes in memory (what memory limits count).
+    pub(crate) fn approx_bytes(&self) -> usize {
+        std::mem::size_of::<Row>()
+            + self
+                .vars
+                .iter()
+                .map(|(_, v)| std::mem::size_of::<Name>() + v.approx_bytes())
+                .sum::<usize>()
     }
 }
