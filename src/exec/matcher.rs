@@ -420,20 +420,113 @@ impl Executor<'_, '_> {
                 }
             }
         }
-        if !np.labels.is_empty() || np.props.is_some() {
-            let Some(rec) = self.tx.node(id)? else {
+        for label in &np.labels {
+            if !self.has_label(id, label)? {
                 return Ok(false);
-            };
-            if !np.labels.iter().all(|l| rec.labels.contains(l)) {
-                return Ok(false);
-            }
-            if let Some(props) = &np.props {
-                if !self.props_match(props, &rec.props, row)? {
-                    return Ok(false);
-                }
             }
         }
-        Ok(true)
+        match &np.props {
+            Some(props) => {
+                let Some(wanted) = self.wanted_props(props, row)? else {
+                    return Ok(false);
+                };
+                Ok(self
+                    .tx
+                    .with_node(id, |n| n.is_some_and(|n| props_equal(&wanted, &n.props)))?)
+            }
+            None if np.labels.is_empty() => Ok(true),
+            // The labels were found, so the node exists.
+            None => Ok(true),
+        }
+    }
+
+    /// True when node `id` exists and carries `label`. After many checks of one label in
+    /// a statement, the label's nodes are read once into a bitmap and later checks read
+    /// no node record; the bitmap is dropped as soon as the statement writes.
+    pub(crate) fn has_label(&self, id: NodeId, label: &str) -> Result<bool, Error> {
+        const CHECKS_BEFORE_BITMAP: u32 = 256;
+        let version = self.tx.version();
+        {
+            let mut sets = self.label_bits.borrow_mut();
+            let entry = sets.entry(label.to_string()).or_default();
+            if entry.version != version {
+                *entry = LabelBits {
+                    version,
+                    ..LabelBits::default()
+                };
+            }
+            if let Some(bits) = &entry.bits {
+                let (word, bit) = ((id / 64) as usize, id % 64);
+                return Ok(bits.get(word).is_some_and(|w| w & (1 << bit) != 0));
+            }
+            entry.checks += 1;
+            if entry.checks > CHECKS_BEFORE_BITMAP {
+                let mut bits: Vec<u64> = Vec::new();
+                for n in self.tx.nodes_with_label(label)? {
+                    let (word, bit) = ((n / 64) as usize, n % 64);
+                    if bits.len() <= word {
+                        bits.resize(word + 1, 0);
+                    }
+                    bits[word] |= 1 << bit;
+                }
+                let (word, bit) = ((id / 64) as usize, id % 64);
+                let found = bits.get(word).is_some_and(|w| w & (1 << bit) != 0);
+                entry.bits = Some(bits);
+                return Ok(found);
+            }
+        }
+        Ok(self
+            .tx
+            .with_node(id, |n| n.is_some_and(|n| n.labels.iter().any(|l| l == label)))?)
+    }
+
+    /// The property map a pattern asks for, evaluated in `row` (`None` for null, which
+    /// matches nothing).
+    fn wanted_props(
+        &self,
+        props: &Expr,
+        row: &Row,
+    ) -> Result<Option<std::collections::BTreeMap<String, Value>>, Error> {
+        match self.eval(props, row)? {
+            Value::Map(m) => Ok(Some(m)),
+            Value::Null => Ok(None),
+            other => Err(CypherError::type_error(
+                "InvalidArgumentType",
+                format!(
+                    "property maps in patterns must be maps, got {}",
+                    other.type_name()
+                ),
+            )
+            .at(props.span)
+            .into()),
+        }
+    }
+
+    /// The nodes a node pattern can only be, when that is known without reading nodes:
+    /// its variable's binding or WHERE hint, or the nodes indexed under its `name`.
+    /// `None` when any node may do.
+    fn targets(&self, np: &NodePattern, row: &Row) -> Result<Option<Vec<NodeId>>, Error> {
+        if let Some(var) = &np.var {
+            if let Some(v) = row.get(&var.name) {
+                return Ok(Some(match v {
+                    Value::Node(id) => vec![*id],
+                    _ => Vec::new(),
+                }));
+            }
+            if let Some(hint) = self.hints.borrow().get(&var.name) {
+                return Ok(Some(match hint {
+                    Hint::Id(id) => vec![*id],
+                    Hint::Name(name) => self.tx.nodes_named(name)?,
+                }));
+            }
+        }
+        if let Some(expr) = name_literal(np)
+            && crate::exec::matcher::is_constant_in(expr, row)
+            && let Value::String(name) = self.eval(expr, row)?
+        {
+            return Ok(Some(self.tx.nodes_named(&name)?));
+        }
+        Ok(None)
     }
 
     /// Checks node `id` against `np` and binds `np`'s variable in `row` in place.
@@ -490,28 +583,9 @@ impl Executor<'_, '_> {
         actual: &std::collections::BTreeMap<String, Value>,
         row: &Row,
     ) -> Result<bool, Error> {
-        let wanted = match self.eval(props, row)? {
-            Value::Map(m) => m,
-            Value::Null => return Ok(false),
-            other => {
-                return Err(CypherError::type_error(
-                    "InvalidArgumentType",
-                    format!(
-                        "property maps in patterns must be maps, got {}",
-                        other.type_name()
-                    ),
-                )
-                .at(props.span)
-                .into());
-            }
-        };
-        for (k, v) in &wanted {
-            let have = actual.get(k).unwrap_or(&Value::Null);
-            if ops::equals(have, v) != Some(true) {
-                return Ok(false);
-            }
-        }
-        Ok(true)
+        Ok(self
+            .wanted_props(props, row)?
+            .is_some_and(|wanted| props_equal(&wanted, actual)))
     }
 
     /// The relationships leaving `node` as `rel` (already oriented) allows.
@@ -604,8 +678,14 @@ impl Executor<'_, '_> {
         match rel.length {
             None => {
                 let bound = rel.var.as_ref().and_then(|v| c.row.get(&v.name)).cloned();
+                // Into a node known in advance (bound, hinted or named): only the
+                // relationships that reach it, without reading any other node.
+                let targets = self.targets(next, &c.row)?;
                 for (adj, _) in self.expand(cur, rel, dir)? {
                     if c.used.contains(&adj.rel) {
+                        continue;
+                    }
+                    if targets.as_ref().is_some_and(|t| !t.contains(&adj.other)) {
                         continue;
                     }
                     if let Some(b) = &bound {
@@ -863,6 +943,25 @@ impl Executor<'_, '_> {
     }
 }
 
+/// True when every wanted property equals the actual one.
+fn props_equal(
+    wanted: &std::collections::BTreeMap<String, Value>,
+    actual: &std::collections::BTreeMap<String, Value>,
+) -> bool {
+    wanted
+        .iter()
+        .all(|(k, v)| ops::equals(actual.get(k).unwrap_or(&Value::Null), v) == Some(true))
+}
+
+/// The nodes carrying one label, as a bitmap built once a statement has checked the
+/// label often enough; valid while the transaction's write version stays the same.
+#[derive(Default)]
+pub(crate) struct LabelBits {
+    version: u64,
+    checks: u32,
+    bits: Option<Vec<u64>>,
+}
+
 /// WHERE conjuncts checked during a walk, each with the pattern variables it reads.
 pub(crate) type Pushed = Vec<(Arc<Expr>, Vec<String>)>;
 
@@ -1021,7 +1120,7 @@ impl Executor<'_, '_> {
 }
 
 /// True when `e` reads only parameters, literals and variables bound in `row`.
-fn is_constant_in(e: &Expr, row: &Row) -> bool {
+pub(crate) fn is_constant_in(e: &Expr, row: &Row) -> bool {
     match &e.kind {
         ExprKind::Literal(_) | ExprKind::Parameter(_) => true,
         ExprKind::Variable(v) => row.contains_key(v),

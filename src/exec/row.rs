@@ -50,7 +50,12 @@ impl Row {
 
     /// Binds a shared name (no allocation for the name).
     pub(crate) fn insert_name(&mut self, name: &Name, value: Value) -> Option<Value> {
-        match self.position(name) {
+        let found = self
+            .vars
+            .iter()
+            .position(|(n, _)| Arc::ptr_eq(n, name))
+            .or_else(|| self.position(name));
+        match found {
             Some(i) => Some(std::mem::replace(&mut self.vars[i].1, value)),
             None => {
                 self.vars.push((Arc::clone(name), value));

@@ -613,6 +613,9 @@ impl Builder {
                 },
                 input,
             )
+        } else if p.items.iter().all(is_identity) {
+            // `WITH a, b`: the row already holds every item under its own name.
+            input
         } else {
             op(
                 OpKind::Project {
@@ -673,13 +676,19 @@ impl Builder {
                 plan,
             );
         }
-        plan = op(
-            OpKind::Select {
-                columns: columns.clone(),
-                returns,
-            },
-            plan,
-        );
+        // The row holds the variables in scope (plus, after an aggregation, its hidden
+        // results); when those are exactly the columns, there is nothing to drop.
+        let same: BTreeSet<&String> = columns.iter().collect();
+        let narrow = returns || aggregating || same.len() != scope.len() || !scope.iter().all(|v| same.contains(v));
+        if narrow {
+            plan = op(
+                OpKind::Select {
+                    columns: columns.clone(),
+                    returns,
+                },
+                plan,
+            );
+        }
         (plan, columns)
     }
 
@@ -737,6 +746,11 @@ impl Builder {
             self.subqueries_in(child, scope);
         }
     }
+}
+
+/// True for an item that is a variable projected under its own name (`WITH a`).
+fn is_identity(item: &crate::syntax::ast::ProjectionItem) -> bool {
+    matches!(&item.expr.kind, ExprKind::Variable(v) if v == item.name())
 }
 
 /// Puts an Eager in front of an updating operator unless its input holds at most one row

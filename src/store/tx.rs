@@ -20,6 +20,8 @@ pub struct Transaction<'s> {
     read_nodes: RefCell<HashMap<NodeId, Option<NodeRecord>>>,
     /// Calls made to the store beneath (PROFILE shows them per operator).
     reads: Cell<u64>,
+    /// Writes made so far: what was derived from reads is stale once it changes.
+    version: u64,
 }
 
 /// How many store reads a transaction keeps before it starts again.
@@ -38,12 +40,18 @@ impl<'s> Transaction<'s> {
             created_adj: HashMap::new(),
             read_nodes: RefCell::new(HashMap::new()),
             reads: Cell::new(0),
+            version: 0,
         })
     }
 
     /// How many calls this transaction has made to the store beneath so far.
     pub fn reads(&self) -> u64 {
         self.reads.get()
+    }
+
+    /// A number that changes with every write this transaction makes.
+    pub fn version(&self) -> u64 {
+        self.version
     }
 
     fn count_read(&self) {
@@ -208,6 +216,7 @@ impl<'s> Transaction<'s> {
 
     /// Creates a node and returns its id.
     pub fn create_node(&mut self, record: NodeRecord) -> NodeId {
+        self.version += 1;
         let id = self.changes.counters.next_node;
         self.changes.counters.next_node += 1;
         self.changes.nodes.insert(id, Some(record));
@@ -216,16 +225,19 @@ impl<'s> Transaction<'s> {
 
     /// Replaces a node's record (labels and properties).
     pub fn update_node(&mut self, id: NodeId, record: NodeRecord) {
+        self.version += 1;
         self.changes.nodes.insert(id, Some(record));
     }
 
     /// Deletes a node. The caller has already deleted its relationships.
     pub fn delete_node(&mut self, id: NodeId) {
+        self.version += 1;
         self.changes.nodes.insert(id, None);
     }
 
     /// Creates a relationship and returns its id. Both ends must exist.
     pub fn create_rel(&mut self, record: RelRecord) -> RelId {
+        self.version += 1;
         let id = self.changes.counters.next_rel;
         self.changes.counters.next_rel += 1;
         self.created_adj
@@ -248,11 +260,13 @@ impl<'s> Transaction<'s> {
 
     /// Replaces a relationship's properties (its type and ends stay).
     pub fn update_rel(&mut self, id: RelId, record: RelRecord) {
+        self.version += 1;
         self.changes.rels.insert(id, Some(record));
     }
 
     /// Deletes a relationship.
     pub fn delete_rel(&mut self, id: RelId) {
+        self.version += 1;
         self.changes.rels.insert(id, None);
     }
 

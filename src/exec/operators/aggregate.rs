@@ -53,6 +53,7 @@ impl<'p> Aggregate<'p> {
             .collect();
         let holds_values: Vec<bool> = agg_exprs.iter().map(|e| holds_values(e)).collect();
         let mut groups: Vec<(Row, Vec<Aggregator>)> = Vec::new();
+        let mut args: Vec<Value> = Vec::new();
         let mut index: HashMap<Vec<GroupKey>, usize> = HashMap::new();
         while let Some(row) = input.next(ex)? {
             ex.poll()?;
@@ -78,14 +79,16 @@ impl<'p> Aggregate<'p> {
                 }
             };
             for (a, e) in agg_exprs.iter().enumerate() {
-                let args = match &e.kind {
-                    ExprKind::CountStar => vec![Value::Bool(true)],
-                    ExprKind::Function { args, .. } => args
-                        .iter()
-                        .map(|x| ex.eval(x, &row))
-                        .collect::<Result<Vec<_>, _>>()?,
-                    _ => Vec::new(),
-                };
+                args.clear();
+                match &e.kind {
+                    ExprKind::CountStar => args.push(Value::Bool(true)),
+                    ExprKind::Function { args: exprs, .. } => {
+                        for x in exprs {
+                            args.push(ex.eval(x, &row)?);
+                        }
+                    }
+                    _ => {}
+                }
                 if holds_values[a] {
                     let bytes = args.iter().map(Value::approx_bytes).sum();
                     ex.reserve(bytes, "Aggregation")?;
