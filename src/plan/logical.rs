@@ -879,8 +879,13 @@ fn pattern_estimate(part: &PatternPart, stats: &Statistics, m: &MatchSpec) -> f6
         for l in &np.labels {
             f *= *stats.labels.get(l).unwrap_or(&0) as f64 / nodes;
         }
-        if np.props.is_some() {
-            f *= 0.1;
+        match np.props.as_deref().map(|p| &p.kind) {
+            // The name index finds about one node.
+            Some(ExprKind::Map(entries)) if entries.iter().any(|(k, _)| k == "name") => {
+                return 1.0 / nodes;
+            }
+            Some(_) => f *= 0.1,
+            None => {}
         }
         f
     };

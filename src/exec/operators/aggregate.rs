@@ -11,7 +11,6 @@ use crate::exec::row::Name;
 use crate::exec::{Error, Executor, Row, aggregate_slot};
 use crate::model::Value;
 use crate::syntax::ast::{Expr, ExprKind, Projection};
-use std::collections::HashMap;
 
 pub(super) struct Aggregate<'p> {
     input: Option<BoxStream<'p>>,
@@ -54,7 +53,7 @@ impl<'p> Aggregate<'p> {
         let holds_values: Vec<bool> = agg_exprs.iter().map(|e| holds_values(e)).collect();
         let mut groups: Vec<(Row, Vec<Aggregator>)> = Vec::new();
         let mut args: Vec<Value> = Vec::new();
-        let mut index: HashMap<Vec<GroupKey>, usize> = HashMap::new();
+        let mut index: rustc_hash::FxHashMap<Vec<GroupKey>, usize> = Default::default();
         while let Some(row) = input.next(ex)? {
             ex.poll()?;
             let mut key = Vec::with_capacity(keys.len() + self.star.len());
