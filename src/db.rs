@@ -342,6 +342,16 @@ impl Db {
         Ok(plan)
     }
 
+    /// How many plans the plan cache holds, and the bytes of their statement texts
+    /// (bounded: the least recently used plans make way).
+    pub fn plan_cache_size(&self) -> (usize, usize) {
+        let plans = self
+            .plans
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        (plans.plans.len(), plans.bytes)
+    }
+
     /// The signatures of every procedure CALL can run, by name.
     pub fn procedures(&self) -> Vec<Signature> {
         let procedures = self

@@ -254,12 +254,21 @@ fn plan_cells(node: &PlanNode) -> Vec<String> {
         node.operator.clone(),
         node.id.to_string(),
         node.details.clone(),
-        format!("{:.0}", node.estimated_rows),
+        estimate(node.estimated_rows),
     ];
     if let (Some(rows), Some(reads), Some(ms)) = (node.rows, node.store_reads, node.time_ms) {
         cells.extend([rows.to_string(), reads.to_string(), format!("{ms:.3}")]);
     }
     cells
+}
+
+/// An estimated row count: whole above ten, one decimal below.
+fn estimate(rows: f64) -> String {
+    if rows >= 10.0 {
+        format!("{rows:.0}")
+    } else {
+        format!("{rows:.1}")
+    }
 }
 
 /// The plan as a table, one operator a row, drawn as a tree in the first column.
@@ -294,9 +303,9 @@ fn plan_summary(plan: &PlanDescription) -> String {
     let nodes = plan_lines(plan);
     let n = nodes.len();
     let mut out = format!(
-        "{n} {}, estimated {:.0} {}",
+        "{n} {}, estimated {} {}",
         if n == 1 { "operator" } else { "operators" },
-        plan.root.estimated_rows,
+        estimate(plan.root.estimated_rows),
         if plan.root.estimated_rows == 1.0 {
             "row"
         } else {

@@ -139,6 +139,9 @@ fn query<W: Write>(
     let dir = require_db(db, "query")?;
     let given = if a.query == "-" { None } else { Some(a.query) };
     let db = open(&dir)?;
+    if let Some(bytes) = a.output.memory_limit {
+        db.set_memory_limit(bytes);
+    }
     // Read stdin only once the store is open: a process waiting for its query holds the store.
     let text = match given {
         Some(text) => text,
@@ -173,6 +176,9 @@ fn run<W: Write>(
         (a.file.display().to_string(), Some(read_file(&a.file)?))
     };
     let db = open(&dir)?;
+    if let Some(bytes) = a.output.memory_limit {
+        db.set_memory_limit(bytes);
+    }
     let script = match given {
         Some(text) => text,
         None => read_stdin()?,

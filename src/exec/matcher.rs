@@ -475,9 +475,9 @@ impl Executor<'_, '_> {
                 return Ok(found);
             }
         }
-        Ok(self
-            .tx
-            .with_node(id, |n| n.is_some_and(|n| n.labels.iter().any(|l| l == label)))?)
+        Ok(self.tx.with_node(id, |n| {
+            n.is_some_and(|n| n.labels.iter().any(|l| l == label))
+        })?)
     }
 
     /// The property map a pattern asks for, evaluated in `row` (`None` for null, which
@@ -810,8 +810,7 @@ impl Executor<'_, '_> {
             hops.push(adj.rel);
             c.nodes.push(adj.other);
             c.rels.push(adj.rel);
-            let result =
-                self.var_length(walk, i, adj.other, (min, max), hops, c, out, reach);
+            let result = self.var_length(walk, i, adj.other, (min, max), hops, c, out, reach);
             c.rels.pop();
             c.nodes.pop();
             hops.pop();
@@ -921,15 +920,11 @@ impl Executor<'_, '_> {
         row: &Row,
     ) -> Result<Option<(Vec<NodeId>, Vec<RelId>)>, Error> {
         type Parents = HashMap<NodeId, Option<(NodeId, RelId)>>;
-        let mut parents: [Parents; 2] = [
-            HashMap::from([(s, None)]),
-            HashMap::from([(e, None)]),
-        ];
+        let mut parents: [Parents; 2] = [HashMap::from([(s, None)]), HashMap::from([(e, None)])];
         let mut frontiers: [Vec<NodeId>; 2] = [vec![s], vec![e]];
         let dirs = [rel.direction, flip(rel.direction)];
         let mut depths = [0u64; 2];
-        while depths[0] + depths[1] < max && !frontiers[0].is_empty() && !frontiers[1].is_empty()
-        {
+        while depths[0] + depths[1] < max && !frontiers[0].is_empty() && !frontiers[1].is_empty() {
             let side = usize::from(frontiers[1].len() < frontiers[0].len());
             let other = 1 - side;
             let mut next = Vec::new();

@@ -679,7 +679,10 @@ impl Builder {
         // The row holds the variables in scope (plus, after an aggregation, its hidden
         // results); when those are exactly the columns, there is nothing to drop.
         let same: BTreeSet<&String> = columns.iter().collect();
-        let narrow = returns || aggregating || same.len() != scope.len() || !scope.iter().all(|v| same.contains(v));
+        let narrow = returns
+            || aggregating
+            || same.len() != scope.len()
+            || !scope.iter().all(|v| same.contains(v));
         if narrow {
             plan = op(
                 OpKind::Select {
@@ -800,6 +803,14 @@ fn estimate(op: &Op, stats: &Statistics, out: &mut [f64]) -> f64 {
         OpKind::Argument => 1.0,
         OpKind::Unwind { expr, .. } => match &expr.kind {
             ExprKind::List(items) => input * items.len() as f64,
+            ExprKind::Function { name, args, .. }
+                if name.eq_ignore_ascii_case("range") && args.len() == 2 =>
+            {
+                match (constant_count(&args[0]), constant_count(&args[1])) {
+                    (Some(a), Some(b)) => input * (b - a + 1.0).max(0.0),
+                    _ => input * 10.0,
+                }
+            }
             _ => input * 10.0,
         },
         OpKind::Match(m) => {
