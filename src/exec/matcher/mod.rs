@@ -15,8 +15,11 @@ use crate::syntax::ast::{
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
+mod lazy;
+pub(crate) use lazy::LazyWalk;
+
 /// A partial match: the row so far and the relationships it has bound.
-type State = (Row, Vec<RelId>);
+pub(crate) type State = (Row, Vec<RelId>);
 
 /// The walk in progress: the row with the bindings so far, the relationships bound so far
 /// in this MATCH, and the nodes and relationships along the path.
@@ -176,7 +179,7 @@ impl Executor<'_, '_> {
         out: &mut Vec<Row>,
     ) -> Result<(), Error> {
         let parts = &spec.patterns;
-        let mut states: Vec<State> = match starts {
+        let states: Vec<State> = match starts {
             None => self.match_part_with(&parts[0], &(row.clone(), Vec::new()), parts.len() > 1)?,
             Some(starts) => {
                 let part = &parts[0];
@@ -191,6 +194,19 @@ impl Executor<'_, '_> {
                 found
             }
         };
+        self.finish_parts(spec, rest, states, out)
+    }
+
+    /// Extends matches of the first pattern part (`states`) with every match of the
+    /// others, and keeps those the conjuncts not pushed into the walk (`rest`) accept.
+    pub(crate) fn finish_parts(
+        &self,
+        spec: &MatchSpec,
+        rest: &[&Expr],
+        mut states: Vec<State>,
+        out: &mut Vec<Row>,
+    ) -> Result<(), Error> {
+        let parts = &spec.patterns;
         for (i, part) in parts.iter().enumerate().skip(1) {
             if states.is_empty() {
                 break;
@@ -637,6 +653,33 @@ impl Executor<'_, '_> {
         }
     }
 
+    /// The match a walk has reached its end with: a copy of its row with the path bound
+    /// (`None` when a WHERE conjunct on the path rejects it).
+    fn complete(&self, walk: &Walk<'_>, c: &Cursor) -> Result<Option<State>, Error> {
+        let mut row = c.row.clone();
+        if walk.path_var.is_some() {
+            let (mut nodes, mut rels) = (c.nodes.clone(), c.rels.clone());
+            if walk.reversed {
+                nodes.reverse();
+                rels.reverse();
+            }
+            let binding = bind(
+                &mut row,
+                walk.path_name.as_ref(),
+                Value::Path(Path { nodes, rels }),
+            );
+            if !self.admit(binding, &row)? {
+                return Ok(None);
+            }
+        }
+        let used = if walk.keep_used {
+            c.used.clone()
+        } else {
+            Vec::new()
+        };
+        Ok(Some((row, used)))
+    }
+
     /// Matches relationship `i` of the walk (and everything after it) from node `cur`.
     fn step(
         &self,
@@ -647,30 +690,9 @@ impl Executor<'_, '_> {
         out: &mut Vec<State>,
     ) -> Result<(), Error> {
         if i == walk.rels.len() {
-            let mut row = c.row.clone();
-            if walk.path_var.is_some() {
-                let (mut nodes, mut rels) = (c.nodes.clone(), c.rels.clone());
-                if walk.reversed {
-                    nodes.reverse();
-                    rels.reverse();
-                }
-                let binding = bind(
-                    &mut row,
-                    walk.path_name.as_ref(),
-                    Value::Path(Path { nodes, rels }),
-                );
-                if !self.admit(binding, &row)? {
-                    return Ok(());
-                }
+            if let Some(state) = self.complete(walk, c)? {
+                out.push(state);
             }
-            out.push((
-                row,
-                if walk.keep_used {
-                    c.used.clone()
-                } else {
-                    Vec::new()
-                },
-            ));
             return Ok(());
         }
         let (rel, dir) = walk.rels[i];
