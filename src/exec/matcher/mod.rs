@@ -464,7 +464,10 @@ impl Executor<'_, '_> {
         let version = self.tx.version();
         {
             let mut sets = self.label_bits.borrow_mut();
-            let entry = sets.entry(label.to_string()).or_default();
+            if !sets.contains_key(label) {
+                sets.insert(label.to_string(), LabelBits::default());
+            }
+            let entry = sets.get_mut(label).expect("inserted above");
             if entry.version != version {
                 *entry = LabelBits {
                     version,
