@@ -8,7 +8,7 @@ use super::{Cursor, State, Walk, bind, unbind};
 use crate::exec::row::Name;
 use crate::exec::{Error, Executor, Row};
 use crate::model::{Adjacent, NodeId, Value};
-use crate::syntax::ast::{PatternPart, PathKind};
+use crate::syntax::ast::{PathKind, PatternPart};
 
 /// What to undo when leaving a frame: the bindings made to enter it.
 struct Undo {
@@ -166,8 +166,14 @@ impl<'p> LazyWalk<'p> {
             let i = top.i;
             let c = &mut self.cursor;
             if c.used.contains(&adj.rel)
-                || top.targets.as_ref().is_some_and(|t| !t.contains(&adj.other))
-                || top.bound.as_ref().is_some_and(|b| *b != Value::Rel(adj.rel))
+                || top
+                    .targets
+                    .as_ref()
+                    .is_some_and(|t| !t.contains(&adj.other))
+                || top
+                    .bound
+                    .as_ref()
+                    .is_some_and(|b| *b != Value::Rel(adj.rel))
             {
                 continue;
             }
@@ -175,7 +181,11 @@ impl<'p> LazyWalk<'p> {
             if !ex.rel_props_ok(rel, adj.rel, &c.row)? {
                 continue;
             }
-            let rel_binding = bind(&mut c.row, self.walk.rel_names[i].as_ref(), Value::Rel(adj.rel));
+            let rel_binding = bind(
+                &mut c.row,
+                self.walk.rel_names[i].as_ref(),
+                Value::Rel(adj.rel),
+            );
             if !ex.admit(rel_binding, &c.row)? {
                 unbind(&mut c.row, rel_binding);
                 continue;

@@ -18,6 +18,9 @@ use std::sync::Arc;
 mod lazy;
 pub(crate) use lazy::LazyWalk;
 
+/// A path as its nodes and the relationships between them.
+type PathIds = (Vec<NodeId>, Vec<RelId>);
+
 /// A partial match: the row so far and the relationships it has bound.
 pub(crate) type State = (Row, Vec<RelId>);
 
@@ -791,17 +794,24 @@ impl Executor<'_, '_> {
         }
         if depth >= min && reach.is_none_or(|r| r.targets.contains(&cur)) {
             let next = walk.nodes[i + 1];
-            let mut ordered = hops.clone();
-            if walk.reversed {
-                ordered.reverse();
-            }
-            let list = Value::List(ordered.iter().map(|r| Value::Rel(*r)).collect());
-            let bound_ok = match rel.var.as_ref().and_then(|v| c.row.get(&v.name)) {
-                Some(b) => *b == list,
-                None => true,
+            let bound = rel.var.as_ref().and_then(|v| c.row.get(&v.name));
+            // The hop's list of relationships, only when a variable names it.
+            let list = (bound.is_some() || walk.rel_names[i].is_some()).then(|| {
+                let mut ordered = hops.clone();
+                if walk.reversed {
+                    ordered.reverse();
+                }
+                Value::List(ordered.iter().map(|r| Value::Rel(*r)).collect())
+            });
+            let bound_ok = match (bound, &list) {
+                (Some(b), Some(list)) => b == list,
+                _ => true,
             };
             if bound_ok {
-                let rel_binding = bind(&mut c.row, walk.rel_names[i].as_ref(), list);
+                let rel_binding = match list {
+                    Some(list) => bind(&mut c.row, walk.rel_names[i].as_ref(), list),
+                    None => None,
+                };
                 let node_binding = match self.admit(rel_binding, &c.row)? {
                     true => {
                         self.bind_node(next, walk.node_names[i + 1].as_ref(), cur, &mut c.row)?
@@ -943,7 +953,7 @@ impl Executor<'_, '_> {
         rel: &RelPattern,
         max: u64,
         row: &Row,
-    ) -> Result<Option<(Vec<NodeId>, Vec<RelId>)>, Error> {
+    ) -> Result<Option<PathIds>, Error> {
         type Parents = HashMap<NodeId, Option<(NodeId, RelId)>>;
         let mut parents: [Parents; 2] = [HashMap::from([(s, None)]), HashMap::from([(e, None)])];
         let mut frontiers: [Vec<NodeId>; 2] = [vec![s], vec![e]];

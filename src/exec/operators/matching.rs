@@ -17,7 +17,7 @@ const STARTS_PER_STEP: usize = 64;
 /// How the first pattern part is walked from the current row.
 enum Walking<'p> {
     /// One match at a time (fixed-length hops).
-    Lazy(LazyWalk<'p>),
+    Lazy(Box<LazyWalk<'p>>),
     /// A batch of start nodes at a time; the start nodes not walked yet.
     Batched(Vec<NodeId>, usize),
     /// All at once (shortest paths).
@@ -137,7 +137,8 @@ impl Stream for Match<'_> {
                         let first = &spec.patterns[0];
                         if LazyWalk::fits(first) {
                             let keep_used = spec.patterns.len() > 1;
-                            return Ok(Walking::Lazy(LazyWalk::new(ex, first, &row, keep_used)?));
+                            let walk = LazyWalk::new(ex, first, &row, keep_used)?;
+                            return Ok(Walking::Lazy(Box::new(walk)));
                         }
                         Ok(match ex.start_candidates(spec, &row)? {
                             Some(starts) => Walking::Batched(starts, 0),
