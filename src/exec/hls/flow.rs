@@ -8,7 +8,8 @@
 use super::search::{Graph, Region};
 use crate::exec::Error;
 use crate::model::NodeId;
-use std::collections::{HashMap, VecDeque};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::VecDeque;
 
 struct Edge {
     to: usize,

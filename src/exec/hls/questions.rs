@@ -106,12 +106,7 @@ fn connectors(
     };
     let mut found = Vec::new();
     for &x in &region.nodes {
-        if x == a
-            || x == b
-            || !ex.tx.with_node(x, |r| {
-                r.is_some_and(|r| r.labels.iter().any(|l| l == label))
-            })?
-        {
+        if x == a || x == b || !ex.has_label(x, label)? {
             continue;
         }
         if let Some((nodes, rels)) = region.through(&mut g, x)? {

@@ -15,7 +15,8 @@
 
 use crate::exec::{Error, Executor};
 use crate::model::{CypherError, ErrorKind, NodeId, RelId};
-use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::collections::VecDeque;
 
 /// A path as its nodes and the relationships between them.
 pub(super) type Walk = (Vec<NodeId>, Vec<RelId>);
@@ -44,7 +45,7 @@ impl<'x, 'a, 's> Graph<'x, 'a, 's> {
             .collect();
         Ok(Graph {
             ex,
-            cache: HashMap::new(),
+            cache: HashMap::default(),
             excluded,
             used: 0,
             limit,
@@ -130,7 +131,7 @@ struct Ball {
 impl Ball {
     fn new(start: NodeId, far: NodeId) -> Ball {
         Ball {
-            dists: HashMap::from([(start, (0, None))]),
+            dists: HashMap::from_iter([(start, (0, None))]),
             frontier: vec![start],
             radius: 0,
             far,
@@ -198,7 +199,7 @@ impl Region {
         let mut nodes: Vec<NodeId> = dist_a.keys().filter(|x| within(x)).copied().collect();
         nodes.sort_unstable();
         let in_r: HashSet<NodeId> = nodes.iter().copied().collect();
-        let mut edges: HashMap<NodeId, BTreeSet<(RelId, NodeId)>> = HashMap::new();
+        let mut edges: HashMap<NodeId, Vec<(RelId, NodeId)>> = HashMap::default();
         for &y in &nodes {
             let Some(list) = g.cached(y) else { continue };
             for &(rel, z) in list {
@@ -208,14 +209,19 @@ impl Region {
                 let (ya, yb) = (dist_a[&y].0, dist_b[&y].0);
                 let (za, zb) = (dist_a[&z].0, dist_b[&z].0);
                 if (ya + 1 + zb).min(za + 1 + yb) <= n {
-                    edges.entry(y).or_default().insert((rel, z));
-                    edges.entry(z).or_default().insert((rel, y));
+                    edges.entry(y).or_default().push((rel, z));
+                    edges.entry(z).or_default().push((rel, y));
                 }
             }
         }
+        // Each node's usable relationships by relationship id, once each.
         let adj = edges
             .into_iter()
-            .map(|(k, v)| (k, v.into_iter().collect()))
+            .map(|(k, mut v)| {
+                v.sort_unstable();
+                v.dedup();
+                (k, v)
+            })
             .collect();
         Ok(Region {
             a,
@@ -390,8 +396,8 @@ pub(super) fn neighbourhood(
     start: NodeId,
     n: u32,
 ) -> Result<Vec<(NodeId, u32, Vec<RelId>)>, Error> {
-    let mut dist: HashMap<NodeId, u32> = HashMap::from([(start, 0)]);
-    let mut reached: HashMap<NodeId, Vec<RelId>> = HashMap::new();
+    let mut dist: HashMap<NodeId, u32> = HashMap::from_iter([(start, 0)]);
+    let mut reached: HashMap<NodeId, Vec<RelId>> = HashMap::default();
     let mut order = Vec::new();
     let mut queue = VecDeque::from([start]);
     while let Some(id) = queue.pop_front() {
