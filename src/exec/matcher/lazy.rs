@@ -1,34 +1,61 @@
 //! A pattern walk that hands out one match at a time: the depth-first search of
-//! [`Executor::step`] with its recursion turned into an explicit stack of frames, so that
-//! a MATCH through a hub yields its first rows at once and never holds more than the
-//! path it is on. Used for a pattern part of fixed-length hops (variable-length hops and
-//! shortest paths walk recursively, a start node at a time).
+//! [`Executor::step`] and [`Executor::var_length`] with the recursion turned into an
+//! explicit stack of frames, so that a MATCH through a hub, or along variable-length
+//! paths, yields its first rows at once and never holds more than the path it is on.
+//! Shortest paths are searched whole, by [`Executor::shortest`].
 
-use super::{Cursor, State, Walk, bind, unbind};
+use super::{Cursor, Reach, State, Walk, bind, flip, unbind};
 use crate::exec::row::Name;
 use crate::exec::{Error, Executor, Row};
 use crate::model::{Adjacent, NodeId, Value};
 use crate::syntax::ast::{PathKind, PatternPart};
+use std::rc::Rc;
 
-/// What to undo when leaving a frame: the bindings made to enter it.
+/// What to undo when leaving a frame: the bindings made to enter it, and whether entering
+/// it pushed a node and a relationship on the cursor's lists.
 struct Undo {
     rel: Option<Name>,
     node: Option<Name>,
-    /// The frame was entered through a relationship (pushed on the cursor's lists).
-    through_rel: bool,
+    /// The frame was entered along a relationship (pushed on `nodes`, `rels`, `used`).
+    moved: bool,
+    /// The frame was entered at a start node (pushed on `nodes` only).
+    started: bool,
+}
+
+/// How a frame's hop is taken.
+enum Hop {
+    /// The walk's end: the frame is a complete match.
+    End,
+    /// A single relationship.
+    Fixed {
+        /// The nodes the hop's far end can only be, when known in advance.
+        targets: Option<Vec<NodeId>>,
+        /// The relationship the hop's variable is already bound to, if any.
+        bound: Option<Value>,
+    },
+    /// One step of a variable-length hop, `depth` relationships into it.
+    Var {
+        min: u64,
+        max: u64,
+        depth: u64,
+        /// Where the hop's relationships start in the cursor's `rels`.
+        first: usize,
+        /// Distances to a far end known in advance.
+        reach: Option<Rc<Reach>>,
+        /// Whether the hop has tried ending here and going on with the next hop.
+        ended: bool,
+    },
 }
 
 /// One node on the path being walked, with the relationships still to try from it.
 struct Frame {
-    /// The hop the frame expands (the walk's relationship `i`); `rels.len()` at the end.
+    /// The hop the frame takes (the walk's relationship `i`).
     i: usize,
-    /// The relationships from this node the hop may take, and the next to try.
+    node: NodeId,
+    hop: Hop,
+    /// The relationships from `node` the hop may take, and the next to try.
     adj: Vec<(Adjacent, bool)>,
     pos: usize,
-    /// The nodes the hop's far end can only be, when known in advance.
-    targets: Option<Vec<NodeId>>,
-    /// The relationship the hop's variable is already bound to, if any.
-    bound: Option<Value>,
     undo: Undo,
 }
 
@@ -42,9 +69,9 @@ pub(crate) struct LazyWalk<'p> {
 }
 
 impl<'p> LazyWalk<'p> {
-    /// True when `part` can be walked lazily: every hop has a fixed length.
+    /// True when `part` can be walked lazily (anything but a shortest path).
     pub(crate) fn fits(part: &PatternPart) -> bool {
-        part.kind == PathKind::All && part.element.chain.iter().all(|(r, _)| r.length.is_none())
+        part.kind == PathKind::All
     }
 
     /// Prepares the walk of `part` from `row`; `keep_used` when the matches must carry the
@@ -76,7 +103,7 @@ impl<'p> LazyWalk<'p> {
         })
     }
 
-    /// Enters node `node` as the start of hop `i`.
+    /// The frame that takes hop `i` from `node` (the end frame past the last hop).
     fn enter(
         &self,
         ex: &Executor<'_, '_>,
@@ -85,38 +112,97 @@ impl<'p> LazyWalk<'p> {
         undo: Undo,
     ) -> Result<Frame, Error> {
         let walk = &self.walk;
+        let frame = |hop, adj| Frame {
+            i,
+            node,
+            hop,
+            adj,
+            pos: 0,
+            undo,
+        };
         if i == walk.rels.len() {
-            return Ok(Frame {
-                i,
-                adj: Vec::new(),
-                pos: 0,
-                targets: None,
-                bound: None,
-                undo,
-            });
+            return Ok(frame(Hop::End, Vec::new()));
         }
         let (rel, dir) = walk.rels[i];
         let row = &self.cursor.row;
-        Ok(Frame {
-            i,
-            adj: ex.expand(node, rel, dir)?,
-            pos: 0,
-            targets: ex.targets(walk.nodes[i + 1], row)?,
-            bound: rel.var.as_ref().and_then(|v| row.get(&v.name)).cloned(),
-            undo,
+        let next = walk.nodes[i + 1];
+        Ok(match rel.length {
+            None => frame(
+                Hop::Fixed {
+                    targets: ex.targets(next, row)?,
+                    bound: rel.var.as_ref().and_then(|v| row.get(&v.name)).cloned(),
+                },
+                ex.expand(node, rel, dir)?,
+            ),
+            Some((min, max)) => {
+                let (min, max) = (min.unwrap_or(1), max.unwrap_or(u64::MAX));
+                // Towards an end known in advance, paths that cannot reach it in the
+                // hops left are cut as soon as they stray (a search from both ends).
+                let reach = match ex.targets(next, row)? {
+                    Some(targets) if max != u64::MAX => Some(Rc::new(ex.reach(
+                        &targets,
+                        rel,
+                        flip(dir),
+                        (max / 2).max(1) as u32,
+                    )?)),
+                    _ => None,
+                };
+                let hop = Hop::Var {
+                    min,
+                    max,
+                    depth: 0,
+                    first: self.cursor.rels.len(),
+                    reach,
+                    ended: false,
+                };
+                frame(hop, Vec::new())
+            }
         })
     }
 
-    /// Leaves the top frame, undoing what entering it bound.
+    /// Leaves the top frame, undoing what entering it did.
     fn leave(&mut self) {
         let frame = self.frames.pop().expect("a frame to leave");
         let c = &mut self.cursor;
         unbind(&mut c.row, frame.undo.rel.as_ref());
         unbind(&mut c.row, frame.undo.node.as_ref());
-        c.nodes.pop();
-        if frame.undo.through_rel {
+        if frame.undo.moved || frame.undo.started {
+            c.nodes.pop();
+        }
+        if frame.undo.moved {
             c.used.pop();
             c.rels.pop();
+        }
+    }
+
+    /// Enters a frame, or undoes `undo`'s pushes when entering fails.
+    fn push(
+        &mut self,
+        ex: &Executor<'_, '_>,
+        i: usize,
+        node: NodeId,
+        undo: Undo,
+    ) -> Result<(), Error> {
+        let (moved, started) = (undo.moved, undo.started);
+        let (rel, bound) = (undo.rel.clone(), undo.node.clone());
+        match self.enter(ex, i, node, undo) {
+            Ok(frame) => {
+                self.frames.push(frame);
+                Ok(())
+            }
+            Err(e) => {
+                let c = &mut self.cursor;
+                unbind(&mut c.row, rel.as_ref());
+                unbind(&mut c.row, bound.as_ref());
+                if moved || started {
+                    c.nodes.pop();
+                }
+                if moved {
+                    c.used.pop();
+                    c.rels.pop();
+                }
+                Err(e)
+            }
         }
     }
 
@@ -124,90 +210,216 @@ impl<'p> LazyWalk<'p> {
     pub(crate) fn next(&mut self, ex: &Executor<'_, '_>) -> Result<Option<State>, Error> {
         loop {
             let Some(top) = self.frames.last_mut() else {
-                // Start from the next candidate.
-                let Some(&id) = self.starts.get(self.next_start) else {
+                if !self.start_next(ex)? {
                     return Ok(None);
-                };
-                self.next_start += 1;
-                ex.poll()?;
-                let first = self.walk.nodes[0];
-                let name = self.walk.node_names[0].clone();
-                if let Some(bound) = ex.bind_node(first, name.as_ref(), id, &mut self.cursor.row)? {
-                    let undo = Undo {
-                        rel: None,
-                        node: bound.cloned(),
-                        through_rel: false,
-                    };
-                    self.cursor.nodes.push(id);
-                    match self.enter(ex, 0, id, undo) {
-                        Ok(frame) => self.frames.push(frame),
-                        Err(e) => {
-                            self.cursor.nodes.pop();
-                            unbind(&mut self.cursor.row, bound);
-                            return Err(e);
-                        }
+                }
+                continue;
+            };
+            match &mut top.hop {
+                Hop::End => {
+                    let done = ex.complete(&self.walk, &self.cursor);
+                    self.leave();
+                    if let Some(state) = done? {
+                        return Ok(Some(state));
                     }
                 }
-                continue;
-            };
-            if top.i == self.walk.rels.len() {
-                let done = ex.complete(&self.walk, &self.cursor);
-                self.leave();
-                match done? {
-                    Some(state) => return Ok(Some(state)),
-                    None => continue,
-                }
-            }
-            let Some(&(adj, _)) = top.adj.get(top.pos) else {
-                self.leave();
-                continue;
-            };
-            top.pos += 1;
-            let i = top.i;
-            let c = &mut self.cursor;
-            if c.used.contains(&adj.rel)
-                || top
-                    .targets
-                    .as_ref()
-                    .is_some_and(|t| !t.contains(&adj.other))
-                || top
-                    .bound
-                    .as_ref()
-                    .is_some_and(|b| *b != Value::Rel(adj.rel))
-            {
-                continue;
-            }
-            let (rel, _) = self.walk.rels[i];
-            if !ex.rel_props_ok(rel, adj.rel, &c.row)? {
-                continue;
-            }
-            let rel_binding = bind(
-                &mut c.row,
-                self.walk.rel_names[i].as_ref(),
-                Value::Rel(adj.rel),
-            );
-            if !ex.admit(rel_binding, &c.row)? {
-                unbind(&mut c.row, rel_binding);
-                continue;
-            }
-            let next = self.walk.nodes[i + 1];
-            let node_name = self.walk.node_names[i + 1].as_ref();
-            let Some(node_binding) = ex.bind_node(next, node_name, adj.other, &mut c.row)? else {
-                unbind(&mut c.row, rel_binding);
-                continue;
-            };
-            let undo = Undo {
-                rel: rel_binding.cloned(),
-                node: node_binding.cloned(),
-                through_rel: true,
-            };
-            c.used.push(adj.rel);
-            c.nodes.push(adj.other);
-            c.rels.push(adj.rel);
-            match self.enter(ex, i + 1, adj.other, undo) {
-                Ok(frame) => self.frames.push(frame),
-                Err(e) => return Err(e),
+                Hop::Fixed { .. } => self.fixed_step(ex)?,
+                Hop::Var { .. } => self.var_step(ex)?,
             }
         }
+    }
+
+    /// Starts from the next candidate; false when there is none.
+    fn start_next(&mut self, ex: &Executor<'_, '_>) -> Result<bool, Error> {
+        let Some(&id) = self.starts.get(self.next_start) else {
+            return Ok(false);
+        };
+        self.next_start += 1;
+        ex.poll()?;
+        let first = self.walk.nodes[0];
+        let name = self.walk.node_names[0].clone();
+        if let Some(bound) = ex.bind_node(first, name.as_ref(), id, &mut self.cursor.row)? {
+            let undo = Undo {
+                rel: None,
+                node: bound.cloned(),
+                moved: false,
+                started: true,
+            };
+            self.cursor.nodes.push(id);
+            self.push(ex, 0, id, undo)?;
+        }
+        Ok(true)
+    }
+
+    /// Tries the top frame's next relationship of a single-relationship hop.
+    fn fixed_step(&mut self, ex: &Executor<'_, '_>) -> Result<(), Error> {
+        let top = self.frames.last_mut().expect("a frame");
+        let Some(&(adj, _)) = top.adj.get(top.pos) else {
+            self.leave();
+            return Ok(());
+        };
+        top.pos += 1;
+        let i = top.i;
+        let Hop::Fixed { targets, bound } = &top.hop else {
+            unreachable!("fixed_step runs on fixed hops")
+        };
+        let c = &mut self.cursor;
+        if c.used.contains(&adj.rel)
+            || targets.as_ref().is_some_and(|t| !t.contains(&adj.other))
+            || bound.as_ref().is_some_and(|b| *b != Value::Rel(adj.rel))
+        {
+            return Ok(());
+        }
+        let (rel, _) = self.walk.rels[i];
+        if !ex.rel_props_ok(rel, adj.rel, &c.row)? {
+            return Ok(());
+        }
+        let rel_binding = bind(
+            &mut c.row,
+            self.walk.rel_names[i].as_ref(),
+            Value::Rel(adj.rel),
+        );
+        if !ex.admit(rel_binding, &c.row)? {
+            unbind(&mut c.row, rel_binding);
+            return Ok(());
+        }
+        let next = self.walk.nodes[i + 1];
+        let node_name = self.walk.node_names[i + 1].as_ref();
+        let Some(node_binding) = ex.bind_node(next, node_name, adj.other, &mut c.row)? else {
+            unbind(&mut c.row, rel_binding);
+            return Ok(());
+        };
+        let undo = Undo {
+            rel: rel_binding.cloned(),
+            node: node_binding.cloned(),
+            moved: true,
+            started: false,
+        };
+        c.used.push(adj.rel);
+        c.nodes.push(adj.other);
+        c.rels.push(adj.rel);
+        self.push(ex, i + 1, adj.other, undo)
+    }
+
+    /// Goes on with the top frame of a variable-length hop: first the hop may end at the
+    /// frame's node (the walk goes on with the next hop from there), then it goes one
+    /// relationship further along each relationship in turn.
+    fn var_step(&mut self, ex: &Executor<'_, '_>) -> Result<(), Error> {
+        let top = self.frames.last_mut().expect("a frame");
+        let (i, node) = (top.i, top.node);
+        let Hop::Var {
+            min,
+            max,
+            depth,
+            first,
+            reach,
+            ended,
+        } = &mut top.hop
+        else {
+            unreachable!("var_step runs on variable-length hops")
+        };
+        let (min, max, depth, first) = (*min, *max, *depth, *first);
+        let (rel, dir) = self.walk.rels[i];
+        if !*ended {
+            *ended = true;
+            ex.poll()?;
+            if let Some(r) = reach
+                && u64::from(r.distance(node)) > max - depth
+            {
+                // The far end cannot be reached in the hops left.
+                self.leave();
+                return Ok(());
+            }
+            if depth < max {
+                top.adj = ex.expand(node, rel, dir)?;
+            }
+            if depth >= min && reach.as_ref().is_none_or(|r| r.targets.contains(&node)) {
+                return self.end_hop(ex, i, node, first);
+            }
+            return Ok(());
+        }
+        let Some(&(adj, _)) = top.adj.get(top.pos) else {
+            self.leave();
+            return Ok(());
+        };
+        top.pos += 1;
+        let reach = reach.clone();
+        let c = &mut self.cursor;
+        if c.used.contains(&adj.rel) || !ex.rel_props_ok(rel, adj.rel, &c.row)? {
+            return Ok(());
+        }
+        c.used.push(adj.rel);
+        c.nodes.push(adj.other);
+        c.rels.push(adj.rel);
+        let undo = Undo {
+            rel: None,
+            node: None,
+            moved: true,
+            started: false,
+        };
+        self.frames.push(Frame {
+            i,
+            node: adj.other,
+            hop: Hop::Var {
+                min,
+                max,
+                depth: depth + 1,
+                first,
+                reach,
+                ended: false,
+            },
+            adj: Vec::new(),
+            pos: 0,
+            undo,
+        });
+        Ok(())
+    }
+
+    /// Ends variable-length hop `i` at `node` (its relationships are the cursor's from
+    /// `first` on) and goes on with the next hop, when the bindings allow.
+    fn end_hop(
+        &mut self,
+        ex: &Executor<'_, '_>,
+        i: usize,
+        node: NodeId,
+        first: usize,
+    ) -> Result<(), Error> {
+        let (rel, _) = self.walk.rels[i];
+        let c = &mut self.cursor;
+        let bound = rel.var.as_ref().and_then(|v| c.row.get(&v.name)).cloned();
+        // The hop's list of relationships, only when a variable names it.
+        let list = (bound.is_some() || self.walk.rel_names[i].is_some()).then(|| {
+            let mut ordered = c.rels[first..].to_vec();
+            if self.walk.reversed {
+                ordered.reverse();
+            }
+            Value::List(ordered.into_iter().map(Value::Rel).collect())
+        });
+        if let (Some(b), Some(list)) = (&bound, &list)
+            && b != list
+        {
+            return Ok(());
+        }
+        let rel_binding = match list {
+            Some(list) => bind(&mut c.row, self.walk.rel_names[i].as_ref(), list),
+            None => None,
+        };
+        if !ex.admit(rel_binding, &c.row)? {
+            unbind(&mut c.row, rel_binding);
+            return Ok(());
+        }
+        let next = self.walk.nodes[i + 1];
+        let node_name = self.walk.node_names[i + 1].as_ref();
+        let Some(node_binding) = ex.bind_node(next, node_name, node, &mut c.row)? else {
+            unbind(&mut c.row, rel_binding);
+            return Ok(());
+        };
+        let undo = Undo {
+            rel: rel_binding.cloned(),
+            node: node_binding.cloned(),
+            moved: false,
+            started: false,
+        };
+        self.push(ex, i + 1, node, undo)
     }
 }

@@ -151,52 +151,18 @@ impl Executor<'_, '_> {
         out
     }
 
-    /// The candidates for the first node of the first pattern part's walk, when that part
-    /// can be walked one start node at a time (not a shortest path).
-    pub(crate) fn start_candidates(
-        &self,
-        spec: &MatchSpec,
-        row: &Row,
-    ) -> Result<Option<Vec<NodeId>>, Error> {
-        let part = &spec.patterns[0];
-        if part.kind != PathKind::All {
-            return Ok(None);
-        }
-        let walk = self.layout(
-            &part.element,
-            part.var.as_ref().map(|v| v.name.as_str()),
-            row,
-        );
-        Ok(Some(self.candidates(walk.nodes[0], row)?))
-    }
-
-    /// The complete matches of `spec` from `row` whose first walk starts at one of
-    /// `starts` (see [`Self::start_candidates`]), or from every start when `starts` is
-    /// `None`; the conjuncts not pushed into the walk (`rest`) are checked on each.
+    /// The complete matches of `spec` from `row` (the conjuncts not pushed into the walk,
+    /// `rest`, are checked on each), found all at once.
     pub(crate) fn match_from(
         &self,
         spec: &MatchSpec,
         rest: &[&Expr],
         row: &Row,
-        starts: Option<&[NodeId]>,
         out: &mut Vec<Row>,
     ) -> Result<(), Error> {
         let parts = &spec.patterns;
-        let states: Vec<State> = match starts {
-            None => self.match_part_with(&parts[0], &(row.clone(), Vec::new()), parts.len() > 1)?,
-            Some(starts) => {
-                let part = &parts[0];
-                let mut walk = self.layout(
-                    &part.element,
-                    part.var.as_ref().map(|v| v.name.as_str()),
-                    row,
-                );
-                walk.keep_used = parts.len() > 1;
-                let mut found = Vec::new();
-                self.walk_from(&walk, &(row.clone(), Vec::new()), starts, &mut found)?;
-                found
-            }
-        };
+        let states =
+            self.match_part_with(&parts[0], &(row.clone(), Vec::new()), parts.len() > 1)?;
         self.finish_parts(spec, rest, states, out)
     }
 
@@ -358,18 +324,6 @@ impl Executor<'_, '_> {
         state: &State,
         out: &mut Vec<State>,
     ) -> Result<(), Error> {
-        let starts = self.candidates(walk.nodes[0], &state.0)?;
-        self.walk_from(walk, state, &starts, out)
-    }
-
-    /// Walks from each of `starts` as the walk's first node.
-    fn walk_from(
-        &self,
-        walk: &Walk<'_>,
-        state: &State,
-        starts: &[NodeId],
-        out: &mut Vec<State>,
-    ) -> Result<(), Error> {
         let first = walk.nodes[0];
         let mut cur = Cursor {
             row: state.0.clone(),
@@ -377,7 +331,7 @@ impl Executor<'_, '_> {
             nodes: Vec::new(),
             rels: Vec::new(),
         };
-        for &id in starts {
+        for id in self.candidates(first, &state.0)? {
             self.poll()?;
             if let Some(bound) =
                 self.bind_node(first, walk.node_names[0].as_ref(), id, &mut cur.row)?

@@ -1,25 +1,20 @@
 //! MATCH and OPTIONAL MATCH: every match of the patterns from each input row, produced one
-//! at a time for fixed-length hops (a batch of start nodes at a time for variable-length
-//! ones), so a walk through a hub never holds its matches.
+//! at a time (shortest paths are searched whole), so a walk through a hub or along long
+//! variable-length paths never holds its matches.
 
 use super::{BoxStream, Stream};
 use crate::exec::matcher::{LazyWalk, Pushed, WalkState};
 use crate::exec::{Error, Executor, Row};
-use crate::model::{NodeId, Value};
+use crate::model::Value;
 use crate::plan::logical::MatchSpec;
 use crate::syntax::ast::Expr;
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-/// How many start nodes are walked before the matches found are handed on.
-const STARTS_PER_STEP: usize = 64;
-
 /// How the first pattern part is walked from the current row.
 enum Walking<'p> {
-    /// One match at a time (fixed-length hops).
+    /// One match at a time.
     Lazy(Box<LazyWalk<'p>>),
-    /// A batch of start nodes at a time; the start nodes not walked yet.
-    Batched(Vec<NodeId>, usize),
     /// All at once (shortest paths).
     Whole,
 }
@@ -77,15 +72,8 @@ impl<'p> Match<'p> {
                 }
                 Ok(false)
             }
-            Walking::Batched(starts, next) => {
-                let from = *next;
-                let to = (from + STARTS_PER_STEP).min(starts.len());
-                ex.match_from(spec, rest, row, Some(&starts[from..to]), &mut out)?;
-                *next = to;
-                Ok(to == starts.len())
-            }
             Walking::Whole => {
-                ex.match_from(spec, rest, row, None, &mut out)?;
+                ex.match_from(spec, rest, row, &mut out)?;
                 Ok(true)
             }
         })?;
@@ -140,10 +128,7 @@ impl Stream for Match<'_> {
                             let walk = LazyWalk::new(ex, first, &row, keep_used)?;
                             return Ok(Walking::Lazy(Box::new(walk)));
                         }
-                        Ok(match ex.start_candidates(spec, &row)? {
-                            Some(starts) => Walking::Batched(starts, 0),
-                            None => Walking::Whole,
-                        })
+                        Ok(Walking::Whole)
                     })?;
                     self.current = Some(Current {
                         row,
