@@ -105,6 +105,22 @@ fn a_statement_over_the_memory_limit_stops_and_writes_nothing() {
         )
         .expect("streaming needs no memory");
     assert_eq!(r.rows[0][0], steward::model::Output::Int(500_000));
+    // Matching streams too: every walk of four distinct relationships in a complete graph
+    // of 12 nodes (about 800,000) is counted within the same 256 KiB.
+    db.execute("UNWIND range(1, 12) AS i CREATE (:K {i: i})", &p)
+        .expect("nodes");
+    db.execute(
+        "MATCH (a:K), (b:K) WHERE a.i < b.i CREATE (a)-[:T]->(b)",
+        &p,
+    )
+    .expect("66 relationships");
+    let paths = db
+        .execute("MATCH (a:K)-[*4]-(b:K) RETURN count(*)", &p)
+        .expect("paths stream");
+    assert_eq!(
+        paths.rows[0][0],
+        steward::model::Output::Int(trails(12, 4) as i64)
+    );
     // The session goes on, and a higher limit lets the statement through.
     db.set_memory_limit(64 << 20);
     db.execute("UNWIND range(1, 20000) AS i CREATE (:N {i: i})", &p)
@@ -125,4 +141,25 @@ fn the_plan_cache_stays_bounded_over_many_distinct_statements() {
     let (entries, bytes) = db.plan_cache_size();
     assert!(entries <= 256, "{entries} plans kept");
     assert!(bytes <= 1 << 20, "{bytes} bytes of statement text kept");
+}
+
+/// Walks of `len` distinct edges in the complete graph on `n` nodes, each direction counted.
+fn trails(n: usize, len: usize) -> u64 {
+    fn walk(n: usize, at: usize, left: usize, used: &mut Vec<(usize, usize)>) -> u64 {
+        if left == 0 {
+            return 1;
+        }
+        let mut total = 0;
+        for next in (0..n).filter(|&v| v != at) {
+            let edge = (at.min(next), at.max(next));
+            if used.contains(&edge) {
+                continue;
+            }
+            used.push(edge);
+            total += walk(n, next, left - 1, used);
+            used.pop();
+        }
+        total
+    }
+    (0..n).map(|s| walk(n, s, len, &mut Vec::new())).sum()
 }
