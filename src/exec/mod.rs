@@ -292,6 +292,8 @@ pub(crate) struct Executor<'a, 's> {
     /// Start-node hints from the WHERE of the pattern walk in progress.
     hints: RefCell<HashMap<String, matcher::Hint>>,
     deleted_nodes: Vec<NodeId>,
+    /// The store's node count per label, read when a walk first needs it.
+    label_counts: std::cell::OnceCell<BTreeMap<String, u64>>,
     /// Label bitmaps of labels checked often in this statement (see `has_label`).
     label_bits: RefCell<HashMap<String, matcher::LabelBits>>,
     /// Bytes held by blocking operators now, and the most they may hold.
@@ -316,6 +318,7 @@ impl<'a, 's> Executor<'a, 's> {
             hints: RefCell::new(HashMap::new()),
             filters: RefCell::new(Vec::new()),
             deleted_nodes: Vec::new(),
+            label_counts: std::cell::OnceCell::new(),
             label_bits: RefCell::new(HashMap::new()),
             memory: Cell::new(0),
             memory_limit: DEFAULT_MEMORY_LIMIT,

@@ -293,7 +293,16 @@ impl Executor<'_, '_> {
                 0
             }
         };
-        let reversed = nodes.len() > 1 && rank(nodes[nodes.len() - 1]) > rank(nodes[0]);
+        let (first, last) = (nodes[0], nodes[nodes.len() - 1]);
+        let reversed = nodes.len() > 1
+            && match rank(last).cmp(&rank(first)) {
+                std::cmp::Ordering::Greater => true,
+                // Both ends found by label only: start from the rarer label.
+                std::cmp::Ordering::Equal if rank(first) == 1 => {
+                    self.label_size(last) < self.label_size(first)
+                }
+                _ => false,
+            };
         if reversed {
             nodes.reverse();
             rels.reverse();
@@ -411,6 +420,19 @@ impl Executor<'_, '_> {
             // The labels were found, so the node exists.
             None => Ok(true),
         }
+    }
+
+    /// The number of nodes carrying the rarest of `np`'s labels, from the store's counts
+    /// (read once per statement).
+    fn label_size(&self, np: &NodePattern) -> u64 {
+        let counts = self
+            .label_counts
+            .get_or_init(|| self.tx.base().label_counts().unwrap_or_default());
+        np.labels
+            .iter()
+            .map(|l| counts.get(l).copied().unwrap_or(0))
+            .min()
+            .unwrap_or(u64::MAX)
     }
 
     /// True when node `id` exists and carries `label`. After many checks of one label in
