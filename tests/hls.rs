@@ -17,22 +17,12 @@ use steward::syntax::split_statements;
 
 mod transcripts;
 
-use transcripts::{check, cypher_files, transcript};
+use transcripts::{check, check_cases, transcript};
 
 #[test]
 fn hls_cases_match_their_expected_transcripts() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hls");
-    let mut failures = Vec::new();
-    let files = cypher_files(&dir);
-    assert!(!files.is_empty(), "no cases in {}", dir.display());
-    for file in files {
-        let script = std::fs::read_to_string(&file).expect("read a case");
-        let actual = transcript(&Db::in_memory(), &script);
-        if let Err(e) = check(&file.with_extension("expected"), &actual) {
-            failures.push(e);
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    check_cases(&dir);
 }
 
 #[test]

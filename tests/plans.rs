@@ -7,22 +7,12 @@ mod transcripts;
 
 use std::path::Path;
 use steward::db::{Db, Params, PlanNode};
-use transcripts::{check, cypher_files, transcript};
+use transcripts::check_cases;
 
 #[test]
 fn explained_plans_match_their_expected_transcripts() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/plans");
-    let files = cypher_files(&dir);
-    assert!(!files.is_empty(), "no cases in {}", dir.display());
-    let mut failures = Vec::new();
-    for file in files {
-        let script = std::fs::read_to_string(&file).expect("read a case");
-        let actual = transcript(&Db::in_memory(), &script);
-        if let Err(e) = check(&file.with_extension("expected"), &actual) {
-            failures.push(e);
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    check_cases(&dir);
 }
 
 fn find<'n>(node: &'n PlanNode, operator: &str) -> Option<&'n PlanNode> {

@@ -240,6 +240,18 @@ pub fn duration(d: std::time::Duration) -> String {
     }
 }
 
+/// An empty table in [`ascii_style`], fitted to the terminal's width when `fit_terminal`.
+fn new_table(fit_terminal: bool) -> Table {
+    let mut t = Table::new();
+    t.load_style(ascii_style());
+    t.set_content_arrangement(if fit_terminal {
+        ContentArrangement::Dynamic
+    } else {
+        ContentArrangement::Disabled
+    });
+    t
+}
+
 /// Plain ASCII borders: `+---+` lines, `|` between cells.
 fn ascii_style() -> TableStyle {
     let line = LineStyle::new('+', '-', '+', '+');
@@ -255,13 +267,7 @@ fn ascii_style() -> TableStyle {
 /// The table: a header row and the first `shown` result rows; every value as Cypher text.
 /// Fitted to the terminal, each row is one line and long values end in an ellipsis.
 fn table(r: &QueryResult, shown: usize, fit_terminal: bool) -> String {
-    let mut t = Table::new();
-    t.load_style(ascii_style());
-    t.set_content_arrangement(if fit_terminal {
-        ContentArrangement::Dynamic
-    } else {
-        ContentArrangement::Disabled
-    });
+    let mut t = new_table(fit_terminal);
     t.set_header(r.columns.iter().map(String::as_str));
     for row in r.rows.iter().take(shown) {
         let mut row = comfy_table::Row::from(row.iter().map(text::cypher));
@@ -326,13 +332,7 @@ fn estimate(rows: f64) -> String {
 
 /// The plan as a table, one operator a row, drawn as a tree in the first column.
 fn plan_table(plan: &PlanDescription, fit_terminal: bool) -> String {
-    let mut t = Table::new();
-    t.load_style(ascii_style());
-    t.set_content_arrangement(if fit_terminal {
-        ContentArrangement::Dynamic
-    } else {
-        ContentArrangement::Disabled
-    });
+    let mut t = new_table(fit_terminal);
     t.set_header(plan_columns(plan));
     for (prefix, node) in plan_lines(plan) {
         let mut cells = plan_cells(node);

@@ -375,7 +375,14 @@ impl<'a, 's> Executor<'a, 's> {
     /// bindings of `row`, yields a row.
     pub(crate) fn exists_query(&self, span: crate::model::Span, row: &Row) -> Result<bool, Error> {
         let Some(sub) = self.plan.subquery(span) else {
-            unreachable!("every EXISTS subquery is planned with its statement")
+            // Planned with every clause of a query; other statements (HLS capture) have
+            // no rows for a subquery to start from.
+            return Err(CypherError::semantic(
+                "InvalidClauseComposition",
+                "an EXISTS { ... } subquery can only be used in a Cypher query",
+                span,
+            )
+            .into());
         };
         let mut stream = operators::open_read(&sub.root, self, row);
         Ok(stream.next(self)?.is_some())

@@ -87,3 +87,19 @@ pub fn cypher_files(dir: &Path) -> Vec<PathBuf> {
     files.sort();
     files
 }
+
+/// Runs every `NAME.cypher` of `dir` on a fresh in-memory store and checks each transcript
+/// against its `NAME.expected`; panics listing every difference.
+pub fn check_cases(dir: &Path) {
+    let files = cypher_files(dir);
+    assert!(!files.is_empty(), "no cases in {}", dir.display());
+    let mut failures = Vec::new();
+    for file in files {
+        let script = std::fs::read_to_string(&file).expect("read a case");
+        let actual = transcript(&Db::in_memory(), &script);
+        if let Err(e) = check(&file.with_extension("expected"), &actual) {
+            failures.push(e);
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
