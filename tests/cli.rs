@@ -578,23 +578,23 @@ fn help_has_examples_for_every_subcommand() {
 
 // ---- robustness -------------------------------------------------------------------------
 
+/// `steward --db DB query --format FORMAT QUERY` running, its stdout and stderr piped.
+fn spawn_query(db: &Path, format: &str, query: &str) -> std::process::Child {
+    bin()
+        .arg("--db")
+        .arg(db)
+        .args(["query", "--format", format, query])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn steward")
+}
+
 #[test]
 fn a_broken_pipe_is_not_an_error() {
     let (_tmp, db) = store();
     ok(steward(&db, &["query", "RETURN 1"]));
-    let mut child = bin()
-        .arg("--db")
-        .arg(&db)
-        .args([
-            "query",
-            "--format",
-            "jsonl",
-            "UNWIND range(1, 200000) AS i RETURN i",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn steward");
+    let mut child = spawn_query(&db, "jsonl", "UNWIND range(1, 200000) AS i RETURN i");
     let mut first = String::new();
     BufReader::new(child.stdout.take().expect("stdout"))
         .read_line(&mut first)
@@ -610,21 +610,9 @@ fn a_broken_pipe_is_not_an_error() {
 fn rows_stream_to_a_reader_that_stops_early_without_the_rest_being_computed() {
     let (_tmp, db) = store();
     let started = std::time::Instant::now();
-    let mut child = bin()
-        .arg("--db")
-        .arg(&db)
-        .args([
-            "query",
-            "--format",
-            "csv",
-            // Far more rows than could be built in the test's time: only streaming
-            // answers the first line at once.
-            "UNWIND range(1, 100000000000) AS i RETURN i",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn steward");
+    // Far more rows than could be built in the test's time: only streaming answers the
+    // first line at once.
+    let mut child = spawn_query(&db, "csv", "UNWIND range(1, 100000000000) AS i RETURN i");
     let mut reader = BufReader::new(child.stdout.take().expect("stdout"));
     let (mut header, mut first) = (String::new(), String::new());
     reader.read_line(&mut header).expect("read the header");
