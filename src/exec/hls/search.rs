@@ -77,18 +77,38 @@ impl<'x, 'a, 's> Graph<'x, 'a, 's> {
     /// id; self-loops and learning records left out. Spends one unit per relationship.
     pub(super) fn neighbours(&mut self, id: NodeId) -> Result<&[(RelId, NodeId)], Error> {
         if !self.cache.contains_key(&id) {
-            let mut list: Vec<(RelId, NodeId)> = Vec::new();
-            for dir in [
-                crate::model::Direction::Outgoing,
-                crate::model::Direction::Incoming,
-            ] {
-                for a in self.ex.tx.adjacent(id, dir, None)? {
-                    if a.other != id && !self.excluded.contains(&a.other) {
-                        list.push((a.rel, a.other));
-                    }
+            // Each direction comes ordered by relationship id: merge the two.
+            let keep =
+                |a: &crate::model::Adjacent| a.other != id && !self.excluded.contains(&a.other);
+            let out = self
+                .ex
+                .tx
+                .adjacent(id, crate::model::Direction::Outgoing, None)?;
+            let inc = self
+                .ex
+                .tx
+                .adjacent(id, crate::model::Direction::Incoming, None)?;
+            let mut list: Vec<(RelId, NodeId)> = Vec::with_capacity(out.len() + inc.len());
+            let (mut o, mut i) = (
+                out.iter().filter(|a| keep(a)).peekable(),
+                inc.iter().filter(|a| keep(a)).peekable(),
+            );
+            loop {
+                let next = match (o.peek(), i.peek()) {
+                    (Some(x), Some(y)) if x.rel <= y.rel => o.next(),
+                    (Some(_), Some(_)) => i.next(),
+                    (Some(_), None) => o.next(),
+                    (None, Some(_)) => i.next(),
+                    (None, None) => break,
+                };
+                if let Some(a) = next {
+                    list.push((a.rel, a.other));
                 }
             }
-            list.sort_unstable();
+            debug_assert!(
+                list.windows(2).all(|w| w[0] <= w[1]),
+                "adjacency is ordered by relationship id"
+            );
             self.spend(list.len() as u64 + 1)?;
             self.cache.insert(id, list);
         }
@@ -138,14 +158,27 @@ impl Ball {
         }
     }
 
-    fn grow(&mut self, g: &mut Graph<'_, '_, '_>) -> Result<(), Error> {
+    /// Grows the ball by one relationship. With `last` (the other ball and the most
+    /// relationships on a path), this is the last growth: a node is kept only when it is
+    /// in the other ball close enough to lie on a path (every other node at the new radius
+    /// is farther from the other end than the other ball reaches).
+    fn grow(
+        &mut self,
+        g: &mut Graph<'_, '_, '_>,
+        last: Option<(&Dists, u32)>,
+    ) -> Result<(), Error> {
         let mut next = Vec::new();
         for id in std::mem::take(&mut self.frontier) {
             if id == self.far {
                 continue;
             }
             for &(rel, other) in g.neighbours(id)? {
-                if !self.dists.contains_key(&other) {
+                let near = last.is_none_or(|(other_ball, n)| {
+                    other_ball
+                        .get(&other)
+                        .is_some_and(|(d, _)| self.radius + 1 + d <= n)
+                });
+                if near && !self.dists.contains_key(&other) {
                     self.dists.insert(other, (self.radius + 1, Some((rel, id))));
                     next.push(other);
                 }
@@ -172,15 +205,21 @@ impl Region {
             let grow_a = !ball_a.frontier.is_empty()
                 && (ball_b.frontier.is_empty() || ball_a.frontier.len() <= ball_b.frontier.len());
             if grow_a {
-                ball_a.grow(g)?;
-                ka = if ball_a.frontier.is_empty() {
+                let last = (ka + 1 + kb >= n).then_some((&ball_b.dists, n));
+                let pruned = last.is_some();
+                ball_a.grow(g, last)?;
+                // (A pruned last growth may leave no frontier without the component
+                // being exhausted.)
+                ka = if ball_a.frontier.is_empty() && !pruned {
                     n
                 } else {
                     ball_a.radius
                 };
             } else if !ball_b.frontier.is_empty() {
-                ball_b.grow(g)?;
-                kb = if ball_b.frontier.is_empty() {
+                let last = (ka + kb + 1 >= n).then_some((&ball_a.dists, n));
+                let pruned = last.is_some();
+                ball_b.grow(g, last)?;
+                kb = if ball_b.frontier.is_empty() && !pruned {
                     n
                 } else {
                     ball_b.radius
