@@ -1,30 +1,45 @@
 //! Record bytes: the one place that turns records, index entries and meta records into
-//! bytes and back.
+//! bytes and back (this file and its submodules [`adj`], the format-2 adjacency lists,
+//! and [`v1`], the format-1 readers the migration uses).
 //!
-//! Records are encoded with bincode 2 through serde, always with
-//! [`bincode::config::standard()`]. Every value stored under a key starts with the codec
-//! version byte [`CODEC_VERSION`], so the encoding (bincode is unmaintained upstream) can
-//! be replaced later without guessing what a value holds. The one exception is the format
-//! record ([`encode_format`]): it is fixed forever so every steward can read it.
+//! Property maps, name buckets and the catalog are encoded with bincode 2 through serde,
+//! always with [`bincode::config::standard()`]; the rest is hand-laid varints (LEB128).
+//! Every value stored under a key starts with the codec version byte [`CODEC_VERSION`]
+//! (format 1 wrote 1, format 2 writes 2), so the encoding (bincode is unmaintained
+//! upstream) can be replaced later without guessing what a value holds. The one
+//! exception is the format record ([`encode_format`]): it is fixed forever so every
+//! steward can read it.
 //!
-//! Stored shapes:
+//! Stored shapes (format 2):
 //! - a *block* ([`Block`]) holds up to 64 bodies (node records, relationship records or
-//!   adjacency lists): version byte, `u64` slot mask (little-endian), one `u32` end offset
-//!   per present slot, then the bodies. One body is read without decoding the others.
-//! - a node body is the bincode of [`NodeRecord`]; a relationship body is the bincode of
-//!   [`StoredRel`] (the type is a small id into the catalog's dictionary).
-//! - an adjacency body is a LEB128 list, per entry the rel id delta from the previous
-//!   entry, the other node id and the type id (ascending rel ids), up to the body's end.
+//!   adjacency lists): version byte, `u64` slot mask (little-endian), one varint body
+//!   length per present slot, then the bodies. One body is read without decoding the
+//!   others.
+//! - a node body is the bincode of [`NodeRecord`].
+//! - a relationship body is `varint(type id) varint(start) varint(end)`, followed by the
+//!   bincode of its properties only when it has any (the type is an id into the
+//!   catalog's dictionary).
+//! - an adjacency body is one node's list in one direction, grouped by type id: see
+//!   [`adj`].
 //! - a label bitmap is the version byte and 128 bytes (1024 bits, little-endian words).
 //! - a name bucket is the version byte and the bincode of a sorted `Vec<(String, u64)>`.
 //! - the catalog is the version byte and the bincode of [`Catalog`].
+//!
+//! Format 1 differed in three shapes: a block's slot table held `u32` end offsets, a
+//! relationship body was the bincode of [`StoredRel`], and an adjacency body was one
+//! ungrouped list of `(rel delta, other, type id)` varints; see [`v1`].
 
-use crate::model::{Adjacent, NodeId, NodeRecord, Properties, RelId, RelRecord};
+pub mod adj;
+pub mod v1;
+
+pub use adj::{GroupEdit, adj_degree, decode_adj_into, edit_adj, encode_adj};
+
+use crate::model::{NodeId, NodeRecord, Properties, RelId, RelRecord};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// The version byte that starts every encoded value.
-pub const CODEC_VERSION: u8 = 1;
+/// The version byte that starts every encoded value written by this build (format 2).
+pub const CODEC_VERSION: u8 = 2;
 
 /// Encoding or decoding failed.
 #[derive(Debug, thiserror::Error)]
@@ -78,8 +93,13 @@ fn versioned<T: Serialize>(value: &T) -> Result<Vec<u8>, CodecError> {
 }
 
 fn unversion(bytes: &[u8]) -> Result<&[u8], CodecError> {
+    unversion_as(bytes, CODEC_VERSION)
+}
+
+/// The bytes after the version byte, which must be `version`.
+fn unversion_as(bytes: &[u8], version: u8) -> Result<&[u8], CodecError> {
     match bytes.split_first() {
-        Some((&CODEC_VERSION, rest)) => Ok(rest),
+        Some((&v, rest)) if v == version => Ok(rest),
         Some((&found, _)) => Err(CodecError::UnknownVersion { found }),
         None => Err(CodecError::Malformed {
             what: "value (empty)",
@@ -129,15 +149,6 @@ pub struct StoredRel {
     pub props: Properties,
 }
 
-/// The borrowed twin of [`StoredRel`]: same fields in the same order, for encoding.
-#[derive(Serialize)]
-struct StoredRelRef<'a> {
-    type_id: u32,
-    start: NodeId,
-    end: NodeId,
-    props: &'a Properties,
-}
-
 /// The body of a node record (it lives in a [`Block`], which carries the version byte).
 pub fn encode_node(node: &NodeRecord) -> Result<Vec<u8>, CodecError> {
     let mut out = Vec::new();
@@ -164,18 +175,80 @@ pub fn encode_rel(rel: &RelRecord, type_id: u32) -> Result<Vec<u8>, CodecError> 
 
 /// Appends the body of a relationship record whose type has id `type_id` to `out`.
 pub fn encode_rel_into(rel: &RelRecord, type_id: u32, out: &mut Vec<u8>) -> Result<(), CodecError> {
-    let r = StoredRelRef {
-        type_id,
-        start: rel.start,
-        end: rel.end,
-        props: &rel.props,
-    };
-    encode_body(&r, out)
+    put_rel(type_id, rel.start, rel.end, &rel.props, out)
+}
+
+/// Appends the body of a stored relationship to `out`.
+pub fn encode_stored_rel_into(rel: &StoredRel, out: &mut Vec<u8>) -> Result<(), CodecError> {
+    put_rel(rel.type_id, rel.start, rel.end, &rel.props, out)
+}
+
+fn put_rel(
+    type_id: u32,
+    start: NodeId,
+    end: NodeId,
+    props: &Properties,
+    out: &mut Vec<u8>,
+) -> Result<(), CodecError> {
+    put_varint(out, u64::from(type_id));
+    put_varint(out, start);
+    put_varint(out, end);
+    if !props.is_empty() {
+        encode_body(props, out)?;
+    }
+    Ok(())
 }
 
 /// Decodes a relationship body.
 pub fn decode_rel(bytes: &[u8]) -> Result<StoredRel, CodecError> {
-    decode_body(bytes, "relationship record")
+    let what = "relationship record";
+    let mut pos = 0;
+    let type_id = u32::try_from(get_varint(bytes, &mut pos, what)?)
+        .map_err(|_| CodecError::Malformed { what })?;
+    let start = get_varint(bytes, &mut pos, what)?;
+    let end = get_varint(bytes, &mut pos, what)?;
+    let props = match &bytes[pos..] {
+        [] => Properties::new(),
+        rest => decode_body(rest, what)?,
+    };
+    Ok(StoredRel {
+        type_id,
+        start,
+        end,
+        props,
+    })
+}
+
+// ---------------------------------------------------------------- varints
+
+/// Appends `v` as an unsigned LEB128 varint.
+fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// Reads an unsigned LEB128 varint at `*pos`, advancing it; `what` names the value
+/// being decoded for the error.
+fn get_varint(bytes: &[u8], pos: &mut usize, what: &'static str) -> Result<u64, CodecError> {
+    let mut v = 0u64;
+    let mut shift = 0u32;
+    loop {
+        let Some(&b) = bytes.get(*pos) else {
+            return Err(CodecError::Malformed { what });
+        };
+        *pos += 1;
+        if shift > 63 {
+            return Err(CodecError::Malformed { what });
+        }
+        v |= u64::from(b & 0x7f) << shift;
+        if b & 0x80 == 0 {
+            return Ok(v);
+        }
+        shift += 7;
+    }
 }
 
 // ---------------------------------------------------------------- blocks
@@ -208,62 +281,54 @@ impl PartialEq for Block {
     }
 }
 
-struct Frame<'a> {
-    mask: u64,
-    ends: &'a [u8],
-    data: &'a [u8],
+fn malformed_block() -> CodecError {
+    CodecError::Malformed { what: "block" }
 }
 
-fn frame(bytes: &[u8]) -> Result<Frame<'_>, CodecError> {
-    let rest = unversion(bytes)?;
+/// The slot mask of a block whose version byte is `version`, and the bytes after it.
+fn block_mask(bytes: &[u8], version: u8) -> Result<(u64, &[u8]), CodecError> {
+    let rest = unversion_as(bytes, version)?;
     let (mask, rest) = rest
         .split_at_checked(MASK_LEN)
-        .ok_or(CodecError::Malformed { what: "block" })?;
+        .ok_or_else(malformed_block)?;
     let mask = u64::from_le_bytes(mask.try_into().expect("split at 8 bytes"));
-    let n = mask.count_ones() as usize;
-    let (ends, data) = rest
-        .split_at_checked(4 * n)
-        .ok_or(CodecError::Malformed { what: "block" })?;
-    Ok(Frame { mask, ends, data })
-}
-
-impl<'a> Frame<'a> {
-    fn end(&self, index: usize) -> usize {
-        let b = &self.ends[4 * index..4 * index + 4];
-        u32::from_le_bytes(b.try_into().expect("4 bytes")) as usize
-    }
-
-    fn span(&self, index: usize) -> Result<(usize, usize), CodecError> {
-        let start = if index == 0 { 0 } else { self.end(index - 1) };
-        let end = self.end(index);
-        if start > end || end > self.data.len() {
-            return Err(CodecError::Malformed {
-                what: "block offsets",
-            });
-        }
-        Ok((start, end))
-    }
-
-    fn body(&self, index: usize) -> Result<&'a [u8], CodecError> {
-        let (start, end) = self.span(index)?;
-        Ok(&self.data[start..end])
-    }
+    Ok((mask, rest))
 }
 
 /// The body in `slot` of an encoded block, without copying or decoding the rest.
 pub fn block_slot(bytes: &[u8], slot: usize) -> Result<Option<&[u8]>, CodecError> {
-    let f = frame(bytes)?;
-    if slot >= SLOTS || f.mask & (1u64 << slot) == 0 {
+    let (mask, rest) = block_mask(bytes, CODEC_VERSION)?;
+    if slot >= SLOTS || mask & (1u64 << slot) == 0 {
         return Ok(None);
     }
-    let index = (f.mask & ((1u64 << slot) - 1)).count_ones() as usize;
-    f.body(index).map(Some)
+    let index = (mask & ((1u64 << slot) - 1)).count_ones();
+    let (mut pos, mut start, mut len) = (0, 0u64, 0u64);
+    for i in 0..mask.count_ones() {
+        let l = get_varint(rest, &mut pos, "block")?;
+        if i < index {
+            start = start.saturating_add(l);
+        } else if i == index {
+            len = l;
+        }
+    }
+    let data = &rest[pos..];
+    let start = usize::try_from(start).map_err(|_| malformed_block())?;
+    let end = usize::try_from(len)
+        .ok()
+        .and_then(|l| start.checked_add(l))
+        .filter(|&e| e <= data.len())
+        .ok_or_else(malformed_block)?;
+    Ok(Some(&data[start..end]))
 }
 
 /// The occupied slots of an encoded block, ascending.
 pub fn block_slots(bytes: &[u8]) -> Result<impl Iterator<Item = usize>, CodecError> {
-    let mask = frame(bytes)?.mask;
-    Ok((0..SLOTS).filter(move |s| mask & (1u64 << s) != 0))
+    let (mask, _) = block_mask(bytes, CODEC_VERSION)?;
+    Ok(slots_of(mask))
+}
+
+fn slots_of(mask: u64) -> impl Iterator<Item = usize> {
+    (0..SLOTS).filter(move |s| mask & (1u64 << s) != 0)
 }
 
 fn span32(start: usize, end: usize) -> (u32, u32) {
@@ -280,24 +345,29 @@ impl Block {
 
     /// Parses an encoded block (one copy of the bodies, none decoded).
     pub fn parse(bytes: &[u8]) -> Result<Block, CodecError> {
-        let f = frame(bytes)?;
-        let mut spans = [None; SLOTS];
-        let mut index = 0;
-        for (slot, span) in spans.iter_mut().enumerate() {
-            if f.mask & (1u64 << slot) != 0 {
-                let (start, end) = f.span(index)?;
-                *span = Some(span32(start, end));
-                index += 1;
-            }
+        let (mask, rest) = block_mask(bytes, CODEC_VERSION)?;
+        let mut pos = 0;
+        let mut lens = [0usize; SLOTS];
+        for len in lens.iter_mut().take(mask.count_ones() as usize) {
+            *len = usize::try_from(get_varint(rest, &mut pos, "block")?)
+                .map_err(|_| malformed_block())?;
         }
-        if index > 0 && f.end(index - 1) != f.data.len() {
+        let data = &rest[pos..];
+        let mut spans = [None; SLOTS];
+        let mut end = 0usize;
+        for (slot, len) in slots_of(mask).zip(lens) {
+            let start = end;
+            end = start.checked_add(len).ok_or_else(malformed_block)?;
+            spans[slot] = Some((start, end));
+        }
+        if end != data.len() {
             return Err(CodecError::Malformed {
                 what: "block length",
             });
         }
         Ok(Block {
-            data: f.data.to_vec(),
-            spans,
+            data: data.to_vec(),
+            spans: spans.map(|s| s.map(|(a, b)| span32(a, b))),
         })
     }
 
@@ -341,154 +411,28 @@ impl Block {
         self.spans.iter().all(Option::is_none)
     }
 
+    /// The occupied slots, ascending.
+    pub fn slots(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..SLOTS).filter(|&s| self.spans[s].is_some())
+    }
+
     /// The encoded block.
     pub fn encode(&self) -> Vec<u8> {
         let live = || self.spans.iter().flatten();
         let n = live().count();
         let data_len: usize = live().map(|(s, e)| (e - s) as usize).sum();
-        let mut out = Vec::with_capacity(1 + MASK_LEN + 4 * n + data_len);
+        let mut out = Vec::with_capacity(1 + MASK_LEN + 2 * n + data_len);
         out.push(CODEC_VERSION);
-        let mask = (0..SLOTS)
-            .filter(|&s| self.spans[s].is_some())
-            .fold(0u64, |m, s| m | (1u64 << s));
+        let mask = self.slots().fold(0u64, |m, s| m | (1u64 << s));
         out.extend_from_slice(&mask.to_le_bytes());
-        let mut end = 0u32;
         for (s, e) in live() {
-            end += e - s;
-            out.extend_from_slice(&end.to_le_bytes());
+            put_varint(&mut out, u64::from(e - s));
         }
         for &(s, e) in live() {
             out.extend_from_slice(&self.data[s as usize..e as usize]);
         }
         out
     }
-}
-
-// ---------------------------------------------------------------- adjacency
-
-/// One entry of a node's adjacency list as stored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct AdjEntry {
-    /// The relationship.
-    pub rel: RelId,
-    /// The node at the other end.
-    pub other: NodeId,
-    /// The relationship's type id.
-    pub type_id: u32,
-}
-
-fn put_varint(out: &mut Vec<u8>, mut v: u64) {
-    while v >= 0x80 {
-        out.push((v as u8) | 0x80);
-        v >>= 7;
-    }
-    out.push(v as u8);
-}
-
-fn get_varint(bytes: &[u8], pos: &mut usize) -> Result<u64, CodecError> {
-    let mut v = 0u64;
-    let mut shift = 0u32;
-    loop {
-        let Some(&b) = bytes.get(*pos) else {
-            return Err(CodecError::Malformed {
-                what: "adjacency list",
-            });
-        };
-        *pos += 1;
-        if shift > 63 {
-            return Err(CodecError::Malformed {
-                what: "adjacency varint",
-            });
-        }
-        v |= u64::from(b & 0x7f) << shift;
-        if b & 0x80 == 0 {
-            return Ok(v);
-        }
-        shift += 7;
-    }
-}
-
-/// Appends the encoding of `entries` (ascending rel ids, all above `prev`) to `out`.
-fn put_adj(out: &mut Vec<u8>, mut prev: RelId, entries: &[AdjEntry]) {
-    for e in entries {
-        debug_assert!(e.rel >= prev, "adjacency entries must ascend");
-        put_varint(out, e.rel - prev);
-        put_varint(out, e.other);
-        put_varint(out, u64::from(e.type_id));
-        prev = e.rel;
-    }
-}
-
-/// The body of an adjacency list; `entries` must be in ascending rel id order.
-pub fn encode_adj(entries: &[AdjEntry]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(entries.len() * 6);
-    put_adj(&mut out, 0, entries);
-    out
-}
-
-/// Appends to `out` the body of adjacency list `body` extended by `added`, without
-/// decoding `body` into entries. Returns false (leaving `out` unchanged) when `added` is
-/// not entirely above the list's last rel id, so a plain append would break the order.
-pub fn append_adj(body: &[u8], added: &[AdjEntry], out: &mut Vec<u8>) -> Result<bool, CodecError> {
-    let mut last = None;
-    for_each_adj(body, |e| last = Some(e.rel))?;
-    let Some(first) = added.first() else {
-        out.extend_from_slice(body);
-        return Ok(true);
-    };
-    if last.is_some_and(|l| first.rel <= l) {
-        return Ok(false);
-    }
-    out.extend_from_slice(body);
-    put_adj(out, last.unwrap_or(0), added);
-    Ok(true)
-}
-
-/// Calls `f` on each entry of an adjacency body, in order.
-fn for_each_adj(bytes: &[u8], mut f: impl FnMut(AdjEntry)) -> Result<(), CodecError> {
-    let mut pos = 0;
-    let mut rel = 0u64;
-    while pos < bytes.len() {
-        let delta = get_varint(bytes, &mut pos)?;
-        rel = rel.checked_add(delta).ok_or(CodecError::Malformed {
-            what: "adjacency list",
-        })?;
-        let other = get_varint(bytes, &mut pos)?;
-        let type_id =
-            u32::try_from(get_varint(bytes, &mut pos)?).map_err(|_| CodecError::Malformed {
-                what: "adjacency type id",
-            })?;
-        f(AdjEntry {
-            rel,
-            other,
-            type_id,
-        });
-    }
-    Ok(())
-}
-
-/// Decodes an adjacency body.
-pub fn decode_adj(bytes: &[u8]) -> Result<Vec<AdjEntry>, CodecError> {
-    let mut out = Vec::new();
-    for_each_adj(bytes, |e| out.push(e))?;
-    Ok(out)
-}
-
-/// Decodes an adjacency body straight into `out`, keeping entries of type `type_id` only
-/// when it is given.
-pub fn decode_adj_into(
-    bytes: &[u8],
-    type_id: Option<u32>,
-    out: &mut Vec<Adjacent>,
-) -> Result<(), CodecError> {
-    for_each_adj(bytes, |e| {
-        if type_id.is_none_or(|t| t == e.type_id) {
-            out.push(Adjacent {
-                rel: e.rel,
-                other: e.other,
-            });
-        }
-    })
 }
 
 // ---------------------------------------------------------------- label bitmaps
@@ -508,7 +452,10 @@ pub fn encode_bitmap(words: &[u64; BITMAP_WORDS]) -> Vec<u8> {
 
 /// Decodes a label bitmap value.
 pub fn decode_bitmap(bytes: &[u8]) -> Result<[u64; BITMAP_WORDS], CodecError> {
-    let rest = unversion(bytes)?;
+    bitmap_words(unversion(bytes)?)
+}
+
+fn bitmap_words(rest: &[u8]) -> Result<[u64; BITMAP_WORDS], CodecError> {
     if rest.len() != 8 * BITMAP_WORDS {
         return Err(CodecError::Malformed {
             what: "label bitmap",
@@ -625,73 +572,18 @@ mod tests {
             end: 1 << 40,
             props: Properties::new(),
         };
-        let stored = decode_rel(&encode_rel(&rel, 7).unwrap()).unwrap();
+        let bytes = encode_rel(&rel, 7).unwrap();
+        assert_eq!(bytes.len(), 1 + 1 + 6, "no properties, no property bytes");
+        let stored = decode_rel(&bytes).unwrap();
         assert_eq!((stored.type_id, stored.start, stored.end), (7, 1, 1 << 40));
-    }
-
-    #[test]
-    fn adjacency_round_trip() {
-        let entries = vec![
-            AdjEntry {
-                rel: 0,
-                other: 5,
-                type_id: 0,
-            },
-            AdjEntry {
-                rel: 300,
-                other: u64::MAX,
-                type_id: 2,
-            },
-            AdjEntry {
-                rel: 301,
-                other: 0,
-                type_id: 0,
-            },
-        ];
-        let bytes = encode_adj(&entries);
-        assert_eq!(decode_adj(&bytes).unwrap(), entries);
-        let mut typed = Vec::new();
-        decode_adj_into(&bytes, Some(0), &mut typed).unwrap();
-        assert_eq!(
-            typed,
-            vec![
-                Adjacent { rel: 0, other: 5 },
-                Adjacent { rel: 301, other: 0 }
-            ]
-        );
-        assert!(decode_adj(&bytes[..bytes.len() - 1]).is_err());
-        let more = [
-            AdjEntry {
-                rel: 302,
-                other: 1,
-                type_id: 1,
-            },
-            AdjEntry {
-                rel: 1000,
-                other: 2,
-                type_id: 0,
-            },
-        ];
-        let mut appended = Vec::new();
-        assert!(append_adj(&bytes, &more, &mut appended).unwrap());
-        assert_eq!(
-            decode_adj(&appended).unwrap(),
-            [entries.clone(), more.to_vec()].concat()
-        );
-        let mut out = Vec::new();
-        assert!(
-            !append_adj(
-                &bytes,
-                &[AdjEntry {
-                    rel: 301,
-                    other: 1,
-                    type_id: 0
-                }],
-                &mut out
-            )
-            .unwrap()
-        );
-        assert!(out.is_empty());
+        assert!(stored.props.is_empty());
+        let with_props = RelRecord {
+            props: [("w".to_string(), Value::Int(3))].into(),
+            ..rel
+        };
+        let stored = decode_rel(&encode_rel(&with_props, 0).unwrap()).unwrap();
+        assert_eq!(stored.props, with_props.props);
+        assert!(decode_rel(&[1, 2]).is_err());
     }
 
     #[test]

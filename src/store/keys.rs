@@ -7,13 +7,15 @@
 //! value as for a 16-byte one), so a few larger values load and read faster than one
 //! key per entry.
 //!
+//! Formats 1 and 2 share these keys; format 2 changed only values (see `codec`).
+//!
 //! | tag | family | key after the tag | value (see `codec`) |
 //! |---|---|---|---|
 //! | `0x00` [`META`] | meta records | [`META_FORMAT`] | the format version (fixed 4 bytes) |
 //! | | | [`META_CATALOG`] | the catalog: id counters, sizes, label and type counts, type-name dictionary |
 //! | `0x01` [`NODE`] | node records | `be64(node >> 6)` | a block of up to 64 node records, slot = `node & 63` |
-//! | `0x02` [`REL`] | relationship records | `be64(rel >> 6)` | a block of up to 64 relationship records |
-//! | `0x03` [`ADJ`] | adjacency | direction byte, `be64(node >> 6)` | a block of 64 slots, each the packed `(rel, other, type id)` list of one node |
+//! | `0x02` [`REL`] | relationship records | `be64(rel >> 6)` | a block of up to 64 relationship records (type id, ends, properties) |
+//! | `0x03` [`ADJ`] | adjacency | direction byte, `be64(node >> 6)` | a block of 64 slots, each one node's `(rel, other)` lists grouped by type id |
 //! | `0x04` [`LABEL`] | nodes by label | escaped label, `be64(node >> 10)` | a 1024-bit bitmap of the nodes carrying the label |
 //! | `0x05` [`NAME`] | nodes by `name` | `be16(bucket)` of the lowercased name | the sorted `(lowercased name, node)` list of that bucket |
 //!
@@ -126,6 +128,17 @@ pub fn adj_block(dir: Direction, block: u64) -> Vec<u8> {
     k
 }
 
+/// The direction and block number of an adjacency block key.
+pub fn adj_block_of_key(key: &[u8]) -> Option<(Direction, u64)> {
+    let dir = match *key.get(1)? {
+        DIR_OUT => Direction::Outgoing,
+        DIR_IN => Direction::Incoming,
+        _ => return None,
+    };
+    let bytes: [u8; 8] = key.get(2..10)?.try_into().ok()?;
+    (key.len() == 10).then_some((dir, u64::from_be_bytes(bytes)))
+}
+
 /// Appends `s` escaped: `0x00` becomes `0x00 0xFF`, and `0x00 0x00` ends it.
 fn push_escaped(k: &mut Vec<u8>, s: &str) {
     for &b in s.as_bytes() {
@@ -212,6 +225,10 @@ mod tests {
         assert_eq!(id_in_block(2, 2), 130);
         assert_eq!(block_number(&rel_block(77)), Some(77));
         assert_eq!(label_group_number(&label_bitmap("X", 9)), Some(9));
+        assert_eq!(
+            adj_block_of_key(&adj_block(Direction::Incoming, 5)),
+            Some((Direction::Incoming, 5))
+        );
     }
 
     #[test]

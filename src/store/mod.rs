@@ -106,6 +106,14 @@ pub trait Store: Send + Sync {
         dir: Direction,
         rel_type: Option<&str>,
     ) -> Result<Vec<Adjacent>, StoreError>;
+    /// The number of relationships `adjacent(node, dir, rel_type)` lists, counted
+    /// without materialising them (the sled store does not decode an entry).
+    fn degree(
+        &self,
+        node: NodeId,
+        dir: Direction,
+        rel_type: Option<&str>,
+    ) -> Result<u64, StoreError>;
     /// All node ids.
     fn node_ids(&self) -> Result<Vec<NodeId>, StoreError>;
     /// All relationship ids.

@@ -1,16 +1,20 @@
 //! The store on disk, in sled: the only file that names sled.
 //!
 //! A store directory holds a marker file ([`MARKER_FILE`], naming the format version) and
-//! sled's files under `sled/`. The marker is read before sled is opened, so a foreign
-//! directory, or a store of a newer format, is refused before sled writes anything.
-//! Inside sled, one tree holds every key family of [`super::keys`]; each [`Store::apply`]
-//! is one `sled::Batch` (atomic) followed by a flush (durable).
+//! sled's files: under `sled2/` for format 2 (zstd-compressed by sled), under `sled/` for
+//! format 1. The marker is read before sled is opened, so a foreign directory, or a store
+//! of a newer format, is refused before sled writes anything; a format-1 store is
+//! upgraded first (see [`migrate`]). Inside sled, one tree holds every key family of
+//! [`super::keys`]; each [`Store::apply`] is one `sled::Batch` (atomic) followed by a
+//! flush (durable).
 //!
 //! Store-wide numbers (id counters, sizes, label and type counts, the relationship type
 //! dictionary) live in one catalog record that is cached in memory and rewritten by every
 //! apply, so the count queries never scan.
 
-use super::codec::{self, AdjEntry, Block, Catalog};
+mod migrate;
+
+use super::codec::{self, Block, Catalog, GroupEdit};
 use super::keys;
 use super::{ChangeSet, Counters, Store, StoreError};
 use crate::model::{Adjacent, Direction, NodeId, NodeRecord, RelId, RelRecord, Value};
@@ -20,13 +24,28 @@ use std::sync::{RwLock, RwLockReadGuard};
 use std::time::{Duration, Instant};
 
 /// The newest store format this build reads and the one it writes.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 /// The marker file in a store directory.
 pub const MARKER_FILE: &str = "STEWARD";
-/// The subdirectory holding sled's files.
-const SLED_DIR: &str = "sled";
+/// The subdirectory holding sled's files (format 2).
+const SLED_DIR: &str = "sled2";
+/// The subdirectory that held sled's files in format 1.
+const SLED_DIR_V1: &str = "sled";
 /// sled's page cache size.
 const CACHE_BYTES: u64 = 512 * 1024 * 1024;
+/// The zstd level sled compresses with (format 2). Higher levels measured no smaller on
+/// the benchmark graph (adjacency varints are close to random) and load slower.
+const COMPRESSION_LEVEL: i32 = 1;
+
+/// sled's configuration for a format-2 store in `path`. Compression cannot change once
+/// sled has written a store, so it is part of the format.
+fn sled_config(path: &Path) -> sled::Config {
+    sled::Config::new()
+        .path(path)
+        .cache_capacity(CACHE_BYTES)
+        .use_compression(true)
+        .compression_factor(COMPRESSION_LEVEL)
+}
 
 /// A store on disk.
 pub struct SledStore {
@@ -77,39 +96,38 @@ impl SledStore {
     /// [`StoreError::Locked`] when another process holds the store.
     pub fn open(dir: &Path) -> Result<SledStore, StoreError> {
         std::fs::create_dir_all(dir).map_err(backend)?;
-        let marker = dir.join(MARKER_FILE);
-        match std::fs::read_to_string(&marker) {
-            Ok(text) => {
-                let found = codec::decode_marker(&text).ok_or_else(|| StoreError::NotAStore {
-                    path: dir.to_path_buf(),
-                })?;
+        match read_marker(dir)? {
+            Some(found) => {
                 check_format(dir, found)?;
+                if found < FORMAT_VERSION {
+                    migrate::format_1_to_2(dir)?;
+                }
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            None => {
                 let empty = std::fs::read_dir(dir).map_err(backend)?.next().is_none();
                 if !empty {
                     return Err(StoreError::NotAStore {
                         path: dir.to_path_buf(),
                     });
                 }
-                write_marker(&marker)?;
+                write_marker(dir, FORMAT_VERSION)?;
             }
-            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
-                return Err(StoreError::NotAStore {
-                    path: dir.to_path_buf(),
-                });
-            }
-            Err(e) => return Err(backend(e)),
         }
         let sled_dir = dir.join(SLED_DIR);
-        let db = sled::Config::new()
-            .path(&sled_dir)
-            .cache_capacity(CACHE_BYTES)
+        let db = sled_config(&sled_dir)
             .open()
             .map_err(|e| open_error(dir, e))?;
+        // Holding the lock now: what an upgrade that completed left behind can go.
+        migrate::remove_format_1_leftovers(dir)?;
         let catalog = match db.get(keys::meta(keys::META_FORMAT)).map_err(backend)? {
             Some(v) => {
-                check_format(dir, codec::decode_format(&v)?)?;
+                let found = codec::decode_format(&v)?;
+                check_format(dir, found)?;
+                if found != FORMAT_VERSION {
+                    return Err(corrupt(format!(
+                        "the marker says format {FORMAT_VERSION} but the records are format {found}"
+                    )));
+                }
                 let bytes = db
                     .get(keys::meta(keys::META_CATALOG))
                     .map_err(backend)?
@@ -166,6 +184,32 @@ impl SledStore {
         }
     }
 
+    /// Calls `f` with the adjacency body of `node` in `dir` and the id of `rel_type`,
+    /// unless the node has no relationships there or the type does not exist.
+    fn with_adjacency(
+        &self,
+        node: NodeId,
+        dir: Direction,
+        rel_type: Option<&str>,
+        f: impl FnOnce(&[u8], Option<u32>) -> Result<(), codec::CodecError>,
+    ) -> Result<(), StoreError> {
+        let type_id = match rel_type {
+            Some(t) => match self.state().type_ids.get(t) {
+                Some(&id) => Some(id),
+                None => return Ok(()),
+            },
+            None => None,
+        };
+        let (block, slot) = keys::block_of(node);
+        let Some(bytes) = self.get(&keys::adj_block(dir, block))? else {
+            return Ok(());
+        };
+        if let Some(body) = codec::block_slot(&bytes, slot)? {
+            f(body, type_id)?;
+        }
+        Ok(())
+    }
+
     /// The ids held by every block under `prefix`, ascending.
     fn block_ids(&self, prefix: &[u8]) -> Result<Vec<u64>, StoreError> {
         let mut ids = Vec::new();
@@ -190,15 +234,43 @@ fn check_format(dir: &Path, found: u32) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Writes the marker atomically (temporary file, sync, rename).
-fn write_marker(marker: &Path) -> Result<(), StoreError> {
+/// The format named by the directory's marker file; `None` when there is none.
+///
+/// Errors: [`StoreError::NotAStore`] when the file is not a steward marker.
+fn read_marker(dir: &Path) -> Result<Option<u32>, StoreError> {
+    let not_a_store = || StoreError::NotAStore {
+        path: dir.to_path_buf(),
+    };
+    match std::fs::read_to_string(dir.join(MARKER_FILE)) {
+        Ok(text) => codec::decode_marker(&text)
+            .map(Some)
+            .ok_or_else(not_a_store),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => Err(not_a_store()),
+        Err(e) => Err(backend(e)),
+    }
+}
+
+/// Writes the marker naming `format` atomically and durably: temporary file, sync,
+/// rename over the old marker, sync of the directory (so the rename itself survives a
+/// crash).
+fn write_marker(dir: &Path, format: u32) -> Result<(), StoreError> {
     use std::io::Write;
+    let marker = dir.join(MARKER_FILE);
     let tmp = marker.with_extension("tmp");
     let mut f = std::fs::File::create(&tmp).map_err(backend)?;
-    f.write_all(codec::encode_marker(FORMAT_VERSION).as_bytes())
+    f.write_all(codec::encode_marker(format).as_bytes())
         .map_err(backend)?;
     f.sync_all().map_err(backend)?;
-    std::fs::rename(&tmp, marker).map_err(backend)
+    std::fs::rename(&tmp, &marker).map_err(backend)?;
+    sync_dir(dir)
+}
+
+/// Makes the directory's entries (created, renamed or removed files) durable.
+fn sync_dir(dir: &Path) -> Result<(), StoreError> {
+    std::fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(backend)
 }
 
 /// sled 0.34 reports a held lock as an `Other` io error "could not acquire lock on ...".
@@ -294,22 +366,25 @@ impl Store for SledStore {
         dir: Direction,
         rel_type: Option<&str>,
     ) -> Result<Vec<Adjacent>, StoreError> {
-        let type_id = match rel_type {
-            Some(t) => match self.state().type_ids.get(t) {
-                Some(&id) => Some(id),
-                None => return Ok(Vec::new()),
-            },
-            None => None,
-        };
-        let (block, slot) = keys::block_of(node);
-        let Some(bytes) = self.get(&keys::adj_block(dir, block))? else {
-            return Ok(Vec::new());
-        };
         let mut out = Vec::new();
-        if let Some(body) = codec::block_slot(&bytes, slot)? {
-            codec::decode_adj_into(body, type_id, &mut out)?;
-        }
+        self.with_adjacency(node, dir, rel_type, |body, type_id| {
+            codec::decode_adj_into(body, node, type_id, &mut out)
+        })?;
         Ok(out)
+    }
+
+    fn degree(
+        &self,
+        node: NodeId,
+        dir: Direction,
+        rel_type: Option<&str>,
+    ) -> Result<u64, StoreError> {
+        let mut n = 0;
+        self.with_adjacency(node, dir, rel_type, |body, type_id| {
+            n = codec::adj_degree(body, type_id)?;
+            Ok(())
+        })?;
+        Ok(n)
     }
 
     fn node_ids(&self) -> Result<Vec<NodeId>, StoreError> {
@@ -404,8 +479,15 @@ impl Store for SledStore {
 enum AdjOp {
     /// The node was deleted: its whole list goes.
     Clear,
-    Remove(RelId),
-    Add(AdjEntry),
+    Remove {
+        rel: RelId,
+        type_id: u32,
+    },
+    Add {
+        rel: RelId,
+        other: NodeId,
+        type_id: u32,
+    },
 }
 
 /// Entries leaving and entering one name bucket: `(folded name, node)`.
@@ -469,30 +551,33 @@ impl<'a> ApplyPlan<'a> {
     }
 
     fn adj_remove(&mut self, rel: RelId, s: &codec::StoredRel) {
-        self.adj
-            .push((Direction::Outgoing, s.start, AdjOp::Remove(rel)));
-        self.adj
-            .push((Direction::Incoming, s.end, AdjOp::Remove(rel)));
+        let op = AdjOp::Remove {
+            rel,
+            type_id: s.type_id,
+        };
+        self.adj.push((Direction::Outgoing, s.start, op));
+        self.adj.push((Direction::Incoming, s.end, op));
     }
 
     fn adj_add(&mut self, rel: RelId, r: &RelRecord, type_id: u32) {
+        let (start, end) = (r.start, r.end);
         self.adj.push((
             Direction::Outgoing,
-            r.start,
-            AdjOp::Add(AdjEntry {
+            start,
+            AdjOp::Add {
                 rel,
-                other: r.end,
+                other: end,
                 type_id,
-            }),
+            },
         ));
         self.adj.push((
             Direction::Incoming,
-            r.end,
-            AdjOp::Add(AdjEntry {
+            end,
+            AdjOp::Add {
                 rel,
-                other: r.start,
+                other: start,
                 type_id,
-            }),
+            },
         ));
     }
 
@@ -658,10 +743,10 @@ impl<'a> ApplyPlan<'a> {
             let key = keys::adj_block(dir, b);
             let mut block = self.store.load_block(&key)?;
             for node_ops in group.chunk_by(|x, y| x.1 == y.1) {
-                let slot = keys::block_of(node_ops[0].1).1;
+                let owner = node_ops[0].1;
                 update_adjacency(
                     &mut block,
-                    slot,
+                    owner,
                     node_ops.iter().map(|(_, _, op)| *op),
                     &mut scratch,
                 )?;
@@ -717,54 +802,38 @@ impl<'a> ApplyPlan<'a> {
     }
 }
 
-/// Applies one node's adjacency operations to its slot of `block`.
+/// Applies one node's adjacency operations to its slot of `block`; only the type groups
+/// the operations name are decoded.
 fn update_adjacency(
     block: &mut Block,
-    slot: usize,
+    owner: NodeId,
     ops: impl Iterator<Item = AdjOp>,
     scratch: &mut Vec<u8>,
 ) -> Result<(), StoreError> {
+    let slot = keys::block_of(owner).1;
     let mut cleared = false;
-    let mut removed = BTreeSet::new();
-    let mut added = Vec::new();
+    let mut edits: BTreeMap<u32, GroupEdit> = BTreeMap::new();
     for op in ops {
         match op {
             AdjOp::Clear => {
                 cleared = true;
-                removed.clear();
-                added.clear();
+                edits.clear();
             }
-            AdjOp::Remove(rel) => {
-                removed.insert(rel);
-                added.retain(|e: &AdjEntry| e.rel != rel);
+            AdjOp::Remove { rel, type_id } => {
+                let edit = edits.entry(type_id).or_default();
+                edit.added.retain(|&(r, _)| r != rel);
+                edit.removed.insert(rel);
             }
-            AdjOp::Add(e) => added.push(e),
+            AdjOp::Add {
+                rel,
+                other,
+                type_id,
+            } => edits.entry(type_id).or_default().added.push((rel, other)),
         }
     }
-    added.sort_unstable();
-    added.dedup_by_key(|e| e.rel);
     let old = if cleared { None } else { block.get(slot) };
     scratch.clear();
-    // The bulk-load case: only new relationships, above every id already listed.
-    let appended = match old {
-        Some(body) if removed.is_empty() => codec::append_adj(body, &added, scratch)?,
-        None if removed.is_empty() => {
-            scratch.extend_from_slice(&codec::encode_adj(&added));
-            true
-        }
-        _ => false,
-    };
-    if !appended {
-        let mut entries = match old {
-            Some(body) => codec::decode_adj(body)?,
-            None => Vec::new(),
-        };
-        entries.retain(|e| !removed.contains(&e.rel));
-        entries.extend(added);
-        entries.sort_unstable();
-        entries.dedup_by_key(|e| e.rel);
-        scratch.extend_from_slice(&codec::encode_adj(&entries));
-    }
+    codec::edit_adj(old, owner, &edits, scratch)?;
     if scratch.is_empty() {
         block.remove(slot);
     } else {
