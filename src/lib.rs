@@ -24,8 +24,9 @@
 //! Architecture invariants:
 //! - `model` depends on nothing else in the crate.
 //! - `syntax` knows nothing of storage; `store` knows nothing of Cypher.
-//! - only `store/sled.rs` names sled; only `store/keys.rs` knows key layouts; only
-//!   `store/codec.rs` knows the byte encoding of records.
+//! - only `store/sled.rs` (and its `sled/migrate.rs`) names sled; only `store/keys.rs`
+//!   knows key layouts; only `store/codec.rs` (and its `codec/` submodules) knows the
+//!   byte encoding of records.
 //! - lower layers never name upper ones: `exec` does not know `db`, `db` does not know `cli`
 //!   or `repl`; `repl` reuses `cli`'s printers and error reports instead of its own.
 //! - only `exec/functions/temporal/zone.rs` names jiff (time-zone rules); stored temporal

@@ -59,7 +59,7 @@ fn reads_back_its_nodes_relationships_and_values(db: &Db) {
          ORDER BY x.name",
     );
     let s = |v: &str| Output::String(v.to_string());
-    let brian = vec![
+    let brian = [
         Output::List(vec![s("Actor"), s("Person")]),
         Output::Int(1975),
         Output::Float(4.5),
@@ -205,7 +205,8 @@ fn an_upgrade_stopped_at_any_step_is_finished_by_the_next_open() {
     let stray_marker = |dir: &Path| {
         std::fs::write(dir.join("STEWARD.tmp"), "steward store, format 2\n").expect("write")
     };
-    let before_commit: [(&str, &dyn Fn(&Path)); 3] = [
+    type MakeState<'a> = &'a dyn Fn(&Path);
+    let before_commit: [(&str, MakeState); 3] = [
         ("a partial new database", &partial),
         ("a complete new database", &complete),
         ("a stray temporary marker", &stray_marker),

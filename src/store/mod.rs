@@ -1,8 +1,9 @@
 //! Storage: the [`Store`] trait, its two implementations (sled on disk, memory for fast
 //! tests) and [`Transaction`], the write overlay every statement runs in.
 //!
-//! Architecture invariant: only `sled.rs` names sled; only `keys.rs` knows key layouts;
-//! only `codec.rs` knows how records become bytes. Nothing here knows Cypher.
+//! Architecture invariant: only `sled.rs` (with `sled/migrate.rs`) names sled; only
+//! `keys.rs` knows key layouts; only `codec.rs` (with `codec/`) knows how records become
+//! bytes. Nothing here knows Cypher.
 
 pub mod codec;
 pub mod keys;

@@ -7,7 +7,7 @@
 //! entries in ascending rel id order, types mixed).
 
 use super::{
-    BITMAP_WORDS, Block, Catalog, CodecError, MASK_LEN, SLOTS, StoredRel, block_mask, decode_body,
+    BITMAP_WORDS, Block, Catalog, CodecError, SLOTS, StoredRel, block_mask, decode_body,
     get_varint, span32, unversion_as,
 };
 use crate::model::{NodeId, NodeRecord, RelId};
@@ -37,7 +37,6 @@ pub fn parse_block(bytes: &[u8]) -> Result<Block, CodecError> {
     if start != data.len() {
         return Err(CodecError::Malformed { what });
     }
-    debug_assert!(MASK_LEN == 8);
     Ok(Block {
         data: data.to_vec(),
         spans,
