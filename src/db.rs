@@ -48,6 +48,39 @@ pub struct QueryResult {
     pub rows: Vec<Vec<Output>>,
     /// What the statement changed.
     pub stats: Stats,
+    /// The plan, for a statement prefixed by EXPLAIN (not run) or PROFILE (run, with
+    /// what each operator did).
+    pub plan: Option<PlanDescription>,
+}
+
+/// The operator tree of a statement, as EXPLAIN and PROFILE show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanDescription {
+    /// The root operator (it produces the result).
+    pub root: PlanNode,
+    /// True for PROFILE: the statement ran and each node carries what it did.
+    pub profiled: bool,
+}
+
+/// One operator of a [`PlanDescription`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanNode {
+    /// Its name (e.g. `Match`, `Aggregation`, `Top`).
+    pub operator: String,
+    /// Its number, root first.
+    pub id: usize,
+    /// What it works on, in the statement's own words.
+    pub details: String,
+    /// The rows the planner expects it to produce, from the store's counts.
+    pub estimated_rows: f64,
+    /// PROFILE: the rows it produced.
+    pub rows: Option<u64>,
+    /// PROFILE: calls it made to the store (not counting the operators below it).
+    pub store_reads: Option<u64>,
+    /// PROFILE: milliseconds spent in it (not counting the operators below it).
+    pub time_ms: Option<f64>,
+    /// The operators it reads from.
+    pub children: Vec<PlanNode>,
 }
 
 /// An open graph database.
@@ -59,13 +92,71 @@ pub struct Db {
     procedures: RwLock<Procedures>,
     /// Checked plans of recent statements, by text: a repeated statement (a script's
     /// parameterised query, a REPL recall) is parsed and checked once.
-    plans: Mutex<HashMap<String, Arc<Plan>>>,
+    plans: Mutex<PlanCache>,
     /// This session's partial-path limit for HLS path questions.
     path_limit: AtomicU64,
+    /// The most bytes one statement's held rows may take.
+    memory_limit: AtomicU64,
 }
 
-/// How many plans the cache keeps before it starts again.
-const PLAN_CACHE: usize = 256;
+/// The most plans the cache keeps.
+const PLAN_CACHE_ENTRIES: usize = 256;
+/// The most bytes of statement text the cache keeps (plans are about proportional).
+const PLAN_CACHE_TEXT_BYTES: usize = 1 << 20;
+
+/// Recently used plans, bounded by count and by the size of their texts; the least
+/// recently used goes first.
+#[derive(Default)]
+struct PlanCache {
+    plans: HashMap<String, (Arc<Plan>, u64)>,
+    /// Text bytes held.
+    bytes: usize,
+    /// Use counter: each hit or insert takes the next value.
+    clock: u64,
+}
+
+impl PlanCache {
+    fn get(&mut self, text: &str) -> Option<Arc<Plan>> {
+        self.clock += 1;
+        let clock = self.clock;
+        self.plans.get_mut(text).map(|(plan, used)| {
+            *used = clock;
+            Arc::clone(plan)
+        })
+    }
+
+    fn insert(&mut self, text: &str, plan: Arc<Plan>) {
+        if text.len() > PLAN_CACHE_TEXT_BYTES / 4 {
+            return;
+        }
+        while !self.plans.is_empty()
+            && (self.plans.len() >= PLAN_CACHE_ENTRIES
+                || self.bytes + text.len() > PLAN_CACHE_TEXT_BYTES)
+        {
+            let oldest = self
+                .plans
+                .iter()
+                .min_by_key(|(_, (_, used))| *used)
+                .map(|(t, _)| t.clone())
+                .expect("the cache is not empty");
+            self.plans.remove(&oldest);
+            self.bytes -= oldest.len();
+        }
+        self.clock += 1;
+        if self
+            .plans
+            .insert(text.to_string(), (plan, self.clock))
+            .is_none()
+        {
+            self.bytes += text.len();
+        }
+    }
+
+    fn clear(&mut self) {
+        self.plans.clear();
+        self.bytes = 0;
+    }
+}
 
 /// The registry every database starts with: the built-in procedures.
 fn builtin_registry() -> RwLock<Procedures> {
@@ -87,8 +178,9 @@ impl Db {
             path: Some(dir.to_path_buf()),
             writer: Mutex::new(()),
             procedures: builtin_registry(),
-            plans: Mutex::new(HashMap::new()),
+            plans: Mutex::new(PlanCache::default()),
             path_limit: AtomicU64::new(plan::DEFAULT_PATH_LIMIT),
+            memory_limit: AtomicU64::new(exec::DEFAULT_MEMORY_LIMIT),
         })
     }
 
@@ -99,8 +191,9 @@ impl Db {
             path: None,
             writer: Mutex::new(()),
             procedures: builtin_registry(),
-            plans: Mutex::new(HashMap::new()),
+            plans: Mutex::new(PlanCache::default()),
             path_limit: AtomicU64::new(plan::DEFAULT_PATH_LIMIT),
+            memory_limit: AtomicU64::new(exec::DEFAULT_MEMORY_LIMIT),
         }
     }
 
@@ -151,6 +244,31 @@ impl Db {
     /// This session's partial-path limit (see [`Db::set_path_limit`]).
     pub fn path_limit(&self) -> u64 {
         self.path_limit.load(Ordering::Relaxed)
+    }
+
+    /// Sets the most memory one statement's held rows may take (rows being sorted,
+    /// grouped, de-duplicated, or read before an update), in bytes. A statement that
+    /// needs more stops with a Cancelled error (code `MemoryLimitExceeded`) that says how
+    /// to narrow it; nothing it did is kept. The default is
+    /// [`exec::DEFAULT_MEMORY_LIMIT`] (1 GiB).
+    ///
+    /// ```
+    /// use steward::db::Db;
+    /// let db = Db::in_memory();
+    /// db.set_memory_limit(1 << 20);
+    /// let err = db.execute("UNWIND range(1, 100000) AS i RETURN i ORDER BY i DESC", &Default::default()).unwrap_err();
+    /// assert!(err.to_string().contains("MemoryLimitExceeded"));
+    /// // Streaming needs no memory: counting ten million rows is fine.
+    /// let r = db.execute("UNWIND range(1, 10000000) AS i RETURN count(*)", &Default::default()).unwrap();
+    /// assert_eq!(r.rows[0][0], steward::model::Output::Int(10_000_000));
+    /// ```
+    pub fn set_memory_limit(&self, bytes: u64) {
+        self.memory_limit.store(bytes, Ordering::Relaxed);
+    }
+
+    /// This session's memory limit per statement (see [`Db::set_memory_limit`]).
+    pub fn memory_limit(&self) -> u64 {
+        self.memory_limit.load(Ordering::Relaxed)
     }
 
     /// Makes `procedure` callable with `CALL` from then on. Its name must not be taken,
@@ -207,24 +325,20 @@ impl Db {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .get(text)
         {
-            return Ok(Arc::clone(plan));
+            return Ok(plan);
         }
-        let statement = syntax::parse(text)?;
+        let (mode, statement) = syntax::parse_with_mode(text)?;
         let plan = {
             let procedures = self
                 .procedures
                 .read()
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
-            Arc::new(plan::plan(statement, &procedures)?)
+            Arc::new(plan::plan_with_mode(statement, mode, &procedures)?)
         };
-        let mut plans = self
-            .plans
+        self.plans
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if plans.len() >= PLAN_CACHE {
-            plans.clear();
-        }
-        plans.insert(text.to_string(), Arc::clone(&plan));
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(text, Arc::clone(&plan));
         Ok(plan)
     }
 
@@ -259,21 +373,99 @@ impl Db {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         let mut tx = Transaction::begin(self.store.as_ref())?;
-        let outcome = exec::run(&plan, &mut tx, params, cancel)?;
-        let rows = outcome
-            .rows
-            .iter()
-            .map(|row| {
-                row.iter()
-                    .map(|v| exec::materialise(&tx, v))
-                    .collect::<Result<Vec<_>, _>>()
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        if plan.mode() == plan::Mode::Explain {
+            let stats = statistics(&tx)?;
+            let description = describe(&plan, text, &stats, None);
+            return Ok(QueryResult {
+                columns: plan.logical().columns.clone(),
+                rows: Vec::new(),
+                stats: Stats::default(),
+                plan: Some(description),
+            });
+        }
+        let options = exec::RunOptions {
+            memory_limit: self.memory_limit(),
+            profile: plan.mode() == plan::Mode::Profile,
+        };
+        let mut rows = Vec::new();
+        let outcome = exec::run(&plan, &mut tx, params, cancel, options, &mut |tx, row| {
+            let row = row
+                .iter()
+                .map(|v| exec::materialise(tx, v))
+                .collect::<Result<Vec<_>, _>>()?;
+            rows.push(row);
+            Ok(())
+        })?;
+        let description = match &outcome.profile {
+            Some(counters) => {
+                let stats = statistics(&tx)?;
+                Some(describe(&plan, text, &stats, Some(counters)))
+            }
+            None => None,
+        };
         tx.commit()?;
         Ok(QueryResult {
             columns: outcome.columns,
             rows,
             stats: outcome.stats,
+            plan: description,
         })
+    }
+}
+
+/// The counts the planner's estimates use, as the transaction sees them.
+fn statistics(tx: &Transaction<'_>) -> Result<plan::logical::Statistics, Error> {
+    let base = tx.base();
+    let (nodes, rels) = base.sizes()?;
+    Ok(plan::logical::Statistics {
+        nodes,
+        rels,
+        labels: base.label_counts()?,
+        types: base.type_counts()?,
+    })
+}
+
+/// The plan of `plan` for EXPLAIN, or with PROFILE's `counters` (inclusive of each
+/// operator's inputs; shown exclusive).
+fn describe(
+    plan: &Plan,
+    text: &str,
+    stats: &plan::logical::Statistics,
+    counters: Option<&[exec::OpCounters]>,
+) -> PlanDescription {
+    let logical = plan.logical();
+    let estimates = logical.estimates(stats);
+    fn node(
+        op: &plan::logical::Op,
+        text: &str,
+        estimates: &[f64],
+        counters: Option<&[exec::OpCounters]>,
+    ) -> PlanNode {
+        let own = counters.map(|c| {
+            let mut own = c[op.id];
+            for input in &op.inputs {
+                own.reads = own.reads.saturating_sub(c[input.id].reads);
+                own.nanos = own.nanos.saturating_sub(c[input.id].nanos);
+            }
+            own
+        });
+        PlanNode {
+            operator: op.kind.name().to_string(),
+            id: op.id,
+            details: op.kind.details(text),
+            estimated_rows: estimates[op.id],
+            rows: own.map(|c| c.rows),
+            store_reads: own.map(|c| c.reads),
+            time_ms: own.map(|c| c.nanos as f64 / 1e6),
+            children: op
+                .inputs
+                .iter()
+                .map(|i| node(i, text, estimates, counters))
+                .collect(),
+        }
+    }
+    PlanDescription {
+        root: node(&logical.root, text, &estimates, counters),
+        profiled: counters.is_some(),
     }
 }

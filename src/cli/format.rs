@@ -2,7 +2,7 @@
 
 use super::args::Format;
 use super::{json, text};
-use crate::db::QueryResult;
+use crate::db::{PlanDescription, PlanNode, QueryResult};
 use crate::exec::Stats;
 use comfy_table::{ContentArrangement, ContentLineStyle, LineStyle, Table, TableStyle};
 use std::io::{self, Write};
@@ -65,18 +65,37 @@ impl<W: Write> Printer<W> {
         elapsed: Option<std::time::Duration>,
     ) -> io::Result<()> {
         match self.format {
-            Format::Json => writeln!(self.out, "{}", json::result(&r.columns, &r.rows, &r.stats))?,
+            Format::Json => {
+                let mut object = json::result(&r.columns, &r.rows, &r.stats);
+                if let Some(plan) = &r.plan {
+                    object.pop();
+                    object.push_str(", \"plan\": ");
+                    object.push_str(&json::plan(plan));
+                    object.push('}');
+                }
+                writeln!(self.out, "{object}")?
+            }
             Format::Jsonl => {
                 for row in &r.rows {
                     writeln!(self.out, "{}", json::row_object(&r.columns, row))?;
                 }
+                if let Some(plan) = &r.plan {
+                    writeln!(self.out, "{{\"plan\": {}}}", json::plan(plan))?;
+                }
             }
             Format::Csv => {
-                if !r.columns.is_empty() {
+                if !r.columns.is_empty() && r.plan.as_ref().is_none_or(|p| p.profiled) {
                     if self.printed_block {
                         writeln!(self.out)?;
                     }
                     self.write_csv(r)?;
+                    self.printed_block = true;
+                }
+                if let Some(plan) = &r.plan {
+                    if self.printed_block {
+                        writeln!(self.out)?;
+                    }
+                    self.write_plan_csv(plan)?;
                     self.printed_block = true;
                 }
             }
@@ -85,6 +104,13 @@ impl<W: Write> Printer<W> {
                     writeln!(self.out)?;
                 }
                 let shown = self.max_rows.unwrap_or(usize::MAX).min(r.rows.len());
+                let explained = r.plan.as_ref().is_some_and(|p| !p.profiled);
+                if let Some(plan) = r.plan.as_ref().filter(|_| explained) {
+                    writeln!(self.out, "{}", plan_table(plan, self.fit_terminal))?;
+                    writeln!(self.out, "{}", plan_summary(plan))?;
+                    self.printed_block = true;
+                    return self.out.flush();
+                }
                 if !r.columns.is_empty() {
                     writeln!(self.out, "{}", table(r, shown, self.fit_terminal))?;
                     let more = r.rows.len() - shown;
@@ -103,10 +129,26 @@ impl<W: Write> Printer<W> {
                     summary.insert_str(at, &format!(" ({})", duration(elapsed)));
                 }
                 writeln!(self.out, "{summary}")?;
+                if let Some(plan) = &r.plan {
+                    writeln!(self.out)?;
+                    writeln!(self.out, "{}", plan_table(plan, self.fit_terminal))?;
+                    writeln!(self.out, "{}", plan_summary(plan))?;
+                }
                 self.printed_block = true;
             }
         }
         self.out.flush()
+    }
+
+    fn write_plan_csv(&mut self, plan: &PlanDescription) -> io::Result<()> {
+        let mut w = csv::Writer::from_writer(&mut self.out);
+        w.write_record(plan_columns(plan)).map_err(csv_io)?;
+        for (prefix, node) in plan_lines(plan) {
+            let mut cells = plan_cells(node);
+            cells[0] = format!("{prefix}{}", node.operator);
+            w.write_record(&cells).map_err(csv_io)?;
+        }
+        w.flush()
     }
 
     fn write_csv(&mut self, r: &QueryResult) -> io::Result<()> {
@@ -145,19 +187,23 @@ pub fn duration(d: std::time::Duration) -> String {
     }
 }
 
-/// The table: a header row and the first `shown` result rows; every value as Cypher text.
-/// Fitted to the terminal, each row is one line and long values end in an ellipsis.
-fn table(r: &QueryResult, shown: usize, fit_terminal: bool) -> String {
+/// Plain ASCII borders: `+---+` lines, `|` between cells.
+fn ascii_style() -> TableStyle {
     let line = LineStyle::new('+', '-', '+', '+');
     let content = ContentLineStyle::new('|', '|', '|');
-    let style = TableStyle::new()
+    TableStyle::new()
         .top_border(line)
         .header_lines(content)
         .header_separator(line)
         .content_lines(content)
-        .bottom_border(line);
+        .bottom_border(line)
+}
+
+/// The table: a header row and the first `shown` result rows; every value as Cypher text.
+/// Fitted to the terminal, each row is one line and long values end in an ellipsis.
+fn table(r: &QueryResult, shown: usize, fit_terminal: bool) -> String {
     let mut t = Table::new();
-    t.load_style(style);
+    t.load_style(ascii_style());
     t.set_content_arrangement(if fit_terminal {
         ContentArrangement::Dynamic
     } else {
@@ -172,6 +218,101 @@ fn table(r: &QueryResult, shown: usize, fit_terminal: bool) -> String {
         t.add_row(row);
     }
     t.to_string()
+}
+
+/// The columns of a plan table: PROFILE adds what each operator did.
+fn plan_columns(plan: &PlanDescription) -> Vec<&'static str> {
+    let mut columns = vec!["Operator", "Id", "Details", "Estimated Rows"];
+    if plan.profiled {
+        columns.extend(["Rows", "Store Reads", "Time (ms)"]);
+    }
+    columns
+}
+
+/// Every operator with the tree drawing before its name, root first: `+Name`, and `| `
+/// for each enclosing operator with more than one input whose later inputs are still to
+/// come.
+fn plan_lines(plan: &PlanDescription) -> Vec<(String, &PlanNode)> {
+    fn walk<'n>(node: &'n PlanNode, prefix: &str, out: &mut Vec<(String, &'n PlanNode)>) {
+        out.push((format!("{prefix}+"), node));
+        let n = node.children.len();
+        for (i, child) in node.children.iter().enumerate() {
+            if i + 1 < n {
+                walk(child, &format!("{prefix}| "), out);
+            } else {
+                walk(child, prefix, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&plan.root, "", &mut out);
+    out
+}
+
+fn plan_cells(node: &PlanNode) -> Vec<String> {
+    let mut cells = vec![
+        node.operator.clone(),
+        node.id.to_string(),
+        node.details.clone(),
+        format!("{:.0}", node.estimated_rows),
+    ];
+    if let (Some(rows), Some(reads), Some(ms)) = (node.rows, node.store_reads, node.time_ms) {
+        cells.extend([rows.to_string(), reads.to_string(), format!("{ms:.3}")]);
+    }
+    cells
+}
+
+/// The plan as a table, one operator a row, drawn as a tree in the first column.
+fn plan_table(plan: &PlanDescription, fit_terminal: bool) -> String {
+    let mut t = Table::new();
+    t.load_style(ascii_style());
+    t.set_content_arrangement(if fit_terminal {
+        ContentArrangement::Dynamic
+    } else {
+        ContentArrangement::Disabled
+    });
+    t.set_header(plan_columns(plan));
+    for (prefix, node) in plan_lines(plan) {
+        let mut cells = plan_cells(node);
+        cells[0] = format!("{prefix}{}", node.operator);
+        let mut row = comfy_table::Row::from(cells);
+        if fit_terminal {
+            row.max_height(1);
+        }
+        t.add_row(row);
+    }
+    for i in 1..plan_columns(plan).len() {
+        if let Some(c) = t.column_mut(i).filter(|_| i != 2) {
+            c.set_cell_alignment(comfy_table::CellAlignment::Right);
+        }
+    }
+    t.to_string()
+}
+
+/// The line under a plan: its size and, for PROFILE, the totals.
+fn plan_summary(plan: &PlanDescription) -> String {
+    let nodes = plan_lines(plan);
+    let n = nodes.len();
+    let mut out = format!(
+        "{n} {}, estimated {:.0} {}",
+        if n == 1 { "operator" } else { "operators" },
+        plan.root.estimated_rows,
+        if plan.root.estimated_rows == 1.0 {
+            "row"
+        } else {
+            "rows"
+        }
+    );
+    if plan.profiled {
+        let reads: u64 = nodes.iter().filter_map(|(_, n)| n.store_reads).sum();
+        let ms: f64 = nodes.iter().filter_map(|(_, n)| n.time_ms).sum();
+        out.push_str(&format!(
+            "; {reads} store {} in {}",
+            if reads == 1 { "read" } else { "reads" },
+            duration(std::time::Duration::from_secs_f64(ms / 1000.0))
+        ));
+    }
+    out
 }
 
 /// `2 rows`, then on a second line the non-zero counters: `Nodes created: 2, Properties set: 3`.
@@ -206,6 +347,7 @@ mod tests {
 
     fn result() -> QueryResult {
         QueryResult {
+            plan: None,
             columns: vec!["name".into(), "n".into()],
             rows: vec![
                 vec![Output::String("Brian".into()), Output::Int(1)],
@@ -266,6 +408,7 @@ Nodes created: 2, Properties set: 3
     #[test]
     fn a_write_without_columns_prints_only_the_summary() {
         let r = QueryResult {
+            plan: None,
             columns: vec![],
             rows: vec![],
             stats: Stats {

@@ -4,6 +4,7 @@
 //! and floats keep their '.' or exponent.
 
 use super::text;
+use crate::db::{PlanDescription, PlanNode};
 use crate::exec::Stats;
 use crate::model::{Node, Output, Position, Relationship};
 use std::collections::BTreeMap;
@@ -135,6 +136,30 @@ pub fn result(columns: &[String], rows: &[Vec<Output>], s: &Stats) -> String {
     out.push_str(&stats(s));
     out.push('}');
     out
+}
+
+/// A plan as JSON: `{"profiled": bool, "root": {"operator": ..., "id": ..., "details": ...,
+/// "estimated_rows": ..., ["rows", "store_reads", "time_ms" under PROFILE,] "children":
+/// [...]}}`.
+pub fn plan(p: &PlanDescription) -> String {
+    fn node(n: &PlanNode) -> serde_json::Value {
+        let mut o = serde_json::Map::new();
+        o.insert("operator".into(), n.operator.clone().into());
+        o.insert("id".into(), n.id.into());
+        o.insert("details".into(), n.details.clone().into());
+        o.insert("estimated_rows".into(), n.estimated_rows.round().into());
+        if let (Some(rows), Some(reads), Some(ms)) = (n.rows, n.store_reads, n.time_ms) {
+            o.insert("rows".into(), rows.into());
+            o.insert("store_reads".into(), reads.into());
+            o.insert("time_ms".into(), ms.into());
+        }
+        o.insert(
+            "children".into(),
+            serde_json::Value::Array(n.children.iter().map(node).collect()),
+        );
+        serde_json::Value::Object(o)
+    }
+    serde_json::json!({"profiled": p.profiled, "root": node(&p.root)}).to_string()
 }
 
 /// One row as an object mapping column name → value, in column order.

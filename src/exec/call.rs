@@ -7,57 +7,58 @@ use super::{Error, Executor, Row};
 use crate::model::{CypherError, ErrorKind, Value};
 use crate::plan::procedures::{CallError, Field, Procedure, ProcedureContext};
 use crate::syntax::ast::{Clause, ClauseKind};
+use std::sync::Arc;
 
 impl Executor<'_, '_> {
-    /// Runs the CALL `clause` once per row of `rows`. Returns the rows after it and the
-    /// columns it produces when it is the whole query (`standalone`).
-    pub(super) fn call_clause(
+    /// The procedure the CALL `clause` resolved to, or the error for an unknown name.
+    pub(super) fn procedure_of(&self, clause: &Clause) -> Result<Arc<Procedure>, Error> {
+        match self.plan.procedure_arc(clause.span) {
+            Some(p) => Ok(p),
+            None => {
+                let ClauseKind::Call { name, .. } = &clause.kind else {
+                    unreachable!("procedure_of is asked of CALL clauses only")
+                };
+                Err(CypherError::compile(
+                    ErrorKind::ProcedureError,
+                    "ProcedureNotFound",
+                    format!("there is no procedure named `{name}`"),
+                    Some(clause.span),
+                )
+                .into())
+            }
+        }
+    }
+
+    /// The columns of the standalone CALL clause at `span`.
+    pub(super) fn call_columns(&self, span: crate::model::Span) -> Result<Vec<String>, Error> {
+        let clause = self
+            .plan
+            .query()
+            .and_then(|q| q.first.clauses.first())
+            .filter(|c| c.span == span)
+            .expect("a standalone CALL is the query's one clause");
+        let procedure = self.procedure_of(clause)?;
+        Ok(kept(&procedure, clause, true)?
+            .into_iter()
+            .map(|(_, var)| var)
+            .collect())
+    }
+
+    /// Runs the CALL `clause` for one input row, appending the rows after it to `out`.
+    pub(super) fn call_row(
         &self,
         procedure: &Procedure,
         clause: &Clause,
-        rows: Vec<Row>,
+        kept: &[(usize, String)],
         standalone: bool,
-    ) -> Result<(Vec<String>, Vec<Row>), Error> {
-        let ClauseKind::Call {
-            args,
-            yields,
-            where_,
-            ..
-        } = &clause.kind
-        else {
-            unreachable!("call_clause runs CALL clauses only")
+        row: Row,
+        out: &mut Vec<Row>,
+    ) -> Result<(), Error> {
+        let ClauseKind::Call { args, where_, .. } = &clause.kind else {
+            unreachable!("call_row runs CALL clauses only")
         };
         let sig = procedure.signature();
-        // (output index, variable) for each item kept: the YIELD items, or every output
-        // of a standalone call without YIELD or with `YIELD *`.
-        let kept: Vec<(usize, String)> = match yields.as_deref() {
-            Some(items) if !items.is_empty() => items
-                .iter()
-                .map(|(field, alias)| {
-                    let index = sig
-                        .outputs
-                        .iter()
-                        .position(|o| o.name == field.name)
-                        .ok_or_else(|| {
-                            CypherError::syntax(
-                                "UnknownProcedureOutput",
-                                format!("no output `{}`", field.name),
-                                field.span,
-                            )
-                        })?;
-                    Ok((index, alias.as_ref().unwrap_or(field).name.clone()))
-                })
-                .collect::<Result<_, CypherError>>()?,
-            _ if standalone => sig
-                .outputs
-                .iter()
-                .enumerate()
-                .map(|(i, o)| (i, o.name.clone()))
-                .collect(),
-            _ => Vec::new(),
-        };
-        let mut out = Vec::new();
-        for row in rows {
+        {
             self.poll()?;
             let values = match args {
                 Some(exprs) => exprs
@@ -95,11 +96,11 @@ impl Executor<'_, '_> {
                 if !standalone {
                     out.push(row);
                 }
-                continue;
+                return Ok(());
             }
             for record in records {
                 let mut r = row.clone();
-                for (index, var) in &kept {
+                for (index, var) in kept {
                     r.insert(var.clone(), record[*index].clone());
                 }
                 if let Some(w) = where_
@@ -110,9 +111,7 @@ impl Executor<'_, '_> {
                 out.push(r);
             }
         }
-        let columns: Vec<String> = kept.into_iter().map(|(_, var)| var).collect();
-        self.scope.borrow_mut().extend(columns.iter().cloned());
-        Ok((columns, out))
+        Ok(())
     }
 
     /// The parameter named like `input`, for a call without parentheses.
@@ -177,4 +176,43 @@ impl Executor<'_, '_> {
             })
             .collect()
     }
+}
+
+/// (output index, variable) for each output a CALL keeps: its YIELD items, or every
+/// output of a standalone call without YIELD or with `YIELD *`.
+pub(super) fn kept(
+    procedure: &Procedure,
+    clause: &Clause,
+    standalone: bool,
+) -> Result<Vec<(usize, String)>, Error> {
+    let ClauseKind::Call { yields, .. } = &clause.kind else {
+        unreachable!("kept is asked of CALL clauses only")
+    };
+    let sig = procedure.signature();
+    Ok(match yields.as_deref() {
+        Some(items) if !items.is_empty() => items
+            .iter()
+            .map(|(field, alias)| {
+                let index = sig
+                    .outputs
+                    .iter()
+                    .position(|o| o.name == field.name)
+                    .ok_or_else(|| {
+                        CypherError::syntax(
+                            "UnknownProcedureOutput",
+                            format!("no output `{}`", field.name),
+                            field.span,
+                        )
+                    })?;
+                Ok((index, alias.as_ref().unwrap_or(field).name.clone()))
+            })
+            .collect::<Result<_, CypherError>>()?,
+        _ if standalone => sig
+            .outputs
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (i, o.name.clone()))
+            .collect(),
+        _ => Vec::new(),
+    })
 }

@@ -124,7 +124,7 @@ impl Executor<'_, '_> {
                 args,
             } => {
                 if aggregate::is_aggregate(name) {
-                    return self.aggregate_result(e);
+                    return self.aggregate_result(e, row);
                 }
                 let values = args
                     .iter()
@@ -135,7 +135,7 @@ impl Executor<'_, '_> {
                     other => other,
                 })
             }
-            ExprKind::CountStar => self.aggregate_result(e),
+            ExprKind::CountStar => self.aggregate_result(e, row),
             ExprKind::Case {
                 operand,
                 whens,
@@ -295,7 +295,7 @@ impl Executor<'_, '_> {
                 }
                 Ok(Value::Bool(false))
             }
-            ExprKind::ExistsQuery(query) => Ok(Value::Bool(self.exists_query(query, row)?)),
+            ExprKind::ExistsQuery(_) => Ok(Value::Bool(self.exists_query(e.span, row)?)),
             ExprKind::MapProjection(var, items) => {
                 let base = match row.get(&var.name) {
                     Some(v) => v.clone(),
@@ -431,8 +431,10 @@ impl Executor<'_, '_> {
         }
     }
 
-    fn aggregate_result(&self, e: &Expr) -> Result<Value, Error> {
-        match self.aggregates.borrow().get(&(e as *const Expr as usize)) {
+    /// The value an aggregation operator computed for the aggregate expression `e`.
+    fn aggregate_result(&self, e: &Expr, row: &Row) -> Result<Value, Error> {
+        let mut buf = [0u8; 24];
+        match row.get(super::aggregate_slot(e, &mut buf)) {
             Some(v) => Ok(v.clone()),
             None => Err(CypherError::semantic(
                 "InvalidAggregation",

@@ -7,6 +7,7 @@ use super::eval::truth;
 use super::row::Name;
 use super::{Error, Executor, Row, ops};
 use crate::model::{Adjacent, CypherError, Direction, NodeId, Path, RelId, Value};
+use crate::plan::logical::MatchSpec;
 use crate::syntax::ast::{
     BinaryOp, Expr, ExprKind, NodePattern, PathKind, PatternElement, PatternPart, RelDirection,
     RelPattern,
@@ -66,106 +67,150 @@ fn flip(d: RelDirection) -> RelDirection {
 }
 
 impl Executor<'_, '_> {
-    /// MATCH / OPTIONAL MATCH over every input row.
-    pub(crate) fn match_clause(
-        &self,
-        optional: bool,
-        patterns: &[PatternPart],
-        where_: Option<&Expr>,
-        rows: Vec<Row>,
-    ) -> Result<Vec<Row>, Error> {
-        let mut new_vars = Vec::new();
-        for part in patterns {
-            collect_vars(part, &mut new_vars);
-        }
-        let cap = self.cap.take();
-        // Without a WHERE, a single pattern can stop as soon as enough rows are found.
-        let walk_cap = if where_.is_none() && patterns.len() == 1 {
-            cap
-        } else {
-            None
-        };
-        // The WHERE's conjuncts that read only variables (no patterns) are checked during
-        // the walk, as soon as what they read is bound; the rest after each match.
-        // Each pushed conjunct is copied once per clause (the executor keeps it while the
-        // walk runs); rows share the copy.
-        let mut pushed: Vec<(Arc<Expr>, Vec<String>)> = Vec::new();
+    /// Splits a MATCH's WHERE into the conjuncts checked during the walk (they read only
+    /// variables, so each is checked as soon as what it reads is bound) and the rest,
+    /// checked on complete matches. Done once per operator.
+    pub(crate) fn split_where(spec: &MatchSpec) -> (Pushed, Vec<&Expr>) {
+        let mut pushed: Pushed = Vec::new();
         let mut rest: Vec<&Expr> = Vec::new();
-        if let Some(w) = where_ {
-            let shortest = patterns.iter().any(|p| p.kind != PathKind::All);
+        if let Some(w) = &spec.where_ {
+            let shortest = spec.patterns.iter().any(|p| p.kind != PathKind::All);
+            let mut all_vars = Vec::new();
+            for part in &spec.patterns {
+                collect_vars(part, &mut all_vars);
+            }
             for c in conjuncts(w) {
                 match variables_read(c) {
                     Some(vars) if !shortest => pushed.push((
                         Arc::new(c.clone()),
-                        vars.into_iter().filter(|v| new_vars.contains(v)).collect(),
+                        vars.into_iter().filter(|v| all_vars.contains(v)).collect(),
                     )),
                     _ => rest.push(c),
                 }
             }
         }
-        let mut out = Vec::new();
-        for row in rows {
-            if cap.is_some_and(|c| out.len() >= c) {
-                break;
-            }
-            let mut found = false;
-            self.walk_cap.set(walk_cap.map(|c| c - out.len()));
-            *self.hints.borrow_mut() = match where_ {
-                Some(w) => self.hints_from(w, &row, &new_vars),
-                None => HashMap::new(),
-            };
-            let mut decided_false = false;
-            let mut filters = Vec::new();
-            for (c, vars) in &pushed {
-                let needs: Vec<String> = vars
-                    .iter()
-                    .filter(|v| !row.contains_key(*v))
-                    .cloned()
-                    .collect();
-                if needs.is_empty() {
-                    // Decidable before matching: checked once for this row.
-                    if truth(&self.eval(c, &row)?).map_err(|e| e.at(c.span))? != Some(true) {
-                        decided_false = true;
-                        break;
-                    }
-                } else {
-                    filters.push(Filter {
-                        expr: Arc::clone(c),
-                        needs,
-                    });
+        (pushed, rest)
+    }
+
+    /// Prepares matching from one input row: the start-node hints from the WHERE and the
+    /// pushed conjuncts still to check. `None` when a conjunct that reads only the row's
+    /// variables is already not true (nothing can match).
+    pub(crate) fn prepare_match(
+        &self,
+        spec: &MatchSpec,
+        pushed: &[(Arc<Expr>, Vec<String>)],
+        row: &Row,
+    ) -> Result<Option<WalkState>, Error> {
+        let mut new_vars = Vec::new();
+        for part in &spec.patterns {
+            collect_vars(part, &mut new_vars);
+        }
+        let hints = match &spec.where_ {
+            Some(w) => self.hints_from(w, row, &new_vars),
+            None => HashMap::new(),
+        };
+        let mut filters = Vec::new();
+        for (c, vars) in pushed {
+            let needs: Vec<String> = vars
+                .iter()
+                .filter(|v| !row.contains_key(v))
+                .cloned()
+                .collect();
+            if needs.is_empty() {
+                if truth(&self.eval(c, row)?).map_err(|e| e.at(c.span))? != Some(true) {
+                    return Ok(None);
                 }
-            }
-            let matches = if decided_false {
-                Ok(Vec::new())
             } else {
-                *self.filters.borrow_mut() = filters;
-                let m = self.match_patterns(patterns, &row);
-                self.filters.borrow_mut().clear();
-                m
-            };
-            self.hints.borrow_mut().clear();
-            self.walk_cap.set(None);
-            'matches: for m in matches? {
-                for c in &rest {
-                    if truth(&self.eval(c, &m)?).map_err(|e| e.at(c.span))? != Some(true) {
-                        continue 'matches;
-                    }
-                }
-                found = true;
-                out.push(m);
-            }
-            if optional && !found {
-                let mut r = row;
-                for v in &new_vars {
-                    if !r.contains_key(v) {
-                        r.insert(v, Value::Null);
-                    }
-                }
-                out.push(r);
+                filters.push(Filter {
+                    expr: Arc::clone(c),
+                    needs,
+                });
             }
         }
-        self.scope.borrow_mut().extend(new_vars);
-        Ok(out)
+        Ok(Some(WalkState { filters, hints }))
+    }
+
+    /// Runs `f` with `state`'s filters and hints in force (a walk reads them), then takes
+    /// them back, so that walks of several operators can interleave.
+    pub(crate) fn with_walk_state<T>(
+        &self,
+        state: &mut WalkState,
+        f: impl FnOnce() -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        std::mem::swap(&mut *self.filters.borrow_mut(), &mut state.filters);
+        std::mem::swap(&mut *self.hints.borrow_mut(), &mut state.hints);
+        let out = f();
+        std::mem::swap(&mut *self.filters.borrow_mut(), &mut state.filters);
+        std::mem::swap(&mut *self.hints.borrow_mut(), &mut state.hints);
+        out
+    }
+
+    /// The candidates for the first node of the first pattern part's walk, when that part
+    /// can be walked one start node at a time (not a shortest path).
+    pub(crate) fn start_candidates(
+        &self,
+        spec: &MatchSpec,
+        row: &Row,
+    ) -> Result<Option<Vec<NodeId>>, Error> {
+        let part = &spec.patterns[0];
+        if part.kind != PathKind::All {
+            return Ok(None);
+        }
+        let walk = self.layout(
+            &part.element,
+            part.var.as_ref().map(|v| v.name.as_str()),
+            row,
+        );
+        Ok(Some(self.candidates(walk.nodes[0], row)?))
+    }
+
+    /// The complete matches of `spec` from `row` whose first walk starts at one of
+    /// `starts` (see [`Self::start_candidates`]), or from every start when `starts` is
+    /// `None`; the conjuncts not pushed into the walk (`rest`) are checked on each.
+    pub(crate) fn match_from(
+        &self,
+        spec: &MatchSpec,
+        rest: &[&Expr],
+        row: &Row,
+        starts: Option<&[NodeId]>,
+        out: &mut Vec<Row>,
+    ) -> Result<(), Error> {
+        let parts = &spec.patterns;
+        let mut states: Vec<State> = match starts {
+            None => self.match_part_with(&parts[0], &(row.clone(), Vec::new()), parts.len() > 1)?,
+            Some(starts) => {
+                let part = &parts[0];
+                let mut walk = self.layout(
+                    &part.element,
+                    part.var.as_ref().map(|v| v.name.as_str()),
+                    row,
+                );
+                walk.keep_used = parts.len() > 1;
+                let mut found = Vec::new();
+                self.walk_from(&walk, &(row.clone(), Vec::new()), starts, &mut found)?;
+                found
+            }
+        };
+        for (i, part) in parts.iter().enumerate().skip(1) {
+            if states.is_empty() {
+                break;
+            }
+            let keep_used = i + 1 < parts.len();
+            let mut next = Vec::new();
+            for state in &states {
+                next.extend(self.match_part_with(part, state, keep_used)?);
+            }
+            states = next;
+        }
+        'matches: for (m, _) in states {
+            for c in rest {
+                if truth(&self.eval(c, &m)?).map_err(|e| e.at(c.span))? != Some(true) {
+                    continue 'matches;
+                }
+            }
+            out.push(m);
+        }
+        Ok(())
     }
 
     /// Every way the comma-separated `parts` match, extending `row`.
@@ -294,26 +339,35 @@ impl Executor<'_, '_> {
         state: &State,
         out: &mut Vec<State>,
     ) -> Result<(), Error> {
+        let starts = self.candidates(walk.nodes[0], &state.0)?;
+        self.walk_from(walk, state, &starts, out)
+    }
+
+    /// Walks from each of `starts` as the walk's first node.
+    fn walk_from(
+        &self,
+        walk: &Walk<'_>,
+        state: &State,
+        starts: &[NodeId],
+        out: &mut Vec<State>,
+    ) -> Result<(), Error> {
         let first = walk.nodes[0];
-        let cap = self.walk_cap.take();
         let mut cur = Cursor {
             row: state.0.clone(),
             used: state.1.clone(),
             nodes: Vec::new(),
             rels: Vec::new(),
         };
-        for id in self.candidates(first, &cur.row)? {
-            if cap.is_some_and(|c| out.len() >= c) {
-                break;
-            }
+        for &id in starts {
             self.poll()?;
             if let Some(bound) =
                 self.bind_node(first, walk.node_names[0].as_ref(), id, &mut cur.row)?
             {
                 cur.nodes.push(id);
-                self.step(walk, 0, id, &mut cur, out)?;
+                let result = self.step(walk, 0, id, &mut cur, out);
                 cur.nodes.pop();
                 unbind(&mut cur.row, bound);
+                result?;
             }
         }
         Ok(())
@@ -366,20 +420,113 @@ impl Executor<'_, '_> {
                 }
             }
         }
-        if !np.labels.is_empty() || np.props.is_some() {
-            let Some(rec) = self.tx.node(id)? else {
+        for label in &np.labels {
+            if !self.has_label(id, label)? {
                 return Ok(false);
-            };
-            if !np.labels.iter().all(|l| rec.labels.contains(l)) {
-                return Ok(false);
-            }
-            if let Some(props) = &np.props {
-                if !self.props_match(props, &rec.props, row)? {
-                    return Ok(false);
-                }
             }
         }
-        Ok(true)
+        match &np.props {
+            Some(props) => {
+                let Some(wanted) = self.wanted_props(props, row)? else {
+                    return Ok(false);
+                };
+                Ok(self
+                    .tx
+                    .with_node(id, |n| n.is_some_and(|n| props_equal(&wanted, &n.props)))?)
+            }
+            None if np.labels.is_empty() => Ok(true),
+            // The labels were found, so the node exists.
+            None => Ok(true),
+        }
+    }
+
+    /// True when node `id` exists and carries `label`. After many checks of one label in
+    /// a statement, the label's nodes are read once into a bitmap and later checks read
+    /// no node record; the bitmap is dropped as soon as the statement writes.
+    pub(crate) fn has_label(&self, id: NodeId, label: &str) -> Result<bool, Error> {
+        const CHECKS_BEFORE_BITMAP: u32 = 256;
+        let version = self.tx.version();
+        {
+            let mut sets = self.label_bits.borrow_mut();
+            let entry = sets.entry(label.to_string()).or_default();
+            if entry.version != version {
+                *entry = LabelBits {
+                    version,
+                    ..LabelBits::default()
+                };
+            }
+            if let Some(bits) = &entry.bits {
+                let (word, bit) = ((id / 64) as usize, id % 64);
+                return Ok(bits.get(word).is_some_and(|w| w & (1 << bit) != 0));
+            }
+            entry.checks += 1;
+            if entry.checks > CHECKS_BEFORE_BITMAP {
+                let mut bits: Vec<u64> = Vec::new();
+                for n in self.tx.nodes_with_label(label)? {
+                    let (word, bit) = ((n / 64) as usize, n % 64);
+                    if bits.len() <= word {
+                        bits.resize(word + 1, 0);
+                    }
+                    bits[word] |= 1 << bit;
+                }
+                let (word, bit) = ((id / 64) as usize, id % 64);
+                let found = bits.get(word).is_some_and(|w| w & (1 << bit) != 0);
+                entry.bits = Some(bits);
+                return Ok(found);
+            }
+        }
+        Ok(self
+            .tx
+            .with_node(id, |n| n.is_some_and(|n| n.labels.iter().any(|l| l == label)))?)
+    }
+
+    /// The property map a pattern asks for, evaluated in `row` (`None` for null, which
+    /// matches nothing).
+    fn wanted_props(
+        &self,
+        props: &Expr,
+        row: &Row,
+    ) -> Result<Option<std::collections::BTreeMap<String, Value>>, Error> {
+        match self.eval(props, row)? {
+            Value::Map(m) => Ok(Some(m)),
+            Value::Null => Ok(None),
+            other => Err(CypherError::type_error(
+                "InvalidArgumentType",
+                format!(
+                    "property maps in patterns must be maps, got {}",
+                    other.type_name()
+                ),
+            )
+            .at(props.span)
+            .into()),
+        }
+    }
+
+    /// The nodes a node pattern can only be, when that is known without reading nodes:
+    /// its variable's binding or WHERE hint, or the nodes indexed under its `name`.
+    /// `None` when any node may do.
+    fn targets(&self, np: &NodePattern, row: &Row) -> Result<Option<Vec<NodeId>>, Error> {
+        if let Some(var) = &np.var {
+            if let Some(v) = row.get(&var.name) {
+                return Ok(Some(match v {
+                    Value::Node(id) => vec![*id],
+                    _ => Vec::new(),
+                }));
+            }
+            if let Some(hint) = self.hints.borrow().get(&var.name) {
+                return Ok(Some(match hint {
+                    Hint::Id(id) => vec![*id],
+                    Hint::Name(name) => self.tx.nodes_named(name)?,
+                }));
+            }
+        }
+        if let Some(expr) = name_literal(np)
+            && crate::exec::matcher::is_constant_in(expr, row)
+            && let Value::String(name) = self.eval(expr, row)?
+        {
+            return Ok(Some(self.tx.nodes_named(&name)?));
+        }
+        Ok(None)
     }
 
     /// Checks node `id` against `np` and binds `np`'s variable in `row` in place.
@@ -436,28 +583,9 @@ impl Executor<'_, '_> {
         actual: &std::collections::BTreeMap<String, Value>,
         row: &Row,
     ) -> Result<bool, Error> {
-        let wanted = match self.eval(props, row)? {
-            Value::Map(m) => m,
-            Value::Null => return Ok(false),
-            other => {
-                return Err(CypherError::type_error(
-                    "InvalidArgumentType",
-                    format!(
-                        "property maps in patterns must be maps, got {}",
-                        other.type_name()
-                    ),
-                )
-                .at(props.span)
-                .into());
-            }
-        };
-        for (k, v) in &wanted {
-            let have = actual.get(k).unwrap_or(&Value::Null);
-            if ops::equals(have, v) != Some(true) {
-                return Ok(false);
-            }
-        }
-        Ok(true)
+        Ok(self
+            .wanted_props(props, row)?
+            .is_some_and(|wanted| props_equal(&wanted, actual)))
     }
 
     /// The relationships leaving `node` as `rel` (already oriented) allows.
@@ -550,8 +678,14 @@ impl Executor<'_, '_> {
         match rel.length {
             None => {
                 let bound = rel.var.as_ref().and_then(|v| c.row.get(&v.name)).cloned();
+                // Into a node known in advance (bound, hinted or named): only the
+                // relationships that reach it, without reading any other node.
+                let targets = self.targets(next, &c.row)?;
                 for (adj, _) in self.expand(cur, rel, dir)? {
                     if c.used.contains(&adj.rel) {
+                        continue;
+                    }
+                    if targets.as_ref().is_some_and(|t| !t.contains(&adj.other)) {
                         continue;
                     }
                     if let Some(b) = &bound {
@@ -809,6 +943,35 @@ impl Executor<'_, '_> {
     }
 }
 
+/// True when every wanted property equals the actual one.
+fn props_equal(
+    wanted: &std::collections::BTreeMap<String, Value>,
+    actual: &std::collections::BTreeMap<String, Value>,
+) -> bool {
+    wanted
+        .iter()
+        .all(|(k, v)| ops::equals(actual.get(k).unwrap_or(&Value::Null), v) == Some(true))
+}
+
+/// The nodes carrying one label, as a bitmap built once a statement has checked the
+/// label often enough; valid while the transaction's write version stays the same.
+#[derive(Default)]
+pub(crate) struct LabelBits {
+    version: u64,
+    checks: u32,
+    bits: Option<Vec<u64>>,
+}
+
+/// WHERE conjuncts checked during a walk, each with the pattern variables it reads.
+pub(crate) type Pushed = Vec<(Arc<Expr>, Vec<String>)>;
+
+/// What a walk from one input row reads besides the pattern: the pushed WHERE conjuncts
+/// still to check and the start-node hints.
+pub(crate) struct WalkState {
+    filters: Vec<Filter>,
+    hints: HashMap<String, Hint>,
+}
+
 /// A WHERE conjunct checked during the walk, once every variable in `needs` is bound.
 pub(crate) struct Filter {
     expr: Arc<Expr>,
@@ -957,7 +1120,7 @@ impl Executor<'_, '_> {
 }
 
 /// True when `e` reads only parameters, literals and variables bound in `row`.
-fn is_constant_in(e: &Expr, row: &Row) -> bool {
+pub(crate) fn is_constant_in(e: &Expr, row: &Row) -> bool {
     match &e.kind {
         ExprKind::Literal(_) | ExprKind::Parameter(_) => true,
         ExprKind::Variable(v) => row.contains_key(v),
@@ -976,25 +1139,4 @@ fn name_literal(np: &NodePattern) -> Option<&Expr> {
     }
 }
 
-/// Variables a pattern part binds.
-pub(crate) fn collect_vars(part: &PatternPart, out: &mut Vec<String>) {
-    let mut push = |name: &str| {
-        if !out.iter().any(|v| v == name) {
-            out.push(name.to_string());
-        }
-    };
-    if let Some(v) = &part.var {
-        push(&v.name);
-    }
-    if let Some(v) = &part.element.start.var {
-        push(&v.name);
-    }
-    for (rel, node) in &part.element.chain {
-        if let Some(v) = &rel.var {
-            push(&v.name);
-        }
-        if let Some(v) = &node.var {
-            push(&v.name);
-        }
-    }
-}
+pub(crate) use crate::plan::logical::pattern_vars as collect_vars;

@@ -4,23 +4,24 @@
 
 pub mod aggregate;
 mod builtin;
-mod call;
+pub(crate) mod call;
 mod eval;
 pub mod functions;
 mod hls;
 mod matcher;
+mod operators;
 pub mod ops;
-mod project;
 mod row;
 mod write;
 
 use crate::model::{CypherError, ErrorKind, Node, NodeId, Output, Relationship, Value};
 use crate::plan::Plan;
 use crate::store::{StoreError, Transaction};
-use crate::syntax::ast::{ClauseKind, SingleQuery};
+use crate::syntax::ast::ClauseKind;
 pub use builtin::builtin_procedures;
+pub use operators::{OpCounters, human_bytes};
 use std::cell::{Cell, RefCell};
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 pub(crate) use row::Row;
@@ -35,6 +36,26 @@ pub enum Error {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// Attaches a span to a query error that has none.
+pub(crate) fn at(e: Error, span: crate::model::Span) -> Error {
+    match e {
+        Error::Query(q) => Error::Query(q.at(span)),
+        other => other,
+    }
+}
+
+/// The name under which an aggregation operator hands the result of the aggregate
+/// expression `e` to the expressions evaluated after it (a hidden variable: no Cypher
+/// name can contain NUL). Written into `buf`; no allocation.
+pub(crate) fn aggregate_slot<'b>(e: &crate::syntax::ast::Expr, buf: &'b mut [u8; 24]) -> &'b str {
+    use std::io::Write;
+    let addr = e as *const crate::syntax::ast::Expr as usize;
+    let mut cursor = std::io::Cursor::new(&mut buf[..]);
+    write!(cursor, "\0agg{addr:x}").expect("24 bytes hold a NUL, 'agg' and a 64-bit hex address");
+    let len = cursor.position() as usize;
+    std::str::from_utf8(&buf[..len]).expect("written as UTF-8")
 }
 
 /// What a statement changed, counted as the openCypher TCK counts side effects.
@@ -63,72 +84,121 @@ pub struct Stats {
 pub struct Outcome {
     /// Column names.
     pub columns: Vec<String>,
-    /// Rows of values.
+    /// Rows of values not handed to the caller as they were produced (none for a query;
+    /// the caller's callback receives those).
     pub rows: Vec<Vec<Value>>,
     /// Side effects.
     pub stats: Stats,
+    /// What PROFILE measured, by operator id (inclusive of the operators below each).
+    pub profile: Option<Vec<operators::OpCounters>>,
 }
 
-/// The values of `rows` in the order of `columns` (null where a row lacks one).
-fn into_columns(columns: &[String], rows: Vec<Row>) -> Vec<Vec<Value>> {
-    rows.into_iter()
-        .map(|mut r| {
-            columns
-                .iter()
-                .map(|c| r.remove(c).unwrap_or(Value::Null))
-                .collect()
-        })
+/// How a statement runs: its resource limits and whether it is profiled.
+#[derive(Debug, Clone, Copy)]
+pub struct RunOptions {
+    /// The most bytes the rows held by blocking operators (sort, aggregation, distinct,
+    /// the input of an update) may take at once.
+    pub memory_limit: u64,
+    /// Count rows, store reads and time per operator.
+    pub profile: bool,
+}
+
+/// The memory a statement's rows may take unless the session says otherwise: 1 GiB.
+pub const DEFAULT_MEMORY_LIMIT: u64 = 1 << 30;
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            memory_limit: DEFAULT_MEMORY_LIMIT,
+            profile: false,
+        }
+    }
+}
+
+/// The values of `row` in the order of `columns` (null where the row lacks one).
+fn into_columns(columns: &[String], mut row: Row) -> Vec<Value> {
+    columns
+        .iter()
+        .map(|c| row.remove(c).unwrap_or(Value::Null))
         .collect()
 }
 
-fn is_reading(clause: &ClauseKind) -> bool {
-    matches!(
-        clause,
-        ClauseKind::Match { .. } | ClauseKind::Unwind { .. } | ClauseKind::With(_)
-    )
-}
+/// Receives each result row (its values in column order) with the transaction that
+/// produced it (to read the entities it holds).
+pub type RowSink<'f> = dyn FnMut(&Transaction<'_>, Vec<Value>) -> Result<(), Error> + 'f;
 
-/// Runs a plan.
+/// Runs a plan; `each` receives every result row as it is produced.
 pub fn run(
     plan: &Plan,
     tx: &mut Transaction<'_>,
     params: &BTreeMap<String, Value>,
     cancel: &AtomicBool,
+    options: RunOptions,
+    each: &mut RowSink<'_>,
 ) -> Result<Outcome, Error> {
-    let query = match plan.body() {
-        crate::plan::Body::Query(q) => q,
-        crate::plan::Body::Hls(h) => return hls::run(plan, h, tx, params, cancel),
-    };
+    let logical = plan.logical();
     let _clock = functions::temporal::StatementClock::start();
     let mut ex = Executor::new(tx, params, cancel, plan);
-    let (columns, mut rows) = ex.run_single(&query.first)?;
-    let mut distinct = false;
-    for (all, part) in &query.unions {
-        ex.scope.borrow_mut().clear();
-        let (cols, more) = ex.run_single(part)?;
-        if cols != columns {
-            return Err(CypherError::semantic(
-                "DifferentColumnsInUnion",
-                "all parts of a UNION must return the same column names",
-                part.span,
-            )
-            .into());
+    ex.memory_limit = options.memory_limit;
+    if options.profile {
+        ex.profile = Some(RefCell::new(vec![
+            operators::OpCounters::default();
+            logical.root.preorder().len()
+        ]));
+    }
+    let mut columns = logical.columns.clone();
+    if let crate::plan::Body::Hls(h) = plan.body()
+        && !h.kind.is_capture()
+    {
+        {
+            let started = ex.profile_start();
+            let (cols, rows) = hls::question(&ex, h, plan.path_limit())?;
+            ex.profile_stop(0, started);
+            ex.profile_rows(0, rows.len() as u64);
+            for row in rows {
+                each(ex.tx, row)?;
+            }
+            return Ok(Outcome {
+                columns: cols.into_iter().map(String::from).collect(),
+                rows: Vec::new(),
+                stats: Stats::default(),
+                profile: ex.profile.map(RefCell::into_inner),
+            });
         }
-        distinct |= !*all;
-        rows.extend(more);
     }
-    if distinct {
-        let mut seen = HashSet::new();
-        rows.retain(|r| seen.insert(r.iter().cloned().map(ops::GroupKey).collect::<Vec<_>>()));
+    if let Some(span) = standalone_call(plan) {
+        columns = ex.call_columns(span)?;
     }
+    let mut stream = operators::open(&logical.root, &mut ex, &Row::new())?;
+    while let Some(row) = stream.next(&ex)? {
+        // A query that ends in an update (no RETURN) has no columns and no rows.
+        if !columns.is_empty() {
+            each(ex.tx, into_columns(&columns, row))?;
+        }
+    }
+    drop(stream);
     ex.check_deleted_nodes()?;
-    hls::scale::check(ex.tx)?;
-    let stats = ex.side_effects()?;
+    let stats = if plan.writes() {
+        hls::scale::check(ex.tx)?;
+        ex.side_effects()?
+    } else {
+        Stats::default()
+    };
     Ok(Outcome {
         columns,
-        rows,
+        rows: Vec::new(),
         stats,
+        profile: ex.profile.map(RefCell::into_inner),
     })
+}
+
+/// The span of the CALL clause when the query is that one clause.
+fn standalone_call(plan: &Plan) -> Option<crate::model::Span> {
+    let q = plan.query()?;
+    match q.first.clauses.as_slice() {
+        [c] if q.unions.is_empty() && matches!(c.kind, ClauseKind::Call { .. }) => Some(c.span),
+        _ => None,
+    }
 }
 
 /// Turns a value into an output value, reading entities from the transaction.
@@ -209,21 +279,21 @@ pub(crate) struct Executor<'a, 's> {
     tx: &'a mut Transaction<'s>,
     params: &'a BTreeMap<String, Value>,
     cancel: &'a AtomicBool,
-    /// The plan being run (for the procedures its CALL clauses resolved to).
+    /// The plan being run (for the procedures its CALL clauses resolved to and the plans
+    /// of its subqueries).
     plan: &'a Plan,
-    /// Results of aggregate expressions for the group being projected, by expression address.
-    aggregates: RefCell<HashMap<usize, Value>>,
-    /// Variables in scope, for `*` and OPTIONAL MATCH nulls.
-    scope: RefCell<BTreeSet<String>>,
-    /// The most rows the next reading clause needs to produce (a LIMIT that follows it).
-    cap: Cell<Option<usize>>,
-    /// The most matches the current walk needs to produce.
-    walk_cap: Cell<Option<usize>>,
-    /// WHERE conjuncts of the MATCH being run, checked during its walk.
+    /// WHERE conjuncts of the pattern walk in progress, checked during the walk.
     filters: RefCell<Vec<matcher::Filter>>,
-    /// Start-node hints from the WHERE of the MATCH being run.
+    /// Start-node hints from the WHERE of the pattern walk in progress.
     hints: RefCell<HashMap<String, matcher::Hint>>,
     deleted_nodes: Vec<NodeId>,
+    /// Label bitmaps of labels checked often in this statement (see `has_label`).
+    label_bits: RefCell<HashMap<String, matcher::LabelBits>>,
+    /// Bytes held by blocking operators now, and the most they may hold.
+    memory: Cell<u64>,
+    memory_limit: u64,
+    /// PROFILE's counters by operator id, when profiling.
+    profile: Option<RefCell<Vec<operators::OpCounters>>>,
 }
 
 impl<'a, 's> Executor<'a, 's> {
@@ -238,121 +308,69 @@ impl<'a, 's> Executor<'a, 's> {
             params,
             cancel,
             plan,
-            aggregates: RefCell::new(HashMap::new()),
-            scope: RefCell::new(BTreeSet::new()),
             hints: RefCell::new(HashMap::new()),
             filters: RefCell::new(Vec::new()),
-            cap: Cell::new(None),
-            walk_cap: Cell::new(None),
             deleted_nodes: Vec::new(),
+            label_bits: RefCell::new(HashMap::new()),
+            memory: Cell::new(0),
+            memory_limit: DEFAULT_MEMORY_LIMIT,
+            profile: None,
         }
     }
 
-    /// Runs a reading clause (MATCH, UNWIND, WITH, RETURN) over `rows`.
-    fn read_clause(&self, clause: &ClauseKind, rows: Vec<Row>) -> Result<Vec<Row>, Error> {
-        Ok(match clause {
-            ClauseKind::Match {
-                optional,
-                patterns,
-                where_,
-            } => self.match_clause(*optional, patterns, where_.as_ref(), rows)?,
-            ClauseKind::Unwind { expr, var } => {
-                let cap = self.cap.take();
-                let mut out = Vec::new();
-                for row in rows {
-                    if cap.is_some_and(|c| out.len() >= c) {
-                        break;
-                    }
-                    match self.eval(expr, &row)? {
-                        Value::Null => {}
-                        Value::List(items) => {
-                            for item in items {
-                                if cap.is_some_and(|c| out.len() >= c) {
-                                    break;
-                                }
-                                self.poll()?;
-                                let mut r = row.clone();
-                                r.insert(var.name.clone(), item);
-                                out.push(r);
-                            }
-                        }
-                        other => {
-                            let mut r = row;
-                            r.insert(var.name.clone(), other);
-                            out.push(r);
-                        }
-                    }
-                }
-                self.scope.borrow_mut().insert(var.name.clone());
-                out
-            }
-            ClauseKind::With(projection) | ClauseKind::Return(projection) => {
-                self.project(projection, rows)?.1
-            }
-            _ => {
-                return Err(CypherError::runtime(
-                    ErrorKind::SemanticError,
-                    "InvalidClauseComposition",
-                    "an updating clause cannot be used here",
-                )
-                .into());
-            }
-        })
-    }
-
-    /// True when the read-only `query`, started from the bindings of `row`, yields a row
-    /// (`EXISTS { ... }` with a full subquery).
-    pub(crate) fn exists_query(
-        &self,
-        query: &crate::syntax::ast::Query,
-        row: &Row,
-    ) -> Result<bool, Error> {
-        let saved = self.scope.borrow().clone();
-        let mut parts = vec![&query.first];
-        parts.extend(query.unions.iter().map(|(_, q)| q));
-        let mut found = false;
-        for part in parts {
-            *self.scope.borrow_mut() = row.keys().map(str::to_string).collect();
-            let mut rows = vec![row.clone()];
-            for clause in &part.clauses {
-                rows = self.read_clause(&clause.kind, rows)?;
-                if rows.is_empty() {
-                    break;
-                }
-            }
-            if !rows.is_empty() {
-                found = true;
-                break;
-            }
+    /// Counts `bytes` more held by the blocking operator `operator`; fails when the
+    /// statement would hold more than its limit.
+    pub(crate) fn reserve(&self, bytes: usize, operator: &str) -> Result<(), Error> {
+        let now = self.memory.get().saturating_add(bytes as u64);
+        if now > self.memory_limit {
+            return Err(operators::memory_exceeded(self.memory_limit, operator));
         }
-        *self.scope.borrow_mut() = saved;
-        Ok(found)
+        self.memory.set(now);
+        Ok(())
     }
 
-    /// How many rows a reading clause must produce when `next` only keeps a prefix of
-    /// them: a projection with LIMIT and without ORDER BY, DISTINCT or aggregation.
-    fn row_cap(&self, next: Option<&crate::syntax::ast::Clause>) -> Option<usize> {
-        let p = match &next?.kind {
-            ClauseKind::With(p) | ClauseKind::Return(p) => p,
-            _ => return None,
+    /// Counts `bytes` as no longer held.
+    pub(crate) fn release(&self, bytes: usize) {
+        self.memory
+            .set(self.memory.get().saturating_sub(bytes as u64));
+    }
+
+    fn profiling(&self) -> bool {
+        self.profile.is_some()
+    }
+
+    fn profile_start(&self) -> operators::Started {
+        self.profile
+            .as_ref()
+            .map(|_| (std::time::Instant::now(), self.tx.reads()))
+    }
+
+    fn profile_stop(&self, id: usize, started: operators::Started) {
+        if let (Some(p), Some((at, reads))) = (&self.profile, started) {
+            let mut p = p.borrow_mut();
+            p[id].nanos += at.elapsed().as_nanos() as u64;
+            p[id].reads += self.tx.reads() - reads;
+        }
+    }
+
+    fn profile_row(&self, id: usize) {
+        self.profile_rows(id, 1);
+    }
+
+    fn profile_rows(&self, id: usize, n: u64) {
+        if let Some(p) = &self.profile {
+            p.borrow_mut()[id].rows += n;
+        }
+    }
+
+    /// True when the read-only subquery `EXISTS { ... }` at `span`, started from the
+    /// bindings of `row`, yields a row.
+    pub(crate) fn exists_query(&self, span: crate::model::Span, row: &Row) -> Result<bool, Error> {
+        let Some(sub) = self.plan.subquery(span) else {
+            unreachable!("every EXISTS subquery is planned with its statement")
         };
-        if p.distinct
-            || !p.order_by.is_empty()
-            || p.items.iter().any(|i| project::contains_aggregate(&i.expr))
-        {
-            return None;
-        }
-        let constant = |e: &Option<crate::syntax::ast::Expr>| -> Option<usize> {
-            match e {
-                None => Some(0),
-                Some(e) => match self.eval(e, &Row::new()).ok()? {
-                    Value::Int(n) if n >= 0 => Some(n as usize),
-                    _ => None,
-                },
-            }
-        };
-        p.limit.as_ref()?;
-        Some(constant(&p.skip)?.saturating_add(constant(&p.limit)?))
+        let mut stream = operators::open_read(&sub.root, self, row);
+        Ok(stream.next(self)?.is_some())
     }
 
     /// Fails with a Cancelled error once the cancel flag is set.
@@ -366,82 +384,5 @@ impl<'a, 's> Executor<'a, 's> {
             .into());
         }
         Ok(())
-    }
-
-    fn run_single(&mut self, query: &SingleQuery) -> Result<(Vec<String>, Vec<Vec<Value>>), Error> {
-        let mut rows: Vec<Row> = vec![Row::new()];
-        for (i, clause) in query.clauses.iter().enumerate() {
-            self.poll()?;
-            if let ClauseKind::Return(projection) = &clause.kind {
-                let (columns, rows) = self.project(projection, rows)?;
-                let rows = into_columns(&columns, rows);
-                return Ok((columns, rows));
-            }
-            if is_reading(&clause.kind) {
-                self.cap.set(self.row_cap(query.clauses.get(i + 1)));
-                rows = self.read_clause(&clause.kind, rows)?;
-                self.cap.set(None);
-                continue;
-            }
-            rows = match &clause.kind {
-                ClauseKind::Create(parts) => self.create_clause(parts, rows)?,
-                ClauseKind::Merge {
-                    pattern,
-                    on_create,
-                    on_match,
-                } => self.merge_clause(pattern, on_create, on_match, rows)?,
-                ClauseKind::Set(items) => {
-                    for row in &rows {
-                        for item in items {
-                            self.set_item(item, row)?;
-                        }
-                    }
-                    rows
-                }
-                ClauseKind::Remove(items) => {
-                    for row in &rows {
-                        for item in items {
-                            self.remove_item(item, row)?;
-                        }
-                    }
-                    rows
-                }
-                ClauseKind::Delete { detach, exprs } => {
-                    for row in &rows {
-                        for expr in exprs {
-                            let v = self.eval(expr, row)?;
-                            self.delete_value(&v, *detach)?;
-                        }
-                    }
-                    rows
-                }
-                ClauseKind::Match { .. }
-                | ClauseKind::Unwind { .. }
-                | ClauseKind::With(_)
-                | ClauseKind::Return(_) => {
-                    unreachable!("reading clauses are handled above")
-                }
-                ClauseKind::Call { name, .. } => {
-                    let Some(procedure) = self.plan.procedure(clause.span) else {
-                        let message = format!("there is no procedure named `{name}`");
-                        let err = CypherError::compile(
-                            ErrorKind::ProcedureError,
-                            "ProcedureNotFound",
-                            message,
-                            Some(clause.span),
-                        );
-                        return Err(err.into());
-                    };
-                    let standalone = query.clauses.len() == 1;
-                    let (columns, rows) = self.call_clause(procedure, clause, rows, standalone)?;
-                    if standalone {
-                        let rows = into_columns(&columns, rows);
-                        return Ok((columns, rows));
-                    }
-                    rows
-                }
-            };
-        }
-        Ok((Vec::new(), Vec::new()))
     }
 }

@@ -50,7 +50,12 @@ impl Row {
 
     /// Binds a shared name (no allocation for the name).
     pub(crate) fn insert_name(&mut self, name: &Name, value: Value) -> Option<Value> {
-        match self.position(name) {
+        let found = self
+            .vars
+            .iter()
+            .position(|(n, _)| Arc::ptr_eq(n, name))
+            .or_else(|| self.position(name));
+        match found {
             Some(i) => Some(std::mem::replace(&mut self.vars[i].1, value)),
             None => {
                 self.vars.push((Arc::clone(name), value));
@@ -65,15 +70,18 @@ impl Row {
         Some(self.vars.remove(i).1)
     }
 
-    /// The bound names.
-    pub(crate) fn keys(&self) -> impl Iterator<Item = &str> {
-        self.vars.iter().map(|(n, _)| &**n)
+    /// The bound values, in binding order.
+    pub(crate) fn values(&self) -> impl Iterator<Item = &Value> {
+        self.vars.iter().map(|(_, v)| v)
     }
 
-    /// Binds every pair of `other` (shared names), replacing what is bound already.
-    pub(crate) fn extend_from(&mut self, other: &Row) {
-        for (n, v) in &other.vars {
-            self.insert_name(n, v.clone());
-        }
+    /// About how many bytes the row takes in memory (what memory limits count).
+    pub(crate) fn approx_bytes(&self) -> usize {
+        std::mem::size_of::<Row>()
+            + self
+                .vars
+                .iter()
+                .map(|(_, v)| std::mem::size_of::<Name>() + v.approx_bytes())
+                .sum::<usize>()
     }
 }

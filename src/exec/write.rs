@@ -2,8 +2,8 @@
 //! checks and label counting they need.
 
 use super::eval::deleted_entity;
-use super::matcher::collect_vars;
 use super::{Error, Executor, Row, Stats};
+use crate::exec::at;
 use crate::model::{
     CypherError, Direction, ErrorKind, NodeId, NodeRecord, Path, RelId, RelRecord, Value,
 };
@@ -24,11 +24,6 @@ impl Executor<'_, '_> {
                 row = self.create_part(part, row)?;
             }
             out.push(row);
-        }
-        for part in parts {
-            let mut vars = Vec::new();
-            collect_vars(part, &mut vars);
-            self.scope.borrow_mut().extend(vars);
         }
         Ok(out)
     }
@@ -183,9 +178,6 @@ impl Executor<'_, '_> {
                 }
             }
         }
-        let mut vars = Vec::new();
-        collect_vars(pattern, &mut vars);
-        self.scope.borrow_mut().extend(vars);
         Ok(out)
     }
 
@@ -552,11 +544,4 @@ fn check_storable(key: &str, v: &Value) -> Result<(), Error> {
         ),
     )
     .into())
-}
-
-fn at(e: Error, span: crate::model::Span) -> Error {
-    match e {
-        Error::Query(q) => Error::Query(q.at(span)),
-        other => other,
-    }
 }

@@ -55,6 +55,19 @@ pub enum Value {
 }
 
 impl Value {
+    /// About how many bytes the value takes in memory (its own size plus what it owns);
+    /// what memory limits count.
+    pub fn approx_bytes(&self) -> usize {
+        let own = std::mem::size_of::<Value>();
+        own + match self {
+            Value::String(s) => s.len(),
+            Value::List(items) => items.iter().map(Value::approx_bytes).sum(),
+            Value::Map(m) => m.iter().map(|(k, v)| k.len() + 48 + v.approx_bytes()).sum(),
+            Value::Path(p) => 8 * (p.nodes.len() + p.rels.len()),
+            _ => 0,
+        }
+    }
+
     /// True for `Value::Null`.
     pub fn is_null(&self) -> bool {
         matches!(self, Value::Null)

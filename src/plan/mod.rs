@@ -6,6 +6,7 @@ mod check;
 mod expr;
 mod functions;
 mod hls;
+pub mod logical;
 mod pattern;
 pub mod procedures;
 mod projection;
@@ -17,7 +18,9 @@ mod walk;
 mod tests;
 
 use crate::model::{CypherError, Span};
+pub use crate::syntax::ast::Mode;
 use crate::syntax::ast::{Hls, Query, Statement};
+use logical::LogicalPlan;
 use procedures::{Procedure, Procedures};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -37,6 +40,10 @@ pub fn function_names() -> impl Iterator<Item = &'static str> {
 #[derive(Debug, Clone)]
 pub struct Plan {
     body: Body,
+    /// The operator tree it runs as.
+    logical: Arc<LogicalPlan>,
+    /// EXPLAIN, PROFILE or neither.
+    mode: Mode,
     /// The procedure each CALL clause resolved to, by the clause's span.
     calls: HashMap<Span, Arc<Procedure>>,
     /// The most partial paths an HLS path question may explore before it stops.
@@ -81,23 +88,63 @@ impl Plan {
     pub fn procedure(&self, clause: Span) -> Option<&Procedure> {
         self.calls.get(&clause).map(|p| p.as_ref())
     }
+
+    /// The procedure the CALL clause at `clause` resolved to, shared.
+    pub fn procedure_arc(&self, clause: Span) -> Option<Arc<Procedure>> {
+        self.calls.get(&clause).cloned()
+    }
+
+    /// The operator tree the statement runs as.
+    pub fn logical(&self) -> &LogicalPlan {
+        &self.logical
+    }
+
+    /// The plan of the `EXISTS { ... }` subquery whose expression is at `span`.
+    pub fn subquery(&self, span: Span) -> Option<&LogicalPlan> {
+        self.logical.subqueries.get(&span).map(|p| p.as_ref())
+    }
+
+    /// True when running the statement may write.
+    pub fn writes(&self) -> bool {
+        self.logical.root.writes()
+    }
+
+    /// EXPLAIN, PROFILE or neither.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
 }
 
 /// Checks a parsed statement against the known `procedures` and turns it into a plan.
 pub fn plan(statement: Statement, procedures: &Procedures) -> Result<Plan, CypherError> {
+    plan_with_mode(statement, Mode::Run, procedures)
+}
+
+/// [`plan`] for a statement prefixed by EXPLAIN or PROFILE (`mode`).
+pub fn plan_with_mode(
+    statement: Statement,
+    mode: Mode,
+    procedures: &Procedures,
+) -> Result<Plan, CypherError> {
     match statement {
         Statement::Query(query) => {
             let calls = check::check(&query, procedures)?;
+            let logical = Arc::new(logical::build(&query, &Default::default()));
             Ok(Plan {
                 body: Body::Query(query),
+                logical,
+                mode,
                 calls,
                 path_limit: DEFAULT_PATH_LIMIT,
             })
         }
         Statement::Hls(hls) => {
             hls::check(&hls)?;
+            let logical = Arc::new(logical::build_hls(&hls, Vec::new()));
             Ok(Plan {
                 body: Body::Hls(hls),
+                logical,
+                mode,
                 calls: HashMap::new(),
                 path_limit: DEFAULT_PATH_LIMIT,
             })

@@ -260,6 +260,7 @@ impl Session {
 /// A result with these columns and rows (for `:schema`, printed like any result).
 fn listing(columns: &[&str], rows: impl Iterator<Item = Vec<Output>>) -> QueryResult {
     QueryResult {
+        plan: None,
         columns: columns.iter().map(|c| c.to_string()).collect(),
         rows: rows.collect(),
         stats: Stats::default(),

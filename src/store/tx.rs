@@ -4,7 +4,7 @@
 
 use super::{ChangeSet, Counters, Store, StoreError};
 use crate::model::{Adjacent, Direction, NodeId, NodeRecord, RelId, RelRecord};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A statement's view of the store and its pending changes.
@@ -18,6 +18,10 @@ pub struct Transaction<'s> {
     /// `changes` first, so these stay valid; a statement that matches a node and then
     /// returns it reads the store once.
     read_nodes: RefCell<HashMap<NodeId, Option<NodeRecord>>>,
+    /// Calls made to the store beneath (PROFILE shows them per operator).
+    reads: Cell<u64>,
+    /// Writes made so far: what was derived from reads is stale once it changes.
+    version: u64,
 }
 
 /// How many store reads a transaction keeps before it starts again.
@@ -35,7 +39,23 @@ impl<'s> Transaction<'s> {
             },
             created_adj: HashMap::new(),
             read_nodes: RefCell::new(HashMap::new()),
+            reads: Cell::new(0),
+            version: 0,
         })
+    }
+
+    /// How many calls this transaction has made to the store beneath so far.
+    pub fn reads(&self) -> u64 {
+        self.reads.get()
+    }
+
+    /// A number that changes with every write this transaction makes.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    fn count_read(&self) {
+        self.reads.set(self.reads.get() + 1);
     }
 
     /// The store beneath the overlay (its state before this transaction).
@@ -73,6 +93,7 @@ impl<'s> Transaction<'s> {
         if let Some(rec) = self.read_nodes.borrow().get(&id) {
             return Ok(f(rec.as_ref()));
         }
+        self.count_read();
         let rec = self.base.node(id)?;
         let out = f(rec.as_ref());
         let mut cache = self.read_nodes.borrow_mut();
@@ -87,7 +108,10 @@ impl<'s> Transaction<'s> {
     pub fn rel(&self, id: RelId) -> Result<Option<RelRecord>, StoreError> {
         match self.changes.rels.get(&id) {
             Some(rec) => Ok(rec.clone()),
-            None => self.base.rel(id),
+            None => {
+                self.count_read();
+                self.base.rel(id)
+            }
         }
     }
 
@@ -100,7 +124,10 @@ impl<'s> Transaction<'s> {
     pub fn rel_exists(&self, id: RelId) -> Result<bool, StoreError> {
         match self.changes.rels.get(&id) {
             Some(rec) => Ok(rec.is_some()),
-            None => Ok(self.base.rel(id)?.is_some()),
+            None => {
+                self.count_read();
+                Ok(self.base.rel(id)?.is_some())
+            }
         }
     }
 
@@ -113,6 +140,7 @@ impl<'s> Transaction<'s> {
     ) -> Result<Vec<Adjacent>, StoreError> {
         // A node deleted in this transaction still lists the relationships it had that
         // were not deleted: the caller checks that none remain before committing.
+        self.count_read();
         let mut out = self.base.adjacent(node, dir, rel_type)?;
         if !self.changes.rels.is_empty() {
             out.retain(|a| !matches!(self.changes.rels.get(&a.rel), Some(None)));
@@ -144,19 +172,26 @@ impl<'s> Transaction<'s> {
 
     /// All node ids, ascending.
     pub fn node_ids(&self) -> Result<Vec<NodeId>, StoreError> {
+        self.count_read();
         let base = self.base.node_ids()?;
         Ok(merge_ids(base, &self.changes.nodes))
     }
 
     /// All relationship ids, ascending.
     pub fn rel_ids(&self) -> Result<Vec<RelId>, StoreError> {
+        self.count_read();
         let base = self.base.rel_ids()?;
         Ok(merge_ids(base, &self.changes.rels))
     }
 
     /// Nodes carrying `label`, ascending.
     pub fn nodes_with_label(&self, label: &str) -> Result<Vec<NodeId>, StoreError> {
-        let mut set: BTreeSet<NodeId> = self.base.nodes_with_label(label)?.into_iter().collect();
+        self.count_read();
+        let base = self.base.nodes_with_label(label)?;
+        if self.changes.nodes.is_empty() {
+            return Ok(base);
+        }
+        let mut set: BTreeSet<NodeId> = base.into_iter().collect();
         for (id, rec) in &self.changes.nodes {
             match rec {
                 Some(r) if r.labels.iter().any(|l| l == label) => set.insert(*id),
@@ -169,7 +204,12 @@ impl<'s> Transaction<'s> {
     /// Nodes whose `name` is a string equal to `name` ignoring case, ascending.
     pub fn nodes_named(&self, name: &str) -> Result<Vec<NodeId>, StoreError> {
         let wanted = name.to_lowercase();
-        let mut set: BTreeSet<NodeId> = self.base.nodes_named(name)?.into_iter().collect();
+        self.count_read();
+        let base = self.base.nodes_named(name)?;
+        if self.changes.nodes.is_empty() {
+            return Ok(base);
+        }
+        let mut set: BTreeSet<NodeId> = base.into_iter().collect();
         for (id, rec) in &self.changes.nodes {
             let hit = rec.as_ref().is_some_and(|r| {
                 matches!(r.props.get("name"), Some(crate::model::Value::String(s)) if s.to_lowercase() == wanted)
@@ -190,6 +230,7 @@ impl<'s> Transaction<'s> {
 
     /// Creates a node and returns its id.
     pub fn create_node(&mut self, record: NodeRecord) -> NodeId {
+        self.version += 1;
         let id = self.changes.counters.next_node;
         self.changes.counters.next_node += 1;
         self.changes.nodes.insert(id, Some(record));
@@ -198,16 +239,19 @@ impl<'s> Transaction<'s> {
 
     /// Replaces a node's record (labels and properties).
     pub fn update_node(&mut self, id: NodeId, record: NodeRecord) {
+        self.version += 1;
         self.changes.nodes.insert(id, Some(record));
     }
 
     /// Deletes a node. The caller has already deleted its relationships.
     pub fn delete_node(&mut self, id: NodeId) {
+        self.version += 1;
         self.changes.nodes.insert(id, None);
     }
 
     /// Creates a relationship and returns its id. Both ends must exist.
     pub fn create_rel(&mut self, record: RelRecord) -> RelId {
+        self.version += 1;
         let id = self.changes.counters.next_rel;
         self.changes.counters.next_rel += 1;
         self.created_adj
@@ -230,11 +274,13 @@ impl<'s> Transaction<'s> {
 
     /// Replaces a relationship's properties (its type and ends stay).
     pub fn update_rel(&mut self, id: RelId, record: RelRecord) {
+        self.version += 1;
         self.changes.rels.insert(id, Some(record));
     }
 
     /// Deletes a relationship.
     pub fn delete_rel(&mut self, id: RelId) {
+        self.version += 1;
         self.changes.rels.insert(id, None);
     }
 

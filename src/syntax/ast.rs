@@ -15,6 +15,19 @@ pub struct Ident {
     pub span: Span,
 }
 
+/// How a statement is run: for its result, only planned (EXPLAIN), or run and measured
+/// per operator (PROFILE).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// Run it.
+    #[default]
+    Run,
+    /// Show the plan without running it.
+    Explain,
+    /// Run it and show the plan with what each operator did.
+    Profile,
+}
+
 /// One statement.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Statement {
@@ -116,6 +129,20 @@ pub enum HlsKind {
         /// Only learning about this node.
         about: Option<NodeRef>,
     },
+}
+
+impl HlsKind {
+    /// True for quick capture (ACTOR, FACTOR, LINK, LEARNT), which writes; false for the
+    /// questions, which only read.
+    pub fn is_capture(&self) -> bool {
+        matches!(
+            self,
+            HlsKind::Actor { .. }
+                | HlsKind::Factor { .. }
+                | HlsKind::Link { .. }
+                | HlsKind::Learnt { .. }
+        )
+    }
 }
 
 /// The arrow of a LINK.

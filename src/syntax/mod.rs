@@ -6,5 +6,5 @@ pub mod lexical;
 mod parser;
 mod split;
 
-pub use parser::parse;
+pub use parser::{parse, parse_with_mode};
 pub use split::{StatementText, split_statements};

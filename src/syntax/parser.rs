@@ -40,11 +40,17 @@ const MAX_NESTING: usize = 64;
 /// unoptimised builds use large frames.
 const PARSER_STACK: usize = 64 * 1024 * 1024;
 
-/// Parses one statement (a trailing `;` is allowed).
+/// Parses one statement (a trailing `;` is allowed). An EXPLAIN or PROFILE prefix is
+/// accepted and dropped; [`parse_with_mode`] keeps it.
+pub fn parse(text: &str) -> Result<Statement> {
+    parse_with_mode(text).map(|(_, statement)| statement)
+}
+
+/// Parses one statement and its EXPLAIN or PROFILE prefix, if any.
 ///
 /// Runs on a helper thread with a large stack (reserved, not committed), so that deeply
 /// nested expressions cannot overflow the caller's stack.
-pub fn parse(text: &str) -> Result<Statement> {
+pub fn parse_with_mode(text: &str) -> Result<(Mode, Statement)> {
     let depth = error::check_nesting(text, MAX_NESTING)?;
     if depth <= INLINE_NESTING {
         return parse_here(text);
@@ -72,7 +78,7 @@ fn call_budget(text: &str) -> usize {
     100_000usize.saturating_add(text.len().saturating_mul(200))
 }
 
-fn parse_here(text: &str) -> Result<Statement> {
+fn parse_here(text: &str) -> Result<(Mode, Statement)> {
     pest::set_call_limit(std::num::NonZeroUsize::new(call_budget(text)));
     let mut pairs = match CypherParser::parse(Rule::statement, text) {
         Ok(pairs) => pairs,
@@ -87,17 +93,31 @@ fn parse_here(text: &str) -> Result<Statement> {
         }
     };
     let statement = pairs.next().expect("statement rule matched");
-    let body = statement
-        .into_inner()
-        .find(|p| !matches!(p.as_rule(), Rule::EOI))
-        .expect("statement contains a query or an HLS statement");
+    let mut mode = Mode::Run;
+    let mut inner = statement.into_inner();
+    let body = loop {
+        let p = inner
+            .next()
+            .expect("statement contains a query or an HLS statement");
+        match p.as_rule() {
+            Rule::run_mode => {
+                let keyword = p.into_inner().next().expect("run_mode holds a keyword");
+                mode = match keyword.as_rule() {
+                    Rule::EXPLAIN => Mode::Explain,
+                    _ => Mode::Profile,
+                };
+            }
+            Rule::EOI => {}
+            _ => break p,
+        }
+    };
     let mut builder = Builder {
         pattern_ok: false,
         trivia: trivia_map(text),
     };
     match body.as_rule() {
-        Rule::query => Ok(Statement::Query(builder.query(body)?)),
-        _ => Ok(Statement::Hls(builder.hls(body)?)),
+        Rule::query => Ok((mode, Statement::Query(builder.query(body)?))),
+        _ => Ok((mode, Statement::Hls(builder.hls(body)?))),
     }
 }
 

@@ -51,40 +51,60 @@ pub(super) fn tail(args: &[Value], _tx: &Transaction<'_>) -> Result<Value, Error
 /// `ArgumentError InvalidArgumentType` and a zero step `ArgumentError NumberOutOfRange`
 /// (List11 [4], [5]).
 pub(super) fn range(args: &[Value], _tx: &Transaction<'_>) -> Result<Value, Error> {
-    let int = |i: usize, what: &str| -> Result<i64, Error> {
-        match arg(args, i) {
-            Value::Int(x) => Ok(*x),
-            other => Err(CypherError::runtime(
-                ErrorKind::ArgumentError,
-                "InvalidArgumentType",
-                format!("range() needs an Integer {what}, got {}", other.type_name()),
-            )
-            .into()),
-        }
-    };
-    let start = int(0, "start")?;
-    let end = int(1, "end")?;
-    let step = if args.len() > 2 { int(2, "step")? } else { 1 };
-    if step == 0 {
-        return Err(out_of_range("range() step must not be zero"));
-    }
-    let (start, end, step) = (i128::from(start), i128::from(end), i128::from(step));
-    let n = if (step > 0 && start > end) || (step < 0 && start < end) {
-        0
-    } else {
-        (end - start) / step + 1
-    };
-    if n > RANGE_LIMIT {
+    let r = Range::new(args)?;
+    if r.len > RANGE_LIMIT {
         return Err(out_of_range(format!(
-            "range() would build {n} elements, more than {RANGE_LIMIT}"
+            "range() would build {} elements, more than {RANGE_LIMIT}",
+            r.len
         )));
     }
-    // Every element lies between start and end, so it fits in i64.
-    Ok(Value::List(
-        (0..n)
-            .map(|k| Value::Int((start + k * step) as i64))
-            .collect(),
-    ))
+    Ok(Value::List((0..r.len).map(|k| r.get(k)).collect()))
+}
+
+/// The integers `range(start, end[, step])` stands for, without building the list
+/// (UNWIND of a range walks it element by element).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Range {
+    start: i128,
+    step: i128,
+    /// The number of elements.
+    pub len: i128,
+}
+
+impl Range {
+    /// Checks `range()`'s arguments.
+    pub(crate) fn new(args: &[Value]) -> Result<Range, Error> {
+        let int = |i: usize, what: &str| -> Result<i64, Error> {
+            match arg(args, i) {
+                Value::Int(x) => Ok(*x),
+                other => Err(CypherError::runtime(
+                    ErrorKind::ArgumentError,
+                    "InvalidArgumentType",
+                    format!("range() needs an Integer {what}, got {}", other.type_name()),
+                )
+                .into()),
+            }
+        };
+        let start = int(0, "start")?;
+        let end = int(1, "end")?;
+        let step = if args.len() > 2 { int(2, "step")? } else { 1 };
+        if step == 0 {
+            return Err(out_of_range("range() step must not be zero"));
+        }
+        let (start, end, step) = (i128::from(start), i128::from(end), i128::from(step));
+        let len = if (step > 0 && start > end) || (step < 0 && start < end) {
+            0
+        } else {
+            (end - start) / step + 1
+        };
+        Ok(Range { start, step, len })
+    }
+
+    /// Element `k` (below `len`).
+    pub(crate) fn get(&self, k: i128) -> Value {
+        // Every element lies between start and end, so it fits in i64.
+        Value::Int((self.start + k * self.step) as i64)
+    }
 }
 
 /// A list in reverse order, or a string with its characters reversed.

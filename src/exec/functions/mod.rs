@@ -13,7 +13,7 @@
 
 mod convert;
 mod graph;
-mod list;
+pub(crate) mod list;
 mod math;
 mod string;
 pub(crate) mod temporal;

@@ -13,56 +13,27 @@ mod questions;
 pub(crate) mod scale;
 mod search;
 
-use super::{Error, Executor, Outcome, Row, Stats};
+use super::{Error, Executor, Row};
+use crate::exec::at;
 use crate::model::{CypherError, ErrorKind, NodeId, Value};
-use crate::plan::Plan;
 use crate::plan::scope::distance;
-use crate::store::Transaction;
-use crate::syntax::ast::{Expr, Hls, HlsKind, NodeRef, NodeRefKind};
-use std::collections::BTreeMap;
-use std::sync::atomic::AtomicBool;
+use crate::syntax::ast::{Expr, Hls, NodeRef, NodeRefKind};
 
 /// The label of learning records.
 pub(crate) const LEARNING: &str = "Learning";
 
-/// Runs one HLS statement in `tx`.
-pub(super) fn run(
-    plan: &Plan,
+/// Runs an HLS question: its column names and rows.
+pub(super) fn question(
+    ex: &Executor<'_, '_>,
     hls: &Hls,
-    tx: &mut Transaction<'_>,
-    params: &BTreeMap<String, Value>,
-    cancel: &AtomicBool,
-) -> Result<Outcome, Error> {
-    let _clock = super::functions::temporal::StatementClock::start();
-    let writes = matches!(
-        hls.kind,
-        HlsKind::Actor { .. }
-            | HlsKind::Factor { .. }
-            | HlsKind::Link { .. }
-            | HlsKind::Learnt { .. }
-    );
-    let mut ex = Executor::new(tx, params, cancel, plan);
-    let (columns, rows) = match &hls.kind {
-        HlsKind::Actor { .. }
-        | HlsKind::Factor { .. }
-        | HlsKind::Link { .. }
-        | HlsKind::Learnt { .. } => {
-            capture::run(&mut ex, hls)?;
-            (Vec::new(), Vec::new())
-        }
-        _ => questions::run(&ex, hls, plan.path_limit())?,
-    };
-    let stats = if writes {
-        scale::check(ex.tx)?;
-        ex.side_effects()?
-    } else {
-        Stats::default()
-    };
-    Ok(Outcome {
-        columns: columns.into_iter().map(String::from).collect(),
-        rows,
-        stats,
-    })
+    path_limit: u64,
+) -> Result<(Vec<&'static str>, Vec<Vec<Value>>), Error> {
+    questions::run(ex, hls, path_limit)
+}
+
+/// Runs an HLS quick capture (ACTOR, FACTOR, LINK, LEARNT).
+pub(super) fn capture(ex: &mut Executor<'_, '_>, hls: &Hls) -> Result<(), Error> {
+    capture::run(ex, hls)
 }
 
 impl Executor<'_, '_> {
@@ -222,13 +193,5 @@ impl Executor<'_, '_> {
                 Some(Value::String(s)) => s.clone(),
                 _ => String::new(),
             })?)
-    }
-}
-
-/// Attaches a span to a query error that has none.
-fn at(e: Error, span: crate::model::Span) -> Error {
-    match e {
-        Error::Query(q) => Error::Query(q.at(span)),
-        other => other,
     }
 }
