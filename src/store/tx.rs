@@ -165,6 +165,7 @@ impl<'s> Transaction<'s> {
         rel_type: Option<&str>,
     ) -> Result<u64, StoreError> {
         if self.changes.rels.is_empty() {
+            self.count_read();
             return self.base.degree(node, dir, rel_type);
         }
         Ok(self.adjacent(node, dir, rel_type)?.len() as u64)
