@@ -123,15 +123,29 @@ pub fn decode_format(bytes: &[u8]) -> Result<u32, CodecError> {
 }
 
 const MARKER_PREFIX: &str = "steward store, format ";
+const MARKER_DATA: &str = "data ";
 
-/// The text of the marker file that tells a steward store directory from any other.
-pub fn encode_marker(format: u32) -> String {
-    format!("{MARKER_PREFIX}{format}\n")
+/// The text of the marker file that tells a steward store directory from any other. It
+/// names the format and, when it is not the format's default, the subdirectory holding
+/// the current database (a compaction switches to a new one by rewriting the marker).
+pub fn encode_marker(format: u32, data: Option<&str>) -> String {
+    match data {
+        Some(d) => format!("{MARKER_PREFIX}{format}\n{MARKER_DATA}{d}\n"),
+        None => format!("{MARKER_PREFIX}{format}\n"),
+    }
 }
 
-/// The format named by a marker file's text, or `None` when it is not a steward marker.
-pub fn decode_marker(text: &str) -> Option<u32> {
-    text.strip_prefix(MARKER_PREFIX)?.trim_end().parse().ok()
+/// The format and the data subdirectory named by a marker file's text, or `None` when it
+/// is not a steward marker.
+pub fn decode_marker(text: &str) -> Option<(u32, Option<String>)> {
+    let rest = text.strip_prefix(MARKER_PREFIX)?;
+    let (format, data) = match rest.split_once('\n') {
+        Some((f, more)) if !more.trim_end().is_empty() => {
+            (f, Some(more.trim_end().strip_prefix(MARKER_DATA)?.to_string()))
+        }
+        _ => (rest.trim_end(), None),
+    };
+    Some((format.parse().ok()?, data))
 }
 
 // ---------------------------------------------------------------- records
@@ -602,7 +616,13 @@ mod tests {
             decode_names(&newer),
             Err(CodecError::UnknownVersion { .. })
         ));
-        assert_eq!(decode_marker(&encode_marker(3)), Some(3));
+        assert_eq!(decode_marker(&encode_marker(3, None)), Some((3, None)));
+        assert_eq!(
+            decode_marker(&encode_marker(2, Some("sled2-7"))),
+            Some((2, Some("sled2-7".into())))
+        );
+        assert_eq!(decode_marker("steward store, format 2\n"), Some((2, None)));
+        assert_eq!(decode_marker("steward store, format 2\nhello\n"), None);
         assert_eq!(decode_marker("hello"), None);
         assert_eq!(decode_format(&encode_format(1)).unwrap(), 1);
     }

@@ -13,6 +13,7 @@
 //! |---|---|---|---|
 //! | `0x00` [`META`] | meta records | [`META_FORMAT`] | the format version (fixed 4 bytes) |
 //! | | | [`META_CATALOG`] | the catalog: id counters, sizes, label and type counts, type-name dictionary |
+//! | | | [`META_COMPACTED`] | bytes on disk and records right after the last compaction (two big-endian `u64`) |
 //! | `0x01` [`NODE`] | node records | `be64(node >> 6)` | a block of up to 64 node records, slot = `node & 63` |
 //! | `0x02` [`REL`] | relationship records | `be64(rel >> 6)` | a block of up to 64 relationship records (type id, ends, properties) |
 //! | `0x03` [`ADJ`] | adjacency | direction byte, `be64(node >> 6)` | a block of 64 slots, each one node's `(rel, other)` lists grouped by type id |
@@ -43,6 +44,9 @@ pub const NAME: u8 = 0x05;
 pub const META_FORMAT: &[u8] = b"format";
 /// Meta record name of the catalog.
 pub const META_CATALOG: &[u8] = b"catalog";
+/// Meta record name of the last compaction's measure: the database's bytes on disk and
+/// its nodes + relationships right after it (absent until the first compaction).
+pub const META_COMPACTED: &[u8] = b"compacted";
 
 /// Direction byte of outgoing adjacency.
 pub const DIR_OUT: u8 = 0x00;

@@ -134,4 +134,20 @@ pub trait Store: Send + Sync {
     fn counters(&self) -> Result<Counters, StoreError>;
     /// Applies a change set atomically and durably.
     fn apply(&self, changes: &ChangeSet) -> Result<(), StoreError>;
+    /// Rewrites the store's live data compactly, dropping what earlier writes left
+    /// behind; `None` from a store that has nothing to compact (the memory store).
+    /// Atomic: on error, or after a crash at any point, the store is as before or fully
+    /// compacted.
+    fn compact(&self) -> Result<Option<Compaction>, StoreError> {
+        Ok(None)
+    }
+}
+
+/// What a compaction did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Compaction {
+    /// The database's bytes on disk before.
+    pub bytes_before: u64,
+    /// Its bytes on disk after.
+    pub bytes_after: u64,
 }

@@ -1,8 +1,9 @@
 //! The store on disk, in sled: the only file that names sled.
 //!
-//! A store directory holds a marker file ([`MARKER_FILE`], naming the format version) and
-//! sled's files: under `sled2/` for format 2 (zstd-compressed by sled), under `sled/` for
-//! format 1. The marker is read before sled is opened, so a foreign directory, or a store
+//! A store directory holds a marker file ([`MARKER_FILE`], naming the format version and,
+//! once the store has been compacted, the subdirectory of the current database) and
+//! sled's files: under `sled2/` (or `sled2-<n>/` after the n-th compaction, see
+//! [`compact`]) for format 2 (zstd-compressed by sled), under `sled/` for format 1. The marker is read before sled is opened, so a foreign directory, or a store
 //! of a newer format, is refused before sled writes anything; a format-1 store is
 //! upgraded first (see [`migrate`]). Inside sled, one tree holds every key family of
 //! [`super::keys`]; each [`Store::apply`] is one `sled::Batch` (atomic) followed by a
@@ -12,11 +13,12 @@
 //! dictionary) live in one catalog record that is cached in memory and rewritten by every
 //! apply, so the count queries never scan.
 
+mod compact;
 mod migrate;
 
 use super::codec::{self, Block, Catalog, GroupEdit};
 use super::keys;
-use super::{ChangeSet, Counters, Store, StoreError};
+use super::{ChangeSet, Compaction, Counters, Store, StoreError};
 use crate::model::{Adjacent, Direction, NodeId, NodeRecord, RelId, RelRecord, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -27,7 +29,7 @@ use std::time::{Duration, Instant};
 pub const FORMAT_VERSION: u32 = 2;
 /// The marker file in a store directory.
 pub const MARKER_FILE: &str = "STEWARD";
-/// The subdirectory holding sled's files (format 2).
+/// The subdirectory holding sled's files (format 2) until the store is first compacted.
 const SLED_DIR: &str = "sled2";
 /// The subdirectory that held sled's files in format 1.
 const SLED_DIR_V1: &str = "sled";
@@ -49,21 +51,47 @@ fn sled_config(path: &Path) -> sled::Config {
 
 /// A store on disk.
 pub struct SledStore {
-    /// Present from open until drop.
-    db: Option<sled::Db>,
-    /// The file sled locks (its `db` file).
-    lock_file: PathBuf,
+    /// The store directory.
+    dir: PathBuf,
+    /// The open database: present from open until drop; replaced by a compaction.
+    live: RwLock<Option<Live>>,
     state: RwLock<State>,
+}
+
+/// The open sled database and the subdirectory it lives in.
+struct Live {
+    db: sled::Db,
+    /// Its subdirectory's name ([`SLED_DIR`] or `sled2-<n>`).
+    name: String,
+}
+
+/// A read lock on the open database (a compaction waits for it before switching).
+struct DbGuard<'a>(std::sync::RwLockReadGuard<'a, Option<Live>>);
+
+impl std::ops::Deref for DbGuard<'_> {
+    type Target = sled::Db;
+    fn deref(&self) -> &sled::Db {
+        &self
+            .0
+            .as_ref()
+            .expect("the sled handle lives until drop")
+            .db
+    }
 }
 
 /// The cached catalog and the type-name → id map derived from it.
 struct State {
     catalog: Catalog,
     type_ids: HashMap<String, u32>,
+    /// Bytes on disk and records right after the last compaction
+    /// ([`keys::META_COMPACTED`]).
+    compacted: Option<(u64, u64)>,
+    /// No automatic compaction is tried below this size (raised after one fails).
+    compact_floor: u64,
 }
 
 impl State {
-    fn new(catalog: Catalog) -> State {
+    fn new(catalog: Catalog, compacted: Option<(u64, u64)>) -> State {
         let type_ids = catalog
             .type_names
             .iter()
@@ -75,7 +103,12 @@ impl State {
                 )
             })
             .collect();
-        State { catalog, type_ids }
+        State {
+            catalog,
+            type_ids,
+            compacted,
+            compact_floor: compact::MIN_BYTES,
+        }
     }
 }
 
@@ -96,29 +129,9 @@ impl SledStore {
     /// [`StoreError::Locked`] when another process holds the store.
     pub fn open(dir: &Path) -> Result<SledStore, StoreError> {
         std::fs::create_dir_all(dir).map_err(backend)?;
-        match read_marker(dir)? {
-            Some(found) => {
-                check_format(dir, found)?;
-                if found < FORMAT_VERSION {
-                    migrate::format_1_to_2(dir)?;
-                }
-            }
-            None => {
-                let empty = std::fs::read_dir(dir).map_err(backend)?.next().is_none();
-                if !empty {
-                    return Err(StoreError::NotAStore {
-                        path: dir.to_path_buf(),
-                    });
-                }
-                write_marker(dir, FORMAT_VERSION)?;
-            }
-        }
-        let sled_dir = dir.join(SLED_DIR);
-        let db = sled_config(&sled_dir)
-            .open()
-            .map_err(|e| open_error(dir, e))?;
-        // Holding the lock now: what an upgrade that completed left behind can go.
-        migrate::remove_format_1_leftovers(dir)?;
+        let (db, name) = open_current(dir)?;
+        // Holding the lock now: what an upgrade or a compaction left behind can go.
+        remove_leftovers(dir, &name)?;
         let catalog = match db.get(keys::meta(keys::META_FORMAT)).map_err(backend)? {
             Some(v) => {
                 let found = codec::decode_format(&v)?;
@@ -156,15 +169,23 @@ impl SledStore {
                 ));
             }
         };
+        let compacted = match db.get(keys::meta(keys::META_COMPACTED)).map_err(backend)? {
+            Some(v) => Some(compact::decode_measure(&v)?),
+            None => None,
+        };
         Ok(SledStore {
-            db: Some(db),
-            lock_file: sled_dir.join("db"),
-            state: RwLock::new(State::new(catalog)),
+            dir: dir.to_path_buf(),
+            live: RwLock::new(Some(Live { db, name })),
+            state: RwLock::new(State::new(catalog, compacted)),
         })
     }
 
-    fn db(&self) -> &sled::Db {
-        self.db.as_ref().expect("the sled handle lives until drop")
+    fn db(&self) -> DbGuard<'_> {
+        DbGuard(
+            self.live
+                .read()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()),
+        )
     }
 
     fn state(&self) -> RwLockReadGuard<'_, State> {
@@ -234,36 +255,142 @@ fn check_format(dir: &Path, found: u32) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// The format named by the directory's marker file; `None` when there is none.
+/// What a marker file says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Marker {
+    format: u32,
+    /// The subdirectory of the current database ([`SLED_DIR`] when the marker names none).
+    data: String,
+}
+
+/// What the directory's marker file says; `None` when there is none.
 ///
 /// Errors: [`StoreError::NotAStore`] when the file is not a steward marker.
-fn read_marker(dir: &Path) -> Result<Option<u32>, StoreError> {
+fn read_marker(dir: &Path) -> Result<Option<Marker>, StoreError> {
     let not_a_store = || StoreError::NotAStore {
         path: dir.to_path_buf(),
     };
     match std::fs::read_to_string(dir.join(MARKER_FILE)) {
-        Ok(text) => codec::decode_marker(&text)
-            .map(Some)
-            .ok_or_else(not_a_store),
+        Ok(text) => {
+            let (format, data) = codec::decode_marker(&text).ok_or_else(not_a_store)?;
+            let data = data.unwrap_or_else(|| SLED_DIR.to_string());
+            if data_generation(&data).is_none() {
+                return Err(not_a_store());
+            }
+            Ok(Some(Marker { format, data }))
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) if e.kind() == std::io::ErrorKind::InvalidData => Err(not_a_store()),
         Err(e) => Err(backend(e)),
     }
 }
 
-/// Writes the marker naming `format` atomically and durably: temporary file, sync,
-/// rename over the old marker, sync of the directory (so the rename itself survives a
-/// crash).
-fn write_marker(dir: &Path, format: u32) -> Result<(), StoreError> {
+/// Writes the marker naming `format` and the database subdirectory `data` atomically
+/// and durably: temporary file, sync, rename over the old marker, sync of the directory
+/// (so the rename itself survives a crash).
+fn write_marker(dir: &Path, format: u32, data: &str) -> Result<(), StoreError> {
     use std::io::Write;
     let marker = dir.join(MARKER_FILE);
     let tmp = marker.with_extension("tmp");
     let mut f = std::fs::File::create(&tmp).map_err(backend)?;
-    f.write_all(codec::encode_marker(format).as_bytes())
+    let data = (data != SLED_DIR).then_some(data);
+    f.write_all(codec::encode_marker(format, data).as_bytes())
         .map_err(backend)?;
     f.sync_all().map_err(backend)?;
     std::fs::rename(&tmp, &marker).map_err(backend)?;
     sync_dir(dir)
+}
+
+/// The compaction generation of a format-2 database subdirectory: 0 for `sled2`, n for
+/// `sled2-<n>`; `None` for any other name.
+fn data_generation(name: &str) -> Option<u64> {
+    if name == SLED_DIR {
+        return Some(0);
+    }
+    let n = name.strip_prefix(SLED_DIR)?.strip_prefix('-')?;
+    if n.is_empty() || n.starts_with('0') || !n.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    n.parse().ok()
+}
+
+/// The subdirectory name of compaction generation `generation`.
+fn data_name(generation: u64) -> String {
+    if generation == 0 {
+        SLED_DIR.to_string()
+    } else {
+        format!("{SLED_DIR}-{generation}")
+    }
+}
+
+/// Opens (creating a new store, upgrading a format-1 one, as needed) the database the
+/// marker names, and returns it with its subdirectory's name.
+///
+/// The marker is read again once sled holds the database's lock: a compaction in
+/// another process may have switched to a new database (and removed this one) between
+/// the first read and the open, and then the open starts again.
+fn open_current(dir: &Path) -> Result<(sled::Db, String), StoreError> {
+    for _ in 0..16 {
+        let Some(marker) = read_marker(dir)? else {
+            let empty = std::fs::read_dir(dir).map_err(backend)?.next().is_none();
+            if !empty {
+                return Err(StoreError::NotAStore {
+                    path: dir.to_path_buf(),
+                });
+            }
+            write_marker(dir, FORMAT_VERSION, SLED_DIR)?;
+            continue;
+        };
+        check_format(dir, marker.format)?;
+        if marker.format < FORMAT_VERSION {
+            migrate::format_1_to_2(dir)?;
+            continue;
+        }
+        let path = dir.join(&marker.data);
+        if marker.data != SLED_DIR && !path.exists() {
+            // A compaction commits only once its database is complete, so a named
+            // database that is missing was replaced since the marker was read.
+            if read_marker(dir)?.as_ref() == Some(&marker) {
+                return Err(corrupt(format!(
+                    "the marker names the database {}, which is missing",
+                    marker.data
+                )));
+            }
+            continue;
+        }
+        let db = sled_config(&path)
+            .open()
+            .map_err(|e| open_error(dir, e))?;
+        if read_marker(dir)?.as_ref() != Some(&marker) {
+            drop(db);
+            wait_for_unlock(&path.join("db"));
+            continue;
+        }
+        return Ok((db, marker.data));
+    }
+    // Another process keeps switching databases (compacting over and over).
+    Err(StoreError::Locked {
+        path: dir.to_path_buf(),
+    })
+}
+
+/// Removes every database in `dir` other than `current`: the format-1 `sled/` an
+/// upgrade left after its commit point, a partial or uncommitted database of a stopped
+/// compaction, the old database of a compaction stopped after its commit point.
+///
+/// Called with `current` open: its lock keeps any other process from opening, upgrading
+/// or compacting the store meanwhile.
+fn remove_leftovers(dir: &Path, current: &str) -> Result<(), StoreError> {
+    for entry in std::fs::read_dir(dir).map_err(backend)? {
+        let entry = entry.map_err(backend)?;
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let ours = name == SLED_DIR_V1 || data_generation(name).is_some();
+        if ours && name != current && entry.file_type().map_err(backend)?.is_dir() {
+            std::fs::remove_dir_all(entry.path()).map_err(backend)?;
+        }
+    }
+    Ok(())
 }
 
 /// Makes the directory's entries (created, renamed or removed files) durable.
@@ -288,12 +415,18 @@ fn open_error(dir: &Path, e: sled::Error) -> StoreError {
 
 impl Drop for SledStore {
     fn drop(&mut self) {
-        let Some(db) = self.db.take() else { return };
+        let live = self
+            .live
+            .get_mut()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let Some(Live { db, name }) = live.take() else {
+            return;
+        };
         // apply already flushed; this only catches sled's own housekeeping. A failure
         // cannot be reported from drop, and sled flushes again when its last handle goes.
         let _ = db.flush();
         drop(db);
-        wait_for_unlock(&self.lock_file);
+        wait_for_unlock(&self.dir.join(name).join("db"));
     }
 }
 
@@ -470,7 +603,12 @@ impl Store for SledStore {
         state.type_ids.extend(new_types);
         drop(state);
         self.db().flush().map_err(backend)?;
+        self.compact_if_due();
         Ok(())
+    }
+
+    fn compact(&self) -> Result<Option<Compaction>, StoreError> {
+        self.compact_now().map(Some)
     }
 }
 

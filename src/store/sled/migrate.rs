@@ -15,8 +15,8 @@
 //!
 //! A crash before step 3 leaves the marker at 1 and `sled/` untouched, so the next open
 //! starts the upgrade again from step 1; a crash after it leaves a complete `sled2/`
-//! that the marker names, and the next open removes what is left of `sled/`
-//! ([`remove_format_1_leftovers`]). A store whose records disagree with its catalog is
+//! that the marker names, and the next open removes what is left of `sled/` (with any
+//! other leftover database: see `remove_leftovers`). A store whose records disagree with its catalog is
 //! refused as [`StoreError::Corrupt`] and stays at format 1, untouched.
 
 use super::{
@@ -42,14 +42,14 @@ pub(super) fn format_1_to_2(dir: &Path) -> Result<(), StoreError> {
     if !old_dir.exists() {
         // Creating the format-1 store stopped before sled wrote anything (or another
         // process has just finished the upgrade): there is nothing to convert.
-        return write_marker(dir, FORMAT_VERSION);
+        return write_marker(dir, FORMAT_VERSION, SLED_DIR);
     }
     let old = sled::Config::new()
         .path(&old_dir)
         .cache_capacity(CACHE_BYTES)
         .open()
         .map_err(|e| open_error(dir, e))?;
-    if read_marker(dir)? != Some(FROM) {
+    if read_marker(dir)?.map(|m| m.format) != Some(FROM) {
         // Another process upgraded the store while this one waited for the lock.
         drop(old);
         wait_for_unlock(&old_dir.join("db"));
@@ -67,22 +67,12 @@ pub(super) fn format_1_to_2(dir: &Path) -> Result<(), StoreError> {
     converted?;
     sync_dir(&new_dir)?;
     sync_dir(dir)?;
-    write_marker(dir, FORMAT_VERSION)?;
+    write_marker(dir, FORMAT_VERSION, SLED_DIR)?;
     drop(old);
     wait_for_unlock(&old_dir.join("db"));
     // The upgrade is complete; failing to remove the old files only wastes space until
     // the next open tries again.
     let _ = std::fs::remove_dir_all(&old_dir);
-    Ok(())
-}
-
-/// Removes the format-1 database an upgrade left behind when it stopped between its
-/// commit point and its last step. Called with the format-2 database open (locked).
-pub(super) fn remove_format_1_leftovers(dir: &Path) -> Result<(), StoreError> {
-    let old_dir = dir.join(SLED_DIR_V1);
-    if old_dir.exists() {
-        std::fs::remove_dir_all(&old_dir).map_err(backend)?;
-    }
     Ok(())
 }
 
