@@ -475,9 +475,9 @@ impl Executor<'_, '_> {
                 return Ok(found);
             }
         }
-        Ok(self
-            .tx
-            .with_node(id, |n| n.is_some_and(|n| n.labels.iter().any(|l| l == label)))?)
+        Ok(self.tx.with_node(id, |n| {
+            n.is_some_and(|n| n.labels.iter().any(|l| l == label))
+        })?)
     }
 
     /// The property map a pattern asks for, evaluated in `row` (`None` for null, which

@@ -679,7 +679,10 @@ impl Builder {
         // The row holds the variables in scope (plus, after an aggregation, its hidden
         // results); when those are exactly the columns, there is nothing to drop.
         let same: BTreeSet<&String> = columns.iter().collect();
-        let narrow = returns || aggregating || same.len() != scope.len() || !scope.iter().all(|v| same.contains(v));
+        let narrow = returns
+            || aggregating
+            || same.len() != scope.len()
+            || !scope.iter().all(|v| same.contains(v));
         if narrow {
             plan = op(
                 OpKind::Select {
