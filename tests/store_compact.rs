@@ -125,7 +125,10 @@ fn compaction_keeps_every_record_and_gives_back_space() {
     );
     assert_eq!(dump(db.store()), before, "read through the open store");
     assert_eq!(subdirs(dir.path()), ["sled2-1"]);
-    assert_eq!(marker(dir.path()), "steward store, format 2\ndata sled2-1\n");
+    assert_eq!(
+        marker(dir.path()),
+        "steward store, format 2\ndata sled2-1\n"
+    );
     // Writes go to the new database, and a second compaction moves on to the next.
     db.execute("CREATE (:A {name: 'after'})", &Default::default())
         .unwrap();

@@ -140,9 +140,10 @@ pub fn encode_marker(format: u32, data: Option<&str>) -> String {
 pub fn decode_marker(text: &str) -> Option<(u32, Option<String>)> {
     let rest = text.strip_prefix(MARKER_PREFIX)?;
     let (format, data) = match rest.split_once('\n') {
-        Some((f, more)) if !more.trim_end().is_empty() => {
-            (f, Some(more.trim_end().strip_prefix(MARKER_DATA)?.to_string()))
-        }
+        Some((f, more)) if !more.trim_end().is_empty() => (
+            f,
+            Some(more.trim_end().strip_prefix(MARKER_DATA)?.to_string()),
+        ),
         _ => (rest.trim_end(), None),
     };
     Some((format.parse().ok()?, data))

@@ -358,9 +358,7 @@ fn open_current(dir: &Path) -> Result<(sled::Db, String), StoreError> {
             }
             continue;
         }
-        let db = sled_config(&path)
-            .open()
-            .map_err(|e| open_error(dir, e))?;
+        let db = sled_config(&path).open().map_err(|e| open_error(dir, e))?;
         if read_marker(dir)?.as_ref() != Some(&marker) {
             drop(db);
             wait_for_unlock(&path.join("db"));
