@@ -39,6 +39,9 @@ impl From<exec::Error> for Error {
     }
 }
 
+/// Receives the column names and one result row; returns false to stop the statement.
+pub type RowCallback<'f> = dyn FnMut(&[String], Vec<Output>) -> bool + 'f;
+
 /// The result of one statement.
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueryResult {
@@ -376,6 +379,16 @@ impl Db {
         Ok(plan)
     }
 
+    /// How many plans the plan cache holds, and the bytes of their statement texts
+    /// (bounded: the least recently used plans make way).
+    pub fn plan_cache_size(&self) -> (usize, usize) {
+        let plans = self
+            .plans
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        (plans.plans.len(), plans.bytes)
+    }
+
     /// The signatures of every procedure CALL can run, by name.
     pub fn procedures(&self) -> Vec<Signature> {
         let procedures = self
@@ -396,6 +409,27 @@ impl Db {
         text: &str,
         params: &Params,
         cancel: &AtomicBool,
+    ) -> Result<QueryResult, Error> {
+        let mut rows = Vec::new();
+        let mut result = self.execute_streaming(text, params, cancel, &mut |_, row| {
+            rows.push(row);
+            true
+        })?;
+        result.rows = rows;
+        Ok(result)
+    }
+
+    /// Runs one statement, handing each result row to `on_row` with the column names:
+    /// as the row is produced for a statement that only reads (so a large result is
+    /// never held), after the commit for one that writes (so no row of a statement that
+    /// fails is shown). `on_row` returns false to stop early (a reader that went away);
+    /// the statement then ends without error. The result's `rows` are left empty.
+    pub fn execute_streaming(
+        &self,
+        text: &str,
+        params: &Params,
+        cancel: &AtomicBool,
+        on_row: &mut RowCallback<'_>,
     ) -> Result<QueryResult, Error> {
         let mut plan = self.plan(text)?;
         // Cached plans carry the default limit; an HLS question gets the session's.
@@ -421,15 +455,27 @@ impl Db {
             memory_limit: self.memory_limit(),
             profile: plan.mode() == plan::Mode::Profile,
         };
-        let mut rows = Vec::new();
-        let outcome = exec::run(&plan, &mut tx, params, cancel, options, &mut |tx, row| {
-            let row = row
-                .iter()
-                .map(|v| exec::materialise(tx, v))
-                .collect::<Result<Vec<_>, _>>()?;
-            rows.push(row);
-            Ok(())
-        })?;
+        let streams = !plan.writes();
+        let mut held: Vec<Vec<Output>> = Vec::new();
+        let outcome = exec::run(
+            &plan,
+            &mut tx,
+            params,
+            cancel,
+            options,
+            &mut |tx, columns, row| {
+                let row = row
+                    .iter()
+                    .map(|v| exec::materialise(tx, v))
+                    .collect::<Result<Vec<_>, _>>()?;
+                if streams {
+                    Ok(on_row(columns, row))
+                } else {
+                    held.push(row);
+                    Ok(true)
+                }
+            },
+        )?;
         let description = match &outcome.profile {
             Some(counters) => {
                 let stats = statistics(&tx)?;
@@ -438,9 +484,14 @@ impl Db {
             None => None,
         };
         tx.commit()?;
+        for row in held {
+            if !on_row(&outcome.columns, row) {
+                break;
+            }
+        }
         Ok(QueryResult {
             columns: outcome.columns,
-            rows,
+            rows: Vec::new(),
             stats: outcome.stats,
             plan: description,
         })

@@ -6,18 +6,19 @@
 //! One pipeline, one direction:
 //!
 //! ```text
-//! text ─► syntax (grammar/cypher.pest → AST with spans) ─► plan (checked query)
-//!      ─► exec (clauses over a Transaction) ─► store (trait; sled + in-memory)
+//! text ─► syntax (grammar/cypher.pest → AST with spans) ─► plan (checked query and its
+//!      logical plan: an operator tree) ─► exec (one pull stream per operator over a
+//!      Transaction) ─► store (trait; sled + in-memory)
 //! ```
 //!
 //! | module | its job |
 //! |---|---|
 //! | [`model`] | values (temporal ones in `model::temporal`), ids, records, the classified query error: plain data |
 //! | [`syntax`] | pest → typed AST with spans; the one place a pest error becomes a span |
-//! | [`plan`] | semantic checks (scoping, aggregation, types known at compile time); procedure signatures and the registry CALL is checked against |
-//! | [`exec`] | runs a checked query: pattern matching, expressions, functions, writes, procedure calls; the built-in procedures; the Human Learning Systems statements (quick capture, the five questions, the scale rule) in `exec/hls` |
+//! | [`plan`] | semantic checks (scoping, aggregation, types known at compile time); procedure signatures and the registry CALL is checked against; `plan::logical`: the operator tree each statement runs as (scope fixed per operator, EXISTS subqueries planned with the statement, row estimates from store counts) |
+//! | [`exec`] | runs a logical plan: `exec/operators` opens one pull stream per operator (blocking ones count their memory against the statement's limit; updates run when the tree is opened, their input read in full first); pattern matching (`exec/matcher`, a lazy walk for fixed-length patterns), expressions, functions, writes, procedure calls; the built-in procedures; the Human Learning Systems statements (quick capture, the five questions, the scale rule) in `exec/hls` |
 //! | [`store`] | the storage trait, sled and memory implementations, key layout, codec |
-//! | [`db`] | open a store, run one statement in one transaction, materialise results; register procedures |
+//! | [`db`] | open a store, run one statement in one transaction (streaming its rows, or materialising them), EXPLAIN/PROFILE descriptions, the bounded plan cache, session limits; register procedures |
 //! | [`cli`] | the command-line protocol: clap, output formats, exit codes |
 //! | [`repl`] | the interactive shell: rustyline, completion, `:` commands; prints with `cli`'s renderers |
 //!
@@ -27,6 +28,9 @@
 //! - only `store/sled.rs` (and its `sled/migrate.rs`) names sled; only `store/keys.rs`
 //!   knows key layouts; only `store/codec.rs` (and its `codec/` submodules) knows the
 //!   byte encoding of records.
+//! - operators share nothing between them but the rows they pass (no executor-wide state
+//!   for scope, LIMIT caps or aggregate results); a walk's WHERE filters and hints are
+//!   swapped in only while that walk runs.
 //! - lower layers never name upper ones: `exec` does not know `db`, `db` does not know `cli`
 //!   or `repl`; `repl` reuses `cli`'s printers and error reports instead of its own.
 //! - only `exec/functions/temporal/zone.rs` names jiff (time-zone rules); stored temporal

@@ -607,6 +607,67 @@ fn a_broken_pipe_is_not_an_error() {
 }
 
 #[test]
+fn rows_stream_to_a_reader_that_stops_early_without_the_rest_being_computed() {
+    let (_tmp, db) = store();
+    let started = std::time::Instant::now();
+    let mut child = bin()
+        .arg("--db")
+        .arg(&db)
+        .args([
+            "query",
+            "--format",
+            "csv",
+            // Far more rows than could be built in the test's time: only streaming
+            // answers the first line at once.
+            "UNWIND range(1, 100000000000) AS i RETURN i",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn steward");
+    let mut reader = BufReader::new(child.stdout.take().expect("stdout"));
+    let (mut header, mut first) = (String::new(), String::new());
+    reader.read_line(&mut header).expect("read the header");
+    reader.read_line(&mut first).expect("read a row");
+    assert_eq!((header.as_str(), first.as_str()), ("i\n", "1\n"));
+    drop(reader);
+    let o = child.wait_with_output().expect("wait for steward");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+}
+
+#[test]
+fn explain_prints_the_plan_and_runs_nothing() {
+    let (_tmp, db) = store();
+    let out = ok(steward(
+        &db,
+        &[
+            "query",
+            "EXPLAIN UNWIND range(1, 3) AS i CREATE (:N {i: i})",
+        ],
+    ));
+    assert!(out.contains("| +Create "), "{out}");
+    assert!(out.contains("| +Eager "), "{out}");
+    assert!(out.ends_with("4 operators, estimated 3.0 rows\n"), "{out}");
+    assert_eq!(count(&db, "N"), 0);
+    let out = ok(steward(
+        &db,
+        &[
+            "query",
+            "--format",
+            "json",
+            "PROFILE UNWIND range(1, 3) AS i CREATE (:N {i: i})",
+        ],
+    ));
+    let v = json(&out);
+    assert_eq!(v["stats"]["nodes_created"], 3);
+    assert_eq!(v["plan"]["profiled"], true);
+    assert_eq!(v["plan"]["root"]["operator"], "Create");
+    assert_eq!(v["plan"]["root"]["rows"], 3);
+    assert_eq!(count(&db, "N"), 3);
+}
+
+#[test]
 fn kill_9_right_after_a_successful_query_loses_nothing() {
     let (_tmp, db) = store();
     ok(steward(&db, &["query", "RETURN 1"]));

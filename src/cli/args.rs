@@ -116,6 +116,43 @@ pub struct OutputArgs {
     /// Query parameters as a JSON object, e.g. '{"name": "Brian", "n": 3}'; use them as $name.
     #[arg(long, value_name = "JSON")]
     pub params: Option<String>,
+
+    /// The most memory one statement's held rows may take (sorting, grouping, DISTINCT,
+    /// rows read before an update), e.g. 512MiB, 2GiB, 100000000 (bytes); default 1GiB.
+    #[arg(long, value_name = "SIZE", env = "STEWARD_MEMORY_LIMIT", value_parser = parse_size)]
+    pub memory_limit: Option<u64>,
+}
+
+/// Parses a size in bytes: a number with an optional unit (B, KB/KiB, MB/MiB, GB/GiB,
+/// case-insensitive; K, M and G alone are binary too).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let number: f64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size: write e.g. 512MiB, 2GiB or 100000000"))?;
+    let scale: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "kb" => 1_000,
+        "k" | "kib" => 1 << 10,
+        "mb" => 1_000_000,
+        "m" | "mib" => 1 << 20,
+        "gb" => 1_000_000_000,
+        "g" | "gib" => 1 << 30,
+        other => {
+            return Err(format!(
+                "unknown size unit `{other}` in `{text}`: use B, KiB, MiB, GiB, KB, MB or GB"
+            ));
+        }
+    };
+    let bytes = number * scale as f64;
+    if !(1.0..=u64::MAX as f64).contains(&bytes) {
+        return Err(format!("`{text}` is not a size of at least one byte"));
+    }
+    Ok(bytes as u64)
 }
 
 /// `steward query`.

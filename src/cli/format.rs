@@ -4,6 +4,7 @@ use super::args::Format;
 use super::{json, text};
 use crate::db::{PlanDescription, PlanNode, QueryResult};
 use crate::exec::Stats;
+use crate::model::Output;
 use comfy_table::{ContentArrangement, ContentLineStyle, LineStyle, Table, TableStyle};
 use std::io::{self, Write};
 
@@ -18,6 +19,8 @@ pub struct Printer<W: Write> {
     fit_terminal: bool,
     /// Show at most this many rows in a table, then "(N more rows)".
     max_rows: Option<usize>,
+    /// Rows of the statement being streamed so far (see [`Printer::row`]).
+    streamed: usize,
 }
 
 impl<W: Write> Printer<W> {
@@ -29,6 +32,7 @@ impl<W: Write> Printer<W> {
             printed_block: false,
             fit_terminal,
             max_rows: None,
+            streamed: 0,
         }
     }
 
@@ -135,6 +139,55 @@ impl<W: Write> Printer<W> {
                     writeln!(self.out, "{}", plan_summary(plan))?;
                 }
                 self.printed_block = true;
+            }
+        }
+        self.out.flush()
+    }
+
+    /// True when the format prints each row as it comes (JSON lines and CSV), so a
+    /// statement's rows need not be held: use [`Printer::row`] then [`Printer::end`].
+    pub fn streams(&self) -> bool {
+        matches!(self.format, Format::Jsonl | Format::Csv)
+    }
+
+    /// Prints one row of a streamed result (a CSV header before the first).
+    pub fn row(&mut self, columns: &[String], row: &[Output]) -> io::Result<()> {
+        match self.format {
+            Format::Jsonl => writeln!(self.out, "{}", json::row_object(columns, row))?,
+            _ => {
+                if self.streamed == 0 {
+                    if self.printed_block {
+                        writeln!(self.out)?;
+                    }
+                    let mut w = csv::Writer::from_writer(&mut self.out);
+                    w.write_record(columns).map_err(csv_io)?;
+                    w.flush()?;
+                }
+                let mut w = csv::Writer::from_writer(&mut self.out);
+                w.write_record(row.iter().map(text::csv_cell))
+                    .map_err(csv_io)?;
+                w.flush()?;
+                self.printed_block = true;
+            }
+        }
+        self.streamed += 1;
+        Ok(())
+    }
+
+    /// Ends a streamed result: what [`Printer::print`] would have printed besides the
+    /// rows (a CSV header when there were none, the plan of EXPLAIN or PROFILE).
+    pub fn end(&mut self, r: &QueryResult) -> io::Result<()> {
+        let streamed = std::mem::take(&mut self.streamed);
+        if streamed == 0 {
+            return self.print(r);
+        }
+        if let Some(plan) = &r.plan {
+            match self.format {
+                Format::Jsonl => writeln!(self.out, "{{\"plan\": {}}}", json::plan(plan))?,
+                _ => {
+                    writeln!(self.out)?;
+                    self.write_plan_csv(plan)?;
+                }
             }
         }
         self.out.flush()
@@ -254,12 +307,21 @@ fn plan_cells(node: &PlanNode) -> Vec<String> {
         node.operator.clone(),
         node.id.to_string(),
         node.details.clone(),
-        format!("{:.0}", node.estimated_rows),
+        estimate(node.estimated_rows),
     ];
     if let (Some(rows), Some(reads), Some(ms)) = (node.rows, node.store_reads, node.time_ms) {
         cells.extend([rows.to_string(), reads.to_string(), format!("{ms:.3}")]);
     }
     cells
+}
+
+/// An estimated row count: whole above ten, one decimal below.
+fn estimate(rows: f64) -> String {
+    if rows >= 10.0 {
+        format!("{rows:.0}")
+    } else {
+        format!("{rows:.1}")
+    }
 }
 
 /// The plan as a table, one operator a row, drawn as a tree in the first column.
@@ -294,9 +356,9 @@ fn plan_summary(plan: &PlanDescription) -> String {
     let nodes = plan_lines(plan);
     let n = nodes.len();
     let mut out = format!(
-        "{n} {}, estimated {:.0} {}",
+        "{n} {}, estimated {} {}",
         if n == 1 { "operator" } else { "operators" },
-        plan.root.estimated_rows,
+        estimate(plan.root.estimated_rows),
         if plan.root.estimated_rows == 1.0 {
             "row"
         } else {

@@ -147,7 +147,10 @@ pub fn plan(p: &PlanDescription) -> String {
         o.insert("operator".into(), n.operator.clone().into());
         o.insert("id".into(), n.id.into());
         o.insert("details".into(), n.details.clone().into());
-        o.insert("estimated_rows".into(), n.estimated_rows.round().into());
+        o.insert(
+            "estimated_rows".into(),
+            ((n.estimated_rows * 10.0).round() / 10.0).into(),
+        );
         if let (Some(rows), Some(reads), Some(ms)) = (n.rows, n.store_reads, n.time_ms) {
             o.insert("rows".into(), rows.into());
             o.insert("store_reads".into(), reads.into());

@@ -139,19 +139,23 @@ fn query<W: Write>(
     let dir = require_db(db, "query")?;
     let given = if a.query == "-" { None } else { Some(a.query) };
     let db = open(&dir)?;
+    if let Some(bytes) = a.output.memory_limit {
+        db.set_memory_limit(bytes);
+    }
     // Read stdin only once the store is open: a process waiting for its query holds the store.
     let text = match given {
         Some(text) => text,
         None => read_stdin()?,
     };
-    let result = db.execute(&text, &params).map_err(|e| {
-        CliError::from_db(e, &dir, || Source {
-            text: text.clone(),
-            offset: 0,
-            statement: None,
-        })
-    })?;
-    printer.print(&result).map_err(CliError::from_write)?;
+    let printed =
+        execute_print(&db, &text, &params, &AtomicBool::new(false), printer).map_err(|e| {
+            CliError::from_db(e, &dir, || Source {
+                text: text.clone(),
+                offset: 0,
+                statement: None,
+            })
+        })?;
+    printed.map_err(CliError::from_write)?;
     drop(db);
     Ok(())
 }
@@ -173,6 +177,9 @@ fn run<W: Write>(
         (a.file.display().to_string(), Some(read_file(&a.file)?))
     };
     let db = open(&dir)?;
+    if let Some(bytes) = a.output.memory_limit {
+        db.set_memory_limit(bytes);
+    }
     let script = match given {
         Some(text) => text,
         None => read_stdin()?,
@@ -227,17 +234,15 @@ pub fn run_script<W: Write>(
         // newline that followed the previous ';').
         let leading = statement.text.len() - statement.text.trim_start().len();
         let line = Position::locate(script.text, statement.offset + leading).line;
-        let outcome = db
-            .execute_cancellable(statement.text, params, cancel)
-            .map_err(|e| {
-                CliError::from_db(e, db.path().unwrap_or(Path::new("")), || Source {
-                    text: script.text.to_string(),
-                    offset: statement.offset,
-                    statement: Some((i + 1, line, script.name.to_string())),
-                })
-            });
+        let outcome = execute_print(db, statement.text, params, cancel, printer).map_err(|e| {
+            CliError::from_db(e, db.path().unwrap_or(Path::new("")), || Source {
+                text: script.text.to_string(),
+                offset: statement.offset,
+                statement: Some((i + 1, line, script.name.to_string())),
+            })
+        });
         match outcome {
-            Ok(result) => printer.print(&result).map_err(CliError::from_write)?,
+            Ok(printed) => printed.map_err(CliError::from_write)?,
             Err(e @ CliError::Query { .. }) if script.continue_on_error && !e.is_cancelled() => {
                 failures += 1;
                 failed(&e, printer);
@@ -253,6 +258,36 @@ pub fn run_script<W: Write>(
         });
     }
     Ok(())
+}
+
+/// Runs one statement and prints its result: row by row as the rows come for the formats
+/// that allow it (JSON lines, CSV), whole otherwise. The outer error is the statement's;
+/// the inner one is the printer's (a closed pipe stops the statement early).
+pub fn execute_print<W: Write>(
+    db: &Db,
+    text: &str,
+    params: &Params,
+    cancel: &AtomicBool,
+    printer: &mut Printer<W>,
+) -> Result<io::Result<()>, crate::db::Error> {
+    if !printer.streams() {
+        let result = db.execute_cancellable(text, params, cancel)?;
+        return Ok(printer.print(&result));
+    }
+    let mut failed: Option<io::Error> = None;
+    let result = db.execute_streaming(text, params, cancel, &mut |columns, row| match printer
+        .row(columns, &row)
+    {
+        Ok(()) => true,
+        Err(e) => {
+            failed = Some(e);
+            false
+        }
+    })?;
+    Ok(match failed {
+        Some(e) => Err(e),
+        None => printer.end(&result),
+    })
 }
 
 fn parse_params(o: &OutputArgs) -> Result<Params, CliError> {

@@ -8,7 +8,6 @@
 use super::ops::{self, GroupKey};
 use crate::model::{CypherError, ErrorKind, Value};
 use std::cmp::Ordering;
-use std::collections::HashSet;
 
 /// True when `name` (any case) is an aggregation function.
 pub fn is_aggregate(name: &str) -> bool {
@@ -71,7 +70,7 @@ pub struct Aggregator {
     kind: Option<Kind>,
     name: String,
     /// The values seen so far, for DISTINCT.
-    seen: Option<HashSet<GroupKey>>,
+    seen: Option<rustc_hash::FxHashSet<GroupKey>>,
     state: State,
 }
 
@@ -129,7 +128,7 @@ impl Aggregator {
         Aggregator {
             kind,
             name: name.to_string(),
-            seen: distinct.then(HashSet::new),
+            seen: distinct.then(Default::default),
             state,
         }
     }

@@ -123,9 +123,11 @@ fn into_columns(columns: &[String], mut row: Row) -> Vec<Value> {
         .collect()
 }
 
-/// Receives each result row (its values in column order) with the transaction that
-/// produced it (to read the entities it holds).
-pub type RowSink<'f> = dyn FnMut(&Transaction<'_>, Vec<Value>) -> Result<(), Error> + 'f;
+/// Receives each result row (its values in the order of the columns given with it) with
+/// the transaction that produced it (to read the entities it holds); returns `Ok(false)`
+/// to stop the statement early (it then ends without error).
+pub type RowSink<'f> =
+    dyn FnMut(&Transaction<'_>, &[String], Vec<Value>) -> Result<bool, Error> + 'f;
 
 /// Runs a plan; `each` receives every result row as it is produced.
 pub fn run(
@@ -155,11 +157,14 @@ pub fn run(
             let (cols, rows) = hls::question(&ex, h, plan.path_limit())?;
             ex.profile_stop(0, started);
             ex.profile_rows(0, rows.len() as u64);
+            let cols: Vec<String> = cols.into_iter().map(String::from).collect();
             for row in rows {
-                each(ex.tx, row)?;
+                if !each(ex.tx, &cols, row)? {
+                    break;
+                }
             }
             return Ok(Outcome {
-                columns: cols.into_iter().map(String::from).collect(),
+                columns: cols,
                 rows: Vec::new(),
                 stats: Stats::default(),
                 profile: ex.profile.map(RefCell::into_inner),
@@ -172,8 +177,8 @@ pub fn run(
     let mut stream = operators::open(&logical.root, &mut ex, &Row::new())?;
     while let Some(row) = stream.next(&ex)? {
         // A query that ends in an update (no RETURN) has no columns and no rows.
-        if !columns.is_empty() {
-            each(ex.tx, into_columns(&columns, row))?;
+        if !columns.is_empty() && !each(ex.tx, &columns, into_columns(&columns, row))? {
+            break;
         }
     }
     drop(stream);

@@ -803,6 +803,14 @@ fn estimate(op: &Op, stats: &Statistics, out: &mut [f64]) -> f64 {
         OpKind::Argument => 1.0,
         OpKind::Unwind { expr, .. } => match &expr.kind {
             ExprKind::List(items) => input * items.len() as f64,
+            ExprKind::Function { name, args, .. }
+                if name.eq_ignore_ascii_case("range") && args.len() == 2 =>
+            {
+                match (constant_count(&args[0]), constant_count(&args[1])) {
+                    (Some(a), Some(b)) => input * (b - a + 1.0).max(0.0),
+                    _ => input * 10.0,
+                }
+            }
             _ => input * 10.0,
         },
         OpKind::Match(m) => {
@@ -882,8 +890,13 @@ fn pattern_estimate(part: &PatternPart, stats: &Statistics, m: &MatchSpec) -> f6
         for l in &np.labels {
             f *= *stats.labels.get(l).unwrap_or(&0) as f64 / nodes;
         }
-        if np.props.is_some() {
-            f *= 0.1;
+        match np.props.as_deref().map(|p| &p.kind) {
+            // The name index finds about one node.
+            Some(ExprKind::Map(entries)) if entries.iter().any(|(k, _)| k == "name") => {
+                return 1.0 / nodes;
+            }
+            Some(_) => f *= 0.1,
+            None => {}
         }
         f
     };
@@ -897,6 +910,16 @@ fn pattern_estimate(part: &PatternPart, stats: &Statistics, m: &MatchSpec) -> f6
     } else {
         nodes * node_fraction(start)
     };
+    // A hop's fan-out: the relationships of its types per node of the labels it leaves
+    // from (relationship types usually attach to a few labels), else per node.
+    let per = |np: &crate::syntax::ast::NodePattern| -> f64 {
+        np.labels
+            .iter()
+            .map(|l| *stats.labels.get(l).unwrap_or(&0) as f64)
+            .fold(nodes, f64::min)
+            .max(1.0)
+    };
+    let mut from = start;
     for (rel, node) in &part.element.chain {
         let typed: u64 = if rel.types.is_empty() {
             stats.rels
@@ -906,7 +929,8 @@ fn pattern_estimate(part: &PatternPart, stats: &Statistics, m: &MatchSpec) -> f6
                 .map(|t| *stats.types.get(t).unwrap_or(&0))
                 .sum()
         };
-        let mut fanout = typed as f64 / nodes;
+        let mut fanout = typed as f64 / per(from);
+        from = node;
         if rel.direction == crate::syntax::ast::RelDirection::Both {
             fanout *= 2.0;
         }
@@ -915,7 +939,14 @@ fn pattern_estimate(part: &PatternPart, stats: &Statistics, m: &MatchSpec) -> f6
             let max = max.unwrap_or(min + 3).min(min + 3);
             fanout = (min..=max).map(|k| fanout.powi(k as i32)).sum();
         }
-        rows *= fanout * node_fraction(node);
+        // A typed hop is taken to reach its type's usual labels; an untyped one reaches
+        // a label in proportion to its nodes.
+        let reach = if rel.types.is_empty() || node.props.is_some() {
+            node_fraction(node)
+        } else {
+            1.0
+        };
+        rows *= fanout * reach;
     }
     if part.kind != crate::syntax::ast::PathKind::All {
         rows = rows.min(1.0);

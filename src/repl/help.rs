@@ -14,6 +14,7 @@ pub const TOPICS: &[&str] = &[
     "functions",
     "params",
     "keys",
+    "plan",
 ];
 
 /// The help text for `topic` ("" for the overview).
@@ -30,6 +31,7 @@ pub fn help(topic: &str) -> String {
         "functions" => functions(),
         "params" | "param" => PARAMS.to_string(),
         "keys" => KEYS.to_string(),
+        "plan" | "explain" | "profile" => PLAN.to_string(),
         other => match COMMANDS.iter().find(|c| &c.name[1..] == other) {
             Some(c) => format!("{} {}\n  {}", c.name, c.args, c.about),
             None => format!(
@@ -121,6 +123,16 @@ Parameters keep values out of the statement text.
   MATCH (p:Person {name: $who})-[u:USES]->(s) WHERE u.since IN $years RETURN s.name;
   :params          lists them;   :params clear   forgets them";
 
+const PLAN: &str = "\
+EXPLAIN shows how a statement would run, without running it: its operators, root first,
+each with what it works on and the rows the planner expects from the store's counts.
+PROFILE runs the statement, shows its result, then the same tree with the rows each
+operator produced, its store reads and its time.
+  EXPLAIN MATCH (s:Service)<-[:USES]-(p) RETURN s.name, count(p) AS users ORDER BY users DESC LIMIT 5;
+  PROFILE MATCH (p:Person {name: 'Brian'})-[*1..2]-(x) RETURN count(DISTINCT x);
+Operators that hold rows (Sort, Top, Aggregation, Distinct, Eager) count their memory
+against :memory_limit.";
+
 const KEYS: &str = "\
 Keys:
   Enter        run the statement if it ends with ';', else go on to the next line
@@ -143,7 +155,7 @@ mod tests {
         assert!(help("format").starts_with(":format table|csv|json|jsonl"));
         assert_eq!(
             help("mach"),
-            "no help on `mach` (did you mean `match`?); topics: match, create, merge, set, delete, return, functions, params, keys"
+            "no help on `mach` (did you mean `match`?); topics: match, create, merge, set, delete, return, functions, params, keys, plan"
         );
     }
 }

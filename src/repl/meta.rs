@@ -51,6 +51,11 @@ pub const COMMANDS: &[Command] = &[
         "N",
         "the most partial paths one HLS question may explore (default 1000000)",
     ),
+    command(
+        ":memory_limit",
+        "SIZE",
+        "the most memory one statement's held rows may take, e.g. 2GiB (default 1GiB)",
+    ),
     command(":source", "FILE", "run the statements of a file"),
     command(":history", "", "list earlier statements"),
     command(":quit", "", "leave (Ctrl-D does too)"),
@@ -106,6 +111,21 @@ impl Session {
                 _ => Err(format!(
                     "usage: :path_limit N (a positive number; it is {})",
                     self.db.path_limit()
+                )),
+            },
+            ":memory_limit" => match crate::cli::args::parse_size(arg) {
+                Ok(bytes) => {
+                    self.db.set_memory_limit(bytes);
+                    Ok(())
+                }
+                Err(message) => Err(format!(
+                    "usage: :memory_limit SIZE, e.g. 512MiB or 2GiB (it is {}){}",
+                    crate::exec::human_bytes(self.db.memory_limit()),
+                    if arg.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {message}")
+                    }
                 )),
             },
             ":source" => self.source(arg),

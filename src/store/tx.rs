@@ -17,7 +17,7 @@ pub struct Transaction<'s> {
     /// while the transaction runs, and the transaction's own writes are read from
     /// `changes` first, so these stay valid; a statement that matches a node and then
     /// returns it reads the store once.
-    read_nodes: RefCell<HashMap<NodeId, Option<NodeRecord>>>,
+    read_nodes: RefCell<rustc_hash::FxHashMap<NodeId, Option<NodeRecord>>>,
     /// Calls made to the store beneath (PROFILE shows them per operator).
     reads: Cell<u64>,
     /// Writes made so far: what was derived from reads is stale once it changes.
@@ -38,7 +38,7 @@ impl<'s> Transaction<'s> {
                 ..ChangeSet::default()
             },
             created_adj: HashMap::new(),
-            read_nodes: RefCell::new(HashMap::new()),
+            read_nodes: RefCell::new(Default::default()),
             reads: Cell::new(0),
             version: 0,
         })

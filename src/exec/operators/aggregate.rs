@@ -11,7 +11,6 @@ use crate::exec::row::Name;
 use crate::exec::{Error, Executor, Row, aggregate_slot};
 use crate::model::Value;
 use crate::syntax::ast::{Expr, ExprKind, Projection};
-use std::collections::HashMap;
 
 pub(super) struct Aggregate<'p> {
     input: Option<BoxStream<'p>>,
@@ -54,19 +53,22 @@ impl<'p> Aggregate<'p> {
         let holds_values: Vec<bool> = agg_exprs.iter().map(|e| holds_values(e)).collect();
         let mut groups: Vec<(Row, Vec<Aggregator>)> = Vec::new();
         let mut args: Vec<Value> = Vec::new();
-        let mut index: HashMap<Vec<GroupKey>, usize> = HashMap::new();
+        let mut index: rustc_hash::FxHashMap<Vec<GroupKey>, usize> = Default::default();
+        // The key of each row is built in one buffer; only a new group's key is kept.
+        let mut key: Vec<GroupKey> = Vec::with_capacity(keys.len() + self.star.len());
         while let Some(row) = input.next(ex)? {
             ex.poll()?;
-            let mut key = Vec::with_capacity(keys.len() + self.star.len());
+            key.clear();
             for v in self.star {
                 key.push(GroupKey(row.get(v).cloned().unwrap_or(Value::Null)));
             }
             for &k in &keys {
                 key.push(GroupKey(ex.eval(&p.items[k].expr, &row)?));
             }
-            let g = match index.get(&key) {
+            let g = match index.get(key.as_slice()) {
                 Some(&g) => g,
                 None => {
+                    let key = key.clone();
                     let bytes = row.approx_bytes()
                         + key.iter().map(|k| k.0.approx_bytes()).sum::<usize>()
                         + 64 * agg_exprs.len();

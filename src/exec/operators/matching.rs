@@ -1,8 +1,9 @@
-//! MATCH and OPTIONAL MATCH: every match of the patterns from each input row, produced a
-//! start node at a time, so only the matches of one start node are ever held.
+//! MATCH and OPTIONAL MATCH: every match of the patterns from each input row, produced one
+//! at a time for fixed-length hops (a batch of start nodes at a time for variable-length
+//! ones), so a walk through a hub never holds its matches.
 
 use super::{BoxStream, Stream};
-use crate::exec::matcher::{Pushed, WalkState};
+use crate::exec::matcher::{LazyWalk, Pushed, WalkState};
 use crate::exec::{Error, Executor, Row};
 use crate::model::{NodeId, Value};
 use crate::plan::logical::MatchSpec;
@@ -13,14 +14,21 @@ use std::sync::Arc;
 /// How many start nodes are walked before the matches found are handed on.
 const STARTS_PER_STEP: usize = 64;
 
+/// How the first pattern part is walked from the current row.
+enum Walking<'p> {
+    /// One match at a time (fixed-length hops).
+    Lazy(Box<LazyWalk<'p>>),
+    /// A batch of start nodes at a time; the start nodes not walked yet.
+    Batched(Vec<NodeId>, usize),
+    /// All at once (shortest paths).
+    Whole,
+}
+
 /// The input row being matched.
-struct Current {
+struct Current<'p> {
     row: Row,
     state: WalkState,
-    /// The start nodes of the first pattern part not walked yet (`None`: the patterns
-    /// are matched in one go, as shortest paths are).
-    starts: Option<Vec<NodeId>>,
-    next_start: usize,
+    walking: Walking<'p>,
     found: bool,
 }
 
@@ -31,7 +39,7 @@ pub(super) struct Match<'p> {
     pushed: Pushed,
     /// WHERE conjuncts checked on complete matches.
     rest: Vec<&'p Expr>,
-    current: Option<Current>,
+    current: Option<Current<'p>>,
     ready: VecDeque<Row>,
 }
 
@@ -48,7 +56,7 @@ impl<'p> Match<'p> {
         }
     }
 
-    /// Walks the next start nodes of the current row; ends the row when none are left.
+    /// Walks on from the current row; ends the row when its walk is over.
     fn step(&mut self, ex: &Executor<'_, '_>) -> Result<(), Error> {
         let Some(cur) = &mut self.current else {
             return Ok(());
@@ -56,25 +64,31 @@ impl<'p> Match<'p> {
         let mut out = Vec::new();
         let spec = self.spec;
         let rest = &self.rest;
-        let done = match &cur.starts {
-            Some(starts) => {
-                let from = cur.next_start;
+        let row = &cur.row;
+        let walking = &mut cur.walking;
+        let done = ex.with_walk_state(&mut cur.state, || match walking {
+            Walking::Lazy(walk) => {
+                // Until a match survives the other parts and the rest of the WHERE.
+                while out.is_empty() {
+                    match walk.next(ex)? {
+                        Some(state) => ex.finish_parts(spec, rest, vec![state], &mut out)?,
+                        None => return Ok(true),
+                    }
+                }
+                Ok(false)
+            }
+            Walking::Batched(starts, next) => {
+                let from = *next;
                 let to = (from + STARTS_PER_STEP).min(starts.len());
-                let row = &cur.row;
-                ex.with_walk_state(&mut cur.state, || {
-                    ex.match_from(spec, rest, row, Some(&starts[from..to]), &mut out)
-                })?;
-                cur.next_start = to;
-                to == starts.len()
+                ex.match_from(spec, rest, row, Some(&starts[from..to]), &mut out)?;
+                *next = to;
+                Ok(to == starts.len())
             }
-            None => {
-                let row = &cur.row;
-                ex.with_walk_state(&mut cur.state, || {
-                    ex.match_from(spec, rest, row, None, &mut out)
-                })?;
-                true
+            Walking::Whole => {
+                ex.match_from(spec, rest, row, None, &mut out)?;
+                Ok(true)
             }
-        };
+        })?;
         cur.found |= !out.is_empty();
         self.ready.extend(out);
         if done {
@@ -118,13 +132,23 @@ impl Stream for Match<'_> {
                     }
                 }
                 Some(mut state) => {
-                    let starts =
-                        ex.with_walk_state(&mut state, || ex.start_candidates(self.spec, &row))?;
+                    let spec = self.spec;
+                    let walking = ex.with_walk_state(&mut state, || {
+                        let first = &spec.patterns[0];
+                        if LazyWalk::fits(first) {
+                            let keep_used = spec.patterns.len() > 1;
+                            let walk = LazyWalk::new(ex, first, &row, keep_used)?;
+                            return Ok(Walking::Lazy(Box::new(walk)));
+                        }
+                        Ok(match ex.start_candidates(spec, &row)? {
+                            Some(starts) => Walking::Batched(starts, 0),
+                            None => Walking::Whole,
+                        })
+                    })?;
                     self.current = Some(Current {
                         row,
                         state,
-                        starts,
-                        next_start: 0,
+                        walking,
                         found: false,
                     });
                 }

@@ -6,14 +6,14 @@ use crate::exec::{Error, Executor, Row};
 use crate::model::{CypherError, ErrorKind, Value};
 use crate::syntax::ast::{Expr, Projection, SortItem};
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashSet};
+use std::collections::BinaryHeap;
 
 /// Drops rows whose compared values repeat an earlier row's (holds the keys seen).
 pub(super) struct Distinct<'p> {
     input: BoxStream<'p>,
     /// The columns compared; `None` compares every value of the row (UNION).
     columns: Option<&'p [String]>,
-    seen: HashSet<Vec<GroupKey>>,
+    seen: rustc_hash::FxHashSet<Vec<GroupKey>>,
     held: usize,
 }
 
@@ -22,7 +22,7 @@ impl<'p> Distinct<'p> {
         Distinct {
             input,
             columns: Some(columns),
-            seen: HashSet::new(),
+            seen: Default::default(),
             held: 0,
         }
     }
@@ -32,7 +32,7 @@ impl<'p> Distinct<'p> {
         Distinct {
             input,
             columns: None,
-            seen: HashSet::new(),
+            seen: Default::default(),
             held: 0,
         }
     }

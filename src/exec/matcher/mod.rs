@@ -15,8 +15,14 @@ use crate::syntax::ast::{
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
+mod lazy;
+pub(crate) use lazy::LazyWalk;
+
+/// A path as its nodes and the relationships between them.
+type PathIds = (Vec<NodeId>, Vec<RelId>);
+
 /// A partial match: the row so far and the relationships it has bound.
-type State = (Row, Vec<RelId>);
+pub(crate) type State = (Row, Vec<RelId>);
 
 /// The walk in progress: the row with the bindings so far, the relationships bound so far
 /// in this MATCH, and the nodes and relationships along the path.
@@ -176,7 +182,7 @@ impl Executor<'_, '_> {
         out: &mut Vec<Row>,
     ) -> Result<(), Error> {
         let parts = &spec.patterns;
-        let mut states: Vec<State> = match starts {
+        let states: Vec<State> = match starts {
             None => self.match_part_with(&parts[0], &(row.clone(), Vec::new()), parts.len() > 1)?,
             Some(starts) => {
                 let part = &parts[0];
@@ -191,6 +197,19 @@ impl Executor<'_, '_> {
                 found
             }
         };
+        self.finish_parts(spec, rest, states, out)
+    }
+
+    /// Extends matches of the first pattern part (`states`) with every match of the
+    /// others, and keeps those the conjuncts not pushed into the walk (`rest`) accept.
+    pub(crate) fn finish_parts(
+        &self,
+        spec: &MatchSpec,
+        rest: &[&Expr],
+        mut states: Vec<State>,
+        out: &mut Vec<Row>,
+    ) -> Result<(), Error> {
+        let parts = &spec.patterns;
         for (i, part) in parts.iter().enumerate().skip(1) {
             if states.is_empty() {
                 break;
@@ -448,7 +467,10 @@ impl Executor<'_, '_> {
         let version = self.tx.version();
         {
             let mut sets = self.label_bits.borrow_mut();
-            let entry = sets.entry(label.to_string()).or_default();
+            if !sets.contains_key(label) {
+                sets.insert(label.to_string(), LabelBits::default());
+            }
+            let entry = sets.get_mut(label).expect("inserted above");
             if entry.version != version {
                 *entry = LabelBits {
                     version,
@@ -637,6 +659,33 @@ impl Executor<'_, '_> {
         }
     }
 
+    /// The match a walk has reached its end with: a copy of its row with the path bound
+    /// (`None` when a WHERE conjunct on the path rejects it).
+    fn complete(&self, walk: &Walk<'_>, c: &Cursor) -> Result<Option<State>, Error> {
+        let mut row = c.row.clone();
+        if walk.path_var.is_some() {
+            let (mut nodes, mut rels) = (c.nodes.clone(), c.rels.clone());
+            if walk.reversed {
+                nodes.reverse();
+                rels.reverse();
+            }
+            let binding = bind(
+                &mut row,
+                walk.path_name.as_ref(),
+                Value::Path(Path { nodes, rels }),
+            );
+            if !self.admit(binding, &row)? {
+                return Ok(None);
+            }
+        }
+        let used = if walk.keep_used {
+            c.used.clone()
+        } else {
+            Vec::new()
+        };
+        Ok(Some((row, used)))
+    }
+
     /// Matches relationship `i` of the walk (and everything after it) from node `cur`.
     fn step(
         &self,
@@ -647,30 +696,9 @@ impl Executor<'_, '_> {
         out: &mut Vec<State>,
     ) -> Result<(), Error> {
         if i == walk.rels.len() {
-            let mut row = c.row.clone();
-            if walk.path_var.is_some() {
-                let (mut nodes, mut rels) = (c.nodes.clone(), c.rels.clone());
-                if walk.reversed {
-                    nodes.reverse();
-                    rels.reverse();
-                }
-                let binding = bind(
-                    &mut row,
-                    walk.path_name.as_ref(),
-                    Value::Path(Path { nodes, rels }),
-                );
-                if !self.admit(binding, &row)? {
-                    return Ok(());
-                }
+            if let Some(state) = self.complete(walk, c)? {
+                out.push(state);
             }
-            out.push((
-                row,
-                if walk.keep_used {
-                    c.used.clone()
-                } else {
-                    Vec::new()
-                },
-            ));
             return Ok(());
         }
         let (rel, dir) = walk.rels[i];
@@ -728,7 +756,15 @@ impl Executor<'_, '_> {
                 let min = min.unwrap_or(1);
                 let max = max.unwrap_or(u64::MAX);
                 let mut hops = Vec::new();
-                self.var_length(walk, i, cur, min, max, &mut hops, c, out)?;
+                // Towards an end known in advance, paths that cannot reach it in the
+                // hops left are cut as soon as they stray (a search from both ends).
+                let reach = match self.targets(next, &c.row)? {
+                    Some(targets) if max != u64::MAX => {
+                        Some(self.reach(&targets, rel, flip(dir), (max / 2).max(1) as u32)?)
+                    }
+                    _ => None,
+                };
+                self.var_length(walk, i, cur, (min, max), &mut hops, c, out, reach.as_ref())?;
             }
         }
         Ok(())
@@ -742,28 +778,40 @@ impl Executor<'_, '_> {
         walk: &Walk<'_>,
         i: usize,
         cur: NodeId,
-        min: u64,
-        max: u64,
+        (min, max): (u64, u64),
         hops: &mut Vec<RelId>,
         c: &mut Cursor,
         out: &mut Vec<State>,
+        reach: Option<&Reach>,
     ) -> Result<(), Error> {
         self.poll()?;
         let (rel, dir) = walk.rels[i];
         let depth = hops.len() as u64;
-        if depth >= min {
+        if let Some(reach) = reach
+            && u64::from(reach.distance(cur)) > max - depth
+        {
+            return Ok(());
+        }
+        if depth >= min && reach.is_none_or(|r| r.targets.contains(&cur)) {
             let next = walk.nodes[i + 1];
-            let mut ordered = hops.clone();
-            if walk.reversed {
-                ordered.reverse();
-            }
-            let list = Value::List(ordered.iter().map(|r| Value::Rel(*r)).collect());
-            let bound_ok = match rel.var.as_ref().and_then(|v| c.row.get(&v.name)) {
-                Some(b) => *b == list,
-                None => true,
+            let bound = rel.var.as_ref().and_then(|v| c.row.get(&v.name));
+            // The hop's list of relationships, only when a variable names it.
+            let list = (bound.is_some() || walk.rel_names[i].is_some()).then(|| {
+                let mut ordered = hops.clone();
+                if walk.reversed {
+                    ordered.reverse();
+                }
+                Value::List(ordered.iter().map(|r| Value::Rel(*r)).collect())
+            });
+            let bound_ok = match (bound, &list) {
+                (Some(b), Some(list)) => b == list,
+                _ => true,
             };
             if bound_ok {
-                let rel_binding = bind(&mut c.row, walk.rel_names[i].as_ref(), list);
+                let rel_binding = match list {
+                    Some(list) => bind(&mut c.row, walk.rel_names[i].as_ref(), list),
+                    None => None,
+                };
                 let node_binding = match self.admit(rel_binding, &c.row)? {
                     true => {
                         self.bind_node(next, walk.node_names[i + 1].as_ref(), cur, &mut c.row)?
@@ -797,13 +845,48 @@ impl Executor<'_, '_> {
             hops.push(adj.rel);
             c.nodes.push(adj.other);
             c.rels.push(adj.rel);
-            let result = self.var_length(walk, i, adj.other, min, max, hops, c, out);
+            let result = self.var_length(walk, i, adj.other, (min, max), hops, c, out, reach);
             c.rels.pop();
             c.nodes.pop();
             hops.pop();
             result?;
         }
         Ok(())
+    }
+
+    /// Distances to `targets` (following `rel` in direction `dir` from them) for the
+    /// nodes within `radius` hops, found breadth first; the search stops early, at a
+    /// smaller radius, once it has met many nodes.
+    fn reach(
+        &self,
+        targets: &[NodeId],
+        rel: &RelPattern,
+        dir: RelDirection,
+        radius: u32,
+    ) -> Result<Reach, Error> {
+        const MOST_NODES: usize = 200_000;
+        let mut dist: HashMap<NodeId, u32> = targets.iter().map(|t| (*t, 0)).collect();
+        let mut frontier: Vec<NodeId> = targets.to_vec();
+        let mut done = 0;
+        while done < radius && !frontier.is_empty() && dist.len() < MOST_NODES {
+            let mut next = Vec::new();
+            for node in frontier {
+                self.poll()?;
+                for (adj, _) in self.expand(node, rel, dir)? {
+                    if let std::collections::hash_map::Entry::Vacant(e) = dist.entry(adj.other) {
+                        e.insert(done + 1);
+                        next.push(adj.other);
+                    }
+                }
+            }
+            frontier = next;
+            done += 1;
+        }
+        Ok(Reach {
+            dist,
+            radius: done,
+            targets: targets.iter().copied().collect(),
+        })
     }
 
     /// shortestPath / allShortestPaths: breadth-first search between the two ends.
@@ -826,15 +909,12 @@ impl Executor<'_, '_> {
                 let Some(row) = self.try_node(end_np, e, &row_s)? else {
                     continue;
                 };
-                let paths = self.bfs(
-                    s,
-                    e,
-                    rel,
-                    min,
-                    max,
-                    part.kind == PathKind::AllShortest,
-                    &row,
-                )?;
+                let all = part.kind == PathKind::AllShortest;
+                let paths = if !all && min <= 1 && s != e {
+                    self.bfs_both(s, e, rel, max, &row)?.into_iter().collect()
+                } else {
+                    self.bfs(s, e, rel, min, max, all, &row)?
+                };
                 for (nodes, rels) in paths {
                     let mut r = row.clone();
                     if let Some(v) = &rel.var {
@@ -861,6 +941,71 @@ impl Executor<'_, '_> {
             }
         }
         Ok(out)
+    }
+
+    /// One shortest path from `s` to `e` (distinct nodes) of at most `max` hops, searched
+    /// from both ends at once, a whole level at a time from the end with the smaller
+    /// frontier, so that a hub near one end is crossed only if no shorter way exists.
+    fn bfs_both(
+        &self,
+        s: NodeId,
+        e: NodeId,
+        rel: &RelPattern,
+        max: u64,
+        row: &Row,
+    ) -> Result<Option<PathIds>, Error> {
+        type Parents = HashMap<NodeId, Option<(NodeId, RelId)>>;
+        let mut parents: [Parents; 2] = [HashMap::from([(s, None)]), HashMap::from([(e, None)])];
+        let mut frontiers: [Vec<NodeId>; 2] = [vec![s], vec![e]];
+        let dirs = [rel.direction, flip(rel.direction)];
+        let mut depths = [0u64; 2];
+        while depths[0] + depths[1] < max && !frontiers[0].is_empty() && !frontiers[1].is_empty() {
+            let side = usize::from(frontiers[1].len() < frontiers[0].len());
+            let other = 1 - side;
+            let mut next = Vec::new();
+            // The meeting node with the fewest hops left to the other end.
+            let mut best: Option<(u64, NodeId)> = None;
+            for &node in &frontiers[side] {
+                self.poll()?;
+                for (adj, _) in self.expand(node, rel, dirs[side])? {
+                    if parents[side].contains_key(&adj.other)
+                        || !self.rel_props_ok(rel, adj.rel, row)?
+                    {
+                        continue;
+                    }
+                    parents[side].insert(adj.other, Some((node, adj.rel)));
+                    next.push(adj.other);
+                    if parents[other].contains_key(&adj.other) {
+                        let left = hops_to_root(&parents[other], adj.other);
+                        if best.is_none_or(|(b, _)| left < b) {
+                            best = Some((left, adj.other));
+                        }
+                    }
+                }
+            }
+            depths[side] += 1;
+            if let Some((_, meet)) = best {
+                let mut nodes = vec![meet];
+                let mut rels = Vec::new();
+                let mut at = meet;
+                while let Some(Some((prev, r))) = parents[0].get(&at) {
+                    nodes.push(*prev);
+                    rels.push(*r);
+                    at = *prev;
+                }
+                nodes.reverse();
+                rels.reverse();
+                let mut at = meet;
+                while let Some(Some((prev, r))) = parents[1].get(&at) {
+                    nodes.push(*prev);
+                    rels.push(*r);
+                    at = *prev;
+                }
+                return Ok(Some((nodes, rels)));
+            }
+            frontiers[side] = next;
+        }
+        Ok(None)
     }
 
     /// Shortest paths from `s` to `e` of at least `min` and at most `max` hops.
@@ -940,6 +1085,31 @@ impl Executor<'_, '_> {
             }
         }
         Ok(paths)
+    }
+}
+
+/// The hops from `node` back to the root of a breadth-first search tree.
+fn hops_to_root(parents: &HashMap<NodeId, Option<(NodeId, RelId)>>, mut node: NodeId) -> u64 {
+    let mut n = 0;
+    while let Some(Some((prev, _))) = parents.get(&node) {
+        node = *prev;
+        n += 1;
+    }
+    n
+}
+
+/// How far nodes are from the end of a variable-length hop, within a radius.
+struct Reach {
+    dist: HashMap<NodeId, u32>,
+    /// Every node closer than this is in `dist`.
+    radius: u32,
+    targets: HashSet<NodeId>,
+}
+
+impl Reach {
+    /// A lower bound of the hops from `node` to a target.
+    fn distance(&self, node: NodeId) -> u32 {
+        self.dist.get(&node).copied().unwrap_or(self.radius + 1)
     }
 }
 
