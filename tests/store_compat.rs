@@ -1,7 +1,7 @@
 //! Compatibility: a store written by any released format must open and read back
 //! unchanged in every later version. The fixtures in tests/fixtures/store-v1 and
 //! tests/fixtures/store-v2 were written by `steward run` at formats 1 and 2 (the second
-//! by tests/fixtures/store-v2.cypher); never regenerate them. Opening a format-1 store
+//! by tests/fixtures/store-v2.cypher); once a format is released, never regenerate its fixture. Opening a format-1 store
 //! upgrades it to format 2; the upgrade's crash states are tested here too.
 
 use std::path::{Path, PathBuf};

@@ -16,18 +16,23 @@
 //!   length per present slot, then the bodies. One body is read without decoding the
 //!   others.
 //! - a node body is the bincode of [`NodeRecord`].
-//! - a relationship body is `varint(type id) varint(start) varint(end)`, followed by the
-//!   bincode of its properties only when it has any (the type is an id into the
-//!   catalog's dictionary).
+//! - a relationship body is `varint(type id) varint(start) zigzag-varint(end - start)`,
+//!   followed by the bincode of its properties only when it has any (the type is an id
+//!   into the catalog's dictionary; ends are often near their start, so the difference is
+//!   shorter than the id).
 //! - an adjacency body is one node's list in one direction, grouped by type id: see
 //!   [`adj`].
 //! - a label bitmap is the version byte and 128 bytes (1024 bits, little-endian words).
-//! - a name bucket is the version byte and the bincode of a sorted `Vec<(String, u64)>`.
+//! - a name bucket is the version byte and, per entry sorted by node, `varint(node -
+//!   previous node)` and the name's 16-bit fingerprint (little-endian, see
+//!   `keys::name_fingerprint`); the name itself is only in the node record, which a
+//!   lookup reads to confirm a candidate.
 //! - the catalog is the version byte and the bincode of [`Catalog`].
 //!
-//! Format 1 differed in three shapes: a block's slot table held `u32` end offsets, a
-//! relationship body was the bincode of [`StoredRel`], and an adjacency body was one
-//! ungrouped list of `(rel delta, other, type id)` varints; see [`v1`].
+//! Format 1 differed in four shapes: a block's slot table held `u32` end offsets, a
+//! relationship body was the bincode of [`StoredRel`], an adjacency body was one
+//! ungrouped list of `(rel delta, other, type id)` varints, and a name bucket was the
+//! bincode of its sorted `(folded name, node)` pairs; see [`v1`].
 
 pub mod adj;
 pub mod v1;
@@ -207,7 +212,7 @@ fn put_rel(
 ) -> Result<(), CodecError> {
     put_varint(out, u64::from(type_id));
     put_varint(out, start);
-    put_varint(out, end);
+    put_varint(out, zigzag(end.wrapping_sub(start)));
     if !props.is_empty() {
         encode_body(props, out)?;
     }
@@ -221,7 +226,7 @@ pub fn decode_rel(bytes: &[u8]) -> Result<StoredRel, CodecError> {
     let type_id = u32::try_from(get_varint(bytes, &mut pos, what)?)
         .map_err(|_| CodecError::Malformed { what })?;
     let start = get_varint(bytes, &mut pos, what)?;
-    let end = get_varint(bytes, &mut pos, what)?;
+    let end = start.wrapping_add(unzigzag(get_varint(bytes, &mut pos, what)?));
     let props = match &bytes[pos..] {
         [] => Properties::new(),
         rest => decode_body(rest, what)?,
@@ -235,6 +240,17 @@ pub fn decode_rel(bytes: &[u8]) -> Result<StoredRel, CodecError> {
 }
 
 // ---------------------------------------------------------------- varints
+
+/// A difference (two's complement, as from `wrapping_sub`) as an unsigned number that is
+/// small when the difference is small either way: 0, -1, 1, -2, … map to 0, 1, 2, 3, ….
+fn zigzag(diff: u64) -> u64 {
+    (diff << 1) ^ ((diff as i64 >> 63) as u64)
+}
+
+/// The inverse of [`zigzag`].
+fn unzigzag(z: u64) -> u64 {
+    (z >> 1) ^ (z & 1).wrapping_neg()
+}
 
 /// Appends `v` as an unsigned LEB128 varint.
 fn put_varint(out: &mut Vec<u8>, mut v: u64) {
@@ -485,31 +501,49 @@ fn bitmap_words(rest: &[u8]) -> Result<[u64; BITMAP_WORDS], CodecError> {
 
 // ---------------------------------------------------------------- name buckets
 
-/// A name bucket value: `(folded name, node)` pairs, sorted.
-pub fn encode_names(entries: &[(String, NodeId)]) -> Result<Vec<u8>, CodecError> {
-    versioned(&entries)
-}
-
-/// Decodes a name bucket value.
-pub fn decode_names(bytes: &[u8]) -> Result<Vec<(String, NodeId)>, CodecError> {
-    decode_body(unversion(bytes)?, "name bucket")
-}
-
-/// The nodes of a name bucket value whose folded name is `folded`, without allocating
-/// the other names.
-pub fn names_matching(bytes: &[u8], folded: &str) -> Result<Vec<NodeId>, CodecError> {
-    let body = unversion(bytes)?;
-    let (entries, used): (Vec<(&str, NodeId)>, usize) =
-        bincode::serde::borrow_decode_from_slice(body, config()).map_err(CodecError::Decode)?;
-    if used != body.len() {
-        return Err(CodecError::Malformed {
-            what: "name bucket",
-        });
+/// A name bucket value from its `(node, fingerprint)` entries (any order; duplicates are
+/// written once).
+pub fn encode_names(entries: &[(NodeId, u16)]) -> Vec<u8> {
+    let mut sorted = entries.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut out = Vec::with_capacity(1 + 5 * sorted.len());
+    out.push(CODEC_VERSION);
+    let mut prev = 0;
+    for (node, fp) in sorted {
+        put_varint(&mut out, node - prev);
+        out.extend_from_slice(&fp.to_le_bytes());
+        prev = node;
     }
-    Ok(entries
+    out
+}
+
+/// Decodes a name bucket value: its `(node, fingerprint)` entries, sorted.
+pub fn decode_names(bytes: &[u8]) -> Result<Vec<(NodeId, u16)>, CodecError> {
+    let what = "name bucket";
+    let body = unversion(bytes)?;
+    let (mut pos, mut node) = (0, 0u64);
+    let mut out = Vec::new();
+    while pos < body.len() {
+        node = node
+            .checked_add(get_varint(body, &mut pos, what)?)
+            .ok_or(CodecError::Malformed { what })?;
+        let fp = body
+            .get(pos..pos + 2)
+            .ok_or(CodecError::Malformed { what })?;
+        pos += 2;
+        out.push((node, u16::from_le_bytes([fp[0], fp[1]])));
+    }
+    Ok(out)
+}
+
+/// The nodes of a name bucket value whose name has fingerprint `fp`: candidates, which
+/// the caller confirms against the node records.
+pub fn names_matching(bytes: &[u8], fp: u16) -> Result<Vec<NodeId>, CodecError> {
+    Ok(decode_names(bytes)?
         .into_iter()
-        .filter(|(n, _)| *n == folded)
-        .map(|(_, id)| id)
+        .filter(|&(_, f)| f == fp)
+        .map(|(node, _)| node)
         .collect())
 }
 
@@ -594,23 +628,30 @@ mod tests {
         assert!(stored.props.is_empty());
         let with_props = RelRecord {
             props: [("w".to_string(), Value::Int(3))].into(),
-            ..rel
+            ..rel.clone()
         };
         let stored = decode_rel(&encode_rel(&with_props, 0).unwrap()).unwrap();
         assert_eq!(stored.props, with_props.props);
         assert!(decode_rel(&[1, 2]).is_err());
+        for (start, end) in [(5, 3), (3, 5), (0, u64::MAX), (u64::MAX, 0), (7, 7)] {
+            let stored = decode_rel(&encode_rel(&RelRecord { start, end, ..rel.clone() }, 1).unwrap()).unwrap();
+            assert_eq!((stored.start, stored.end), (start, end));
+        }
+        let near = RelRecord { start: 100_000, end: 100_020, ..rel.clone() };
+        assert_eq!(encode_rel(&near, 1).unwrap().len(), 1 + 3 + 1, "a near end takes one byte");
     }
 
     #[test]
     fn names_and_versions() {
-        let entries = vec![
-            ("ann".to_string(), 4),
-            ("bob".to_string(), 2),
-            ("bob".to_string(), 9),
-        ];
-        let bytes = encode_names(&entries).unwrap();
+        let entries = vec![(2, 0xb0b), (4, 0xa11), (9, 0xb0b), (1 << 40, 7)];
+        let mut shuffled = entries.clone();
+        shuffled.reverse();
+        shuffled.push((4, 0xa11));
+        let bytes = encode_names(&shuffled);
+        assert_eq!(bytes.len(), 1 + 3 * 3 + 6 + 2, "node deltas and 2-byte fingerprints");
         assert_eq!(decode_names(&bytes).unwrap(), entries);
-        assert_eq!(names_matching(&bytes, "bob").unwrap(), vec![2, 9]);
+        assert_eq!(names_matching(&bytes, 0xb0b).unwrap(), vec![2, 9]);
+        assert!(decode_names(&bytes[..bytes.len() - 1]).is_err());
         let mut newer = bytes.clone();
         newer[0] = CODEC_VERSION + 1;
         assert!(matches!(

@@ -18,12 +18,13 @@
 //! | `0x02` [`REL`] | relationship records | `be64(rel >> 6)` | a block of up to 64 relationship records (type id, ends, properties) |
 //! | `0x03` [`ADJ`] | adjacency | direction byte, `be64(node >> 6)` | a block of 64 slots, each one node's `(rel, other)` lists grouped by type id |
 //! | `0x04` [`LABEL`] | nodes by label | escaped label, `be64(node >> 10)` | a 1024-bit bitmap of the nodes carrying the label |
-//! | `0x05` [`NAME`] | nodes by `name` | `be16(bucket)` of the lowercased name | the sorted `(lowercased name, node)` list of that bucket |
+//! | `0x05` [`NAME`] | nodes by `name` | `be16(bucket)` of the lowercased name | the `(node, fingerprint)` list of that bucket |
 //!
 //! Direction bytes: [`DIR_OUT`] and [`DIR_IN`]. Escaped strings replace `0x00` by
 //! `0x00 0xFF` and end with `0x00 0x00`, so no escaped label is a prefix of another.
 //! Name buckets are the top [`NAME_BUCKET_BITS`] bits of the 64-bit FNV-1a hash of the
-//! Unicode-lowercased name; the hash is part of the format and must never change.
+//! Unicode-lowercased name, and a name's fingerprint is the hash's low 16 bits; the hash
+//! is part of the format and must never change.
 
 use crate::model::{Direction, NodeId};
 
@@ -199,6 +200,12 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     h
 }
 
+/// The fingerprint stored beside a node in its name bucket, of the already-folded name
+/// `folded`: two names in one bucket share it with odds of about 1 in 65,536.
+pub fn name_fingerprint(folded: &str) -> u16 {
+    fnv1a(folded.as_bytes()) as u16
+}
+
 /// The key of the name bucket holding the already-folded name `folded`.
 pub fn name_bucket(folded: &str) -> Vec<u8> {
     let bucket = (fnv1a(folded.as_bytes()) >> (64 - NAME_BUCKET_BITS)) as u16;
@@ -241,5 +248,6 @@ mod tests {
         assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
         assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
         assert_eq!(name_bucket(&fold_name("Brian")), name_bucket("brian"));
+        assert_eq!(name_fingerprint("a"), 0xec8c);
     }
 }

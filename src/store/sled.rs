@@ -3,7 +3,7 @@
 //! A store directory holds a marker file ([`MARKER_FILE`], naming the format version and,
 //! once the store has been compacted, the subdirectory of the current database) and
 //! sled's files: under `sled2/` (or `sled2-<n>/` after the n-th compaction, see
-//! [`compact`]) for format 2 (zstd-compressed by sled), under `sled/` for format 1. The marker is read before sled is opened, so a foreign directory, or a store
+//! [`compact`]) for format 2 (uncompressed: sled's zstd made the first reads after opening 5× slower), under `sled/` for format 1. The marker is read before sled is opened, so a foreign directory, or a store
 //! of a newer format, is refused before sled writes anything; a format-1 store is
 //! upgraded first (see [`migrate`]). Inside sled, one tree holds every key family of
 //! [`super::keys`]; each [`Store::apply`] is one `sled::Batch` (atomic) followed by a
@@ -35,9 +35,6 @@ const SLED_DIR: &str = "sled2";
 const SLED_DIR_V1: &str = "sled";
 /// sled's page cache size.
 const CACHE_BYTES: u64 = 512 * 1024 * 1024;
-/// The zstd level sled compresses with (format 2). Higher levels measured no smaller on
-/// the benchmark graph (adjacency varints are close to random) and load slower.
-const COMPRESSION_LEVEL: i32 = 1;
 
 /// sled's configuration for a format-2 store in `path`. Compression cannot change once
 /// sled has written a store, so it is part of the format.
@@ -45,8 +42,7 @@ fn sled_config(path: &Path) -> sled::Config {
     sled::Config::new()
         .path(path)
         .cache_capacity(CACHE_BYTES)
-        .use_compression(true)
-        .compression_factor(COMPRESSION_LEVEL)
+        .use_compression(false)
 }
 
 /// A store on disk.
@@ -547,10 +543,17 @@ impl Store for SledStore {
 
     fn nodes_named(&self, name: &str) -> Result<Vec<NodeId>, StoreError> {
         let folded = keys::fold_name(name);
-        match self.get(&keys::name_bucket(&folded))? {
-            Some(bytes) => Ok(codec::names_matching(&bytes, &folded)?),
-            None => Ok(Vec::new()),
+        let Some(bytes) = self.get(&keys::name_bucket(&folded))? else {
+            return Ok(Vec::new());
+        };
+        // The bucket holds fingerprints only: each candidate's record confirms its name.
+        let mut named = Vec::new();
+        for node in codec::names_matching(&bytes, keys::name_fingerprint(&folded))? {
+            if self.node(node)?.as_ref().and_then(folded_name).as_deref() == Some(&*folded) {
+                named.push(node);
+            }
         }
+        Ok(named)
     }
 
     fn label_counts(&self) -> Result<BTreeMap<String, u64>, StoreError> {
@@ -627,7 +630,7 @@ enum AdjOp {
 }
 
 /// Entries leaving and entering one name bucket: `(folded name, node)`.
-type NameDelta = (Vec<(String, NodeId)>, Vec<(String, NodeId)>);
+type NameDelta = (Vec<(NodeId, u16)>, Vec<(NodeId, u16)>);
 
 /// The blocks, bitmaps and buckets one apply reads, changes and writes back.
 struct ApplyPlan<'a> {
@@ -813,14 +816,14 @@ impl<'a> ApplyPlan<'a> {
                         .entry(keys::name_bucket(&n))
                         .or_default()
                         .0
-                        .push((n, id));
+                        .push((id, keys::name_fingerprint(&n)));
                 }
                 if let Some(n) = new_name {
                     self.names
                         .entry(keys::name_bucket(&n))
                         .or_default()
                         .1
-                        .push((n, id));
+                        .push((id, keys::name_fingerprint(&n)));
                 }
             }
             let block = self.node_blocks.get_mut(&b).expect("loaded above");
@@ -917,16 +920,14 @@ impl<'a> ApplyPlan<'a> {
                 None => Vec::new(),
             };
             if !removed.is_empty() {
-                let removed: BTreeSet<(String, NodeId)> = removed.into_iter().collect();
+                let removed: BTreeSet<(NodeId, u16)> = removed.into_iter().collect();
                 entries.retain(|e| !removed.contains(e));
             }
             entries.extend(added);
-            entries.sort_unstable();
-            entries.dedup();
             if entries.is_empty() {
                 batch.remove(key);
             } else {
-                batch.insert(key, codec::encode_names(&entries)?);
+                batch.insert(key, codec::encode_names(&entries));
             }
         }
 

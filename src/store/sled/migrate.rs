@@ -1,8 +1,8 @@
 //! Upgrading a format-1 store to format 2.
 //!
-//! Format 2 changes value encodings and sled's own configuration (compression cannot be
-//! switched on in an existing sled database), so the upgrade writes a complete new
-//! database beside the old one and never modifies the old one:
+//! Format 2 changes value encodings (blocks, relationship records, adjacency lists, name
+//! buckets), so the upgrade writes a complete new database beside the old one and never
+//! modifies the old one:
 //!
 //! 1. under the old database's lock, re-read the marker (another process may have
 //!    finished the upgrade meanwhile) and remove any `sled2/` a crashed upgrade left;
@@ -197,7 +197,12 @@ fn convert_value(
             tally.label_bits += words.iter().map(|w| u64::from(w.count_ones())).sum::<u64>();
             codec::encode_bitmap(&words)
         }
-        Some(keys::NAME) => codec::encode_names(&v1::decode_names(value)?)?,
+        Some(keys::NAME) => codec::encode_names(
+            &v1::decode_names(value)?
+                .iter()
+                .map(|(name, node)| (*node, keys::name_fingerprint(name)))
+                .collect::<Vec<_>>(),
+        ),
         _ => return Err(corrupt(format!("unknown format-1 key family {key:02x?}"))),
     };
     Ok(Some(converted))
