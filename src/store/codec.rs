@@ -15,11 +15,14 @@
 //!   adjacency lists): version byte, `u64` slot mask (little-endian), one varint body
 //!   length per present slot, then the bodies. One body is read without decoding the
 //!   others.
-//! - a node body is the bincode of [`NodeRecord`].
+//! - a node body is `varint(label count) varint(label id)…` followed by its properties.
 //! - a relationship body is `varint(type id) varint(start) zigzag-varint(end - start)`,
-//!   followed by the bincode of its properties only when it has any (the type is an id
-//!   into the catalog's dictionary; ends are often near their start, so the difference is
-//!   shorter than the id).
+//!   followed by its properties only when it has any (ends are often near their start,
+//!   so the difference is shorter than the id).
+//! - properties are `varint(count)` and, per property, `varint(key id)` and the bincode
+//!   of its [`Value`].
+//! - label, type and property-key ids index the catalog's dictionaries ([`Dictionary`]),
+//!   which only grow.
 //! - an adjacency body is one node's list in one direction, grouped by type id: see
 //!   [`adj`].
 //! - a label bitmap is the version byte and 128 bytes (1024 bits, little-endian words).
@@ -29,8 +32,10 @@
 //!   lookup reads to confirm a candidate.
 //! - the catalog is the version byte and the bincode of [`Catalog`].
 //!
-//! Format 1 differed in four shapes: a block's slot table held `u32` end offsets, a
-//! relationship body was the bincode of [`StoredRel`], an adjacency body was one
+//! Format 1 differed in six shapes: a block's slot table held `u32` end offsets, a node
+//! body was the bincode of [`NodeRecord`] (label and key strings in every record), a
+//! relationship body was the bincode of [`StoredRel`], the catalog had no label or key
+//! dictionary, an adjacency body was one
 //! ungrouped list of `(rel delta, other, type id)` varints, and a name bucket was the
 //! bincode of its sorted `(folded name, node)` pairs; see [`v1`].
 
@@ -39,9 +44,9 @@ pub mod v1;
 
 pub use adj::{GroupEdit, adj_degree, decode_adj_into, edit_adj, encode_adj};
 
-use crate::model::{NodeId, NodeRecord, Properties, RelId, RelRecord};
+use crate::model::{NodeId, NodeRecord, Properties, RelId, RelRecord, Value};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// The version byte that starts every encoded value written by this build (format 2).
 pub const CODEC_VERSION: u8 = 2;
@@ -169,38 +174,165 @@ pub struct StoredRel {
     pub props: Properties,
 }
 
-/// The body of a node record (it lives in a [`Block`], which carries the version byte).
-pub fn encode_node(node: &NodeRecord) -> Result<Vec<u8>, CodecError> {
+/// Names numbered in the order they were first stored: labels and property keys (the
+/// records hold ids). Only grows; stored in the catalog as its list of names.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(from = "Vec<String>", into = "Vec<String>")]
+pub struct Dictionary {
+    names: Vec<String>,
+    ids: HashMap<String, u32>,
+}
+
+impl From<Vec<String>> for Dictionary {
+    fn from(names: Vec<String>) -> Dictionary {
+        let ids = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.clone(), u32::try_from(i).expect("fewer than 2^32 names")))
+            .collect();
+        Dictionary { names, ids }
+    }
+}
+
+impl From<Dictionary> for Vec<String> {
+    fn from(d: Dictionary) -> Vec<String> {
+        d.names
+    }
+}
+
+impl Dictionary {
+    /// The id of `name`, adding it when new.
+    pub fn id(&mut self, name: &str) -> u32 {
+        if let Some(&id) = self.ids.get(name) {
+            return id;
+        }
+        let id = u32::try_from(self.names.len()).expect("fewer than 2^32 names");
+        self.names.push(name.to_string());
+        self.ids.insert(name.to_string(), id);
+        id
+    }
+
+    /// The name with id `id`.
+    pub fn name(&self, id: u64) -> Option<&str> {
+        self.names.get(usize::try_from(id).ok()?).map(String::as_str)
+    }
+
+    /// The number of names.
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    /// True when no name has been stored.
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+}
+
+/// The body of a node record (it lives in a [`Block`], which carries the version byte);
+/// new labels and property keys are added to the catalog's dictionaries.
+pub fn encode_node(node: &NodeRecord, catalog: &mut Catalog) -> Result<Vec<u8>, CodecError> {
     let mut out = Vec::new();
-    encode_node_into(node, &mut out)?;
+    encode_node_into(node, catalog, &mut out)?;
     Ok(out)
 }
 
-/// Appends the body of a node record to `out`.
-pub fn encode_node_into(node: &NodeRecord, out: &mut Vec<u8>) -> Result<(), CodecError> {
-    encode_body(node, out)
+/// Appends the body of a node record to `out` (see [`encode_node`]).
+pub fn encode_node_into(
+    node: &NodeRecord,
+    catalog: &mut Catalog,
+    out: &mut Vec<u8>,
+) -> Result<(), CodecError> {
+    put_varint(out, node.labels.len() as u64);
+    for label in &node.labels {
+        put_varint(out, u64::from(catalog.label_names.id(label)));
+    }
+    put_props(&node.props, &mut catalog.prop_keys, out)
 }
 
 /// Decodes a node body.
-pub fn decode_node(bytes: &[u8]) -> Result<NodeRecord, CodecError> {
-    decode_body(bytes, "node record")
+pub fn decode_node(bytes: &[u8], catalog: &Catalog) -> Result<NodeRecord, CodecError> {
+    let what = "node record";
+    let mut pos = 0;
+    let count = get_varint(bytes, &mut pos, what)?;
+    let mut labels = Vec::with_capacity(count.min(64) as usize);
+    for _ in 0..count {
+        let id = get_varint(bytes, &mut pos, what)?;
+        let label = catalog.label_names.name(id).ok_or(CodecError::Malformed {
+            what: "node record (unknown label id)",
+        })?;
+        labels.push(label.to_string());
+    }
+    let props = get_props(bytes, &mut pos, &catalog.prop_keys, what)?;
+    if pos != bytes.len() {
+        return Err(CodecError::Malformed { what });
+    }
+    Ok(NodeRecord { labels, props })
 }
 
-/// The body of a relationship record whose type has id `type_id`.
-pub fn encode_rel(rel: &RelRecord, type_id: u32) -> Result<Vec<u8>, CodecError> {
+fn put_props(
+    props: &Properties,
+    keys: &mut Dictionary,
+    out: &mut Vec<u8>,
+) -> Result<(), CodecError> {
+    put_varint(out, props.len() as u64);
+    for (key, value) in props {
+        put_varint(out, u64::from(keys.id(key)));
+        encode_body(value, out)?;
+    }
+    Ok(())
+}
+
+fn get_props(
+    bytes: &[u8],
+    pos: &mut usize,
+    keys: &Dictionary,
+    what: &'static str,
+) -> Result<Properties, CodecError> {
+    let count = get_varint(bytes, pos, what)?;
+    let mut props = Properties::new();
+    for _ in 0..count {
+        let id = get_varint(bytes, pos, what)?;
+        let key = keys.name(id).ok_or(CodecError::Malformed {
+            what: "record (unknown property key id)",
+        })?;
+        let (value, used): (Value, usize) =
+            bincode::serde::decode_from_slice(&bytes[*pos..], config())
+                .map_err(CodecError::Decode)?;
+        *pos += used;
+        props.insert(key.to_string(), value);
+    }
+    Ok(props)
+}
+
+/// The body of a relationship record whose type has id `type_id` (new property keys are
+/// added to the catalog's dictionary).
+pub fn encode_rel(
+    rel: &RelRecord,
+    type_id: u32,
+    catalog: &mut Catalog,
+) -> Result<Vec<u8>, CodecError> {
     let mut out = Vec::new();
-    encode_rel_into(rel, type_id, &mut out)?;
+    encode_rel_into(rel, type_id, catalog, &mut out)?;
     Ok(out)
 }
 
 /// Appends the body of a relationship record whose type has id `type_id` to `out`.
-pub fn encode_rel_into(rel: &RelRecord, type_id: u32, out: &mut Vec<u8>) -> Result<(), CodecError> {
-    put_rel(type_id, rel.start, rel.end, &rel.props, out)
+pub fn encode_rel_into(
+    rel: &RelRecord,
+    type_id: u32,
+    catalog: &mut Catalog,
+    out: &mut Vec<u8>,
+) -> Result<(), CodecError> {
+    put_rel(type_id, rel.start, rel.end, &rel.props, catalog, out)
 }
 
 /// Appends the body of a stored relationship to `out`.
-pub fn encode_stored_rel_into(rel: &StoredRel, out: &mut Vec<u8>) -> Result<(), CodecError> {
-    put_rel(rel.type_id, rel.start, rel.end, &rel.props, out)
+pub fn encode_stored_rel_into(
+    rel: &StoredRel,
+    catalog: &mut Catalog,
+    out: &mut Vec<u8>,
+) -> Result<(), CodecError> {
+    put_rel(rel.type_id, rel.start, rel.end, &rel.props, catalog, out)
 }
 
 fn put_rel(
@@ -208,28 +340,34 @@ fn put_rel(
     start: NodeId,
     end: NodeId,
     props: &Properties,
+    catalog: &mut Catalog,
     out: &mut Vec<u8>,
 ) -> Result<(), CodecError> {
     put_varint(out, u64::from(type_id));
     put_varint(out, start);
     put_varint(out, zigzag(end.wrapping_sub(start)));
     if !props.is_empty() {
-        encode_body(props, out)?;
+        put_props(props, &mut catalog.prop_keys, out)?;
     }
     Ok(())
 }
 
 /// Decodes a relationship body.
-pub fn decode_rel(bytes: &[u8]) -> Result<StoredRel, CodecError> {
+pub fn decode_rel(bytes: &[u8], catalog: &Catalog) -> Result<StoredRel, CodecError> {
     let what = "relationship record";
     let mut pos = 0;
     let type_id = u32::try_from(get_varint(bytes, &mut pos, what)?)
         .map_err(|_| CodecError::Malformed { what })?;
     let start = get_varint(bytes, &mut pos, what)?;
     let end = start.wrapping_add(unzigzag(get_varint(bytes, &mut pos, what)?));
-    let props = match &bytes[pos..] {
-        [] => Properties::new(),
-        rest => decode_body(rest, what)?,
+    let props = if pos == bytes.len() {
+        Properties::new()
+    } else {
+        let props = get_props(bytes, &mut pos, &catalog.prop_keys, what)?;
+        if pos != bytes.len() {
+            return Err(CodecError::Malformed { what });
+        }
+        props
     };
     Ok(StoredRel {
         type_id,
@@ -566,6 +704,10 @@ pub struct Catalog {
     pub type_names: Vec<String>,
     /// Relationships per type id (same length as `type_names`).
     pub type_counts: Vec<u64>,
+    /// Label names; node records hold their ids.
+    pub label_names: Dictionary,
+    /// Property keys; node and relationship records hold their ids.
+    pub prop_keys: Dictionary,
 }
 
 /// The catalog value.
@@ -606,39 +748,57 @@ mod tests {
 
     #[test]
     fn records_round_trip() {
+        let mut c = Catalog::default();
         let node = NodeRecord {
-            labels: vec!["Person".into()],
+            labels: vec!["Actor".into(), "Person".into()],
             props: [
                 ("name".to_string(), Value::String("Ann".into())),
                 ("age".into(), Value::Int(-3)),
             ]
             .into(),
         };
-        assert_eq!(decode_node(&encode_node(&node).unwrap()).unwrap(), node);
+        let bytes = encode_node(&node, &mut c).unwrap();
+        assert_eq!(bytes.len(), 3 + 1 + (1 + 5) + (1 + 2), "labels and keys as ids");
+        assert_eq!(decode_node(&bytes, &c).unwrap(), node);
+        assert_eq!(encode_node(&node, &mut c).unwrap(), bytes, "ids are reused");
+        assert!(decode_node(&bytes, &Catalog::default()).is_err());
+        assert!(decode_node(&bytes[..bytes.len() - 1], &c).is_err());
         let rel = RelRecord {
             rel_type: "KNOWS".into(),
             start: 1,
             end: 1 << 40,
             props: Properties::new(),
         };
-        let bytes = encode_rel(&rel, 7).unwrap();
+        let bytes = encode_rel(&rel, 7, &mut c).unwrap();
         assert_eq!(bytes.len(), 1 + 1 + 6, "no properties, no property bytes");
-        let stored = decode_rel(&bytes).unwrap();
+        let stored = decode_rel(&bytes, &c).unwrap();
         assert_eq!((stored.type_id, stored.start, stored.end), (7, 1, 1 << 40));
         assert!(stored.props.is_empty());
         let with_props = RelRecord {
             props: [("w".to_string(), Value::Int(3))].into(),
             ..rel.clone()
         };
-        let stored = decode_rel(&encode_rel(&with_props, 0).unwrap()).unwrap();
+        let stored = decode_rel(&encode_rel(&with_props, 0, &mut c).unwrap(), &c).unwrap();
         assert_eq!(stored.props, with_props.props);
-        assert!(decode_rel(&[1, 2]).is_err());
+        assert!(decode_rel(&[1, 2], &c).is_err());
         for (start, end) in [(5, 3), (3, 5), (0, u64::MAX), (u64::MAX, 0), (7, 7)] {
-            let stored = decode_rel(&encode_rel(&RelRecord { start, end, ..rel.clone() }, 1).unwrap()).unwrap();
+            let r = RelRecord {
+                start,
+                end,
+                ..rel.clone()
+            };
+            let stored = decode_rel(&encode_rel(&r, 1, &mut c).unwrap(), &c).unwrap();
             assert_eq!((stored.start, stored.end), (start, end));
         }
-        let near = RelRecord { start: 100_000, end: 100_020, ..rel.clone() };
-        assert_eq!(encode_rel(&near, 1).unwrap().len(), 1 + 3 + 1, "a near end takes one byte");
+        let near = RelRecord {
+            start: 100_000,
+            end: 100_020,
+            ..rel.clone()
+        };
+        let bytes = encode_rel(&near, 1, &mut c).unwrap();
+        assert_eq!(bytes.len(), 1 + 3 + 1, "a near end takes one byte");
+        let back = decode_catalog(&encode_catalog(&c).unwrap()).unwrap();
+        assert_eq!(back, c, "the dictionaries survive the catalog");
     }
 
     #[test]

@@ -453,7 +453,7 @@ impl Store for SledStore {
             return Ok(None);
         };
         match codec::block_slot(&bytes, slot)? {
-            Some(body) => Ok(Some(codec::decode_node(body)?)),
+            Some(body) => Ok(Some(codec::decode_node(body, &self.state().catalog)?)),
             None => Ok(None),
         }
     }
@@ -466,8 +466,8 @@ impl Store for SledStore {
         let Some(body) = codec::block_slot(&bytes, slot)? else {
             return Ok(None);
         };
-        let stored = codec::decode_rel(body)?;
         let state = self.state();
+        let stored = codec::decode_rel(body, &state.catalog)?;
         let rel_type = state
             .catalog
             .type_names
@@ -728,7 +728,7 @@ impl<'a> ApplyPlan<'a> {
                 self.rel_blocks.insert(b, block);
             }
             let old = match self.rel_blocks[&b].get(slot) {
-                Some(body) => Some(codec::decode_rel(body)?),
+                Some(body) => Some(codec::decode_rel(body, &self.catalog)?),
                 None => None,
             };
             if let Some(o) = &old {
@@ -756,7 +756,8 @@ impl<'a> ApplyPlan<'a> {
                         self.catalog.rels += 1;
                     }
                     let block = self.rel_blocks.get_mut(&b).expect("loaded above");
-                    block.set_with(slot, |buf| codec::encode_rel_into(n, type_id, buf))?;
+                    let catalog = &mut self.catalog;
+                    block.set_with(slot, |buf| codec::encode_rel_into(n, type_id, catalog, buf))?;
                 }
                 None => self
                     .rel_blocks
@@ -797,7 +798,7 @@ impl<'a> ApplyPlan<'a> {
                 self.node_blocks.insert(b, block);
             }
             let old = match self.node_blocks[&b].get(slot) {
-                Some(body) => Some(codec::decode_node(body)?),
+                Some(body) => Some(codec::decode_node(body, &self.catalog)?),
                 None => None,
             };
             let old_labels: BTreeSet<&String> = old.iter().flat_map(|n| &n.labels).collect();
@@ -829,7 +830,8 @@ impl<'a> ApplyPlan<'a> {
             let block = self.node_blocks.get_mut(&b).expect("loaded above");
             match rec {
                 Some(n) => {
-                    block.set_with(slot, |buf| codec::encode_node_into(n, buf))?;
+                    let catalog = &mut self.catalog;
+                    block.set_with(slot, |buf| codec::encode_node_into(n, catalog, buf))?;
                     if old.is_none() {
                         self.catalog.nodes += 1;
                     }

@@ -1,16 +1,20 @@
 //! Format-1 readers, for the migration to format 2 only: nothing writes these shapes.
 //!
-//! Format 1 shared format 2's node bodies, label bitmaps, name buckets and catalog
-//! (under version byte 1); it differed in the block slot table (one `u32` little-endian
-//! end offset per present slot), in relationship bodies (the bincode of [`StoredRel`])
-//! and in adjacency bodies (one list of `varint(rel delta) varint(other) varint(type id)`
-//! entries in ascending rel id order, types mixed).
+//! Format 1 shared format 2's label bitmaps (under version byte 1); it differed in the
+//! block slot table (one `u32` little-endian end offset per present slot), in node bodies
+//! (the bincode of [`NodeRecord`]), in relationship bodies (the bincode of
+//! [`StoredRel`]), in adjacency bodies (one list of `varint(rel delta) varint(other)
+//! varint(type id)` entries in ascending rel id order, types mixed), in name buckets (the
+//! bincode of sorted `(folded name, node)` pairs) and in the catalog ([`CatalogV1`]: no
+//! label or property-key dictionary).
 
 use super::{
     BITMAP_WORDS, Block, Catalog, CodecError, SLOTS, StoredRel, block_mask, decode_body,
     get_varint, span32, unversion_as,
 };
 use crate::model::{NodeId, NodeRecord, RelId};
+use serde::Deserialize;
+use std::collections::BTreeMap;
 
 /// The version byte that starts every format-1 value.
 pub const VERSION: u8 = 1;
@@ -43,9 +47,9 @@ pub fn parse_block(bytes: &[u8]) -> Result<Block, CodecError> {
     })
 }
 
-/// Decodes a format-1 node body (the same bincode as format 2's).
+/// Decodes a format-1 node body.
 pub fn decode_node(body: &[u8]) -> Result<NodeRecord, CodecError> {
-    super::decode_node(body)
+    decode_body(body, "format-1 node record")
 }
 
 /// Decodes a format-1 relationship body.
@@ -96,9 +100,32 @@ pub fn decode_names(bytes: &[u8]) -> Result<Vec<(String, NodeId)>, CodecError> {
     decode_body(unversion_as(bytes, VERSION)?, "format-1 name bucket")
 }
 
-/// Decodes the format-1 catalog.
+/// The format-1 catalog: format 2's without the dictionaries.
+#[derive(Deserialize)]
+struct CatalogV1 {
+    next_node: NodeId,
+    next_rel: RelId,
+    nodes: u64,
+    rels: u64,
+    label_counts: BTreeMap<String, u64>,
+    type_names: Vec<String>,
+    type_counts: Vec<u64>,
+}
+
+/// Decodes the format-1 catalog, as a format-2 one with empty label and key
+/// dictionaries (the converted records fill them).
 pub fn decode_catalog(bytes: &[u8]) -> Result<Catalog, CodecError> {
-    decode_body(unversion_as(bytes, VERSION)?, "format-1 catalog")
+    let v1: CatalogV1 = decode_body(unversion_as(bytes, VERSION)?, "format-1 catalog")?;
+    Ok(Catalog {
+        next_node: v1.next_node,
+        next_rel: v1.next_rel,
+        nodes: v1.nodes,
+        rels: v1.rels,
+        label_counts: v1.label_counts,
+        type_names: v1.type_names,
+        type_counts: v1.type_counts,
+        ..Catalog::default()
+    })
 }
 
 #[cfg(test)]

@@ -151,11 +151,12 @@ fn convert_value(
         Some(keys::NODE) => {
             let old = v1::parse_block(value)?;
             let mut block = Block::new();
+            let catalog = catalog_before(tally)?;
             for slot in old.slots() {
                 let node = v1::decode_node(old.get(slot).expect("an occupied slot"))?;
-                block.set_with(slot, |buf| codec::encode_node_into(&node, buf))?;
-                tally.nodes += 1;
+                block.set_with(slot, |buf| codec::encode_node_into(&node, catalog, buf))?;
             }
+            tally.nodes += old.slots().count() as u64;
             block.encode()
         }
         Some(keys::REL) => {
@@ -163,16 +164,16 @@ fn convert_value(
             let mut block = Block::new();
             for slot in old.slots() {
                 let rel = v1::decode_rel(old.get(slot).expect("an occupied slot"))?;
-                let known = tally.catalog.as_ref().map_or(0, |c| c.type_names.len());
-                if rel.type_id as usize >= known {
+                let catalog = catalog_before(tally)?;
+                if rel.type_id as usize >= catalog.type_names.len() {
                     return Err(corrupt(format!(
                         "a format-1 relationship has unknown type id {}",
                         rel.type_id
                     )));
                 }
-                block.set_with(slot, |buf| codec::encode_stored_rel_into(&rel, buf))?;
-                tally.rels += 1;
+                block.set_with(slot, |buf| codec::encode_stored_rel_into(&rel, catalog, buf))?;
             }
+            tally.rels += old.slots().count() as u64;
             block.encode()
         }
         Some(keys::ADJ) => {
@@ -206,6 +207,15 @@ fn convert_value(
         _ => return Err(corrupt(format!("unknown format-1 key family {key:02x?}"))),
     };
     Ok(Some(converted))
+}
+
+/// The catalog, read before any record (its meta key sorts first); converting a record
+/// adds its labels and property keys to the catalog's dictionaries.
+fn catalog_before(tally: &mut Tally) -> Result<&mut Catalog, StoreError> {
+    tally
+        .catalog
+        .as_mut()
+        .ok_or_else(|| corrupt("a format-1 record comes before the catalog".into()))
 }
 
 /// Refuses the conversion when the records disagree with the catalog.
