@@ -214,7 +214,9 @@ impl Dictionary {
 
     /// The name with id `id`.
     pub fn name(&self, id: u64) -> Option<&str> {
-        self.names.get(usize::try_from(id).ok()?).map(String::as_str)
+        self.names
+            .get(usize::try_from(id).ok()?)
+            .map(String::as_str)
     }
 
     /// The number of names.
@@ -758,7 +760,11 @@ mod tests {
             .into(),
         };
         let bytes = encode_node(&node, &mut c).unwrap();
-        assert_eq!(bytes.len(), 3 + 1 + (1 + 5) + (1 + 2), "labels and keys as ids");
+        assert_eq!(
+            bytes.len(),
+            3 + 1 + (1 + 5) + (1 + 2),
+            "labels and keys as ids"
+        );
         assert_eq!(decode_node(&bytes, &c).unwrap(), node);
         assert_eq!(encode_node(&node, &mut c).unwrap(), bytes, "ids are reused");
         assert!(decode_node(&bytes, &Catalog::default()).is_err());
@@ -808,7 +814,11 @@ mod tests {
         shuffled.reverse();
         shuffled.push((4, 0xa11));
         let bytes = encode_names(&shuffled);
-        assert_eq!(bytes.len(), 1 + 3 * 3 + 6 + 2, "node deltas and 2-byte fingerprints");
+        assert_eq!(
+            bytes.len(),
+            1 + 3 * 3 + 6 + 2,
+            "node deltas and 2-byte fingerprints"
+        );
         assert_eq!(decode_names(&bytes).unwrap(), entries);
         assert_eq!(names_matching(&bytes, 0xb0b).unwrap(), vec![2, 9]);
         assert!(decode_names(&bytes[..bytes.len() - 1]).is_err());

@@ -171,7 +171,9 @@ fn convert_value(
                         rel.type_id
                     )));
                 }
-                block.set_with(slot, |buf| codec::encode_stored_rel_into(&rel, catalog, buf))?;
+                block.set_with(slot, |buf| {
+                    codec::encode_stored_rel_into(&rel, catalog, buf)
+                })?;
             }
             tally.rels += old.slots().count() as u64;
             block.encode()
