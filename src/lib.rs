@@ -25,8 +25,9 @@
 //! Architecture invariants:
 //! - `model` depends on nothing else in the crate.
 //! - `syntax` knows nothing of storage; `store` knows nothing of Cypher.
-//! - only `store/sled.rs` names sled; only `store/keys.rs` knows key layouts; only
-//!   `store/codec.rs` knows the byte encoding of records.
+//! - only `store/sled.rs` (and its `sled/migrate.rs`) names sled; only `store/keys.rs`
+//!   knows key layouts; only `store/codec.rs` (and its `codec/` submodules) knows the
+//!   byte encoding of records.
 //! - operators share nothing between them but the rows they pass (no executor-wide state
 //!   for scope, LIMIT caps or aggregate results); a walk's WHERE filters and hints are
 //!   swapped in only while that walk runs.

@@ -1,20 +1,35 @@
-//! Compatibility: a store written by format 1 (the first released store format) must
-//! open and read back unchanged in every later version. The fixture in
-//! tests/fixtures/store-v1 was written by `steward run` at format 1; never regenerate it.
+//! Compatibility: a store written by any released format must open and read back
+//! unchanged in every later version. The fixtures in tests/fixtures/store-v1 and
+//! tests/fixtures/store-v2 were written by `steward run` at formats 1 and 2 (the second
+//! by tests/fixtures/store-v2.cypher); once a format is released, never regenerate its fixture. Opening a format-1 store
+//! upgrades it to format 2; the upgrade's crash states are tested here too.
 
+use std::path::{Path, PathBuf};
 use steward::db::Db;
 use steward::model::Output;
+use steward::store::sled::{FORMAT_VERSION, MARKER_FILE};
 
-/// Copies the fixture, so that opening it (which may write) never changes the original.
-fn open_fixture() -> (tempfile::TempDir, Db) {
+const V1: &str = "tests/fixtures/store-v1";
+const V2: &str = "tests/fixtures/store-v2";
+
+/// Copies a fixture into a new temporary directory (opening may write, and a format-1
+/// store is upgraded in place), returning the directory and the store's path in it.
+fn copy_fixture(fixture: &str) -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path().join("store");
-    copy_dir(
-        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/store-v1"),
-        &dir,
-    );
-    let db = Db::open(&dir).expect("a format-1 store opens");
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture), &dir);
+    (tmp, dir)
+}
+
+/// Opens a copy of the fixture, so that the original never changes.
+fn open_fixture(fixture: &str) -> (tempfile::TempDir, Db) {
+    let (tmp, dir) = copy_fixture(fixture);
+    let db = Db::open(&dir).expect("the fixture opens");
     (tmp, db)
+}
+
+fn marker(dir: &Path) -> String {
+    std::fs::read_to_string(dir.join(MARKER_FILE)).expect("marker")
 }
 
 fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
@@ -36,17 +51,15 @@ fn query(db: &Db, text: &str) -> Vec<Vec<Output>> {
         .rows
 }
 
-#[test]
-fn format_1_store_reads_back_its_nodes_relationships_and_values() {
-    let (_tmp, db) = open_fixture();
+fn reads_back_its_nodes_relationships_and_values(db: &Db) {
     let rows = query(
-        &db,
+        db,
         "MATCH (b:Person {name: 'Brian'})-[r]->(x) \
          RETURN labels(b), b.born, b.score, b.tags, toString(b.since), type(r), r.since, r.cost, r.strength, x.name \
          ORDER BY x.name",
     );
     let s = |v: &str| Output::String(v.to_string());
-    let brian = vec![
+    let brian = [
         Output::List(vec![s("Actor"), s("Person")]),
         Output::Int(1975),
         Output::Float(4.5),
@@ -74,18 +87,16 @@ fn format_1_store_reads_back_its_nodes_relationships_and_values() {
         ]
     );
     assert_eq!(
-        query(&db, "MATCH (h:Factor) RETURN h.note"),
+        query(db, "MATCH (h:Factor) RETURN h.note"),
         vec![vec![s("stable tenancy from 2019")]]
     );
     assert_eq!(
-        query(&db, "MATCH (t:Temp) RETURN count(t)"),
+        query(db, "MATCH (t:Temp) RETURN count(t)"),
         vec![vec![Output::Int(0)]]
     );
 }
 
-#[test]
-fn format_1_store_keeps_its_indexes_and_never_reuses_a_deleted_id() {
-    let (_tmp, db) = open_fixture();
+fn keeps_its_indexes_and_never_reuses_a_deleted_id(db: &Db) {
     // The name index is case-insensitive; the label index and counts come back too.
     assert_eq!(
         db.store().nodes_named("housing").expect("name index").len(),
@@ -93,12 +104,140 @@ fn format_1_store_keeps_its_indexes_and_never_reuses_a_deleted_id() {
     );
     assert_eq!(db.store().sizes().expect("sizes"), (3, 2));
     assert_eq!(
-        query(&db, "MATCH (n:Actor) RETURN count(n)"),
+        query(db, "MATCH (n:Actor) RETURN count(n)"),
         vec![vec![Output::Int(2)]]
     );
     // Node 3 was created and deleted when the fixture was written: the next node is 4.
     assert_eq!(
-        query(&db, "CREATE (n:New) RETURN id(n)"),
+        query(db, "CREATE (n:New) RETURN id(n)"),
         vec![vec![Output::Int(4)]]
     );
+}
+
+#[test]
+fn format_1_store_reads_back_its_nodes_relationships_and_values() {
+    reads_back_its_nodes_relationships_and_values(&open_fixture(V1).1);
+}
+
+#[test]
+fn format_1_store_keeps_its_indexes_and_never_reuses_a_deleted_id() {
+    keeps_its_indexes_and_never_reuses_a_deleted_id(&open_fixture(V1).1);
+}
+
+#[test]
+fn format_2_store_reads_back_its_nodes_relationships_and_values() {
+    reads_back_its_nodes_relationships_and_values(&open_fixture(V2).1);
+}
+
+#[test]
+fn format_2_store_keeps_its_indexes_and_never_reuses_a_deleted_id() {
+    keeps_its_indexes_and_never_reuses_a_deleted_id(&open_fixture(V2).1);
+}
+
+#[test]
+fn format_2_store_expands_one_relationship_type_at_a_time() {
+    use steward::model::Direction;
+    let (_tmp, db) = open_fixture(V2);
+    let store = db.store();
+    let typed = |t| {
+        store
+            .adjacent(0, Direction::Outgoing, Some(t))
+            .expect("adjacent")
+    };
+    assert_eq!(
+        typed("USES").iter().map(|a| a.other).collect::<Vec<_>>(),
+        vec![1]
+    );
+    assert_eq!(
+        typed("AFFECTED_BY")
+            .iter()
+            .map(|a| a.other)
+            .collect::<Vec<_>>(),
+        vec![2]
+    );
+    assert_eq!(
+        store.degree(0, Direction::Outgoing, None).expect("degree"),
+        2
+    );
+    assert_eq!(
+        store
+            .degree(2, Direction::Incoming, Some("AFFECTED_BY"))
+            .expect("degree"),
+        1
+    );
+    assert_eq!(
+        store
+            .degree(2, Direction::Incoming, Some("USES"))
+            .expect("degree"),
+        0
+    );
+}
+
+#[test]
+fn opening_a_format_1_store_upgrades_it_to_format_2() {
+    let (_tmp, dir) = copy_fixture(V1);
+    assert_eq!(marker(&dir), "steward store, format 1\n");
+    drop(Db::open(&dir).expect("a format-1 store opens"));
+    assert_eq!(
+        marker(&dir),
+        format!("steward store, format {FORMAT_VERSION}\n")
+    );
+    assert!(!dir.join("sled").exists(), "the format-1 files are removed");
+    let db = Db::open(&dir).expect("the upgraded store reopens");
+    reads_back_its_nodes_relationships_and_values(&db);
+    keeps_its_indexes_and_never_reuses_a_deleted_id(&db);
+}
+
+/// The upgrade writes `sled2/` beside the untouched `sled/` and commits by replacing the
+/// marker. A crash can leave: a partial `sled2/`, a complete `sled2/` the marker does not
+/// name yet, a stray temporary marker, or the old `sled/` after the commit. Each must
+/// open to the same data.
+#[test]
+fn an_upgrade_stopped_at_any_step_is_finished_by_the_next_open() {
+    // A complete format-2 database of the same data, as a finished upgrade writes it.
+    let (_done_tmp, done) = copy_fixture(V1);
+    drop(Db::open(&done).expect("upgrade"));
+    let partial = |dir: &Path| {
+        std::fs::create_dir_all(dir.join("sled2")).expect("mkdir");
+        std::fs::write(dir.join("sled2/db"), b"half a database").expect("write");
+    };
+    let complete = |dir: &Path| copy_dir(&done.join("sled2"), &dir.join("sled2"));
+    let stray_marker = |dir: &Path| {
+        std::fs::write(dir.join("STEWARD.tmp"), "steward store, format 2\n").expect("write")
+    };
+    type MakeState<'a> = &'a dyn Fn(&Path);
+    let before_commit: [(&str, MakeState); 3] = [
+        ("a partial new database", &partial),
+        ("a complete new database", &complete),
+        ("a stray temporary marker", &stray_marker),
+    ];
+    for (state, make) in before_commit {
+        let (_tmp, dir) = copy_fixture(V1);
+        make(&dir);
+        let db = Db::open(&dir).unwrap_or_else(|e| panic!("{state}: {e}"));
+        reads_back_its_nodes_relationships_and_values(&db);
+        keeps_its_indexes_and_never_reuses_a_deleted_id(&db);
+        drop(db);
+        assert!(!dir.join("sled").exists(), "{state}");
+    }
+    // After the commit: the marker says 2, the old database is still there.
+    let (_tmp, dir) = copy_fixture(V1);
+    complete(&dir);
+    std::fs::write(
+        dir.join(MARKER_FILE),
+        format!("steward store, format {FORMAT_VERSION}\n"),
+    )
+    .expect("marker");
+    let db = Db::open(&dir).expect("opens after the commit");
+    assert!(!dir.join("sled").exists(), "the old database is removed");
+    reads_back_its_nodes_relationships_and_values(&db);
+}
+
+#[test]
+fn the_checked_in_fixtures_are_not_changed_by_the_tests() {
+    // Opening always works on a copy: the fixture itself must stay at its format.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    assert_eq!(marker(&root.join(V1)), "steward store, format 1\n");
+    assert!(root.join(V1).join("sled").exists());
+    assert_eq!(marker(&root.join(V2)), "steward store, format 2\n");
 }

@@ -219,6 +219,11 @@ fn assert_same(sled: &dyn Store, model: &dyn Store, when: &str) {
                     model.adjacent(id, dir, ty).expect("adjacent"),
                     "adjacent({id}, {dir:?}, {ty:?}) {when}"
                 );
+                assert_eq!(
+                    sled.degree(id, dir, ty).expect("degree"),
+                    model.degree(id, dir, ty).expect("degree"),
+                    "degree({id}, {dir:?}, {ty:?}) {when}"
+                );
             }
         }
     }
@@ -327,6 +332,56 @@ fn a_fixed_scenario_with_every_kind_of_change() {
         ]),
         Step::Apply(vec![DeleteRel { pick: 0 }, DeleteNode { pick: 0 }]),
     ]);
+}
+
+/// One node with relationships of every type in both directions (self-loops too),
+/// created across several change sets so that type groups are appended to, then
+/// deleted type by type and one by one out of the middle of their groups.
+#[test]
+fn multi_type_adjacency_is_edited_one_group_at_a_time() {
+    use Op::*;
+    let create = |from, to, ty| CreateRel { from, to, ty, n: 0 };
+    let mut steps = vec![Step::Apply(vec![
+        CreateNode {
+            labels: 1,
+            name: None,
+            n: 0,
+        },
+        CreateNode {
+            labels: 2,
+            name: None,
+            n: 1,
+        },
+        CreateNode {
+            labels: 4,
+            name: None,
+            n: 2,
+        },
+    ])];
+    for round in 0..3 {
+        let mut ops = Vec::new();
+        for ty in 0..TYPES.len() as u8 {
+            ops.push(create(0, 1 + (round + ty as usize) % 2, ty));
+            ops.push(create(2, 0, ty));
+            ops.push(create(0, 0, ty));
+        }
+        steps.push(Step::Apply(ops));
+        if round == 1 {
+            steps.push(Step::Reopen);
+        }
+    }
+    // Delete from the middle, the front and the back of the relationship ids.
+    for pick in [17, 0, 30, 5, 5, 5] {
+        steps.push(Step::Apply(vec![DeleteRel { pick }]));
+    }
+    steps.push(Step::Apply(vec![
+        DeleteRel { pick: 3 },
+        create(1, 0, 2),
+        DeleteRel { pick: 1 },
+    ]));
+    steps.push(Step::Reopen);
+    steps.push(Step::Apply(vec![DeleteNode { pick: 0 }]));
+    run(&steps);
 }
 
 /// Postmortem: sled's I/O threads held the lock briefly after drop, so an immediate

@@ -277,7 +277,7 @@ fn child_process() {
             println!("opened");
             std::thread::sleep(Duration::from_secs(60));
         }
-        "writer" => {
+        "writer" | "compactor" => {
             for batch in 0u64.. {
                 let mut changes = ChangeSet::default();
                 let c = store.counters().unwrap();
@@ -295,6 +295,9 @@ fn child_process() {
                 changes.counters.next_node = c.next_node + WRITER_BATCH;
                 changes.counters.next_rel = c.next_rel;
                 store.apply(&changes).unwrap();
+                if role == "compactor" {
+                    store.compact().unwrap();
+                }
                 if batch == 2 {
                     println!("written");
                 }
@@ -324,11 +327,26 @@ fn a_store_held_by_another_process_is_locked() {
 
 #[test]
 fn a_writer_killed_mid_apply_leaves_whole_change_sets_only() {
+    killed_mid_way("writer", 150);
+}
+
+/// The child compacts after every change set; killed at several moments, it leaves a
+/// store that opens whole (see also tests/store_compact.rs for each crash state).
+#[test]
+fn a_writer_killed_mid_compaction_leaves_whole_change_sets_only() {
+    for ms in [0, 40, 90, 170] {
+        killed_mid_way("compactor", ms);
+    }
+}
+
+/// Runs a `role` child that writes change sets until killed `ms` after its third, then
+/// checks the store it leaves.
+fn killed_mid_way(role: &str, ms: u64) {
     let dir = tempfile::tempdir().unwrap();
     drop(SledStore::open(dir.path()).unwrap());
-    let mut child = spawn_child("writer", dir.path());
+    let mut child = spawn_child(role, dir.path());
     wait_for(&mut child, "written");
-    std::thread::sleep(Duration::from_millis(150));
+    std::thread::sleep(Duration::from_millis(ms));
     child.kill().unwrap();
     child.wait().unwrap();
     let started = Instant::now();
@@ -361,4 +379,9 @@ fn a_writer_killed_mid_apply_leaves_whole_change_sets_only() {
         last.props["batch"],
         Value::Int((nodes / WRITER_BATCH - 1) as i64)
     );
+    let databases = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().file_type().unwrap().is_dir())
+        .count();
+    assert_eq!(databases, 1, "what a stopped compaction left is removed");
 }

@@ -1,30 +1,55 @@
 //! Record bytes: the one place that turns records, index entries and meta records into
-//! bytes and back.
+//! bytes and back (this file and its submodules [`adj`], the format-2 adjacency lists,
+//! and [`v1`], the format-1 readers the migration uses).
 //!
-//! Records are encoded with bincode 2 through serde, always with
-//! [`bincode::config::standard()`]. Every value stored under a key starts with the codec
-//! version byte [`CODEC_VERSION`], so the encoding (bincode is unmaintained upstream) can
-//! be replaced later without guessing what a value holds. The one exception is the format
-//! record ([`encode_format`]): it is fixed forever so every steward can read it.
+//! Property maps, name buckets and the catalog are encoded with bincode 2 through serde,
+//! always with [`bincode::config::standard()`]; the rest is hand-laid varints (LEB128).
+//! Every value stored under a key starts with the codec version byte [`CODEC_VERSION`]
+//! (format 1 wrote 1, format 2 writes 2), so the encoding (bincode is unmaintained
+//! upstream) can be replaced later without guessing what a value holds. The one
+//! exception is the format record ([`encode_format`]): it is fixed forever so every
+//! steward can read it.
 //!
-//! Stored shapes:
+//! Stored shapes (format 2):
 //! - a *block* ([`Block`]) holds up to 64 bodies (node records, relationship records or
-//!   adjacency lists): version byte, `u64` slot mask (little-endian), one `u32` end offset
-//!   per present slot, then the bodies. One body is read without decoding the others.
-//! - a node body is the bincode of [`NodeRecord`]; a relationship body is the bincode of
-//!   [`StoredRel`] (the type is a small id into the catalog's dictionary).
-//! - an adjacency body is a LEB128 list, per entry the rel id delta from the previous
-//!   entry, the other node id and the type id (ascending rel ids), up to the body's end.
+//!   adjacency lists): version byte, `u64` slot mask (little-endian), one varint body
+//!   length per present slot, then the bodies. One body is read without decoding the
+//!   others.
+//! - a node body is `varint(label count) varint(label id)…` followed by its properties.
+//! - a relationship body is `varint(type id) varint(start) zigzag-varint(end - start)`,
+//!   followed by its properties only when it has any (ends are often near their start,
+//!   so the difference is shorter than the id).
+//! - properties are `varint(count)` and, per property, `varint(key id)` and the bincode
+//!   of its [`Value`].
+//! - label, type and property-key ids index the catalog's dictionaries ([`Dictionary`]),
+//!   which only grow.
+//! - an adjacency body is one node's list in one direction, grouped by type id: see
+//!   [`adj`].
 //! - a label bitmap is the version byte and 128 bytes (1024 bits, little-endian words).
-//! - a name bucket is the version byte and the bincode of a sorted `Vec<(String, u64)>`.
+//! - a name bucket is the version byte and, per entry sorted by node, `varint(node -
+//!   previous node)` and the name's 16-bit fingerprint (little-endian, see
+//!   `keys::name_fingerprint`); the name itself is only in the node record, which a
+//!   lookup reads to confirm a candidate.
 //! - the catalog is the version byte and the bincode of [`Catalog`].
+//!
+//! Format 1 differed in six shapes: a block's slot table held `u32` end offsets, a node
+//! body was the bincode of [`NodeRecord`] (label and key strings in every record), a
+//! relationship body was the bincode of [`StoredRel`], the catalog had no label or key
+//! dictionary, an adjacency body was one
+//! ungrouped list of `(rel delta, other, type id)` varints, and a name bucket was the
+//! bincode of its sorted `(folded name, node)` pairs; see [`v1`].
 
-use crate::model::{Adjacent, NodeId, NodeRecord, Properties, RelId, RelRecord};
+pub mod adj;
+pub mod v1;
+
+pub use adj::{GroupEdit, adj_degree, decode_adj_into, edit_adj, encode_adj};
+
+use crate::model::{NodeId, NodeRecord, Properties, RelId, RelRecord, Value};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
-/// The version byte that starts every encoded value.
-pub const CODEC_VERSION: u8 = 1;
+/// The version byte that starts every encoded value written by this build (format 2).
+pub const CODEC_VERSION: u8 = 2;
 
 /// Encoding or decoding failed.
 #[derive(Debug, thiserror::Error)]
@@ -78,8 +103,13 @@ fn versioned<T: Serialize>(value: &T) -> Result<Vec<u8>, CodecError> {
 }
 
 fn unversion(bytes: &[u8]) -> Result<&[u8], CodecError> {
+    unversion_as(bytes, CODEC_VERSION)
+}
+
+/// The bytes after the version byte, which must be `version`.
+fn unversion_as(bytes: &[u8], version: u8) -> Result<&[u8], CodecError> {
     match bytes.split_first() {
-        Some((&CODEC_VERSION, rest)) => Ok(rest),
+        Some((&v, rest)) if v == version => Ok(rest),
         Some((&found, _)) => Err(CodecError::UnknownVersion { found }),
         None => Err(CodecError::Malformed {
             what: "value (empty)",
@@ -103,15 +133,30 @@ pub fn decode_format(bytes: &[u8]) -> Result<u32, CodecError> {
 }
 
 const MARKER_PREFIX: &str = "steward store, format ";
+const MARKER_DATA: &str = "data ";
 
-/// The text of the marker file that tells a steward store directory from any other.
-pub fn encode_marker(format: u32) -> String {
-    format!("{MARKER_PREFIX}{format}\n")
+/// The text of the marker file that tells a steward store directory from any other. It
+/// names the format and, when it is not the format's default, the subdirectory holding
+/// the current database (a compaction switches to a new one by rewriting the marker).
+pub fn encode_marker(format: u32, data: Option<&str>) -> String {
+    match data {
+        Some(d) => format!("{MARKER_PREFIX}{format}\n{MARKER_DATA}{d}\n"),
+        None => format!("{MARKER_PREFIX}{format}\n"),
+    }
 }
 
-/// The format named by a marker file's text, or `None` when it is not a steward marker.
-pub fn decode_marker(text: &str) -> Option<u32> {
-    text.strip_prefix(MARKER_PREFIX)?.trim_end().parse().ok()
+/// The format and the data subdirectory named by a marker file's text, or `None` when it
+/// is not a steward marker.
+pub fn decode_marker(text: &str) -> Option<(u32, Option<String>)> {
+    let rest = text.strip_prefix(MARKER_PREFIX)?;
+    let (format, data) = match rest.split_once('\n') {
+        Some((f, more)) if !more.trim_end().is_empty() => (
+            f,
+            Some(more.trim_end().strip_prefix(MARKER_DATA)?.to_string()),
+        ),
+        _ => (rest.trim_end(), None),
+    };
+    Some((format.parse().ok()?, data))
 }
 
 // ---------------------------------------------------------------- records
@@ -129,53 +174,252 @@ pub struct StoredRel {
     pub props: Properties,
 }
 
-/// The borrowed twin of [`StoredRel`]: same fields in the same order, for encoding.
-#[derive(Serialize)]
-struct StoredRelRef<'a> {
-    type_id: u32,
-    start: NodeId,
-    end: NodeId,
-    props: &'a Properties,
+/// Names numbered in the order they were first stored: labels and property keys (the
+/// records hold ids). Only grows; stored in the catalog as its list of names.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(from = "Vec<String>", into = "Vec<String>")]
+pub struct Dictionary {
+    names: Vec<String>,
+    ids: HashMap<String, u32>,
 }
 
-/// The body of a node record (it lives in a [`Block`], which carries the version byte).
-pub fn encode_node(node: &NodeRecord) -> Result<Vec<u8>, CodecError> {
+impl From<Vec<String>> for Dictionary {
+    fn from(names: Vec<String>) -> Dictionary {
+        let ids = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.clone(), u32::try_from(i).expect("fewer than 2^32 names")))
+            .collect();
+        Dictionary { names, ids }
+    }
+}
+
+impl From<Dictionary> for Vec<String> {
+    fn from(d: Dictionary) -> Vec<String> {
+        d.names
+    }
+}
+
+impl Dictionary {
+    /// The id of `name`, adding it when new.
+    pub fn id(&mut self, name: &str) -> u32 {
+        if let Some(&id) = self.ids.get(name) {
+            return id;
+        }
+        let id = u32::try_from(self.names.len()).expect("fewer than 2^32 names");
+        self.names.push(name.to_string());
+        self.ids.insert(name.to_string(), id);
+        id
+    }
+
+    /// The name with id `id`.
+    pub fn name(&self, id: u64) -> Option<&str> {
+        self.names
+            .get(usize::try_from(id).ok()?)
+            .map(String::as_str)
+    }
+
+    /// The number of names.
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    /// True when no name has been stored.
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+}
+
+/// The body of a node record (it lives in a [`Block`], which carries the version byte);
+/// new labels and property keys are added to the catalog's dictionaries.
+pub fn encode_node(node: &NodeRecord, catalog: &mut Catalog) -> Result<Vec<u8>, CodecError> {
     let mut out = Vec::new();
-    encode_node_into(node, &mut out)?;
+    encode_node_into(node, catalog, &mut out)?;
     Ok(out)
 }
 
-/// Appends the body of a node record to `out`.
-pub fn encode_node_into(node: &NodeRecord, out: &mut Vec<u8>) -> Result<(), CodecError> {
-    encode_body(node, out)
+/// Appends the body of a node record to `out` (see [`encode_node`]).
+pub fn encode_node_into(
+    node: &NodeRecord,
+    catalog: &mut Catalog,
+    out: &mut Vec<u8>,
+) -> Result<(), CodecError> {
+    put_varint(out, node.labels.len() as u64);
+    for label in &node.labels {
+        put_varint(out, u64::from(catalog.label_names.id(label)));
+    }
+    put_props(&node.props, &mut catalog.prop_keys, out)
 }
 
 /// Decodes a node body.
-pub fn decode_node(bytes: &[u8]) -> Result<NodeRecord, CodecError> {
-    decode_body(bytes, "node record")
+pub fn decode_node(bytes: &[u8], catalog: &Catalog) -> Result<NodeRecord, CodecError> {
+    let what = "node record";
+    let mut pos = 0;
+    let count = get_varint(bytes, &mut pos, what)?;
+    let mut labels = Vec::with_capacity(count.min(64) as usize);
+    for _ in 0..count {
+        let id = get_varint(bytes, &mut pos, what)?;
+        let label = catalog.label_names.name(id).ok_or(CodecError::Malformed {
+            what: "node record (unknown label id)",
+        })?;
+        labels.push(label.to_string());
+    }
+    let props = get_props(bytes, &mut pos, &catalog.prop_keys, what)?;
+    if pos != bytes.len() {
+        return Err(CodecError::Malformed { what });
+    }
+    Ok(NodeRecord { labels, props })
 }
 
-/// The body of a relationship record whose type has id `type_id`.
-pub fn encode_rel(rel: &RelRecord, type_id: u32) -> Result<Vec<u8>, CodecError> {
+fn put_props(
+    props: &Properties,
+    keys: &mut Dictionary,
+    out: &mut Vec<u8>,
+) -> Result<(), CodecError> {
+    put_varint(out, props.len() as u64);
+    for (key, value) in props {
+        put_varint(out, u64::from(keys.id(key)));
+        encode_body(value, out)?;
+    }
+    Ok(())
+}
+
+fn get_props(
+    bytes: &[u8],
+    pos: &mut usize,
+    keys: &Dictionary,
+    what: &'static str,
+) -> Result<Properties, CodecError> {
+    let count = get_varint(bytes, pos, what)?;
+    let mut props = Properties::new();
+    for _ in 0..count {
+        let id = get_varint(bytes, pos, what)?;
+        let key = keys.name(id).ok_or(CodecError::Malformed {
+            what: "record (unknown property key id)",
+        })?;
+        let (value, used): (Value, usize) =
+            bincode::serde::decode_from_slice(&bytes[*pos..], config())
+                .map_err(CodecError::Decode)?;
+        *pos += used;
+        props.insert(key.to_string(), value);
+    }
+    Ok(props)
+}
+
+/// The body of a relationship record whose type has id `type_id` (new property keys are
+/// added to the catalog's dictionary).
+pub fn encode_rel(
+    rel: &RelRecord,
+    type_id: u32,
+    catalog: &mut Catalog,
+) -> Result<Vec<u8>, CodecError> {
     let mut out = Vec::new();
-    encode_rel_into(rel, type_id, &mut out)?;
+    encode_rel_into(rel, type_id, catalog, &mut out)?;
     Ok(out)
 }
 
 /// Appends the body of a relationship record whose type has id `type_id` to `out`.
-pub fn encode_rel_into(rel: &RelRecord, type_id: u32, out: &mut Vec<u8>) -> Result<(), CodecError> {
-    let r = StoredRelRef {
-        type_id,
-        start: rel.start,
-        end: rel.end,
-        props: &rel.props,
-    };
-    encode_body(&r, out)
+pub fn encode_rel_into(
+    rel: &RelRecord,
+    type_id: u32,
+    catalog: &mut Catalog,
+    out: &mut Vec<u8>,
+) -> Result<(), CodecError> {
+    put_rel(type_id, rel.start, rel.end, &rel.props, catalog, out)
+}
+
+/// Appends the body of a stored relationship to `out`.
+pub fn encode_stored_rel_into(
+    rel: &StoredRel,
+    catalog: &mut Catalog,
+    out: &mut Vec<u8>,
+) -> Result<(), CodecError> {
+    put_rel(rel.type_id, rel.start, rel.end, &rel.props, catalog, out)
+}
+
+fn put_rel(
+    type_id: u32,
+    start: NodeId,
+    end: NodeId,
+    props: &Properties,
+    catalog: &mut Catalog,
+    out: &mut Vec<u8>,
+) -> Result<(), CodecError> {
+    put_varint(out, u64::from(type_id));
+    put_varint(out, start);
+    put_varint(out, zigzag(end.wrapping_sub(start)));
+    if !props.is_empty() {
+        put_props(props, &mut catalog.prop_keys, out)?;
+    }
+    Ok(())
 }
 
 /// Decodes a relationship body.
-pub fn decode_rel(bytes: &[u8]) -> Result<StoredRel, CodecError> {
-    decode_body(bytes, "relationship record")
+pub fn decode_rel(bytes: &[u8], catalog: &Catalog) -> Result<StoredRel, CodecError> {
+    let what = "relationship record";
+    let mut pos = 0;
+    let type_id = u32::try_from(get_varint(bytes, &mut pos, what)?)
+        .map_err(|_| CodecError::Malformed { what })?;
+    let start = get_varint(bytes, &mut pos, what)?;
+    let end = start.wrapping_add(unzigzag(get_varint(bytes, &mut pos, what)?));
+    let props = if pos == bytes.len() {
+        Properties::new()
+    } else {
+        let props = get_props(bytes, &mut pos, &catalog.prop_keys, what)?;
+        if pos != bytes.len() {
+            return Err(CodecError::Malformed { what });
+        }
+        props
+    };
+    Ok(StoredRel {
+        type_id,
+        start,
+        end,
+        props,
+    })
+}
+
+// ---------------------------------------------------------------- varints
+
+/// A difference (two's complement, as from `wrapping_sub`) as an unsigned number that is
+/// small when the difference is small either way: 0, -1, 1, -2, … map to 0, 1, 2, 3, ….
+fn zigzag(diff: u64) -> u64 {
+    (diff << 1) ^ ((diff as i64 >> 63) as u64)
+}
+
+/// The inverse of [`zigzag`].
+fn unzigzag(z: u64) -> u64 {
+    (z >> 1) ^ (z & 1).wrapping_neg()
+}
+
+/// Appends `v` as an unsigned LEB128 varint.
+fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// Reads an unsigned LEB128 varint at `*pos`, advancing it; `what` names the value
+/// being decoded for the error.
+fn get_varint(bytes: &[u8], pos: &mut usize, what: &'static str) -> Result<u64, CodecError> {
+    let mut v = 0u64;
+    let mut shift = 0u32;
+    loop {
+        let Some(&b) = bytes.get(*pos) else {
+            return Err(CodecError::Malformed { what });
+        };
+        *pos += 1;
+        if shift > 63 {
+            return Err(CodecError::Malformed { what });
+        }
+        v |= u64::from(b & 0x7f) << shift;
+        if b & 0x80 == 0 {
+            return Ok(v);
+        }
+        shift += 7;
+    }
 }
 
 // ---------------------------------------------------------------- blocks
@@ -208,62 +452,54 @@ impl PartialEq for Block {
     }
 }
 
-struct Frame<'a> {
-    mask: u64,
-    ends: &'a [u8],
-    data: &'a [u8],
+fn malformed_block() -> CodecError {
+    CodecError::Malformed { what: "block" }
 }
 
-fn frame(bytes: &[u8]) -> Result<Frame<'_>, CodecError> {
-    let rest = unversion(bytes)?;
+/// The slot mask of a block whose version byte is `version`, and the bytes after it.
+fn block_mask(bytes: &[u8], version: u8) -> Result<(u64, &[u8]), CodecError> {
+    let rest = unversion_as(bytes, version)?;
     let (mask, rest) = rest
         .split_at_checked(MASK_LEN)
-        .ok_or(CodecError::Malformed { what: "block" })?;
+        .ok_or_else(malformed_block)?;
     let mask = u64::from_le_bytes(mask.try_into().expect("split at 8 bytes"));
-    let n = mask.count_ones() as usize;
-    let (ends, data) = rest
-        .split_at_checked(4 * n)
-        .ok_or(CodecError::Malformed { what: "block" })?;
-    Ok(Frame { mask, ends, data })
-}
-
-impl<'a> Frame<'a> {
-    fn end(&self, index: usize) -> usize {
-        let b = &self.ends[4 * index..4 * index + 4];
-        u32::from_le_bytes(b.try_into().expect("4 bytes")) as usize
-    }
-
-    fn span(&self, index: usize) -> Result<(usize, usize), CodecError> {
-        let start = if index == 0 { 0 } else { self.end(index - 1) };
-        let end = self.end(index);
-        if start > end || end > self.data.len() {
-            return Err(CodecError::Malformed {
-                what: "block offsets",
-            });
-        }
-        Ok((start, end))
-    }
-
-    fn body(&self, index: usize) -> Result<&'a [u8], CodecError> {
-        let (start, end) = self.span(index)?;
-        Ok(&self.data[start..end])
-    }
+    Ok((mask, rest))
 }
 
 /// The body in `slot` of an encoded block, without copying or decoding the rest.
 pub fn block_slot(bytes: &[u8], slot: usize) -> Result<Option<&[u8]>, CodecError> {
-    let f = frame(bytes)?;
-    if slot >= SLOTS || f.mask & (1u64 << slot) == 0 {
+    let (mask, rest) = block_mask(bytes, CODEC_VERSION)?;
+    if slot >= SLOTS || mask & (1u64 << slot) == 0 {
         return Ok(None);
     }
-    let index = (f.mask & ((1u64 << slot) - 1)).count_ones() as usize;
-    f.body(index).map(Some)
+    let index = (mask & ((1u64 << slot) - 1)).count_ones();
+    let (mut pos, mut start, mut len) = (0, 0u64, 0u64);
+    for i in 0..mask.count_ones() {
+        let l = get_varint(rest, &mut pos, "block")?;
+        if i < index {
+            start = start.saturating_add(l);
+        } else if i == index {
+            len = l;
+        }
+    }
+    let data = &rest[pos..];
+    let start = usize::try_from(start).map_err(|_| malformed_block())?;
+    let end = usize::try_from(len)
+        .ok()
+        .and_then(|l| start.checked_add(l))
+        .filter(|&e| e <= data.len())
+        .ok_or_else(malformed_block)?;
+    Ok(Some(&data[start..end]))
 }
 
 /// The occupied slots of an encoded block, ascending.
 pub fn block_slots(bytes: &[u8]) -> Result<impl Iterator<Item = usize>, CodecError> {
-    let mask = frame(bytes)?.mask;
-    Ok((0..SLOTS).filter(move |s| mask & (1u64 << s) != 0))
+    let (mask, _) = block_mask(bytes, CODEC_VERSION)?;
+    Ok(slots_of(mask))
+}
+
+fn slots_of(mask: u64) -> impl Iterator<Item = usize> {
+    (0..SLOTS).filter(move |s| mask & (1u64 << s) != 0)
 }
 
 fn span32(start: usize, end: usize) -> (u32, u32) {
@@ -280,24 +516,29 @@ impl Block {
 
     /// Parses an encoded block (one copy of the bodies, none decoded).
     pub fn parse(bytes: &[u8]) -> Result<Block, CodecError> {
-        let f = frame(bytes)?;
-        let mut spans = [None; SLOTS];
-        let mut index = 0;
-        for (slot, span) in spans.iter_mut().enumerate() {
-            if f.mask & (1u64 << slot) != 0 {
-                let (start, end) = f.span(index)?;
-                *span = Some(span32(start, end));
-                index += 1;
-            }
+        let (mask, rest) = block_mask(bytes, CODEC_VERSION)?;
+        let mut pos = 0;
+        let mut lens = [0usize; SLOTS];
+        for len in lens.iter_mut().take(mask.count_ones() as usize) {
+            *len = usize::try_from(get_varint(rest, &mut pos, "block")?)
+                .map_err(|_| malformed_block())?;
         }
-        if index > 0 && f.end(index - 1) != f.data.len() {
+        let data = &rest[pos..];
+        let mut spans = [None; SLOTS];
+        let mut end = 0usize;
+        for (slot, len) in slots_of(mask).zip(lens) {
+            let start = end;
+            end = start.checked_add(len).ok_or_else(malformed_block)?;
+            spans[slot] = Some((start, end));
+        }
+        if end != data.len() {
             return Err(CodecError::Malformed {
                 what: "block length",
             });
         }
         Ok(Block {
-            data: f.data.to_vec(),
-            spans,
+            data: data.to_vec(),
+            spans: spans.map(|s| s.map(|(a, b)| span32(a, b))),
         })
     }
 
@@ -341,154 +582,28 @@ impl Block {
         self.spans.iter().all(Option::is_none)
     }
 
+    /// The occupied slots, ascending.
+    pub fn slots(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..SLOTS).filter(|&s| self.spans[s].is_some())
+    }
+
     /// The encoded block.
     pub fn encode(&self) -> Vec<u8> {
         let live = || self.spans.iter().flatten();
         let n = live().count();
         let data_len: usize = live().map(|(s, e)| (e - s) as usize).sum();
-        let mut out = Vec::with_capacity(1 + MASK_LEN + 4 * n + data_len);
+        let mut out = Vec::with_capacity(1 + MASK_LEN + 2 * n + data_len);
         out.push(CODEC_VERSION);
-        let mask = (0..SLOTS)
-            .filter(|&s| self.spans[s].is_some())
-            .fold(0u64, |m, s| m | (1u64 << s));
+        let mask = self.slots().fold(0u64, |m, s| m | (1u64 << s));
         out.extend_from_slice(&mask.to_le_bytes());
-        let mut end = 0u32;
         for (s, e) in live() {
-            end += e - s;
-            out.extend_from_slice(&end.to_le_bytes());
+            put_varint(&mut out, u64::from(e - s));
         }
         for &(s, e) in live() {
             out.extend_from_slice(&self.data[s as usize..e as usize]);
         }
         out
     }
-}
-
-// ---------------------------------------------------------------- adjacency
-
-/// One entry of a node's adjacency list as stored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct AdjEntry {
-    /// The relationship.
-    pub rel: RelId,
-    /// The node at the other end.
-    pub other: NodeId,
-    /// The relationship's type id.
-    pub type_id: u32,
-}
-
-fn put_varint(out: &mut Vec<u8>, mut v: u64) {
-    while v >= 0x80 {
-        out.push((v as u8) | 0x80);
-        v >>= 7;
-    }
-    out.push(v as u8);
-}
-
-fn get_varint(bytes: &[u8], pos: &mut usize) -> Result<u64, CodecError> {
-    let mut v = 0u64;
-    let mut shift = 0u32;
-    loop {
-        let Some(&b) = bytes.get(*pos) else {
-            return Err(CodecError::Malformed {
-                what: "adjacency list",
-            });
-        };
-        *pos += 1;
-        if shift > 63 {
-            return Err(CodecError::Malformed {
-                what: "adjacency varint",
-            });
-        }
-        v |= u64::from(b & 0x7f) << shift;
-        if b & 0x80 == 0 {
-            return Ok(v);
-        }
-        shift += 7;
-    }
-}
-
-/// Appends the encoding of `entries` (ascending rel ids, all above `prev`) to `out`.
-fn put_adj(out: &mut Vec<u8>, mut prev: RelId, entries: &[AdjEntry]) {
-    for e in entries {
-        debug_assert!(e.rel >= prev, "adjacency entries must ascend");
-        put_varint(out, e.rel - prev);
-        put_varint(out, e.other);
-        put_varint(out, u64::from(e.type_id));
-        prev = e.rel;
-    }
-}
-
-/// The body of an adjacency list; `entries` must be in ascending rel id order.
-pub fn encode_adj(entries: &[AdjEntry]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(entries.len() * 6);
-    put_adj(&mut out, 0, entries);
-    out
-}
-
-/// Appends to `out` the body of adjacency list `body` extended by `added`, without
-/// decoding `body` into entries. Returns false (leaving `out` unchanged) when `added` is
-/// not entirely above the list's last rel id, so a plain append would break the order.
-pub fn append_adj(body: &[u8], added: &[AdjEntry], out: &mut Vec<u8>) -> Result<bool, CodecError> {
-    let mut last = None;
-    for_each_adj(body, |e| last = Some(e.rel))?;
-    let Some(first) = added.first() else {
-        out.extend_from_slice(body);
-        return Ok(true);
-    };
-    if last.is_some_and(|l| first.rel <= l) {
-        return Ok(false);
-    }
-    out.extend_from_slice(body);
-    put_adj(out, last.unwrap_or(0), added);
-    Ok(true)
-}
-
-/// Calls `f` on each entry of an adjacency body, in order.
-fn for_each_adj(bytes: &[u8], mut f: impl FnMut(AdjEntry)) -> Result<(), CodecError> {
-    let mut pos = 0;
-    let mut rel = 0u64;
-    while pos < bytes.len() {
-        let delta = get_varint(bytes, &mut pos)?;
-        rel = rel.checked_add(delta).ok_or(CodecError::Malformed {
-            what: "adjacency list",
-        })?;
-        let other = get_varint(bytes, &mut pos)?;
-        let type_id =
-            u32::try_from(get_varint(bytes, &mut pos)?).map_err(|_| CodecError::Malformed {
-                what: "adjacency type id",
-            })?;
-        f(AdjEntry {
-            rel,
-            other,
-            type_id,
-        });
-    }
-    Ok(())
-}
-
-/// Decodes an adjacency body.
-pub fn decode_adj(bytes: &[u8]) -> Result<Vec<AdjEntry>, CodecError> {
-    let mut out = Vec::new();
-    for_each_adj(bytes, |e| out.push(e))?;
-    Ok(out)
-}
-
-/// Decodes an adjacency body straight into `out`, keeping entries of type `type_id` only
-/// when it is given.
-pub fn decode_adj_into(
-    bytes: &[u8],
-    type_id: Option<u32>,
-    out: &mut Vec<Adjacent>,
-) -> Result<(), CodecError> {
-    for_each_adj(bytes, |e| {
-        if type_id.is_none_or(|t| t == e.type_id) {
-            out.push(Adjacent {
-                rel: e.rel,
-                other: e.other,
-            });
-        }
-    })
 }
 
 // ---------------------------------------------------------------- label bitmaps
@@ -508,7 +623,10 @@ pub fn encode_bitmap(words: &[u64; BITMAP_WORDS]) -> Vec<u8> {
 
 /// Decodes a label bitmap value.
 pub fn decode_bitmap(bytes: &[u8]) -> Result<[u64; BITMAP_WORDS], CodecError> {
-    let rest = unversion(bytes)?;
+    bitmap_words(unversion(bytes)?)
+}
+
+fn bitmap_words(rest: &[u8]) -> Result<[u64; BITMAP_WORDS], CodecError> {
     if rest.len() != 8 * BITMAP_WORDS {
         return Err(CodecError::Malformed {
             what: "label bitmap",
@@ -523,31 +641,49 @@ pub fn decode_bitmap(bytes: &[u8]) -> Result<[u64; BITMAP_WORDS], CodecError> {
 
 // ---------------------------------------------------------------- name buckets
 
-/// A name bucket value: `(folded name, node)` pairs, sorted.
-pub fn encode_names(entries: &[(String, NodeId)]) -> Result<Vec<u8>, CodecError> {
-    versioned(&entries)
-}
-
-/// Decodes a name bucket value.
-pub fn decode_names(bytes: &[u8]) -> Result<Vec<(String, NodeId)>, CodecError> {
-    decode_body(unversion(bytes)?, "name bucket")
-}
-
-/// The nodes of a name bucket value whose folded name is `folded`, without allocating
-/// the other names.
-pub fn names_matching(bytes: &[u8], folded: &str) -> Result<Vec<NodeId>, CodecError> {
-    let body = unversion(bytes)?;
-    let (entries, used): (Vec<(&str, NodeId)>, usize) =
-        bincode::serde::borrow_decode_from_slice(body, config()).map_err(CodecError::Decode)?;
-    if used != body.len() {
-        return Err(CodecError::Malformed {
-            what: "name bucket",
-        });
+/// A name bucket value from its `(node, fingerprint)` entries (any order; duplicates are
+/// written once).
+pub fn encode_names(entries: &[(NodeId, u16)]) -> Vec<u8> {
+    let mut sorted = entries.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut out = Vec::with_capacity(1 + 5 * sorted.len());
+    out.push(CODEC_VERSION);
+    let mut prev = 0;
+    for (node, fp) in sorted {
+        put_varint(&mut out, node - prev);
+        out.extend_from_slice(&fp.to_le_bytes());
+        prev = node;
     }
-    Ok(entries
+    out
+}
+
+/// Decodes a name bucket value: its `(node, fingerprint)` entries, sorted.
+pub fn decode_names(bytes: &[u8]) -> Result<Vec<(NodeId, u16)>, CodecError> {
+    let what = "name bucket";
+    let body = unversion(bytes)?;
+    let (mut pos, mut node) = (0, 0u64);
+    let mut out = Vec::new();
+    while pos < body.len() {
+        node = node
+            .checked_add(get_varint(body, &mut pos, what)?)
+            .ok_or(CodecError::Malformed { what })?;
+        let fp = body
+            .get(pos..pos + 2)
+            .ok_or(CodecError::Malformed { what })?;
+        pos += 2;
+        out.push((node, u16::from_le_bytes([fp[0], fp[1]])));
+    }
+    Ok(out)
+}
+
+/// The nodes of a name bucket value whose name has fingerprint `fp`: candidates, which
+/// the caller confirms against the node records.
+pub fn names_matching(bytes: &[u8], fp: u16) -> Result<Vec<NodeId>, CodecError> {
+    Ok(decode_names(bytes)?
         .into_iter()
-        .filter(|(n, _)| *n == folded)
-        .map(|(_, id)| id)
+        .filter(|&(_, f)| f == fp)
+        .map(|(node, _)| node)
         .collect())
 }
 
@@ -570,6 +706,10 @@ pub struct Catalog {
     pub type_names: Vec<String>,
     /// Relationships per type id (same length as `type_names`).
     pub type_counts: Vec<u64>,
+    /// Label names; node records hold their ids.
+    pub label_names: Dictionary,
+    /// Property keys; node and relationship records hold their ids.
+    pub prop_keys: Dictionary,
 }
 
 /// The catalog value.
@@ -610,107 +750,91 @@ mod tests {
 
     #[test]
     fn records_round_trip() {
+        let mut c = Catalog::default();
         let node = NodeRecord {
-            labels: vec!["Person".into()],
+            labels: vec!["Actor".into(), "Person".into()],
             props: [
                 ("name".to_string(), Value::String("Ann".into())),
                 ("age".into(), Value::Int(-3)),
             ]
             .into(),
         };
-        assert_eq!(decode_node(&encode_node(&node).unwrap()).unwrap(), node);
+        let bytes = encode_node(&node, &mut c).unwrap();
+        assert_eq!(
+            bytes.len(),
+            3 + 1 + (1 + 5) + (1 + 2),
+            "labels and keys as ids"
+        );
+        assert_eq!(decode_node(&bytes, &c).unwrap(), node);
+        assert_eq!(encode_node(&node, &mut c).unwrap(), bytes, "ids are reused");
+        assert!(decode_node(&bytes, &Catalog::default()).is_err());
+        assert!(decode_node(&bytes[..bytes.len() - 1], &c).is_err());
         let rel = RelRecord {
             rel_type: "KNOWS".into(),
             start: 1,
             end: 1 << 40,
             props: Properties::new(),
         };
-        let stored = decode_rel(&encode_rel(&rel, 7).unwrap()).unwrap();
+        let bytes = encode_rel(&rel, 7, &mut c).unwrap();
+        assert_eq!(bytes.len(), 1 + 1 + 6, "no properties, no property bytes");
+        let stored = decode_rel(&bytes, &c).unwrap();
         assert_eq!((stored.type_id, stored.start, stored.end), (7, 1, 1 << 40));
-    }
-
-    #[test]
-    fn adjacency_round_trip() {
-        let entries = vec![
-            AdjEntry {
-                rel: 0,
-                other: 5,
-                type_id: 0,
-            },
-            AdjEntry {
-                rel: 300,
-                other: u64::MAX,
-                type_id: 2,
-            },
-            AdjEntry {
-                rel: 301,
-                other: 0,
-                type_id: 0,
-            },
-        ];
-        let bytes = encode_adj(&entries);
-        assert_eq!(decode_adj(&bytes).unwrap(), entries);
-        let mut typed = Vec::new();
-        decode_adj_into(&bytes, Some(0), &mut typed).unwrap();
-        assert_eq!(
-            typed,
-            vec![
-                Adjacent { rel: 0, other: 5 },
-                Adjacent { rel: 301, other: 0 }
-            ]
-        );
-        assert!(decode_adj(&bytes[..bytes.len() - 1]).is_err());
-        let more = [
-            AdjEntry {
-                rel: 302,
-                other: 1,
-                type_id: 1,
-            },
-            AdjEntry {
-                rel: 1000,
-                other: 2,
-                type_id: 0,
-            },
-        ];
-        let mut appended = Vec::new();
-        assert!(append_adj(&bytes, &more, &mut appended).unwrap());
-        assert_eq!(
-            decode_adj(&appended).unwrap(),
-            [entries.clone(), more.to_vec()].concat()
-        );
-        let mut out = Vec::new();
-        assert!(
-            !append_adj(
-                &bytes,
-                &[AdjEntry {
-                    rel: 301,
-                    other: 1,
-                    type_id: 0
-                }],
-                &mut out
-            )
-            .unwrap()
-        );
-        assert!(out.is_empty());
+        assert!(stored.props.is_empty());
+        let with_props = RelRecord {
+            props: [("w".to_string(), Value::Int(3))].into(),
+            ..rel.clone()
+        };
+        let stored = decode_rel(&encode_rel(&with_props, 0, &mut c).unwrap(), &c).unwrap();
+        assert_eq!(stored.props, with_props.props);
+        assert!(decode_rel(&[1, 2], &c).is_err());
+        for (start, end) in [(5, 3), (3, 5), (0, u64::MAX), (u64::MAX, 0), (7, 7)] {
+            let r = RelRecord {
+                start,
+                end,
+                ..rel.clone()
+            };
+            let stored = decode_rel(&encode_rel(&r, 1, &mut c).unwrap(), &c).unwrap();
+            assert_eq!((stored.start, stored.end), (start, end));
+        }
+        let near = RelRecord {
+            start: 100_000,
+            end: 100_020,
+            ..rel.clone()
+        };
+        let bytes = encode_rel(&near, 1, &mut c).unwrap();
+        assert_eq!(bytes.len(), 1 + 3 + 1, "a near end takes one byte");
+        let back = decode_catalog(&encode_catalog(&c).unwrap()).unwrap();
+        assert_eq!(back, c, "the dictionaries survive the catalog");
     }
 
     #[test]
     fn names_and_versions() {
-        let entries = vec![
-            ("ann".to_string(), 4),
-            ("bob".to_string(), 2),
-            ("bob".to_string(), 9),
-        ];
-        let bytes = encode_names(&entries).unwrap();
+        let entries = vec![(2, 0xb0b), (4, 0xa11), (9, 0xb0b), (1 << 40, 7)];
+        let mut shuffled = entries.clone();
+        shuffled.reverse();
+        shuffled.push((4, 0xa11));
+        let bytes = encode_names(&shuffled);
+        assert_eq!(
+            bytes.len(),
+            1 + 3 * 3 + 6 + 2,
+            "node deltas and 2-byte fingerprints"
+        );
         assert_eq!(decode_names(&bytes).unwrap(), entries);
-        assert_eq!(names_matching(&bytes, "bob").unwrap(), vec![2, 9]);
+        assert_eq!(names_matching(&bytes, 0xb0b).unwrap(), vec![2, 9]);
+        assert!(decode_names(&bytes[..bytes.len() - 1]).is_err());
         let mut newer = bytes.clone();
         newer[0] = CODEC_VERSION + 1;
         assert!(matches!(
             decode_names(&newer),
             Err(CodecError::UnknownVersion { .. })
         ));
-        assert_eq!(decode_marker(&encode_marker(3)), Some(3));
+        assert_eq!(decode_marker(&encode_marker(3, None)), Some((3, None)));
+        assert_eq!(
+            decode_marker(&encode_marker(2, Some("sled2-7"))),
+            Some((2, Some("sled2-7".into())))
+        );
+        assert_eq!(decode_marker("steward store, format 2\n"), Some((2, None)));
+        assert_eq!(decode_marker("steward store, format 2\nhello\n"), None);
         assert_eq!(decode_marker("hello"), None);
         assert_eq!(decode_format(&encode_format(1)).unwrap(), 1);
     }

@@ -7,20 +7,24 @@
 //! value as for a 16-byte one), so a few larger values load and read faster than one
 //! key per entry.
 //!
+//! Formats 1 and 2 share these keys; format 2 changed only values (see `codec`).
+//!
 //! | tag | family | key after the tag | value (see `codec`) |
 //! |---|---|---|---|
 //! | `0x00` [`META`] | meta records | [`META_FORMAT`] | the format version (fixed 4 bytes) |
 //! | | | [`META_CATALOG`] | the catalog: id counters, sizes, label and type counts, type-name dictionary |
+//! | | | [`META_COMPACTED`] | bytes on disk and records right after the last compaction (two big-endian `u64`) |
 //! | `0x01` [`NODE`] | node records | `be64(node >> 6)` | a block of up to 64 node records, slot = `node & 63` |
-//! | `0x02` [`REL`] | relationship records | `be64(rel >> 6)` | a block of up to 64 relationship records |
-//! | `0x03` [`ADJ`] | adjacency | direction byte, `be64(node >> 6)` | a block of 64 slots, each the packed `(rel, other, type id)` list of one node |
+//! | `0x02` [`REL`] | relationship records | `be64(rel >> 6)` | a block of up to 64 relationship records (type id, ends, properties) |
+//! | `0x03` [`ADJ`] | adjacency | direction byte, `be64(node >> 6)` | a block of 64 slots, each one node's `(rel, other)` lists grouped by type id |
 //! | `0x04` [`LABEL`] | nodes by label | escaped label, `be64(node >> 10)` | a 1024-bit bitmap of the nodes carrying the label |
-//! | `0x05` [`NAME`] | nodes by `name` | `be16(bucket)` of the lowercased name | the sorted `(lowercased name, node)` list of that bucket |
+//! | `0x05` [`NAME`] | nodes by `name` | `be16(bucket)` of the lowercased name | the `(node, fingerprint)` list of that bucket |
 //!
 //! Direction bytes: [`DIR_OUT`] and [`DIR_IN`]. Escaped strings replace `0x00` by
 //! `0x00 0xFF` and end with `0x00 0x00`, so no escaped label is a prefix of another.
 //! Name buckets are the top [`NAME_BUCKET_BITS`] bits of the 64-bit FNV-1a hash of the
-//! Unicode-lowercased name; the hash is part of the format and must never change.
+//! Unicode-lowercased name, and a name's fingerprint is the hash's low 16 bits; the hash
+//! is part of the format and must never change.
 
 use crate::model::{Direction, NodeId};
 
@@ -41,6 +45,9 @@ pub const NAME: u8 = 0x05;
 pub const META_FORMAT: &[u8] = b"format";
 /// Meta record name of the catalog.
 pub const META_CATALOG: &[u8] = b"catalog";
+/// Meta record name of the last compaction's measure: the database's bytes on disk and
+/// its nodes + relationships right after it (absent until the first compaction).
+pub const META_COMPACTED: &[u8] = b"compacted";
 
 /// Direction byte of outgoing adjacency.
 pub const DIR_OUT: u8 = 0x00;
@@ -126,6 +133,17 @@ pub fn adj_block(dir: Direction, block: u64) -> Vec<u8> {
     k
 }
 
+/// The direction and block number of an adjacency block key.
+pub fn adj_block_of_key(key: &[u8]) -> Option<(Direction, u64)> {
+    let dir = match *key.get(1)? {
+        DIR_OUT => Direction::Outgoing,
+        DIR_IN => Direction::Incoming,
+        _ => return None,
+    };
+    let bytes: [u8; 8] = key.get(2..10)?.try_into().ok()?;
+    (key.len() == 10).then_some((dir, u64::from_be_bytes(bytes)))
+}
+
 /// Appends `s` escaped: `0x00` becomes `0x00 0xFF`, and `0x00 0x00` ends it.
 fn push_escaped(k: &mut Vec<u8>, s: &str) {
     for &b in s.as_bytes() {
@@ -182,6 +200,12 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     h
 }
 
+/// The fingerprint stored beside a node in its name bucket, of the already-folded name
+/// `folded`: two names in one bucket share it with odds of about 1 in 65,536.
+pub fn name_fingerprint(folded: &str) -> u16 {
+    fnv1a(folded.as_bytes()) as u16
+}
+
 /// The key of the name bucket holding the already-folded name `folded`.
 pub fn name_bucket(folded: &str) -> Vec<u8> {
     let bucket = (fnv1a(folded.as_bytes()) >> (64 - NAME_BUCKET_BITS)) as u16;
@@ -212,6 +236,10 @@ mod tests {
         assert_eq!(id_in_block(2, 2), 130);
         assert_eq!(block_number(&rel_block(77)), Some(77));
         assert_eq!(label_group_number(&label_bitmap("X", 9)), Some(9));
+        assert_eq!(
+            adj_block_of_key(&adj_block(Direction::Incoming, 5)),
+            Some((Direction::Incoming, 5))
+        );
     }
 
     #[test]
@@ -220,5 +248,6 @@ mod tests {
         assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
         assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
         assert_eq!(name_bucket(&fold_name("Brian")), name_bucket("brian"));
+        assert_eq!(name_fingerprint("a"), 0xec8c);
     }
 }

@@ -66,6 +66,15 @@ impl Store for MemoryStore {
             .collect())
     }
 
+    fn degree(
+        &self,
+        node: NodeId,
+        dir: Direction,
+        rel_type: Option<&str>,
+    ) -> Result<u64, StoreError> {
+        Ok(self.adjacent(node, dir, rel_type)?.len() as u64)
+    }
+
     fn node_ids(&self) -> Result<Vec<NodeId>, StoreError> {
         Ok(self.read().nodes.keys().copied().collect())
     }

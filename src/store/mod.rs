@@ -1,8 +1,9 @@
 //! Storage: the [`Store`] trait, its two implementations (sled on disk, memory for fast
 //! tests) and [`Transaction`], the write overlay every statement runs in.
 //!
-//! Architecture invariant: only `sled.rs` names sled; only `keys.rs` knows key layouts;
-//! only `codec.rs` knows how records become bytes. Nothing here knows Cypher.
+//! Architecture invariant: only `sled.rs` (with `sled/migrate.rs`) names sled; only
+//! `keys.rs` knows key layouts; only `codec.rs` (with `codec/`) knows how records become
+//! bytes. Nothing here knows Cypher.
 
 pub mod codec;
 pub mod keys;
@@ -106,6 +107,14 @@ pub trait Store: Send + Sync {
         dir: Direction,
         rel_type: Option<&str>,
     ) -> Result<Vec<Adjacent>, StoreError>;
+    /// The number of relationships `adjacent(node, dir, rel_type)` lists, counted
+    /// without materialising them (the sled store does not decode an entry).
+    fn degree(
+        &self,
+        node: NodeId,
+        dir: Direction,
+        rel_type: Option<&str>,
+    ) -> Result<u64, StoreError>;
     /// All node ids.
     fn node_ids(&self) -> Result<Vec<NodeId>, StoreError>;
     /// All relationship ids.
@@ -125,4 +134,20 @@ pub trait Store: Send + Sync {
     fn counters(&self) -> Result<Counters, StoreError>;
     /// Applies a change set atomically and durably.
     fn apply(&self, changes: &ChangeSet) -> Result<(), StoreError>;
+    /// Rewrites the store's live data compactly, dropping what earlier writes left
+    /// behind; `None` from a store that has nothing to compact (the memory store).
+    /// Atomic: on error, or after a crash at any point, the store is as before or fully
+    /// compacted.
+    fn compact(&self) -> Result<Option<Compaction>, StoreError> {
+        Ok(None)
+    }
+}
+
+/// What a compaction did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Compaction {
+    /// The database's bytes on disk before.
+    pub bytes_before: u64,
+    /// Its bytes on disk after.
+    pub bytes_after: u64,
 }

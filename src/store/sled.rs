@@ -1,18 +1,24 @@
 //! The store on disk, in sled: the only file that names sled.
 //!
-//! A store directory holds a marker file ([`MARKER_FILE`], naming the format version) and
-//! sled's files under `sled/`. The marker is read before sled is opened, so a foreign
-//! directory, or a store of a newer format, is refused before sled writes anything.
-//! Inside sled, one tree holds every key family of [`super::keys`]; each [`Store::apply`]
-//! is one `sled::Batch` (atomic) followed by a flush (durable).
+//! A store directory holds a marker file ([`MARKER_FILE`], naming the format version and,
+//! once the store has been compacted, the subdirectory of the current database) and
+//! sled's files: under `sled2/` (or `sled2-<n>/` after the n-th compaction, see
+//! [`compact`]) for format 2 (uncompressed: sled's zstd made the first reads after opening 5× slower), under `sled/` for format 1. The marker is read before sled is opened, so a foreign directory, or a store
+//! of a newer format, is refused before sled writes anything; a format-1 store is
+//! upgraded first (see [`migrate`]). Inside sled, one tree holds every key family of
+//! [`super::keys`]; each [`Store::apply`] is one `sled::Batch` (atomic) followed by a
+//! flush (durable).
 //!
 //! Store-wide numbers (id counters, sizes, label and type counts, the relationship type
 //! dictionary) live in one catalog record that is cached in memory and rewritten by every
 //! apply, so the count queries never scan.
 
-use super::codec::{self, AdjEntry, Block, Catalog};
+mod compact;
+mod migrate;
+
+use super::codec::{self, Block, Catalog, GroupEdit};
 use super::keys;
-use super::{ChangeSet, Counters, Store, StoreError};
+use super::{ChangeSet, Compaction, Counters, Store, StoreError};
 use crate::model::{Adjacent, Direction, NodeId, NodeRecord, RelId, RelRecord, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -20,31 +26,68 @@ use std::sync::{RwLock, RwLockReadGuard};
 use std::time::{Duration, Instant};
 
 /// The newest store format this build reads and the one it writes.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 /// The marker file in a store directory.
 pub const MARKER_FILE: &str = "STEWARD";
-/// The subdirectory holding sled's files.
-const SLED_DIR: &str = "sled";
+/// The subdirectory holding sled's files (format 2) until the store is first compacted.
+const SLED_DIR: &str = "sled2";
+/// The subdirectory that held sled's files in format 1.
+const SLED_DIR_V1: &str = "sled";
 /// sled's page cache size.
 const CACHE_BYTES: u64 = 512 * 1024 * 1024;
 
+/// sled's configuration for a format-2 store in `path`. Compression cannot change once
+/// sled has written a store, so it is part of the format.
+fn sled_config(path: &Path) -> sled::Config {
+    sled::Config::new()
+        .path(path)
+        .cache_capacity(CACHE_BYTES)
+        .use_compression(false)
+}
+
 /// A store on disk.
 pub struct SledStore {
-    /// Present from open until drop.
-    db: Option<sled::Db>,
-    /// The file sled locks (its `db` file).
-    lock_file: PathBuf,
+    /// The store directory.
+    dir: PathBuf,
+    /// The open database: present from open until drop; replaced by a compaction.
+    live: RwLock<Option<Live>>,
     state: RwLock<State>,
+}
+
+/// The open sled database and the subdirectory it lives in.
+struct Live {
+    db: sled::Db,
+    /// Its subdirectory's name ([`SLED_DIR`] or `sled2-<n>`).
+    name: String,
+}
+
+/// A read lock on the open database (a compaction waits for it before switching).
+struct DbGuard<'a>(std::sync::RwLockReadGuard<'a, Option<Live>>);
+
+impl std::ops::Deref for DbGuard<'_> {
+    type Target = sled::Db;
+    fn deref(&self) -> &sled::Db {
+        &self
+            .0
+            .as_ref()
+            .expect("the sled handle lives until drop")
+            .db
+    }
 }
 
 /// The cached catalog and the type-name → id map derived from it.
 struct State {
     catalog: Catalog,
     type_ids: HashMap<String, u32>,
+    /// Bytes on disk and records right after the last compaction
+    /// ([`keys::META_COMPACTED`]).
+    compacted: Option<(u64, u64)>,
+    /// No automatic compaction is tried below this size (raised after one fails).
+    compact_floor: u64,
 }
 
 impl State {
-    fn new(catalog: Catalog) -> State {
+    fn new(catalog: Catalog, compacted: Option<(u64, u64)>) -> State {
         let type_ids = catalog
             .type_names
             .iter()
@@ -56,7 +99,12 @@ impl State {
                 )
             })
             .collect();
-        State { catalog, type_ids }
+        State {
+            catalog,
+            type_ids,
+            compacted,
+            compact_floor: compact::MIN_BYTES,
+        }
     }
 }
 
@@ -77,39 +125,18 @@ impl SledStore {
     /// [`StoreError::Locked`] when another process holds the store.
     pub fn open(dir: &Path) -> Result<SledStore, StoreError> {
         std::fs::create_dir_all(dir).map_err(backend)?;
-        let marker = dir.join(MARKER_FILE);
-        match std::fs::read_to_string(&marker) {
-            Ok(text) => {
-                let found = codec::decode_marker(&text).ok_or_else(|| StoreError::NotAStore {
-                    path: dir.to_path_buf(),
-                })?;
-                check_format(dir, found)?;
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let empty = std::fs::read_dir(dir).map_err(backend)?.next().is_none();
-                if !empty {
-                    return Err(StoreError::NotAStore {
-                        path: dir.to_path_buf(),
-                    });
-                }
-                write_marker(&marker)?;
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
-                return Err(StoreError::NotAStore {
-                    path: dir.to_path_buf(),
-                });
-            }
-            Err(e) => return Err(backend(e)),
-        }
-        let sled_dir = dir.join(SLED_DIR);
-        let db = sled::Config::new()
-            .path(&sled_dir)
-            .cache_capacity(CACHE_BYTES)
-            .open()
-            .map_err(|e| open_error(dir, e))?;
+        let (db, name) = open_current(dir)?;
+        // Holding the lock now: what an upgrade or a compaction left behind can go.
+        remove_leftovers(dir, &name)?;
         let catalog = match db.get(keys::meta(keys::META_FORMAT)).map_err(backend)? {
             Some(v) => {
-                check_format(dir, codec::decode_format(&v)?)?;
+                let found = codec::decode_format(&v)?;
+                check_format(dir, found)?;
+                if found != FORMAT_VERSION {
+                    return Err(corrupt(format!(
+                        "the marker says format {FORMAT_VERSION} but the records are format {found}"
+                    )));
+                }
                 let bytes = db
                     .get(keys::meta(keys::META_CATALOG))
                     .map_err(backend)?
@@ -138,15 +165,23 @@ impl SledStore {
                 ));
             }
         };
+        let compacted = match db.get(keys::meta(keys::META_COMPACTED)).map_err(backend)? {
+            Some(v) => Some(compact::decode_measure(&v)?),
+            None => None,
+        };
         Ok(SledStore {
-            db: Some(db),
-            lock_file: sled_dir.join("db"),
-            state: RwLock::new(State::new(catalog)),
+            dir: dir.to_path_buf(),
+            live: RwLock::new(Some(Live { db, name })),
+            state: RwLock::new(State::new(catalog, compacted)),
         })
     }
 
-    fn db(&self) -> &sled::Db {
-        self.db.as_ref().expect("the sled handle lives until drop")
+    fn db(&self) -> DbGuard<'_> {
+        DbGuard(
+            self.live
+                .read()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()),
+        )
     }
 
     fn state(&self) -> RwLockReadGuard<'_, State> {
@@ -164,6 +199,32 @@ impl SledStore {
             Some(v) => Ok(Block::parse(&v)?),
             None => Ok(Block::new()),
         }
+    }
+
+    /// Calls `f` with the adjacency body of `node` in `dir` and the id of `rel_type`,
+    /// unless the node has no relationships there or the type does not exist.
+    fn with_adjacency(
+        &self,
+        node: NodeId,
+        dir: Direction,
+        rel_type: Option<&str>,
+        f: impl FnOnce(&[u8], Option<u32>) -> Result<(), codec::CodecError>,
+    ) -> Result<(), StoreError> {
+        let type_id = match rel_type {
+            Some(t) => match self.state().type_ids.get(t) {
+                Some(&id) => Some(id),
+                None => return Ok(()),
+            },
+            None => None,
+        };
+        let (block, slot) = keys::block_of(node);
+        let Some(bytes) = self.get(&keys::adj_block(dir, block))? else {
+            return Ok(());
+        };
+        if let Some(body) = codec::block_slot(&bytes, slot)? {
+            f(body, type_id)?;
+        }
+        Ok(())
     }
 
     /// The ids held by every block under `prefix`, ascending.
@@ -190,15 +251,147 @@ fn check_format(dir: &Path, found: u32) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Writes the marker atomically (temporary file, sync, rename).
-fn write_marker(marker: &Path) -> Result<(), StoreError> {
+/// What a marker file says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Marker {
+    format: u32,
+    /// The subdirectory of the current database ([`SLED_DIR`] when the marker names none).
+    data: String,
+}
+
+/// What the directory's marker file says; `None` when there is none.
+///
+/// Errors: [`StoreError::NotAStore`] when the file is not a steward marker.
+fn read_marker(dir: &Path) -> Result<Option<Marker>, StoreError> {
+    let not_a_store = || StoreError::NotAStore {
+        path: dir.to_path_buf(),
+    };
+    match std::fs::read_to_string(dir.join(MARKER_FILE)) {
+        Ok(text) => {
+            let (format, data) = codec::decode_marker(&text).ok_or_else(not_a_store)?;
+            let data = data.unwrap_or_else(|| SLED_DIR.to_string());
+            if data_generation(&data).is_none() {
+                return Err(not_a_store());
+            }
+            Ok(Some(Marker { format, data }))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => Err(not_a_store()),
+        Err(e) => Err(backend(e)),
+    }
+}
+
+/// Writes the marker naming `format` and the database subdirectory `data` atomically
+/// and durably: temporary file, sync, rename over the old marker, sync of the directory
+/// (so the rename itself survives a crash).
+fn write_marker(dir: &Path, format: u32, data: &str) -> Result<(), StoreError> {
     use std::io::Write;
+    let marker = dir.join(MARKER_FILE);
     let tmp = marker.with_extension("tmp");
     let mut f = std::fs::File::create(&tmp).map_err(backend)?;
-    f.write_all(codec::encode_marker(FORMAT_VERSION).as_bytes())
+    let data = (data != SLED_DIR).then_some(data);
+    f.write_all(codec::encode_marker(format, data).as_bytes())
         .map_err(backend)?;
     f.sync_all().map_err(backend)?;
-    std::fs::rename(&tmp, marker).map_err(backend)
+    std::fs::rename(&tmp, &marker).map_err(backend)?;
+    sync_dir(dir)
+}
+
+/// The compaction generation of a format-2 database subdirectory: 0 for `sled2`, n for
+/// `sled2-<n>`; `None` for any other name.
+fn data_generation(name: &str) -> Option<u64> {
+    if name == SLED_DIR {
+        return Some(0);
+    }
+    let n = name.strip_prefix(SLED_DIR)?.strip_prefix('-')?;
+    if n.is_empty() || n.starts_with('0') || !n.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    n.parse().ok()
+}
+
+/// The subdirectory name of compaction generation `generation`.
+fn data_name(generation: u64) -> String {
+    if generation == 0 {
+        SLED_DIR.to_string()
+    } else {
+        format!("{SLED_DIR}-{generation}")
+    }
+}
+
+/// Opens (creating a new store, upgrading a format-1 one, as needed) the database the
+/// marker names, and returns it with its subdirectory's name.
+///
+/// The marker is read again once sled holds the database's lock: a compaction in
+/// another process may have switched to a new database (and removed this one) between
+/// the first read and the open, and then the open starts again.
+fn open_current(dir: &Path) -> Result<(sled::Db, String), StoreError> {
+    for _ in 0..16 {
+        let Some(marker) = read_marker(dir)? else {
+            let empty = std::fs::read_dir(dir).map_err(backend)?.next().is_none();
+            if !empty {
+                return Err(StoreError::NotAStore {
+                    path: dir.to_path_buf(),
+                });
+            }
+            write_marker(dir, FORMAT_VERSION, SLED_DIR)?;
+            continue;
+        };
+        check_format(dir, marker.format)?;
+        if marker.format < FORMAT_VERSION {
+            migrate::format_1_to_2(dir)?;
+            continue;
+        }
+        let path = dir.join(&marker.data);
+        if marker.data != SLED_DIR && !path.exists() {
+            // A compaction commits only once its database is complete, so a named
+            // database that is missing was replaced since the marker was read.
+            if read_marker(dir)?.as_ref() == Some(&marker) {
+                return Err(corrupt(format!(
+                    "the marker names the database {}, which is missing",
+                    marker.data
+                )));
+            }
+            continue;
+        }
+        let db = sled_config(&path).open().map_err(|e| open_error(dir, e))?;
+        if read_marker(dir)?.as_ref() != Some(&marker) {
+            drop(db);
+            wait_for_unlock(&path.join("db"));
+            continue;
+        }
+        return Ok((db, marker.data));
+    }
+    // Another process keeps switching databases (compacting over and over).
+    Err(StoreError::Locked {
+        path: dir.to_path_buf(),
+    })
+}
+
+/// Removes every database in `dir` other than `current`: the format-1 `sled/` an
+/// upgrade left after its commit point, a partial or uncommitted database of a stopped
+/// compaction, the old database of a compaction stopped after its commit point.
+///
+/// Called with `current` open: its lock keeps any other process from opening, upgrading
+/// or compacting the store meanwhile.
+fn remove_leftovers(dir: &Path, current: &str) -> Result<(), StoreError> {
+    for entry in std::fs::read_dir(dir).map_err(backend)? {
+        let entry = entry.map_err(backend)?;
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let ours = name == SLED_DIR_V1 || data_generation(name).is_some();
+        if ours && name != current && entry.file_type().map_err(backend)?.is_dir() {
+            std::fs::remove_dir_all(entry.path()).map_err(backend)?;
+        }
+    }
+    Ok(())
+}
+
+/// Makes the directory's entries (created, renamed or removed files) durable.
+fn sync_dir(dir: &Path) -> Result<(), StoreError> {
+    std::fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(backend)
 }
 
 /// sled 0.34 reports a held lock as an `Other` io error "could not acquire lock on ...".
@@ -216,12 +409,18 @@ fn open_error(dir: &Path, e: sled::Error) -> StoreError {
 
 impl Drop for SledStore {
     fn drop(&mut self) {
-        let Some(db) = self.db.take() else { return };
+        let live = self
+            .live
+            .get_mut()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let Some(Live { db, name }) = live.take() else {
+            return;
+        };
         // apply already flushed; this only catches sled's own housekeeping. A failure
         // cannot be reported from drop, and sled flushes again when its last handle goes.
         let _ = db.flush();
         drop(db);
-        wait_for_unlock(&self.lock_file);
+        wait_for_unlock(&self.dir.join(name).join("db"));
     }
 }
 
@@ -254,7 +453,7 @@ impl Store for SledStore {
             return Ok(None);
         };
         match codec::block_slot(&bytes, slot)? {
-            Some(body) => Ok(Some(codec::decode_node(body)?)),
+            Some(body) => Ok(Some(codec::decode_node(body, &self.state().catalog)?)),
             None => Ok(None),
         }
     }
@@ -267,8 +466,8 @@ impl Store for SledStore {
         let Some(body) = codec::block_slot(&bytes, slot)? else {
             return Ok(None);
         };
-        let stored = codec::decode_rel(body)?;
         let state = self.state();
+        let stored = codec::decode_rel(body, &state.catalog)?;
         let rel_type = state
             .catalog
             .type_names
@@ -294,22 +493,25 @@ impl Store for SledStore {
         dir: Direction,
         rel_type: Option<&str>,
     ) -> Result<Vec<Adjacent>, StoreError> {
-        let type_id = match rel_type {
-            Some(t) => match self.state().type_ids.get(t) {
-                Some(&id) => Some(id),
-                None => return Ok(Vec::new()),
-            },
-            None => None,
-        };
-        let (block, slot) = keys::block_of(node);
-        let Some(bytes) = self.get(&keys::adj_block(dir, block))? else {
-            return Ok(Vec::new());
-        };
         let mut out = Vec::new();
-        if let Some(body) = codec::block_slot(&bytes, slot)? {
-            codec::decode_adj_into(body, type_id, &mut out)?;
-        }
+        self.with_adjacency(node, dir, rel_type, |body, type_id| {
+            codec::decode_adj_into(body, node, type_id, &mut out)
+        })?;
         Ok(out)
+    }
+
+    fn degree(
+        &self,
+        node: NodeId,
+        dir: Direction,
+        rel_type: Option<&str>,
+    ) -> Result<u64, StoreError> {
+        let mut n = 0;
+        self.with_adjacency(node, dir, rel_type, |body, type_id| {
+            n = codec::adj_degree(body, type_id)?;
+            Ok(())
+        })?;
+        Ok(n)
     }
 
     fn node_ids(&self) -> Result<Vec<NodeId>, StoreError> {
@@ -341,10 +543,17 @@ impl Store for SledStore {
 
     fn nodes_named(&self, name: &str) -> Result<Vec<NodeId>, StoreError> {
         let folded = keys::fold_name(name);
-        match self.get(&keys::name_bucket(&folded))? {
-            Some(bytes) => Ok(codec::names_matching(&bytes, &folded)?),
-            None => Ok(Vec::new()),
+        let Some(bytes) = self.get(&keys::name_bucket(&folded))? else {
+            return Ok(Vec::new());
+        };
+        // The bucket holds fingerprints only: each candidate's record confirms its name.
+        let mut named = Vec::new();
+        for node in codec::names_matching(&bytes, keys::name_fingerprint(&folded))? {
+            if self.node(node)?.as_ref().and_then(folded_name).as_deref() == Some(&*folded) {
+                named.push(node);
+            }
         }
+        Ok(named)
     }
 
     fn label_counts(&self) -> Result<BTreeMap<String, u64>, StoreError> {
@@ -395,7 +604,12 @@ impl Store for SledStore {
         state.type_ids.extend(new_types);
         drop(state);
         self.db().flush().map_err(backend)?;
+        self.compact_if_due();
         Ok(())
+    }
+
+    fn compact(&self) -> Result<Option<Compaction>, StoreError> {
+        self.compact_now().map(Some)
     }
 }
 
@@ -404,12 +618,19 @@ impl Store for SledStore {
 enum AdjOp {
     /// The node was deleted: its whole list goes.
     Clear,
-    Remove(RelId),
-    Add(AdjEntry),
+    Remove {
+        rel: RelId,
+        type_id: u32,
+    },
+    Add {
+        rel: RelId,
+        other: NodeId,
+        type_id: u32,
+    },
 }
 
 /// Entries leaving and entering one name bucket: `(folded name, node)`.
-type NameDelta = (Vec<(String, NodeId)>, Vec<(String, NodeId)>);
+type NameDelta = (Vec<(NodeId, u16)>, Vec<(NodeId, u16)>);
 
 /// The blocks, bitmaps and buckets one apply reads, changes and writes back.
 struct ApplyPlan<'a> {
@@ -469,30 +690,33 @@ impl<'a> ApplyPlan<'a> {
     }
 
     fn adj_remove(&mut self, rel: RelId, s: &codec::StoredRel) {
-        self.adj
-            .push((Direction::Outgoing, s.start, AdjOp::Remove(rel)));
-        self.adj
-            .push((Direction::Incoming, s.end, AdjOp::Remove(rel)));
+        let op = AdjOp::Remove {
+            rel,
+            type_id: s.type_id,
+        };
+        self.adj.push((Direction::Outgoing, s.start, op));
+        self.adj.push((Direction::Incoming, s.end, op));
     }
 
     fn adj_add(&mut self, rel: RelId, r: &RelRecord, type_id: u32) {
+        let (start, end) = (r.start, r.end);
         self.adj.push((
             Direction::Outgoing,
-            r.start,
-            AdjOp::Add(AdjEntry {
+            start,
+            AdjOp::Add {
                 rel,
-                other: r.end,
+                other: end,
                 type_id,
-            }),
+            },
         ));
         self.adj.push((
             Direction::Incoming,
-            r.end,
-            AdjOp::Add(AdjEntry {
+            end,
+            AdjOp::Add {
                 rel,
-                other: r.start,
+                other: start,
                 type_id,
-            }),
+            },
         ));
     }
 
@@ -504,7 +728,7 @@ impl<'a> ApplyPlan<'a> {
                 self.rel_blocks.insert(b, block);
             }
             let old = match self.rel_blocks[&b].get(slot) {
-                Some(body) => Some(codec::decode_rel(body)?),
+                Some(body) => Some(codec::decode_rel(body, &self.catalog)?),
                 None => None,
             };
             if let Some(o) = &old {
@@ -532,7 +756,8 @@ impl<'a> ApplyPlan<'a> {
                         self.catalog.rels += 1;
                     }
                     let block = self.rel_blocks.get_mut(&b).expect("loaded above");
-                    block.set_with(slot, |buf| codec::encode_rel_into(n, type_id, buf))?;
+                    let catalog = &mut self.catalog;
+                    block.set_with(slot, |buf| codec::encode_rel_into(n, type_id, catalog, buf))?;
                 }
                 None => self
                     .rel_blocks
@@ -573,7 +798,7 @@ impl<'a> ApplyPlan<'a> {
                 self.node_blocks.insert(b, block);
             }
             let old = match self.node_blocks[&b].get(slot) {
-                Some(body) => Some(codec::decode_node(body)?),
+                Some(body) => Some(codec::decode_node(body, &self.catalog)?),
                 None => None,
             };
             let old_labels: BTreeSet<&String> = old.iter().flat_map(|n| &n.labels).collect();
@@ -592,20 +817,21 @@ impl<'a> ApplyPlan<'a> {
                         .entry(keys::name_bucket(&n))
                         .or_default()
                         .0
-                        .push((n, id));
+                        .push((id, keys::name_fingerprint(&n)));
                 }
                 if let Some(n) = new_name {
                     self.names
                         .entry(keys::name_bucket(&n))
                         .or_default()
                         .1
-                        .push((n, id));
+                        .push((id, keys::name_fingerprint(&n)));
                 }
             }
             let block = self.node_blocks.get_mut(&b).expect("loaded above");
             match rec {
                 Some(n) => {
-                    block.set_with(slot, |buf| codec::encode_node_into(n, buf))?;
+                    let catalog = &mut self.catalog;
+                    block.set_with(slot, |buf| codec::encode_node_into(n, catalog, buf))?;
                     if old.is_none() {
                         self.catalog.nodes += 1;
                     }
@@ -658,10 +884,10 @@ impl<'a> ApplyPlan<'a> {
             let key = keys::adj_block(dir, b);
             let mut block = self.store.load_block(&key)?;
             for node_ops in group.chunk_by(|x, y| x.1 == y.1) {
-                let slot = keys::block_of(node_ops[0].1).1;
+                let owner = node_ops[0].1;
                 update_adjacency(
                     &mut block,
-                    slot,
+                    owner,
                     node_ops.iter().map(|(_, _, op)| *op),
                     &mut scratch,
                 )?;
@@ -696,16 +922,14 @@ impl<'a> ApplyPlan<'a> {
                 None => Vec::new(),
             };
             if !removed.is_empty() {
-                let removed: BTreeSet<(String, NodeId)> = removed.into_iter().collect();
+                let removed: BTreeSet<(NodeId, u16)> = removed.into_iter().collect();
                 entries.retain(|e| !removed.contains(e));
             }
             entries.extend(added);
-            entries.sort_unstable();
-            entries.dedup();
             if entries.is_empty() {
                 batch.remove(key);
             } else {
-                batch.insert(key, codec::encode_names(&entries)?);
+                batch.insert(key, codec::encode_names(&entries));
             }
         }
 
@@ -717,54 +941,38 @@ impl<'a> ApplyPlan<'a> {
     }
 }
 
-/// Applies one node's adjacency operations to its slot of `block`.
+/// Applies one node's adjacency operations to its slot of `block`; only the type groups
+/// the operations name are decoded.
 fn update_adjacency(
     block: &mut Block,
-    slot: usize,
+    owner: NodeId,
     ops: impl Iterator<Item = AdjOp>,
     scratch: &mut Vec<u8>,
 ) -> Result<(), StoreError> {
+    let slot = keys::block_of(owner).1;
     let mut cleared = false;
-    let mut removed = BTreeSet::new();
-    let mut added = Vec::new();
+    let mut edits: BTreeMap<u32, GroupEdit> = BTreeMap::new();
     for op in ops {
         match op {
             AdjOp::Clear => {
                 cleared = true;
-                removed.clear();
-                added.clear();
+                edits.clear();
             }
-            AdjOp::Remove(rel) => {
-                removed.insert(rel);
-                added.retain(|e: &AdjEntry| e.rel != rel);
+            AdjOp::Remove { rel, type_id } => {
+                let edit = edits.entry(type_id).or_default();
+                edit.added.retain(|&(r, _)| r != rel);
+                edit.removed.insert(rel);
             }
-            AdjOp::Add(e) => added.push(e),
+            AdjOp::Add {
+                rel,
+                other,
+                type_id,
+            } => edits.entry(type_id).or_default().added.push((rel, other)),
         }
     }
-    added.sort_unstable();
-    added.dedup_by_key(|e| e.rel);
     let old = if cleared { None } else { block.get(slot) };
     scratch.clear();
-    // The bulk-load case: only new relationships, above every id already listed.
-    let appended = match old {
-        Some(body) if removed.is_empty() => codec::append_adj(body, &added, scratch)?,
-        None if removed.is_empty() => {
-            scratch.extend_from_slice(&codec::encode_adj(&added));
-            true
-        }
-        _ => false,
-    };
-    if !appended {
-        let mut entries = match old {
-            Some(body) => codec::decode_adj(body)?,
-            None => Vec::new(),
-        };
-        entries.retain(|e| !removed.contains(&e.rel));
-        entries.extend(added);
-        entries.sort_unstable();
-        entries.dedup_by_key(|e| e.rel);
-        scratch.extend_from_slice(&codec::encode_adj(&entries));
-    }
+    codec::edit_adj(old, owner, &edits, scratch)?;
     if scratch.is_empty() {
         block.remove(slot);
     } else {

@@ -156,6 +156,21 @@ impl<'s> Transaction<'s> {
         Ok(out)
     }
 
+    /// The number of relationships [`Transaction::adjacent`] lists, without
+    /// materialising them when this transaction has not changed any relationship.
+    pub fn degree(
+        &self,
+        node: NodeId,
+        dir: Direction,
+        rel_type: Option<&str>,
+    ) -> Result<u64, StoreError> {
+        if self.changes.rels.is_empty() {
+            self.count_read();
+            return self.base.degree(node, dir, rel_type);
+        }
+        Ok(self.adjacent(node, dir, rel_type)?.len() as u64)
+    }
+
     /// All node ids, ascending.
     pub fn node_ids(&self) -> Result<Vec<NodeId>, StoreError> {
         self.count_read();

@@ -113,7 +113,7 @@ fn adds_durations() {
 #[test]
 fn stored_temporals_round_trip_and_keep_the_value_layout() {
     use crate::model::{NodeRecord, Value};
-    use crate::store::codec::{decode_node, encode_node};
+    use crate::store::codec::{Catalog, decode_node, encode_node};
     let values: Vec<Value> = [
         t(Kind::Date, "-999999999-01-01"),
         t(Kind::LocalTime, "12:31:14.645876123"),
@@ -132,8 +132,9 @@ fn stored_temporals_round_trip_and_keep_the_value_layout() {
         assert!(v.is_storable());
         node.props.insert(format!("p{i}"), v);
     }
-    let bytes = encode_node(&node).expect("encodes");
-    assert_eq!(decode_node(&bytes).expect("decodes"), node);
+    let mut catalog = Catalog::default();
+    let bytes = encode_node(&node, &mut catalog).expect("encodes");
+    assert_eq!(decode_node(&bytes, &catalog).expect("decodes"), node);
     // Value::Temporal is variant 10, after Path: the variants before it keep their indexes.
     let date = Value::Temporal(t(Kind::Date, "1970-01-01"));
     let encoded =

@@ -1,0 +1,242 @@
+//! Compaction: rewriting the live data into a new database.
+//!
+//! sled appends every write to its log and reclaims the space of overwritten pages only
+//! partly, and every apply rewrites whole adjacency and record blocks, so a store written
+//! in many batches takes several times the space of its data. A compaction copies every
+//! record into a new database in the next subdirectory (`sled2` → `sled2-1` → `sled2-2`
+//! …), in key order, which sled lays out densely, and switches to it with the protocol of
+//! the format upgrade (see [`super::migrate`]):
+//!
+//! 1. with the store's write lock held (no apply runs; readers go on reading the old
+//!    database), remove any directory of that name a stopped compaction left, copy every
+//!    record, write the [`keys::META_COMPACTED`] measure, flush (sled syncs its files) and
+//!    sync the new directories;
+//! 2. replace the marker, atomically (temporary file, sync, rename, directory sync), by
+//!    one naming the new database: this is the commit point;
+//! 3. switch readers to the new database (they wait for the switch, not for the copy);
+//! 4. close and remove the old database.
+//!
+//! A crash or an error before step 2 leaves the marker naming the old database, which was
+//! never written to; the next open removes the new directory. A crash after step 2 leaves
+//! a complete new database that the marker names; the next open removes the old one
+//! (`remove_leftovers`). An error in step 1 removes the new directory and returns the
+//! error with the store unchanged and open.
+//!
+//! `SledStore::apply` compacts on its own (after its change set is
+//! durable) when the database is at least [`MIN_BYTES`] and larger than [`RATIO`] times
+//! the live size expected from the last compaction's measure, scaled by the number of
+//! records since. A store never compacted is compacted once when it reaches
+//! [`MIN_BYTES`], which takes that first measure.
+
+use super::{
+    FORMAT_VERSION, SledStore, State, backend, corrupt, data_generation, data_name, read_marker,
+    sled_config, sync_dir, wait_for_unlock, write_marker,
+};
+use crate::store::{Compaction, StoreError, keys};
+
+/// No automatic compaction below this many bytes on disk: small stores stay as written
+/// (compacting them would cost more, relative to a write, than the space it saves).
+pub(super) const MIN_BYTES: u64 = 16 << 20;
+/// An automatic compaction runs when the database is larger than this many times its
+/// expected live size.
+pub(super) const RATIO: f64 = 2.0;
+/// Records copied per batch (the new database is not visible until the marker names it,
+/// so batches need not be atomic together; they only bound memory).
+const BATCH_KEYS: usize = 4096;
+
+/// The [`keys::META_COMPACTED`] value: bytes on disk and records.
+fn encode_measure(bytes: u64, records: u64) -> [u8; 16] {
+    let mut out = [0; 16];
+    out[..8].copy_from_slice(&bytes.to_be_bytes());
+    out[8..].copy_from_slice(&records.to_be_bytes());
+    out
+}
+
+/// Reads the [`keys::META_COMPACTED`] value.
+pub(super) fn decode_measure(v: &[u8]) -> Result<(u64, u64), StoreError> {
+    let arr: [u8; 16] = v
+        .try_into()
+        .map_err(|_| corrupt("malformed compaction record".into()))?;
+    let (a, b) = arr.split_at(8);
+    Ok((
+        u64::from_be_bytes(a.try_into().expect("8 bytes")),
+        u64::from_be_bytes(b.try_into().expect("8 bytes")),
+    ))
+}
+
+/// Whether an automatic compaction is due for a database of `disk` bytes.
+fn due(state: &State, disk: u64) -> bool {
+    if disk < state.compact_floor.max(MIN_BYTES) {
+        return false;
+    }
+    let Some((bytes, at_records)) = state.compacted else {
+        return true;
+    };
+    let records = state.catalog.nodes + state.catalog.rels;
+    let scale = records.max(at_records) as f64 / at_records.max(1) as f64;
+    disk as f64 > RATIO * bytes as f64 * scale
+}
+
+impl SledStore {
+    /// Compacts when [`due`]; called by apply once its change set is durable. A failed
+    /// compaction is not the apply's failure (the change set is committed): it leaves
+    /// the store as it was and is not tried again until the store has grown by half.
+    pub(super) fn compact_if_due(&self) {
+        let mut state = self
+            .state
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let Ok(disk) = self.db().size_on_disk() else {
+            return;
+        };
+        if !due(&state, disk) {
+            return;
+        }
+        if self.compact_locked(&mut state).is_err() {
+            state.compact_floor = disk.saturating_add(disk / 2);
+        }
+    }
+
+    /// Compacts (see the module docs); the caller holds the state's write lock.
+    pub(super) fn compact_locked(&self, state: &mut State) -> Result<Compaction, StoreError> {
+        let (old, old_name) = {
+            let live = self.live.read().unwrap_or_else(|p| p.into_inner());
+            let live = live.as_ref().expect("the sled handle lives until drop");
+            (live.db.clone(), live.name.clone())
+        };
+        let generation = data_generation(&old_name).expect("the current database's name");
+        let new_name = data_name(generation + 1);
+        let new_path = self.dir.join(&new_name);
+        let bytes_before = old.size_on_disk().map_err(backend)?;
+        if new_path.exists() {
+            std::fs::remove_dir_all(&new_path).map_err(backend)?;
+        }
+        let new = sled_config(&new_path).open().map_err(backend)?;
+        let records = state.catalog.nodes + state.catalog.rels;
+        let written = copy(&old, &new, records).and_then(|bytes_after| {
+            sync_dir(&new_path)?;
+            let blobs = new_path.join("blobs");
+            if blobs.exists() {
+                sync_dir(&blobs)?;
+            }
+            sync_dir(&self.dir)?;
+            Ok(bytes_after)
+        });
+        let abandon = |new: sled::Db| {
+            drop(new);
+            wait_for_unlock(&new_path.join("db"));
+            let _ = std::fs::remove_dir_all(&new_path);
+        };
+        let bytes_after = match written {
+            Ok(b) => b,
+            Err(e) => {
+                abandon(new);
+                return Err(e);
+            }
+        };
+        if let Err(e) = write_marker(&self.dir, FORMAT_VERSION, &new_name) {
+            // The rename may have happened before the error (a failed directory sync):
+            // the marker decides.
+            let committed = matches!(read_marker(&self.dir), Ok(Some(m)) if m.data == new_name);
+            if !committed {
+                abandon(new);
+                return Err(e);
+            }
+        }
+        // Committed: readers switch to the new database.
+        let previous = self
+            .live
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .replace(super::Live {
+                db: new,
+                name: new_name,
+            });
+        drop(previous);
+        drop(old);
+        let old_path = self.dir.join(&old_name);
+        wait_for_unlock(&old_path.join("db"));
+        // Failing to remove the old files only wastes space until the next open.
+        let _ = std::fs::remove_dir_all(&old_path);
+        state.compacted = Some((bytes_after, records));
+        state.compact_floor = MIN_BYTES;
+        Ok(Compaction {
+            bytes_before,
+            bytes_after,
+        })
+    }
+}
+
+/// Copies every record of `old` into `new` in key order, then the measure of `new`
+/// (holding `records` nodes and relationships), and flushes; returns `new`'s size.
+fn copy(old: &sled::Db, new: &sled::Db, records: u64) -> Result<u64, StoreError> {
+    let measure_key = keys::meta(keys::META_COMPACTED);
+    let mut batch = sled::Batch::default();
+    let mut pending = 0;
+    for item in old.iter() {
+        let (key, value) = item.map_err(backend)?;
+        if key == measure_key[..] {
+            continue;
+        }
+        batch.insert(key, value);
+        pending += 1;
+        if pending == BATCH_KEYS {
+            new.apply_batch(std::mem::take(&mut batch))
+                .map_err(backend)?;
+            pending = 0;
+        }
+    }
+    new.apply_batch(batch).map_err(backend)?;
+    new.flush().map_err(backend)?;
+    let bytes = new.size_on_disk().map_err(backend)?;
+    new.insert(measure_key, &encode_measure(bytes, records))
+        .map_err(backend)?;
+    new.flush().map_err(backend)?;
+    Ok(bytes)
+}
+
+impl SledStore {
+    /// [`Store::compact`] for the sled store.
+    pub(super) fn compact_now(&self) -> Result<Compaction, StoreError> {
+        let mut state = self
+            .state
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        self.compact_locked(&mut state)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::codec::Catalog;
+
+    fn state(records: u64, compacted: Option<(u64, u64)>) -> State {
+        let mut s = State::new(Catalog::default(), compacted);
+        s.catalog.nodes = records;
+        s
+    }
+
+    #[test]
+    fn due_only_for_large_stores_well_past_their_live_size() {
+        let mb = 1 << 20;
+        // Never compacted: once it reaches the minimum.
+        assert!(!due(&state(1000, None), MIN_BYTES - 1));
+        assert!(due(&state(1000, None), MIN_BYTES));
+        // 20 MB right after the last compaction, at 1,000 records.
+        let last = Some((20 * mb, 1000));
+        assert!(!due(&state(1000, last), 40 * mb));
+        assert!(due(&state(1000, last), 41 * mb));
+        // Twice the records since: twice the live size expected.
+        assert!(!due(&state(2000, last), 80 * mb));
+        assert!(due(&state(2000, last), 81 * mb));
+        // Deleting records does not lower the expectation.
+        assert!(!due(&state(10, last), 40 * mb));
+        // After a failure, not again until the floor.
+        let mut failed = state(1000, None);
+        failed.compact_floor = 60 * mb;
+        assert!(!due(&failed, 59 * mb));
+        assert_eq!(encode_measure(7, 9).len(), 16);
+        assert_eq!(decode_measure(&encode_measure(7, 9)).unwrap(), (7, 9));
+    }
+}
