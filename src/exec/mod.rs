@@ -292,6 +292,8 @@ pub(crate) struct Executor<'a, 's> {
     /// Start-node hints from the WHERE of the pattern walk in progress.
     hints: RefCell<HashMap<String, matcher::Hint>>,
     deleted_nodes: Vec<NodeId>,
+    /// Node ids by indexed name, with the transaction version they were read at.
+    named_cache: RefCell<(u64, rustc_hash::FxHashMap<String, Vec<NodeId>>)>,
     /// The store's node count per label, read when a walk first needs it.
     label_counts: std::cell::OnceCell<BTreeMap<String, u64>>,
     /// Label bitmaps of labels checked often in this statement (see `has_label`).
@@ -318,6 +320,7 @@ impl<'a, 's> Executor<'a, 's> {
             hints: RefCell::new(HashMap::new()),
             filters: RefCell::new(Vec::new()),
             deleted_nodes: Vec::new(),
+            named_cache: RefCell::new((0, Default::default())),
             label_counts: std::cell::OnceCell::new(),
             label_bits: RefCell::new(HashMap::new()),
             memory: Cell::new(0),

@@ -9,6 +9,8 @@ use crate::exec::row::Name;
 use crate::exec::{Error, Executor, Row};
 use crate::model::{Adjacent, NodeId, Value};
 use crate::syntax::ast::{PathKind, PatternPart};
+use rustc_hash::FxHashMap;
+use std::cell::RefCell;
 use std::rc::Rc;
 
 /// What to undo when leaving a frame: the bindings made to enter it, and whether entering
@@ -66,7 +68,23 @@ pub(crate) struct LazyWalk<'p> {
     next_start: usize,
     frames: Vec<Frame>,
     cursor: Cursor,
+    /// Hops into a node known in advance, by (hop, far node): how often they were taken,
+    /// then the far node's relationships indexed by the node at the near end.
+    into: RefCell<FxHashMap<(usize, NodeId), Into>>,
 }
+
+/// A hop into a known node: counted at first; once taken often, the far node's
+/// relationships for the hop, by the node they lead to (read once instead of reading the
+/// near node's relationships every time).
+enum Into {
+    Counting(u32),
+    Indexed(FxHashMap<NodeId, Vec<Adjacent>>),
+}
+
+/// How many times a hop into a known node is taken before its far end is indexed.
+const INTO_AFTER: u32 = 16;
+/// The most known far nodes a hop is indexed for.
+const INTO_MOST: usize = 8;
 
 impl<'p> LazyWalk<'p> {
     /// True when `part` can be walked lazily (anything but a shortest path).
@@ -100,7 +118,49 @@ impl<'p> LazyWalk<'p> {
                 nodes: Vec::new(),
                 rels: Vec::new(),
             },
+            into: RefCell::new(FxHashMap::default()),
         })
+    }
+
+    /// The relationships hop `i` may take from `node` into one of `targets`: read from the
+    /// targets' side once the hop has been taken often, else from `node`'s.
+    fn into_targets(
+        &self,
+        ex: &Executor<'_, '_>,
+        i: usize,
+        node: NodeId,
+        targets: &[NodeId],
+    ) -> Result<Vec<(Adjacent, bool)>, Error> {
+        let (rel, dir) = self.walk.rels[i];
+        if targets.len() > INTO_MOST {
+            return ex.expand(node, rel, dir);
+        }
+        let mut into = self.into.borrow_mut();
+        let mut out = Vec::new();
+        for &t in targets {
+            let entry = into.entry((i, t)).or_insert(Into::Counting(0));
+            if let Into::Counting(n) = entry {
+                *n += 1;
+                if *n <= INTO_AFTER {
+                    drop(into);
+                    return ex.expand(node, rel, dir);
+                }
+                let mut index: FxHashMap<NodeId, Vec<Adjacent>> = FxHashMap::default();
+                for (a, _) in ex.expand(t, rel, flip(dir))? {
+                    index.entry(a.other).or_default().push(Adjacent {
+                        rel: a.rel,
+                        other: t,
+                    });
+                }
+                *entry = Into::Indexed(index);
+            }
+            if let Into::Indexed(index) = entry
+                && let Some(found) = index.get(&node)
+            {
+                out.extend(found.iter().map(|a| (*a, true)));
+            }
+        }
+        Ok(out)
     }
 
     /// The frame that takes hop `i` from `node` (the end frame past the last hop).
@@ -127,13 +187,15 @@ impl<'p> LazyWalk<'p> {
         let row = &self.cursor.row;
         let next = walk.nodes[i + 1];
         Ok(match rel.length {
-            None => frame(
-                Hop::Fixed {
-                    targets: ex.targets(next, row)?,
-                    bound: rel.var.as_ref().and_then(|v| row.get(&v.name)).cloned(),
-                },
-                ex.expand(node, rel, dir)?,
-            ),
+            None => {
+                let targets = ex.targets(next, row)?;
+                let adj = match &targets {
+                    Some(t) => self.into_targets(ex, i, node, t)?,
+                    None => ex.expand(node, rel, dir)?,
+                };
+                let bound = rel.var.as_ref().and_then(|v| row.get(&v.name)).cloned();
+                frame(Hop::Fixed { targets, bound }, adj)
+            }
             Some((min, max)) => {
                 let (min, max) = (min.unwrap_or(1), max.unwrap_or(u64::MAX));
                 // Towards an end known in advance, paths that cannot reach it in the

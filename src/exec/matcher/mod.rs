@@ -301,6 +301,21 @@ impl Executor<'_, '_> {
                 std::cmp::Ordering::Equal if rank(first) == 1 => {
                     self.label_size(last) < self.label_size(first)
                 }
+                // Both ends looked up (by a WHERE hint or by name): start from the one with
+                // fewer relationships to follow.
+                std::cmp::Ordering::Equal if matches!(rank(first), 2 | 3) => {
+                    let (r_first, d_first) = rels[0];
+                    let (r_last, d_last) = rels[rels.len() - 1];
+                    let from_first = self
+                        .start_degree(first, r_first, d_first, row)
+                        .ok()
+                        .flatten();
+                    let from_last = self
+                        .start_degree(last, r_last, flip(d_last), row)
+                        .ok()
+                        .flatten();
+                    matches!((from_first, from_last), (Some(f), Some(l)) if l < f)
+                }
                 _ => false,
             };
         if reversed {
@@ -522,9 +537,57 @@ impl Executor<'_, '_> {
             && crate::exec::matcher::is_constant_in(expr, row)
             && let Value::String(name) = self.eval(expr, row)?
         {
-            return Ok(Some(self.tx.nodes_named(&name)?));
+            return Ok(Some(self.named(&name)?));
         }
         Ok(None)
+    }
+
+    /// The nodes indexed under `name`, looked up once per statement (until it writes).
+    fn named(&self, name: &str) -> Result<Vec<NodeId>, Error> {
+        let version = self.tx.version();
+        let mut cache = self.named_cache.borrow_mut();
+        if cache.0 != version {
+            *cache = (version, Default::default());
+        }
+        if let Some(ids) = cache.1.get(name) {
+            return Ok(ids.clone());
+        }
+        let ids = self.tx.nodes_named(name)?;
+        cache.1.insert(name.to_string(), ids.clone());
+        Ok(ids)
+    }
+
+    /// How many relationships a walk starting at `np` would take first, summed over the
+    /// nodes it can only be (`None` when they are not known without a scan).
+    fn start_degree(
+        &self,
+        np: &NodePattern,
+        rel: &RelPattern,
+        dir: RelDirection,
+        row: &Row,
+    ) -> Result<Option<u64>, Error> {
+        let Some(nodes) = self.targets(np, row)? else {
+            return Ok(None);
+        };
+        let dirs: &[Direction] = match dir {
+            RelDirection::Right => &[Direction::Outgoing],
+            RelDirection::Left => &[Direction::Incoming],
+            RelDirection::Both => &[Direction::Outgoing, Direction::Incoming],
+        };
+        let types: Vec<Option<&str>> = if rel.types.is_empty() {
+            vec![None]
+        } else {
+            rel.types.iter().map(|t| Some(t.as_str())).collect()
+        };
+        let mut total = 0;
+        for n in nodes {
+            for d in dirs {
+                for t in &types {
+                    total += self.tx.degree(n, *d, *t)?;
+                }
+            }
+        }
+        Ok(Some(total))
     }
 
     /// Checks node `id` against `np` and binds `np`'s variable in `row` in place.
