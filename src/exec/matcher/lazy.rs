@@ -124,7 +124,7 @@ impl<'p> LazyWalk<'p> {
 
     /// The relationships hop `i` may take from `node` into one of `targets`: read from the
     /// targets' side once the hop has been taken often, else from `node`'s.
-    fn into_targets(
+    fn hop_into(
         &self,
         ex: &Executor<'_, '_>,
         i: usize,
@@ -190,7 +190,7 @@ impl<'p> LazyWalk<'p> {
             None => {
                 let targets = ex.targets(next, row)?;
                 let adj = match &targets {
-                    Some(t) => self.into_targets(ex, i, node, t)?,
+                    Some(t) => self.hop_into(ex, i, node, t)?,
                     None => ex.expand(node, rel, dir)?,
                 };
                 let bound = rel.var.as_ref().and_then(|v| row.get(&v.name)).cloned();

@@ -396,10 +396,10 @@ impl Executor<'_, '_> {
                 Hint::Name(name) => self.tx.nodes_named(&name)?,
             });
         }
-        if let Some(expr) = name_literal(np) {
-            if let Value::String(name) = self.eval(expr, row)? {
-                return Ok(self.tx.nodes_named(&name)?);
-            }
+        if let Some(expr) = name_literal(np)
+            && let Value::String(name) = self.eval(expr, row)?
+        {
+            return self.named(&name);
         }
         if let Some(label) = np.labels.first() {
             return Ok(self.tx.nodes_with_label(label)?);
