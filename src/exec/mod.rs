@@ -297,7 +297,7 @@ pub(crate) struct Executor<'a, 's> {
     /// The store's node count per label, read when a walk first needs it.
     label_counts: std::cell::OnceCell<BTreeMap<String, u64>>,
     /// Label bitmaps of labels checked often in this statement (see `has_label`).
-    label_bits: RefCell<HashMap<String, matcher::LabelBits>>,
+    label_bits: RefCell<rustc_hash::FxHashMap<String, matcher::LabelBits>>,
     /// Bytes held by blocking operators now, and the most they may hold.
     memory: Cell<u64>,
     memory_limit: u64,
@@ -322,7 +322,7 @@ impl<'a, 's> Executor<'a, 's> {
             deleted_nodes: Vec::new(),
             named_cache: RefCell::new((0, Default::default())),
             label_counts: std::cell::OnceCell::new(),
-            label_bits: RefCell::new(HashMap::new()),
+            label_bits: RefCell::new(Default::default()),
             memory: Cell::new(0),
             memory_limit: DEFAULT_MEMORY_LIMIT,
             profile: None,

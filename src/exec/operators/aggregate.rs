@@ -56,29 +56,56 @@ impl<'p> Aggregate<'p> {
         let mut index: rustc_hash::FxHashMap<Vec<GroupKey>, usize> = Default::default();
         // The key of each row is built in one buffer; only a new group's key is kept.
         let mut key: Vec<GroupKey> = Vec::with_capacity(keys.len() + self.star.len());
+        // When the keys only read variables (and their properties), a row whose variables
+        // hold what the previous row's held is in the previous row's group: rows from a
+        // walk come grouped by their start node, so most keys are never built.
+        let memo_vars: Option<Vec<&str>> = keys.iter().map(|&k| &p.items[k].expr).try_fold(
+            self.star.iter().map(String::as_str).collect(),
+            |mut vars, e| plain_reads(e, &mut vars).then_some(vars),
+        );
+        let mut last: Option<(Vec<Value>, usize)> = None;
         while let Some(row) = input.next(ex)? {
             ex.poll()?;
-            key.clear();
-            for v in self.star {
-                key.push(GroupKey(row.get(v).cloned().unwrap_or(Value::Null)));
-            }
-            for &k in &keys {
-                key.push(GroupKey(ex.eval(&p.items[k].expr, &row)?));
-            }
-            let g = match index.get(key.as_slice()) {
-                Some(&g) => g,
-                None => {
-                    let key = key.clone();
-                    let bytes = row.approx_bytes()
-                        + key.iter().map(|k| k.0.approx_bytes()).sum::<usize>()
-                        + 64 * agg_exprs.len();
-                    ex.reserve(bytes, "Aggregation")?;
-                    self.held += bytes;
-                    let aggs = agg_exprs.iter().map(|e| new_aggregator(e)).collect();
-                    groups.push((row.clone(), aggs));
-                    index.insert(key, groups.len() - 1);
-                    groups.len() - 1
+            let same = match (&memo_vars, &last) {
+                (Some(vars), Some((values, _))) => vars.iter().zip(values).all(|(v, old)| {
+                    row.get(v)
+                        .is_some_and(|now| now == old && !matches!(now, Value::Float(_)))
+                }),
+                _ => false,
+            };
+            let g = if same {
+                last.as_ref().expect("compared above").1
+            } else {
+                key.clear();
+                for v in self.star {
+                    key.push(GroupKey(row.get(v).cloned().unwrap_or(Value::Null)));
                 }
+                for &k in &keys {
+                    key.push(GroupKey(ex.eval(&p.items[k].expr, &row)?));
+                }
+                let found = match index.get(key.as_slice()) {
+                    Some(&g) => g,
+                    None => {
+                        let key = key.clone();
+                        let bytes = row.approx_bytes()
+                            + key.iter().map(|k| k.0.approx_bytes()).sum::<usize>()
+                            + 64 * agg_exprs.len();
+                        ex.reserve(bytes, "Aggregation")?;
+                        self.held += bytes;
+                        let aggs = agg_exprs.iter().map(|e| new_aggregator(e)).collect();
+                        groups.push((row.clone(), aggs));
+                        index.insert(key, groups.len() - 1);
+                        groups.len() - 1
+                    }
+                };
+                if let Some(vars) = &memo_vars {
+                    let values = vars
+                        .iter()
+                        .map(|v| row.get(v).cloned().unwrap_or(Value::Null))
+                        .collect();
+                    last = Some((values, found));
+                }
+                found
             };
             for (a, e) in agg_exprs.iter().enumerate() {
                 args.clear();
@@ -139,6 +166,20 @@ impl Stream for Aggregate<'_> {
             ex.release(std::mem::take(&mut self.held));
         }
         Ok(row)
+    }
+}
+
+/// True when `e` reads only variables, their properties, literals and parameters (so its
+/// value is fixed by the variables it reads); their names are added to `vars`.
+fn plain_reads<'e>(e: &'e Expr, vars: &mut Vec<&'e str>) -> bool {
+    match &e.kind {
+        ExprKind::Variable(v) => {
+            vars.push(v);
+            true
+        }
+        ExprKind::Property(base, _) => plain_reads(base, vars),
+        ExprKind::Literal(_) | ExprKind::Parameter(_) => true,
+        _ => false,
     }
 }
 
