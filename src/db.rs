@@ -33,7 +33,7 @@ pub enum Error {
 impl From<exec::Error> for Error {
     fn from(e: exec::Error) -> Self {
         match e {
-            exec::Error::Query(q) => Error::Query(q),
+            exec::Error::Query(q) => Error::Query(*q),
             exec::Error::Store(s) => Error::Store(s),
         }
     }

@@ -140,7 +140,7 @@ impl Executor<'_, '_> {
         let records = procedure
             .invoke(&ProcedureContext::new(&*self.tx), args)
             .map_err(|e| match e {
-                CallError::Query(q) => Error::Query(q),
+                CallError::Query(q) => Error::from(q),
                 CallError::Store(s) => Error::Store(s),
                 CallError::Failed(source) => {
                     failed(format!("procedure `{}` failed: {source}", sig.name))

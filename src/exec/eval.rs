@@ -131,7 +131,7 @@ impl Executor<'_, '_> {
                     .map(|a| self.eval(a, row))
                     .collect::<Result<Vec<_>, _>>()?;
                 functions::call(name, &values, &*self.tx).map_err(|err| match err {
-                    Error::Query(q) => Error::Query(q.at(e.span)),
+                    Error::Query(q) => Error::from(q.at(e.span)),
                     other => other,
                 })
             }

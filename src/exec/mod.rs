@@ -31,17 +31,25 @@ pub(crate) use row::Row;
 #[non_exhaustive]
 pub enum Error {
     /// The statement is wrong at run time (types, missing entity, constraints, cancelled).
+    /// Boxed: results pass through every expression evaluation, so the error side is kept
+    /// small.
     #[error(transparent)]
-    Query(#[from] CypherError),
+    Query(Box<CypherError>),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
+impl From<CypherError> for Error {
+    fn from(e: CypherError) -> Self {
+        Error::Query(Box::new(e))
+    }
+}
+
 /// Attaches a span to a query error that has none.
 pub(crate) fn at(e: Error, span: crate::model::Span) -> Error {
     match e {
-        Error::Query(q) => Error::Query(q.at(span)),
+        Error::Query(q) => Error::from(q.at(span)),
         other => other,
     }
 }
