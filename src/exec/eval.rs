@@ -4,6 +4,20 @@ use super::{Error, Executor, Row, aggregate, functions, ops};
 use crate::model::{CypherError, ErrorKind, Value};
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, Literal, MapProjectionItem, Quantifier};
 
+/// The value of an operand that is a bound variable (borrowed from the row) or a
+/// literal that needs no allocation; `None` for anything else.
+fn operand<'r>(e: &Expr, row: &'r Row) -> Option<std::borrow::Cow<'r, Value>> {
+    use std::borrow::Cow;
+    match &e.kind {
+        ExprKind::Variable(name) => row.get(name).map(Cow::Borrowed),
+        ExprKind::Literal(Literal::Int(i)) => Some(Cow::Owned(Value::Int(*i))),
+        ExprKind::Literal(Literal::Float(f)) => Some(Cow::Owned(Value::Float(*f))),
+        ExprKind::Literal(Literal::Bool(b)) => Some(Cow::Owned(Value::Bool(*b))),
+        ExprKind::Literal(Literal::Null) => Some(Cow::Owned(Value::Null)),
+        _ => None,
+    }
+}
+
 /// The truth value of a predicate result: `Some(b)` for booleans, `None` for null.
 pub(crate) fn truth(v: &Value) -> Result<Option<bool>, CypherError> {
     match v {
@@ -89,7 +103,15 @@ impl Executor<'_, '_> {
                 let v = self.eval(operand, row)?;
                 Ok(ops::unary(*op, &v)?)
             }
-            ExprKind::Binary(op, l, r) => self.binary(*op, l, r, row),
+            ExprKind::Binary(op, l, r) => {
+                // Operands that are variables or plain literals are read in place.
+                if !matches!(op, BinaryOp::And | BinaryOp::Or | BinaryOp::Xor)
+                    && let (Some(a), Some(b)) = (operand(l, row), operand(r, row))
+                {
+                    return Ok(ops::binary(*op, &a, &b)?);
+                }
+                self.binary(*op, l, r, row)
+            }
             ExprKind::IsNull(operand, negated) => {
                 let v = self.eval(operand, row)?;
                 Ok(Value::Bool(v.is_null() != *negated))

@@ -26,6 +26,13 @@ impl Row {
         self.vars.iter().position(|(n, _)| &**n == name)
     }
 
+    /// A copy of this row with room for `more` further bindings (one allocation).
+    pub(crate) fn clone_with_room(&self, more: usize) -> Row {
+        let mut vars = Vec::with_capacity(self.vars.len() + more);
+        vars.extend(self.vars.iter().cloned());
+        Row { vars }
+    }
+
     /// The value bound to `name`.
     pub(crate) fn get(&self, name: &str) -> Option<&Value> {
         self.vars.iter().find(|(n, _)| &**n == name).map(|(_, v)| v)

@@ -64,7 +64,7 @@ impl Stream for Unwind<'_> {
             };
             if let Some(item) = item {
                 ex.poll()?;
-                let mut row = self.row.clone();
+                let mut row = self.row.clone_with_room(1);
                 row.insert_name(&self.var, item);
                 return Ok(Some(row));
             }
