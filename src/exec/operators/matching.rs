@@ -53,32 +53,46 @@ impl<'p> Match<'p> {
 
     /// Walks on from the current row; ends the row when its walk is over.
     fn step(&mut self, ex: &Executor<'_, '_>) -> Result<(), Error> {
-        let Some(cur) = &mut self.current else {
+        let Match {
+            spec,
+            rest,
+            current,
+            ready,
+            ..
+        } = self;
+        let Some(cur) = current else {
             return Ok(());
         };
-        let mut out = Vec::new();
-        let spec = self.spec;
-        let rest = &self.rest;
+        let spec: &MatchSpec = spec;
+        // One pattern part and nothing left of the WHERE: a match is a result row.
+        let single = spec.patterns.len() == 1 && rest.is_empty();
+        let before = ready.len();
         let row = &cur.row;
         let walking = &mut cur.walking;
         let done = ex.with_walk_state(&mut cur.state, || match walking {
             Walking::Lazy(walk) => {
                 // Until a match survives the other parts and the rest of the WHERE.
-                while out.is_empty() {
+                while ready.len() == before {
                     match walk.next(ex)? {
-                        Some(state) => ex.finish_parts(spec, rest, vec![state], &mut out)?,
+                        Some((row, _)) if single => ready.push_back(row),
+                        Some(state) => {
+                            let mut out = Vec::new();
+                            ex.finish_parts(spec, rest, vec![state], &mut out)?;
+                            ready.extend(out);
+                        }
                         None => return Ok(true),
                     }
                 }
                 Ok(false)
             }
             Walking::Whole => {
+                let mut out = Vec::new();
                 ex.match_from(spec, rest, row, &mut out)?;
+                ready.extend(out);
                 Ok(true)
             }
         })?;
-        cur.found |= !out.is_empty();
-        self.ready.extend(out);
+        cur.found |= ready.len() > before;
         if done {
             let cur = self.current.take().expect("the current row is there");
             if self.spec.optional && !cur.found {
