@@ -5,7 +5,7 @@
 //! (the bincode of [`NodeRecord`]), in relationship bodies (the bincode of
 //! [`StoredRel`]), in adjacency bodies (one list of `varint(rel delta) varint(other)
 //! varint(type id)` entries in ascending rel id order, types mixed), in name buckets (the
-//! bincode of sorted `(folded name, node)` pairs) and in the catalog ([`CatalogV1`]: no
+//! bincode of sorted `(folded name, node)` pairs) and in the catalog (`CatalogV1`: no
 //! label or property-key dictionary).
 
 use super::{
