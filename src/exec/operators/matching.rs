@@ -88,6 +88,11 @@ impl<'p> Match<'p> {
             Walking::Whole => {
                 let mut out = Vec::new();
                 ex.match_from(spec, rest, row, &mut out)?;
+                // Shortest paths are found all at once (allShortestPaths can be many):
+                // they must fit the statement's memory limit while they wait.
+                let bytes = out.iter().map(Row::approx_bytes).sum();
+                ex.reserve(bytes, "Match (shortest paths)")?;
+                ex.release(bytes);
                 ready.extend(out);
                 Ok(true)
             }
