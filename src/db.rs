@@ -523,6 +523,7 @@ fn describe(
     fn node(
         op: &plan::logical::Op,
         text: &str,
+        stats: &plan::logical::Statistics,
         estimates: &[f64],
         counters: Option<&[exec::OpCounters]>,
     ) -> PlanNode {
@@ -537,7 +538,12 @@ fn describe(
         PlanNode {
             operator: op.kind.name().to_string(),
             id: op.id,
-            details: op.kind.details(text),
+            details: match &op.kind {
+                plan::logical::OpKind::Match(m) => {
+                    format!("{} · {}", op.kind.details(text), m.start_details(stats))
+                }
+                kind => kind.details(text),
+            },
             estimated_rows: estimates[op.id],
             rows: own.map(|c| c.rows),
             store_reads: own.map(|c| c.reads),
@@ -545,12 +551,12 @@ fn describe(
             children: op
                 .inputs
                 .iter()
-                .map(|i| node(i, text, estimates, counters))
+                .map(|i| node(i, text, stats, estimates, counters))
                 .collect(),
         }
     }
     PlanDescription {
-        root: node(&logical.root, text, &estimates, counters),
+        root: node(&logical.root, text, stats, &estimates, counters),
         profiled: counters.is_some(),
     }
 }

@@ -780,6 +780,131 @@ pub struct Statistics {
     pub types: BTreeMap<String, u64>,
 }
 
+impl MatchSpec {
+    /// How each pattern part's walk will start, for EXPLAIN: which end, and how its nodes
+    /// are found (the executor makes the same choice per input row; ties between two
+    /// looked-up ends are settled then, by their numbers of relationships).
+    pub fn start_details(&self, stats: &Statistics) -> String {
+        let mut out = Vec::new();
+        for part in &self.patterns {
+            if part.kind != crate::syntax::ast::PathKind::All {
+                out.push("shortest path searched from both ends".to_string());
+                continue;
+            }
+            let first = &part.element.start;
+            let Some((_, last)) = part.element.chain.last() else {
+                out.push(format!("from {}", self.how(first, stats)));
+                continue;
+            };
+            let (rf, rl) = (self.rank(first), self.rank(last));
+            let label_size = |np: &crate::syntax::ast::NodePattern| {
+                np.labels
+                    .iter()
+                    .map(|l| stats.labels.get(l).copied().unwrap_or(0))
+                    .min()
+                    .unwrap_or(u64::MAX)
+            };
+            let from = if rl > rf || (rl == rf && rf == 1 && label_size(last) < label_size(first)) {
+                self.how(last, stats)
+            } else if rl == rf && matches!(rf, 2 | 3) {
+                format!(
+                    "{} or {}, whichever has fewer relationships",
+                    self.how(first, stats),
+                    self.how(last, stats)
+                )
+            } else {
+                self.how(first, stats)
+            };
+            out.push(format!("from {from}"));
+        }
+        out.join("; ")
+    }
+
+    /// How a walk would find the nodes of `np` to start from: 4 bound, 3 a WHERE hint,
+    /// 2 a name, 1 a label, 0 every node (the executor's order).
+    fn rank(&self, np: &crate::syntax::ast::NodePattern) -> u8 {
+        let var = np.var.as_ref().map(|v| v.name.as_str());
+        if var.is_some_and(|v| !self.new_vars.iter().any(|n| n == v)) {
+            4
+        } else if var.is_some_and(|v| self.hinted(v)) {
+            3
+        } else if has_name(np) {
+            2
+        } else if !np.labels.is_empty() {
+            1
+        } else {
+            0
+        }
+    }
+
+    /// True when a top-level WHERE conjunct is `id(v) = ...` or `v.name = ...`.
+    fn hinted(&self, v: &str) -> bool {
+        let Some(w) = &self.where_ else { return false };
+        let mut stack = vec![w];
+        while let Some(e) = stack.pop() {
+            match &e.kind {
+                ExprKind::Binary(crate::syntax::ast::BinaryOp::And, a, b) => {
+                    stack.push(a);
+                    stack.push(b);
+                }
+                ExprKind::Binary(crate::syntax::ast::BinaryOp::Eq, a, b) => {
+                    for side in [a, b] {
+                        let hit = match &side.kind {
+                            ExprKind::Function { name, args, .. } => {
+                                name.eq_ignore_ascii_case("id")
+                                    && matches!(args.as_slice(), [x] if matches!(&x.kind, ExprKind::Variable(n) if n == v))
+                            }
+                            ExprKind::Property(base, key) => {
+                                key == "name"
+                                    && matches!(&base.kind, ExprKind::Variable(n) if n == v)
+                            }
+                            _ => false,
+                        };
+                        if hit {
+                            return true;
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        false
+    }
+
+    fn how(&self, np: &crate::syntax::ast::NodePattern, stats: &Statistics) -> String {
+        let name = np.var.as_ref().map_or("(anonymous)", |v| v.name.as_str());
+        match self.rank(np) {
+            4 => format!("{name} (bound)"),
+            3 => format!("{name} (looked up from WHERE)"),
+            2 => format!("{name} (name index)"),
+            1 => {
+                let (label, n) = np
+                    .labels
+                    .iter()
+                    .map(|l| (l, stats.labels.get(l).copied().unwrap_or(0)))
+                    .min_by_key(|(_, n)| *n)
+                    .expect("rank 1 has a label");
+                format!("{name} (label scan :{label}, {})", nodes_text(n))
+            }
+            _ => format!("{name} (all {})", nodes_text(stats.nodes)),
+        }
+    }
+}
+
+/// `1 node`, `500 nodes`.
+fn nodes_text(n: u64) -> String {
+    if n == 1 {
+        "1 node".to_string()
+    } else {
+        format!("{n} nodes")
+    }
+}
+
+/// True when a node pattern's property map has a `name` entry (the name index finds it).
+fn has_name(np: &crate::syntax::ast::NodePattern) -> bool {
+    matches!(np.props.as_deref().map(|p| &p.kind), Some(ExprKind::Map(entries)) if entries.iter().any(|(k, _)| k == "name"))
+}
+
 impl LogicalPlan {
     /// The estimated number of rows each operator produces, by operator id.
     pub fn estimates(&self, stats: &Statistics) -> Vec<f64> {
