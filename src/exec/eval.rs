@@ -193,10 +193,10 @@ impl Executor<'_, '_> {
                 let mut out = Vec::new();
                 for item in items {
                     local.insert(var.name.clone(), item.clone());
-                    if let Some(p) = predicate {
-                        if truth(&self.eval(p, &local)?)? != Some(true) {
-                            continue;
-                        }
+                    if let Some(p) = predicate
+                        && truth(&self.eval(p, &local)?)? != Some(true)
+                    {
+                        continue;
                     }
                     out.push(match projection {
                         Some(p) => self.eval(p, &local)?,
@@ -291,10 +291,10 @@ impl Executor<'_, '_> {
                     self.match_element_rows(pattern, var.as_ref().map(|v| v.name.as_str()), row)?;
                 let mut out = Vec::new();
                 for m in matches {
-                    if let Some(p) = predicate {
-                        if truth(&self.eval(p, &m)?)? != Some(true) {
-                            continue;
-                        }
+                    if let Some(p) = predicate
+                        && truth(&self.eval(p, &m)?)? != Some(true)
+                    {
+                        continue;
                     }
                     out.push(self.eval(projection, &m)?);
                 }

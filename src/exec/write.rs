@@ -190,15 +190,15 @@ impl Executor<'_, '_> {
             maps.extend(node.props.as_deref());
         }
         for e in maps {
-            if let Value::Map(m) = self.eval(e, row)? {
-                if let Some((k, _)) = m.iter().find(|(_, v)| v.is_null()) {
-                    return Err(CypherError::runtime(
-                        ErrorKind::SemanticError,
-                        "MergeReadOwnWrites",
-                        format!("cannot merge on a null value for property `{k}`"),
-                    )
-                    .into());
-                }
+            if let Value::Map(m) = self.eval(e, row)?
+                && let Some((k, _)) = m.iter().find(|(_, v)| v.is_null())
+            {
+                return Err(CypherError::runtime(
+                    ErrorKind::SemanticError,
+                    "MergeReadOwnWrites",
+                    format!("cannot merge on a null value for property `{k}`"),
+                )
+                .into());
             }
         }
         Ok(())

@@ -204,11 +204,11 @@ impl State<'_> {
     }
 
     fn side_effects(&self, expected: &[(String, i64)]) -> Result<(), String> {
-        if let Some(Err(_)) = &self.last {
-            if expected.iter().all(|(_, n)| *n == 0) {
-                // A failed statement changes nothing, which is what was expected.
-                return Ok(());
-            }
+        if let Some(Err(_)) = &self.last
+            && expected.iter().all(|(_, n)| *n == 0)
+        {
+            // A failed statement changes nothing, which is what was expected.
+            return Ok(());
         }
         let s = &self.result()?.stats;
         let actual = [

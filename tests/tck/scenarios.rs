@@ -282,16 +282,15 @@ pub fn classify(text: &str, doc: Option<&str>, table: Option<&Vec<Vec<String>>>)
             Err(e) => invalid(&e),
         };
     }
-    if let Some(rest) = text.strip_prefix("a ").or_else(|| text.strip_prefix("an ")) {
-        if let Some((kind, rest)) = rest.split_once(" should be raised at ") {
-            if let Some((phase, code)) = rest.split_once(':') {
-                return Step::Error {
-                    kind: kind.to_string(),
-                    phase: phase.trim().to_string(),
-                    code: code.trim().to_string(),
-                };
-            }
-        }
+    if let Some(rest) = text.strip_prefix("a ").or_else(|| text.strip_prefix("an "))
+        && let Some((kind, rest)) = rest.split_once(" should be raised at ")
+        && let Some((phase, code)) = rest.split_once(':')
+    {
+        return Step::Error {
+            kind: kind.to_string(),
+            phase: phase.trim().to_string(),
+            code: code.trim().to_string(),
+        };
     }
     invalid("unknown step")
 }

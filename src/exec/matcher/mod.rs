@@ -372,13 +372,13 @@ impl Executor<'_, '_> {
 
     /// Nodes that may match `np` as the first node of a walk.
     fn candidates(&self, np: &NodePattern, row: &Row) -> Result<Vec<NodeId>, Error> {
-        if let Some(var) = &np.var {
-            if let Some(v) = row.get(&var.name) {
-                return Ok(match v {
-                    Value::Node(id) => vec![*id],
-                    _ => Vec::new(),
-                });
-            }
+        if let Some(var) = &np.var
+            && let Some(v) = row.get(&var.name)
+        {
+            return Ok(match v {
+                Value::Node(id) => vec![*id],
+                _ => Vec::new(),
+            });
         }
         let hint = np
             .var
@@ -410,12 +410,11 @@ impl Executor<'_, '_> {
     /// Checks node `id` against `np` in `row`; returns the row with `np`'s variable bound.
     /// True when node `id` matches `np` in `row` (labels, properties, an earlier binding).
     fn node_matches(&self, np: &NodePattern, id: NodeId, row: &Row) -> Result<bool, Error> {
-        if let Some(var) = &np.var {
-            if let Some(v) = row.get(&var.name) {
-                if *v != Value::Node(id) {
-                    return Ok(false);
-                }
-            }
+        if let Some(var) = &np.var
+            && let Some(v) = row.get(&var.name)
+            && *v != Value::Node(id)
+        {
+            return Ok(false);
         }
         for label in &np.labels {
             if !self.has_label(id, label)? {
@@ -617,10 +616,11 @@ impl Executor<'_, '_> {
         let var: &str = var;
         let filters = self.filters.borrow();
         for f in filters.iter() {
-            if f.needs.iter().any(|n| n == var) && f.needs.iter().all(|n| row.contains_key(n)) {
-                if truth(&self.eval(&f.expr, row)?).map_err(|e| e.at(f.expr.span))? != Some(true) {
-                    return Ok(false);
-                }
+            if f.needs.iter().any(|n| n == var)
+                && f.needs.iter().all(|n| row.contains_key(n))
+                && truth(&self.eval(&f.expr, row)?).map_err(|e| e.at(f.expr.span))? != Some(true)
+            {
+                return Ok(false);
             }
         }
         Ok(true)
@@ -755,10 +755,10 @@ impl Executor<'_, '_> {
                     if targets.as_ref().is_some_and(|t| !t.contains(&adj.other)) {
                         continue;
                     }
-                    if let Some(b) = &bound {
-                        if *b != Value::Rel(adj.rel) {
-                            continue;
-                        }
+                    if let Some(b) = &bound
+                        && *b != Value::Rel(adj.rel)
+                    {
+                        continue;
                     }
                     if !self.rel_props_ok(rel, adj.rel, &c.row)? {
                         continue;
@@ -1058,7 +1058,7 @@ impl Executor<'_, '_> {
         max: u64,
         all: bool,
         row: &Row,
-    ) -> Result<Vec<(Vec<NodeId>, Vec<RelId>)>, Error> {
+    ) -> Result<Vec<PathIds>, Error> {
         if s == e && min == 0 {
             return Ok(vec![(vec![s], Vec::new())]);
         }
@@ -1102,7 +1102,7 @@ impl Executor<'_, '_> {
         let mut paths = Vec::new();
         let mut stack: Vec<(NodeId, Vec<NodeId>, Vec<RelId>)> = vec![(e, vec![e], Vec::new())];
         while let Some((node, nodes, rels)) = stack.pop() {
-            if node == s && !rels.is_empty() || (node == s && min == 0) {
+            if node == s && (!rels.is_empty() || min == 0) {
                 let (mut n, mut r) = (nodes, rels);
                 n.reverse();
                 r.reverse();
