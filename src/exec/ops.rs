@@ -266,7 +266,13 @@ pub struct GroupKey(pub Value);
 
 impl PartialEq for GroupKey {
     fn eq(&self, other: &Self) -> bool {
-        order(&self.0, &other.0) == Ordering::Equal
+        match (&self.0, &other.0) {
+            // The common keys compare directly; the rest by the total order.
+            (Value::Node(a), Value::Node(b)) | (Value::Rel(a), Value::Rel(b)) => a == b,
+            (Value::Int(a), Value::Int(b)) => a == b,
+            (Value::String(a), Value::String(b)) => a == b,
+            (a, b) => order(a, b) == Ordering::Equal,
+        }
     }
 }
 
