@@ -67,6 +67,28 @@ fn profile_counts_the_rows_each_operator_produced_and_runs_the_statement() {
 }
 
 #[test]
+fn profile_of_a_subquery_larger_than_its_statement_counts_it_in_the_operator_using_it() {
+    // Regression: subquery operators were profiled under their own ids, beyond the
+    // statement's operators (an index out of bounds).
+    let db = Db::in_memory();
+    let p = Params::new();
+    db.execute("CREATE (:A)-[:R]->(:B)-[:R]->(:C)", &p)
+        .expect("a chain");
+    let r = db
+        .execute(
+            "PROFILE MATCH (n) WHERE EXISTS { MATCH (n)-->(m) WITH m MATCH (m)-->(k) \
+             WITH k ORDER BY k SKIP 0 LIMIT 5 RETURN k } RETURN labels(n) AS l",
+            &p,
+        )
+        .expect("profile with a subquery");
+    assert_eq!(r.rows.len(), 1, "only :A starts a chain of two");
+    let plan = r.plan.expect("a profile");
+    let matched = find(&plan.root, "Match").expect("the Match");
+    assert_eq!(matched.rows, Some(1));
+    assert!(matched.store_reads.is_some_and(|n| n > 0));
+}
+
+#[test]
 fn a_statement_over_the_memory_limit_stops_and_writes_nothing() {
     let db = Db::in_memory();
     let p = Params::new();
