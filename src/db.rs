@@ -511,7 +511,9 @@ fn statistics(tx: &Transaction<'_>) -> Result<plan::logical::Statistics, Error> 
 }
 
 /// The plan of `plan` for EXPLAIN, or with PROFILE's `counters` (inclusive of each
-/// operator's inputs; shown exclusive).
+/// operator's inputs; shown exclusive). A subquery's plan is shown under the operator that
+/// runs it (as `ExistsSubquery`; its work counts towards that operator). Operators are
+/// numbered root first as shown.
 fn describe(
     plan: &Plan,
     text: &str,
@@ -519,11 +521,39 @@ fn describe(
     counters: Option<&[exec::OpCounters]>,
 ) -> PlanDescription {
     let logical = plan.logical();
+    let describer = Describer {
+        top: logical,
+        text,
+        stats,
+    };
     let estimates = logical.estimates(stats);
+    let mut root = describer.node(&logical.root, &estimates, counters);
+    fn number(n: &mut PlanNode, next: &mut usize) {
+        n.id = *next;
+        *next += 1;
+        for c in &mut n.children {
+            number(c, next);
+        }
+    }
+    number(&mut root, &mut 0);
+    PlanDescription {
+        root,
+        profiled: counters.is_some(),
+    }
+}
+
+/// Turns operator trees into plan nodes.
+struct Describer<'a> {
+    /// The statement's plan (it holds every subquery's plan).
+    top: &'a plan::logical::LogicalPlan,
+    text: &'a str,
+    stats: &'a plan::logical::Statistics,
+}
+
+impl Describer<'_> {
     fn node(
+        &self,
         op: &plan::logical::Op,
-        text: &str,
-        stats: &plan::logical::Statistics,
         estimates: &[f64],
         counters: Option<&[exec::OpCounters]>,
     ) -> PlanNode {
@@ -535,28 +565,43 @@ fn describe(
             }
             own
         });
+        let mut children = Vec::new();
+        for (span, sub) in self.top.subqueries_of(op) {
+            let sub_estimates = sub.estimates(self.stats);
+            children.push(PlanNode {
+                operator: "ExistsSubquery".to_string(),
+                id: 0,
+                details: self
+                    .text
+                    .get(span.start..span.end)
+                    .unwrap_or("")
+                    .to_string(),
+                estimated_rows: sub_estimates[sub.root.id].min(1.0),
+                rows: None,
+                store_reads: None,
+                time_ms: None,
+                children: vec![self.node(&sub.root, &sub_estimates, None)],
+            });
+        }
+        children.extend(op.inputs.iter().map(|i| self.node(i, estimates, counters)));
         PlanNode {
             operator: op.kind.name().to_string(),
             id: op.id,
             details: match &op.kind {
                 plan::logical::OpKind::Match(m) => {
-                    format!("{} · {}", op.kind.details(text), m.start_details(stats))
+                    format!(
+                        "{} · {}",
+                        op.kind.details(self.text),
+                        m.start_details(self.stats)
+                    )
                 }
-                kind => kind.details(text),
+                kind => kind.details(self.text),
             },
             estimated_rows: estimates[op.id],
             rows: own.map(|c| c.rows),
             store_reads: own.map(|c| c.reads),
             time_ms: own.map(|c| c.nanos as f64 / 1e6),
-            children: op
-                .inputs
-                .iter()
-                .map(|i| node(i, text, stats, estimates, counters))
-                .collect(),
+            children,
         }
-    }
-    PlanDescription {
-        root: node(&logical.root, text, stats, &estimates, counters),
-        profiled: counters.is_some(),
     }
 }

@@ -278,6 +278,46 @@ impl OpKind {
         }
     }
 
+    /// Where the operator's expressions and patterns were written (a subquery written
+    /// inside one of them runs as part of this operator).
+    pub fn spans(&self) -> Vec<Span> {
+        match self {
+            OpKind::Argument
+            | OpKind::Eager
+            | OpKind::Distinct { .. }
+            | OpKind::Select { .. }
+            | OpKind::Union { .. } => Vec::new(),
+            OpKind::Unwind { expr, .. } => vec![expr.span],
+            OpKind::Match(m) => m
+                .patterns
+                .iter()
+                .map(|p| p.span)
+                .chain(m.where_.iter().map(|w| w.span))
+                .collect(),
+            OpKind::Filter { predicate } => vec![predicate.span],
+            OpKind::Project { projection } | OpKind::Aggregate { projection, .. } => {
+                projection.items.iter().map(|i| i.expr.span).collect()
+            }
+            OpKind::Sort { projection } | OpKind::Top { projection } => {
+                projection.order_by.iter().map(|s| s.expr.span).collect()
+            }
+            OpKind::Skip { count } | OpKind::Limit { count } => vec![count.span],
+            OpKind::Create { parts } => parts.iter().map(|p| p.span).collect(),
+            OpKind::Merge {
+                pattern,
+                on_create,
+                on_match,
+            } => std::iter::once(pattern.span)
+                .chain(on_create.iter().chain(on_match).map(set_item_span))
+                .collect(),
+            OpKind::Set { items } => items.iter().map(set_item_span).collect(),
+            OpKind::Remove { .. } => Vec::new(),
+            OpKind::Delete { exprs, .. } => exprs.iter().map(|e| e.span).collect(),
+            OpKind::Call { clause, .. } => vec![clause.span],
+            OpKind::Hls(h) => vec![h.span],
+        }
+    }
+
     /// True for operators that hold rows (their memory is counted).
     pub fn is_blocking(&self) -> bool {
         matches!(
@@ -906,6 +946,28 @@ fn has_name(np: &crate::syntax::ast::NodePattern) -> bool {
 }
 
 impl LogicalPlan {
+    /// The subqueries `op` runs: those written inside its expressions and not inside
+    /// another such subquery (that one runs them), in the order written.
+    pub fn subqueries_of(&self, op: &Op) -> Vec<(Span, &LogicalPlan)> {
+        let inside = |inner: Span, outer: Span| {
+            outer.start <= inner.start && inner.end <= outer.end && inner != outer
+        };
+        let spans = op.kind.spans();
+        let mine: Vec<Span> = self
+            .subqueries
+            .keys()
+            .copied()
+            .filter(|s| spans.iter().any(|o| inside(*s, *o) || o == s))
+            .collect();
+        let mut out: Vec<(Span, &LogicalPlan)> = mine
+            .iter()
+            .filter(|s| !mine.iter().any(|outer| inside(**s, *outer)))
+            .map(|s| (*s, self.subqueries[s].as_ref()))
+            .collect();
+        out.sort_by_key(|(s, _)| s.start);
+        out
+    }
+
     /// The estimated number of rows each operator produces, by operator id.
     pub fn estimates(&self, stats: &Statistics) -> Vec<f64> {
         let mut out = vec![0.0; self.root.preorder().len()];

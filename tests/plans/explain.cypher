@@ -27,9 +27,11 @@ EXPLAIN UNWIND ['Brian', 'Nobody'] AS who OPTIONAL MATCH (p {name: who})-[:USES]
 EXPLAIN MATCH path = (p:Person {name: 'Brian'})-[*1..3]-(s:Service {name: 'Housing'}) RETURN length(path);
 EXPLAIN MATCH (a {name: 'Brian'}), (b {name: 'Income'}) MATCH path = shortestPath((a)-[*..6]-(b)) RETURN length(path);
 
-// UNION, and an EXISTS subquery.
+// UNION, and EXISTS subqueries: a pattern (checked by the walk) and full queries (planned
+// with the statement, shown under the operator that runs them).
 EXPLAIN MATCH (a:Person) RETURN a.name AS name UNION MATCH (s:Service) RETURN s.name AS name;
 EXPLAIN MATCH (s:Service) WHERE EXISTS { MATCH (s)-[:RESPONDS_TO]->(:Factor) } RETURN s.name;
+EXPLAIN MATCH (p:Person) WHERE EXISTS { MATCH (p)-[:USES]->(s) WITH s WHERE EXISTS { MATCH (s)-[:RESPONDS_TO]->(f) RETURN f } RETURN s } RETURN p.name;
 
 // Updates: their input is read in full first (Eager), then written.
 EXPLAIN MATCH (p:Person) CREATE (p)-[:KNOWS]->(:Actor:Person {name: 'Ada', scale: 'person'});
