@@ -625,6 +625,20 @@ fn rows_stream_to_a_reader_that_stops_early_without_the_rest_being_computed() {
 }
 
 #[test]
+fn memory_limit_applies_before_or_after_the_subcommand() {
+    let (_tmp, db) = store();
+    let q = "UNWIND range(1, 100000) AS i WITH i ORDER BY i DESC RETURN count(i)";
+    for args in [
+        vec!["--memory-limit", "100000", "query", q],
+        vec!["query", "--memory-limit", "100000", q],
+    ] {
+        let o = steward(&db, &args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).contains("MemoryLimitExceeded"), "{}", stderr(&o));
+    }
+}
+
+#[test]
 fn explain_prints_the_plan_and_runs_nothing() {
     let (_tmp, db) = store();
     let out = ok(steward(

@@ -29,7 +29,7 @@ use std::sync::atomic::AtomicBool;
 /// Runs the command line; returns the process exit code. Everything opened (the store,
 /// stdout) is closed before this returns, so the caller may exit right away.
 pub fn main() -> i32 {
-    let cli = match Cli::try_parse() {
+    let mut cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
             // Help and version go to stdout and succeed; usage errors go to stderr.
@@ -41,6 +41,14 @@ pub fn main() -> i32 {
             };
         }
     };
+    // `--memory-limit` given before the subcommand applies to it too.
+    let top_limit = cli.shell.output.memory_limit;
+    match &mut cli.command {
+        Some(Command::Query(a)) => a.output.memory_limit = a.output.memory_limit.or(top_limit),
+        Some(Command::Run(a)) => a.output.memory_limit = a.output.memory_limit.or(top_limit),
+        Some(Command::Repl(a)) => a.output.memory_limit = a.output.memory_limit.or(top_limit),
+        None => {}
+    }
     let format = match &cli.command {
         Some(Command::Query(a)) => a.output.format,
         Some(Command::Run(a)) => a.output.format,
