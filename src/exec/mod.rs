@@ -87,14 +87,11 @@ pub struct Stats {
     pub properties_removed: u64,
 }
 
-/// The outcome of running a plan, before entities are materialised.
+/// The outcome of running a plan (its rows went to the caller's sink as they were produced).
 #[derive(Debug)]
 pub struct Outcome {
     /// Column names.
     pub columns: Vec<String>,
-    /// Rows of values not handed to the caller as they were produced (none for a query;
-    /// the caller's callback receives those).
-    pub rows: Vec<Vec<Value>>,
     /// Side effects.
     pub stats: Stats,
     /// What PROFILE measured, by operator id (inclusive of the operators below each).
@@ -173,7 +170,6 @@ pub fn run(
             }
             return Ok(Outcome {
                 columns: cols,
-                rows: Vec::new(),
                 stats: Stats::default(),
                 profile: ex.profile.map(RefCell::into_inner),
             });
@@ -199,7 +195,6 @@ pub fn run(
     };
     Ok(Outcome {
         columns,
-        rows: Vec::new(),
         stats,
         profile: ex.profile.map(RefCell::into_inner),
     })
