@@ -216,13 +216,22 @@ impl Db {
         &self,
         f: impl FnOnce(&mut Transaction<'_>) -> Result<T, Error>,
     ) -> Result<T, Error> {
+        self.write_with(f)
+    }
+
+    /// [`write`](Db::write) for work whose own error type can hold the database's: an
+    /// importer fails with the file and line of a bad record, and nothing is committed.
+    pub fn write_with<T, E: From<Error>>(
+        &self,
+        f: impl FnOnce(&mut Transaction<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
         let _guard = self
             .writer
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let mut tx = Transaction::begin(self.store.as_ref())?;
+        let mut tx = Transaction::begin(self.store.as_ref()).map_err(|e| E::from(e.into()))?;
         let value = f(&mut tx)?;
-        tx.commit()?;
+        tx.commit().map_err(|e| E::from(e.into()))?;
         Ok(value)
     }
 

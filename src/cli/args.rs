@@ -96,6 +96,105 @@ In the shell:
   steward> :schema
   steward> :help match")]
     Repl(ReplArgs),
+
+    /// Bring a map in: neo4j-admin CSV files, or a steward jsonl backup. The whole import
+    /// is one transaction: a bad record anywhere imports nothing, and the error names the
+    /// file, line and column.
+    #[command(after_help = "\
+Examples:
+  steward --db ~/hls-map import --format jsonl backup.jsonl
+  steward --db ~/hls-map import --format neo4j-csv --nodes people.csv --nodes Service=services.csv \\
+      --relationships uses.csv
+  steward --db ~/hls-map import --format neo4j-csv --nodes header.csv,part1.csv,part2.csv \\
+      --relationships rels.csv --delimiter ';' --array-delimiter '|'
+
+neo4j-csv headers, as neo4j-admin reads them:
+  nodes:         id:ID,name,age:int,tags:string[],:LABEL      (:ID(Space) for an id space)
+  relationships: :START_ID,:END_ID,:TYPE,since:date          (:START_ID(Space) ...)
+  types: int long short byte float double boolean string char date localtime time
+         localdatetime datetime duration, and arrays of them (type[])
+  --nodes Label1:Label2=FILE adds labels to every node of FILE;
+  --relationships TYPE=FILE gives relationships without a :TYPE column their type;
+  FILE,FILE2,... reads the header from the first file and data from the rest.")]
+    Import(ImportArgs),
+
+    /// Take a map out: the whole store, or only what a statement returns.
+    #[command(after_help = "\
+Examples:
+  steward --db ~/hls-map export --format jsonl backup.jsonl
+  steward --db ~/hls-map export --format jsonl --query \"MATCH p = (:Person {name: 'Brian'})--() RETURN p\"
+
+Without FILE (or with -) the export goes to stdout.")]
+    Export(ExportArgs),
+}
+
+/// `steward import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The input format.
+    #[arg(long, value_enum)]
+    pub format: ImportFormat,
+
+    /// neo4j-csv: a node file, `Label:Label2=FILE` to add labels, or `HEADER,DATA,...`
+    /// (repeat for more files).
+    #[arg(long, value_name = "FILE")]
+    pub nodes: Vec<String>,
+
+    /// neo4j-csv: a relationship file, `TYPE=FILE` for a default type, or
+    /// `HEADER,DATA,...` (repeat for more files).
+    #[arg(long, value_name = "FILE")]
+    pub relationships: Vec<String>,
+
+    /// neo4j-csv: the field separator (one character; `\t` for a tab).
+    #[arg(long, default_value = ",", value_name = "CHAR")]
+    pub delimiter: String,
+
+    /// neo4j-csv: the separator of the values of an array field.
+    #[arg(long, default_value = ";", value_name = "CHAR")]
+    pub array_delimiter: String,
+
+    /// jsonl: the file to import ("-" reads stdin).
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+}
+
+/// Import formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportFormat {
+    /// neo4j-admin import's CSV files (--nodes, --relationships).
+    #[value(name = "neo4j-csv")]
+    Neo4jCsv,
+    /// steward's own backup, one JSON object per line.
+    Jsonl,
+}
+
+/// `steward export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The output format.
+    #[arg(long, value_enum)]
+    pub format: ExportFormatArg,
+
+    /// Export only the nodes, relationships and paths this statement returns (any Cypher
+    /// or question form), with the ends of each relationship.
+    #[arg(long, value_name = "QUERY")]
+    pub query: Option<String>,
+
+    /// Parameters of --query as a JSON object.
+    #[arg(long, value_name = "JSON")]
+    pub params: Option<String>,
+
+    /// Where to write; stdout when absent or "-". The file appears only once the export
+    /// is complete.
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+}
+
+/// Export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormatArg {
+    /// steward's own full-fidelity backup, one JSON object per line.
+    Jsonl,
 }
 
 /// `steward repl`.

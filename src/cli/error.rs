@@ -74,6 +74,9 @@ pub enum CliError {
         /// The script's name.
         name: String,
     },
+    /// An import or export failed (a bad record, a file that cannot be read or written).
+    #[error(transparent)]
+    Transfer(crate::io::IoError),
     /// The query is wrong.
     #[error("{error}")]
     Query {
@@ -150,6 +153,7 @@ impl CliError {
             CliError::Write(_) | CliError::BrokenPipe => ("IoError", "Write"),
             CliError::Store { source, .. } => ("StoreError", store_code(source)),
             CliError::ScriptFailed { .. } => ("QueryError", "StatementsFailed"),
+            CliError::Transfer(e) => ("ImportError", transfer_code(e)),
         };
         let statement = match self {
             CliError::Query { origin, .. } => origin.statement.as_ref().map(|s| s.0),
@@ -232,6 +236,18 @@ impl CliError {
             out.push_str(line.trim_end_matches(' '));
         }
         out
+    }
+}
+
+fn transfer_code(e: &crate::io::IoError) -> &'static str {
+    use crate::io::IoError;
+    match e {
+        IoError::Bad { .. } => "BadRecord",
+        IoError::Read { .. } => "Read",
+        IoError::Write { .. } => "Write",
+        IoError::Usage(_) => "Usage",
+        IoError::Cancelled => "Cancelled",
+        _ => "Store",
     }
 }
 

@@ -24,6 +24,11 @@ pub struct Printer<W: Write> {
 }
 
 impl<W: Write> Printer<W> {
+    /// The output itself, for commands that print their own text.
+    pub fn writer(&mut self) -> &mut W {
+        &mut self.out
+    }
+
     /// A printer writing `format` to `out`.
     pub fn new(out: W, format: Format, fit_terminal: bool) -> Self {
         Printer {

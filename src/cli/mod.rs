@@ -14,6 +14,7 @@ pub mod format;
 pub mod json;
 pub mod params;
 pub mod text;
+pub mod transfer;
 
 use crate::db::{Db, Params};
 use crate::model::Position;
@@ -47,12 +48,13 @@ pub fn main() -> i32 {
         Some(Command::Query(a)) => a.output.memory_limit = a.output.memory_limit.or(top_limit),
         Some(Command::Run(a)) => a.output.memory_limit = a.output.memory_limit.or(top_limit),
         Some(Command::Repl(a)) => a.output.memory_limit = a.output.memory_limit.or(top_limit),
-        None => {}
+        Some(Command::Import(_) | Command::Export(_)) | None => {}
     }
     let format = match &cli.command {
         Some(Command::Query(a)) => a.output.format,
         Some(Command::Run(a)) => a.output.format,
         Some(Command::Repl(a)) => a.output.format,
+        Some(Command::Import(_) | Command::Export(_)) => Format::Table,
         None => cli.shell.output.format,
     };
     let interactive = match &cli.command {
@@ -74,6 +76,11 @@ pub fn main() -> i32 {
         Some(Command::Query(a)) => query(cli.db, a, &mut printer),
         Some(Command::Run(a)) => run(cli.db, a, &mut printer),
         Some(Command::Repl(_)) => Ok(()),
+        Some(Command::Import(a)) => require_db(cli.db, "import")
+            .and_then(|dir| transfer::import(&dir, a, printer.writer())),
+        Some(Command::Export(a)) => {
+            require_db(cli.db, "export").and_then(|dir| transfer::export(&dir, a))
+        }
         None => {
             let a = RunArgs {
                 output: cli.shell.output,

@@ -83,6 +83,32 @@ impl Store for MemoryStore {
         Ok(self.read().rels.keys().copied().collect())
     }
 
+    fn scan_nodes(
+        &self,
+        each: &mut dyn FnMut(NodeId, NodeRecord) -> bool,
+    ) -> Result<(), StoreError> {
+        let g = self.read();
+        for (&id, node) in &g.nodes {
+            if !each(id, node.clone()) {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn scan_rels(
+        &self,
+        each: &mut dyn FnMut(RelId, RelRecord) -> bool,
+    ) -> Result<(), StoreError> {
+        let g = self.read();
+        for (&id, rel) in &g.rels {
+            if !each(id, rel.clone()) {
+                break;
+            }
+        }
+        Ok(())
+    }
+
     fn nodes_with_label(&self, label: &str) -> Result<Vec<NodeId>, StoreError> {
         Ok(self
             .read()

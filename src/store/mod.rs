@@ -119,6 +119,17 @@ pub trait Store: Send + Sync {
     fn node_ids(&self) -> Result<Vec<NodeId>, StoreError>;
     /// All relationship ids.
     fn rel_ids(&self) -> Result<Vec<RelId>, StoreError>;
+    /// Calls `each` with every node in ascending id order, reading the store as it goes
+    /// (nothing is gathered first, so memory stays flat); stops early when `each`
+    /// returns `false`. `each` must not write to the store.
+    fn scan_nodes(
+        &self,
+        each: &mut dyn FnMut(NodeId, NodeRecord) -> bool,
+    ) -> Result<(), StoreError>;
+    /// Calls `each` with every relationship in ascending id order, as
+    /// [`scan_nodes`](Store::scan_nodes) does for nodes.
+    fn scan_rels(&self, each: &mut dyn FnMut(RelId, RelRecord) -> bool)
+    -> Result<(), StoreError>;
     /// Nodes carrying `label`.
     fn nodes_with_label(&self, label: &str) -> Result<Vec<NodeId>, StoreError>;
     /// Nodes whose `name` property is a string equal to `name` ignoring case

@@ -227,6 +227,29 @@ impl SledStore {
         Ok(())
     }
 
+    /// Calls `each` with the id and encoded body of every record in the blocks under
+    /// `prefix`, ascending, until it returns `false`.
+    fn scan_blocks(
+        &self,
+        prefix: &[u8],
+        each: &mut RecordVisitor<'_>,
+    ) -> Result<(), StoreError> {
+        for item in self.db().scan_prefix(prefix) {
+            let (k, v) = item.map_err(backend)?;
+            let block =
+                keys::block_number(&k).ok_or_else(|| corrupt("malformed block key".into()))?;
+            let state = self.state();
+            for slot in codec::block_slots(&v)? {
+                let body = codec::block_slot(&v, slot)?
+                    .ok_or_else(|| corrupt("a block's slot mask disagrees with it".into()))?;
+                if !each(keys::id_in_block(block, slot), body, &state.catalog)? {
+                    return Ok(());
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The ids held by every block under `prefix`, ascending.
     fn block_ids(&self, prefix: &[u8]) -> Result<Vec<u64>, StoreError> {
         let mut ids = Vec::new();
@@ -238,6 +261,30 @@ impl SledStore {
         }
         Ok(ids)
     }
+}
+
+/// Receives a record's id and encoded body; returns whether to go on.
+type RecordVisitor<'f> = dyn FnMut(u64, &[u8], &Catalog) -> Result<bool, StoreError> + 'f;
+
+/// Decodes the relationship `id` from its stored body.
+fn rel_record(id: RelId, body: &[u8], catalog: &Catalog) -> Result<RelRecord, StoreError> {
+    let stored = codec::decode_rel(body, catalog)?;
+    let rel_type = catalog
+        .type_names
+        .get(stored.type_id as usize)
+        .ok_or_else(|| {
+            corrupt(format!(
+                "relationship {id} has unknown type id {}",
+                stored.type_id
+            ))
+        })?
+        .clone();
+    Ok(RelRecord {
+        rel_type,
+        start: stored.start,
+        end: stored.end,
+        props: stored.props,
+    })
 }
 
 fn check_format(dir: &Path, found: u32) -> Result<(), StoreError> {
@@ -466,25 +513,25 @@ impl Store for SledStore {
         let Some(body) = codec::block_slot(&bytes, slot)? else {
             return Ok(None);
         };
-        let state = self.state();
-        let stored = codec::decode_rel(body, &state.catalog)?;
-        let rel_type = state
-            .catalog
-            .type_names
-            .get(stored.type_id as usize)
-            .ok_or_else(|| {
-                corrupt(format!(
-                    "relationship {id} has unknown type id {}",
-                    stored.type_id
-                ))
-            })?
-            .clone();
-        Ok(Some(RelRecord {
-            rel_type,
-            start: stored.start,
-            end: stored.end,
-            props: stored.props,
-        }))
+        Ok(Some(rel_record(id, body, &self.state().catalog)?))
+    }
+
+    fn scan_nodes(
+        &self,
+        each: &mut dyn FnMut(NodeId, NodeRecord) -> bool,
+    ) -> Result<(), StoreError> {
+        self.scan_blocks(&keys::node_prefix(), &mut |id, body, catalog| {
+            Ok(each(id, codec::decode_node(body, catalog)?))
+        })
+    }
+
+    fn scan_rels(
+        &self,
+        each: &mut dyn FnMut(RelId, RelRecord) -> bool,
+    ) -> Result<(), StoreError> {
+        self.scan_blocks(&keys::rel_prefix(), &mut |id, body, catalog| {
+            Ok(each(id, rel_record(id, body, catalog)?))
+        })
     }
 
     fn adjacent(

@@ -238,6 +238,15 @@ impl<'s> Transaction<'s> {
         id
     }
 
+    /// Moves the id counters forward, never back: the next node created gets an id of
+    /// at least `next_node`, the next relationship at least `next_rel`. Restoring a
+    /// backup into an empty store uses it to keep the backup's ids.
+    pub fn advance_counters(&mut self, next_node: NodeId, next_rel: RelId) {
+        let c = &mut self.changes.counters;
+        c.next_node = c.next_node.max(next_node);
+        c.next_rel = c.next_rel.max(next_rel);
+    }
+
     /// Replaces a node's record (labels and properties).
     pub fn update_node(&mut self, id: NodeId, record: NodeRecord) {
         self.version += 1;

@@ -25,6 +25,7 @@ use crate::model::{CypherError, ErrorKind, Value};
 use crate::store::Transaction;
 
 pub use graph::{node_record, property, rel_record, subscript};
+pub use temporal::parse_as as parse_temporal;
 
 /// The body of a scalar function, given its evaluated arguments (arity already checked).
 type Body = fn(&[Value], &Transaction<'_>) -> Result<Value, Error>;

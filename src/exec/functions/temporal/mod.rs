@@ -429,6 +429,22 @@ pub static FUNCTIONS: &[Function] = &[
     }),
 ];
 
+/// Parses ISO-8601 text as the temporal type named (`date`, `localtime`, `time`,
+/// `localdatetime`, `datetime`, `duration`), as the Cypher function of that name does;
+/// `None` when `type_name` names none of them.
+pub fn parse_as(type_name: &str, text: &str) -> Option<Result<Temporal, CypherError>> {
+    let kind = match type_name {
+        "date" => Kind::Date,
+        "localtime" => Kind::LocalTime,
+        "time" => Kind::Time,
+        "localdatetime" => Kind::LocalDateTime,
+        "datetime" => Kind::DateTime,
+        "duration" => return Some(parse::duration(text).map(Temporal::Duration)),
+        _ => return None,
+    };
+    Some(from_string(kind, text))
+}
+
 /// True for the functions whose value changes while a statement runs.
 pub(crate) fn is_volatile(name: &str) -> bool {
     name.ends_with(".realtime")

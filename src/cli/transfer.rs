@@ -1,0 +1,120 @@
+//! `steward import` and `steward export`.
+
+use super::args::{ExportArgs, ExportFormatArg, ImportArgs, ImportFormat};
+use super::error::{CliError, Source};
+use super::{open, params};
+use crate::db::{Db, Params};
+use crate::io::{self, ExportFormat, IoError, Selection};
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// Converts an import or export failure: query errors (from --query) keep their report.
+pub fn transfer_error(e: IoError, dir: &Path, query: Option<&str>) -> CliError {
+    match e {
+        IoError::Db(db) => CliError::from_db(db, dir, || Source {
+            text: query.unwrap_or_default().to_string(),
+            offset: 0,
+            statement: None,
+        }),
+        other => CliError::Transfer(other),
+    }
+}
+
+/// `steward import`: prints the summary on stdout.
+pub fn import(dir: &Path, a: ImportArgs, out: &mut dyn Write) -> Result<(), CliError> {
+    let fail = |e| transfer_error(e, dir, None);
+    // Check the command line and the files before touching the store.
+    let job = io::Import::from_args(&io::ImportRequest {
+        format: Some(match a.format {
+            ImportFormat::Neo4jCsv => io::ImportFormat::Neo4jCsv,
+            ImportFormat::Jsonl => io::ImportFormat::Jsonl,
+        }),
+        nodes: a.nodes,
+        relationships: a.relationships,
+        delimiter: a.delimiter,
+        array_delimiter: a.array_delimiter,
+        file: a.file,
+    })
+    .map_err(fail)?;
+    let db = open(dir)?;
+    let summary = job.run(&db).map_err(fail)?;
+    drop(db);
+    writeln!(out, "{summary}").map_err(CliError::from_write)
+}
+
+/// `steward export`: writes the map to FILE (complete or not at all) or stdout.
+pub fn export(dir: &Path, a: ExportArgs) -> Result<(), CliError> {
+    let params = match &a.params {
+        Some(text) => params::parse(text)?,
+        None => Params::new(),
+    };
+    let format = match a.format {
+        ExportFormatArg::Jsonl => ExportFormat::Jsonl,
+    };
+    let db = open(dir)?;
+    let query = a.query.as_deref();
+    let fail = |e| transfer_error(e, dir, query);
+    let selection = match query {
+        Some(text) => Selection::of_query(&db, text, &params).map_err(fail)?,
+        None => Selection::Whole,
+    };
+    let graph = io::export::Graph::new(&db, selection);
+    match a.file.filter(|f| f.as_os_str() != "-") {
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = BufWriter::new(stdout.lock());
+            match io::export::export(&graph, format, &mut out, "standard output") {
+                Err(IoError::Write { source, .. }) => Err(CliError::from_write(source)),
+                other => other.map(|_| ()).map_err(fail),
+            }
+        }
+        Some(path) => {
+            let summary = write_file(&db, &graph, format, &path).map_err(fail)?;
+            eprintln!("{summary} to {}", path.display());
+            Ok(())
+        }
+    }
+}
+
+/// Writes the export beside `path` and renames it into place once complete, so a failed
+/// export never leaves half a file where a good one was.
+fn write_file(
+    _db: &Db,
+    graph: &io::export::Graph<'_>,
+    format: ExportFormat,
+    path: &Path,
+) -> Result<io::ExportSummary, IoError> {
+    let what = path.display().to_string();
+    let partial = partial_name(path);
+    let written = (|| {
+        let file = std::fs::File::create(&partial).map_err(|source| IoError::Write {
+            what: what.clone(),
+            source,
+        })?;
+        let mut out = BufWriter::new(file);
+        let summary = io::export::export(graph, format, &mut out, &what)?;
+        let file = out.into_inner().map_err(|e| IoError::Write {
+            what: what.clone(),
+            source: e.into_error(),
+        })?;
+        file.sync_all().map_err(|source| IoError::Write {
+            what: what.clone(),
+            source,
+        })?;
+        std::fs::rename(&partial, path).map_err(|source| IoError::Write {
+            what: what.clone(),
+            source,
+        })?;
+        Ok(summary)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    written
+}
+
+fn partial_name(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".partial");
+    path.with_file_name(name)
+}
