@@ -1,0 +1,365 @@
+//! Maps in and out: `steward import` and `steward export`, run as a user runs them.
+//! Round trips, the neo4j-admin CSV dialect, and a corpus of bad inputs, each of which
+//! must fail with its own message naming the place, and leave the store as it was.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn steward(db: &Path, args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_steward"))
+        .env_remove("STEWARD_DB")
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .current_dir(cwd)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run steward")
+}
+
+fn ok(o: &Output) -> String {
+    assert!(
+        o.status.success(),
+        "steward failed: {}\n{}",
+        String::from_utf8_lossy(&o.stderr),
+        String::from_utf8_lossy(&o.stdout)
+    );
+    String::from_utf8(o.stdout.clone()).expect("utf-8")
+}
+
+fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")
+}
+
+/// Exports the whole store as jsonl (through stdout).
+fn dump(db: &Path, cwd: &Path) -> String {
+    ok(&steward(db, &["export", "--format", "jsonl"], cwd))
+}
+
+const TYPED: &str = "CREATE (:Record {d: date('2020-01-02'), t: localtime('12:31:14.645876123'), \
+    tz: time('12:31:14+01:00'), ldt: localdatetime('2015-07-21T21:40:32'), \
+    dt: datetime('2015-07-21T21:40:32.142+01:00[Europe/London]'), dur: duration('P1Y2M10DT12H45M30.5S'), \
+    f: 1.0, tiny: 1e-300, nan: 0.0/0.0, inf: 1.0/0.0, i: -9223372036854775808, s: 'Zoë \"q\" \\n', \
+    b: false, l: [1, 2], lf: [1.5, 2.0], ls: ['a', 'b'], empty: []})";
+
+#[test]
+fn jsonl_export_import_export_is_byte_identical() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    let script = examples().join("life-as-a-system.cypher");
+    ok(&steward(&a, &["run", script.to_str().expect("utf-8")], tmp.path()));
+    ok(&steward(&a, &["query", TYPED], tmp.path()));
+    // Gaps in the ids: deleted records must not renumber the rest.
+    ok(&steward(&a, &["query", "CREATE (:Gone)-[:GONE]->(:Gone)"], tmp.path()));
+    ok(&steward(&a, &["query", "MATCH (g:Gone) DETACH DELETE g"], tmp.path()));
+    ok(&steward(&a, &["query", "CREATE (:After {n: 1})"], tmp.path()));
+    let first = dump(&a, tmp.path());
+    fs::write(tmp.path().join("backup.jsonl"), &first).expect("write");
+    let summary = ok(&steward(
+        &b,
+        &["import", "--format", "jsonl", "backup.jsonl"],
+        tmp.path(),
+    ));
+    assert!(
+        summary.starts_with("imported 23 nodes and 32 relationships"),
+        "{summary}"
+    );
+    let second = dump(&b, tmp.path());
+    assert_eq!(first, second);
+    // The restored store hands out the ids the original would have.
+    ok(&steward(&a, &["query", "CREATE (:Next)"], tmp.path()));
+    ok(&steward(&b, &["query", "CREATE (:Next)"], tmp.path()));
+    assert_eq!(dump(&a, tmp.path()), dump(&b, tmp.path()));
+    // Values keep their exact types.
+    for typed in [
+        r#""d":{"date":"2020-01-02"}"#,
+        r#""dt":{"datetime":"2015-07-21T21:40:32.142+01:00[Europe/London]"}"#,
+        r#""dur":{"duration":"P1Y2M10DT12H45M30.5S"}"#,
+        r#""f":1.0"#,
+        r#""inf":{"float":"Infinity"}"#,
+        r#""lf":[1.5,2.0]"#,
+        r#""nan":{"float":"NaN"}"#,
+        r#""t":{"localtime":"12:31:14.645876123"}"#,
+        r#""tz":{"time":"12:31:14+01:00"}"#,
+        r#""i":-9223372036854775808"#,
+        r#""tiny":1e-300"#,
+    ] {
+        assert!(second.contains(typed), "{typed} in {second}");
+    }
+}
+
+#[test]
+fn jsonl_into_a_store_with_data_gets_new_ids_and_keeps_the_old() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    ok(&steward(&a, &["query", "CREATE (:P {name: 'A'})-[:K]->(:P {name: 'B'})"], tmp.path()));
+    fs::write(tmp.path().join("a.jsonl"), dump(&a, tmp.path())).expect("write");
+    ok(&steward(&b, &["query", "CREATE (:Q {name: 'Already'})"], tmp.path()));
+    ok(&steward(&b, &["import", "--format", "jsonl", "a.jsonl"], tmp.path()));
+    let rows = ok(&steward(
+        &b,
+        &[
+            "query",
+            "--format",
+            "csv",
+            "MATCH (n) OPTIONAL MATCH (n)-[:K]->(m) RETURN id(n), n.name, m.name ORDER BY id(n)",
+        ],
+        tmp.path(),
+    ));
+    assert_eq!(rows, "id(n),n.name,m.name\n0,Already,\n1,A,B\n2,B,\n");
+}
+
+fn write_files(dir: &Path, files: &[(&str, &[u8])]) {
+    for (name, content) in files {
+        fs::write(dir.join(name), content).expect("write input");
+    }
+}
+
+#[test]
+fn neo4j_csv_reads_what_neo4j_admin_reads() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    write_files(
+        tmp.path(),
+        &[
+            ("people-header.csv", b"personId:ID(Person),name,born:int,score:float,tags:string[],active:boolean,since:date,:LABEL\n"),
+            ("people-1.csv", b"p1,Brian,1978,2.5,a;b,true,2015-07-21,Actor;Person\n\"p2\",\"Smith, Jo\",,,,FALSE,,Actor|Person\n"),
+            ("people-2.csv", b"p3,\"Multi\nline\",1990,1e3,x,false,2016-01-01,Actor;Person\n"),
+            ("services.csv", b"code:ID(Service),name\nS1,GP practice\nS2,Food bank\n"),
+            ("uses.csv", b":START_ID(Person),:END_ID(Service),:TYPE,weight:int[]\np1,S1,USES,1;2\np2,S1,USES,\np3,S2,,3\n"),
+        ],
+    );
+    let db = tmp.path().join("db");
+    let summary = ok(&steward(
+        &db,
+        &[
+            "import",
+            "--format",
+            "neo4j-csv",
+            "--nodes",
+            "people-header.csv,people-1.csv,people-2.csv",
+            "--nodes",
+            "Actor:Service=services.csv",
+            "--relationships",
+            "KNOWS=uses.csv",
+        ],
+        tmp.path(),
+    ));
+    assert!(summary.starts_with("imported 5 nodes and 3 relationships"), "{summary}");
+    let rows = ok(&steward(
+        &db,
+        &[
+            "query",
+            "--format",
+            "jsonl",
+            "MATCH (p)-[r]->(s) RETURN p.name AS p, labels(p) AS l, p.born AS born, p.score AS score, \
+             p.tags AS tags, p.active AS active, toString(p.since) AS since, type(r) AS t, r.weight AS w, \
+             s.name AS s, labels(s) AS sl, s.code AS code ORDER BY p",
+        ],
+        tmp.path(),
+    ));
+    let expected = [
+        r#"{"p": "Brian", "l": ["Actor", "Person"], "born": 1978, "score": 2.5, "tags": ["a", "b"], "active": true, "since": "2015-07-21", "t": "USES", "w": [1, 2], "s": "GP practice", "sl": ["Actor", "Service"], "code": "S1"}"#,
+        r#"{"p": "Multi\nline", "l": ["Actor", "Person"], "born": 1990, "score": 1000.0, "tags": ["x"], "active": false, "since": "2016-01-01", "t": "KNOWS", "w": [3], "s": "Food bank", "sl": ["Actor", "Service"], "code": "S2"}"#,
+        r#"{"p": "Smith, Jo", "l": ["Actor|Person"], "born": null, "score": null, "tags": null, "active": false, "since": null, "t": "USES", "w": null, "s": "GP practice", "sl": ["Actor", "Service"], "code": "S1"}"#,
+    ];
+    assert_eq!(rows.lines().collect::<Vec<_>>(), expected);
+}
+
+#[test]
+fn neo4j_csv_takes_other_delimiters() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    write_files(
+        tmp.path(),
+        &[
+            ("n.csv", b":ID;name;tags:string[]\n1;A;x|y\n2;B;z\n"),
+            ("r.csv", b":START_ID;:END_ID;:TYPE\n1;2;KNOWS\n"),
+        ],
+    );
+    let db = tmp.path().join("db");
+    let args = [
+        "import", "--format", "neo4j-csv", "--nodes", "n.csv", "--relationships", "r.csv",
+        "--delimiter", ";", "--array-delimiter", "|",
+    ];
+    ok(&steward(&db, &args, tmp.path()));
+    let rows = ok(&steward(
+        &db,
+        &["query", "--format", "csv", "MATCH (a)-[:KNOWS]->(b) RETURN a.name, a.tags, b.name"],
+        tmp.path(),
+    ));
+    assert_eq!(rows, "a.name,a.tags,b.name\nA,\"[\"\"x\"\", \"\"y\"\"]\",B\n");
+}
+
+/// One bad input: the files, the import's arguments, the message it must fail with.
+struct Bad {
+    name: &'static str,
+    files: &'static [(&'static str, &'static [u8])],
+    args: &'static [&'static str],
+    message: &'static str,
+}
+
+const GOOD_NODES: (&str, &[u8]) = ("nodes.csv", b":ID,name\n1,A\n2,B\n");
+
+const BAD: &[Bad] = &[
+    Bad {
+        name: "unknown type in a header",
+        files: &[("nodes.csv", b":ID,name,at:point\n1,A,x\n")],
+        args: &["--format", "neo4j-csv", "--nodes", "nodes.csv"],
+        message: "nodes.csv:1 (column 3): `at:point`: unknown type `point`",
+    },
+    Bad {
+        name: "relationship to an id that does not exist",
+        files: &[GOOD_NODES, ("rels.csv", b":START_ID,:END_ID,:TYPE\n1,2,K\n1,9,K\n")],
+        args: &["--format", "neo4j-csv", "--nodes", "nodes.csv", "--relationships", "rels.csv"],
+        message: "rels.csv:3 (column 2, `:END_ID`): no node has the id \"9\"",
+    },
+    Bad {
+        name: "duplicate id",
+        files: &[("nodes.csv", b":ID,name\n1,A\n2,B\n1,C\n")],
+        args: &["--format", "neo4j-csv", "--nodes", "nodes.csv"],
+        message: "nodes.csv:4 (column 1, `:ID`): the id \"1\" is used twice",
+    },
+    Bad {
+        name: "value of the wrong type",
+        files: &[("nodes.csv", b":ID,name,age:int\n1,A,40\n2,B,forty\n")],
+        args: &["--format", "neo4j-csv", "--nodes", "nodes.csv"],
+        message: "nodes.csv:3 (column 3, `age:int`): \"forty\" is not an integer",
+    },
+    Bad {
+        name: "invalid UTF-8",
+        files: &[("nodes.csv", b":ID,name\n1,A\n2,\xff\xfe\n")],
+        args: &["--format", "neo4j-csv", "--nodes", "nodes.csv"],
+        message: "nodes.csv:3 (column 2, `name`): not valid UTF-8",
+    },
+    Bad {
+        name: "empty file",
+        files: &[("nodes.csv", b"")],
+        args: &["--format", "neo4j-csv", "--nodes", "nodes.csv"],
+        message: "nodes.csv: the file is empty: its first line must be the header",
+    },
+    Bad {
+        name: "one-column CSV read with the wrong delimiter",
+        files: &[("nodes.csv", b":ID;name\n1;A\n")],
+        args: &["--format", "neo4j-csv", "--nodes", "nodes.csv"],
+        message: "nodes.csv:1: the header is one column, `:ID;name`: are the fields separated by ';'? Then add --delimiter ';'",
+    },
+    Bad {
+        name: "a row with too many fields",
+        files: &[("nodes.csv", b":ID,name\n1,A\n2,B,extra\n")],
+        args: &["--format", "neo4j-csv", "--nodes", "nodes.csv"],
+        message: "nodes.csv:3: 3 fields, but the header has 2 (is --delimiter right?)",
+    },
+    Bad {
+        name: "a node file given as relationships",
+        files: &[GOOD_NODES],
+        args: &["--format", "neo4j-csv", "--nodes", "nodes.csv", "--relationships", "nodes.csv"],
+        message: "nodes.csv:1 (column 1): `:ID` belongs in a node file",
+    },
+    Bad {
+        name: "a relationship without a type",
+        files: &[GOOD_NODES, ("rels.csv", b":START_ID,:END_ID\n1,2\n")],
+        args: &["--format", "neo4j-csv", "--nodes", "nodes.csv", "--relationships", "rels.csv"],
+        message: "rels.csv:2: the relationship has no type",
+    },
+    Bad {
+        name: "a missing file",
+        files: &[GOOD_NODES],
+        args: &["--format", "neo4j-csv", "--nodes", "nodes.csv", "--relationships", "gone.csv"],
+        message: "cannot read gone.csv: No such file or directory",
+    },
+    Bad {
+        name: "truncated JSON",
+        files: &[("b.jsonl", b"{\"id\":0,\"labels\":[\"A\"],\"properties\":{}}\n{\"id\":1,\"labels\":[\"A\"],\"prop")],
+        args: &["--format", "jsonl", "b.jsonl"],
+        message: "b.jsonl:2 (column 29): not a JSON object: EOF while parsing",
+    },
+    Bad {
+        name: "jsonl relationship to a node that is not there",
+        files: &[("b.jsonl", b"{\"id\":0,\"labels\":[\"A\"],\"properties\":{}}\n{\"id\":0,\"type\":\"K\",\"start\":0,\"end\":5,\"properties\":{}}\n")],
+        args: &["--format", "jsonl", "b.jsonl"],
+        message: "b.jsonl:2 ($.end): no node with id 5 comes before this relationship",
+    },
+    Bad {
+        name: "jsonl property that is a map",
+        files: &[("b.jsonl", b"{\"id\":0,\"labels\":[\"A\"],\"properties\":{\"m\":{\"a\":1,\"b\":2}}}\n")],
+        args: &["--format", "jsonl", "b.jsonl"],
+        message: "b.jsonl:1 ($.properties.m): a property value cannot be a map",
+    },
+    Bad {
+        name: "jsonl duplicate node id",
+        files: &[("b.jsonl", b"{\"id\":0,\"labels\":[],\"properties\":{}}\n{\"id\":0,\"labels\":[],\"properties\":{}}\n")],
+        args: &["--format", "jsonl", "b.jsonl"],
+        message: "b.jsonl:2 ($.id): node id 0 appears twice",
+    },
+    Bad {
+        name: "jsonl invalid UTF-8",
+        files: &[("b.jsonl", b"{\"id\":0,\"labels\":[\"\xff\"],\"properties\":{}}\n")],
+        args: &["--format", "jsonl", "b.jsonl"],
+        message: "b.jsonl:1: the line is not valid UTF-8",
+    },
+    Bad {
+        name: "jsonl a line that is not an object",
+        files: &[("b.jsonl", b"[1, 2]\n")],
+        args: &["--format", "jsonl", "b.jsonl"],
+        message: "b.jsonl:1: each line must be a JSON object",
+    },
+];
+
+#[test]
+fn every_bad_input_fails_with_its_place_and_changes_nothing() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = tmp.path().join("db");
+    let script = examples().join("life-as-a-system.cypher");
+    ok(&steward(&db, &["run", script.to_str().expect("utf-8")], tmp.path()));
+    let before = dump(&db, tmp.path());
+    for case in BAD {
+        let dir = tmp.path().join(case.name.replace(' ', "-"));
+        fs::create_dir(&dir).expect("case dir");
+        write_files(&dir, case.files);
+        let mut args = vec!["import"];
+        args.extend_from_slice(case.args);
+        let out = steward(&db, &args, &dir);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{}: {stderr}", case.name);
+        assert!(
+            stderr.contains(case.message),
+            "{}: expected {:?} in\n{stderr}",
+            case.name,
+            case.message
+        );
+        assert_eq!(dump(&db, tmp.path()), before, "{} changed the store", case.name);
+    }
+}
+
+#[test]
+fn export_of_a_query_takes_what_it_returns() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = tmp.path().join("db");
+    let script = examples().join("life-as-a-system.cypher");
+    ok(&steward(&db, &["run", script.to_str().expect("utf-8")], tmp.path()));
+    let out = ok(&steward(
+        &db,
+        &[
+            "export",
+            "--format",
+            "jsonl",
+            "--query",
+            "MATCH (p:Person {name: $name})-[r:AFFECTED_BY]->(f) WHERE r.strength >= 4 RETURN r",
+            "--params",
+            r#"{"name": "Brian"}"#,
+        ],
+        tmp.path(),
+    ));
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].contains(r#""nodes":4,"relationships":3"#), "{out}");
+    assert_eq!(lines.len(), 8, "{out}");
+    // A failing query is reported as a query error (exit code 2), and writes no file.
+    let bad = steward(
+        &db,
+        &["export", "--format", "jsonl", "--query", "MATCH (n RETURN n", "out.jsonl"],
+        tmp.path(),
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(!tmp.path().join("out.jsonl").exists());
+    assert!(!tmp.path().join("out.jsonl.partial").exists());
+}
