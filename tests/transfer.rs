@@ -271,7 +271,7 @@ const BAD: &[Bad] = &[
         name: "truncated JSON",
         files: &[("b.jsonl", b"{\"id\":0,\"labels\":[\"A\"],\"properties\":{}}\n{\"id\":1,\"labels\":[\"A\"],\"prop")],
         args: &["--format", "jsonl", "b.jsonl"],
-        message: "b.jsonl:2 (column 29): not a JSON object: EOF while parsing",
+        message: "b.jsonl:2 (column 28): not a JSON object: EOF while parsing a string\n",
     },
     Bad {
         name: "jsonl relationship to a node that is not there",

@@ -167,7 +167,7 @@ impl Importer<'_> {
             let json: serde_json::Value = serde_json::from_str(trimmed).map_err(|e| {
                 IoError::bad(
                     place().within(format!("column {}", e.column())),
-                    format!("not a JSON object: {e}"),
+                    format!("not a JSON object: {}", without_position(&e)),
                 )
             })?;
             let serde_json::Value::Object(obj) = json else {
@@ -297,6 +297,15 @@ impl Importer<'_> {
         });
         self.summary.rels_created += 1;
         Ok(())
+    }
+}
+
+/// serde_json's message without its " at line 1 column 28" (the place says where).
+fn without_position(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
     }
 }
 
