@@ -62,11 +62,9 @@ use steward::model::{NodeId, NodeRecord, Output, Properties, RelRecord, Value};
 mod common;
 
 use common::Rng;
+use common::map::{Graph, KINDS, Kind, generate};
 
-const SEED: u64 = 2026;
 const PARAM_SEED: u64 = 7;
-const NEIGHBOURHOOD: u32 = 50;
-const KNOWS_EACH: u32 = 7;
 const NODE_BATCH: usize = 50_000;
 const REL_BATCH: usize = 100_000;
 /// Rounds over the parameter sets: each query runs ROUNDS × PARAM_SETS times.
@@ -77,182 +75,6 @@ const BUDGET: Duration = Duration::from_secs(60);
 /// One run is cancelled after this long.
 const RUN_TIMEOUT: Duration = Duration::from_secs(60);
 const KUZU_VERSIONS: &[&str] = &["kuzu==0.11.3", "kuzu>=0.11,<0.12", "kuzu"];
-
-// ---------------------------------------------------------------- the graph
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Person,
-    Service,
-    Organisation,
-    Factor,
-}
-
-const KINDS: [Kind; 4] = [
-    Kind::Person,
-    Kind::Service,
-    Kind::Organisation,
-    Kind::Factor,
-];
-
-impl Kind {
-    fn label(self) -> &'static str {
-        match self {
-            Kind::Person => "Person",
-            Kind::Service => "Service",
-            Kind::Organisation => "Organisation",
-            Kind::Factor => "Factor",
-        }
-    }
-
-    fn scale(self) -> &'static str {
-        match self {
-            Kind::Person | Kind::Factor => "person",
-            Kind::Service | Kind::Organisation => "organisation",
-        }
-    }
-
-    /// Steward's labels, sorted as `NodeRecord` wants them.
-    fn labels(self) -> Vec<String> {
-        match self {
-            Kind::Factor => vec!["Factor".into()],
-            k => vec!["Actor".into(), k.label().into()],
-        }
-    }
-
-    fn name(self, i: u32) -> String {
-        format!("{} {i}", self.label())
-    }
-
-    fn index(self) -> usize {
-        self as usize
-    }
-}
-
-/// One relationship type: its endpoints' kinds and (start index, end index) pairs.
-struct RelSet {
-    rel_type: &'static str,
-    from: Kind,
-    to: Kind,
-    pairs: Vec<(u32, u32)>,
-}
-
-struct Graph {
-    /// Node counts, indexed by `Kind::index`.
-    counts: [u32; 4],
-    rels: Vec<RelSet>,
-    /// Persons affected by at least one factor.
-    affected: Vec<u32>,
-}
-
-impl Graph {
-    fn nodes(&self) -> u64 {
-        self.counts.iter().map(|&c| u64::from(c)).sum()
-    }
-
-    fn relationships(&self) -> u64 {
-        self.rels.iter().map(|r| r.pairs.len() as u64).sum()
-    }
-}
-
-/// A number uniform in [0, 1).
-fn unit(rng: &mut Rng) -> f64 {
-    (rng.next() >> 11) as f64 / (1u64 << 53) as f64
-}
-
-/// `k` distinct values from `draw`, none equal to `except`.
-fn distinct(
-    rng: &mut Rng,
-    k: u32,
-    except: Option<u32>,
-    mut draw: impl FnMut(&mut Rng) -> u32,
-) -> Vec<u32> {
-    let mut out: Vec<u32> = Vec::with_capacity(k as usize);
-    while out.len() < k as usize {
-        let v = draw(rng);
-        if Some(v) != except && !out.contains(&v) {
-            out.push(v);
-        }
-    }
-    out
-}
-
-fn generate(quick: bool) -> Graph {
-    let scale = if quick { 10 } else { 1 };
-    let [persons, services, orgs, factors] = [100_000, 400, 100, 500].map(|n| n / scale);
-    let mut rng = Rng(SEED);
-
-    let mut knows = Vec::new();
-    for p in 0..persons {
-        let base = p / NEIGHBOURHOOD * NEIGHBOURHOOD;
-        let size = NEIGHBOURHOOD.min(persons - base);
-        let k = KNOWS_EACH.min(size - 1);
-        for q in distinct(&mut rng, k, Some(p), |r| base + r.below(size.into()) as u32) {
-            knows.push((p, q));
-        }
-    }
-
-    // Zipf, s = 1: cumulative weights 1/(r+1).
-    let mut cdf = Vec::with_capacity(services as usize);
-    let mut total = 0.0;
-    for r in 0..services {
-        total += 1.0 / f64::from(r + 1);
-        cdf.push(total);
-    }
-    let zipf = |r: &mut Rng| {
-        let u = unit(r) * total;
-        (cdf.partition_point(|&c| c <= u) as u32).min(services - 1)
-    };
-    let mut uses = Vec::new();
-    for p in 0..persons {
-        let k = 1 + rng.below(7) as u32;
-        for s in distinct(&mut rng, k, None, zipf) {
-            uses.push((p, s));
-        }
-    }
-
-    let mut affects = Vec::new();
-    let mut affected = Vec::new();
-    for p in 0..persons {
-        if rng.below(2) == 0 {
-            affected.push(p);
-            let k = 1 + rng.below(7) as u32;
-            for f in distinct(&mut rng, k, None, |r| r.below(factors.into()) as u32) {
-                affects.push((f, p));
-            }
-        }
-    }
-
-    let part_of = (0..services)
-        .map(|s| (s, rng.below(orgs.into()) as u32))
-        .collect();
-
-    let mut responds = Vec::new();
-    for s in 0..services {
-        let k = 1 + rng.below(5) as u32;
-        for f in distinct(&mut rng, k, None, |r| r.below(factors.into()) as u32) {
-            responds.push((s, f));
-        }
-    }
-
-    let set = |rel_type, from, to, pairs| RelSet {
-        rel_type,
-        from,
-        to,
-        pairs,
-    };
-    Graph {
-        counts: [persons, services, orgs, factors],
-        rels: vec![
-            set("KNOWS", Kind::Person, Kind::Person, knows),
-            set("USES", Kind::Person, Kind::Service, uses),
-            set("AFFECTS", Kind::Factor, Kind::Person, affects),
-            set("PART_OF", Kind::Service, Kind::Organisation, part_of),
-            set("RESPONDS_TO", Kind::Service, Kind::Factor, responds),
-        ],
-        affected,
-    }
-}
 
 // ---------------------------------------------------------------- loading
 
@@ -705,16 +527,6 @@ fn dir_bytes(p: &Path) -> (u64, u64) {
     total
 }
 
-/// This process's peak resident set size in kB (VmHWM), or its current one (VmRSS).
-fn status_kb(field: &str) -> u64 {
-    let status = fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix(field))
-        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
-}
-
 fn met(ok: bool) -> &'static str {
     if ok { "met" } else { "NOT MET" }
 }
@@ -786,7 +598,7 @@ fn main() {
 
     // ------------------------------------------------------------ steward
     let _ = fs::remove_dir_all(&store);
-    let rss_before_load = status_kb("VmRSS:");
+    let rss_before_load = common::status_kb("VmRSS:");
     let db = Db::open(&store).expect("open the steward store");
     let t = Instant::now();
     load_steward(&db, &g).expect("load steward");
@@ -799,7 +611,7 @@ fn main() {
     let steward_disk = dir_bytes(&store);
     let db = Db::open(&store).expect("reopen the steward store");
     let steward_runs: Vec<Runs> = qs.iter().map(|q| run_steward(&db, q)).collect();
-    let steward_rss = status_kb("VmHWM:");
+    let steward_rss = common::status_kb("VmHWM:");
     drop(db);
 
     // ------------------------------------------------------------ Kùzu

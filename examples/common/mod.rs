@@ -6,6 +6,8 @@
 
 use steward::model::{NodeId, Properties, RelRecord, Value};
 
+pub mod map;
+
 /// Node labels, by node index modulo their number.
 pub const LABELS: &[&str] = &["Person", "Organisation", "Factor", "Service", "Place"];
 /// Relationship types, drawn at random.
@@ -63,3 +65,14 @@ pub fn sizes() -> (u64, u64) {
         .map_or(1_000_000, |a| a.parse().expect("relationship count"));
     (nodes, rels)
 }
+
+/// This process's peak resident set size in kB (VmHWM), or its current one (VmRSS).
+pub fn status_kb(field: &str) -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(field))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+

@@ -638,6 +638,7 @@ impl Store for SledStore {
             .state
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let was_empty = state.catalog.nodes + state.catalog.rels == 0;
         let mut plan = ApplyPlan::new(self, &state);
         plan.catalog.next_node = changes.counters.next_node;
         plan.catalog.next_rel = changes.counters.next_rel;
@@ -651,7 +652,7 @@ impl Store for SledStore {
         state.type_ids.extend(new_types);
         drop(state);
         self.db().flush().map_err(backend)?;
-        self.compact_if_due();
+        self.compact_if_due(was_empty);
         Ok(())
     }
 

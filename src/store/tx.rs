@@ -11,8 +11,12 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 pub struct Transaction<'s> {
     base: &'s dyn Store,
     changes: ChangeSet,
-    /// Relationships created in this transaction, by (node, direction).
-    created_adj: HashMap<(NodeId, Direction), Vec<Adjacent>>,
+    /// Relationships created in this transaction, by (node, direction), as far as
+    /// `unindexed` has been worked off.
+    created_adj: RefCell<HashMap<(NodeId, Direction), Vec<Adjacent>>>,
+    /// Relationships created since `created_adj` was last brought up to date: indexed
+    /// on the next adjacency read, so a bulk load that never reads never pays for it.
+    unindexed: RefCell<Vec<RelId>>,
     /// Node records read from the store by this transaction. The store does not change
     /// while the transaction runs, and the transaction's own writes are read from
     /// `changes` first, so these stay valid; a statement that matches a node and then
@@ -23,6 +27,9 @@ pub struct Transaction<'s> {
     /// Writes made so far: what was derived from reads is stale once it changes.
     version: u64,
 }
+
+/// A change set this large is freed on a thread of its own after commit.
+const BIG_CHANGE: usize = 100_000;
 
 /// How many store reads a transaction keeps before it starts again.
 const READ_CACHE: usize = 4096;
@@ -37,7 +44,8 @@ impl<'s> Transaction<'s> {
                 counters,
                 ..ChangeSet::default()
             },
-            created_adj: HashMap::new(),
+            created_adj: RefCell::new(HashMap::new()),
+            unindexed: RefCell::new(Vec::new()),
             read_nodes: RefCell::new(Default::default()),
             reads: Cell::new(0),
             version: 0,
@@ -73,7 +81,19 @@ impl<'s> Transaction<'s> {
         if self.changes.is_empty() {
             return Ok(());
         }
-        self.base.apply(&self.changes)
+        let applied = self.base.apply(&self.changes);
+        if self.changes.nodes.len() + self.changes.rels.len() >= BIG_CHANGE {
+            // Freeing a million records takes a good part of a second: let it happen
+            // beside the caller, who has its answer already.
+            let Transaction {
+                changes,
+                created_adj,
+                read_nodes,
+                ..
+            } = self;
+            std::thread::spawn(move || drop((changes, created_adj, read_nodes)));
+        }
+        applied
     }
 
     /// The node with this id, as this transaction sees it.
@@ -145,7 +165,8 @@ impl<'s> Transaction<'s> {
         if !self.changes.rels.is_empty() {
             out.retain(|a| !matches!(self.changes.rels.get(&a.rel), Some(None)));
         }
-        if let Some(created) = self.created_adj.get(&(node, dir)) {
+        self.index_created();
+        if let Some(created) = self.created_adj.borrow().get(&(node, dir)) {
             for a in created {
                 match self.changes.rels.get(&a.rel) {
                     Some(Some(rec)) if rel_type.is_none_or(|t| t == rec.rel_type) => out.push(*a),
@@ -264,22 +285,38 @@ impl<'s> Transaction<'s> {
         self.version += 1;
         let id = self.changes.counters.next_rel;
         self.changes.counters.next_rel += 1;
-        self.created_adj
-            .entry((record.start, Direction::Outgoing))
-            .or_default()
-            .push(Adjacent {
-                rel: id,
-                other: record.end,
-            });
-        self.created_adj
-            .entry((record.end, Direction::Incoming))
-            .or_default()
-            .push(Adjacent {
-                rel: id,
-                other: record.start,
-            });
+        self.unindexed.get_mut().push(id);
         self.changes.rels.insert(id, Some(record));
         id
+    }
+
+    /// Brings `created_adj` up to date with the relationships created so far.
+    fn index_created(&self) {
+        let mut pending = self.unindexed.borrow_mut();
+        if pending.is_empty() {
+            return;
+        }
+        let mut index = self.created_adj.borrow_mut();
+        for id in pending.drain(..) {
+            // A relationship deleted again before any read needs no entry.
+            let Some(Some(rec)) = self.changes.rels.get(&id) else {
+                continue;
+            };
+            index
+                .entry((rec.start, Direction::Outgoing))
+                .or_default()
+                .push(Adjacent {
+                    rel: id,
+                    other: rec.end,
+                });
+            index
+                .entry((rec.end, Direction::Incoming))
+                .or_default()
+                .push(Adjacent {
+                    rel: id,
+                    other: rec.start,
+                });
+        }
     }
 
     /// Replaces a relationship's properties (its type and ends stay).

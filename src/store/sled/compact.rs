@@ -81,7 +81,12 @@ impl SledStore {
     /// Compacts when [`due`]; called by apply once its change set is durable. A failed
     /// compaction is not the apply's failure (the change set is committed): it leaves
     /// the store as it was and is not tried again until the store has grown by half.
-    pub(super) fn compact_if_due(&self) {
+    ///
+    /// A store that was empty before this apply and has no measure yet is not copied:
+    /// one batch written into an empty database is laid out as densely as a copy would
+    /// be (measured: 52 MB against 49 MB for the benchmark map), so its size is
+    /// recorded as the first measure instead.
+    pub(super) fn compact_if_due(&self, was_empty: bool) {
         let mut state = self
             .state
             .write()
@@ -91,6 +96,20 @@ impl SledStore {
         };
         if !due(&state, disk) {
             return;
+        }
+        if was_empty && state.compacted.is_none() {
+            let records = state.catalog.nodes + state.catalog.rels;
+            let measured = self
+                .db()
+                .insert(
+                    keys::meta(keys::META_COMPACTED),
+                    &encode_measure(disk, records),
+                )
+                .and_then(|_| self.db().flush());
+            if measured.is_ok() {
+                state.compacted = Some((disk, records));
+                return;
+            }
         }
         if self.compact_locked(&mut state).is_err() {
             state.compact_floor = disk.saturating_add(disk / 2);
