@@ -124,7 +124,8 @@ Examples:
   steward --db ~/hls-map export --format jsonl backup.jsonl
   steward --db ~/hls-map export --format jsonl --query \"MATCH p = (:Person {name: 'Brian'})--() RETURN p\"
 
-Without FILE (or with -) the export goes to stdout.")]
+Without FILE (or with -) the export goes to stdout; neo4j-csv and csv write two files
+into the directory FILE.")]
     Export(ExportArgs),
 }
 
@@ -195,6 +196,24 @@ pub struct ExportArgs {
 pub enum ExportFormatArg {
     /// steward's own full-fidelity backup, one JSON object per line.
     Jsonl,
+    /// A Cypher script that rebuilds the map in Neo4j, Memgraph or steward.
+    Cypher,
+    /// neo4j-admin import's CSV: nodes.csv and relationships.csv in the directory FILE.
+    #[value(name = "neo4j-csv")]
+    Neo4jCsv,
+    /// Kumu's JSON (elements and connections).
+    #[value(name = "kumu-json")]
+    KumuJson,
+    /// GraphML (yEd, Gephi, Cytoscape, networkx).
+    Graphml,
+    /// GEXF 1.3 (Gephi).
+    Gexf,
+    /// Graphviz DOT.
+    Dot,
+    /// A Mermaid flowchart, for Markdown.
+    Mermaid,
+    /// Gephi's spreadsheet import: nodes.csv and edges.csv in the directory FILE.
+    Csv,
 }
 
 /// `steward repl`.

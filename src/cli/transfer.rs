@@ -50,6 +50,14 @@ pub fn export(dir: &Path, a: ExportArgs) -> Result<(), CliError> {
     };
     let format = match a.format {
         ExportFormatArg::Jsonl => ExportFormat::Jsonl,
+        ExportFormatArg::Cypher => ExportFormat::Cypher,
+        ExportFormatArg::Neo4jCsv => ExportFormat::Neo4jCsv,
+        ExportFormatArg::KumuJson => ExportFormat::KumuJson,
+        ExportFormatArg::Graphml => ExportFormat::Graphml,
+        ExportFormatArg::Gexf => ExportFormat::Gexf,
+        ExportFormatArg::Dot => ExportFormat::Dot,
+        ExportFormatArg::Mermaid => ExportFormat::Mermaid,
+        ExportFormatArg::Csv => ExportFormat::Csv,
     };
     let db = open(dir)?;
     let query = a.query.as_deref();
@@ -59,7 +67,20 @@ pub fn export(dir: &Path, a: ExportArgs) -> Result<(), CliError> {
         None => Selection::Whole,
     };
     let graph = io::export::Graph::new(&db, selection);
-    match a.file.filter(|f| f.as_os_str() != "-") {
+    let file = a.file.filter(|f| f.as_os_str() != "-");
+    if format.tables().is_some() {
+        let Some(dir) = file else {
+            return Err(CliError::Usage(format!(
+                "--format {} writes nodes and relationships as two files: name the directory \
+                 to write them in, e.g. `steward export --format {0} map-csv`",
+                format.name()
+            )));
+        };
+        let summary = io::export::export_tables(&graph, format, &dir).map_err(fail)?;
+        eprintln!("{summary} to {}", dir.display());
+        return Ok(());
+    }
+    match file {
         None => {
             let stdout = std::io::stdout();
             let mut out = BufWriter::new(stdout.lock());

@@ -13,13 +13,65 @@ use std::time::Instant;
 pub enum ExportFormat {
     /// steward's own full-fidelity backup, one JSON object per line.
     Jsonl,
+    /// A Cypher script that rebuilds the graph (Neo4j, Memgraph, steward).
+    Cypher,
+    /// neo4j-admin import's CSV: `nodes.csv` and `relationships.csv` in a directory.
+    Neo4jCsv,
+    /// Kumu's JSON blueprint.
+    KumuJson,
+    /// GraphML.
+    Graphml,
+    /// GEXF 1.3.
+    Gexf,
+    /// Graphviz DOT.
+    Dot,
+    /// A Mermaid flowchart.
+    Mermaid,
+    /// Gephi's spreadsheet import: `nodes.csv` and `edges.csv` in a directory.
+    Csv,
 }
 
 impl ExportFormat {
+    /// Every format, in the order `--help` lists them.
+    pub const ALL: [ExportFormat; 9] = [
+        ExportFormat::Jsonl,
+        ExportFormat::Cypher,
+        ExportFormat::Neo4jCsv,
+        ExportFormat::KumuJson,
+        ExportFormat::Graphml,
+        ExportFormat::Gexf,
+        ExportFormat::Dot,
+        ExportFormat::Mermaid,
+        ExportFormat::Csv,
+    ];
+
     /// The format's name on the command line.
     pub fn name(self) -> &'static str {
         match self {
             ExportFormat::Jsonl => "jsonl",
+            ExportFormat::Cypher => "cypher",
+            ExportFormat::Neo4jCsv => "neo4j-csv",
+            ExportFormat::KumuJson => "kumu-json",
+            ExportFormat::Graphml => "graphml",
+            ExportFormat::Gexf => "gexf",
+            ExportFormat::Dot => "dot",
+            ExportFormat::Mermaid => "mermaid",
+            ExportFormat::Csv => "csv",
+        }
+    }
+
+    /// The format named `name`.
+    pub fn from_name(name: &str) -> Option<ExportFormat> {
+        Self::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// The tables of a format written as files in a directory, or `None` for a format
+    /// that is one stream.
+    pub fn tables(self) -> Option<super::tables::Dialect> {
+        match self {
+            ExportFormat::Neo4jCsv => Some(super::tables::Dialect::Neo4j),
+            ExportFormat::Csv => Some(super::tables::Dialect::Gephi),
+            _ => None,
         }
     }
 }
@@ -174,8 +226,67 @@ pub fn export(
     let mut sink = Sink { out, what };
     let (nodes, rels) = match format {
         ExportFormat::Jsonl => super::jsonl::export(graph, &mut sink)?,
+        ExportFormat::Cypher => super::cypher::export(graph, &mut sink)?,
+        ExportFormat::KumuJson => super::kumu::export(graph, &mut sink)?,
+        ExportFormat::Graphml => super::graphml::export_graphml(graph, &mut sink)?,
+        ExportFormat::Gexf => super::graphml::export_gexf(graph, &mut sink)?,
+        ExportFormat::Dot => super::diagram::export_dot(graph, &mut sink)?,
+        ExportFormat::Mermaid => super::diagram::export_mermaid(graph, &mut sink)?,
+        ExportFormat::Neo4jCsv | ExportFormat::Csv => {
+            return Err(IoError::Usage(format!(
+                "--format {} writes two files: give a directory to write them in",
+                format.name()
+            )));
+        }
     };
     sink.flush()?;
+    Ok(ExportSummary {
+        nodes,
+        rels,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Writes the tables of `format` into the directory `dir` (created when missing); each
+/// file appears only once it is complete.
+pub fn export_tables(
+    graph: &Graph<'_>,
+    format: ExportFormat,
+    dir: &std::path::Path,
+) -> Result<ExportSummary, IoError> {
+    let Some(dialect) = format.tables() else {
+        return Err(IoError::Usage(format!(
+            "--format {} writes one file, not a directory",
+            format.name()
+        )));
+    };
+    let started = Instant::now();
+    let write_error = |source| IoError::Write {
+        what: dir.display().to_string(),
+        source,
+    };
+    if dir.is_file() {
+        return Err(write_error(std::io::Error::other(format!(
+            "--format {} writes nodes and relationships as two files in a directory, \
+             and this is a file",
+            format.name()
+        ))));
+    }
+    std::fs::create_dir_all(dir).map_err(write_error)?;
+    let names = super::tables::file_names(dialect);
+    let written = super::tables::export(graph, dialect, dir, ".partial");
+    for name in names {
+        let partial = dir.join(format!("{name}.partial"));
+        let moved = match &written {
+            Ok(_) => std::fs::rename(&partial, dir.join(name)).map_err(write_error),
+            Err(_) => {
+                let _ = std::fs::remove_file(&partial);
+                Ok(())
+            }
+        };
+        moved?;
+    }
+    let (nodes, rels) = written?;
     Ok(ExportSummary {
         nodes,
         rels,

@@ -9,12 +9,18 @@
 //! Architecture invariant: `io` sits on `db` and knows no storage engine; `cli` and
 //! `repl` call it and print its summaries.
 
+pub mod cypher;
+pub mod diagram;
 pub mod error;
 pub mod export;
+pub mod graphml;
 pub mod import;
 pub mod jsonl;
+pub mod kumu;
 pub mod neo4j_csv;
 pub mod progress;
+pub mod schema;
+pub mod tables;
 pub mod values;
 
 pub use error::{IoError, Place};
