@@ -526,17 +526,24 @@ impl Run<'_> {
 }
 
 fn read_header(record: &csv::ByteRecord, nodes: bool, place: &Place) -> Result<Header, IoError> {
-    if let (1, Ok(only)) = (record.len(), std::str::from_utf8(&record[0])) {
-        if let Some(sep) = [';', '\t', '|', ','].into_iter().find(|c| only.contains(*c)) {
-            let shown = if sep == '\t' { "\\t".to_string() } else { sep.to_string() };
-            return Err(IoError::bad(
-                place.clone(),
-                format!(
-                    "the header is one column, `{only}`: are the fields separated by \
-                     '{shown}'? Then add --delimiter '{shown}'"
-                ),
-            ));
-        }
+    let single = match (record.len(), record.get(0).map(std::str::from_utf8)) {
+        (1, Some(Ok(only))) => Some(only),
+        _ => None,
+    };
+    if let Some((only, sep)) = single.and_then(|only| {
+        [';', '\t', '|', ',']
+            .into_iter()
+            .find(|c| only.contains(*c))
+            .map(|sep| (only, sep))
+    }) {
+        let shown = if sep == '\t' { "\\t".to_string() } else { sep.to_string() };
+        return Err(IoError::bad(
+            place.clone(),
+            format!(
+                "the header is one column, `{only}`: are the fields separated by \
+                 '{shown}'? Then add --delimiter '{shown}'"
+            ),
+        ));
     }
     let mut columns = Vec::with_capacity(record.len());
     let mut names = Vec::with_capacity(record.len());
