@@ -81,7 +81,7 @@ fn phase(name: &str, store: &Path, csv: &Path) {
                 relationships: files("rels"),
                 delimiter: ",".into(),
                 array_delimiter: ";".into(),
-                file: None,
+                ..ImportRequest::default()
             };
             let summary = io::Import::from_args(&request)
                 .and_then(|job| job.run(&db))

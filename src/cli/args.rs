@@ -97,12 +97,15 @@ In the shell:
   steward> :help match")]
     Repl(ReplArgs),
 
-    /// Bring a map in: neo4j-admin CSV files, or a steward jsonl backup. The whole import
+    /// Bring a map in: neo4j-admin CSV files, Kumu's JSON or spreadsheets, or a steward
+    /// jsonl backup. The whole import
     /// is one transaction: a bad record anywhere imports nothing, and the error names the
     /// file, line and column.
     #[command(after_help = "\
 Examples:
   steward --db ~/hls-map import --format jsonl backup.jsonl
+  steward --db ~/hls-map import --format kumu-json alliance.json
+  steward --db ~/hls-map import --format kumu-csv --elements elements.csv --connections connections.csv
   steward --db ~/hls-map import --format neo4j-csv --nodes people.csv --nodes Service=services.csv \\
       --relationships uses.csv
   steward --db ~/hls-map import --format neo4j-csv --nodes header.csv,part1.csv,part2.csv \\
@@ -154,7 +157,15 @@ pub struct ImportArgs {
     #[arg(long, default_value = ";", value_name = "CHAR")]
     pub array_delimiter: String,
 
-    /// jsonl: the file to import ("-" reads stdin).
+    /// kumu-csv: Kumu's Elements sheet (Label, Type, Description, Tags, ...).
+    #[arg(long, value_name = "FILE")]
+    pub elements: Option<PathBuf>,
+
+    /// kumu-csv: Kumu's Connections sheet (From, To, Type, Direction, ...).
+    #[arg(long, value_name = "FILE")]
+    pub connections: Option<PathBuf>,
+
+    /// jsonl, kumu-json: the file to import ("-" reads stdin for jsonl).
     #[arg(value_name = "FILE")]
     pub file: Option<PathBuf>,
 }
@@ -167,6 +178,12 @@ pub enum ImportFormat {
     Neo4jCsv,
     /// steward's own backup, one JSON object per line.
     Jsonl,
+    /// Kumu's JSON (a blueprint or a project export).
+    #[value(name = "kumu-json")]
+    KumuJson,
+    /// Kumu's spreadsheets (--elements, --connections).
+    #[value(name = "kumu-csv")]
+    KumuCsv,
 }
 
 /// `steward export`.

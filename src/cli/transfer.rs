@@ -28,7 +28,11 @@ pub fn import(dir: &Path, a: ImportArgs, out: &mut dyn Write) -> Result<(), CliE
         format: Some(match a.format {
             ImportFormat::Neo4jCsv => io::ImportFormat::Neo4jCsv,
             ImportFormat::Jsonl => io::ImportFormat::Jsonl,
+            ImportFormat::KumuJson => io::ImportFormat::KumuJson,
+            ImportFormat::KumuCsv => io::ImportFormat::KumuCsv,
         }),
+        elements: a.elements,
+        connections: a.connections,
         nodes: a.nodes,
         relationships: a.relationships,
         delimiter: a.delimiter,

@@ -8,6 +8,15 @@ pub(crate) mod call;
 mod eval;
 pub mod functions;
 mod hls;
+
+/// Applies the scale rule to the nodes a transaction changed (see `exec/hls/scale.rs`):
+/// each Actor and Factor without a `scale` gets its default; an invalid one fails. Every
+/// statement does this; importers, which write through [`crate::store::Transaction`]
+/// directly, call it before committing.
+pub fn apply_scale_rule(tx: &mut crate::store::Transaction<'_>) -> Result<(), Error> {
+    hls::scale::check(tx)
+}
+
 mod matcher;
 mod operators;
 pub mod ops;

@@ -13,6 +13,10 @@ pub enum ImportFormat {
     Neo4jCsv,
     /// steward's own backup.
     Jsonl,
+    /// Kumu's JSON.
+    KumuJson,
+    /// Kumu's spreadsheet pair (elements and connections).
+    KumuCsv,
 }
 
 /// What the user asked to import, as given on the command line.
@@ -30,6 +34,10 @@ pub struct ImportRequest {
     pub array_delimiter: String,
     /// The one input file of a single-file format ("-" for stdin).
     pub file: Option<PathBuf>,
+    /// kumu-csv: the elements sheet.
+    pub elements: Option<PathBuf>,
+    /// kumu-csv: the connections sheet.
+    pub connections: Option<PathBuf>,
 }
 
 /// A checked import, ready to run.
@@ -39,6 +47,10 @@ pub enum Import {
     Jsonl(Option<PathBuf>),
     /// neo4j-admin CSV.
     Neo4jCsv(neo4j_csv::Job),
+    /// Kumu's JSON.
+    KumuJson(PathBuf),
+    /// Kumu's spreadsheets: elements, and connections if given.
+    KumuCsv(PathBuf, Option<PathBuf>),
 }
 
 impl Import {
@@ -47,10 +59,43 @@ impl Import {
     pub fn from_args(r: &ImportRequest) -> Result<Import, IoError> {
         let Some(format) = r.format else {
             return Err(IoError::Usage(
-                "say which format to import with --format (neo4j-csv or jsonl)".into(),
+                "say which format to import with --format (neo4j-csv, jsonl, kumu-json or kumu-csv)"
+                    .into(),
             ));
         };
+        let csv_files = !r.nodes.is_empty() || !r.relationships.is_empty();
+        let sheets = r.elements.is_some() || r.connections.is_some();
+        if sheets && format != ImportFormat::KumuCsv {
+            return Err(IoError::Usage(
+                "--elements and --connections are for --format kumu-csv".into(),
+            ));
+        }
         match format {
+            ImportFormat::KumuJson | ImportFormat::KumuCsv if csv_files => Err(IoError::Usage(
+                "--nodes and --relationships are for --format neo4j-csv".into(),
+            )),
+            ImportFormat::KumuJson => {
+                let Some(file) = &r.file else {
+                    return Err(IoError::Usage(
+                        "--format kumu-json needs the FILE to import".into(),
+                    ));
+                };
+                super::open_input(file)?;
+                Ok(Import::KumuJson(file.clone()))
+            }
+            ImportFormat::KumuCsv => {
+                let Some(elements) = r.elements.clone().or_else(|| r.file.clone()) else {
+                    return Err(IoError::Usage(
+                        "--format kumu-csv needs --elements FILE (and usually --connections FILE)"
+                            .into(),
+                    ));
+                };
+                super::open_input(&elements)?;
+                if let Some(c) = &r.connections {
+                    super::open_input(c)?;
+                }
+                Ok(Import::KumuCsv(elements, r.connections.clone()))
+            }
             ImportFormat::Jsonl => {
                 if !r.nodes.is_empty() || !r.relationships.is_empty() {
                     return Err(IoError::Usage(
@@ -92,6 +137,10 @@ impl Import {
             }
             Import::Jsonl(None) => jsonl::import(db, std::io::stdin().lock(), 0, "stdin"),
             Import::Neo4jCsv(job) => job.run(db),
+            Import::KumuJson(path) => super::kumu_import::import_json(db, path),
+            Import::KumuCsv(elements, connections) => {
+                super::kumu_import::import_csv(db, elements, connections.as_deref())
+            }
         }
     }
 }

@@ -55,7 +55,8 @@ pub fn export(graph: &Graph<'_>, sink: &mut Sink<'_>) -> Result<(u64, u64), IoEr
         values::string(&mut line, kind);
         line.push_str(",\"tags\":[");
         let mut first = true;
-        for l in node.labels.iter().filter(|l| *l != kind) {
+        let implied = super::kumu_import::labels_of(kind);
+        for l in node.labels.iter().filter(|l| !implied.contains(l) && *l != kind) {
             if !first {
                 line.push(',');
             }
@@ -82,7 +83,12 @@ pub fn export(graph: &Graph<'_>, sink: &mut Sink<'_>) -> Result<(u64, u64), IoEr
         values::string(&mut line, &name(rel.end));
         line.push_str(",\"type\":");
         values::string(&mut line, &rel.rel_type);
-        line.push_str(",\"direction\":\"directed\"");
+        let direction = match rel.props.get("direction") {
+            Some(crate::model::Value::String(d)) if d == "undirected" || d == "mutual" => d,
+            _ => "directed",
+        };
+        line.push_str(",\"direction\":");
+        values::string(&mut line, direction);
         fields(&mut line, &rel.props, &["from", "to", "type", "direction"]);
         line.push('}');
         counts.1 += 1;

@@ -17,6 +17,7 @@ pub mod graphml;
 pub mod import;
 pub mod jsonl;
 pub mod kumu;
+pub mod kumu_import;
 pub mod neo4j_csv;
 pub mod progress;
 pub mod schema;

@@ -145,6 +145,7 @@ impl Job {
             for g in &self.rels {
                 run.group(tx, g, false, &mut progress)?;
             }
+            super::kumu_import::scale_rule(tx, "the imported nodes")?;
             Ok::<_, IoError>(run.summary)
         });
         progress.finish();
