@@ -363,3 +363,226 @@ fn export_of_a_query_takes_what_it_returns() {
     assert!(!tmp.path().join("out.jsonl").exists());
     assert!(!tmp.path().join("out.jsonl.partial").exists());
 }
+
+/// The map of examples/life-as-a-system.cypher plus a node of every value type, in a
+/// fresh store under `tmp`.
+fn life(tmp: &Path) -> PathBuf {
+    let db = tmp.join("life");
+    let script = examples().join("life-as-a-system.cypher");
+    ok(&steward(&db, &["run", script.to_str().expect("utf-8")], tmp));
+    db
+}
+
+/// The graph as sorted lines of (labels, properties) and (start name, type, properties,
+/// end name): what must survive a round trip through a format that renumbers ids.
+fn shape(db: &Path, tmp: &Path) -> String {
+    ok(&steward(
+        db,
+        &[
+            "query",
+            "--format",
+            "jsonl",
+            "MATCH (n) WITH labels(n) AS l, properties(n) AS p ORDER BY p.name \
+             RETURN collect([l, p]) AS nodes",
+        ],
+        tmp,
+    )) + &ok(&steward(
+        db,
+        &[
+            "query",
+            "--format",
+            "jsonl",
+            "MATCH (a)-[r]->(b) WITH a.name AS a, type(r) AS t, properties(r) AS p, b.name AS b \
+             ORDER BY a, t, b RETURN collect([a, t, p, b]) AS rels",
+        ],
+        tmp,
+    ))
+}
+
+#[test]
+fn cypher_export_rebuilds_the_same_graph_in_a_fresh_store() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = life(tmp.path());
+    ok(&steward(
+        &db,
+        &["query", r#"CREATE (:Record {d: date('2020-01-02'), f: 1.0, s: 'it\'s \\ "q"', l: [1, 2], nan: 0.0/0.0})"#],
+        tmp.path(),
+    ));
+    ok(&steward(&db, &["export", "--format", "cypher", "map.cypher"], tmp.path()));
+    let script = fs::read_to_string(tmp.path().join("map.cypher")).expect("script");
+    assert!(script.contains("UNWIND ["), "{script}");
+    let copy = tmp.path().join("copy");
+    ok(&steward(&copy, &["run", "map.cypher"], tmp.path()));
+    let (a, b) = (shape(&db, tmp.path()), shape(&copy, tmp.path()));
+    // NaN is not equal to itself as a value, but prints the same.
+    assert_eq!(a, b);
+    assert!(!shape(&copy, tmp.path()).contains("_steward_id"));
+}
+
+#[test]
+fn neo4j_csv_export_imports_back_to_the_same_graph() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = life(tmp.path());
+    ok(&steward(&db, &["export", "--format", "neo4j-csv", "tables"], tmp.path()));
+    let copy = tmp.path().join("copy");
+    ok(&steward(
+        &copy,
+        &[
+            "import",
+            "--format",
+            "neo4j-csv",
+            "--nodes",
+            "tables/nodes.csv",
+            "--relationships",
+            "tables/relationships.csv",
+        ],
+        tmp.path(),
+    ));
+    assert_eq!(shape(&db, tmp.path()), shape(&copy, tmp.path()));
+    // Without a directory it says what to give.
+    let o = steward(&db, &["export", "--format", "neo4j-csv"], tmp.path());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("name the directory"));
+}
+
+/// The attributes of a GraphML or GEXF document: name → type, for one element kind.
+fn declared<'a>(doc: &'a roxmltree::Document<'_>, tag: &str, class: &str) -> Vec<(&'a str, &'a str)> {
+    let mut out: Vec<(&str, &str)> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name(tag))
+        .filter(|n| n.attribute("for").or_else(|| n.parent().and_then(|p| p.attribute("class"))) == Some(class))
+        .map(|n| {
+            (
+                n.attribute("attr.name").or(n.attribute("title")).unwrap_or_default(),
+                n.attribute("attr.type").or(n.attribute("type")).unwrap_or_default(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn graphml_and_gexf_read_back_with_their_nodes_edges_and_types() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = life(tmp.path());
+    ok(&steward(&db, &["query", "CREATE (:Record {name: 'R & <D>', f: 2.5, ok: true, l: [1, 2]})"], tmp.path()));
+    for (format, node_tag, edge_tag, key_tag) in [
+        ("graphml", "node", "edge", "key"),
+        ("gexf", "node", "edge", "attribute"),
+    ] {
+        let text = ok(&steward(&db, &["export", "--format", format], tmp.path()));
+        let doc = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{format}: {e}"));
+        let count = |tag: &str| doc.descendants().filter(|n| n.has_tag_name(tag)).count();
+        assert_eq!(count(node_tag), 22, "{format}");
+        assert_eq!(count(edge_tag), 32, "{format}");
+        let nodes = declared(&doc, key_tag, "node");
+        for expected in [("born", "long"), ("f", "double"), ("l", "string"), ("name", "string"), ("ok", "boolean")] {
+            assert!(nodes.contains(&expected), "{format}: {expected:?} in {nodes:?}");
+        }
+        let edges = declared(&doc, key_tag, "edge");
+        assert!(edges.contains(&("strength", "long")), "{format}: {edges:?}");
+        assert!(text.contains("R &amp; &lt;D&gt;"), "{format}");
+    }
+}
+
+#[test]
+fn dot_and_mermaid_draw_every_node_and_relationship() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = life(tmp.path());
+    let dot = ok(&steward(&db, &["export", "--format", "dot"], tmp.path()));
+    assert!(dot.starts_with("digraph steward {"));
+    assert_eq!(dot.matches(" -> ").count(), 32);
+    assert!(dot.contains("label=\"Brian's family\", shape=ellipse"), "{dot}");
+    assert!(dot.contains("label=\"Health\", shape=hexagon"), "{dot}");
+    let mermaid = ok(&steward(&db, &["export", "--format", "mermaid"], tmp.path()));
+    assert!(mermaid.starts_with("flowchart LR"));
+    assert_eq!(mermaid.matches(" -->|").count(), 32);
+    assert!(mermaid.contains("([\"Brian\"]):::person"), "{mermaid}");
+}
+
+#[test]
+fn a_kumu_map_imported_twice_equals_it_imported_once() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    write_files(
+        tmp.path(),
+        &[(
+            "alliance.json",
+            br#"{"elements": [
+                {"label": "Brian", "type": "Person", "description": "at the centre", "tags": ["hls"]},
+                {"label": "Housing provider", "type": "Organization"},
+                {"label": "Housing", "type": "Issue", "score": 4},
+                {"label": "Outreach team", "type": "Team"}
+            ],
+            "connections": [
+                {"from": "Brian", "to": "Housing", "type": "AFFECTED_BY", "strength": 5},
+                {"from": "Housing provider", "to": "Outreach team", "type": "TRUSTS", "direction": "mutual"},
+                {"from": "Outreach team", "to": "Brian", "type": "SUPPORTS"}
+            ]}"#,
+        )],
+    );
+    let db = tmp.path().join("db");
+    let first = ok(&steward(&db, &["import", "--format", "kumu-json", "alliance.json"], tmp.path()));
+    assert!(first.starts_with("imported 4 nodes and 3 relationships"), "{first}");
+    let once = dump(&db, tmp.path());
+    let second = ok(&steward(&db, &["import", "--format", "kumu-json", "alliance.json"], tmp.path()));
+    assert!(
+        second.starts_with("imported 0 nodes and 0 relationships; 4 nodes and 3 relationships were already there"),
+        "{second}"
+    );
+    assert_eq!(dump(&db, tmp.path()), once);
+    let rows = ok(&steward(
+        &db,
+        &["query", "--format", "csv", "MATCH (n) RETURN n.name, labels(n), n.scale ORDER BY n.name"],
+        tmp.path(),
+    ));
+    assert_eq!(
+        rows,
+        "n.name,labels(n),n.scale\n\
+         Brian,\"[\"\"Actor\"\", \"\"Person\"\"]\",person\n\
+         Housing,\"[\"\"Factor\"\"]\",person\n\
+         Housing provider,\"[\"\"Actor\"\", \"\"Organisation\"\"]\",organisation\n\
+         Outreach team,\"[\"\"Team\"\"]\",\n"
+    );
+    // Kumu's own export of the map, as steward writes it, reads back the same.
+    let exported = ok(&steward(&db, &["export", "--format", "kumu-json"], tmp.path()));
+    assert!(exported.contains(r#""direction":"mutual""#), "{exported}");
+    fs::write(tmp.path().join("again.json"), exported).expect("write");
+    let third = ok(&steward(&db, &["import", "--format", "kumu-json", "again.json"], tmp.path()));
+    assert!(third.starts_with("imported 0 nodes and 0 relationships"), "{third}");
+    assert_eq!(dump(&db, tmp.path()), once);
+}
+
+#[test]
+fn kumu_spreadsheets_and_their_errors() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    write_files(
+        tmp.path(),
+        &[
+            ("elements.csv", b"Label,Type,Description,Tags,Budget\nBrian,Person,,hls|centre,\nFood bank,Charity,Feeds people,,12000\n"),
+            ("connections.csv", b"From,To,Type,Direction,Strength\nFood bank,Brian,SUPPORTS,directed,3\nBrian,Food bank,KNOWS,undirected,\n"),
+            ("bad.csv", b"From,To,Type\nFood bank,Nobody,SUPPORTS\n"),
+        ],
+    );
+    let db = tmp.path().join("db");
+    let args = ["import", "--format", "kumu-csv", "--elements", "elements.csv", "--connections"];
+    let summary = ok(&steward(&db, &[&args[..], &["connections.csv"]].concat(), tmp.path()));
+    assert!(summary.starts_with("imported 2 nodes and 2 relationships"), "{summary}");
+    let rows = ok(&steward(
+        &db,
+        &["query", "--format", "jsonl", "MATCH (a)-[r]->(b) RETURN a.name AS a, type(r) AS t, r.strength AS s, r.direction AS d, b.tags AS tags, a.budget AS budget ORDER BY t"],
+        tmp.path(),
+    ));
+    assert_eq!(
+        rows,
+        "{\"a\": \"Brian\", \"t\": \"KNOWS\", \"s\": null, \"d\": \"undirected\", \"tags\": null, \"budget\": null}\n\
+         {\"a\": \"Food bank\", \"t\": \"SUPPORTS\", \"s\": 3, \"d\": null, \"tags\": [\"hls\", \"centre\"], \"budget\": 12000}\n"
+    );
+    let before = dump(&db, tmp.path());
+    let bad = steward(&db, &[&args[..], &["bad.csv"]].concat(), tmp.path());
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        stderr.contains("bad.csv:2 (To): no element is called \"Nobody\""),
+        "{stderr}"
+    );
+    assert_eq!(dump(&db, tmp.path()), before);
+}

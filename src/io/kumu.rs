@@ -53,17 +53,32 @@ pub fn export(graph: &Graph<'_>, sink: &mut Sink<'_>) -> Result<(u64, u64), IoEr
         values::string(&mut line, &name);
         line.push_str(",\"type\":");
         values::string(&mut line, kind);
-        line.push_str(",\"tags\":[");
-        let mut first = true;
         let implied = super::kumu_import::labels_of(kind);
+        let mut tags: Vec<&str> = match node.props.get("tags") {
+            Some(crate::model::Value::List(items)) => items
+                .iter()
+                .filter_map(|t| match t {
+                    crate::model::Value::String(s) => Some(s.as_str()),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
         for l in node.labels.iter().filter(|l| !implied.contains(l) && *l != kind) {
-            if !first {
-                line.push(',');
+            if !tags.contains(&l.as_str()) {
+                tags.push(l);
             }
-            first = false;
-            values::string(&mut line, l);
         }
-        line.push(']');
+        if !tags.is_empty() {
+            line.push_str(",\"tags\":[");
+            for (i, t) in tags.iter().enumerate() {
+                if i > 0 {
+                    line.push(',');
+                }
+                values::string(&mut line, t);
+            }
+            line.push(']');
+        }
         fields(&mut line, &node.props, &["name", "label", "type", "tags"]);
         line.push('}');
         names.insert(id, name);
