@@ -586,3 +586,63 @@ fn kumu_spreadsheets_and_their_errors() {
     );
     assert_eq!(dump(&db, tmp.path()), before);
 }
+
+#[test]
+fn params_file_serves_query_and_run_and_names_itself_in_errors() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = tmp.path().join("db");
+    let rows: Vec<String> = (0..5000).map(|i| format!("{{\"name\": \"Person {i}\"}}")).collect();
+    write_files(
+        tmp.path(),
+        &[
+            ("rows.json", format!("{{\"rows\": [{}]}}", rows.join(",")).as_bytes()),
+            ("bad.json", b"[1, 2]"),
+            ("script.cypher", b"UNWIND $rows AS r CREATE (:Actor:Person {name: r.name});\nMATCH (p:Person) RETURN count(p) AS n;"),
+        ],
+    );
+    let out = ok(&steward(&db, &["run", "--format", "csv", "--params-file", "rows.json", "script.cypher"], tmp.path()));
+    assert!(out.ends_with("n\n5000\n"), "{out}");
+    let out = ok(&steward(&db, &["query", "--format", "csv", "--params-file", "rows.json", "RETURN size($rows) AS n"], tmp.path()));
+    assert_eq!(out, "n\n5000\n");
+    let bad = steward(&db, &["query", "--params-file", "bad.json", "RETURN 1"], tmp.path());
+    assert_eq!(
+        String::from_utf8_lossy(&bad.stderr),
+        "error: bad.json must be a JSON object such as '{\"name\": \"Brian\"}', not an array\n"
+    );
+    let both = steward(&db, &["query", "--params", "{}", "--params-file", "rows.json", "RETURN 1"], tmp.path());
+    assert!(String::from_utf8_lossy(&both.stderr).contains("cannot be used with"));
+}
+
+#[test]
+fn the_shell_imports_exports_and_loads_parameters() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let source = life(tmp.path());
+    fs::write(tmp.path().join("life.jsonl"), dump(&source, tmp.path())).expect("write");
+    write_files(tmp.path(), &[("who.json", b"{\"who\": \"Brian\"}")]);
+    let db = tmp.path().join("db");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_steward"))
+        .env_remove("STEWARD_DB")
+        .arg("--db")
+        .arg(&db)
+        .arg("repl")
+        .current_dir(tmp.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn the shell");
+    let input = ":import --format jsonl life.jsonl\n\
+                 :params load who.json\n\
+                 :export --format graphml --query \"MATCH (p {name: $who})-[r]-() RETURN r\" brian.graphml\n\
+                 :import --format jsonl missing.jsonl\n";
+    std::io::Write::write_all(&mut child.stdin.take().expect("stdin"), input.as_bytes())
+        .expect("type into the shell");
+    let out = child.wait_with_output().expect("the shell ends");
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("imported 21 nodes and 32 relationships"), "{stdout}");
+    assert!(stdout.contains("1 parameter loaded from who.json"), "{stdout}");
+    assert!(stderr.contains("exported 10 nodes and 9 relationships"), "{stderr}");
+    assert!(stderr.contains("cannot read missing.jsonl"), "{stderr}");
+    let graphml = fs::read_to_string(tmp.path().join("brian.graphml")).expect("exported");
+    assert_eq!(graphml.matches("<edge ").count(), 9);
+}

@@ -252,6 +252,11 @@ pub struct OutputArgs {
     #[arg(long, value_name = "JSON")]
     pub params: Option<String>,
 
+    /// Query parameters from a file holding one JSON object (for parameters too large
+    /// for the command line, e.g. a list of 5,000 rows to UNWIND).
+    #[arg(long, value_name = "FILE", conflicts_with = "params")]
+    pub params_file: Option<PathBuf>,
+
     /// The most memory one statement's held rows may take (sorting, grouping, DISTINCT,
     /// rows read before an update), e.g. 512MiB, 2GiB, 100000000 (bytes); default 1GiB.
     #[arg(long, value_name = "SIZE", env = "STEWARD_MEMORY_LIMIT", value_parser = parse_size)]

@@ -305,11 +305,19 @@ pub fn execute_print<W: Write>(
     })
 }
 
-fn parse_params(o: &OutputArgs) -> Result<Params, CliError> {
-    match &o.params {
-        Some(text) => Ok(params::parse(text)?),
-        None => Ok(Params::new()),
+/// The parameters given with `--params` or `--params-file`.
+pub fn parse_params(o: &OutputArgs) -> Result<Params, CliError> {
+    match (&o.params, &o.params_file) {
+        (Some(text), _) => Ok(params::parse(text)?),
+        (None, Some(path)) => load_params(path),
+        (None, None) => Ok(Params::new()),
     }
+}
+
+/// Reads parameters from a file holding one JSON object.
+pub fn load_params(path: &Path) -> Result<Params, CliError> {
+    let text = read_file(path)?;
+    Ok(params::parse_from(&text, &path.display().to_string())?)
 }
 
 fn require_db(db: Option<PathBuf>, command: &str) -> Result<PathBuf, CliError> {

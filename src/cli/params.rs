@@ -8,22 +8,44 @@ use crate::model::Value;
 #[non_exhaustive]
 pub enum ParamsError {
     /// The text is not JSON.
-    #[error("--params is not valid JSON: {0}")]
-    Json(#[source] serde_json::Error),
+    #[error("{what} is not valid JSON: {source}")]
+    Json {
+        /// `--params`, or the file's name.
+        what: String,
+        /// Why.
+        source: serde_json::Error,
+    },
     /// The JSON is not an object.
-    #[error("--params must be a JSON object such as '{{\"name\": \"Brian\"}}', not {0}")]
-    NotAnObject(&'static str),
+    #[error("{what} must be a JSON object such as '{{\"name\": \"Brian\"}}', not {kind}")]
+    NotAnObject {
+        /// `--params`, or the file's name.
+        what: String,
+        /// What it is instead.
+        kind: &'static str,
+    },
 }
 
 /// Parses a JSON object into parameters: integers that fit i64 become integers, other
 /// numbers floats, arrays lists, objects maps.
 pub fn parse(text: &str) -> Result<Params, ParamsError> {
-    let json: serde_json::Value = serde_json::from_str(text).map_err(ParamsError::Json)?;
+    parse_from(text, "--params")
+}
+
+/// Parses parameters read from `what` (named in errors: `--params`, a file's name).
+pub fn parse_from(text: &str, what: &str) -> Result<Params, ParamsError> {
+    let json: serde_json::Value =
+        serde_json::from_str(text).map_err(|source| ParamsError::Json {
+            what: what.to_string(),
+            source,
+        })?;
     match json {
         serde_json::Value::Object(map) => {
             Ok(map.into_iter().map(|(k, v)| (k, to_value(v))).collect())
         }
-        other => Err(ParamsError::NotAnObject(json_kind(&other))),
+        other => Err(ParamsError::NotAnObject {
+            what: what.to_string(),
+            kind: json_kind(&other),
+        }),
     }
 }
 
@@ -84,6 +106,6 @@ mod tests {
             e.to_string(),
             "--params must be a JSON object such as '{\"name\": \"Brian\"}', not an array"
         );
-        assert!(matches!(parse("{oops"), Err(ParamsError::Json(_))));
+        assert!(matches!(parse("{oops"), Err(ParamsError::Json { .. })));
     }
 }

@@ -1,4 +1,4 @@
-//! `steward import` and `steward export`.
+//! `steward import` and `steward export` (and the shell's `:import` and `:export`).
 
 use super::args::{ExportArgs, ExportFormatArg, ImportArgs, ImportFormat};
 use super::error::{CliError, Source};
@@ -20,11 +20,9 @@ pub fn transfer_error(e: IoError, dir: &Path, query: Option<&str>) -> CliError {
     }
 }
 
-/// `steward import`: prints the summary on stdout.
-pub fn import(dir: &Path, a: ImportArgs, out: &mut dyn Write) -> Result<(), CliError> {
-    let fail = |e| transfer_error(e, dir, None);
-    // Check the command line and the files before touching the store.
-    let job = io::Import::from_args(&io::ImportRequest {
+/// Checks an import's arguments and files, before any store is touched.
+pub fn import_job(a: ImportArgs) -> Result<io::Import, CliError> {
+    io::Import::from_args(&io::ImportRequest {
         format: Some(match a.format {
             ImportFormat::Neo4jCsv => io::ImportFormat::Neo4jCsv,
             ImportFormat::Jsonl => io::ImportFormat::Jsonl,
@@ -39,11 +37,24 @@ pub fn import(dir: &Path, a: ImportArgs, out: &mut dyn Write) -> Result<(), CliE
         array_delimiter: a.array_delimiter,
         file: a.file,
     })
-    .map_err(fail)?;
-    let db = open(dir)?;
-    let summary = job.run(&db).map_err(fail)?;
-    drop(db);
+    .map_err(CliError::Transfer)
+}
+
+/// Runs a checked import on `db`; prints its summary to `out`.
+pub fn run_import(db: &Db, job: &io::Import, out: &mut dyn Write) -> Result<(), CliError> {
+    let summary = job
+        .run(db)
+        .map_err(|e| transfer_error(e, db.path().unwrap_or(Path::new("")), None))?;
     writeln!(out, "{summary}").map_err(CliError::from_write)
+}
+
+/// `steward import`: prints the summary on stdout.
+pub fn import(dir: &Path, a: ImportArgs, out: &mut dyn Write) -> Result<(), CliError> {
+    let job = import_job(a)?;
+    let db = open(dir)?;
+    run_import(&db, &job, out)?;
+    drop(db);
+    Ok(())
 }
 
 /// `steward export`: writes the map to FILE (complete or not at all) or stdout.
@@ -52,7 +63,14 @@ pub fn export(dir: &Path, a: ExportArgs) -> Result<(), CliError> {
         Some(text) => params::parse(text)?,
         None => Params::new(),
     };
-    let format = match a.format {
+    let db = open(dir)?;
+    export_from(&db, a, &params)?;
+    drop(db);
+    Ok(())
+}
+
+fn format_of(a: ExportFormatArg) -> ExportFormat {
+    match a {
         ExportFormatArg::Jsonl => ExportFormat::Jsonl,
         ExportFormatArg::Cypher => ExportFormat::Cypher,
         ExportFormatArg::Neo4jCsv => ExportFormat::Neo4jCsv,
@@ -62,15 +80,21 @@ pub fn export(dir: &Path, a: ExportArgs) -> Result<(), CliError> {
         ExportFormatArg::Dot => ExportFormat::Dot,
         ExportFormatArg::Mermaid => ExportFormat::Mermaid,
         ExportFormatArg::Csv => ExportFormat::Csv,
-    };
-    let db = open(dir)?;
+    }
+}
+
+/// Exports from an open store; `params` serve `--query` (its own `--params` is read by
+/// the caller).
+pub fn export_from(db: &Db, a: ExportArgs, params: &Params) -> Result<(), CliError> {
+    let format = format_of(a.format);
+    let dir = db.path().unwrap_or(Path::new("")).to_path_buf();
     let query = a.query.as_deref();
-    let fail = |e| transfer_error(e, dir, query);
+    let fail = |e| transfer_error(e, &dir, query);
     let selection = match query {
-        Some(text) => Selection::of_query(&db, text, &params).map_err(fail)?,
+        Some(text) => Selection::of_query(db, text, params).map_err(fail)?,
         None => Selection::Whole,
     };
-    let graph = io::export::Graph::new(&db, selection);
+    let graph = io::export::Graph::new(db, selection);
     let file = a.file.filter(|f| f.as_os_str() != "-");
     if format.tables().is_some() {
         let Some(dir) = file else {
@@ -94,7 +118,7 @@ pub fn export(dir: &Path, a: ExportArgs) -> Result<(), CliError> {
             }
         }
         Some(path) => {
-            let summary = write_file(&db, &graph, format, &path).map_err(fail)?;
+            let summary = write_file(&graph, format, &path).map_err(fail)?;
             eprintln!("{summary} to {}", path.display());
             Ok(())
         }
@@ -104,32 +128,23 @@ pub fn export(dir: &Path, a: ExportArgs) -> Result<(), CliError> {
 /// Writes the export beside `path` and renames it into place once complete, so a failed
 /// export never leaves half a file where a good one was.
 fn write_file(
-    _db: &Db,
     graph: &io::export::Graph<'_>,
     format: ExportFormat,
     path: &Path,
 ) -> Result<io::ExportSummary, IoError> {
     let what = path.display().to_string();
     let partial = partial_name(path);
+    let write_error = |source| IoError::Write {
+        what: what.clone(),
+        source,
+    };
     let written = (|| {
-        let file = std::fs::File::create(&partial).map_err(|source| IoError::Write {
-            what: what.clone(),
-            source,
-        })?;
+        let file = std::fs::File::create(&partial).map_err(write_error)?;
         let mut out = BufWriter::new(file);
         let summary = io::export::export(graph, format, &mut out, &what)?;
-        let file = out.into_inner().map_err(|e| IoError::Write {
-            what: what.clone(),
-            source: e.into_error(),
-        })?;
-        file.sync_all().map_err(|source| IoError::Write {
-            what: what.clone(),
-            source,
-        })?;
-        std::fs::rename(&partial, path).map_err(|source| IoError::Write {
-            what: what.clone(),
-            source,
-        })?;
+        let file = out.into_inner().map_err(|e| write_error(e.into_error()))?;
+        file.sync_all().map_err(write_error)?;
+        std::fs::rename(&partial, path).map_err(write_error)?;
         Ok(summary)
     })();
     if written.is_err() {

@@ -43,7 +43,11 @@ pub const COMMANDS: &[Command] = &[
     command(":stats", "", "the store: where it is, its size"),
     command(":format", "table|csv|json|jsonl", "how results are printed"),
     command(":param", "name => value", "set a parameter, used as $name"),
-    command(":params", "[clear]", "list (or clear) the parameters"),
+    command(
+        ":params",
+        "[clear | load FILE]",
+        "list or clear the parameters, or load them from a JSON file",
+    ),
     command(":timing", "on|off", "show how long each statement took"),
     command(":max_rows", "N", "show at most N rows of a table (0: all)"),
     command(
@@ -57,6 +61,16 @@ pub const COMMANDS: &[Command] = &[
         "the most memory one statement's held rows may take, e.g. 2GiB (default 1GiB)",
     ),
     command(":source", "FILE", "run the statements of a file"),
+    command(
+        ":import",
+        "--format F FILE...",
+        "bring a map in (as `steward import`: jsonl, neo4j-csv, kumu-json, kumu-csv)",
+    ),
+    command(
+        ":export",
+        "--format F [--query Q] [FILE]",
+        "take the map (or what a query returns) out (as `steward export`)",
+    ),
     command(":history", "", "list earlier statements"),
     command(":quit", "", "leave (Ctrl-D does too)"),
 ];
@@ -129,6 +143,8 @@ impl Session {
                 )),
             },
             ":source" => self.source(arg),
+            ":import" => self.import(arg),
+            ":export" => self.export(arg),
             ":history" => {
                 for (i, entry) in rl.history().iter().enumerate() {
                     let entry = entry.replace('\n', "\n      ");
@@ -191,6 +207,9 @@ impl Session {
     }
 
     fn list_params(&mut self, arg: &str, rl: &mut Shell) -> Result<(), String> {
+        if let Some(file) = arg.strip_prefix("load") {
+            return self.load_params(file.trim(), rl);
+        }
         match arg {
             "clear" => {
                 self.params.clear();
@@ -209,7 +228,7 @@ impl Session {
                     );
                 }
             }
-            _ => return Err("usage: :params [clear]".to_string()),
+            _ => return Err("usage: :params [clear | load FILE]".to_string()),
         }
         Ok(())
     }

@@ -15,11 +15,12 @@ pub mod help;
 pub mod helper;
 pub mod lex;
 pub mod meta;
+mod transfer;
 
 use crate::cli::args::OutputArgs;
 use crate::cli::error::{CliError, EXIT_OK, Source};
 use crate::cli::format::Printer;
-use crate::cli::{self, params};
+use crate::cli;
 use crate::db::{Db, Params};
 use catalog::Catalog;
 use helper::ShellHelper;
@@ -67,10 +68,7 @@ pub fn main(db: Option<PathBuf>, output: OutputArgs) -> i32 {
 }
 
 fn run(db: Option<PathBuf>, output: OutputArgs) -> Result<(), CliError> {
-    let params = match &output.params {
-        Some(text) => params::parse(text)?,
-        None => Params::new(),
-    };
+    let params = cli::parse_params(&output)?;
     let dir = cli::default_store(db)?;
     let history = cli::data_dir()?.join("history");
     let db = Arc::new(cli::open(&dir)?);
