@@ -419,10 +419,8 @@ fn cell_value(text: &str) -> Option<Value> {
     if let Ok(i) = text.parse::<i64>() {
         return Some(Value::Int(i));
     }
-    if let Ok(f) = text.parse::<f64>().map(Value::Float) {
-        if text.contains(['.', 'e', 'E']) {
-            return Some(f);
-        }
+    if let (true, Ok(f)) = (text.contains(['.', 'e', 'E']), text.parse::<f64>()) {
+        return Some(Value::Float(f));
     }
     Some(Value::String(text.to_string()))
 }
