@@ -646,3 +646,45 @@ fn the_shell_imports_exports_and_loads_parameters() {
     let graphml = fs::read_to_string(tmp.path().join("brian.graphml")).expect("exported");
     assert_eq!(graphml.matches("<edge ").count(), 9);
 }
+
+#[test]
+fn a_pseudonymised_export_holds_no_person_name_or_redacted_value_in_any_format() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = life(tmp.path());
+    ok(&steward(
+        &db,
+        &["query", "CREATE (:Actor:Person {name: 'Zoë Okafor', address: '12 High Street'})-[:KNOWS {note: 'met Brian at zoë okafor''s'}]->(:Actor:Person {name: 'Sam', address: '12 High Street'})"
+            .replace("''", "\\'")
+            .as_str()],
+        tmp.path(),
+    ));
+    let secrets = ["brian", "zoë okafor", "12 high street", "1978", "sam\""];
+    for format in ["jsonl", "cypher", "kumu-json", "graphml", "gexf", "dot", "mermaid", "neo4j-csv", "csv"] {
+        let args = ["export", "--format", format, "--pseudonymise", "--redact", "address,born", "out"];
+        let out = steward(&db, &args, tmp.path());
+        assert!(out.status.success(), "{format}: {}", String::from_utf8_lossy(&out.stderr));
+        let path = tmp.path().join("out");
+        let text = if path.is_dir() {
+            let mut all = String::new();
+            for entry in fs::read_dir(&path).expect("dir") {
+                all += &fs::read_to_string(entry.expect("entry").path()).expect("read");
+            }
+            fs::remove_dir_all(&path).expect("clean");
+            all
+        } else {
+            let t = fs::read_to_string(&path).expect("read");
+            fs::remove_file(&path).expect("clean");
+            t
+        };
+        let lower = text.to_lowercase();
+        for secret in secrets {
+            assert!(!lower.contains(secret), "{format} leaks {secret:?}:\n{text}");
+        }
+        assert!(text.contains("Person 0"), "{format}: {text}");
+    }
+    // Equal redacted values stay equal; persons keep their pseudonym in every export.
+    let jsonl = ok(&steward(&db, &["export", "--format", "jsonl", "--pseudonymise", "--redact", "address"], tmp.path()));
+    assert_eq!(jsonl.matches(r#""address":"address 1""#).count(), 2, "{jsonl}");
+    assert!(jsonl.contains(r#""name":"Person 0's family""#), "{jsonl}");
+    assert!(jsonl.contains(r#""note":"met Person 0 at Person 21's""#), "{jsonl}");
+}

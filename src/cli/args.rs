@@ -126,6 +126,7 @@ neo4j-csv headers, as neo4j-admin reads them:
 Examples:
   steward --db ~/hls-map export --format jsonl backup.jsonl
   steward --db ~/hls-map export --format jsonl --query \"MATCH p = (:Person {name: 'Brian'})--() RETURN p\"
+  steward --db ~/hls-map export --format kumu-json --pseudonymise --redact address,phone shared.json
 
 Without FILE (or with -) the export goes to stdout; neo4j-csv and csv write two files
 into the directory FILE.")]
@@ -201,6 +202,16 @@ pub struct ExportArgs {
     /// Parameters of --query as a JSON object.
     #[arg(long, value_name = "JSON")]
     pub params: Option<String>,
+
+    /// Replace every Person's name with a stable pseudonym ("Person 17", the same in
+    /// every export of this store), also where it appears inside other texts.
+    #[arg(long, alias = "pseudonymize")]
+    pub pseudonymise: bool,
+
+    /// Replace the values of these properties (of any node or relationship) with
+    /// pseudonyms ("address 3"; equal values stay equal), e.g. --redact address,phone.
+    #[arg(long, value_name = "KEY,...", value_delimiter = ',')]
+    pub redact: Vec<String>,
 
     /// Where to write; stdout when absent or "-". The file appears only once the export
     /// is complete.

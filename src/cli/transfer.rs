@@ -94,7 +94,13 @@ pub fn export_from(db: &Db, a: ExportArgs, params: &Params) -> Result<(), CliErr
         Some(text) => Selection::of_query(db, text, params).map_err(fail)?,
         None => Selection::Whole,
     };
-    let graph = io::export::Graph::new(db, selection);
+    let privacy = io::privacy::Privacy {
+        pseudonymise: a.pseudonymise,
+        redact: a.redact.iter().map(|k| k.trim().to_string()).filter(|k| !k.is_empty()).collect(),
+    };
+    let graph = io::export::Graph::new(db, selection)
+        .private(privacy)
+        .map_err(fail)?;
     let file = a.file.filter(|f| f.as_os_str() != "-");
     if format.tables().is_some() {
         let Some(dir) = file else {

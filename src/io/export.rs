@@ -130,12 +130,38 @@ fn collect(value: &Output, nodes: &mut BTreeSet<NodeId>, rels: &mut BTreeSet<Rel
 pub struct Graph<'d> {
     db: &'d Db,
     selection: Selection,
+    /// The replacements of a pseudonymised export.
+    private: Option<super::privacy::Pseudonyms>,
 }
 
 impl<'d> Graph<'d> {
     /// The selected part of `db`.
     pub fn new(db: &'d Db, selection: Selection) -> Graph<'d> {
-        Graph { db, selection }
+        Graph {
+            db,
+            selection,
+            private: None,
+        }
+    }
+
+    /// The same graph with persons' names and the `redact` properties hidden (see
+    /// [`super::privacy`]); reads the graph once to learn what to replace.
+    pub fn private(mut self, privacy: super::privacy::Privacy) -> Result<Graph<'d>, IoError> {
+        if privacy.is_off() {
+            return Ok(self);
+        }
+        let pseudonyms = super::privacy::Pseudonyms::build(privacy, |each| {
+            self.raw_nodes(|id, node| {
+                each(Some(id), &node.props, super::privacy::hides_name(node));
+                Ok(())
+            })?;
+            self.raw_rels(|_, rel| {
+                each(None, &rel.props, false);
+                Ok(())
+            })
+        })?;
+        self.private = Some(pseudonyms);
+        Ok(self)
     }
 
     /// The number of nodes and relationships selected.
@@ -146,8 +172,31 @@ impl<'d> Graph<'d> {
         }
     }
 
-    /// Calls `each` on every selected node, in id order, streaming from the store.
+    /// Calls `each` on every selected node, in id order, streaming from the store (with
+    /// names hidden when the export is private).
     pub fn nodes(
+        &self,
+        mut each: impl FnMut(NodeId, &NodeRecord) -> Result<(), IoError>,
+    ) -> Result<(), IoError> {
+        match &self.private {
+            None => self.raw_nodes(each),
+            Some(p) => self.raw_nodes(|id, node| each(id, &p.node(id, node))),
+        }
+    }
+
+    /// Calls `each` on every selected relationship, in id order (with redacted values
+    /// hidden when the export is private).
+    pub fn rels(
+        &self,
+        mut each: impl FnMut(RelId, &RelRecord) -> Result<(), IoError>,
+    ) -> Result<(), IoError> {
+        match &self.private {
+            None => self.raw_rels(each),
+            Some(p) => self.raw_rels(|id, rel| each(id, &p.rel(rel))),
+        }
+    }
+
+    fn raw_nodes(
         &self,
         mut each: impl FnMut(NodeId, &NodeRecord) -> Result<(), IoError>,
     ) -> Result<(), IoError> {
@@ -175,8 +224,7 @@ impl<'d> Graph<'d> {
         }
     }
 
-    /// Calls `each` on every selected relationship, in id order.
-    pub fn rels(
+    fn raw_rels(
         &self,
         mut each: impl FnMut(RelId, &RelRecord) -> Result<(), IoError>,
     ) -> Result<(), IoError> {
