@@ -68,23 +68,23 @@ impl Pseudonyms {
             counts: RefCell::new(HashMap::new()),
         };
         scan(&mut |id, props, person_node| {
+            let worth = |s: &str| s.trim().chars().count() >= 2;
             if let (true, true, Some(id), Some(Value::String(name))) = (
                 this.privacy.pseudonymise,
                 person_node,
                 id,
                 props.get("name"),
-            ) {
-                if name.trim().chars().count() >= 2 {
-                    texts.push((name.trim().to_string(), person(id)));
-                }
+            ) && worth(name)
+            {
+                texts.push((name.trim().to_string(), person(id)));
             }
             for key in &this.privacy.redact {
                 if let Some(v) = props.get(key) {
                     let replacement = this.redacted_value(key, v);
-                    if let Value::String(s) = v {
-                        if s.trim().chars().count() >= 2 {
-                            texts.push((s.trim().to_string(), replacement));
-                        }
+                    if let Value::String(s) = v
+                        && worth(s)
+                    {
+                        texts.push((s.trim().to_string(), replacement));
                     }
                 }
             }
