@@ -97,6 +97,18 @@ In the shell:
   steward> :help match")]
     Repl(ReplArgs),
 
+    /// Print the portable openCypher form of a Human Learning Systems question, to ask
+    /// the same question of Neo4j or Memgraph.
+    #[command(after_help = "\
+Examples:
+  steward explain \"WHICH FACTORS LINK 'Brian' TO 'Emergency services' WITHIN 3 STEPS\"
+  steward explain \"SHOW 'Brian' WITHIN 2 STEPS\" | cypher-shell
+
+The translation returns the same columns in the same order. It enumerates every path
+within the step count, as plain Cypher must, so on a large map it is much slower than the
+question itself. To see how steward runs a statement, use EXPLAIN or PROFILE before it.")]
+    Explain(ExplainArgs),
+
     /// Bring a map in: neo4j-admin CSV files, Kumu's JSON or spreadsheets, or a steward
     /// jsonl backup. The whole import
     /// is one transaction: a bad record anywhere imports nothing, and the error names the
@@ -131,6 +143,14 @@ Examples:
 Without FILE (or with -) the export goes to stdout; neo4j-csv and csv write two files
 into the directory FILE.")]
     Export(ExportArgs),
+}
+
+/// `steward explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The question; "-" reads it from stdin.
+    #[arg(value_name = "QUESTION")]
+    pub question: String,
 }
 
 /// `steward import`.

@@ -48,13 +48,13 @@ pub fn main() -> i32 {
         Some(Command::Query(a)) => a.output.memory_limit = a.output.memory_limit.or(top_limit),
         Some(Command::Run(a)) => a.output.memory_limit = a.output.memory_limit.or(top_limit),
         Some(Command::Repl(a)) => a.output.memory_limit = a.output.memory_limit.or(top_limit),
-        Some(Command::Import(_) | Command::Export(_)) | None => {}
+        Some(Command::Import(_) | Command::Export(_) | Command::Explain(_)) | None => {}
     }
     let format = match &cli.command {
         Some(Command::Query(a)) => a.output.format,
         Some(Command::Run(a)) => a.output.format,
         Some(Command::Repl(a)) => a.output.format,
-        Some(Command::Import(_) | Command::Export(_)) => Format::Table,
+        Some(Command::Import(_) | Command::Export(_) | Command::Explain(_)) => Format::Table,
         None => cli.shell.output.format,
     };
     let interactive = match &cli.command {
@@ -78,6 +78,7 @@ pub fn main() -> i32 {
         Some(Command::Repl(_)) => Ok(()),
         Some(Command::Import(a)) => require_db(cli.db, "import")
             .and_then(|dir| transfer::import(&dir, a, printer.writer())),
+        Some(Command::Explain(a)) => explain(a, printer.writer()),
         Some(Command::Export(a)) => {
             require_db(cli.db, "export").and_then(|dir| transfer::export(&dir, a))
         }
@@ -173,6 +174,28 @@ fn query<W: Write>(
     printed.map_err(CliError::from_write)?;
     drop(db);
     Ok(())
+}
+
+/// `steward explain`: the portable openCypher form of a question (no store needed).
+fn explain(a: args::ExplainArgs, out: &mut dyn Write) -> Result<(), CliError> {
+    let text = if a.question == "-" {
+        read_stdin()?
+    } else {
+        a.question
+    };
+    let source = || Source {
+        text: text.clone(),
+        offset: 0,
+        statement: None,
+    };
+    let statement = crate::syntax::parse(text.trim_end_matches([';', ' ', '\n']))
+        .map_err(|e| CliError::Query {
+            error: e,
+            origin: Box::new(source()),
+        })?;
+    let portable = crate::syntax::portable::portable(&statement)
+        .map_err(|e| CliError::Usage(e.to_string()))?;
+    writeln!(out, "{portable};").map_err(CliError::from_write)
 }
 
 /// `steward run`: each statement in its own transaction; stop at the first failure unless

@@ -4,6 +4,7 @@
 pub mod ast;
 pub mod lexical;
 mod parser;
+pub mod portable;
 mod split;
 
 pub use parser::{parse, parse_with_mode};
