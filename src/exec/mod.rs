@@ -8,6 +8,7 @@ pub(crate) mod call;
 mod eval;
 pub mod functions;
 mod hls;
+mod load_csv;
 mod matcher;
 mod operators;
 pub mod ops;
