@@ -253,7 +253,25 @@ fn linenumber_and_file_tell_where_a_row_came_from() {
         lines,
         [2, 3, 4, 5].map(|n| (Output::Int(n), file_name.clone()))
     );
-    // Outside LOAD CSV they are null.
+    // Grouped by, they tell each record apart; after an aggregation (a row standing for
+    // several records) and outside LOAD CSV, they are null.
+    let r = run(
+        &db,
+        &format!(
+            "LOAD CSV WITH HEADERS FROM {} AS row RETURN linenumber() AS line, count(*) AS n",
+            lit(&path)
+        ),
+    );
+    assert_eq!(r.rows.len(), 4);
+    let r = run(
+        &db,
+        &format!(
+            "LOAD CSV WITH HEADERS FROM {} AS row WITH count(*) AS n \
+             RETURN n, linenumber() AS line, file() AS file",
+            lit(&path)
+        ),
+    );
+    assert_eq!(r.rows, [vec![Output::Int(4), Output::Null, Output::Null]]);
     let r = run(&db, "RETURN linenumber() AS line, file() AS file");
     assert_eq!(r.rows, [vec![Output::Null, Output::Null]]);
 }

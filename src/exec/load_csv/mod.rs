@@ -43,6 +43,13 @@ pub(crate) fn carry(from: &mut Row, to: &mut Row) {
     }
 }
 
+/// Removes the LOAD CSV bindings of `row` (a row that stands for several records).
+pub(crate) fn forget(row: &mut Row) {
+    for slot in [LINE_SLOT, FILE_SLOT] {
+        row.remove(slot);
+    }
+}
+
 /// Why a file could not be loaded or one of its records read.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
