@@ -105,7 +105,10 @@ fn with_headers_each_record_is_a_map_of_strings_and_an_empty_field_is_null() {
     let db = Db::in_memory();
     let r = run(
         &db,
-        &format!("LOAD CSV WITH HEADERS FROM {} AS row RETURN row", lit(&path)),
+        &format!(
+            "LOAD CSV WITH HEADERS FROM {} AS row RETURN row",
+            lit(&path)
+        ),
     );
     assert_eq!(r.columns, ["row"]);
     assert_eq!(
@@ -116,7 +119,11 @@ fn with_headers_each_record_is_a_map_of_strings_and_an_empty_field_is_null() {
                 ("age", s("30")),
                 ("city", s("Paris, France"))
             ]),
-            map(&[("name", s("Bob")), ("age", Output::Null), ("city", s("London"))]),
+            map(&[
+                ("name", s("Bob")),
+                ("age", Output::Null),
+                ("city", s("London"))
+            ]),
             // A quoted empty field is the empty string, as in Neo4j.
             map(&[
                 ("name", s("Carol \"CJ\" Jones")),
@@ -145,7 +152,11 @@ fn with_headers_each_record_is_a_map_of_strings_and_an_empty_field_is_null() {
 #[test]
 fn without_headers_each_record_is_a_list_and_the_first_line_is_data() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let path = file(dir.path(), "rows.csv", "a,b,c\n1,,\"\"\nonly one\n\n\"x,y\"\n");
+    let path = file(
+        dir.path(),
+        "rows.csv",
+        "a,b,c\n1,,\"\"\nonly one\n\n\"x,y\"\n",
+    );
     let db = Db::in_memory();
     let r = run(
         &db,
@@ -286,7 +297,10 @@ fn a_file_url_is_percent_decoded() {
         .replace('%', "%25")
         .replace(' ', "%20");
     let db = Db::in_memory();
-    for url in [format!("file://{encoded}"), format!("FILE://localhost{encoded}")] {
+    for url in [
+        format!("file://{encoded}"),
+        format!("FILE://localhost{encoded}"),
+    ] {
         let r = run(
             &db,
             &format!("LOAD CSV WITH HEADERS FROM '{url}' AS row RETURN row.name, file()"),
@@ -362,7 +376,11 @@ fn an_empty_file_or_a_lone_header_gives_no_rows() {
 #[test]
 fn limit_stops_the_reading_before_a_broken_line() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let short = file(dir.path(), "short.csv", "name,age\nAlice,30\nBob\nCarol,5\n");
+    let short = file(
+        dir.path(),
+        "short.csv",
+        "name,age\nAlice,30\nBob\nCarol,5\n",
+    );
     let latin1 = file(dir.path(), "latin1.csv", b"Alice\nBob\nJos\xE9\nCarol\n");
     let db = Db::in_memory();
     let short_rows = |tail: &str| {
@@ -393,7 +411,10 @@ fn limit_stops_the_reading_before_a_broken_line() {
         &e,
         ErrorKind::ArgumentError,
         "InvalidCsvRecord",
-        &format!("line 3 of {} has 1 field, but the header has 2", short.display()),
+        &format!(
+            "line 3 of {} has 1 field, but the header has 2",
+            short.display()
+        ),
     );
     let e = fails(&db, &latin1_rows("3 RETURN name"));
     assert_error(
@@ -419,7 +440,10 @@ fn limit_stops_the_reading_before_a_broken_line() {
     let plan = r.plan.expect("PROFILE describes the plan");
     let load = find(&plan.root, "LoadCsv").expect("a LoadCsv operator");
     assert_eq!(load.rows, Some(2));
-    assert_eq!(load.details, format!("WITH HEADERS FROM {} AS row", lit(&people)));
+    assert_eq!(
+        load.details,
+        format!("WITH HEADERS FROM {} AS row", lit(&people))
+    );
 }
 
 #[test]
@@ -471,7 +495,10 @@ fn files_that_cannot_be_loaded_are_refused_naming_the_path() {
             ),
         );
     }
-    let e = fails(&db, "LOAD CSV FROM 'file://server/people.csv' AS row RETURN row");
+    let e = fails(
+        &db,
+        "LOAD CSV FROM 'file://server/people.csv' AS row RETURN row",
+    );
     assert_eq!(
         e.message,
         "cannot load file://server/people.csv: a file URL names a file on this computer (file:///path), not on another host"
@@ -554,7 +581,12 @@ fn fieldterminator_must_be_one_character_that_is_not_a_quote_or_a_line_break() {
     for (terminator, message) in cases {
         let text = format!("LOAD CSV FROM 'x.csv' AS row FIELDTERMINATOR {terminator} RETURN row");
         let e = fails(&db, &text);
-        assert_error(&e, ErrorKind::SyntaxError, "InvalidFieldTerminator", message);
+        assert_error(
+            &e,
+            ErrorKind::SyntaxError,
+            "InvalidFieldTerminator",
+            message,
+        );
         let span = e.span.expect("a span");
         assert_eq!(&text[span.start..span.end], terminator);
     }
@@ -597,7 +629,10 @@ fn the_clause_is_checked_like_unwind() {
     );
     assert_eq!(column(&r), [Output::Int(10)]);
     // EXPLAIN opens no file.
-    let r = run(&db, "EXPLAIN LOAD CSV FROM 'no/such/file.csv' AS row RETURN row");
+    let r = run(
+        &db,
+        "EXPLAIN LOAD CSV FROM 'no/such/file.csv' AS row RETURN row",
+    );
     assert!(r.plan.is_some_and(|p| find(&p.root, "LoadCsv").is_some()));
 }
 
@@ -689,7 +724,10 @@ fn a_statement_failing_half_way_through_the_file_writes_nothing() {
             lit(&path)
         ),
     );
-    assert_eq!((e.kind, e.code), (ErrorKind::TypeError, "InvalidPropertyType"));
+    assert_eq!(
+        (e.kind, e.code),
+        (ErrorKind::TypeError, "InvalidPropertyType")
+    );
     assert_eq!(before(&db), start);
 
     // A record that breaks the scale rule (a constraint checked at the end).
@@ -730,7 +768,10 @@ fn a_statement_failing_half_way_through_the_file_writes_nothing() {
     );
     assert_eq!(
         e.message,
-        format!("line 502 of {} has 1 field, but the header has 2", path.display())
+        format!(
+            "line 502 of {} has 1 field, but the header has 2",
+            path.display()
+        )
     );
     assert_eq!(before(&db), start);
 }
@@ -798,7 +839,10 @@ fn ten_thousand_rows_map_to_people_and_relationships() {
     );
     assert_eq!(r.stats.nodes_created, 100);
 
-    assert_eq!(count(&db, "MATCH (p:Person) RETURN count(p)"), N as i64 + 100);
+    assert_eq!(
+        count(&db, "MATCH (p:Person) RETURN count(p)"),
+        N as i64 + 100
+    );
     assert_eq!(
         count(&db, "MATCH (:Person)-[k:KNOWS]->(:Person) RETURN count(k)"),
         2 * N as i64
@@ -807,7 +851,10 @@ fn ten_thousand_rows_map_to_people_and_relationships() {
         count(&db, "MATCH (p:Person) WHERE p.age = 99 RETURN count(p)"),
         N as i64 / 10 + 100
     );
-    assert_eq!(count(&db, "MATCH (p:Person {new: true}) RETURN count(p)"), 100);
+    assert_eq!(
+        count(&db, "MATCH (p:Person {new: true}) RETURN count(p)"),
+        100
+    );
     let r = run(
         &db,
         "MATCH (a:Person {name: 'Person 9999'})-[:KNOWS]->(b) RETURN b.name ORDER BY b.name",
@@ -849,8 +896,7 @@ fn a_relative_path_is_read_from_the_working_directory() {
         .expect("canonical tempdir")
         .join("data/people.csv");
     let out = steward("MATCH (p:Person) RETURN DISTINCT p.from AS file");
-    let json: serde_json::Value =
-        serde_json::from_slice(&out.stdout).expect("JSON output");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON output");
     let shown = json["rows"][0][0].as_str().expect("a path").to_string();
     assert_eq!(
         Path::new(&shown).canonicalize().expect("the file exists"),
@@ -860,8 +906,7 @@ fn a_relative_path_is_read_from_the_working_directory() {
 
     let out = steward("LOAD CSV FROM 'data/nope.csv' AS row RETURN row");
     assert_eq!(out.status.code(), Some(2));
-    let json: serde_json::Value =
-        serde_json::from_slice(&out.stdout).expect("JSON error");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON error");
     let message = json["error"]["message"].as_str().expect("a message");
     let expected = Path::new(&shown)
         .parent()

@@ -70,4 +70,3 @@ fn shown(text: &str) -> String {
         })
         .collect()
 }
-

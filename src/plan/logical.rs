@@ -226,7 +226,11 @@ impl OpKind {
                 if load.headers {
                     d.push_str("WITH HEADERS ");
                 }
-                d.push_str(&format!("FROM {} AS {}", src(load.from.span), load.var.name));
+                d.push_str(&format!(
+                    "FROM {} AS {}",
+                    src(load.from.span),
+                    load.var.name
+                ));
                 if let Some((_, span)) = &load.terminator {
                     d.push_str(&format!(" FIELDTERMINATOR {}", src(*span)));
                 }

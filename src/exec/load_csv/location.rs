@@ -45,7 +45,9 @@ fn file_url(location: &str, rest: &str) -> Result<PathBuf, LoadCsvError> {
     };
     let path = match rest.strip_prefix("//") {
         Some(authority_and_path) => {
-            let slash = authority_and_path.find('/').unwrap_or(authority_and_path.len());
+            let slash = authority_and_path
+                .find('/')
+                .unwrap_or(authority_and_path.len());
             let host = &authority_and_path[..slash];
             if !(host.is_empty() || host.eq_ignore_ascii_case("localhost")) {
                 return Err(bad(
@@ -116,7 +118,10 @@ mod tests {
         assert_eq!(path("FILE:///tmp/a%20b%25.csv"), Path::new("/tmp/a b%.csv"));
         assert_eq!(path("file:/tmp/x.csv"), Path::new("/tmp/x.csv"));
         assert_eq!(path("file://localhost/tmp/x.csv"), Path::new("/tmp/x.csv"));
-        assert_eq!(path("file:///tmp/caf%C3%A9.csv"), Path::new("/tmp/café.csv"));
+        assert_eq!(
+            path("file:///tmp/caf%C3%A9.csv"),
+            Path::new("/tmp/café.csv")
+        );
     }
 
     #[test]

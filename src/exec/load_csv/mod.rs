@@ -55,9 +55,7 @@ pub(crate) fn forget(row: &mut Row) {
 #[non_exhaustive]
 pub enum LoadCsvError {
     /// The location has a scheme other than `file:` (http, https, ftp, ...).
-    #[error(
-        "cannot load {location}: only local files can be loaded (a path, or a file:/// URL)"
-    )]
+    #[error("cannot load {location}: only local files can be loaded (a path, or a file:/// URL)")]
     NotLocal {
         /// The location as written.
         location: String,

@@ -102,7 +102,10 @@ impl Records {
         let raw = &tee.kept[..len];
         let (start, line, after_cr) = lines(raw, self.line, self.after_cr);
         let quoted = if more && self.record.iter().any(<[u8]>::is_empty) {
-            let breaks = raw.iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
+            let breaks = raw
+                .iter()
+                .take_while(|b| matches!(b, b'\r' | b'\n'))
+                .count();
             quoted_fields(&raw[breaks..], self.delimiter)
         } else {
             Vec::new()
