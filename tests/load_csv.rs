@@ -355,6 +355,21 @@ fn the_file_is_evaluated_for_each_incoming_row() {
 }
 
 #[test]
+fn a_column_without_a_name_is_left_out_and_a_repeated_name_keeps_its_last_column() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = file(dir.path(), "odd.csv", "a;;b;\"\";a\n1;2;3;4;5\n");
+    let db = Db::in_memory();
+    let r = run(
+        &db,
+        &format!(
+            "LOAD CSV WITH HEADERS FROM {} AS row FIELDTERMINATOR ';' RETURN row",
+            lit(&path)
+        ),
+    );
+    assert_eq!(column(&r), [map(&[("a", s("5")), ("b", s("3"))])]);
+}
+
+#[test]
 fn an_empty_file_or_a_lone_header_gives_no_rows() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = Db::in_memory();

@@ -65,7 +65,14 @@ impl<'p> LoadCsv<'p> {
         let mut records = Records::open(&path, self.delimiter)?;
         let header = if self.load.headers {
             match records.next()? {
-                Some(first) => Some(first.fields),
+                // A column named "" (quoted) is left out like an unnamed one.
+                Some(first) => Some(
+                    first
+                        .fields
+                        .into_iter()
+                        .map(|name| name.filter(|n| !n.is_empty()))
+                        .collect(),
+                ),
                 None => return Ok(None),
             }
         } else {
