@@ -16,7 +16,7 @@
 //! | [`model`] | values (temporal ones in `model::temporal`), ids, records, the classified query error: plain data |
 //! | [`syntax`] | pest → typed AST with spans; the one place a pest error becomes a span |
 //! | [`plan`] | semantic checks (scoping, aggregation, types known at compile time); procedure signatures and the registry CALL is checked against; `plan::logical`: the operator tree each statement runs as (scope fixed per operator, EXISTS subqueries planned with the statement, row estimates from store counts) |
-//! | [`exec`] | runs a logical plan: `exec/operators` opens one pull stream per operator (blocking ones count their memory against the statement's limit; updates run when the tree is opened, their input read in full first); pattern matching (`exec/matcher`, a lazy walk for fixed-length patterns), expressions, functions, writes, procedure calls; the built-in procedures; the Human Learning Systems statements (quick capture, the five questions, the scale rule) in `exec/hls` |
+//! | [`exec`] | runs a logical plan: `exec/operators` opens one pull stream per operator (blocking ones count their memory against the statement's limit; updates run when the tree is opened, their input read in full first); pattern matching (`exec/matcher`, a lazy walk for fixed-length patterns), expressions, functions, writes, procedure calls; the built-in procedures; LOAD CSV's streamed reading of local files (`exec/load_csv`); the Human Learning Systems statements (quick capture, the five questions, the scale rule) in `exec/hls` |
 //! | [`store`] | the storage trait, sled and memory implementations, key layout, codec |
 //! | [`db`] | open a store, run one statement in one transaction (streaming its rows, or materialising them), EXPLAIN/PROFILE descriptions, the bounded plan cache, session limits; register procedures |
 //! | [`io`] | import and export: steward's jsonl backup, neo4j-admin CSV, the formats other tools read; one transaction per import, streamed both ways |
@@ -34,6 +34,7 @@
 //!   swapped in only while that walk runs.
 //! - lower layers never name upper ones: `exec` does not know `db`, `db` does not know `cli`
 //!   or `repl`; `repl` reuses `cli`'s printers and error reports instead of its own.
+//! - a statement reads files only through LOAD CSV, in `exec/load_csv` (local files only).
 //! - only `exec/functions/temporal/zone.rs` names jiff (time-zone rules); stored temporal
 //!   values are our own serde structs, so the store format does not depend on it.
 //!

@@ -148,6 +148,12 @@ impl Executor<'_, '_> {
                 if aggregate::is_aggregate(name) {
                     return self.aggregate_result(e, row);
                 }
+                // linenumber() and file(): the record this row came from, if any.
+                if args.is_empty()
+                    && let Some(slot) = super::load_csv::context_slot(name)
+                {
+                    return Ok(row.get(slot).cloned().unwrap_or(Value::Null));
+                }
                 let values = args
                     .iter()
                     .map(|a| self.eval(a, row))

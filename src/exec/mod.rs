@@ -8,6 +8,7 @@ pub(crate) mod call;
 mod eval;
 pub mod functions;
 mod hls;
+mod load_csv;
 
 /// Applies the scale rule to the nodes a transaction changed (see `exec/hls/scale.rs`):
 /// each Actor and Factor without a `scale` gets its default; an invalid one fails. Every

@@ -3,6 +3,7 @@
 
 use super::call::{self, Call};
 use super::expr::{ExprChecker, error};
+use super::load_csv;
 use super::pattern::{self, Mode};
 use super::procedures::{Procedure, Procedures};
 use super::projection::{self, Kind};
@@ -90,6 +91,7 @@ fn check_single(
         let name = match last.kind {
             ClauseKind::Match { .. } => Some("MATCH"),
             ClauseKind::Unwind { .. } => Some("UNWIND"),
+            ClauseKind::LoadCsv(_) => Some("LOAD CSV"),
             ClauseKind::With(_) => Some("WITH"),
             ClauseKind::Call {
                 yields: Some(_), ..
@@ -148,6 +150,7 @@ impl Walker<'_> {
                 }
                 self.scope.bind(&var.name, ty.element());
             }
+            ClauseKind::LoadCsv(load) => load_csv::check(&mut self.scope, load)?,
             ClauseKind::With(p) => {
                 let projected = projection::project(&self.scope, p, Kind::With, clause.span)?;
                 self.scope = projected.scope;

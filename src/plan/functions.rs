@@ -4,7 +4,7 @@
 //! plus the temporal ones the TCK uses, or the checker refuses a query the executor could
 //! run. Kept here rather than read from exec so that plan does not depend on exec.
 
-use super::types::{LIST, MAP, NODE, PATH, REL, STRING, Ty};
+use super::types::{INT, LIST, MAP, NODE, PATH, REL, STRING, Ty};
 
 /// What the checker knows of one scalar function.
 pub(super) struct Signature {
@@ -89,6 +89,8 @@ const SCALARS: &[Signature] = &[
     sig("tail", 1, 1),
     sig("tan", 1, 1),
     sig("timestamp", 0, 0),
+    sig("linenumber", 0, 0),
+    sig("file", 0, 0),
     sig("toBoolean", 1, 1),
     sig("toBooleanOrNull", 1, 1),
     sig("toIntegerOrNull", 1, 1),
@@ -182,6 +184,8 @@ pub(super) fn result_type(name: &str) -> Ty {
         "tostring" | "type" | "tolower" | "toupper" | "trim" | "ltrim" | "rtrim" | "replace"
         | "substring" | "left" | "right" => Ty::of(STRING),
         "properties" => Ty::of(MAP),
+        "linenumber" => Ty::of(INT),
+        "file" => Ty::of(STRING),
         "startnode" | "endnode" => Ty::of(NODE),
         _ => Ty::ANY,
     }

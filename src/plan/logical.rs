@@ -14,8 +14,8 @@
 use super::walk;
 use crate::model::Span;
 use crate::syntax::ast::{
-    Clause, ClauseKind, Expr, ExprKind, Hls, PatternPart, Projection, Query, RemoveItem, SetItem,
-    SingleQuery,
+    Clause, ClauseKind, Expr, ExprKind, Hls, LoadCsv, PatternPart, Projection, Query, RemoveItem,
+    SetItem, SingleQuery,
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -69,6 +69,14 @@ pub enum OpKind {
         expr: Expr,
         /// The variable bound to each element.
         var: String,
+    },
+    /// Yields one row per record of the CSV file each input row names (read as the rows
+    /// are pulled).
+    LoadCsv {
+        /// The clause: file expression, variable, WITH HEADERS.
+        load: Arc<LoadCsv>,
+        /// The byte fields are split on (FIELDTERMINATOR, checked; else a comma).
+        delimiter: u8,
     },
     /// Extends each row with every match of a pattern.
     Match(Arc<MatchSpec>),
@@ -178,6 +186,7 @@ impl OpKind {
         match self {
             OpKind::Argument => "Argument",
             OpKind::Unwind { .. } => "Unwind",
+            OpKind::LoadCsv { .. } => "LoadCsv",
             OpKind::Match(m) if m.optional => "OptionalMatch",
             OpKind::Match(_) => "Match",
             OpKind::Filter { .. } => "Filter",
@@ -212,6 +221,21 @@ impl OpKind {
         match self {
             OpKind::Argument | OpKind::Eager => String::new(),
             OpKind::Unwind { expr, var } => format!("{} AS {var}", src(expr.span)),
+            OpKind::LoadCsv { load, .. } => {
+                let mut d = String::new();
+                if load.headers {
+                    d.push_str("WITH HEADERS ");
+                }
+                d.push_str(&format!(
+                    "FROM {} AS {}",
+                    src(load.from.span),
+                    load.var.name
+                ));
+                if let Some((_, span)) = &load.terminator {
+                    d.push_str(&format!(" FIELDTERMINATOR {}", src(*span)));
+                }
+                d
+            }
             OpKind::Match(m) => {
                 let mut d = list(m.patterns.iter().map(|p| src(p.span)).collect());
                 if let Some(w) = &m.where_ {
@@ -288,6 +312,7 @@ impl OpKind {
             | OpKind::Select { .. }
             | OpKind::Union { .. } => Vec::new(),
             OpKind::Unwind { expr, .. } => vec![expr.span],
+            OpKind::LoadCsv { load, .. } => vec![load.from.span],
             OpKind::Match(m) => m
                 .patterns
                 .iter()
@@ -501,6 +526,19 @@ impl Builder {
                         plan,
                     );
                     scope.insert(var.name.clone());
+                }
+                ClauseKind::LoadCsv(load) => {
+                    self.subqueries_in(&load.from, &scope);
+                    let delimiter = super::load_csv::delimiter(load)
+                        .expect("the checker accepted the field terminator");
+                    plan = op(
+                        OpKind::LoadCsv {
+                            load: Arc::new(load.clone()),
+                            delimiter,
+                        },
+                        plan,
+                    );
+                    scope.insert(load.var.name.clone());
                 }
                 ClauseKind::With(p) | ClauseKind::Return(p) => {
                     let returns = matches!(clause.kind, ClauseKind::Return(_));
@@ -1000,6 +1038,8 @@ fn estimate(op: &Op, stats: &Statistics, out: &mut [f64]) -> f64 {
             }
             _ => input * 10.0,
         },
+        // A file's size is unknown until it is read.
+        OpKind::LoadCsv { .. } => input * 100.0,
         OpKind::Match(m) => {
             let mut rows = input;
             for part in &m.patterns {

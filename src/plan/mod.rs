@@ -6,6 +6,7 @@ mod check;
 mod expr;
 mod functions;
 mod hls;
+mod load_csv;
 pub mod logical;
 mod pattern;
 pub mod procedures;

@@ -11,6 +11,7 @@ pub const TOPICS: &[&str] = &[
     "set",
     "delete",
     "return",
+    "load",
     "functions",
     "params",
     "keys",
@@ -28,6 +29,7 @@ pub fn help(topic: &str) -> String {
         "set" | "remove" => SET.to_string(),
         "delete" => DELETE.to_string(),
         "return" | "with" | "order" => RETURN.to_string(),
+        "load" | "csv" | "load csv" => LOAD.to_string(),
         "functions" => functions(),
         "params" | "param" => PARAMS.to_string(),
         "keys" => KEYS.to_string(),
@@ -116,6 +118,18 @@ RETURN picks what to show; WITH passes rows on; ORDER BY, SKIP and LIMIT shape t
   MATCH (p:Person) WITH p, size(p.name) AS n WHERE n > 4 RETURN p.name;
   UNWIND ['a', 'b'] AS x RETURN x;";
 
+const LOAD: &str = "\
+LOAD CSV reads a CSV file (a path, relative to the working directory, or a file:/// URL;
+local files only), one row per record. Every field is a string (an empty one is null);
+convert with toInteger(), toFloat(), date(). WITH HEADERS makes each row a map keyed by the
+first line's names; without it, each row is a list (row[0], row[1], ...).
+  LOAD CSV WITH HEADERS FROM 'people.csv' AS row
+  MERGE (p:Actor:Person {name: row.name}) SET p.age = toInteger(row.age);
+  LOAD CSV WITH HEADERS FROM 'uses.csv' AS row
+  MATCH (p:Person {name: row.person}), (s:Service {name: row.service}) MERGE (p)-[:USES]->(s);
+  LOAD CSV FROM 'file:///home/me/data.tsv' AS row FIELDTERMINATOR '\\t' RETURN row[0], linenumber() LIMIT 5;
+linenumber() and file() tell which line and file a row came from.";
+
 const PARAMS: &str = "\
 Parameters keep values out of the statement text.
   :param who => 'Brian'
@@ -155,7 +169,7 @@ mod tests {
         assert!(help("format").starts_with(":format table|csv|json|jsonl"));
         assert_eq!(
             help("mach"),
-            "no help on `mach` (did you mean `match`?); topics: match, create, merge, set, delete, return, functions, params, keys, plan"
+            "no help on `mach` (did you mean `match`?); topics: match, create, merge, set, delete, return, load, functions, params, keys, plan"
         );
     }
 }

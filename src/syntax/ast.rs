@@ -226,6 +226,8 @@ pub enum ClauseKind {
         /// The variable bound to each element.
         var: Ident,
     },
+    /// `LOAD CSV [WITH HEADERS] FROM expr AS var [FIELDTERMINATOR 'c']`
+    LoadCsv(LoadCsv),
     /// `WITH projection [WHERE expr]`
     With(Projection),
     /// `RETURN projection`
@@ -263,6 +265,22 @@ pub enum ClauseKind {
         /// YIELD ... WHERE.
         where_: Option<Expr>,
     },
+}
+
+/// `LOAD CSV [WITH HEADERS] FROM expr AS var [FIELDTERMINATOR 'c']`: one row per record
+/// of a CSV file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadCsv {
+    /// WITH HEADERS: the first record names the fields and each row is a map; without it,
+    /// each row is a list.
+    pub headers: bool,
+    /// The file: a path or a `file:///` URL (evaluated for each incoming row).
+    pub from: Expr,
+    /// The variable bound to each record.
+    pub var: Ident,
+    /// The string written after FIELDTERMINATOR (escapes resolved), with its span; the
+    /// checker makes sure it is one character.
+    pub terminator: Option<(String, Span)>,
 }
 
 /// The body of WITH and RETURN.

@@ -257,6 +257,7 @@ impl Builder {
                     var: var.expect("UNWIND has a variable"),
                 }
             }
+            Rule::load_csv_clause => ClauseKind::LoadCsv(self.load_csv(pair)?),
             Rule::with_clause => {
                 let mut projection = None;
                 let mut where_ = None;
@@ -340,6 +341,36 @@ impl Builder {
             optional,
             patterns,
             where_,
+        })
+    }
+
+    fn load_csv(&mut self, pair: Pair<'_, Rule>) -> Result<LoadCsv> {
+        let mut headers = false;
+        let mut from = None;
+        let mut var = None;
+        let mut terminator = None;
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::with_headers => headers = true,
+                Rule::expression => from = Some(self.value(p)?),
+                Rule::variable => var = Some(ident(p)),
+                Rule::field_terminator => {
+                    let literal = p
+                        .into_inner()
+                        .find(|q| q.as_rule() == Rule::string_literal)
+                        .expect("FIELDTERMINATOR has a string");
+                    let at = token_span(&literal);
+                    let body = literal.into_inner().next().expect("string has a body");
+                    terminator = Some((expr::unescape(body.as_str(), body.as_span().start())?, at));
+                }
+                _ => {}
+            }
+        }
+        Ok(LoadCsv {
+            headers,
+            from: from.expect("LOAD CSV has FROM"),
+            var: var.expect("LOAD CSV has a variable"),
+            terminator,
         })
     }
 

@@ -44,5 +44,11 @@ EXPLAIN UNWIND range(1, 3) AS i CREATE (:Note {i: i});
 EXPLAIN CALL db.labels() YIELD label RETURN label ORDER BY label;
 EXPLAIN WHICH FACTORS LINK 'Brian' TO 'Housing' WITHIN 3 STEPS;
 
+// LOAD CSV: one row per record of the file, read as rows are pulled (EXPLAIN opens no file);
+// the update after it reads its input in full first, like any other.
+EXPLAIN LOAD CSV WITH HEADERS FROM 'people.csv' AS row FIELDTERMINATOR ';'
+        MERGE (p:Actor:Person {name: row.name}) SET p.age = toInteger(row.age);
+EXPLAIN LOAD CSV FROM 'file:///data/people.csv' AS row WITH row WHERE row[1] IS NOT NULL RETURN row[0] AS name, linenumber() AS line LIMIT 5;
+
 // EXPLAIN runs nothing: the graph still has four nodes.
 MATCH (n) RETURN count(n) AS nodes;

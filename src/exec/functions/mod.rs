@@ -160,7 +160,16 @@ pub static FUNCTIONS: &[Function] = &[
     fun("replace", 3, 3, string::replace),
     fun("split", 2, 2, string::split),
     fun("timestamp", 0, 0, string::timestamp),
+    // LOAD CSV: the evaluator answers from the row (exec::load_csv); outside a LOAD CSV
+    // row, these bodies answer null, as in Neo4j.
+    fun("linenumber", 0, 0, no_csv_row),
+    fun("file", 0, 0, no_csv_row),
 ];
+
+/// `linenumber()` and `file()` where no LOAD CSV record is being processed.
+fn no_csv_row(_: &[Value], _: &Transaction<'_>) -> Result<Value, Error> {
+    Ok(Value::Null)
+}
 
 /// The scalar function called `name` (any case).
 pub fn lookup(name: &str) -> Option<&'static Function> {

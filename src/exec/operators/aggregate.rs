@@ -149,6 +149,8 @@ impl<'p> Aggregate<'p> {
             for (name, value) in names.iter().zip(values) {
                 row.insert_name(name, value);
             }
+            // A group is not one record: linenumber() and file() are null after it.
+            crate::exec::load_csv::forget(&mut row);
             out.push(row);
         }
         Ok(out)

@@ -13,6 +13,7 @@
 
 mod aggregate;
 mod call;
+mod load_csv;
 mod matching;
 mod order;
 mod project;
@@ -135,6 +136,9 @@ fn wrap<'p>(op: &'p Op, mut inputs: Vec<BoxStream<'p>>) -> BoxStream<'p> {
     match &op.kind {
         OpKind::Argument => unreachable!("an argument has no inputs and is opened directly"),
         OpKind::Unwind { expr, var } => Box::new(unwind::Unwind::new(input(), expr, var)),
+        OpKind::LoadCsv { load, delimiter } => {
+            Box::new(load_csv::LoadCsv::new(input(), load, *delimiter))
+        }
         OpKind::Match(spec) => Box::new(matching::Match::new(input(), spec)),
         OpKind::Filter { predicate } => Box::new(project::Filter::new(input(), predicate)),
         OpKind::Project { projection } => Box::new(project::Project::new(input(), projection)),

@@ -74,6 +74,7 @@ impl Stream for Select<'_> {
         for c in &self.columns {
             out.insert_name(c, row.remove(c).unwrap_or(Value::Null));
         }
+        crate::exec::load_csv::carry(&mut row, &mut out);
         Ok(Some(out))
     }
 }

@@ -546,6 +546,13 @@ impl Builder {
         let query = self.query(body)?;
         let clauses = std::iter::once(&query.first).chain(query.unions.iter().map(|(_, q)| q));
         for clause in clauses.flat_map(|q| q.clauses.iter()) {
+            if let ClauseKind::LoadCsv(_) = clause.kind {
+                return Err(syntax_error(
+                    "InvalidClauseComposition",
+                    "EXISTS { } cannot read a file: move LOAD CSV out of the subquery",
+                    clause.span,
+                ));
+            }
             if !matches!(
                 clause.kind,
                 ClauseKind::Match { .. }

@@ -408,6 +408,37 @@ fn unwind_union_and_call() {
 }
 
 #[test]
+fn load_csv() {
+    let text =
+        "load csv with headers from $dir + '/people.csv' AS row FieldTerminator '\\t' RETURN row";
+    let q = query(text);
+    let ClauseKind::LoadCsv(load) = &q.first.clauses[0].kind else {
+        panic!("not LOAD CSV: {:?}", q.first.clauses[0].kind)
+    };
+    assert!(load.headers);
+    assert_eq!(show(&load.from), "(Add $dir '/people.csv')");
+    assert_eq!(load.var.name, "row");
+    let (terminator, span) = load.terminator.as_ref().expect("a terminator");
+    assert_eq!(terminator, "\t");
+    assert_eq!(&text[span.start..span.end], "'\\t'");
+    let q = query("LOAD CSV FROM 'a.csv' AS line WITH line LOAD CSV FROM line[0] AS r RETURN r");
+    let ClauseKind::LoadCsv(second) = &q.first.clauses[2].kind else {
+        panic!("not LOAD CSV")
+    };
+    assert!(!second.headers && second.terminator.is_none());
+    // Not reserved words.
+    query("WITH 1 AS load, 2 AS csv, 3 AS headers RETURN load, csv, headers");
+    assert_eq!(
+        error("LOAD CSV FROM 'a.csv' RETURN 1").code,
+        "UnexpectedSyntax"
+    );
+    assert_eq!(
+        error("LOAD CSV FROM 'a.csv' AS r FIELDTERMINATOR x RETURN r").code,
+        "UnexpectedSyntax"
+    );
+}
+
+#[test]
 fn atoms() {
     assert_eq!(shows("$name + $0"), "(Add $name $0)");
     assert_eq!(shows("a.b.c(1, 2)"), "a.b.c(1, 2)");
