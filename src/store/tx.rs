@@ -22,6 +22,8 @@ pub struct Transaction<'s> {
     /// `changes` first, so these stay valid; a statement that matches a node and then
     /// returns it reads the store once.
     read_nodes: RefCell<rustc_hash::FxHashMap<NodeId, Option<NodeRecord>>>,
+    /// The names of the nodes this transaction wrote, found without scanning them.
+    names: RefCell<PendingNames>,
     /// Calls made to the store beneath (PROFILE shows them per operator).
     reads: Cell<u64>,
     /// Writes made so far: what was derived from reads is stale once it changes.
@@ -46,6 +48,7 @@ impl<'s> Transaction<'s> {
             },
             created_adj: RefCell::new(HashMap::new()),
             unindexed: RefCell::new(Vec::new()),
+            names: RefCell::new(PendingNames::default()),
             read_nodes: RefCell::new(Default::default()),
             reads: Cell::new(0),
             version: 0,
@@ -225,22 +228,21 @@ impl<'s> Transaction<'s> {
 
     /// Nodes whose `name` is a string equal to `name` ignoring case, ascending.
     pub fn nodes_named(&self, name: &str) -> Result<Vec<NodeId>, StoreError> {
-        let wanted = name.to_lowercase();
         self.count_read();
         let base = self.base.nodes_named(name)?;
         if self.changes.nodes.is_empty() {
             return Ok(base);
         }
-        let mut set: BTreeSet<NodeId> = base.into_iter().collect();
-        for (id, rec) in &self.changes.nodes {
-            let hit = rec.as_ref().is_some_and(|r| {
-                matches!(r.props.get("name"), Some(crate::model::Value::String(s)) if s.to_lowercase() == wanted)
-            });
-            if hit {
-                set.insert(*id);
-            } else {
-                set.remove(id);
-            }
+        let mut names = self.names.borrow_mut();
+        names.refresh(&self.changes.nodes);
+        // The store's answer, less the nodes this transaction changed (their names are
+        // the pending ones), plus the pending nodes of that name.
+        let mut set: BTreeSet<NodeId> = base
+            .into_iter()
+            .filter(|id| !self.changes.nodes.contains_key(id))
+            .collect();
+        if let Some(ids) = names.by_name.get(&name.to_lowercase()) {
+            set.extend(ids.iter().copied());
         }
         Ok(set.into_iter().collect())
     }
@@ -256,6 +258,7 @@ impl<'s> Transaction<'s> {
         let id = self.changes.counters.next_node;
         self.changes.counters.next_node += 1;
         self.changes.nodes.insert(id, Some(record));
+        self.names.get_mut().stale.push(id);
         id
     }
 
@@ -272,12 +275,14 @@ impl<'s> Transaction<'s> {
     pub fn update_node(&mut self, id: NodeId, record: NodeRecord) {
         self.version += 1;
         self.changes.nodes.insert(id, Some(record));
+        self.names.get_mut().stale.push(id);
     }
 
     /// Deletes a node. The caller has already deleted its relationships.
     pub fn delete_node(&mut self, id: NodeId) {
         self.version += 1;
         self.changes.nodes.insert(id, None);
+        self.names.get_mut().stale.push(id);
     }
 
     /// Creates a relationship and returns its id. Both ends must exist.
@@ -334,6 +339,44 @@ impl<'s> Transaction<'s> {
     /// The counters as they will be after commit.
     pub fn counters(&self) -> Counters {
         self.changes.counters
+    }
+}
+
+/// The (case-folded) names of the nodes a transaction wrote, brought up to date on the
+/// next lookup, so that MERGE by name over many rows does not scan every node written.
+#[derive(Default)]
+struct PendingNames {
+    /// Folded name → the written nodes that have it now.
+    by_name: HashMap<String, BTreeSet<NodeId>>,
+    /// The folded name each indexed node is filed under.
+    of_node: HashMap<NodeId, String>,
+    /// Nodes written since the last lookup.
+    stale: Vec<NodeId>,
+}
+
+impl PendingNames {
+    fn refresh(&mut self, written: &BTreeMap<NodeId, Option<NodeRecord>>) {
+        for id in std::mem::take(&mut self.stale) {
+            if let Some(old) = self.of_node.remove(&id)
+                && let Some(ids) = self.by_name.get_mut(&old)
+            {
+                ids.remove(&id);
+                if ids.is_empty() {
+                    self.by_name.remove(&old);
+                }
+            }
+            let name = match written.get(&id) {
+                Some(Some(rec)) => match rec.props.get("name") {
+                    Some(crate::model::Value::String(s)) => Some(s.to_lowercase()),
+                    _ => None,
+                },
+                _ => None,
+            };
+            if let Some(name) = name {
+                self.by_name.entry(name.clone()).or_default().insert(id);
+                self.of_node.insert(id, name);
+            }
+        }
     }
 }
 
