@@ -394,3 +394,37 @@ fn merge_ids<T>(base: Vec<u64>, changes: &BTreeMap<u64, Option<T>>) -> Vec<u64> 
     }
     set.into_iter().collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Value;
+    use crate::store::MemoryStore;
+
+    fn named(name: &str) -> NodeRecord {
+        NodeRecord {
+            labels: vec!["P".into()],
+            props: [("name".to_string(), Value::String(name.into()))].into(),
+        }
+    }
+
+    #[test]
+    fn nodes_named_follows_creates_renames_and_deletes_in_the_transaction() {
+        let store = MemoryStore::new();
+        let mut tx = Transaction::begin(&store).expect("begin");
+        let old = tx.create_node(named("Brian"));
+        tx.commit().expect("commit");
+        let mut tx = Transaction::begin(&store).expect("begin");
+        assert_eq!(tx.nodes_named("brian").expect("read"), vec![old]);
+        let new = tx.create_node(named("BRIAN"));
+        assert_eq!(tx.nodes_named("Brian").expect("read"), vec![old, new]);
+        tx.update_node(old, named("Jo"));
+        assert_eq!(tx.nodes_named("brian").expect("read"), vec![new]);
+        assert_eq!(tx.nodes_named("jo").expect("read"), vec![old]);
+        tx.delete_node(new);
+        assert!(tx.nodes_named("brian").expect("read").is_empty());
+        tx.update_node(old, named("Brian"));
+        assert_eq!(tx.nodes_named("brian").expect("read"), vec![old]);
+        assert!(tx.nodes_named("jo").expect("read").is_empty());
+    }
+}
