@@ -688,3 +688,40 @@ fn a_pseudonymised_export_holds_no_person_name_or_redacted_value_in_any_format()
     assert!(jsonl.contains(r#""name":"Person 0's family""#), "{jsonl}");
     assert!(jsonl.contains(r#""note":"met Person 0 at Person 21's""#), "{jsonl}");
 }
+
+#[test]
+fn load_csv_of_a_spreadsheet_equals_its_neo4j_csv_import() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut people = String::from("name:ID,age:int,:LABEL\n");
+    let mut knows = String::from(":START_ID,:END_ID,:TYPE,since:int\n");
+    for i in 0..10_000 {
+        people += &format!("Person {i},{},Actor;Person\n", 20 + i % 60);
+        knows += &format!("Person {i},Person {},KNOWS,{}\n", (i * 7 + 1) % 10_000, 2000 + i % 25);
+    }
+    write_files(tmp.path(), &[("people.csv", people.as_bytes()), ("knows.csv", knows.as_bytes())]);
+    let imported = tmp.path().join("imported");
+    ok(&steward(
+        &imported,
+        &["import", "--format", "neo4j-csv", "--nodes", "people.csv", "--relationships", "knows.csv"],
+        tmp.path(),
+    ));
+    let loaded = tmp.path().join("loaded");
+    write_files(
+        tmp.path(),
+        &[(
+            "load.cypher",
+            b"LOAD CSV WITH HEADERS FROM 'people.csv' AS row \
+              CREATE (:Actor:Person {name: row.`name:ID`, age: toInteger(row.`age:int`)});\n\
+              LOAD CSV WITH HEADERS FROM 'knows.csv' AS row \
+              MATCH (a:Person {name: row.`:START_ID`}), (b:Person {name: row.`:END_ID`}) \
+              CREATE (a)-[:KNOWS {since: toInteger(row.`since:int`)}]->(b);\n",
+        )],
+    );
+    ok(&steward(&loaded, &["run", "load.cypher"], tmp.path()));
+    let counts = "MATCH (p:Person) WITH count(p) AS people MATCH ()-[k:KNOWS]->() RETURN people, count(k) AS knows";
+    assert_eq!(
+        ok(&steward(&loaded, &["query", "--format", "csv", counts], tmp.path())),
+        "people,knows\n10000,10000\n"
+    );
+    assert_eq!(shape(&imported, tmp.path()), shape(&loaded, tmp.path()));
+}
