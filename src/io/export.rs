@@ -87,6 +87,9 @@ pub enum Selection {
         nodes: BTreeSet<NodeId>,
         /// The relationships.
         rels: BTreeSet<RelId>,
+        /// The nodes and relationships on the paths the statement returned (a question's
+        /// answer), which a picture highlights.
+        on_paths: (BTreeSet<NodeId>, BTreeSet<RelId>),
     },
 }
 
@@ -97,16 +100,29 @@ impl Selection {
         let result = db.execute(text, params)?;
         let mut nodes = BTreeSet::new();
         let mut rels = BTreeSet::new();
+        let mut on_paths = (BTreeSet::new(), BTreeSet::new());
         for row in &result.rows {
             for value in row {
-                collect(value, &mut nodes, &mut rels);
+                collect(value, &mut nodes, &mut rels, &mut on_paths);
             }
         }
-        Ok(Selection::Only { nodes, rels })
+        Ok(Selection::Only {
+            nodes,
+            rels,
+            on_paths,
+        })
     }
 }
 
-fn collect(value: &Output, nodes: &mut BTreeSet<NodeId>, rels: &mut BTreeSet<RelId>) {
+/// Nodes and relationships on returned paths.
+type OnPaths = (BTreeSet<NodeId>, BTreeSet<RelId>);
+
+fn collect(
+    value: &Output,
+    nodes: &mut BTreeSet<NodeId>,
+    rels: &mut BTreeSet<RelId>,
+    on_paths: &mut OnPaths,
+) {
     match value {
         Output::Node(n) => {
             nodes.insert(n.id);
@@ -119,9 +135,15 @@ fn collect(value: &Output, nodes: &mut BTreeSet<NodeId>, rels: &mut BTreeSet<Rel
         Output::Path(ns, rs) => {
             nodes.extend(ns.iter().map(|n| n.id));
             rels.extend(rs.iter().map(|r| r.id));
+            on_paths.0.extend(ns.iter().map(|n| n.id));
+            on_paths.1.extend(rs.iter().map(|r| r.id));
         }
-        Output::List(items) => items.iter().for_each(|v| collect(v, nodes, rels)),
-        Output::Map(m) => m.values().for_each(|v| collect(v, nodes, rels)),
+        Output::List(items) => items
+            .iter()
+            .for_each(|v| collect(v, nodes, rels, on_paths)),
+        Output::Map(m) => m
+            .values()
+            .for_each(|v| collect(v, nodes, rels, on_paths)),
         _ => {}
     }
 }
@@ -168,7 +190,7 @@ impl<'d> Graph<'d> {
     pub fn sizes(&self) -> Result<(u64, u64), IoError> {
         match &self.selection {
             Selection::Whole => Ok(self.db.store().sizes()?),
-            Selection::Only { nodes, rels } => Ok((nodes.len() as u64, rels.len() as u64)),
+            Selection::Only { nodes, rels, .. } => Ok((nodes.len() as u64, rels.len() as u64)),
         }
     }
 
@@ -255,6 +277,16 @@ impl<'d> Graph<'d> {
     /// The id counters of the store (what a restore keeps).
     pub fn counters(&self) -> Result<crate::store::Counters, IoError> {
         Ok(self.db.store().counters()?)
+    }
+
+    /// True when the node is on a path the statement returned.
+    pub fn node_on_path(&self, id: NodeId) -> bool {
+        matches!(&self.selection, Selection::Only { on_paths, .. } if on_paths.0.contains(&id))
+    }
+
+    /// True when the relationship is on a path the statement returned.
+    pub fn rel_on_path(&self, id: RelId) -> bool {
+        matches!(&self.selection, Selection::Only { on_paths, .. } if on_paths.1.contains(&id))
     }
 
     /// True when the whole store is selected.
