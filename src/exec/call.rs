@@ -61,10 +61,15 @@ impl Executor<'_, '_> {
         {
             self.poll()?;
             let values = match args {
-                Some(exprs) => exprs
-                    .iter()
-                    .map(|e| self.eval(e, &row))
-                    .collect::<Result<Vec<_>, _>>()?,
+                Some(exprs) => {
+                    let mut values = exprs
+                        .iter()
+                        .map(|e| self.eval(e, &row))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    // Optional inputs left out are null.
+                    values.resize(sig.inputs.len().max(values.len()), Value::Null);
+                    values
+                }
                 None => sig
                     .inputs
                     .iter()
@@ -118,6 +123,7 @@ impl Executor<'_, '_> {
     fn implicit_argument(&self, input: &Field, clause: &Clause) -> Result<Value, Error> {
         match self.params.get(&input.name) {
             Some(v) => Ok(v.clone()),
+            None if input.optional => Ok(Value::Null),
             None => Err(CypherError::compile(
                 ErrorKind::ParameterMissing,
                 "MissingParameter",
@@ -138,7 +144,7 @@ impl Executor<'_, '_> {
             CypherError::runtime(ErrorKind::ProcedureError, "ProcedureCallFailed", message).into()
         };
         let records = procedure
-            .invoke(&ProcedureContext::new(&*self.tx), args)
+            .invoke(&ProcedureContext::new(&*self.tx, self.cancel), args)
             .map_err(|e| match e {
                 CallError::Query(q) => Error::from(q),
                 CallError::Store(s) => Error::Store(s),

@@ -63,12 +63,16 @@ pub(super) fn check(
         }
         None => {}
         Some(args) => {
-            if args.len() != sig.inputs.len() {
+            let (least, most) = (sig.required_inputs(), sig.inputs.len());
+            if args.len() < least || args.len() > most {
+                let count = if least == most {
+                    format!("{most} argument{}", if most == 1 { "" } else { "s" })
+                } else {
+                    format!("{least} to {most} arguments")
+                };
                 let message = format!(
-                    "Procedure `{}` takes {} argument{} but was given {}: {sig}",
+                    "Procedure `{}` takes {count} but was given {}: {sig}",
                     sig.name,
-                    sig.inputs.len(),
-                    if sig.inputs.len() == 1 { "" } else { "s" },
                     args.len()
                 );
                 return Err(error("InvalidNumberOfArguments", message, call.span));

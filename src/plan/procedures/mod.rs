@@ -22,12 +22,26 @@ use std::sync::Arc;
 /// What a procedure body sees while it runs.
 pub struct ProcedureContext<'a, 's> {
     graph: &'a Transaction<'s>,
+    cancel: &'a std::sync::atomic::AtomicBool,
 }
 
 impl<'a, 's> ProcedureContext<'a, 's> {
-    /// A context reading `graph`.
-    pub(crate) fn new(graph: &'a Transaction<'s>) -> Self {
-        ProcedureContext { graph }
+    /// A context reading `graph`; `cancel` is set when the statement is cancelled.
+    pub(crate) fn new(graph: &'a Transaction<'s>, cancel: &'a std::sync::atomic::AtomicBool) -> Self {
+        ProcedureContext { graph, cancel }
+    }
+
+    /// Fails with `Cancelled` once the statement has been cancelled (Ctrl-C): a long
+    /// computation calls it now and then.
+    pub fn check_cancelled(&self) -> Result<(), CallError> {
+        if self.cancel.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(CallError::Query(CypherError::runtime(
+                crate::model::ErrorKind::Cancelled,
+                "Cancelled",
+                "the statement was cancelled",
+            )));
+        }
+        Ok(())
     }
 
     /// The graph as the calling statement sees it (its own earlier changes included).

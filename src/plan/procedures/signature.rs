@@ -136,6 +136,8 @@ pub struct Field {
     pub ty: CypherType,
     /// Null is allowed (`?` in the signature).
     pub nullable: bool,
+    /// An input that may be left out (only after the required ones); it is then null.
+    pub optional: bool,
 }
 
 impl Field {
@@ -145,7 +147,16 @@ impl Field {
             name: name.into(),
             ty,
             nullable: true,
+            optional: false,
         }
+    }
+
+    /// The same input, which a call may leave out (it is then null); optional inputs
+    /// come after the required ones.
+    pub fn optional(mut self) -> Field {
+        self.optional = true;
+        self.nullable = true;
+        self
     }
 
     /// The same field, refusing null.
@@ -171,7 +182,11 @@ impl Field {
 
 impl fmt::Display for Field {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} :: {}", self.name, self.type_text())
+        if self.optional {
+            write!(f, "{} = null :: {}", self.name, self.type_text())
+        } else {
+            write!(f, "{} :: {}", self.name, self.type_text())
+        }
     }
 }
 
@@ -214,6 +229,14 @@ impl Signature {
     pub fn output(mut self, field: Field) -> Signature {
         self.outputs.push(field);
         self
+    }
+
+    /// How many inputs a call must give (those before the first optional one).
+    pub fn required_inputs(&self) -> usize {
+        self.inputs
+            .iter()
+            .position(|f| f.optional)
+            .unwrap_or(self.inputs.len())
     }
 
     /// True when the procedure has no outputs.
@@ -383,7 +406,12 @@ impl Parser<'_> {
             let name = self.name()?;
             self.expect("::")?;
             let (ty, nullable) = self.ty()?;
-            fields.push(Field { name, ty, nullable });
+            fields.push(Field {
+                name,
+                ty,
+                nullable,
+                optional: false,
+            });
             if self.eat(")") {
                 return Ok(fields);
             }
