@@ -20,15 +20,21 @@ pub fn builtin_procedures() -> Vec<Procedure> {
         Signature::new(name).output(Field::new(column, CypherType::String).not_null())
     };
     vec![
-        Procedure::from_fn(listing("db.labels", "label"), |ctx, _| rows(labels(ctx)?)),
+        Procedure::from_fn(listing("db.labels", "label"), |ctx, _| rows(labels(ctx)?))
+            .describe("every label in use"),
         Procedure::from_fn(
             listing("db.relationshipTypes", "relationshipType"),
             |ctx, _| rows(relationship_types(ctx)?),
-        ),
+        )
+        .describe("every relationship type in use"),
         Procedure::from_fn(listing("db.propertyKeys", "propertyKey"), |ctx, _| {
             rows(property_keys(ctx)?)
-        }),
+        })
+        .describe("every property key in use"),
     ]
+    .into_iter()
+    .chain(super::analytics::procedures())
+    .collect()
 }
 
 fn rows(names: BTreeSet<String>) -> Result<Vec<Vec<Value>>, CallError> {

@@ -3,6 +3,7 @@
 //! Architecture invariant: exec sees storage only through `store::Transaction`.
 
 pub mod aggregate;
+pub mod analytics;
 mod builtin;
 pub(crate) mod call;
 mod eval;

@@ -84,6 +84,7 @@ enum Body {
 pub struct Procedure {
     signature: Signature,
     body: Body,
+    description: String,
 }
 
 impl fmt::Debug for Procedure {
@@ -177,7 +178,20 @@ impl Procedure {
         Procedure {
             signature,
             body: Body::Function(Arc::new(body)),
+            description: String::new(),
         }
+    }
+
+    /// The same procedure with a one-line description (what `steward.procedures()`
+    /// lists).
+    pub fn describe(mut self, description: impl Into<String>) -> Procedure {
+        self.description = description.into();
+        self
+    }
+
+    /// Its one-line description (empty when none was given).
+    pub fn description(&self) -> &str {
+        &self.description
     }
 
     /// A procedure answering from a fixed table: each row holds the input values then the
@@ -222,6 +236,7 @@ impl Procedure {
         Ok(Procedure {
             signature,
             body: Body::Table(table),
+            description: String::new(),
         })
     }
 
@@ -252,6 +267,9 @@ impl Procedure {
     }
 }
 
+/// The name of the procedure that lists the procedures.
+pub const LISTING: &str = "steward.procedures";
+
 /// The procedures a database knows, by name (case-sensitive, dotted).
 #[derive(Debug, Clone, Default)]
 pub struct Procedures {
@@ -264,13 +282,48 @@ impl Procedures {
         Procedures::default()
     }
 
-    /// Adds `procedure`; a name can be registered once.
+    /// Adds `procedure`; a name can be registered once. The listing
+    /// `steward.procedures()` is kept up to date with every registration.
     pub fn register(&mut self, procedure: Procedure) -> Result<(), DefinitionError> {
         let name = procedure.name().to_string();
-        if self.by_name.contains_key(&name) {
+        if self.by_name.contains_key(&name) || name == LISTING {
             return Err(DefinitionError::AlreadyRegistered { name });
         }
         self.by_name.insert(name, Arc::new(procedure));
+        self.refresh_listing()
+    }
+
+    /// Rebuilds `steward.procedures()`: one row per procedure (itself included), by name.
+    fn refresh_listing(&mut self) -> Result<(), DefinitionError> {
+        let signature = Signature::new(LISTING)
+            .output(Field::new("name", CypherType::String).not_null())
+            .output(Field::new("signature", CypherType::String).not_null())
+            .output(Field::new("description", CypherType::String).not_null());
+        let own = signature.to_string();
+        let mut rows: Vec<Vec<Value>> = self
+            .by_name
+            .values()
+            .filter(|p| p.name() != LISTING)
+            .map(|p| {
+                vec![
+                    Value::String(p.name().to_string()),
+                    Value::String(p.signature().to_string()),
+                    Value::String(p.description().to_string()),
+                ]
+            })
+            .collect();
+        rows.push(vec![
+            Value::String(LISTING.to_string()),
+            Value::String(own),
+            Value::String("every procedure CALL can run, with its signature and what it does".into()),
+        ]);
+        let name = |row: &Vec<Value>| match &row[0] {
+            Value::String(s) => s.clone(),
+            _ => String::new(),
+        };
+        rows.sort_by_key(name);
+        let listing = Procedure::from_table(signature, rows)?;
+        self.by_name.insert(LISTING.to_string(), Arc::new(listing));
         Ok(())
     }
 
