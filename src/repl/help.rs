@@ -12,6 +12,8 @@ pub const TOPICS: &[&str] = &[
     "delete",
     "return",
     "load",
+    "import",
+    "analytics",
     "functions",
     "params",
     "keys",
@@ -30,6 +32,8 @@ pub fn help(topic: &str) -> String {
         "delete" => DELETE.to_string(),
         "return" | "with" | "order" => RETURN.to_string(),
         "load" | "csv" | "load csv" => LOAD.to_string(),
+        "import" | "export" => IMPORT.to_string(),
+        "analytics" | "analysis" | "centrality" | "procedures" => ANALYTICS.to_string(),
         "functions" => functions(),
         "params" | "param" => PARAMS.to_string(),
         "keys" => KEYS.to_string(),
@@ -44,6 +48,47 @@ pub fn help(topic: &str) -> String {
         },
     }
 }
+
+const IMPORT: &str = "\
+Bring a map in, take it out (the same options as `steward import` / `steward export`):
+  :import --format jsonl backup.jsonl
+  :import --format neo4j-csv --nodes people.csv --relationships knows.csv
+  :import --format kumu-json alliance.json
+  :import --format kumu-csv --elements elements.csv --connections connections.csv
+  :export --format graphml map.graphml
+  :export --format kumu-json --query \"SHOW 'Brian' WITHIN 2 STEPS\" brian.json
+  :export --format jsonl --pseudonymise --redact address shared.jsonl
+An import is one transaction: a bad record imports nothing and says file, line, column.
+Export formats: jsonl cypher neo4j-csv kumu-json graphml gexf dot mermaid csv.
+:params load FILE reads parameters from a JSON file.";
+
+const ANALYTICS: &str = "\
+Network analysis: CALL a procedure, keep what it yields, filter and sort like any rows.
+  CALL steward.procedures();                      -- every procedure, what it does
+  CALL steward.betweenness({labels: ['Actor']}) YIELD node, score
+  WHERE node:Organisation RETURN node.name, score ORDER BY score DESC LIMIT 10;
+Every procedure takes an optional map: labels: [...] (which nodes), types: [...] (which
+relationships), direction: 'out' | 'in' | 'both', weight: 'strength' (where it counts).
+
+What the measures tell a steward:
+  degree       how many direct relationships an actor has: the well-connected ones.
+  betweenness  how often an actor lies on the shortest route between two others: the
+               brokers. High betweenness means much of the system's contact passes
+               through them; if they leave or are overwhelmed, others lose touch.
+  closeness    how few steps an actor is from everyone else: who hears first, and
+               can reach everyone quickly (harmonic: true copes with a disconnected map).
+  pagerank     importance from being pointed to by important others (referrals,
+               dependence): what the system leans on.
+  eigenvector  connected to the well connected: influence through one's neighbours.
+  communities  clusters that relate more among themselves than with the rest: the
+               parts of the system that already work together.
+  components   the separate pieces of the map: who cannot reach whom at all.
+  bridges      relationships that alone hold two parts together: fragile links.
+  brokers      actors whose loss would split the map, and the organisations only
+               they connect.
+  reach        how many others an actor reaches within two steps (as Kumu counts it).
+  loops        feedback loops (cycles) in a causal map: reinforcing ones amplify
+               (the more crisis, the more crisis), balancing ones steady the system.";
 
 fn overview() -> String {
     let mut out = String::from(
@@ -169,7 +214,7 @@ mod tests {
         assert!(help("format").starts_with(":format table|csv|json|jsonl"));
         assert_eq!(
             help("mach"),
-            "no help on `mach` (did you mean `match`?); topics: match, create, merge, set, delete, return, load, functions, params, keys, plan"
+            "no help on `mach` (did you mean `match`?); topics: match, create, merge, set, delete, return, load, import, analytics, functions, params, keys, plan"
         );
     }
 }
