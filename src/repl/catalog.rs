@@ -83,6 +83,11 @@ impl Catalog {
         }
     }
 
+    /// The names of the procedures CALL can run.
+    pub fn procedure_names(&self) -> Vec<String> {
+        self.db.procedures().into_iter().map(|s| s.name).collect()
+    }
+
     /// Starts a scan in the background (after any scan under way ends).
     pub fn refresh(&self) {
         let previous = self.loader.lock().unwrap_or_else(|p| p.into_inner()).take();

@@ -84,6 +84,17 @@ impl ShellHelper {
         if word_start < base {
             return (pos, Vec::new());
         }
+        if let Some(start) = procedure_name_start(&text, &tokens[..before], word_start) {
+            let typed = &text[start..word_start + word.len()];
+            let pairs = self
+                .catalog
+                .procedure_names()
+                .into_iter()
+                .filter(|n| starts_with_ignoring_case(n, typed))
+                .map(|n| pair(&n, n.clone()))
+                .collect();
+            return (start - base, pairs);
+        }
         let previous = before.checked_sub(1).map(|i| tokens[i]);
         let pairs = match previous.map(|t| t.kind) {
             Some(Kind::Colon) => self.label_or_type(&text, &tokens[..before - 1], word),
@@ -179,6 +190,27 @@ impl ShellHelper {
             .map(|p| pair(p, format!("${p}")))
             .collect()
     }
+}
+
+/// Where a procedure name being typed after CALL starts (`CALL steward.betw`): the
+/// start of its first word, when the tokens before the current word are `CALL` and
+/// dotted words.
+fn procedure_name_start(text: &str, before: &[Token], word_start: usize) -> Option<usize> {
+    let mut i = before.len();
+    let mut start = None;
+    // Walk back over `word .` pairs.
+    while i >= 2 && before[i - 1].kind == Kind::Dot && matches!(before[i - 2].kind, Kind::Word | Kind::Keyword) {
+        start = Some(before[i - 2].start);
+        i -= 2;
+    }
+    while i >= 1 && matches!(before[i - 1].kind, Kind::Space | Kind::Comment) {
+        i -= 1;
+    }
+    let call = i.checked_sub(1).map(|j| &text[before[j].start..before[j].end])?;
+    if !call.eq_ignore_ascii_case("call") {
+        return None;
+    }
+    Some(start.unwrap_or(word_start))
 }
 
 /// Keywords, functions and the statement's own variables starting with `word`.
@@ -460,6 +492,15 @@ mod tests {
             vec!["person".to_string()]
         );
         assert_eq!(complete(&h, "MATCH (n {name: ").1, Vec::<String>::new());
+        assert_eq!(
+            complete(&h, "CALL steward.deg"),
+            (5, vec!["steward.degree".to_string()])
+        );
+        assert_eq!(
+            complete(&h, "call db.l"),
+            (5, vec!["db.labels".to_string()])
+        );
+        assert!(complete(&h, "CALL ste").1.contains(&"steward.procedures".to_string()));
     }
 
     #[test]
