@@ -19,6 +19,7 @@
 //! | [`exec`] | runs a logical plan: `exec/operators` opens one pull stream per operator (blocking ones count their memory against the statement's limit; updates run when the tree is opened, their input read in full first); pattern matching (`exec/matcher`, a lazy walk for fixed-length patterns), expressions, functions, writes, procedure calls; the built-in procedures; the Human Learning Systems statements (quick capture, the five questions, the scale rule) in `exec/hls` |
 //! | [`store`] | the storage trait, sled and memory implementations, key layout, codec |
 //! | [`db`] | open a store, run one statement in one transaction (streaming its rows, or materialising them), EXPLAIN/PROFILE descriptions, the bounded plan cache, session limits; register procedures |
+//! | [`io`] | import and export formats; the picture of a map |
 //! | [`cli`] | the command-line protocol: clap, output formats, exit codes |
 //! | [`repl`] | the interactive shell: rustyline, completion, `:` commands; prints with `cli`'s renderers |
 //!
@@ -52,6 +53,7 @@
 pub mod cli;
 pub mod db;
 pub mod exec;
+pub mod io;
 pub mod model;
 pub mod plan;
 pub mod repl;

@@ -1,0 +1,3 @@
+//! Import and export of maps.
+
+pub mod picture;
