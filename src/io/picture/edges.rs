@@ -3,11 +3,19 @@
 //! visible), a loop on the top right of a node for a self-loop; and where its relationship
 //! type is written, on the edge but off every node and off the labels already placed.
 
+use std::collections::BTreeMap;
+
 use super::place::Look;
 use super::stress::Point;
 use super::style::{self, Shape};
 use super::text::{self, Weight};
 
+/// How far a detour around a node in the way steps out, each try (at the edge's middle).
+const DETOUR_STEP: f64 = 16.0;
+/// Tries to each side for a detour.
+const DETOUR_TRIES: usize = 8;
+/// Straight pieces a curve is checked as.
+const CURVE_STEPS: usize = 12;
 /// How far apart parallel edges between the same two nodes bulge, at their middles.
 const PARALLEL_SPACING: f64 = 24.0;
 /// The size of the first self-loop on a node; each further one is larger.
@@ -83,10 +91,25 @@ pub(crate) fn label_width(rel_type: &str) -> f64 {
 /// Routes every edge, in order.
 pub(crate) fn route(nodes: &[Placed], wires: &[Wire]) -> Vec<Route> {
     let node_boxes: Vec<Rect> = nodes.iter().map(node_rect).collect();
+    let mut siblings: BTreeMap<(usize, usize), usize> = BTreeMap::new();
+    for wire in wires {
+        *siblings.entry(pair(wire)).or_default() += 1;
+    }
+    let mut ranks: BTreeMap<(usize, usize), usize> = BTreeMap::new();
+    let mut detours: BTreeMap<(usize, usize), f64> = BTreeMap::new();
     let mut label_boxes: Vec<Rect> = Vec::with_capacity(wires.len());
     let mut routes = Vec::with_capacity(wires.len());
-    for (i, wire) in wires.iter().enumerate() {
-        let course = course(nodes, wires, i);
+    for wire in wires {
+        let key = pair(wire);
+        let rank = ranks.entry(key).or_default();
+        let course = if wire.start == wire.end {
+            self_loop(&nodes[wire.start], *rank)
+        } else {
+            let detour = *detours.entry(key).or_insert_with(|| detour(nodes, &node_boxes, key));
+            let spread = (*rank as f64 - (siblings[&key] as f64 - 1.0) / 2.0) * PARALLEL_SPACING;
+            between(&nodes[wire.start], &nodes[wire.end], wire.start < wire.end, detour + spread)
+        };
+        *rank += 1;
         let width = label_width(wire.rel_type);
         let label_at = label_spot(&course, width, &node_boxes, &label_boxes);
         label_boxes.push(Rect::label(label_at, width));
@@ -95,24 +118,61 @@ pub(crate) fn route(nodes: &[Placed], wires: &[Wire]) -> Vec<Route> {
     routes
 }
 
+/// The two ends of an edge, lower index first.
+fn pair(wire: &Wire) -> (usize, usize) {
+    (wire.start.min(wire.end), wire.start.max(wire.end))
+}
+
+/// How far the edges between a pair of nodes must bulge (in the lower index's frame) so
+/// that their middle line passes through no other node: the smallest of 0, ±step, ±2·step, …
+/// that is clear, or 0 when none is.
+fn detour(nodes: &[Placed], boxes: &[Rect], (lo, hi): (usize, usize)) -> f64 {
+    let tries = (0..=DETOUR_TRIES).flat_map(|k| [k as f64 * DETOUR_STEP, -(k as f64) * DETOUR_STEP]).skip(1);
+    tries
+        .find(|&bulge| clear(&between(&nodes[lo], &nodes[hi], true, bulge), boxes, lo, hi))
+        .unwrap_or(0.0)
+}
+
+/// Whether a course between nodes a and b passes through no other node's box.
+fn clear(course: &Course, boxes: &[Rect], a: usize, b: usize) -> bool {
+    let points: Vec<Point> = (0..=CURVE_STEPS).map(|k| point_at(course, k as f64 / CURVE_STEPS as f64)).collect();
+    let hull = points.iter().fold(Rect(f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY), |r, p| {
+        Rect(r.0.min(p.x), r.1.min(p.y), r.2.max(p.x), r.3.max(p.y))
+    });
+    boxes.iter().enumerate().filter(|&(k, r)| k != a && k != b && r.meets(&hull)).all(|(_, r)| {
+        let padded = Rect(r.0 - 3.0, r.1 - 3.0, r.2 + 3.0, r.3 + 3.0);
+        points.windows(2).all(|w| !segment_meets(w[0], w[1], &padded))
+    })
+}
+
+/// Whether the segment a–b enters the box (Liang–Barsky clipping).
+fn segment_meets(a: Point, b: Point, r: &Rect) -> bool {
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let (mut t0, mut t1) = (0.0_f64, 1.0_f64);
+    for (p, q) in [(-dx, a.x - r.0), (dx, r.2 - a.x), (-dy, a.y - r.1), (dy, r.3 - a.y)] {
+        if p == 0.0 {
+            if q < 0.0 {
+                return false;
+            }
+            continue;
+        }
+        let t = q / p;
+        if p < 0.0 {
+            t0 = t0.max(t);
+        } else {
+            t1 = t1.min(t);
+        }
+        if t0 > t1 {
+            return false;
+        }
+    }
+    true
+}
+
 /// The box of a placed node.
 fn node_rect(node: &Placed) -> Rect {
     let (hw, hh) = (node.look.width / 2.0, node.look.height / 2.0);
     Rect(node.centre.x - hw, node.centre.y - hh, node.centre.x + hw, node.centre.y + hh)
-}
-
-/// The line of edge `i`.
-fn course(nodes: &[Placed], wires: &[Wire], i: usize) -> Course {
-    let wire = &wires[i];
-    if wire.start == wire.end {
-        let rank = wires[..i].iter().filter(|w| w.start == wire.start && w.end == wire.start).count();
-        return self_loop(&nodes[wire.start], rank);
-    }
-    let pair = |w: &Wire| (w.start.min(w.end), w.start.max(w.end));
-    let siblings = wires.iter().filter(|w| pair(w) == pair(wire)).count();
-    let rank = wires[..i].iter().filter(|w| pair(w) == pair(wire)).count();
-    let bulge = (rank as f64 - (siblings as f64 - 1.0) / 2.0) * PARALLEL_SPACING;
-    between(&nodes[wire.start], &nodes[wire.end], wire.start < wire.end, bulge)
 }
 
 /// The line between two different nodes, bulging `bulge` pixels to one side (measured from
@@ -222,7 +282,10 @@ fn label_spot(course: &Course, width: f64, nodes: &[Rect], labels: &[Rect]) -> P
         _ => LABEL_SPOTS.iter().map(|&t| point_at(course, t)).collect(),
     };
     let clear_of = |r: &Rect, others: &[Rect]| others.iter().all(|o| !r.meets(o));
-    let padded = |at: Point| Rect::label(at, width + 4.0);
+    let padded = |at: Point| {
+        let r = Rect::label(at, width + 4.0);
+        Rect(r.0, r.1 - 1.5, r.2, r.3 + 1.5)
+    };
     spots
         .iter()
         .find(|&&at| clear_of(&padded(at), nodes) && clear_of(&padded(at), labels))

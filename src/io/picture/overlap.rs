@@ -1,4 +1,5 @@
-//! Moves node boxes apart until no two overlap, keeping their arrangement.
+//! Moves node boxes apart until no two overlap, keeping their arrangement. Two boxes
+//! joined by an edge are kept further apart, by the room their edge's label needs.
 //!
 //! First overlapping pairs are pushed apart along the axis where they overlap least, a few
 //! rounds at a time (found with a sweep over the boxes sorted by their left side). Whatever
@@ -20,19 +21,42 @@ pub(crate) struct Extent {
     pub(crate) half_h: f64,
 }
 
-/// Moves `centres` until boxes of the given extents, `gap` apart at least, no longer overlap.
-pub(crate) fn remove(centres: &mut [Point], extents: &[Extent], gap: f64) {
+/// The free space wanted between boxes: `gap` between any two, and for two joined by an
+/// edge, the room listed in `rooms` (`(other, room)` by node).
+pub(crate) struct Gaps<'a> {
+    /// Between any two boxes.
+    pub(crate) gap: f64,
+    /// Between neighbours.
+    pub(crate) rooms: &'a [Vec<(usize, f64)>],
+}
+
+impl Gaps<'_> {
+    /// The space wanted between boxes i and j.
+    fn between(&self, i: usize, j: usize) -> f64 {
+        self.rooms[i].iter().find(|(n, _)| *n == j).map_or(self.gap, |&(_, room)| room.max(self.gap))
+    }
+
+    /// The most space wanted between any two boxes.
+    fn widest(&self) -> f64 {
+        self.rooms.iter().flatten().map(|&(_, room)| room).fold(self.gap, f64::max)
+    }
+}
+
+/// Moves `centres` until boxes of the given extents, with the gaps wanted between them, no
+/// longer overlap.
+pub(crate) fn remove(centres: &mut [Point], extents: &[Extent], gaps: &Gaps) {
     make_distinct(centres);
     for _ in 0..MAX_ROUNDS {
-        if !push_round(centres, extents, gap) {
+        if !push_round(centres, extents, gaps) {
             return;
         }
     }
-    spread(centres, extents, gap);
+    spread(centres, extents, gaps);
 }
 
 /// How far boxes i and j overlap along x and y (both positive when they overlap).
-fn overlap(centres: &[Point], extents: &[Extent], gap: f64, i: usize, j: usize) -> (f64, f64) {
+fn overlap(centres: &[Point], extents: &[Extent], gaps: &Gaps, i: usize, j: usize) -> (f64, f64) {
+    let gap = gaps.between(i, j);
     let dx = (centres[i].x - centres[j].x).abs();
     let dy = (centres[i].y - centres[j].y).abs();
     let need_x = extents[i].half_w + extents[j].half_w + gap;
@@ -41,7 +65,8 @@ fn overlap(centres: &[Point], extents: &[Extent], gap: f64, i: usize, j: usize) 
 }
 
 /// One round of pushing; returns whether any pair overlapped.
-fn push_round(centres: &mut [Point], extents: &[Extent], gap: f64) -> bool {
+fn push_round(centres: &mut [Point], extents: &[Extent], gaps: &Gaps) -> bool {
+    let window = gaps.widest();
     let mut order: Vec<usize> = (0..centres.len()).collect();
     order.sort_by(|&a, &b| {
         let left = |i: usize| centres[i].x - extents[i].half_w;
@@ -50,11 +75,11 @@ fn push_round(centres: &mut [Point], extents: &[Extent], gap: f64) -> bool {
     let mut any = false;
     for (k, &i) in order.iter().enumerate() {
         for &j in &order[k + 1..] {
-            let right_i = centres[i].x + extents[i].half_w + gap;
+            let right_i = centres[i].x + extents[i].half_w + window;
             if centres[j].x - extents[j].half_w >= right_i {
                 break;
             }
-            let (ox, oy) = overlap(centres, extents, gap, i, j);
+            let (ox, oy) = overlap(centres, extents, gaps, i, j);
             if ox > 0.0 && oy > 0.0 {
                 any = true;
                 push_apart(centres, i, j, ox, oy);
@@ -86,13 +111,13 @@ fn direction(delta: f64, i: usize, j: usize) -> f64 {
 }
 
 /// Spreads every centre away from the first by the smallest factor that separates all pairs.
-fn spread(centres: &mut [Point], extents: &[Extent], gap: f64) {
+fn spread(centres: &mut [Point], extents: &[Extent], gaps: &Gaps) {
     let mut factor: f64 = 1.0;
     for i in 0..centres.len() {
         for j in i + 1..centres.len() {
-            let (ox, oy) = overlap(centres, extents, gap, i, j);
+            let (ox, oy) = overlap(centres, extents, gaps, i, j);
             if ox > 0.0 && oy > 0.0 {
-                factor = factor.max(pair_factor(centres, extents, gap, i, j));
+                factor = factor.max(pair_factor(centres, extents, gaps.between(i, j), i, j));
             }
         }
     }
@@ -133,10 +158,10 @@ fn make_distinct(centres: &mut [Point]) {
 mod tests {
     use super::*;
 
-    fn clear(centres: &[Point], extents: &[Extent], gap: f64) -> bool {
+    fn clear(centres: &[Point], extents: &[Extent], gaps: &Gaps) -> bool {
         (0..centres.len()).all(|i| {
             (i + 1..centres.len()).all(|j| {
-                let (ox, oy) = overlap(centres, extents, gap - 1e-6, i, j);
+                let (ox, oy) = overlap(centres, extents, gaps, i, j);
                 ox <= 0.0 || oy <= 0.0
             })
         })
@@ -146,15 +171,19 @@ mod tests {
     fn boxes_on_one_spot_are_separated() {
         let mut centres = vec![Point { x: 0.0, y: 0.0 }; 30];
         let extents = vec![Extent { half_w: 60.0, half_h: 20.0 }; 30];
-        remove(&mut centres, &extents, 10.0);
-        assert!(clear(&centres, &extents, 10.0));
+        let mut rooms = vec![Vec::new(); 30];
+        rooms[0].push((1, 80.0));
+        rooms[1].push((0, 80.0));
+        let gaps = Gaps { gap: 10.0, rooms: &rooms };
+        remove(&mut centres, &extents, &gaps);
+        assert!(clear(&centres, &extents, &gaps));
     }
 
     #[test]
     fn separate_boxes_do_not_move() {
         let mut centres = vec![Point { x: 0.0, y: 0.0 }, Point { x: 500.0, y: 0.0 }];
         let extents = vec![Extent { half_w: 60.0, half_h: 20.0 }; 2];
-        remove(&mut centres, &extents, 10.0);
+        remove(&mut centres, &extents, &Gaps { gap: 10.0, rooms: &[vec![(1, 80.0)], vec![(0, 80.0)]] });
         assert_eq!(centres, vec![Point { x: 0.0, y: 0.0 }, Point { x: 500.0, y: 0.0 }]);
     }
 }

@@ -1,7 +1,7 @@
 //! Where each node goes: its size from its name, then one stress layout per connected
 //! component, overlaps removed, and the components packed in rows, largest first.
 
-use super::overlap::{self, Extent};
+use super::overlap::{self, Extent, Gaps};
 use super::stress::{self, Component, Point};
 use super::style::{self, Scale, Shape};
 use super::text::{self, Weight};
@@ -70,29 +70,24 @@ pub(crate) fn centres(looks: &[Look], links: &[Link]) -> Vec<Point> {
     pack(looks, &placed)
 }
 
-/// Neighbours of each node with the length each edge should be drawn at: the two shapes'
-/// half diagonals plus room for the longest label between them. Self-loops are left out.
+/// Neighbours of each node with the free length each edge should show between the boxes:
+/// room for the longest label between them and its arrowhead. Self-loops are left out.
 fn adjacency(looks: &[Look], links: &[Link]) -> Vec<Vec<(usize, f64)>> {
     let mut adjacency: Vec<Vec<(usize, f64)>> = vec![Vec::new(); looks.len()];
     for link in links.iter().filter(|l| l.a != l.b) {
-        let length = radius(&looks[link.a]) + radius(&looks[link.b]) + (link.label_width + 16.0).max(MIN_EDGE_ROOM);
-        add_neighbour(&mut adjacency[link.a], link.b, length);
-        add_neighbour(&mut adjacency[link.b], link.a, length);
+        let room = (link.label_width + 24.0).max(MIN_EDGE_ROOM);
+        add_neighbour(&mut adjacency[link.a], link.b, room);
+        add_neighbour(&mut adjacency[link.b], link.a, room);
     }
     adjacency
 }
 
-/// Records a neighbour once, keeping the longest length asked for.
-fn add_neighbour(list: &mut Vec<(usize, f64)>, other: usize, length: f64) {
+/// Records a neighbour once, keeping the most room asked for.
+fn add_neighbour(list: &mut Vec<(usize, f64)>, other: usize, room: f64) {
     match list.iter_mut().find(|(n, _)| *n == other) {
-        Some(entry) => entry.1 = entry.1.max(length),
-        None => list.push((other, length)),
+        Some(entry) => entry.1 = entry.1.max(room),
+        None => list.push((other, room)),
     }
-}
-
-/// How far a shape reaches from its centre, on average over directions.
-fn radius(look: &Look) -> f64 {
-    0.5 * (look.width * look.width + look.height * look.height).sqrt() * 0.85
 }
 
 /// The connected components, each a list of node indexes in increasing order; components
@@ -128,12 +123,14 @@ fn place_component(looks: &[Look], adjacency: &[Vec<(usize, f64)>], members: &[u
     let component = Component {
         adjacency: members
             .iter()
-            .map(|&m| adjacency[m].iter().map(|&(n, len)| (local(n), len)).collect())
+            .map(|&m| adjacency[m].iter().map(|&(n, room)| (local(n), room)).collect())
             .collect(),
+        halves: members.iter().map(|&m| (looks[m].width / 2.0, looks[m].height / 2.0)).collect(),
+        gap: NODE_GAP * 2.0,
     };
     let mut points = stress::place(&component);
     let extents: Vec<Extent> = members.iter().map(|&m| extent(&looks[m])).collect();
-    overlap::remove(&mut points, &extents, NODE_GAP);
+    overlap::remove(&mut points, &extents, &Gaps { gap: NODE_GAP, rooms: &component.adjacency });
     points
 }
 

@@ -2,6 +2,11 @@
 //! North, "Graph drawing by stress majorization", 2004): the straight-line distance between
 //! every two nodes is made as close as it can be to their distance along the graph.
 //!
+//! Nodes are boxes, not points, so the distance wanted between two nodes depends on the
+//! direction between them: for neighbours, the two boxes' reach along that direction plus
+//! the room the edge's label needs; for any pair, at least enough that the boxes do not
+//! overlap. These targets are worked out afresh at every step.
+//!
 //! The start is classical multidimensional scaling (power iteration from a fixed vector), so
 //! there is no randomness: the same graph always gives the same places.
 
@@ -17,13 +22,36 @@ pub(crate) struct Point {
     pub(crate) y: f64,
 }
 
-/// A graph for placing: `adjacency[i]` lists `(j, length)` for every edge between i and j,
-/// both ways, with the length an edge should be drawn at.
+/// A graph for placing.
 pub(crate) struct Component {
-    /// Neighbours and ideal edge lengths, by node.
+    /// `adjacency[i]` lists `(j, room)` for every edge between i and j, both ways, with the
+    /// free length the edge should show between the two boxes.
     pub(crate) adjacency: Vec<Vec<(usize, f64)>>,
+    /// Half the width and half the height of each node's box.
+    pub(crate) halves: Vec<(f64, f64)>,
+    /// The free space wanted between any two boxes.
+    pub(crate) gap: f64,
 }
 
+impl Component {
+    /// The graph length of the edge from i to j with this room: the boxes' average reach
+    /// plus the room.
+    fn length(&self, i: usize, j: usize, room: f64) -> f64 {
+        let radius = |k: usize| 0.85 * self.halves[k].0.hypot(self.halves[k].1);
+        radius(i) + radius(j) + room
+    }
+
+    /// How far box k reaches from its centre along the unit vector (ux, uy).
+    fn reach(&self, k: usize, ux: f64, uy: f64) -> f64 {
+        let (hw, hh) = self.halves[k];
+        (hw / ux.abs().max(1e-9)).min(hh / uy.abs().max(1e-9))
+    }
+}
+
+/// How much more an edge's own length counts than the distance between two nodes that are
+/// not neighbours: edges keep room for their labels, and the hub's neighbours do not crowd
+/// it.
+const EDGE_WEIGHT: f64 = 4.0;
 /// Iterations of stress majorization at most.
 const MAX_ITERATIONS: usize = 300;
 /// Stop when an iteration lowers the stress by less than this fraction.
@@ -41,7 +69,8 @@ pub(crate) fn place(component: &Component) -> Vec<Point> {
             let distances = shortest_paths(component);
             let mut points = classical_scaling(&distances);
             separate_coincident(&mut points);
-            majorize(&distances, &mut points);
+            let targets = Targets::new(component, distances);
+            majorize(component, &targets, &mut points);
             points
         }
     }
@@ -80,8 +109,8 @@ fn dijkstra(component: &Component, source: usize) -> Vec<f64> {
         if d > distance[node] {
             continue;
         }
-        for &(next, length) in &component.adjacency[node] {
-            let through = d + length;
+        for &(next, room) in &component.adjacency[node] {
+            let through = d + component.length(node, next, room);
             if through < distance[next] {
                 distance[next] = through;
                 heap.push(Entry(through, next));
@@ -151,24 +180,60 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
-/// Moves apart nodes that start on the same spot (symmetric graphs can give that), by a
-/// fixed small step per node.
+/// Moves apart nodes that start on the same spot (symmetric graphs can give that), each by
+/// its own small step (integer arithmetic only, so every platform gets the same places).
 fn separate_coincident(points: &mut [Point]) {
     for (i, p) in points.iter_mut().enumerate() {
-        let angle = i as f64 * 2.399_963; // the golden angle: no two nodes get the same nudge
-        p.x += angle.cos() * (1.0 + i as f64 * 0.01);
-        p.y += angle.sin() * (1.0 + i as f64 * 0.01);
+        p.x += ((i * 37 % 17) as f64 - 8.0) * 0.25;
+        p.y += ((i * 53 % 19) as f64 - 9.0) * 0.25;
+    }
+}
+
+/// The graph distance between every two nodes, how much it counts, and the room wanted
+/// between neighbours.
+struct Targets {
+    /// Graph distances.
+    distances: Vec<Vec<f64>>,
+    /// Weights: 1/d², times `EDGE_WEIGHT` for neighbours.
+    weights: Vec<Vec<f64>>,
+    /// For neighbours, the free length their edge should show; 0 for other pairs.
+    rooms: Vec<Vec<f64>>,
+}
+
+impl Targets {
+    /// The targets of a component with these graph distances.
+    fn new(component: &Component, distances: Vec<Vec<f64>>) -> Targets {
+        let n = distances.len();
+        let mut weights: Vec<Vec<f64>> = distances
+            .iter()
+            .map(|row| row.iter().map(|&d| if d > 0.0 { 1.0 / (d * d) } else { 0.0 }).collect())
+            .collect();
+        let mut rooms = vec![vec![0.0; n]; n];
+        for (i, neighbours) in component.adjacency.iter().enumerate() {
+            for &(j, room) in neighbours {
+                weights[i][j] = EDGE_WEIGHT / (distances[i][j] * distances[i][j]);
+                rooms[i][j] = room;
+            }
+        }
+        Targets { distances, weights, rooms }
+    }
+
+    /// The distance wanted between i and j when j lies along (ux, uy) from i.
+    fn wanted(&self, component: &Component, i: usize, j: usize, ux: f64, uy: f64) -> f64 {
+        let reach = component.reach(i, ux, uy) + component.reach(j, ux, uy);
+        let room = self.rooms[i][j];
+        if room > 0.0 { reach + room } else { self.distances[i][j].max(reach + component.gap) }
     }
 }
 
 /// Stress majorization, one node at a time, until the stress stops falling.
-fn majorize(distances: &[Vec<f64>], points: &mut [Point]) {
-    let mut previous = stress(distances, points);
+fn majorize(component: &Component, targets: &Targets, points: &mut [Point]) {
+    let mut previous = stress(component, targets, points);
     for _ in 0..MAX_ITERATIONS {
         for i in 0..points.len() {
-            points[i] = improved(distances, points, i);
+            points[i] = improved(component, targets, points, i);
         }
-        let current = stress(distances, points);
+        let current = stress(component, targets, points);
         if previous - current < TOLERANCE * previous {
             break;
         }
@@ -177,17 +242,17 @@ fn majorize(distances: &[Vec<f64>], points: &mut [Point]) {
 }
 
 /// The place for node `i` that lowers the stress most with the others held still.
-fn improved(distances: &[Vec<f64>], points: &[Point], i: usize) -> Point {
+fn improved(component: &Component, targets: &Targets, points: &[Point], i: usize) -> Point {
     let (mut x, mut y, mut total) = (0.0, 0.0, 0.0);
     let p = points[i];
     for (j, q) in points.iter().enumerate() {
-        let d = distances[i][j];
-        if j == i || d <= 0.0 {
+        let weight = targets.weights[i][j];
+        if j == i || weight == 0.0 {
             continue;
         }
-        let weight = 1.0 / (d * d);
         let (dx, dy) = (p.x - q.x, p.y - q.y);
         let apart = (dx * dx + dy * dy).sqrt().max(1e-9);
+        let d = targets.wanted(component, i, j, dx / apart, dy / apart);
         x += weight * (q.x + d * dx / apart);
         y += weight * (q.y + d * dy / apart);
         total += weight;
@@ -195,17 +260,15 @@ fn improved(distances: &[Vec<f64>], points: &[Point], i: usize) -> Point {
     if total == 0.0 { p } else { Point { x: x / total, y: y / total } }
 }
 
-/// Σ (‖pᵢ − pⱼ‖ − dᵢⱼ)² / dᵢⱼ² over every pair.
-fn stress(distances: &[Vec<f64>], points: &[Point]) -> f64 {
+/// Σ wᵢⱼ·(‖pᵢ − pⱼ‖ − dᵢⱼ)² over every pair, with the distances wanted now.
+fn stress(component: &Component, targets: &Targets, points: &[Point]) -> f64 {
     let mut sum = 0.0;
     for i in 0..points.len() {
         for j in i + 1..points.len() {
-            let d = distances[i][j];
-            if d <= 0.0 {
-                continue;
-            }
-            let apart = ((points[i].x - points[j].x).powi(2) + (points[i].y - points[j].y).powi(2)).sqrt();
-            sum += (apart - d).powi(2) / (d * d);
+            let (dx, dy) = (points[i].x - points[j].x, points[i].y - points[j].y);
+            let apart = (dx * dx + dy * dy).sqrt().max(1e-9);
+            let d = targets.wanted(component, i, j, dx / apart, dy / apart);
+            sum += targets.weights[i][j] * (apart - d).powi(2);
         }
     }
     sum
@@ -218,18 +281,20 @@ mod tests {
     fn path(n: usize) -> Component {
         let mut adjacency = vec![Vec::new(); n];
         for i in 1..n {
-            adjacency[i - 1].push((i, 100.0));
-            adjacency[i].push((i - 1, 100.0));
+            adjacency[i - 1].push((i, 60.0));
+            adjacency[i].push((i - 1, 60.0));
         }
-        Component { adjacency }
+        Component { adjacency, halves: vec![(20.0, 20.0); n], gap: 10.0 }
     }
 
     #[test]
-    fn neighbours_end_up_about_one_edge_length_apart() {
+    fn neighbours_end_up_about_their_boxes_and_room_apart() {
         let points = place(&path(4));
         for w in points.windows(2) {
-            let apart = ((w[0].x - w[1].x).powi(2) + (w[0].y - w[1].y).powi(2)).sqrt();
-            assert!((apart - 100.0).abs() < 5.0, "{apart}");
+            let (dx, dy) = ((w[0].x - w[1].x).abs(), (w[0].y - w[1].y).abs());
+            let apart = dx.hypot(dy);
+            let free = apart - 40.0 / (dx / apart).max(dy / apart);
+            assert!((free - 60.0).abs() < 8.0, "{free}");
         }
     }
 
