@@ -97,25 +97,70 @@ pub(crate) fn route(nodes: &[Placed], wires: &[Wire]) -> Vec<Route> {
     }
     let mut ranks: BTreeMap<(usize, usize), usize> = BTreeMap::new();
     let mut detours: BTreeMap<(usize, usize), f64> = BTreeMap::new();
-    let mut label_boxes: Vec<Rect> = Vec::with_capacity(wires.len());
-    let mut routes = Vec::with_capacity(wires.len());
-    for wire in wires {
-        let key = pair(wire);
-        let rank = ranks.entry(key).or_default();
-        let course = if wire.start == wire.end {
-            self_loop(&nodes[wire.start], *rank)
-        } else {
+    let courses: Vec<Course> = wires
+        .iter()
+        .map(|wire| {
+            let key = pair(wire);
+            let rank = ranks.entry(key).or_default();
+            *rank += 1;
+            if wire.start == wire.end {
+                return self_loop(&nodes[wire.start], *rank - 1);
+            }
             let detour = *detours.entry(key).or_insert_with(|| detour(nodes, &node_boxes, key));
-            let spread = (*rank as f64 - (siblings[&key] as f64 - 1.0) / 2.0) * PARALLEL_SPACING;
+            let spread = ((*rank - 1) as f64 - (siblings[&key] as f64 - 1.0) / 2.0) * PARALLEL_SPACING;
             between(&nodes[wire.start], &nodes[wire.end], wire.start < wire.end, detour + spread)
+        })
+        .collect();
+    let lines: Vec<Polyline> = courses.iter().map(Polyline::of).collect();
+    let mut obstacles = Obstacles { nodes: node_boxes, labels: Vec::with_capacity(wires.len()), lines: &lines };
+    courses
+        .into_iter()
+        .zip(wires)
+        .enumerate()
+        .map(|(i, (course, wire))| {
+            let width = label_width(wire.rel_type);
+            let label_at = label_spot(&course, width, &obstacles, i);
+            obstacles.labels.push(Rect::label(label_at, width));
+            Route { course, label_at, label_width: width }
+        })
+        .collect()
+}
+
+/// A course as straight pieces, and the box around them.
+struct Polyline {
+    /// The corners, start to end.
+    points: Vec<Point>,
+    /// The box around them.
+    hull: Rect,
+}
+
+impl Polyline {
+    /// A course as straight pieces (a line as itself, a curve as `CURVE_STEPS` pieces).
+    fn of(course: &Course) -> Polyline {
+        let points: Vec<Point> = match course {
+            Course::Line(a, b) => vec![*a, *b],
+            _ => (0..=CURVE_STEPS).map(|k| point_at(course, k as f64 / CURVE_STEPS as f64)).collect(),
         };
-        *rank += 1;
-        let width = label_width(wire.rel_type);
-        let label_at = label_spot(&course, width, &node_boxes, &label_boxes);
-        label_boxes.push(Rect::label(label_at, width));
-        routes.push(Route { course, label_at, label_width: width });
+        let hull = points.iter().fold(Rect(f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY), |r, p| {
+            Rect(r.0.min(p.x), r.1.min(p.y), r.2.max(p.x), r.3.max(p.y))
+        });
+        Polyline { points, hull }
     }
-    routes
+
+    /// Whether any piece enters the box.
+    fn meets(&self, r: &Rect) -> bool {
+        self.hull.meets(r) && self.points.windows(2).any(|w| segment_meets(w[0], w[1], r))
+    }
+}
+
+/// What a label should keep off: nodes, the labels placed so far, and the other edges.
+struct Obstacles<'a> {
+    /// Node boxes.
+    nodes: Vec<Rect>,
+    /// Labels placed so far.
+    labels: Vec<Rect>,
+    /// Every edge's line.
+    lines: &'a [Polyline],
 }
 
 /// The two ends of an edge, lower index first.
@@ -127,7 +172,7 @@ fn pair(wire: &Wire) -> (usize, usize) {
 /// that their middle line passes through no other node: the smallest of 0, ±step, ±2·step, …
 /// that is clear, or 0 when none is.
 fn detour(nodes: &[Placed], boxes: &[Rect], (lo, hi): (usize, usize)) -> f64 {
-    let tries = (0..=DETOUR_TRIES).flat_map(|k| [k as f64 * DETOUR_STEP, -(k as f64) * DETOUR_STEP]).skip(1);
+    let mut tries = (0..=DETOUR_TRIES).flat_map(|k| [k as f64 * DETOUR_STEP, -(k as f64) * DETOUR_STEP]).skip(1);
     tries
         .find(|&bulge| clear(&between(&nodes[lo], &nodes[hi], true, bulge), boxes, lo, hi))
         .unwrap_or(0.0)
@@ -135,14 +180,12 @@ fn detour(nodes: &[Placed], boxes: &[Rect], (lo, hi): (usize, usize)) -> f64 {
 
 /// Whether a course between nodes a and b passes through no other node's box.
 fn clear(course: &Course, boxes: &[Rect], a: usize, b: usize) -> bool {
-    let points: Vec<Point> = (0..=CURVE_STEPS).map(|k| point_at(course, k as f64 / CURVE_STEPS as f64)).collect();
-    let hull = points.iter().fold(Rect(f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY), |r, p| {
-        Rect(r.0.min(p.x), r.1.min(p.y), r.2.max(p.x), r.3.max(p.y))
-    });
-    boxes.iter().enumerate().filter(|&(k, r)| k != a && k != b && r.meets(&hull)).all(|(_, r)| {
-        let padded = Rect(r.0 - 3.0, r.1 - 3.0, r.2 + 3.0, r.3 + 3.0);
-        points.windows(2).all(|w| !segment_meets(w[0], w[1], &padded))
-    })
+    let line = Polyline::of(course);
+    boxes
+        .iter()
+        .enumerate()
+        .filter(|&(k, _)| k != a && k != b)
+        .all(|(_, r)| !line.meets(&Rect(r.0 - 3.0, r.1 - 3.0, r.2 + 3.0, r.3 + 3.0)))
 }
 
 /// Whether the segment a–b enters the box (Liang–Barsky clipping).
@@ -274,22 +317,29 @@ pub(crate) fn point_at(course: &Course, t: f64) -> Point {
     }
 }
 
-/// The first spot along the course where the label touches no node and no earlier label;
-/// failing that, the first that touches no node; failing that, the middle.
-fn label_spot(course: &Course, width: f64, nodes: &[Rect], labels: &[Rect]) -> Point {
+/// The first spot along the course where edge `own`'s label touches no node, no earlier
+/// label and no other edge; failing that, the first touching no node or label; failing
+/// that, the first touching no node; failing that, the middle.
+fn label_spot(course: &Course, width: f64, obstacles: &Obstacles, own: usize) -> Point {
     let spots: Vec<Point> = match course {
         Course::Loop(..) => vec![loop_label(course, width)],
         _ => LABEL_SPOTS.iter().map(|&t| point_at(course, t)).collect(),
     };
-    let clear_of = |r: &Rect, others: &[Rect]| others.iter().all(|o| !r.meets(o));
     let padded = |at: Point| {
         let r = Rect::label(at, width + 4.0);
         Rect(r.0, r.1 - 1.5, r.2, r.3 + 1.5)
     };
-    spots
+    let off_nodes = |r: &Rect| obstacles.nodes.iter().all(|o| !r.meets(o));
+    let off_labels = |r: &Rect| obstacles.labels.iter().all(|o| !r.meets(o));
+    let off_lines = |r: &Rect| obstacles.lines.iter().enumerate().all(|(k, l)| k == own || !l.meets(r));
+    let tests: [&dyn Fn(&Rect) -> bool; 3] = [
+        &|r| off_nodes(r) && off_labels(r) && off_lines(r),
+        &|r| off_nodes(r) && off_labels(r),
+        &off_nodes,
+    ];
+    tests
         .iter()
-        .find(|&&at| clear_of(&padded(at), nodes) && clear_of(&padded(at), labels))
-        .or_else(|| spots.iter().find(|&&at| clear_of(&padded(at), nodes)))
+        .find_map(|test| spots.iter().find(|&&at| test(&padded(at))))
         .copied()
         .unwrap_or(spots[0])
 }

@@ -41,6 +41,11 @@ impl Component {
         radius(i) + radius(j) + room
     }
 
+    /// The furthest box k reaches from its centre, in any direction.
+    fn furthest(&self, k: usize) -> f64 {
+        self.halves[k].0.hypot(self.halves[k].1)
+    }
+
     /// How far box k reaches from its centre along the unit vector (ux, uy).
     fn reach(&self, k: usize, ux: f64, uy: f64) -> f64 {
         let (hw, hh) = self.halves[k];
@@ -53,9 +58,9 @@ impl Component {
 /// it.
 const EDGE_WEIGHT: f64 = 4.0;
 /// Iterations of stress majorization at most.
-const MAX_ITERATIONS: usize = 300;
-/// Stop when an iteration lowers the stress by less than this fraction.
-const TOLERANCE: f64 = 1e-4;
+const MAX_ITERATIONS: usize = 100;
+/// Stop when no node moved further than this in an iteration, in pixels.
+const TOLERANCE: f64 = 0.5;
 /// Iterations of power iteration for each coordinate of the start.
 const POWER_ITERATIONS: usize = 100;
 
@@ -69,6 +74,7 @@ pub(crate) fn place(component: &Component) -> Vec<Point> {
             let distances = shortest_paths(component);
             let mut points = classical_scaling(&distances);
             separate_coincident(&mut points);
+            level(&mut points);
             let targets = Targets::new(component, distances);
             majorize(component, &targets, &mut points);
             points
@@ -189,89 +195,118 @@ fn separate_coincident(points: &mut [Point]) {
     }
 }
 
-/// The graph distance between every two nodes, how much it counts, and the room wanted
-/// between neighbours.
-struct Targets {
-    /// Graph distances.
-    distances: Vec<Vec<f64>>,
-    /// Weights: 1/d², times `EDGE_WEIGHT` for neighbours.
-    weights: Vec<Vec<f64>>,
+/// What is wanted of one pair of nodes.
+#[derive(Clone, Copy, Default)]
+struct Pair {
+    /// Their graph distance.
+    distance: f64,
+    /// How much it counts: 1/d², times `EDGE_WEIGHT` for neighbours.
+    weight: f64,
     /// For neighbours, the free length their edge should show; 0 for other pairs.
-    rooms: Vec<Vec<f64>>,
+    room: f64,
+    /// Whether the distance is wanted whatever the direction (the boxes cannot overlap).
+    fixed: bool,
+}
+
+/// What is wanted of every pair, row by row (n × n), and each row's total weight.
+struct Targets {
+    /// The pairs, `pairs[i * n + j]`.
+    pairs: Vec<Pair>,
+    /// Σⱼ weight, by row.
+    row_weight: Vec<f64>,
 }
 
 impl Targets {
     /// The targets of a component with these graph distances.
     fn new(component: &Component, distances: Vec<Vec<f64>>) -> Targets {
         let n = distances.len();
-        let mut weights: Vec<Vec<f64>> = distances
-            .iter()
-            .map(|row| row.iter().map(|&d| if d > 0.0 { 1.0 / (d * d) } else { 0.0 }).collect())
-            .collect();
-        let mut rooms = vec![vec![0.0; n]; n];
-        for (i, neighbours) in component.adjacency.iter().enumerate() {
-            for &(j, room) in neighbours {
-                weights[i][j] = EDGE_WEIGHT / (distances[i][j] * distances[i][j]);
-                rooms[i][j] = room;
+        let mut pairs = vec![Pair::default(); n * n];
+        for (i, row) in distances.iter().enumerate() {
+            for (j, &d) in row.iter().enumerate() {
+                let far = d >= component.furthest(i) + component.furthest(j) + component.gap;
+                let weight = if i == j || d <= 0.0 { 0.0 } else { 1.0 / (d * d) };
+                pairs[i * n + j] = Pair { distance: d, weight, room: 0.0, fixed: far };
             }
         }
-        Targets { distances, weights, rooms }
+        for (i, neighbours) in component.adjacency.iter().enumerate() {
+            for &(j, room) in neighbours {
+                let pair = &mut pairs[i * n + j];
+                *pair = Pair { weight: pair.weight * EDGE_WEIGHT, room, fixed: false, ..*pair };
+            }
+        }
+        let row_weight = pairs.chunks(n.max(1)).map(|row| row.iter().map(|p| p.weight).sum()).collect();
+        Targets { pairs, row_weight }
     }
 
     /// The distance wanted between i and j when j lies along (ux, uy) from i.
-    fn wanted(&self, component: &Component, i: usize, j: usize, ux: f64, uy: f64) -> f64 {
+    fn wanted(component: &Component, pair: &Pair, i: usize, j: usize, ux: f64, uy: f64) -> f64 {
+        if pair.fixed {
+            return pair.distance;
+        }
         let reach = component.reach(i, ux, uy) + component.reach(j, ux, uy);
-        let room = self.rooms[i][j];
-        if room > 0.0 { reach + room } else { self.distances[i][j].max(reach + component.gap) }
+        if pair.room > 0.0 { reach + pair.room } else { pair.distance.max(reach + component.gap) }
     }
 }
 
-/// Stress majorization, one node at a time, until the stress stops falling.
+/// Centres the points on their mean and turns them so that they spread most along x
+/// (pictures are read on screens wider than tall). Square roots only, no trigonometry, so
+/// every platform gets the same places.
+fn level(points: &mut [Point]) {
+    let n = points.len() as f64;
+    let mean = Point { x: points.iter().map(|p| p.x).sum::<f64>() / n, y: points.iter().map(|p| p.y).sum::<f64>() / n };
+    let (mut a, mut b, mut c) = (0.0, 0.0, 0.0);
+    for p in points.iter() {
+        let (x, y) = (p.x - mean.x, p.y - mean.y);
+        a += x * x;
+        b += x * y;
+        c += y * y;
+    }
+    let major = (a + c) / 2.0 + (((a - c) / 2.0).powi(2) + b * b).sqrt();
+    let (ux, uy) = if b.abs() > 1e-12 { (major - c, b) } else if a >= c { (1.0, 0.0) } else { (0.0, 1.0) };
+    let length = ux.hypot(uy);
+    let (cos, sin) = (ux / length, uy / length);
+    for p in points.iter_mut() {
+        let (x, y) = (p.x - mean.x, p.y - mean.y);
+        *p = Point { x: x * cos + y * sin, y: -x * sin + y * cos };
+    }
+}
+
+/// Stress majorization, one node at a time, until no node moves more than `TOLERANCE`.
 fn majorize(component: &Component, targets: &Targets, points: &mut [Point]) {
-    let mut previous = stress(component, targets, points);
     for _ in 0..MAX_ITERATIONS {
+        let mut moved: f64 = 0.0;
         for i in 0..points.len() {
-            points[i] = improved(component, targets, points, i);
+            let next = improved(component, targets, points, i);
+            moved = moved.max((next.x - points[i].x).abs()).max((next.y - points[i].y).abs());
+            points[i] = next;
         }
-        let current = stress(component, targets, points);
-        if previous - current < TOLERANCE * previous {
+        if moved < TOLERANCE {
             break;
         }
-        previous = current;
     }
 }
 
 /// The place for node `i` that lowers the stress most with the others held still.
 fn improved(component: &Component, targets: &Targets, points: &[Point], i: usize) -> Point {
-    let (mut x, mut y, mut total) = (0.0, 0.0, 0.0);
+    let total = targets.row_weight[i];
     let p = points[i];
-    for (j, q) in points.iter().enumerate() {
-        let weight = targets.weights[i][j];
-        if j == i || weight == 0.0 {
+    if total == 0.0 {
+        return p;
+    }
+    let row = &targets.pairs[i * points.len()..(i + 1) * points.len()];
+    let (mut x, mut y) = (0.0, 0.0);
+    for (j, (q, pair)) in points.iter().zip(row).enumerate() {
+        if pair.weight == 0.0 {
             continue;
         }
         let (dx, dy) = (p.x - q.x, p.y - q.y);
         let apart = (dx * dx + dy * dy).sqrt().max(1e-9);
-        let d = targets.wanted(component, i, j, dx / apart, dy / apart);
-        x += weight * (q.x + d * dx / apart);
-        y += weight * (q.y + d * dy / apart);
-        total += weight;
+        let (ux, uy) = (dx / apart, dy / apart);
+        let d = Targets::wanted(component, pair, i, j, ux, uy);
+        x += pair.weight * (q.x + d * ux);
+        y += pair.weight * (q.y + d * uy);
     }
-    if total == 0.0 { p } else { Point { x: x / total, y: y / total } }
-}
-
-/// Σ wᵢⱼ·(‖pᵢ − pⱼ‖ − dᵢⱼ)² over every pair, with the distances wanted now.
-fn stress(component: &Component, targets: &Targets, points: &[Point]) -> f64 {
-    let mut sum = 0.0;
-    for i in 0..points.len() {
-        for j in i + 1..points.len() {
-            let (dx, dy) = (points[i].x - points[j].x, points[i].y - points[j].y);
-            let apart = (dx * dx + dy * dy).sqrt().max(1e-9);
-            let d = targets.wanted(component, i, j, dx / apart, dy / apart);
-            sum += targets.weights[i][j] * (apart - d).powi(2);
-        }
-    }
-    sum
+    Point { x: x / total, y: y / total }
 }
 
 #[cfg(test)]
