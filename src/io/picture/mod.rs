@@ -36,6 +36,7 @@
 mod draw;
 mod edges;
 mod layout;
+mod leaves;
 mod legend;
 mod overlap;
 mod place;

@@ -1,8 +1,10 @@
-//! Where each node goes: its size from its name, then one stress layout per connected
-//! component, overlaps removed, and the components packed in rows, largest first.
+//! Where each node goes: its size from its name, then one layout per connected component
+//! (stress for the core, rings for the leaves), overlaps removed, and the components packed
+//! in rows, largest first.
 
 use super::overlap::{self, Extent, Gaps};
-use super::stress::{self, Component, Point};
+use super::leaves;
+use super::stress::{Component, Point};
 use super::style::{self, Scale, Shape};
 use super::text::{self, Weight};
 use super::PictureNode;
@@ -12,7 +14,7 @@ pub(crate) const NODE_GAP: f64 = 14.0;
 /// Free space kept between two components.
 const COMPONENT_GAP: f64 = 48.0;
 /// The shortest visible stretch of an edge, when its label is shorter.
-const MIN_EDGE_ROOM: f64 = 44.0;
+const MIN_EDGE_ROOM: f64 = 52.0;
 
 /// How one node is drawn, before it is placed.
 #[derive(Clone, Debug)]
@@ -75,7 +77,7 @@ pub(crate) fn centres(looks: &[Look], links: &[Link]) -> Vec<Point> {
 fn adjacency(looks: &[Look], links: &[Link]) -> Vec<Vec<(usize, f64)>> {
     let mut adjacency: Vec<Vec<(usize, f64)>> = vec![Vec::new(); looks.len()];
     for link in links.iter().filter(|l| l.a != l.b) {
-        let room = (link.label_width + 24.0).max(MIN_EDGE_ROOM);
+        let room = (link.label_width + 36.0).max(MIN_EDGE_ROOM);
         add_neighbour(&mut adjacency[link.a], link.b, room);
         add_neighbour(&mut adjacency[link.b], link.a, room);
     }
@@ -128,7 +130,7 @@ fn place_component(looks: &[Look], adjacency: &[Vec<(usize, f64)>], members: &[u
         halves: members.iter().map(|&m| (looks[m].width / 2.0, looks[m].height / 2.0)).collect(),
         gap: NODE_GAP * 2.0,
     };
-    let mut points = stress::place(&component);
+    let mut points = leaves::place(&component);
     let extents: Vec<Extent> = members.iter().map(|&m| extent(&looks[m])).collect();
     overlap::remove(&mut points, &extents, &Gaps { gap: NODE_GAP, rooms: &component.adjacency });
     points
