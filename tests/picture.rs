@@ -397,6 +397,17 @@ fn three_hundred_nodes_and_six_hundred_edges_lay_out_without_overlaps() {
 }
 
 #[test]
+fn a_hub_with_299_leaves_stays_compact() {
+    let nodes = (0..300)
+        .map(|i| PictureNode { scale: Some("person".to_owned()), ..node(i, &format!("Factor number {i} of a life"), &["Factor"]) })
+        .collect();
+    let edges = (1..300).map(|i| edge(0, i, "AFFECTED_BY")).collect();
+    let layout = assert_no_overlaps(&Picture { nodes, edges, title: None });
+    // Once 14,679 × 43,788: the leaves were strung out on one ring.
+    assert!(layout.width * layout.height < 20_000_000.0, "{} × {}", layout.width, layout.height);
+}
+
+#[test]
 fn the_example_picture_is_up_to_date() {
     let svg = picture::svg(&life_as_a_system()).expect("draws");
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/life-as-a-system.svg");

@@ -15,8 +15,9 @@ use super::PictureError;
 /// The families the SVG asks for, by name, first choice first.
 const FAMILIES: [&str; 4] = ["DejaVu Sans", "Verdana", "Arial", "Helvetica"];
 
-/// The most pixels a PNG may have (a 300-node map stays well under it).
-const MAX_PIXELS: u64 = 120_000_000;
+/// The most pixels a PNG may have (200 MB of memory while drawing; 300-node maps have
+/// needed at most 25 million).
+const MAX_PIXELS: u64 = 50_000_000;
 
 /// Draws an SVG document as PNG bytes.
 pub(crate) fn png(svg: &str) -> Result<Vec<u8>, PictureError> {
