@@ -11,7 +11,7 @@
 
 use std::f64::consts::{PI, TAU};
 
-use super::stress::{self, Component, Point};
+use super::stress::{self, Component, Point, norm};
 
 /// Angle left free on each side of a node's other edges, in radians.
 const CLEARANCE: f64 = 0.3;
@@ -54,7 +54,7 @@ fn core_of(component: &Component, core: &[usize]) -> Component {
 /// Places `leaves` (`(leaf, room)`) around `parent` in rings within its widest free angle.
 fn ring(component: &Component, points: &mut [Point], parent: usize, leaves: &[(usize, f64)]) {
     let (centre, span) = free_angle(component, points, parent);
-    let furthest = |i: usize| component.halves[i].0.hypot(component.halves[i].1);
+    let furthest = |i: usize| norm(component.halves[i].0, component.halves[i].1);
     let room = leaves.iter().map(|&(_, r)| r).fold(0.0, f64::max);
     let leaf_reach = leaves.iter().map(|&(l, _)| furthest(l)).fold(0.0, f64::max);
     // Room along a ring for one leaf: wide boxes sit side by side above and below the

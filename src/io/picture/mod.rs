@@ -11,17 +11,20 @@
 //!
 //! # Layout, and why it is our own
 //!
-//! Nodes are placed by stress majorization (Gansner, Koren and North 2004) started from
-//! classical scaling, edge lengths sized to the shapes and labels they join, then node
-//! overlaps are pushed apart and components packed in rows (`stress.rs`, `overlap.rs`,
-//! `place.rs`). The crates tried on the life-as-a-system map and on 300 nodes and 600 edges
-//! did not fit: `layout-rs` (layered, draws its own SVG) took 235 s on 300 nodes and its text
-//! did not render; `dagre` (a port of dagre.js) took 4–8 s and drew the same graph 18,000
-//! pixels wide, since layered layouts string a hub's many neighbours out in one row;
-//! `fdg-sim` and `force_graph` place points, not boxes, and `fdg-sim` draws its start from a
-//! global unseeded generator; `forceatlas2` is AGPL. A stress layout suits maps, which are
-//! not DAGs and usually have one hub, puts the hub in the middle, is deterministic, and
-//! takes tens of milliseconds. Drawing to PNG is `resvg` (see `raster.rs` for fonts).
+//! Each connected component's core (nodes with more than one neighbour) is placed by
+//! stress majorization (Gansner, Koren and North 2004) started from classical scaling, with
+//! the distance wanted between two boxes depending on their sizes and the label between
+//! them; its leaves go in rings around their node; then overlaps are pushed apart and the
+//! components packed in rows (`stress.rs`, `leaves.rs`, `overlap.rs`, `place.rs`). Edges
+//! bend around nodes in their way; labels sit where they touch no node, label or other edge
+//! (`edges.rs`). The crates tried first, on the life-as-a-system map and on 300 nodes and
+//! 600 edges, did not fit: `layout-rs` (layered, draws its own SVG) took 235 s on 300 nodes
+//! and its text did not render; `dagre` (a port of dagre.js) took 4–8 s and drew the same
+//! graph 18,000 pixels wide, since layered layouts string a hub's neighbours out in one row;
+//! `fdg-sim` and `force_graph` place points, not boxes, and `fdg-sim` starts from a global
+//! random generator; `forceatlas2` is AGPL. Stress suits maps, which are not DAGs and
+//! usually have one hub: it puts the hub in the middle, is deterministic, and lays out 300
+//! nodes and 600 edges in about a tenth of a second. PNG is `resvg` (fonts: `raster.rs`).
 //!
 //! # Contract
 //!
@@ -30,7 +33,8 @@
 //!   picture is [`PictureError::MissingNode`] (the caller decides which edges to show, so
 //!   one to nowhere is a mistake to report, not to hide).
 //! - An empty picture is a small valid SVG that says the map is empty.
-//! - The same picture always gives the same SVG bytes: nothing random, nothing hashed.
+//! - The same picture always gives the same SVG bytes: nothing random, nothing hashed, and
+//!   no platform maths library (angles come from our own polynomials).
 //! - The PNG is the SVG drawn at one pixel per SVG unit, so its size is the `viewBox`'s.
 
 mod draw;

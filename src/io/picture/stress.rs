@@ -37,13 +37,13 @@ impl Component {
     /// The graph length of the edge from i to j with this room: the boxes' average reach
     /// plus the room.
     fn length(&self, i: usize, j: usize, room: f64) -> f64 {
-        let radius = |k: usize| 0.85 * self.halves[k].0.hypot(self.halves[k].1);
+        let radius = |k: usize| 0.85 * norm(self.halves[k].0, self.halves[k].1);
         radius(i) + radius(j) + room
     }
 
     /// The furthest box k reaches from its centre, in any direction.
     fn furthest(&self, k: usize) -> f64 {
-        self.halves[k].0.hypot(self.halves[k].1)
+        norm(self.halves[k].0, self.halves[k].1)
     }
 
     /// How far box k reaches from its centre along the unit vector (ux, uy).
@@ -80,6 +80,12 @@ pub(crate) fn place(component: &Component) -> Vec<Point> {
             points
         }
     }
+}
+
+/// The length of the vector (x, y). `f64::hypot` is the platform's, and platforms round it
+/// differently; a square root is the same everywhere.
+pub(crate) fn norm(x: f64, y: f64) -> f64 {
+    (x * x + y * y).sqrt()
 }
 
 /// A heap entry for Dijkstra's algorithm: the nearest first, then the lowest index.
@@ -261,9 +267,9 @@ fn level(points: &mut [Point]) {
         b += x * y;
         c += y * y;
     }
-    let major = (a + c) / 2.0 + (((a - c) / 2.0).powi(2) + b * b).sqrt();
+    let major = (a + c) / 2.0 + norm((a - c) / 2.0, b);
     let (ux, uy) = if b.abs() > 1e-12 { (major - c, b) } else if a >= c { (1.0, 0.0) } else { (0.0, 1.0) };
-    let length = ux.hypot(uy);
+    let length = norm(ux, uy);
     let (cos, sin) = (ux / length, uy / length);
     for p in points.iter_mut() {
         let (x, y) = (p.x - mean.x, p.y - mean.y);
