@@ -7,7 +7,7 @@
 //! `edge-label`, `legend`, `title`.
 
 use super::edges::{self, Course};
-use super::layout::{EdgeLayout, EMPTY_NOTE, Layout, NodeBox};
+use super::layout::{EMPTY_NOTE, EdgeLayout, Layout, NodeBox};
 use super::legend::{self, Entry, Legend, Sample};
 use super::stress::Point;
 use super::style::{self, Scale, Shape};
@@ -32,7 +32,12 @@ pub(crate) fn svg(layout: &Layout, title: Option<&str>) -> String {
     }
     out.push_str("<g class=\"edges\">\n");
     // Highlighted edges go last, so nothing is drawn over them.
-    for edge in layout.edges.iter().filter(|e| !e.highlighted).chain(layout.edges.iter().filter(|e| e.highlighted)) {
+    for edge in layout
+        .edges
+        .iter()
+        .filter(|e| !e.highlighted)
+        .chain(layout.edges.iter().filter(|e| e.highlighted))
+    {
         edge_line(&mut out, edge);
     }
     out.push_str("</g>\n<g class=\"nodes\">\n");
@@ -55,7 +60,11 @@ pub(crate) fn svg(layout: &Layout, title: Option<&str>) -> String {
 fn n(v: f64) -> String {
     let rounded = (v * 10.0).round() / 10.0;
     let rounded = if rounded == 0.0 { 0.0 } else { rounded };
-    if rounded.fract() == 0.0 { format!("{rounded:.0}") } else { format!("{rounded:.1}") }
+    if rounded.fract() == 0.0 {
+        format!("{rounded:.0}")
+    } else {
+        format!("{rounded:.1}")
+    }
 }
 
 /// The XML declaration, the root element, the document title and the arrowheads.
@@ -66,7 +75,10 @@ fn header(out: &mut String, layout: &Layout, title: Option<&str>) {
         "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" font-family=\"{}\">\n",
         style::FONT_FAMILY
     ));
-    out.push_str(&format!("<title>{}</title>\n", escape(title.unwrap_or("A map drawn by steward"))));
+    out.push_str(&format!(
+        "<title>{}</title>\n",
+        escape(title.unwrap_or("A map drawn by steward"))
+    ));
     let inset = edges::ARROW_INSET;
     out.push_str(&format!(
         "<defs>\n<marker id=\"arrow\" markerUnits=\"userSpaceOnUse\" viewBox=\"0 0 10 10\" refX=\"{}\" refY=\"5\" markerWidth=\"10\" markerHeight=\"10\" orient=\"auto\"><path d=\"M0,1L10,5L0,9z\" fill=\"{}\"/></marker>\n",
@@ -111,8 +123,11 @@ fn path_data(course: &Course) -> String {
 
 /// An edge's line with its arrowhead.
 fn edge_line(out: &mut String, edge: &EdgeLayout) {
-    let (class, colour, marker) =
-        if edge.highlighted { ("edge highlighted", style::HIGHLIGHT, "arrow-highlighted") } else { ("edge", style::EDGE, "arrow") };
+    let (class, colour, marker) = if edge.highlighted {
+        ("edge highlighted", style::HIGHLIGHT, "arrow-highlighted")
+    } else {
+        ("edge", style::EDGE, "arrow")
+    };
     out.push_str(&format!(
         "<path class=\"{class}\" d=\"{}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"{}\" marker-end=\"url(#{marker})\"/>\n",
         path_data(&edge.route.course),
@@ -124,7 +139,11 @@ fn edge_line(out: &mut String, edge: &EdgeLayout) {
 fn edge_label(out: &mut String, edge: &EdgeLayout) {
     let at = edge.route.label_at;
     let (w, h) = (edge.route.label_width, edges::LABEL_HEIGHT);
-    let class = if edge.highlighted { "edge-label highlighted" } else { "edge-label" };
+    let class = if edge.highlighted {
+        "edge-label highlighted"
+    } else {
+        "edge-label"
+    };
     out.push_str(&format!(
         "<g class=\"{class}\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#ffffff\" fill-opacity=\"0.85\"/><text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"{}\" fill=\"{}\">{}</text></g>\n",
         n(at.x - w / 2.0),
@@ -149,10 +168,25 @@ fn node_group(out: &mut String, node: &NodeBox) {
         node.key,
         escape(&node.name)
     ));
-    let stroke = if node.highlighted { style::HIGHLIGHT } else { style::INK };
+    let stroke = if node.highlighted {
+        style::HIGHLIGHT
+    } else {
+        style::INK
+    };
     let width = style::node_stroke(node.highlighted);
-    let paint = format!("fill=\"{}\" stroke=\"{stroke}\" stroke-width=\"{}\"", node.look.scale.fill(), n(width));
-    out.push_str(&shape_element(node.look.shape, node.x, node.y, node.width, node.height, &paint));
+    let paint = format!(
+        "fill=\"{}\" stroke=\"{stroke}\" stroke-width=\"{}\"",
+        node.look.scale.fill(),
+        n(width)
+    );
+    out.push_str(&shape_element(
+        node.look.shape,
+        node.x,
+        node.y,
+        node.width,
+        node.height,
+        &paint,
+    ));
     let c = node.centre();
     let first = c.y - node.lines.len() as f64 * style::LINE_HEIGHT / 2.0;
     out.push_str(&format!(
@@ -162,7 +196,12 @@ fn node_group(out: &mut String, node: &NodeBox) {
     ));
     for (i, line) in node.lines.iter().enumerate() {
         let baseline = first + i as f64 * style::LINE_HEIGHT + style::LINE_HEIGHT / 2.0 + 4.2;
-        out.push_str(&format!("<tspan x=\"{}\" y=\"{}\">{}</tspan>", n(c.x), n(baseline), escape(line)));
+        out.push_str(&format!(
+            "<tspan x=\"{}\" y=\"{}\">{}</tspan>",
+            n(c.x),
+            n(baseline),
+            escape(line)
+        ));
     }
     out.push_str("</text></g>\n");
 }
@@ -172,15 +211,39 @@ fn shape_element(shape: Shape, x: f64, y: f64, w: f64, h: f64, paint: &str) -> S
     match shape {
         Shape::Actor => {
             let r = (h / 2.0).min(14.0);
-            format!("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"{}\" ry=\"{}\" {paint}/>", n(x), n(y), n(w), n(h), n(r), n(r))
+            format!(
+                "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"{}\" ry=\"{}\" {paint}/>",
+                n(x),
+                n(y),
+                n(w),
+                n(h),
+                n(r),
+                n(r)
+            )
         }
         Shape::Factor => {
             let i = style::HEX_INDENT.min(w / 2.0);
-            let pts = [(x, y + h / 2.0), (x + i, y), (x + w - i, y), (x + w, y + h / 2.0), (x + w - i, y + h), (x + i, y + h)];
-            let points: Vec<String> = pts.iter().map(|(px, py)| format!("{},{}", n(*px), n(*py))).collect();
+            let pts = [
+                (x, y + h / 2.0),
+                (x + i, y),
+                (x + w - i, y),
+                (x + w, y + h / 2.0),
+                (x + w - i, y + h),
+                (x + i, y + h),
+            ];
+            let points: Vec<String> = pts
+                .iter()
+                .map(|(px, py)| format!("{},{}", n(*px), n(*py)))
+                .collect();
             format!("<polygon points=\"{}\" {paint}/>", points.join(" "))
         }
-        Shape::Other => format!("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" {paint}/>", n(x), n(y), n(w), n(h)),
+        Shape::Other => format!(
+            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" {paint}/>",
+            n(x),
+            n(y),
+            n(w),
+            n(h)
+        ),
     }
 }
 

@@ -69,7 +69,12 @@ pub(crate) struct Route {
 
 /// An axis-aligned box: left, top, right, bottom.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Rect(pub(crate) f64, pub(crate) f64, pub(crate) f64, pub(crate) f64);
+pub(crate) struct Rect(
+    pub(crate) f64,
+    pub(crate) f64,
+    pub(crate) f64,
+    pub(crate) f64,
+);
 
 impl Rect {
     /// Whether two boxes share any area.
@@ -79,7 +84,12 @@ impl Rect {
 
     /// The box around a label centred on `at`.
     fn label(at: Point, width: f64) -> Rect {
-        Rect(at.x - width / 2.0, at.y - LABEL_HEIGHT / 2.0, at.x + width / 2.0, at.y + LABEL_HEIGHT / 2.0)
+        Rect(
+            at.x - width / 2.0,
+            at.y - LABEL_HEIGHT / 2.0,
+            at.x + width / 2.0,
+            at.y + LABEL_HEIGHT / 2.0,
+        )
     }
 }
 
@@ -106,13 +116,25 @@ pub(crate) fn route(nodes: &[Placed], wires: &[Wire]) -> Vec<Route> {
             if wire.start == wire.end {
                 return self_loop(&nodes[wire.start], *rank - 1);
             }
-            let detour = *detours.entry(key).or_insert_with(|| detour(nodes, &node_boxes, key));
-            let spread = ((*rank - 1) as f64 - (siblings[&key] as f64 - 1.0) / 2.0) * PARALLEL_SPACING;
-            between(&nodes[wire.start], &nodes[wire.end], wire.start < wire.end, detour + spread)
+            let detour = *detours
+                .entry(key)
+                .or_insert_with(|| detour(nodes, &node_boxes, key));
+            let spread =
+                ((*rank - 1) as f64 - (siblings[&key] as f64 - 1.0) / 2.0) * PARALLEL_SPACING;
+            between(
+                &nodes[wire.start],
+                &nodes[wire.end],
+                wire.start < wire.end,
+                detour + spread,
+            )
         })
         .collect();
     let lines: Vec<Polyline> = courses.iter().map(Polyline::of).collect();
-    let mut obstacles = Obstacles { nodes: node_boxes, labels: Vec::with_capacity(wires.len()), lines: &lines };
+    let mut obstacles = Obstacles {
+        nodes: node_boxes,
+        labels: Vec::with_capacity(wires.len()),
+        lines: &lines,
+    };
     courses
         .into_iter()
         .zip(wires)
@@ -121,7 +143,11 @@ pub(crate) fn route(nodes: &[Placed], wires: &[Wire]) -> Vec<Route> {
             let width = label_width(wire.rel_type);
             let label_at = label_spot(&course, width, &obstacles, i);
             obstacles.labels.push(Rect::label(label_at, width));
-            Route { course, label_at, label_width: width }
+            Route {
+                course,
+                label_at,
+                label_width: width,
+            }
         })
         .collect()
 }
@@ -139,11 +165,19 @@ impl Polyline {
     fn of(course: &Course) -> Polyline {
         let points: Vec<Point> = match course {
             Course::Line(a, b) => vec![*a, *b],
-            _ => (0..=CURVE_STEPS).map(|k| point_at(course, k as f64 / CURVE_STEPS as f64)).collect(),
+            _ => (0..=CURVE_STEPS)
+                .map(|k| point_at(course, k as f64 / CURVE_STEPS as f64))
+                .collect(),
         };
-        let hull = points.iter().fold(Rect(f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY), |r, p| {
-            Rect(r.0.min(p.x), r.1.min(p.y), r.2.max(p.x), r.3.max(p.y))
-        });
+        let hull = points.iter().fold(
+            Rect(
+                f64::INFINITY,
+                f64::INFINITY,
+                f64::NEG_INFINITY,
+                f64::NEG_INFINITY,
+            ),
+            |r, p| Rect(r.0.min(p.x), r.1.min(p.y), r.2.max(p.x), r.3.max(p.y)),
+        );
         Polyline { points, hull }
     }
 
@@ -172,7 +206,9 @@ fn pair(wire: &Wire) -> (usize, usize) {
 /// that their middle line passes through no other node: the smallest of 0, ±step, ±2·step, …
 /// that is clear, or 0 when none is.
 fn detour(nodes: &[Placed], boxes: &[Rect], (lo, hi): (usize, usize)) -> f64 {
-    let mut tries = (0..=DETOUR_TRIES).flat_map(|k| [k as f64 * DETOUR_STEP, -(k as f64) * DETOUR_STEP]).skip(1);
+    let mut tries = (0..=DETOUR_TRIES)
+        .flat_map(|k| [k as f64 * DETOUR_STEP, -(k as f64) * DETOUR_STEP])
+        .skip(1);
     tries
         .find(|&bulge| clear(&between(&nodes[lo], &nodes[hi], true, bulge), boxes, lo, hi))
         .unwrap_or(0.0)
@@ -192,7 +228,12 @@ fn clear(course: &Course, boxes: &[Rect], a: usize, b: usize) -> bool {
 fn segment_meets(a: Point, b: Point, r: &Rect) -> bool {
     let (dx, dy) = (b.x - a.x, b.y - a.y);
     let (mut t0, mut t1) = (0.0_f64, 1.0_f64);
-    for (p, q) in [(-dx, a.x - r.0), (dx, r.2 - a.x), (-dy, a.y - r.1), (dy, r.3 - a.y)] {
+    for (p, q) in [
+        (-dx, a.x - r.0),
+        (dx, r.2 - a.x),
+        (-dy, a.y - r.1),
+        (dy, r.3 - a.y),
+    ] {
         if p == 0.0 {
             if q < 0.0 {
                 return false;
@@ -215,7 +256,12 @@ fn segment_meets(a: Point, b: Point, r: &Rect) -> bool {
 /// The box of a placed node.
 fn node_rect(node: &Placed) -> Rect {
     let (hw, hh) = (node.look.width / 2.0, node.look.height / 2.0);
-    Rect(node.centre.x - hw, node.centre.y - hh, node.centre.x + hw, node.centre.y + hh)
+    Rect(
+        node.centre.x - hw,
+        node.centre.y - hh,
+        node.centre.x + hw,
+        node.centre.y + hh,
+    )
 }
 
 /// The line between two different nodes, bulging `bulge` pixels to one side (measured from
@@ -225,13 +271,19 @@ fn between(from: &Placed, to: &Placed, forward: bool, bulge: f64) -> Course {
     let (dx, dy) = (b.x - a.x, b.y - a.y);
     let length = (dx * dx + dy * dy).sqrt().max(1e-9);
     let side = if forward { 1.0 } else { -1.0 };
-    let normal = Point { x: -dy / length * side, y: dx / length * side };
+    let normal = Point {
+        x: -dy / length * side,
+        y: dx / length * side,
+    };
     if bulge == 0.0 {
         let start = outline_point(from, b);
         let tip = outline_point(to, a);
         return Course::Line(start, inset(tip, start, ARROW_INSET));
     }
-    let control = Point { x: (a.x + b.x) / 2.0 + normal.x * 2.0 * bulge, y: (a.y + b.y) / 2.0 + normal.y * 2.0 * bulge };
+    let control = Point {
+        x: (a.x + b.x) / 2.0 + normal.x * 2.0 * bulge,
+        y: (a.y + b.y) / 2.0 + normal.y * 2.0 * bulge,
+    };
     let start = outline_point(from, control);
     let tip = outline_point(to, control);
     Course::Curve(start, control, inset(tip, control, ARROW_INSET))
@@ -242,10 +294,28 @@ fn self_loop(node: &Placed, rank: usize) -> Course {
     let c = node.centre;
     let size = LOOP_SIZE + rank as f64 * 16.0;
     let (hw, hh) = (node.look.width / 2.0, node.look.height / 2.0);
-    let up = outline_point(node, Point { x: c.x + hw * 0.6, y: c.y - hh * 4.0 });
-    let right = outline_point(node, Point { x: c.x + hw * 4.0, y: c.y - hh * 0.5 });
-    let c1 = Point { x: up.x + size * 0.3, y: up.y - size };
-    let c2 = Point { x: right.x + size, y: right.y - size * 0.3 };
+    let up = outline_point(
+        node,
+        Point {
+            x: c.x + hw * 0.6,
+            y: c.y - hh * 4.0,
+        },
+    );
+    let right = outline_point(
+        node,
+        Point {
+            x: c.x + hw * 4.0,
+            y: c.y - hh * 0.5,
+        },
+    );
+    let c1 = Point {
+        x: up.x + size * 0.3,
+        y: up.y - size,
+    };
+    let c2 = Point {
+        x: right.x + size,
+        y: right.y - size * 0.3,
+    };
     Course::Loop(up, c1, c2, inset(right, c2, ARROW_INSET))
 }
 
@@ -256,7 +326,10 @@ fn inset(point: Point, towards: Point, by: f64) -> Point {
     if length <= by {
         return point;
     }
-    Point { x: point.x + dx / length * by, y: point.y + dy / length * by }
+    Point {
+        x: point.x + dx / length * by,
+        y: point.y + dy / length * by,
+    }
 }
 
 /// Where the ray from the node's centre towards `towards` leaves its outline.
@@ -271,18 +344,35 @@ pub(crate) fn outline_point(node: &Placed, towards: Point) -> Point {
             best = best.min(t);
         }
     }
-    if best.is_finite() { Point { x: c.x + dx * best, y: c.y + dy * best } } else { c }
+    if best.is_finite() {
+        Point {
+            x: c.x + dx * best,
+            y: c.y + dy * best,
+        }
+    } else {
+        c
+    }
 }
 
 /// The corners of a node's outline: a hexagon for factors, the box for the others.
 pub(crate) fn outline(node: &Placed) -> Vec<Point> {
     let c = node.centre;
     let (hw, hh) = (node.look.width / 2.0, node.look.height / 2.0);
-    let p = |x: f64, y: f64| Point { x: c.x + x, y: c.y + y };
+    let p = |x: f64, y: f64| Point {
+        x: c.x + x,
+        y: c.y + y,
+    };
     match node.look.shape {
         Shape::Factor => {
             let i = style::HEX_INDENT;
-            vec![p(-hw, 0.0), p(-hw + i, -hh), p(hw - i, -hh), p(hw, 0.0), p(hw - i, hh), p(-hw + i, hh)]
+            vec![
+                p(-hw, 0.0),
+                p(-hw + i, -hh),
+                p(hw - i, -hh),
+                p(hw, 0.0),
+                p(hw - i, hh),
+                p(-hw + i, hh),
+            ]
         }
         Shape::Actor | Shape::Other => vec![p(-hw, -hh), p(hw, -hh), p(hw, hh), p(-hw, hh)],
     }
@@ -305,7 +395,10 @@ fn ray_hits(c: Point, dx: f64, dy: f64, p: Point, q: Point) -> Option<f64> {
 pub(crate) fn point_at(course: &Course, t: f64) -> Point {
     let u = 1.0 - t;
     match *course {
-        Course::Line(a, b) => Point { x: u * a.x + t * b.x, y: u * a.y + t * b.y },
+        Course::Line(a, b) => Point {
+            x: u * a.x + t * b.x,
+            y: u * a.y + t * b.y,
+        },
         Course::Curve(a, c, b) => Point {
             x: u * u * a.x + 2.0 * u * t * c.x + t * t * b.x,
             y: u * u * a.y + 2.0 * u * t * c.y + t * t * b.y,
@@ -331,7 +424,13 @@ fn label_spot(course: &Course, width: f64, obstacles: &Obstacles, own: usize) ->
     };
     let off_nodes = |r: &Rect| obstacles.nodes.iter().all(|o| !r.meets(o));
     let off_labels = |r: &Rect| obstacles.labels.iter().all(|o| !r.meets(o));
-    let off_lines = |r: &Rect| obstacles.lines.iter().enumerate().all(|(k, l)| k == own || !l.meets(r));
+    let off_lines = |r: &Rect| {
+        obstacles
+            .lines
+            .iter()
+            .enumerate()
+            .all(|(k, l)| k == own || !l.meets(r))
+    };
     let tests: [&dyn Fn(&Rect) -> bool; 3] = [
         &|r| off_nodes(r) && off_labels(r) && off_lines(r),
         &|r| off_nodes(r) && off_labels(r),
@@ -347,7 +446,10 @@ fn label_spot(course: &Course, width: f64, obstacles: &Obstacles, own: usize) ->
 /// A self-loop's label sits just outside the loop's far corner.
 fn loop_label(course: &Course, width: f64) -> Point {
     let apex = point_at(course, 0.5);
-    Point { x: apex.x + width / 2.0 + 2.0, y: apex.y - LABEL_HEIGHT / 2.0 - 1.0 }
+    Point {
+        x: apex.x + width / 2.0 + 2.0,
+        y: apex.y - LABEL_HEIGHT / 2.0 - 1.0,
+    }
 }
 
 /// The box around a course and its label (curves by their control points), for sizing the
@@ -359,5 +461,7 @@ pub(crate) fn extent(route: &Route) -> Rect {
         Course::Loop(a, c1, c2, b) => vec![a, c1, c2, b],
     };
     let label = Rect::label(route.label_at, route.label_width);
-    points.iter().fold(label, |r, p| Rect(r.0.min(p.x), r.1.min(p.y), r.2.max(p.x), r.3.max(p.y)))
+    points.iter().fold(label, |r, p| {
+        Rect(r.0.min(p.x), r.1.min(p.y), r.2.max(p.x), r.3.max(p.y))
+    })
 }

@@ -76,7 +76,10 @@ impl NodeBox {
 
     /// The centre of the box.
     pub(crate) fn centre(&self) -> Point {
-        Point { x: self.x + self.width / 2.0, y: self.y + self.height / 2.0 }
+        Point {
+            x: self.x + self.width / 2.0,
+            y: self.y + self.height / 2.0,
+        }
     }
 }
 
@@ -95,13 +98,24 @@ pub(crate) struct EdgeLayout {
 pub(crate) fn lay_out(picture: &Picture) -> Result<Layout, PictureError> {
     let wires = check(picture)?;
     let looks: Vec<Look> = picture.nodes.iter().map(Look::of).collect();
-    let links: Vec<Link> =
-        wires.iter().map(|w| Link { a: w.start, b: w.end, label_width: edges::label_width(w.rel_type) }).collect();
+    let links: Vec<Link> = wires
+        .iter()
+        .map(|w| Link {
+            a: w.start,
+            b: w.end,
+            label_width: edges::label_width(w.rel_type),
+        })
+        .collect();
     let centres = place::centres(&looks, &links);
-    let placed: Vec<Placed> = centres.iter().zip(&looks).map(|(&centre, look)| Placed { centre, look }).collect();
+    let placed: Vec<Placed> = centres
+        .iter()
+        .zip(&looks)
+        .map(|(&centre, look)| Placed { centre, look })
+        .collect();
     let routes = edges::route(&placed, &wires);
     let map = bounds(&placed, &routes);
-    let any_highlight = picture.nodes.iter().any(|n| n.highlighted) || picture.edges.iter().any(|e| e.highlighted);
+    let any_highlight =
+        picture.nodes.iter().any(|n| n.highlighted) || picture.edges.iter().any(|e| e.highlighted);
     let samples = legend::samples(&looks, any_highlight);
     let mut frame = Frame::new(picture.title.as_deref(), map, &samples);
     let nodes = picture
@@ -147,7 +161,10 @@ pub(crate) fn lay_out(picture: &Picture) -> Result<Layout, PictureError> {
 /// each edge by node indexes.
 fn check(picture: &Picture) -> Result<Vec<Wire<'_>>, PictureError> {
     if picture.nodes.len() > MAX_NODES {
-        return Err(PictureError::TooLarge { nodes: picture.nodes.len(), limit: MAX_NODES });
+        return Err(PictureError::TooLarge {
+            nodes: picture.nodes.len(),
+            limit: MAX_NODES,
+        });
     }
     let mut index = BTreeMap::new();
     for (i, node) in picture.nodes.iter().enumerate() {
@@ -160,25 +177,42 @@ fn check(picture: &Picture) -> Result<Vec<Wire<'_>>, PictureError> {
         .iter()
         .map(|edge| {
             let find = |key: u64| {
-                index.get(&key).copied().ok_or_else(|| PictureError::MissingNode {
-                    start: edge.start,
-                    end: edge.end,
-                    rel_type: edge.rel_type.clone(),
-                    missing: key,
-                })
+                index
+                    .get(&key)
+                    .copied()
+                    .ok_or_else(|| PictureError::MissingNode {
+                        start: edge.start,
+                        end: edge.end,
+                        rel_type: edge.rel_type.clone(),
+                        missing: key,
+                    })
             };
-            Ok(Wire { start: find(edge.start)?, end: find(edge.end)?, rel_type: &edge.rel_type })
+            Ok(Wire {
+                start: find(edge.start)?,
+                end: find(edge.end)?,
+                rel_type: &edge.rel_type,
+            })
         })
         .collect()
 }
 
 /// The box around every node, edge and edge label of the map.
 fn bounds(placed: &[Placed], routes: &[Route]) -> Rect {
-    let mut b = Rect(f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY);
+    let mut b = Rect(
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    );
     let mut grow = |r: Rect| b = Rect(b.0.min(r.0), b.1.min(r.1), b.2.max(r.2), b.3.max(r.3));
     for p in placed {
         let (hw, hh) = (p.look.width / 2.0, p.look.height / 2.0);
-        grow(Rect(p.centre.x - hw, p.centre.y - hh, p.centre.x + hw, p.centre.y + hh));
+        grow(Rect(
+            p.centre.x - hw,
+            p.centre.y - hh,
+            p.centre.x + hw,
+            p.centre.y + hh,
+        ));
     }
     routes.iter().map(edges::extent).for_each(&mut grow);
     if placed.is_empty() {
@@ -210,13 +244,25 @@ impl Frame {
         let (map_w, map_h) = (map.2 - map.0, map.3 - map.1);
         let title_width = map_w.max(600.0);
         let lines = title.map(|t| text::wrap(t, style::TITLE_SIZE, title_width, 2, Weight::Bold));
-        let title_w = lines.iter().flatten().map(|l| text::width(l, style::TITLE_SIZE, Weight::Bold)).fold(0.0, f64::max);
-        let title_h = lines.as_ref().map_or(0.0, |l| l.len() as f64 * TITLE_LINE + 12.0);
+        let title_w = lines
+            .iter()
+            .flatten()
+            .map(|l| text::width(l, style::TITLE_SIZE, Weight::Bold))
+            .fold(0.0, f64::max);
+        let title_h = lines
+            .as_ref()
+            .map_or(0.0, |l| l.len() as f64 * TITLE_LINE + 12.0);
         let legend = legend::lay_out(samples, map_w.max(520.0));
         let legend_w = legend.as_ref().map_or(0.0, |l| l.width);
         let content_w = map_w.max(title_w).max(legend_w).ceil();
-        let map_origin = Point { x: MARGIN + ((content_w - map_w) / 2.0).floor(), y: MARGIN + title_h };
-        let shift = Point { x: map_origin.x - map.0, y: map_origin.y - map.1 };
+        let map_origin = Point {
+            x: MARGIN + ((content_w - map_w) / 2.0).floor(),
+            y: MARGIN + title_h,
+        };
+        let shift = Point {
+            x: map_origin.x - map.0,
+            y: map_origin.y - map.1,
+        };
         let legend_top = map_origin.y + map_h + LEGEND_GAP;
         let legend_h = legend.as_ref().map_or(0.0, |l| l.height + LEGEND_GAP);
         Frame {
@@ -225,13 +271,24 @@ impl Frame {
             shift,
             map_origin,
             title: lines.map(|l| (l, MARGIN + style::TITLE_SIZE)),
-            legend: legend.map(|l| (Point { x: MARGIN, y: legend_top }, l)),
+            legend: legend.map(|l| {
+                (
+                    Point {
+                        x: MARGIN,
+                        y: legend_top,
+                    },
+                    l,
+                )
+            }),
         }
     }
 
     /// A point moved into the picture.
     fn at(&self, p: Point) -> Point {
-        Point { x: p.x + self.shift.x, y: p.y + self.shift.y }
+        Point {
+            x: p.x + self.shift.x,
+            y: p.y + self.shift.y,
+        }
     }
 
     /// A route moved into the picture.
@@ -240,8 +297,14 @@ impl Frame {
         let course = match route.course {
             Course::Line(a, b) => Course::Line(self.at(a), self.at(b)),
             Course::Curve(a, c, b) => Course::Curve(self.at(a), self.at(c), self.at(b)),
-            Course::Loop(a, c1, c2, b) => Course::Loop(self.at(a), self.at(c1), self.at(c2), self.at(b)),
+            Course::Loop(a, c1, c2, b) => {
+                Course::Loop(self.at(a), self.at(c1), self.at(c2), self.at(b))
+            }
         };
-        Route { course, label_at: self.at(route.label_at), label_width: route.label_width }
+        Route {
+            course,
+            label_at: self.at(route.label_at),
+            label_width: route.label_width,
+        }
     }
 }

@@ -29,8 +29,11 @@ pub(crate) fn place(component: &Component) -> Vec<Point> {
         points[node] = point;
     }
     for &parent in &core {
-        let leaves: Vec<(usize, f64)> =
-            component.adjacency[parent].iter().copied().filter(|&(leaf, _)| is_leaf(leaf)).collect();
+        let leaves: Vec<(usize, f64)> = component.adjacency[parent]
+            .iter()
+            .copied()
+            .filter(|&(leaf, _)| is_leaf(leaf))
+            .collect();
         if !leaves.is_empty() {
             ring(component, &mut points, parent, &leaves);
         }
@@ -44,7 +47,12 @@ fn core_of(component: &Component, core: &[usize]) -> Component {
     Component {
         adjacency: core
             .iter()
-            .map(|&i| component.adjacency[i].iter().filter_map(|&(j, room)| local(j).map(|k| (k, room))).collect())
+            .map(|&i| {
+                component.adjacency[i]
+                    .iter()
+                    .filter_map(|&(j, room)| local(j).map(|k| (k, room)))
+                    .collect()
+            })
             .collect(),
         halves: core.iter().map(|&i| component.halves[i]).collect(),
         gap: component.gap,
@@ -73,7 +81,10 @@ fn ring(component: &Component, points: &mut [Point], parent: usize, leaves: &[(u
             let angle = centre - span / 2.0 + span * (k as f64 + 0.5) / count as f64;
             let (sin, cos) = sin_cos(angle);
             let p = points[parent];
-            points[leaves[placed + k].0] = Point { x: p.x + radius * cos, y: p.y + radius * sin };
+            points[leaves[placed + k].0] = Point {
+                x: p.x + radius * cos,
+                y: p.y + radius * sin,
+            };
         }
         placed += count;
         radius += footprint;
@@ -95,7 +106,11 @@ fn free_angle(component: &Component, points: &[Point], parent: usize) -> (f64, f
     angles.sort_by(f64::total_cmp);
     let mut best = (angles[0], 0.0);
     for (k, &a) in angles.iter().enumerate() {
-        let next = if k + 1 < angles.len() { angles[k + 1] } else { angles[0] + TAU };
+        let next = if k + 1 < angles.len() {
+            angles[k + 1]
+        } else {
+            angles[0] + TAU
+        };
         if next - a > best.1 {
             best = (a, next - a);
         }
@@ -132,7 +147,9 @@ fn atan2(y: f64, x: f64) -> f64 {
     let z2 = z * z;
     let mut a = z
         * (0.999_977_26
-            + z2 * (-0.332_623_47 + z2 * (0.193_543_46 + z2 * (-0.116_432_87 + z2 * (0.052_653_32 - z2 * 0.011_721_20)))));
+            + z2 * (-0.332_623_47
+                + z2 * (0.193_543_46
+                    + z2 * (-0.116_432_87 + z2 * (0.052_653_32 - z2 * 0.011_721_20)))));
     if ay > ax {
         a = PI / 2.0 - a;
     }
@@ -151,7 +168,10 @@ mod tests {
         for k in -40..=40 {
             let angle = f64::from(k) * 0.37;
             let (s, c) = sin_cos(angle);
-            assert!((s - angle.sin()).abs() < 1e-7 && (c - angle.cos()).abs() < 1e-7, "{angle}");
+            assert!(
+                (s - angle.sin()).abs() < 1e-7 && (c - angle.cos()).abs() < 1e-7,
+                "{angle}"
+            );
             let (y, x) = (angle.sin() * 3.0, angle.cos() * 3.0);
             assert!((atan2(y, x) - y.atan2(x)).abs() < 1e-4, "{angle}");
         }
@@ -165,7 +185,11 @@ mod tests {
             adjacency[0].push((i, 80.0));
             adjacency[i].push((0, 80.0));
         }
-        let component = Component { adjacency, halves: vec![(70.0, 15.0); n], gap: 28.0 };
+        let component = Component {
+            adjacency,
+            halves: vec![(70.0, 15.0); n],
+            gap: 28.0,
+        };
         let points = place(&component);
         let furthest = points.iter().map(|p| p.x.hypot(p.y)).fold(0.0, f64::max);
         assert!(furthest < 2500.0, "{furthest}");

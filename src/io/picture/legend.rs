@@ -87,16 +87,26 @@ pub(crate) fn lay_out(samples: &[Sample], max_width: f64) -> Option<Legend> {
     let (mut x, mut y, mut widest) = (0.0_f64, 0.0_f64, 0.0_f64);
     let mut entries = Vec::with_capacity(samples.len());
     for &sample in samples {
-        let width = SAMPLE_WIDTH + SAMPLE_GAP + text::width(sample.text(), style::LEGEND_SIZE, Weight::Regular);
+        let width = SAMPLE_WIDTH
+            + SAMPLE_GAP
+            + text::width(sample.text(), style::LEGEND_SIZE, Weight::Regular);
         if x > 0.0 && x + width > inner {
             x = 0.0;
             y += ROW_HEIGHT;
         }
-        entries.push(Entry { sample, x: PADDING + x, y: PADDING + y + (ROW_HEIGHT - SAMPLE_HEIGHT) / 2.0 });
+        entries.push(Entry {
+            sample,
+            x: PADDING + x,
+            y: PADDING + y + (ROW_HEIGHT - SAMPLE_HEIGHT) / 2.0,
+        });
         widest = widest.max(x + width);
         x += width + ENTRY_GAP;
     }
-    Some(Legend { entries, width: (widest + 2.0 * PADDING).ceil(), height: (y + ROW_HEIGHT + 2.0 * PADDING).ceil() })
+    Some(Legend {
+        entries,
+        width: (widest + 2.0 * PADDING).ceil(),
+        height: (y + ROW_HEIGHT + 2.0 * PADDING).ceil(),
+    })
 }
 
 /// Where an entry's text starts, relative to its sample's left.

@@ -116,7 +116,9 @@ pub enum PictureError {
         key: u64,
     },
     /// An edge names a node the picture does not have.
-    #[error("the edge {start} -[:{rel_type}]-> {end} names node {missing}, which is not in the picture")]
+    #[error(
+        "the edge {start} -[:{rel_type}]-> {end} names node {missing}, which is not in the picture"
+    )]
     MissingNode {
         /// The edge's start.
         start: u64,

@@ -33,12 +33,19 @@ pub(crate) struct Gaps<'a> {
 impl Gaps<'_> {
     /// The space wanted between boxes i and j.
     fn between(&self, i: usize, j: usize) -> f64 {
-        self.rooms[i].iter().find(|(n, _)| *n == j).map_or(self.gap, |&(_, room)| room.max(self.gap))
+        self.rooms[i]
+            .iter()
+            .find(|(n, _)| *n == j)
+            .map_or(self.gap, |&(_, room)| room.max(self.gap))
     }
 
     /// The most space wanted between any two boxes.
     fn widest(&self) -> f64 {
-        self.rooms.iter().flatten().map(|&(_, room)| room).fold(self.gap, f64::max)
+        self.rooms
+            .iter()
+            .flatten()
+            .map(|&(_, room)| room)
+            .fold(self.gap, f64::max)
     }
 }
 
@@ -107,7 +114,11 @@ fn push_apart(centres: &mut [Point], i: usize, j: usize, ox: f64, oy: f64) {
 
 /// +1 when j should move towards larger coordinates, −1 otherwise; ties go by index.
 fn direction(delta: f64, i: usize, j: usize) -> f64 {
-    if delta > 0.0 || (delta == 0.0 && j > i) { 1.0 } else { -1.0 }
+    if delta > 0.0 || (delta == 0.0 && j > i) {
+        1.0
+    } else {
+        -1.0
+    }
 }
 
 /// Spreads every centre away from the first by the smallest factor that separates all pairs.
@@ -143,7 +154,11 @@ fn pair_factor(centres: &[Point], extents: &[Extent], gap: f64, i: usize, j: usi
 fn make_distinct(centres: &mut [Point]) {
     let mut order: Vec<usize> = (0..centres.len()).collect();
     order.sort_by(|&a, &b| {
-        centres[a].x.total_cmp(&centres[b].x).then(centres[a].y.total_cmp(&centres[b].y)).then(a.cmp(&b))
+        centres[a]
+            .x
+            .total_cmp(&centres[b].x)
+            .then(centres[a].y.total_cmp(&centres[b].y))
+            .then(a.cmp(&b))
     });
     for w in 1..order.len() {
         let (prev, this) = (order[w - 1], order[w]);
@@ -170,11 +185,20 @@ mod tests {
     #[test]
     fn boxes_on_one_spot_are_separated() {
         let mut centres = vec![Point { x: 0.0, y: 0.0 }; 30];
-        let extents = vec![Extent { half_w: 60.0, half_h: 20.0 }; 30];
+        let extents = vec![
+            Extent {
+                half_w: 60.0,
+                half_h: 20.0
+            };
+            30
+        ];
         let mut rooms = vec![Vec::new(); 30];
         rooms[0].push((1, 80.0));
         rooms[1].push((0, 80.0));
-        let gaps = Gaps { gap: 10.0, rooms: &rooms };
+        let gaps = Gaps {
+            gap: 10.0,
+            rooms: &rooms,
+        };
         remove(&mut centres, &extents, &gaps);
         assert!(clear(&centres, &extents, &gaps));
     }
@@ -182,8 +206,24 @@ mod tests {
     #[test]
     fn separate_boxes_do_not_move() {
         let mut centres = vec![Point { x: 0.0, y: 0.0 }, Point { x: 500.0, y: 0.0 }];
-        let extents = vec![Extent { half_w: 60.0, half_h: 20.0 }; 2];
-        remove(&mut centres, &extents, &Gaps { gap: 10.0, rooms: &[vec![(1, 80.0)], vec![(0, 80.0)]] });
-        assert_eq!(centres, vec![Point { x: 0.0, y: 0.0 }, Point { x: 500.0, y: 0.0 }]);
+        let extents = vec![
+            Extent {
+                half_w: 60.0,
+                half_h: 20.0
+            };
+            2
+        ];
+        remove(
+            &mut centres,
+            &extents,
+            &Gaps {
+                gap: 10.0,
+                rooms: &[vec![(1, 80.0)], vec![(0, 80.0)]],
+            },
+        );
+        assert_eq!(
+            centres,
+            vec![Point { x: 0.0, y: 0.0 }, Point { x: 500.0, y: 0.0 }]
+        );
     }
 }

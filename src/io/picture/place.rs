@@ -2,12 +2,12 @@
 //! (stress for the core, rings for the leaves), overlaps removed, and the components packed
 //! in rows, largest first.
 
-use super::overlap::{self, Extent, Gaps};
+use super::PictureNode;
 use super::leaves;
+use super::overlap::{self, Extent, Gaps};
 use super::stress::{Component, Point};
 use super::style::{self, Scale, Shape};
 use super::text::{self, Weight};
-use super::PictureNode;
 
 /// Free space kept between two node boxes.
 pub(crate) const NODE_GAP: f64 = 14.0;
@@ -35,14 +35,26 @@ impl Look {
     /// The look of a node.
     pub(crate) fn of(node: &PictureNode) -> Look {
         let shape = Shape::of(node);
-        let lines = text::wrap(&node.name, style::NAME_SIZE, style::NAME_WIDTH, style::NAME_LINES, Weight::Regular);
+        let lines = text::wrap(
+            &node.name,
+            style::NAME_SIZE,
+            style::NAME_WIDTH,
+            style::NAME_LINES,
+            Weight::Regular,
+        );
         let widest = lines
             .iter()
             .map(|l| text::width(l, style::NAME_SIZE, Weight::Regular))
             .fold(0.0, f64::max);
         let width = (widest + 2.0 * shape.side_padding()).max(48.0).ceil();
         let height = (lines.len() as f64 * style::LINE_HEIGHT + 14.0).ceil();
-        Look { shape, scale: Scale::of(node), lines, width, height }
+        Look {
+            shape,
+            scale: Scale::of(node),
+            lines,
+            width,
+            height,
+        }
     }
 }
 
@@ -120,41 +132,81 @@ fn components(adjacency: &[Vec<(usize, f64)>]) -> Vec<Vec<usize>> {
 }
 
 /// Places one component and removes its overlaps; centres are in the component's own frame.
-fn place_component(looks: &[Look], adjacency: &[Vec<(usize, f64)>], members: &[usize]) -> Vec<Point> {
-    let local = |global: usize| members.binary_search(&global).expect("a neighbour is in its node's component");
+fn place_component(
+    looks: &[Look],
+    adjacency: &[Vec<(usize, f64)>],
+    members: &[usize],
+) -> Vec<Point> {
+    let local = |global: usize| {
+        members
+            .binary_search(&global)
+            .expect("a neighbour is in its node's component")
+    };
     let component = Component {
         adjacency: members
             .iter()
-            .map(|&m| adjacency[m].iter().map(|&(n, room)| (local(n), room)).collect())
+            .map(|&m| {
+                adjacency[m]
+                    .iter()
+                    .map(|&(n, room)| (local(n), room))
+                    .collect()
+            })
             .collect(),
-        halves: members.iter().map(|&m| (looks[m].width / 2.0, looks[m].height / 2.0)).collect(),
+        halves: members
+            .iter()
+            .map(|&m| (looks[m].width / 2.0, looks[m].height / 2.0))
+            .collect(),
         gap: NODE_GAP * 2.0,
     };
     let mut points = leaves::place(&component);
     let extents: Vec<Extent> = members.iter().map(|&m| extent(&looks[m])).collect();
-    overlap::remove(&mut points, &extents, &Gaps { gap: NODE_GAP, rooms: &component.adjacency });
+    overlap::remove(
+        &mut points,
+        &extents,
+        &Gaps {
+            gap: NODE_GAP,
+            rooms: &component.adjacency,
+        },
+    );
     points
 }
 
 /// Half the size of a node's box.
 pub(crate) fn extent(look: &Look) -> Extent {
-    Extent { half_w: look.width / 2.0, half_h: look.height / 2.0 }
+    Extent {
+        half_w: look.width / 2.0,
+        half_h: look.height / 2.0,
+    }
 }
 
 /// The box around a placed component: (left, top, right, bottom).
 fn bounds(looks: &[Look], members: &[usize], points: &[Point]) -> (f64, f64, f64, f64) {
-    let mut b = (f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY);
+    let mut b = (
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    );
     for (&m, p) in members.iter().zip(points) {
         let e = extent(&looks[m]);
-        b = (b.0.min(p.x - e.half_w), b.1.min(p.y - e.half_h), b.2.max(p.x + e.half_w), b.3.max(p.y + e.half_h));
+        b = (
+            b.0.min(p.x - e.half_w),
+            b.1.min(p.y - e.half_h),
+            b.2.max(p.x + e.half_w),
+            b.3.max(p.y + e.half_h),
+        );
     }
     b
 }
 
 /// Packs the placed components into rows (largest first), returning every node's centre.
 fn pack(looks: &[Look], placed: &[(Vec<usize>, Vec<Point>)]) -> Vec<Point> {
-    let boxes: Vec<(f64, f64, f64, f64)> = placed.iter().map(|(m, p)| bounds(looks, m, p)).collect();
-    let area: f64 = boxes.iter().map(|b| (b.2 - b.0 + COMPONENT_GAP) * (b.3 - b.1 + COMPONENT_GAP)).sum();
+    let boxes: Vec<(f64, f64, f64, f64)> =
+        placed.iter().map(|(m, p)| bounds(looks, m, p)).collect();
+    let area: f64 = boxes
+        .iter()
+        .map(|b| (b.2 - b.0 + COMPONENT_GAP) * (b.3 - b.1 + COMPONENT_GAP))
+        .sum();
     let widest = boxes.iter().map(|b| b.2 - b.0).fold(0.0, f64::max);
     let row_width = widest.max(area.sqrt() * 1.3);
     let mut centres = vec![Point { x: 0.0, y: 0.0 }; looks.len()];
@@ -167,7 +219,10 @@ fn pack(looks: &[Look], placed: &[(Vec<usize>, Vec<Point>)]) -> Vec<Point> {
             row_height = 0.0;
         }
         for (&m, p) in members.iter().zip(points) {
-            centres[m] = Point { x: x + p.x - b.0, y: y + p.y - b.1 };
+            centres[m] = Point {
+                x: x + p.x - b.0,
+                y: y + p.y - b.1,
+            };
         }
         x += w + COMPONENT_GAP;
         row_height = row_height.max(h);

@@ -26,14 +26,18 @@ pub(crate) fn png(svg: &str) -> Result<Vec<u8>, PictureError> {
 
 /// Draws an SVG document with these fonts.
 fn render(svg: &str, fonts: Arc<fontdb::Database>) -> Result<Pixmap, PictureError> {
-    let options = usvg::Options { fontdb: fonts, ..usvg::Options::default() };
+    let options = usvg::Options {
+        fontdb: fonts,
+        ..usvg::Options::default()
+    };
     let tree = usvg::Tree::from_str(svg, &options).map_err(PictureError::Svg)?;
     let size = tree.size().to_int_size();
     let (width, height) = (size.width(), size.height());
     if u64::from(width) * u64::from(height) > MAX_PIXELS {
         return Err(PictureError::PixmapSize { width, height });
     }
-    let mut pixmap = Pixmap::new(width, height).ok_or(PictureError::PixmapSize { width, height })?;
+    let mut pixmap =
+        Pixmap::new(width, height).ok_or(PictureError::PixmapSize { width, height })?;
     resvg::render(&tree, Transform::identity(), &mut pixmap.as_mut());
     Ok(pixmap)
 }
@@ -41,7 +45,11 @@ fn render(svg: &str, fonts: Arc<fontdb::Database>) -> Result<Pixmap, PictureErro
 /// Encodes the pixels as an RGB PNG, fast: the picture's white background makes every pixel
 /// opaque, so the alpha channel says nothing (and premultiplied colours are the colours).
 fn encode(pixmap: &Pixmap) -> Result<Vec<u8>, png::EncodingError> {
-    let rgb: Vec<u8> = pixmap.data().chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]).collect();
+    let rgb: Vec<u8> = pixmap
+        .data()
+        .chunks_exact(4)
+        .flat_map(|p| [p[0], p[1], p[2]])
+        .collect();
     let mut bytes = Vec::new();
     let mut encoder = png::Encoder::new(&mut bytes, pixmap.width(), pixmap.height());
     encoder.set_color(png::ColorType::Rgb);
@@ -79,7 +87,10 @@ fn load_fonts(system: bool) -> fontdb::Database {
 /// The first of `FAMILIES` the database has.
 fn first_family(db: &fontdb::Database) -> Option<&'static str> {
     FAMILIES.into_iter().find(|family| {
-        let query = fontdb::Query { families: &[fontdb::Family::Name(family)], ..fontdb::Query::default() };
+        let query = fontdb::Query {
+            families: &[fontdb::Family::Name(family)],
+            ..fontdb::Query::default()
+        };
         db.query(&query).is_some()
     })
 }
@@ -99,6 +110,9 @@ mod tests {
         let blank = r##"<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40"><rect width="200" height="40" fill="#fff"/></svg>"##;
         let fonts = Arc::new(load_fonts(false));
         assert_eq!(inked(&render(blank, fonts.clone()).expect("draws")), 0);
-        assert!(inked(&render(text, fonts).expect("draws")) > 50, "the name is drawn with the embedded font");
+        assert!(
+            inked(&render(text, fonts).expect("draws")) > 50,
+            "the name is drawn with the embedded font"
+        );
     }
 }

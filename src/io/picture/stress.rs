@@ -96,7 +96,10 @@ impl Eq for Entry {}
 
 impl Ord for Entry {
     fn cmp(&self, other: &Self) -> Ordering {
-        other.0.total_cmp(&self.0).then_with(|| other.1.cmp(&self.1))
+        other
+            .0
+            .total_cmp(&self.0)
+            .then_with(|| other.1.cmp(&self.1))
     }
 }
 
@@ -108,7 +111,9 @@ impl PartialOrd for Entry {
 
 /// Graph distances between every two nodes (the component is connected).
 fn shortest_paths(component: &Component) -> Vec<Vec<f64>> {
-    (0..component.adjacency.len()).map(|source| dijkstra(component, source)).collect()
+    (0..component.adjacency.len())
+        .map(|source| dijkstra(component, source))
+        .collect()
 }
 
 /// Graph distances from `source`.
@@ -137,18 +142,32 @@ fn classical_scaling(distances: &[Vec<f64>]) -> Vec<Point> {
     let b = double_centred(distances);
     let first = principal_axis(&b, None);
     let second = principal_axis(&b, Some(&first));
-    first.0.iter().zip(&second.0).map(|(&x, &y)| Point { x, y }).collect()
+    first
+        .0
+        .iter()
+        .zip(&second.0)
+        .map(|(&x, &y)| Point { x, y })
+        .collect()
 }
 
 /// −½·J·D²·J, where J removes the mean: the matrix whose main eigenvectors give the places.
 fn double_centred(distances: &[Vec<f64>]) -> Vec<Vec<f64>> {
     let n = distances.len();
-    let squared: Vec<Vec<f64>> =
-        distances.iter().map(|row| row.iter().map(|d| d * d).collect()).collect();
-    let row_mean: Vec<f64> = squared.iter().map(|row| row.iter().sum::<f64>() / n as f64).collect();
+    let squared: Vec<Vec<f64>> = distances
+        .iter()
+        .map(|row| row.iter().map(|d| d * d).collect())
+        .collect();
+    let row_mean: Vec<f64> = squared
+        .iter()
+        .map(|row| row.iter().sum::<f64>() / n as f64)
+        .collect();
     let mean = row_mean.iter().sum::<f64>() / n as f64;
     (0..n)
-        .map(|i| (0..n).map(|j| -0.5 * (squared[i][j] - row_mean[i] - row_mean[j] + mean)).collect())
+        .map(|i| {
+            (0..n)
+                .map(|j| -0.5 * (squared[i][j] - row_mean[i] - row_mean[j] + mean))
+                .collect()
+        })
         .collect()
 }
 
@@ -157,7 +176,9 @@ fn double_centred(distances: &[Vec<f64>]) -> Vec<Vec<f64>> {
 fn principal_axis(b: &[Vec<f64>], other: Option<&(Vec<f64>, f64)>) -> (Vec<f64>, f64) {
     let n = b.len();
     // A fixed, uneven start vector, so the result never depends on chance.
-    let mut v: Vec<f64> = (0..n).map(|i| ((i * 7919 % 101) as f64 / 101.0) - 0.5 + 1e-3 * i as f64).collect();
+    let mut v: Vec<f64> = (0..n)
+        .map(|i| ((i * 7919 % 101) as f64 / 101.0) - 0.5 + 1e-3 * i as f64)
+        .collect();
     let mut eigenvalue = 0.0;
     for _ in 0..POWER_ITERATIONS {
         if let Some((u, _)) = other {
@@ -230,17 +251,34 @@ impl Targets {
         for (i, row) in distances.iter().enumerate() {
             for (j, &d) in row.iter().enumerate() {
                 let far = d >= component.furthest(i) + component.furthest(j) + component.gap;
-                let weight = if i == j || d <= 0.0 { 0.0 } else { 1.0 / (d * d) };
-                pairs[i * n + j] = Pair { distance: d, weight, room: 0.0, fixed: far };
+                let weight = if i == j || d <= 0.0 {
+                    0.0
+                } else {
+                    1.0 / (d * d)
+                };
+                pairs[i * n + j] = Pair {
+                    distance: d,
+                    weight,
+                    room: 0.0,
+                    fixed: far,
+                };
             }
         }
         for (i, neighbours) in component.adjacency.iter().enumerate() {
             for &(j, room) in neighbours {
                 let pair = &mut pairs[i * n + j];
-                *pair = Pair { weight: pair.weight * EDGE_WEIGHT, room, fixed: false, ..*pair };
+                *pair = Pair {
+                    weight: pair.weight * EDGE_WEIGHT,
+                    room,
+                    fixed: false,
+                    ..*pair
+                };
             }
         }
-        let row_weight = pairs.chunks(n.max(1)).map(|row| row.iter().map(|p| p.weight).sum()).collect();
+        let row_weight = pairs
+            .chunks(n.max(1))
+            .map(|row| row.iter().map(|p| p.weight).sum())
+            .collect();
         Targets { pairs, row_weight }
     }
 
@@ -250,7 +288,11 @@ impl Targets {
             return pair.distance;
         }
         let reach = component.reach(i, ux, uy) + component.reach(j, ux, uy);
-        if pair.room > 0.0 { reach + pair.room } else { pair.distance.max(reach + component.gap) }
+        if pair.room > 0.0 {
+            reach + pair.room
+        } else {
+            pair.distance.max(reach + component.gap)
+        }
     }
 }
 
@@ -259,7 +301,10 @@ impl Targets {
 /// every platform gets the same places.
 fn level(points: &mut [Point]) {
     let n = points.len() as f64;
-    let mean = Point { x: points.iter().map(|p| p.x).sum::<f64>() / n, y: points.iter().map(|p| p.y).sum::<f64>() / n };
+    let mean = Point {
+        x: points.iter().map(|p| p.x).sum::<f64>() / n,
+        y: points.iter().map(|p| p.y).sum::<f64>() / n,
+    };
     let (mut a, mut b, mut c) = (0.0, 0.0, 0.0);
     for p in points.iter() {
         let (x, y) = (p.x - mean.x, p.y - mean.y);
@@ -268,12 +313,21 @@ fn level(points: &mut [Point]) {
         c += y * y;
     }
     let major = (a + c) / 2.0 + norm((a - c) / 2.0, b);
-    let (ux, uy) = if b.abs() > 1e-12 { (major - c, b) } else if a >= c { (1.0, 0.0) } else { (0.0, 1.0) };
+    let (ux, uy) = if b.abs() > 1e-12 {
+        (major - c, b)
+    } else if a >= c {
+        (1.0, 0.0)
+    } else {
+        (0.0, 1.0)
+    };
     let length = norm(ux, uy);
     let (cos, sin) = (ux / length, uy / length);
     for p in points.iter_mut() {
         let (x, y) = (p.x - mean.x, p.y - mean.y);
-        *p = Point { x: x * cos + y * sin, y: -x * sin + y * cos };
+        *p = Point {
+            x: x * cos + y * sin,
+            y: -x * sin + y * cos,
+        };
     }
 }
 
@@ -283,7 +337,9 @@ fn majorize(component: &Component, targets: &Targets, points: &mut [Point]) {
         let mut moved: f64 = 0.0;
         for i in 0..points.len() {
             let next = improved(component, targets, points, i);
-            moved = moved.max((next.x - points[i].x).abs()).max((next.y - points[i].y).abs());
+            moved = moved
+                .max((next.x - points[i].x).abs())
+                .max((next.y - points[i].y).abs());
             points[i] = next;
         }
         if moved < TOLERANCE {
@@ -312,7 +368,10 @@ fn improved(component: &Component, targets: &Targets, points: &[Point], i: usize
         x += pair.weight * (q.x + d * ux);
         y += pair.weight * (q.y + d * uy);
     }
-    Point { x: x / total, y: y / total }
+    Point {
+        x: x / total,
+        y: y / total,
+    }
 }
 
 #[cfg(test)]
@@ -325,7 +384,11 @@ mod tests {
             adjacency[i - 1].push((i, 60.0));
             adjacency[i].push((i - 1, 60.0));
         }
-        Component { adjacency, halves: vec![(20.0, 20.0); n], gap: 10.0 }
+        Component {
+            adjacency,
+            halves: vec![(20.0, 20.0); n],
+            gap: 10.0,
+        }
     }
 
     #[test]

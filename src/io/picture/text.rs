@@ -70,7 +70,13 @@ pub(crate) fn width(text: &str, size: f64, weight: Weight) -> f64 {
 /// Lines break between words; a word wider than a line is broken between characters. Text
 /// that needs more lines is cut at the end of the last line and marked with an ellipsis.
 /// Blank text gives one empty line.
-pub(crate) fn wrap(text: &str, size: f64, max_width: f64, max_lines: usize, weight: Weight) -> Vec<String> {
+pub(crate) fn wrap(
+    text: &str,
+    size: f64,
+    max_width: f64,
+    max_lines: usize,
+    weight: Weight,
+) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let fits = |line: &str| width(line, size, weight) <= max_width;
     for word in text.split_whitespace() {
@@ -164,14 +170,27 @@ mod tests {
 
     #[test]
     fn short_names_stay_on_one_line() {
-        assert_eq!(wrap("Brian", 12.0, 150.0, 3, Weight::Regular), vec!["Brian"]);
+        assert_eq!(
+            wrap("Brian", 12.0, 150.0, 3, Weight::Regular),
+            vec!["Brian"]
+        );
     }
 
     #[test]
     fn long_names_wrap_between_words() {
-        let lines = wrap("Participation in neighbourhood activities", 12.0, 150.0, 3, Weight::Regular);
+        let lines = wrap(
+            "Participation in neighbourhood activities",
+            12.0,
+            150.0,
+            3,
+            Weight::Regular,
+        );
         assert_eq!(lines, vec!["Participation in", "neighbourhood activities"]);
-        assert!(lines.iter().all(|l| width(l, 12.0, Weight::Regular) <= 150.0));
+        assert!(
+            lines
+                .iter()
+                .all(|l| width(l, 12.0, Weight::Regular) <= 150.0)
+        );
     }
 
     #[test]
@@ -180,25 +199,48 @@ mod tests {
         let lines = wrap(name, 12.0, 80.0, 3, Weight::Regular);
         assert_eq!(lines.len(), 3);
         assert!(lines[2].ends_with(ELLIPSIS), "{lines:?}");
-        assert!(lines.iter().all(|l| width(l, 12.0, Weight::Regular) <= 80.0));
+        assert!(
+            lines
+                .iter()
+                .all(|l| width(l, 12.0, Weight::Regular) <= 80.0)
+        );
     }
 
     #[test]
     fn a_word_longer_than_a_line_is_broken() {
-        let lines = wrap("Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch", 12.0, 100.0, 9, Weight::Regular);
+        let lines = wrap(
+            "Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch",
+            12.0,
+            100.0,
+            9,
+            Weight::Regular,
+        );
         assert!(lines.len() > 2);
-        assert!(lines.iter().all(|l| width(l, 12.0, Weight::Regular) <= 100.0));
-        assert_eq!(lines.concat(), "Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch");
+        assert!(
+            lines
+                .iter()
+                .all(|l| width(l, 12.0, Weight::Regular) <= 100.0)
+        );
+        assert_eq!(
+            lines.concat(),
+            "Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch"
+        );
     }
 
     #[test]
     fn blank_names_give_one_empty_line() {
-        assert_eq!(wrap("  ", 12.0, 100.0, 3, Weight::Regular), vec![String::new()]);
+        assert_eq!(
+            wrap("  ", 12.0, 100.0, 3, Weight::Regular),
+            vec![String::new()]
+        );
     }
 
     #[test]
     fn escaping_covers_markup_and_control_characters() {
-        assert_eq!(escape("Zoë & <Co> \"'\u{1}"), "Zoë &amp; &lt;Co&gt; &quot;&apos;\u{FFFD}");
+        assert_eq!(
+            escape("Zoë & <Co> \"'\u{1}"),
+            "Zoë &amp; &lt;Co&gt; &quot;&apos;\u{FFFD}"
+        );
     }
 
     #[test]
