@@ -19,6 +19,7 @@ pub mod jsonl;
 pub mod kumu;
 pub mod kumu_import;
 pub mod neo4j_csv;
+pub mod picture;
 pub mod privacy;
 pub mod progress;
 pub mod schema;
