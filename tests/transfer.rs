@@ -659,7 +659,7 @@ fn a_pseudonymised_export_holds_no_person_name_or_redacted_value_in_any_format()
         tmp.path(),
     ));
     let secrets = ["brian", "zoë okafor", "12 high street", "1978", "sam\""];
-    for format in ["jsonl", "cypher", "kumu-json", "graphml", "gexf", "dot", "mermaid", "neo4j-csv", "csv"] {
+    for format in ["jsonl", "cypher", "kumu-json", "graphml", "gexf", "dot", "mermaid", "neo4j-csv", "csv", "svg"] {
         let args = ["export", "--format", format, "--pseudonymise", "--redact", "address,born", "out"];
         let out = steward(&db, &args, tmp.path());
         assert!(out.status.success(), "{format}: {}", String::from_utf8_lossy(&out.stderr));
@@ -724,4 +724,33 @@ fn load_csv_of_a_spreadsheet_equals_its_neo4j_csv_import() {
         "people,knows\n10000,10000\n"
     );
     assert_eq!(shape(&imported, tmp.path()), shape(&loaded, tmp.path()));
+}
+
+#[test]
+fn a_picture_of_a_question_highlights_its_answer_and_a_big_map_is_refused() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = life(tmp.path());
+    let question = "WHICH FACTORS LINK 'Brian' TO 'Emergency services' WITHIN 3 STEPS";
+    ok(&steward(&db, &["export", "--format", "svg", "--query", question, "answer.svg"], tmp.path()));
+    let svg = fs::read_to_string(tmp.path().join("answer.svg")).expect("svg");
+    let doc = roxmltree::Document::parse(&svg).expect("valid SVG");
+    assert_eq!(doc.root_element().tag_name().name(), "svg");
+    let text: String = doc.descendants().filter(|n| n.is_text()).filter_map(|n| n.text()).collect();
+    for name in ["Brian", "Emergency services", "Health"] {
+        assert!(text.contains(name), "{name} in the picture");
+    }
+    assert!(svg.contains("highlighted"), "the answer's paths are highlighted");
+    assert!(text.contains(question), "the question is the title");
+    ok(&steward(&db, &["export", "--format", "png", "map.png"], tmp.path()));
+    let png = fs::read(tmp.path().join("map.png")).expect("png");
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    let big = tmp.path().join("big");
+    ok(&steward(&big, &["query", "UNWIND range(1, 301) AS i CREATE (:Actor:Person {name: 'P' + i})"], tmp.path()));
+    let refused = steward(&big, &["export", "--format", "svg", "big.svg"], tmp.path());
+    assert_eq!(refused.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&refused.stderr),
+        "error: the map has 301 nodes; a picture is readable up to 300: narrow it with --query, e.g. --query \"SHOW 'Brian' WITHIN 2 STEPS\"\n"
+    );
+    assert!(!tmp.path().join("big.svg").exists());
 }

@@ -139,6 +139,7 @@ Examples:
   steward --db ~/hls-map export --format jsonl backup.jsonl
   steward --db ~/hls-map export --format jsonl --query \"MATCH p = (:Person {name: 'Brian'})--() RETURN p\"
   steward --db ~/hls-map export --format kumu-json --pseudonymise --redact address,phone shared.json
+  steward --db ~/hls-map export --format svg --query \"WHICH FACTORS LINK 'Brian' TO 'Emergency services'\" brian.svg
 
 Without FILE (or with -) the export goes to stdout; neo4j-csv and csv write two files
 into the directory FILE.")]
@@ -262,6 +263,10 @@ pub enum ExportFormatArg {
     Mermaid,
     /// Gephi's spreadsheet import: nodes.csv and edges.csv in the directory FILE.
     Csv,
+    /// A picture of the map (up to 300 nodes; narrow a big map with --query).
+    Svg,
+    /// The same picture as PNG (to a FILE, or to stdout when it is not a terminal).
+    Png,
 }
 
 /// `steward repl`.

@@ -80,6 +80,8 @@ fn format_of(a: ExportFormatArg) -> ExportFormat {
         ExportFormatArg::Dot => ExportFormat::Dot,
         ExportFormatArg::Mermaid => ExportFormat::Mermaid,
         ExportFormatArg::Csv => ExportFormat::Csv,
+        ExportFormatArg::Svg => ExportFormat::Svg,
+        ExportFormatArg::Png => ExportFormat::Png,
     }
 }
 
@@ -99,6 +101,7 @@ pub fn export_from(db: &Db, a: ExportArgs, params: &Params) -> Result<(), CliErr
         redact: a.redact.iter().map(|k| k.trim().to_string()).filter(|k| !k.is_empty()).collect(),
     };
     let graph = io::export::Graph::new(db, selection)
+        .titled(a.query.clone())
         .private(privacy)
         .map_err(fail)?;
     let file = a.file.filter(|f| f.as_os_str() != "-");
@@ -115,6 +118,13 @@ pub fn export_from(db: &Db, a: ExportArgs, params: &Params) -> Result<(), CliErr
         return Ok(());
     }
     match file {
+        None if format == ExportFormat::Png && std::io::IsTerminal::is_terminal(&std::io::stdout()) => {
+            Err(CliError::Usage(
+                "a PNG is not for a terminal: give a FILE to write it to, e.g. \
+                 `steward export --format png map.png`"
+                    .to_string(),
+            ))
+        }
         None => {
             let stdout = std::io::stdout();
             let mut out = BufWriter::new(stdout.lock());

@@ -76,6 +76,9 @@ pub enum IoError {
     /// The command asks for something the format cannot do.
     #[error("{0}")]
     Usage(String),
+    /// The map could not be drawn (too large, or the renderer failed).
+    #[error(transparent)]
+    Picture(#[from] super::picture::PictureError),
     /// The database failed (the store, or a statement given with --query).
     #[error(transparent)]
     Db(#[from] crate::db::Error),

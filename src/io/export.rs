@@ -29,11 +29,15 @@ pub enum ExportFormat {
     Mermaid,
     /// Gephi's spreadsheet import: `nodes.csv` and `edges.csv` in a directory.
     Csv,
+    /// A picture of the map, drawn by steward (up to 300 nodes).
+    Svg,
+    /// The same picture as PNG.
+    Png,
 }
 
 impl ExportFormat {
     /// Every format, in the order `--help` lists them.
-    pub const ALL: [ExportFormat; 9] = [
+    pub const ALL: [ExportFormat; 11] = [
         ExportFormat::Jsonl,
         ExportFormat::Cypher,
         ExportFormat::Neo4jCsv,
@@ -43,6 +47,8 @@ impl ExportFormat {
         ExportFormat::Dot,
         ExportFormat::Mermaid,
         ExportFormat::Csv,
+        ExportFormat::Svg,
+        ExportFormat::Png,
     ];
 
     /// The format's name on the command line.
@@ -57,6 +63,8 @@ impl ExportFormat {
             ExportFormat::Dot => "dot",
             ExportFormat::Mermaid => "mermaid",
             ExportFormat::Csv => "csv",
+            ExportFormat::Svg => "svg",
+            ExportFormat::Png => "png",
         }
     }
 
@@ -154,6 +162,8 @@ pub struct Graph<'d> {
     selection: Selection,
     /// The replacements of a pseudonymised export.
     private: Option<super::privacy::Pseudonyms>,
+    /// A title for a picture (the question asked).
+    title: Option<String>,
 }
 
 impl<'d> Graph<'d> {
@@ -163,7 +173,14 @@ impl<'d> Graph<'d> {
             db,
             selection,
             private: None,
+            title: None,
         }
+    }
+
+    /// The same graph with a title for its picture.
+    pub fn titled(mut self, title: Option<String>) -> Graph<'d> {
+        self.title = title;
+        self
     }
 
     /// The same graph with persons' names and the `redact` properties hidden (see
@@ -312,6 +329,16 @@ pub fn export(
         ExportFormat::Gexf => super::graphml::export_gexf(graph, &mut sink)?,
         ExportFormat::Dot => super::diagram::export_dot(graph, &mut sink)?,
         ExportFormat::Mermaid => super::diagram::export_mermaid(graph, &mut sink)?,
+        ExportFormat::Svg | ExportFormat::Png => {
+            let picture = picture_of(graph)?;
+            let counts = (picture.nodes.len() as u64, picture.edges.len() as u64);
+            if format == ExportFormat::Svg {
+                sink.write(super::picture::svg(&picture)?.as_bytes())?;
+            } else {
+                sink.write(&super::picture::png(&picture)?)?;
+            }
+            counts
+        }
         ExportFormat::Neo4jCsv | ExportFormat::Csv => {
             return Err(IoError::Usage(format!(
                 "--format {} writes two files: give a directory to write them in",
@@ -325,6 +352,48 @@ pub fn export(
         rels,
         elapsed: started.elapsed(),
     })
+}
+
+/// The picture of `graph`: names, labels, scales, and what lies on returned paths
+/// highlighted. A graph of more than [`super::picture::MAX_NODES`] nodes is refused
+/// before it is read.
+pub fn picture_of(graph: &Graph<'_>) -> Result<super::picture::Picture, IoError> {
+    use super::picture::{MAX_NODES, Picture, PictureEdge, PictureError, PictureNode};
+    let (nodes, _) = graph.sizes()?;
+    if nodes > MAX_NODES as u64 {
+        return Err(PictureError::TooLarge {
+            nodes: nodes as usize,
+            limit: MAX_NODES,
+        }
+        .into());
+    }
+    let mut picture = Picture {
+        title: graph.title.clone(),
+        ..Picture::default()
+    };
+    graph.nodes(|id, node| {
+        picture.nodes.push(PictureNode {
+            key: id,
+            name: super::schema::display_name(id, node),
+            labels: node.labels.clone(),
+            scale: match node.props.get("scale") {
+                Some(crate::model::Value::String(s)) => Some(s.clone()),
+                _ => None,
+            },
+            highlighted: graph.node_on_path(id),
+        });
+        Ok(())
+    })?;
+    graph.rels(|id, rel| {
+        picture.edges.push(PictureEdge {
+            start: rel.start,
+            end: rel.end,
+            rel_type: rel.rel_type.clone(),
+            highlighted: graph.rel_on_path(id),
+        });
+        Ok(())
+    })?;
+    Ok(picture)
 }
 
 /// Writes the tables of `format` into the directory `dir` (created when missing); each
