@@ -100,8 +100,8 @@ pub enum PictureError {
     /// The map has more nodes than a picture can show readably.
     #[error(
         "the map has {} nodes; a picture is readable up to {}: narrow it with --query, e.g. --query \"SHOW 'Brian' WITHIN 2 STEPS\"",
-        text::thousands(*.nodes),
-        text::thousands(*.limit)
+        crate::io::progress::group(*.nodes as u64),
+        crate::io::progress::group(*.limit as u64)
     )]
     TooLarge {
         /// How many nodes the map has.

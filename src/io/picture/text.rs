@@ -127,41 +127,11 @@ fn with_ellipsis(line: &str, fits: &dyn Fn(&str) -> bool) -> String {
     }
 }
 
-/// Escapes text for XML content or a double- or single-quoted attribute, dropping the
-/// characters XML 1.0 cannot hold (most control characters, U+FFFE, U+FFFF).
+/// Escapes text for XML content or a double- or single-quoted attribute, with tabs and
+/// line breaks as spaces and the characters XML 1.0 cannot hold replaced (as every XML
+/// export of steward writes text).
 pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(' '),
-            c if is_xml_char(c) => out.push(c),
-            _ => out.push('\u{FFFD}'),
-        }
-    }
-    out
-}
-
-/// Whether XML 1.0 allows `c` in a document (tabs and line breaks are handled before).
-fn is_xml_char(c: char) -> bool {
-    !(c < ' ' || c == '\u{FFFE}' || c == '\u{FFFF}')
-}
-
-/// A number with thousands separators: 1204 → "1,204".
-pub(crate) fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::io::graphml::xml(&text.replace(['\t', '\n', '\r'], " "))
 }
 
 #[cfg(test)]
@@ -243,11 +213,4 @@ mod tests {
         );
     }
 
-    #[test]
-    fn thousands_are_separated() {
-        assert_eq!(thousands(7), "7");
-        assert_eq!(thousands(300), "300");
-        assert_eq!(thousands(1204), "1,204");
-        assert_eq!(thousands(1234567), "1,234,567");
-    }
 }
