@@ -415,11 +415,7 @@ impl Run<'_> {
                     .iter()
                     .position(|c| matches!(c, Column::Id { .. }))
                     .unwrap_or(0);
-                let in_space = if space.is_empty() {
-                    String::new()
-                } else {
-                    format!(" in id space {space}")
-                };
+                let in_space = in_space(space);
                 return Err(bad_field(
                     place,
                     h,
@@ -493,11 +489,7 @@ impl Run<'_> {
             .and_then(|ids| ids.get(id))
             .copied()
             .ok_or_else(|| {
-                let in_space = if space.is_empty() {
-                    String::new()
-                } else {
-                    format!(" in id space {space}")
-                };
+                let in_space = in_space(space);
                 bad_field(place, h, i, format!("no node has the id {id:?}{in_space}"))
             })
     }
@@ -523,6 +515,15 @@ impl Run<'_> {
             scalar(text, ty)
         };
         parsed.map(Some).map_err(|p| bad_field(place, h, i, p))
+    }
+}
+
+/// " in id space S" for a named id space, nothing for the default one.
+fn in_space(space: &str) -> String {
+    if space.is_empty() {
+        String::new()
+    } else {
+        format!(" in id space {space}")
     }
 }
 
