@@ -13,6 +13,7 @@
 pub mod config;
 pub mod graph;
 
+mod components;
 mod degree;
 
 use crate::model::Value;
@@ -43,5 +44,8 @@ pub(crate) fn ranked(snapshot: &graph::Snapshot, scores: &[f64]) -> Vec<Vec<Valu
 
 /// Every analytics procedure.
 pub fn procedures() -> Vec<Procedure> {
-    vec![degree::procedure()]
+    vec![
+        degree::procedure(),
+        components::procedure(),
+    ]
 }

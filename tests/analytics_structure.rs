@@ -1,0 +1,188 @@
+//! The structural procedures (steward.components, .communities, .bridges, .brokers,
+//! .reach, .loops) on the classic networks in tests/fixtures/networks, checked against
+//! the values networkx computes (structure.json, written by structure_reference.py),
+//! and on small causal maps built here.
+
+use serde_json::Value as Json;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicBool, Ordering};
+use steward::db::{Db, Error, Params};
+use steward::model::{CypherError, ErrorKind, Output};
+
+const NETWORKS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/networks");
+
+fn network(name: &str) -> Db {
+    let db = Db::in_memory();
+    let script = std::fs::read_to_string(format!("{NETWORKS}/{name}.cypher"))
+        .unwrap_or_else(|e| panic!("{name}.cypher: {e}"));
+    for stmt in steward::syntax::split_statements(&script) {
+        db.execute(stmt.text, &Params::new())
+            .unwrap_or_else(|e| panic!("{name}.cypher line {}: {e}", stmt.line));
+    }
+    db
+}
+
+fn reference(name: &str) -> Json {
+    let text = std::fs::read_to_string(format!("{NETWORKS}/structure.json"))
+        .expect("structure.json (python3 structure_reference.py writes it)");
+    let all: Json = serde_json::from_str(&text).expect("structure.json parses");
+    all[name].clone()
+}
+
+fn run(db: &Db, text: &str) -> Vec<Vec<Output>> {
+    db.execute(text, &Params::new())
+        .unwrap_or_else(|e| panic!("{text}: {e}"))
+        .rows
+}
+
+fn query_error(db: &Db, text: &str) -> CypherError {
+    match db.execute(text, &Params::new()) {
+        Err(Error::Query(q)) => q,
+        other => panic!("{text}: expected a query error, got {other:?}"),
+    }
+}
+
+fn text(o: &Output) -> String {
+    match o {
+        Output::String(s) => s.clone(),
+        other => panic!("not a string: {other:?}"),
+    }
+}
+
+fn int(o: &Output) -> i64 {
+    match o {
+        Output::Int(i) => *i,
+        other => panic!("not an integer: {other:?}"),
+    }
+}
+
+fn float(o: &Output) -> f64 {
+    match o {
+        Output::Float(f) => *f,
+        other => panic!("not a float: {other:?}"),
+    }
+}
+
+fn names(j: &Json) -> Vec<String> {
+    j.as_array()
+        .expect("a list of names")
+        .iter()
+        .map(|n| n.as_str().expect("a name").to_string())
+        .collect()
+}
+
+/// Groups of names keyed by a number column, as sorted lists, sorted.
+fn groups(rows: &[Vec<Output>], name: usize, key: usize) -> Vec<Vec<String>> {
+    let mut by: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+    for r in rows {
+        by.entry(int(&r[key])).or_default().push(text(&r[name]));
+    }
+    let mut out: Vec<Vec<String>> = by
+        .into_values()
+        .map(|mut v| {
+            v.sort();
+            v
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+// ---- components ----
+
+fn check_components(db: &Db, reference: &Json) {
+    let rows = run(
+        db,
+        "CALL steward.components() YIELD node, component, size \
+         RETURN node.name, component, size, id(node)",
+    );
+    let expected: Vec<Vec<String>> = reference["components"]["value"]
+        .as_array()
+        .expect("components")
+        .iter()
+        .map(names)
+        .collect();
+    assert_eq!(groups(&rows, 0, 1), expected);
+    // component = smallest id in it; size = its size; ordered by size desc, component, id
+    let mut smallest: BTreeMap<i64, i64> = BTreeMap::new();
+    let mut count: BTreeMap<i64, i64> = BTreeMap::new();
+    for r in &rows {
+        let c = int(&r[1]);
+        let m = smallest.entry(c).or_insert(i64::MAX);
+        *m = (*m).min(int(&r[3]));
+        *count.entry(c).or_default() += 1;
+    }
+    for r in &rows {
+        assert_eq!(smallest[&int(&r[1])], int(&r[1]));
+        assert_eq!(count[&int(&r[1])], int(&r[2]));
+    }
+    let keys: Vec<(i64, i64, i64)> = rows
+        .iter()
+        .map(|r| (-int(&r[2]), int(&r[1]), int(&r[3])))
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted);
+}
+
+#[test]
+fn components_agree_with_networkx() {
+    for name in ["florentine", "karate", "lesmis", "davis"] {
+        check_components(&network(name), &reference(name));
+    }
+    let db = network("florentine");
+    run(&db, "CREATE (:Family {name: 'Pucci'})");
+    check_components(&db, &reference("florentine_pucci"));
+    let rows = run(
+        &db,
+        "CALL steward.components() YIELD node, size RETURN node.name, size",
+    );
+    assert_eq!(rows.last().map(|r| (text(&r[0]), int(&r[1]))), Some(("Pucci".into(), 1)));
+}
+
+#[test]
+fn strong_components_follow_relationships_out() {
+    // networkx: G = nx.DiGraph([(a,b),(b,c),(c,a),(c,d),(d,e),(e,d),(f,f)]) + node g
+    // sorted(sorted(c) for c in nx.strongly_connected_components(G))
+    //   == [['a','b','c'], ['d','e'], ['f'], ['g']]
+    let db = Db::in_memory();
+    run(
+        &db,
+        "CREATE (a {name: 'a'}), (b {name: 'b'}), (c {name: 'c'}), (d {name: 'd'}), \
+         (e {name: 'e'}), (f {name: 'f'}), (g {name: 'g'}), \
+         (a)-[:R]->(b), (b)-[:R]->(c), (c)-[:R]->(a), (c)-[:R]->(d), (d)-[:R]->(e), \
+         (e)-[:R]->(d), (f)-[:R]->(f)",
+    );
+    let rows = run(
+        &db,
+        "CALL steward.components({mode: 'strong'}) YIELD node, component, size \
+         RETURN node.name, component, size",
+    );
+    assert_eq!(
+        groups(&rows, 0, 1),
+        [vec!["a", "b", "c"], vec!["d", "e"], vec!["f"], vec!["g"]]
+    );
+    let order: Vec<String> = rows.iter().map(|r| text(&r[0])).collect();
+    assert_eq!(order, ["a", "b", "c", "d", "e", "f", "g"]);
+    let weak = run(
+        &db,
+        "CALL steward.components({mode: 'WEAK'}) YIELD node, size RETURN node.name, size",
+    );
+    assert_eq!(groups(&weak, 0, 1).len(), 2);
+}
+
+#[test]
+fn components_refuse_an_unknown_mode() {
+    let db = Db::in_memory();
+    let e = query_error(&db, "CALL steward.components({mode: 'medium'})");
+    assert_eq!(e.kind, ErrorKind::ArgumentError);
+    assert_eq!(
+        e.message,
+        "steward.components: `mode` is one of weak, strong, not 'medium'"
+    );
+    let e = query_error(&db, "CALL steward.components({modes: 'weak'})");
+    assert_eq!(
+        e.message,
+        "steward.components has no setting `modes`; it accepts labels, types, direction, weight, mode"
+    );
+}
