@@ -186,3 +186,132 @@ fn components_refuse_an_unknown_mode() {
         "steward.components has no setting `modes`; it accepts labels, types, direction, weight, mode"
     );
 }
+
+// ---- bridges and brokers ----
+
+#[test]
+fn bridges_agree_with_networkx() {
+    for name in ["florentine", "karate", "lesmis", "davis"] {
+        let db = network(name);
+        let rows = run(
+            &db,
+            "CALL steward.bridges() YIELD relationship, from, to \
+             RETURN from.name, to.name, id(relationship), \
+                    startNode(relationship) = from AND endNode(relationship) = to",
+        );
+        let mut found: Vec<Vec<String>> = rows
+            .iter()
+            .map(|r| {
+                assert_eq!(r[3], Output::Bool(true), "{name}: from and to are the ends");
+                let mut pair = vec![text(&r[0]), text(&r[1])];
+                pair.sort();
+                pair
+            })
+            .collect();
+        let ids: Vec<i64> = rows.iter().map(|r| int(&r[2])).collect();
+        assert!(ids.windows(2).all(|w| w[0] < w[1]), "{name}: by relationship id");
+        found.sort();
+        let expected: Vec<Vec<String>> = reference(name)["bridges"]["value"]
+            .as_array()
+            .expect("bridges")
+            .iter()
+            .map(names)
+            .collect();
+        assert_eq!(found, expected, "{name}");
+    }
+}
+
+#[test]
+fn parallel_relationships_and_self_loops_are_never_bridges() {
+    let db = Db::in_memory();
+    run(
+        &db,
+        "CREATE (a {name: 'a'})-[:R]->(b {name: 'b'}), (b)-[:R]->(a), (b)-[:R]->(c {name: 'c'}), \
+         (c)-[:R]->(c)",
+    );
+    let rows = run(
+        &db,
+        "CALL steward.bridges() YIELD from, to RETURN from.name, to.name",
+    );
+    assert_eq!(rows, [[Output::String("b".into()), Output::String("c".into())]]);
+}
+
+#[test]
+fn brokers_agree_with_networkx() {
+    for name in ["florentine", "karate", "lesmis", "davis"] {
+        let db = network(name);
+        let rows = run(
+            &db,
+            "CALL steward.brokers() YIELD node, parts, between \
+             RETURN node.name, parts, size(between), id(node)",
+        );
+        let found: BTreeMap<String, i64> =
+            rows.iter().map(|r| (text(&r[0]), int(&r[1]))).collect();
+        let expected: BTreeMap<String, i64> = reference(name)["articulation_points"]["value"]
+            .as_object()
+            .expect("articulation points")
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_i64().expect("a count")))
+            .collect();
+        assert_eq!(found, expected, "{name}");
+        let keys: Vec<(i64, i64, i64)> = rows
+            .iter()
+            .map(|r| (-int(&r[1]), -int(&r[2]), int(&r[3])))
+            .collect();
+        let mut sorted = keys.clone();
+        sorted.sort();
+        assert_eq!(keys, sorted, "{name}: parts desc, groups desc, id");
+    }
+}
+
+#[test]
+fn brokers_name_the_organisations_only_they_connect() {
+    let db = Db::in_memory();
+    run(
+        &db,
+        "CREATE (ann:Person {name: 'Ann'}), (gp:Service {name: 'GP'}), \
+         (housing:Organisation {name: 'Housing'}), (school:Organisation {name: 'School'}), \
+         (bob:Person {name: 'Bob'}), (cat:Person {name: 'Cat'}), \
+         (gp)-[:KNOWS]->(ann), (ann)-[:KNOWS]->(housing), (housing)-[:KNOWS]->(bob), \
+         (bob)-[:KNOWS]->(school), (school)-[:KNOWS]->(cat)",
+    );
+    let rows = run(
+        &db,
+        "CALL steward.brokers() YIELD node, parts, between \
+         RETURN node.name, parts, [n IN between | n.name]",
+    );
+    let shown: Vec<(String, i64, Vec<String>)> = rows
+        .iter()
+        .map(|r| {
+            let Output::List(items) = &r[2] else { panic!("a list") };
+            (text(&r[0]), int(&r[1]), items.iter().map(text).collect())
+        })
+        .collect();
+    let s = |x: &str| x.to_string();
+    assert_eq!(
+        shown,
+        [
+            (s("Ann"), 2, vec![s("GP"), s("Housing"), s("School")]),
+            (s("Bob"), 2, vec![s("GP"), s("Housing"), s("School")]),
+            (s("Housing"), 2, vec![s("GP"), s("School")]),
+            (s("School"), 2, vec![]),
+        ]
+    );
+    let rows = run(
+        &db,
+        "CALL steward.brokers({groups: 'Service'}) YIELD node, between \
+         RETURN node.name, size(between)",
+    );
+    assert!(rows.iter().all(|r| int(&r[1]) == 0));
+}
+
+#[test]
+fn brokers_compose_with_the_rest_of_a_query() {
+    let db = network("florentine");
+    let rows = run(
+        &db,
+        "CALL steward.brokers() YIELD node, parts WHERE node:Family AND parts > 2 \
+         RETURN node.name AS family, parts",
+    );
+    assert_eq!(rows, [[Output::String("Medici".into()), Output::Int(3)]]);
+}

@@ -14,7 +14,9 @@ pub mod config;
 pub mod graph;
 
 mod components;
+mod cuts;
 mod degree;
+mod settings;
 
 use crate::model::Value;
 use crate::plan::procedures::{CypherType, Field, Procedure, Signature};
@@ -47,5 +49,7 @@ pub fn procedures() -> Vec<Procedure> {
     vec![
         degree::procedure(),
         components::procedure(),
+        cuts::bridges(),
+        cuts::brokers(),
     ]
 }
