@@ -315,3 +315,62 @@ fn brokers_compose_with_the_rest_of_a_query() {
     );
     assert_eq!(rows, [[Output::String("Medici".into()), Output::Int(3)]]);
 }
+
+// ---- reach ----
+
+#[test]
+fn reach_agrees_with_networkx() {
+    for name in ["florentine", "karate", "lesmis", "davis"] {
+        let db = network(name);
+        let rows = run(
+            &db,
+            "CALL steward.reach() YIELD node, score RETURN node.name, score, id(node)",
+        );
+        let found: BTreeMap<String, f64> =
+            rows.iter().map(|r| (text(&r[0]), float(&r[1]))).collect();
+        let expected: BTreeMap<String, f64> = reference(name)["reach2"]["value"]
+            .as_object()
+            .expect("reach")
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_f64().expect("a count")))
+            .collect();
+        assert_eq!(found, expected, "{name}");
+        let keys: Vec<(i64, i64)> = rows
+            .iter()
+            .map(|r| (-(float(&r[1]) as i64), int(&r[2])))
+            .collect();
+        let mut sorted = keys.clone();
+        sorted.sort();
+        assert_eq!(keys, sorted, "{name}: score desc, then id");
+    }
+}
+
+#[test]
+fn reach_counts_steps_and_follows_direction() {
+    let db = Db::in_memory();
+    run(
+        &db,
+        "CREATE (a {name: 'a'})-[:R]->(b {name: 'b'})-[:R]->(c {name: 'c'})-[:R]->(d {name: 'd'})",
+    );
+    let reach = |q: &str| -> Vec<(String, f64)> {
+        run(&db, q).iter().map(|r| (text(&r[0]), float(&r[1]))).collect()
+    };
+    let s = |x: &str| x.to_string();
+    assert_eq!(
+        reach("CALL steward.reach({steps: 1, direction: 'out'}) YIELD node, score RETURN node.name, score"),
+        [(s("a"), 1.0), (s("b"), 1.0), (s("c"), 1.0), (s("d"), 0.0)]
+    );
+    assert_eq!(
+        reach("CALL steward.reach({steps: 3, direction: 'in'}) YIELD node, score RETURN node.name, score"),
+        [(s("d"), 3.0), (s("c"), 2.0), (s("b"), 1.0), (s("a"), 0.0)]
+    );
+    assert_eq!(
+        reach("CALL steward.reach() YIELD node, score RETURN node.name, score"),
+        [(s("b"), 3.0), (s("c"), 3.0), (s("a"), 2.0), (s("d"), 2.0)]
+    );
+    let e = query_error(&db, "CALL steward.reach({steps: -1})");
+    assert_eq!(
+        e.message,
+        "steward.reach: `steps` is a whole number of at least 0, not -1"
+    );
+}

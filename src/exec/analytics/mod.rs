@@ -16,6 +16,7 @@ pub mod graph;
 mod components;
 mod cuts;
 mod degree;
+mod reach;
 mod settings;
 
 use crate::model::Value;
@@ -51,5 +52,6 @@ pub fn procedures() -> Vec<Procedure> {
         components::procedure(),
         cuts::bridges(),
         cuts::brokers(),
+        reach::procedure(),
     ]
 }
