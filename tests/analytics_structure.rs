@@ -374,3 +374,166 @@ fn reach_counts_steps_and_follows_direction() {
         "steward.reach: `steps` is a whole number of at least 0, not -1"
     );
 }
+
+// ---- loops ----
+
+/// Brian's causal map: what keeps him in crisis. Effects '+', '-', or none.
+const BRIAN: &str = "CREATE (brian:Person {name: 'Brian'}), (debt:Factor {name: 'Debt'}), \
+     (stress:Factor {name: 'Stress'}), (drinking:Factor {name: 'Drinking'}), \
+     (job:Factor {name: 'Job'}), (sleep:Factor {name: 'Sleep'}), \
+     (support:Service {name: 'Support'}), (sanction:Factor {name: 'Sanction'}), \
+     (debt)-[:AFFECTS {effect: '+'}]->(stress), (stress)-[:AFFECTS {effect: '+'}]->(drinking), \
+     (drinking)-[:AFFECTS {effect: '-'}]->(job), (job)-[:AFFECTS {effect: '-'}]->(debt), \
+     (stress)-[:AFFECTS {effect: 'negative'}]->(sleep), (sleep)-[:AFFECTS {effect: -1}]->(stress), \
+     (drinking)-[:AFFECTS {effect: 'positive'}]->(drinking), \
+     (support)-[:AFFECTS {effect: '-'}]->(stress), (stress)-[:AFFECTS {effect: 1}]->(support), \
+     (debt)-[:AFFECTS {effect: '+'}]->(sanction), (sanction)-[:AFFECTS {effect: '+'}]->(debt), \
+     (job)-[:AFFECTS {effect: '-'}]->(stress), \
+     (brian)-[:HAS]->(debt), (stress)-[:AFFECTS]->(brian)";
+
+fn loops(db: &Db, call: &str) -> Vec<(Vec<String>, i64, Option<String>)> {
+    run(
+        db,
+        &format!(
+            "{call} YIELD path, length, kind \
+             RETURN [n IN nodes(path) | coalesce(n.name, toString(n.i))], length, kind, length(path)"
+        ),
+    )
+    .iter()
+    .map(|r| {
+        let Output::List(ns) = &r[0] else { panic!("a list") };
+        assert_eq!(int(&r[1]), int(&r[3]), "length is the path's length");
+        let kind = match &r[2] {
+            Output::Null => None,
+            k => Some(text(k)),
+        };
+        (ns.iter().map(text).collect(), int(&r[1]), kind)
+    })
+    .collect()
+}
+
+#[test]
+fn loops_of_a_causal_map_are_reinforcing_or_balancing() {
+    let db = Db::in_memory();
+    run(&db, BRIAN);
+    let found = loops(&db, "CALL steward.loops()");
+    let l = |names: &[&str], kind: Option<&str>| {
+        (
+            names.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+            names.len() as i64 - 1,
+            kind.map(str::to_string),
+        )
+    };
+    // sorted(nx.simple_cycles(G)) has the same seven cycles (rotated to the first created)
+    assert_eq!(
+        found,
+        [
+            l(&["Drinking", "Drinking"], Some("reinforcing")),
+            l(&["Debt", "Sanction", "Debt"], Some("reinforcing")),
+            l(&["Stress", "Sleep", "Stress"], Some("reinforcing")),
+            l(&["Stress", "Support", "Stress"], Some("balancing")),
+            l(&["Brian", "Debt", "Stress", "Brian"], None),
+            l(&["Stress", "Drinking", "Job", "Stress"], Some("reinforcing")),
+            l(&["Debt", "Stress", "Drinking", "Job", "Debt"], Some("reinforcing")),
+        ]
+    );
+    // nx.simple_cycles(G, length_bound=k) counts for k = 1..7
+    for (k, count) in [1, 4, 6, 7, 7, 7, 7].into_iter().enumerate() {
+        let call = format!("CALL steward.loops({{maxLength: {}}})", k + 1);
+        assert_eq!(loops(&db, &call).len(), count, "{call}");
+    }
+    // a query picks Brian's own loops
+    let rows = run(
+        &db,
+        "CALL steward.loops() YIELD path, kind \
+         WHERE any(n IN nodes(path) WHERE n.name = 'Brian') RETURN length(path), kind",
+    );
+    assert_eq!(rows, [[Output::Int(3), Output::Null]]);
+    // another polarity property: none has it
+    assert!(loops(&db, "CALL steward.loops({polarity: 'sign'})")
+        .iter()
+        .all(|l| l.2.is_none()));
+    // followed backwards: the same loops
+    assert_eq!(loops(&db, "CALL steward.loops({direction: 'in'})").len(), 7);
+}
+
+#[test]
+fn loop_counts_agree_with_networkx() {
+    // nx.complete_graph(6, create_using=nx.DiGraph) + self-loops at 0 and 3
+    let db = Db::in_memory();
+    run(&db, "UNWIND range(0, 5) AS i CREATE (:N {i: i})");
+    run(&db, "MATCH (a:N), (b:N) WHERE a.i <> b.i OR a.i IN [0, 3] CREATE (a)-[:R]->(b)");
+    for (k, count) in [2, 17, 57, 147, 291, 411].into_iter().enumerate() {
+        let call = format!("CALL steward.loops({{maxLength: {}}})", k + 1);
+        assert_eq!(loops(&db, &call).len(), count, "K6 {call}");
+    }
+    // nx.gnp_random_graph(10, 0.3, seed=3, directed=True)
+    let db = Db::in_memory();
+    run(
+        &db,
+        "UNWIND range(0, 9) AS i CREATE (:N {i: i}) WITH count(*) AS c \
+         UNWIND [[0, 1], [0, 6], [0, 7], [0, 9], [1, 0], [1, 7], [2, 4], [2, 8], [4, 1], \
+                 [4, 2], [4, 3], [6, 1], [6, 8], [7, 1], [7, 2], [7, 5], [7, 9], [8, 0], \
+                 [8, 3], [8, 5], [9, 4], [9, 6], [9, 7]] AS e \
+         MATCH (a:N {i: e[0]}), (b:N {i: e[1]}) CREATE (a)-[:R]->(b)",
+    );
+    for (k, count) in [0, 4, 7, 15, 22, 26, 29, 30, 30, 30].into_iter().enumerate() {
+        let call = format!("CALL steward.loops({{maxLength: {}}})", k + 1);
+        let found = loops(&db, &call);
+        assert_eq!(found.len(), count, "gnp {call}");
+        let distinct: BTreeSet<&Vec<String>> = found.iter().map(|l| &l.0).collect();
+        assert_eq!(distinct.len(), count, "each loop once");
+    }
+}
+
+#[test]
+fn loops_refuse_bad_settings_and_too_many_loops() {
+    let db = Db::in_memory();
+    run(&db, "UNWIND range(0, 5) AS i CREATE (:N {i: i})");
+    run(&db, "MATCH (a:N), (b:N) WHERE a.i <> b.i CREATE (a)-[:R]->(b)");
+    let e = query_error(&db, "CALL steward.loops({maxLength: 0})");
+    assert_eq!(e.kind, ErrorKind::ArgumentError);
+    assert_eq!(
+        e.message,
+        "steward.loops: `maxLength` is at least 1 (a self-loop has length 1), not 0"
+    );
+    let e = query_error(&db, "CALL steward.loops({limit: 100})");
+    assert_eq!(e.kind, ErrorKind::ArgumentError);
+    assert_eq!(
+        e.message,
+        "steward.loops: more than 100 loops; narrow the search with a smaller maxLength (now 6), labels or types, or raise limit"
+    );
+    let e = query_error(&db, "CALL steward.loops({through: 'Brian'})");
+    assert_eq!(
+        e.message,
+        "steward.loops has no setting `through`; it accepts labels, types, direction, weight, maxLength, polarity, limit"
+    );
+    let e = query_error(&db, "CALL steward.loops({direction: 'both'})");
+    assert_eq!(
+        e.message,
+        "steward.loops follows relationships 'out' (or 'in'); with 'both' every relationship would be a loop"
+    );
+}
+
+#[test]
+fn a_long_loop_search_can_be_cancelled() {
+    let db = Db::in_memory();
+    run(&db, "UNWIND range(0, 13) AS i CREATE (:N {i: i})");
+    run(&db, "MATCH (a:N), (b:N) WHERE a.i <> b.i CREATE (a)-[:R]->(b)");
+    let cancel = AtomicBool::new(false);
+    let result = std::thread::scope(|scope| {
+        scope.spawn(|| {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            cancel.store(true, Ordering::Relaxed);
+        });
+        db.execute_cancellable(
+            "CALL steward.loops({maxLength: 14, limit: 1000000000000}) YIELD length RETURN count(*)",
+            &Params::new(),
+            &cancel,
+        )
+    });
+    match result {
+        Err(Error::Query(q)) => assert_eq!(q.kind, ErrorKind::Cancelled, "{q}"),
+        other => panic!("expected Cancelled, got {other:?}"),
+    }
+}

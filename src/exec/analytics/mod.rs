@@ -16,6 +16,7 @@ pub mod graph;
 mod components;
 mod cuts;
 mod degree;
+mod loops;
 mod reach;
 mod settings;
 
@@ -53,5 +54,6 @@ pub fn procedures() -> Vec<Procedure> {
         cuts::bridges(),
         cuts::brokers(),
         reach::procedure(),
+        loops::procedure(),
     ]
 }
