@@ -537,3 +537,113 @@ fn a_long_loop_search_can_be_cancelled() {
         other => panic!("expected Cancelled, got {other:?}"),
     }
 }
+
+// ---- communities ----
+
+/// networkx `community.modularity(G, partition, weight, resolution)`, recomputed here
+/// from the relationships and a partition given as node id → community.
+fn modularity_of(db: &Db, weight: Option<&str>, partition: &BTreeMap<i64, i64>, gamma: f64) -> f64 {
+    let w = weight.map_or("1.0".to_string(), |w| format!("coalesce(r.{w}, 1.0)"));
+    let edges: Vec<(i64, i64, f64)> = run(
+        db,
+        &format!("MATCH (a)-[r]->(b) RETURN id(a), id(b), toFloat({w})"),
+    )
+    .iter()
+    .map(|r| (int(&r[0]), int(&r[1]), float(&r[2])))
+    .collect();
+    let m: f64 = edges.iter().map(|e| e.2).sum();
+    let mut inside: BTreeMap<i64, f64> = BTreeMap::new();
+    let mut degree: BTreeMap<i64, f64> = BTreeMap::new();
+    for &(a, b, w) in &edges {
+        *degree.entry(partition[&a]).or_default() += w;
+        *degree.entry(partition[&b]).or_default() += w;
+        if partition[&a] == partition[&b] {
+            *inside.entry(partition[&a]).or_default() += w;
+        }
+    }
+    degree
+        .iter()
+        .map(|(c, d)| inside.get(c).copied().unwrap_or(0.0) / m - gamma * (d / (2.0 * m)).powi(2))
+        .sum()
+}
+
+fn communities(db: &Db, call: &str) -> (BTreeMap<i64, i64>, f64, Vec<Vec<Output>>) {
+    let rows = run(
+        db,
+        &format!("{call} YIELD node, community, modularity RETURN id(node), community, modularity"),
+    );
+    let q = float(&rows[0][2]);
+    assert!(rows.iter().all(|r| float(&r[2]) == q), "one modularity");
+    (rows.iter().map(|r| (int(&r[0]), int(&r[1]))).collect(), q, rows)
+}
+
+#[test]
+fn communities_reach_the_modularity_networkx_finds() {
+    for (name, weight) in [("karate", None), ("lesmis", Some("weight"))] {
+        let db = network(name);
+        let best_nx = reference(name)["louvain"]["best_modularity"]
+            .as_f64()
+            .expect("best modularity");
+        let mut best = f64::MIN;
+        for seed in 0..10 {
+            let call = match weight {
+                Some(w) => format!("CALL steward.communities({{weight: '{w}', seed: {seed}}})"),
+                None => format!("CALL steward.communities({{seed: {seed}}})"),
+            };
+            let (partition, q, rows) = communities(&db, &call);
+            let recomputed = modularity_of(&db, weight, &partition, 1.0);
+            assert!((q - recomputed).abs() < 1e-9, "{name} {call}: {q} vs {recomputed}");
+            // community = smallest id in it; size desc, community, id
+            let mut smallest: BTreeMap<i64, i64> = BTreeMap::new();
+            let mut size: BTreeMap<i64, i64> = BTreeMap::new();
+            for (&n, &c) in &partition {
+                let s = smallest.entry(c).or_insert(n);
+                *s = (*s).min(n);
+                *size.entry(c).or_default() += 1;
+            }
+            assert!(smallest.iter().all(|(c, s)| c == s), "{name}: numbered by smallest id");
+            let keys: Vec<(i64, i64, i64)> = rows
+                .iter()
+                .map(|r| (-size[&int(&r[1])], int(&r[1]), int(&r[0])))
+                .collect();
+            let mut sorted = keys.clone();
+            sorted.sort();
+            assert_eq!(keys, sorted, "{name}: ordered");
+            // the same seed gives the same communities
+            assert_eq!(communities(&db, &call).0, partition, "{name} {call}");
+            best = best.max(q);
+        }
+        eprintln!("{name}: best modularity over seeds 0..9 {best}, networkx {best_nx}");
+        assert!(
+            best >= best_nx - 0.01,
+            "{name}: best modularity {best}, networkx finds {best_nx}"
+        );
+    }
+}
+
+#[test]
+fn communities_follow_resolution_and_refuse_bad_settings() {
+    let db = network("karate");
+    let count = |call: &str| -> usize {
+        communities(&db, call).0.values().collect::<BTreeSet<_>>().len()
+    };
+    assert!(count("CALL steward.communities({resolution: 3})") > count("CALL steward.communities()"));
+    let (partition, q, _) = communities(&db, "CALL steward.communities({resolution: 2.5})");
+    assert!((q - modularity_of(&db, None, &partition, 2.5)).abs() < 1e-9);
+    let e = query_error(&db, "CALL steward.communities({resolution: -1})");
+    assert_eq!(
+        e.message,
+        "steward.communities: `resolution` is a number of at least 0, not -1"
+    );
+    let e = query_error(&db, "CALL steward.communities({seed: 'x'})");
+    assert_eq!(
+        e.message,
+        "steward.communities: `seed` is a whole number of at least 0, not 'x'"
+    );
+    // no relationships: every node alone, modularity 0
+    let empty = Db::in_memory();
+    run(&empty, "CREATE (), ()");
+    let (partition, q, _) = communities(&empty, "CALL steward.communities()");
+    assert_eq!(partition.values().collect::<BTreeSet<_>>().len(), 2);
+    assert_eq!(q, 0.0);
+}

@@ -13,6 +13,7 @@
 pub mod config;
 pub mod graph;
 
+mod communities;
 mod components;
 mod cuts;
 mod degree;
@@ -51,6 +52,7 @@ pub fn procedures() -> Vec<Procedure> {
     vec![
         degree::procedure(),
         components::procedure(),
+        communities::procedure(),
         cuts::bridges(),
         cuts::brokers(),
         reach::procedure(),
