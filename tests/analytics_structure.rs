@@ -647,3 +647,30 @@ fn communities_follow_resolution_and_refuse_bad_settings() {
     assert_eq!(partition.values().collect::<BTreeSet<_>>().len(), 2);
     assert_eq!(q, 0.0);
 }
+
+// ---- signatures ----
+
+#[test]
+fn the_structural_procedures_are_listed_with_their_signatures() {
+    let db = Db::in_memory();
+    let rows = run(
+        &db,
+        "CALL steward.procedures() YIELD name, signature, description \
+         WHERE name IN ['steward.components', 'steward.communities', 'steward.bridges', \
+                        'steward.brokers', 'steward.reach', 'steward.loops'] \
+         RETURN signature, description",
+    );
+    let signatures: Vec<String> = rows.iter().map(|r| text(&r[0])).collect();
+    assert!(rows.iter().all(|r| !text(&r[1]).is_empty()), "each is described");
+    assert_eq!(
+        signatures,
+        [
+            "steward.bridges(config = null :: MAP?) :: (relationship :: RELATIONSHIP, from :: NODE, to :: NODE)",
+            "steward.brokers(config = null :: MAP?) :: (node :: NODE, parts :: INTEGER, between :: LIST OF NODE)",
+            "steward.communities(config = null :: MAP?) :: (node :: NODE, community :: INTEGER, modularity :: FLOAT)",
+            "steward.components(config = null :: MAP?) :: (node :: NODE, component :: INTEGER, size :: INTEGER)",
+            "steward.loops(config = null :: MAP?) :: (path :: PATH, length :: INTEGER, kind :: STRING?)",
+            "steward.reach(config = null :: MAP?) :: (node :: NODE, score :: FLOAT)",
+        ]
+    );
+}
