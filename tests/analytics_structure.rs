@@ -137,7 +137,10 @@ fn components_agree_with_networkx() {
         &db,
         "CALL steward.components() YIELD node, size RETURN node.name, size",
     );
-    assert_eq!(rows.last().map(|r| (text(&r[0]), int(&r[1]))), Some(("Pucci".into(), 1)));
+    assert_eq!(
+        rows.last().map(|r| (text(&r[0]), int(&r[1]))),
+        Some(("Pucci".into(), 1))
+    );
 }
 
 #[test]
@@ -209,7 +212,10 @@ fn bridges_agree_with_networkx() {
             })
             .collect();
         let ids: Vec<i64> = rows.iter().map(|r| int(&r[2])).collect();
-        assert!(ids.windows(2).all(|w| w[0] < w[1]), "{name}: by relationship id");
+        assert!(
+            ids.windows(2).all(|w| w[0] < w[1]),
+            "{name}: by relationship id"
+        );
         found.sort();
         let expected: Vec<Vec<String>> = reference(name)["bridges"]["value"]
             .as_array()
@@ -233,7 +239,10 @@ fn parallel_relationships_and_self_loops_are_never_bridges() {
         &db,
         "CALL steward.bridges() YIELD from, to RETURN from.name, to.name",
     );
-    assert_eq!(rows, [[Output::String("b".into()), Output::String("c".into())]]);
+    assert_eq!(
+        rows,
+        [[Output::String("b".into()), Output::String("c".into())]]
+    );
 }
 
 #[test]
@@ -245,8 +254,7 @@ fn brokers_agree_with_networkx() {
             "CALL steward.brokers() YIELD node, parts, between \
              RETURN node.name, parts, size(between), id(node)",
         );
-        let found: BTreeMap<String, i64> =
-            rows.iter().map(|r| (text(&r[0]), int(&r[1]))).collect();
+        let found: BTreeMap<String, i64> = rows.iter().map(|r| (text(&r[0]), int(&r[1]))).collect();
         let expected: BTreeMap<String, i64> = reference(name)["articulation_points"]["value"]
             .as_object()
             .expect("articulation points")
@@ -283,7 +291,9 @@ fn brokers_name_the_organisations_only_they_connect() {
     let shown: Vec<(String, i64, Vec<String>)> = rows
         .iter()
         .map(|r| {
-            let Output::List(items) = &r[2] else { panic!("a list") };
+            let Output::List(items) = &r[2] else {
+                panic!("a list")
+            };
             (text(&r[0]), int(&r[1]), items.iter().map(text).collect())
         })
         .collect();
@@ -353,15 +363,22 @@ fn reach_counts_steps_and_follows_direction() {
         "CREATE (a {name: 'a'})-[:R]->(b {name: 'b'})-[:R]->(c {name: 'c'})-[:R]->(d {name: 'd'})",
     );
     let reach = |q: &str| -> Vec<(String, f64)> {
-        run(&db, q).iter().map(|r| (text(&r[0]), float(&r[1]))).collect()
+        run(&db, q)
+            .iter()
+            .map(|r| (text(&r[0]), float(&r[1])))
+            .collect()
     };
     let s = |x: &str| x.to_string();
     assert_eq!(
-        reach("CALL steward.reach({steps: 1, direction: 'out'}) YIELD node, score RETURN node.name, score"),
+        reach(
+            "CALL steward.reach({steps: 1, direction: 'out'}) YIELD node, score RETURN node.name, score"
+        ),
         [(s("a"), 1.0), (s("b"), 1.0), (s("c"), 1.0), (s("d"), 0.0)]
     );
     assert_eq!(
-        reach("CALL steward.reach({steps: 3, direction: 'in'}) YIELD node, score RETURN node.name, score"),
+        reach(
+            "CALL steward.reach({steps: 3, direction: 'in'}) YIELD node, score RETURN node.name, score"
+        ),
         [(s("d"), 3.0), (s("c"), 2.0), (s("b"), 1.0), (s("a"), 0.0)]
     );
     assert_eq!(
@@ -433,8 +450,14 @@ fn loops_of_a_causal_map_are_reinforcing_or_balancing() {
             l(&["Stress", "Sleep", "Stress"], Some("reinforcing")),
             l(&["Stress", "Support", "Stress"], Some("balancing")),
             l(&["Brian", "Debt", "Stress", "Brian"], None),
-            l(&["Stress", "Drinking", "Job", "Stress"], Some("reinforcing")),
-            l(&["Debt", "Stress", "Drinking", "Job", "Debt"], Some("reinforcing")),
+            l(
+                &["Stress", "Drinking", "Job", "Stress"],
+                Some("reinforcing")
+            ),
+            l(
+                &["Debt", "Stress", "Drinking", "Job", "Debt"],
+                Some("reinforcing")
+            ),
         ]
     );
     // nx.simple_cycles(G, length_bound=k) counts for k = 1..7
@@ -450,9 +473,11 @@ fn loops_of_a_causal_map_are_reinforcing_or_balancing() {
     );
     assert_eq!(rows, [[Output::Int(3), Output::Null]]);
     // another polarity property: none has it
-    assert!(loops(&db, "CALL steward.loops({polarity: 'sign'})")
-        .iter()
-        .all(|l| l.2.is_none()));
+    assert!(
+        loops(&db, "CALL steward.loops({polarity: 'sign'})")
+            .iter()
+            .all(|l| l.2.is_none())
+    );
     // followed backwards: the same loops
     assert_eq!(loops(&db, "CALL steward.loops({direction: 'in'})").len(), 7);
 }
@@ -462,7 +487,10 @@ fn loop_counts_agree_with_networkx() {
     // nx.complete_graph(6, create_using=nx.DiGraph) + self-loops at 0 and 3
     let db = Db::in_memory();
     run(&db, "UNWIND range(0, 5) AS i CREATE (:N {i: i})");
-    run(&db, "MATCH (a:N), (b:N) WHERE a.i <> b.i OR a.i IN [0, 3] CREATE (a)-[:R]->(b)");
+    run(
+        &db,
+        "MATCH (a:N), (b:N) WHERE a.i <> b.i OR a.i IN [0, 3] CREATE (a)-[:R]->(b)",
+    );
     for (k, count) in [2, 17, 57, 147, 291, 411].into_iter().enumerate() {
         let call = format!("CALL steward.loops({{maxLength: {}}})", k + 1);
         assert_eq!(loops(&db, &call).len(), count, "K6 {call}");
@@ -477,7 +505,10 @@ fn loop_counts_agree_with_networkx() {
                  [8, 3], [8, 5], [9, 4], [9, 6], [9, 7]] AS e \
          MATCH (a:N {i: e[0]}), (b:N {i: e[1]}) CREATE (a)-[:R]->(b)",
     );
-    for (k, count) in [0, 4, 7, 15, 22, 26, 29, 30, 30, 30].into_iter().enumerate() {
+    for (k, count) in [0, 4, 7, 15, 22, 26, 29, 30, 30, 30]
+        .into_iter()
+        .enumerate()
+    {
         let call = format!("CALL steward.loops({{maxLength: {}}})", k + 1);
         let found = loops(&db, &call);
         assert_eq!(found.len(), count, "gnp {call}");
@@ -490,7 +521,10 @@ fn loop_counts_agree_with_networkx() {
 fn loops_refuse_bad_settings_and_too_many_loops() {
     let db = Db::in_memory();
     run(&db, "UNWIND range(0, 5) AS i CREATE (:N {i: i})");
-    run(&db, "MATCH (a:N), (b:N) WHERE a.i <> b.i CREATE (a)-[:R]->(b)");
+    run(
+        &db,
+        "MATCH (a:N), (b:N) WHERE a.i <> b.i CREATE (a)-[:R]->(b)",
+    );
     let e = query_error(&db, "CALL steward.loops({maxLength: 0})");
     assert_eq!(e.kind, ErrorKind::ArgumentError);
     assert_eq!(
@@ -519,7 +553,10 @@ fn loops_refuse_bad_settings_and_too_many_loops() {
 fn a_long_loop_search_can_be_cancelled() {
     let db = Db::in_memory();
     run(&db, "UNWIND range(0, 13) AS i CREATE (:N {i: i})");
-    run(&db, "MATCH (a:N), (b:N) WHERE a.i <> b.i CREATE (a)-[:R]->(b)");
+    run(
+        &db,
+        "MATCH (a:N), (b:N) WHERE a.i <> b.i CREATE (a)-[:R]->(b)",
+    );
     let cancel = AtomicBool::new(false);
     let result = std::thread::scope(|scope| {
         scope.spawn(|| {
@@ -574,7 +611,11 @@ fn communities(db: &Db, call: &str) -> (BTreeMap<i64, i64>, f64, Vec<Vec<Output>
     );
     let q = float(&rows[0][2]);
     assert!(rows.iter().all(|r| float(&r[2]) == q), "one modularity");
-    (rows.iter().map(|r| (int(&r[0]), int(&r[1]))).collect(), q, rows)
+    (
+        rows.iter().map(|r| (int(&r[0]), int(&r[1]))).collect(),
+        q,
+        rows,
+    )
 }
 
 #[test]
@@ -592,7 +633,10 @@ fn communities_reach_the_modularity_networkx_finds() {
             };
             let (partition, q, rows) = communities(&db, &call);
             let recomputed = modularity_of(&db, weight, &partition, 1.0);
-            assert!((q - recomputed).abs() < 1e-9, "{name} {call}: {q} vs {recomputed}");
+            assert!(
+                (q - recomputed).abs() < 1e-9,
+                "{name} {call}: {q} vs {recomputed}"
+            );
             // community = smallest id in it; size desc, community, id
             let mut smallest: BTreeMap<i64, i64> = BTreeMap::new();
             let mut size: BTreeMap<i64, i64> = BTreeMap::new();
@@ -601,7 +645,10 @@ fn communities_reach_the_modularity_networkx_finds() {
                 *s = (*s).min(n);
                 *size.entry(c).or_default() += 1;
             }
-            assert!(smallest.iter().all(|(c, s)| c == s), "{name}: numbered by smallest id");
+            assert!(
+                smallest.iter().all(|(c, s)| c == s),
+                "{name}: numbered by smallest id"
+            );
             let keys: Vec<(i64, i64, i64)> = rows
                 .iter()
                 .map(|r| (-size[&int(&r[1])], int(&r[1]), int(&r[0])))
@@ -625,9 +672,15 @@ fn communities_reach_the_modularity_networkx_finds() {
 fn communities_follow_resolution_and_refuse_bad_settings() {
     let db = network("karate");
     let count = |call: &str| -> usize {
-        communities(&db, call).0.values().collect::<BTreeSet<_>>().len()
+        communities(&db, call)
+            .0
+            .values()
+            .collect::<BTreeSet<_>>()
+            .len()
     };
-    assert!(count("CALL steward.communities({resolution: 3})") > count("CALL steward.communities()"));
+    assert!(
+        count("CALL steward.communities({resolution: 3})") > count("CALL steward.communities()")
+    );
     let (partition, q, _) = communities(&db, "CALL steward.communities({resolution: 2.5})");
     assert!((q - modularity_of(&db, None, &partition, 2.5)).abs() < 1e-9);
     let e = query_error(&db, "CALL steward.communities({resolution: -1})");
@@ -661,7 +714,10 @@ fn the_structural_procedures_are_listed_with_their_signatures() {
          RETURN signature, description",
     );
     let signatures: Vec<String> = rows.iter().map(|r| text(&r[0])).collect();
-    assert!(rows.iter().all(|r| !text(&r[1]).is_empty()), "each is described");
+    assert!(
+        rows.iter().all(|r| !text(&r[1]).is_empty()),
+        "each is described"
+    );
     assert_eq!(
         signatures,
         [

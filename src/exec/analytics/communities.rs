@@ -18,10 +18,12 @@
 //! community size (largest first), then community, then node id. `direction` makes no
 //! difference.
 
-use super::config::{bad, Config, Orientation};
+use super::config::{Config, Orientation, bad};
 use super::graph::Snapshot;
 use crate::model::Value;
-use crate::plan::procedures::{CallError, CypherType, Field, Procedure, ProcedureContext, Signature};
+use crate::plan::procedures::{
+    CallError, CypherType, Field, Procedure, ProcedureContext, Signature,
+};
 use rustc_hash::FxHashMap;
 
 const NAME: &str = "steward.communities";
@@ -36,7 +38,12 @@ pub fn procedure() -> Procedure {
         .output(Field::new("community", CypherType::Integer).not_null())
         .output(Field::new("modularity", CypherType::Float).not_null());
     Procedure::from_fn(signature, |ctx, args| {
-        let config = Config::read(NAME, args.first(), &["resolution", "seed"], Orientation::Both)?;
+        let config = Config::read(
+            NAME,
+            args.first(),
+            &["resolution", "seed"],
+            Orientation::Both,
+        )?;
         let resolution = config.float(NAME, "resolution", 1.0)?;
         if resolution < 0.0 {
             return Err(bad(format!(
@@ -50,7 +57,9 @@ pub fn procedure() -> Procedure {
         let q = modularity(&base, &community, resolution);
         Ok(rows(&g, &community, q))
     })
-    .describe("clusters by Louvain modularity optimisation (read undirected; resolution, seed, weight)")
+    .describe(
+        "clusters by Louvain modularity optimisation (read undirected; resolution, seed, weight)",
+    )
 }
 
 /// An undirected weighted graph: neighbours without self-loops, and self-loop weights.
@@ -242,7 +251,11 @@ fn one_level(
                 to_community.iter().map(|(&c, &w)| (c, w)).collect();
             candidates.sort_by_key(|p| p.0);
             for (c, w) in candidates {
-                let stot = if c == own { tot[c as usize] - k } else { tot[c as usize] };
+                let stot = if c == own {
+                    tot[c as usize] - k
+                } else {
+                    tot[c as usize]
+                };
                 let gain = remove + w / m - resolution * stot * k / (2.0 * m * m);
                 if gain > best_gain {
                     best_gain = gain;
@@ -278,7 +291,10 @@ fn rows(g: &Snapshot, community: &[u32], q: f64) -> Vec<Vec<Value>> {
     }
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by(|&a, &b| {
-        size[label[b]].cmp(&size[label[a]]).then(label[a].cmp(&label[b])).then(a.cmp(&b))
+        size[label[b]]
+            .cmp(&size[label[a]])
+            .then(label[a].cmp(&label[b]))
+            .then(a.cmp(&b))
     });
     order
         .into_iter()

@@ -14,7 +14,9 @@
 use super::config::{Config, Orientation};
 use super::graph::Snapshot;
 use crate::model::Value;
-use crate::plan::procedures::{CallError, CypherType, Field, Procedure, ProcedureContext, Signature};
+use crate::plan::procedures::{
+    CallError, CypherType, Field, Procedure, ProcedureContext, Signature,
+};
 
 const NAME: &str = "steward.components";
 

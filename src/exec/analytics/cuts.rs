@@ -21,7 +21,9 @@ use super::config::{Config, Orientation};
 use super::graph::Snapshot;
 use super::settings;
 use crate::model::Value;
-use crate::plan::procedures::{CallError, CypherType, Field, Procedure, ProcedureContext, Signature};
+use crate::plan::procedures::{
+    CallError, CypherType, Field, Procedure, ProcedureContext, Signature,
+};
 
 const BRIDGES: &str = "steward.bridges";
 const BROKERS: &str = "steward.brokers";

@@ -21,7 +21,7 @@
 //! prunes any step from which s cannot be reached again within the length left (from
 //! a breadth-first search backwards from s).
 
-use super::config::{bad, Config, Orientation};
+use super::config::{Config, Orientation, bad};
 use super::graph::Snapshot;
 use super::settings;
 use crate::model::{Path, Value};
@@ -112,7 +112,7 @@ pub fn procedure() -> Procedure {
                 };
                 *positions.last_mut().expect("not empty") += 1;
                 work += 1;
-                if work % 4096 == 0 {
+                if work.is_multiple_of(4096) {
                     ctx.check_cancelled()?;
                 }
                 let len = rels.len() as u32 + 1;
