@@ -730,3 +730,39 @@ fn the_structural_procedures_are_listed_with_their_signatures() {
         ]
     );
 }
+
+#[test]
+fn communities_count_self_loops_as_networkx_does() {
+    // G = nx.Graph(); G.add_weighted_edges_from([('a','b',1), ('b','c',2), ('a','c',1),
+    //   ('c','d',0.5), ('d','e',1), ('e','f',3), ('d','f',1), ('a','a',2)])
+    // nx.community.modularity(G, [{'a','b','c'}, {'d','e','f'}], weight='weight')
+    //   == 0.45274102079395084, the partition louvain_communities(G, weight='weight', seed=0) finds
+    let db = Db::in_memory();
+    run(
+        &db,
+        "CREATE (a {name: 'a'}), (b {name: 'b'}), (c {name: 'c'}), (d {name: 'd'}), \
+         (e {name: 'e'}), (f {name: 'f'}), (a)-[:R {w: 1}]->(b), (b)-[:R {w: 2}]->(c), \
+         (a)-[:R {w: 1}]->(c), (c)-[:R {w: 0.5}]->(d), (d)-[:R {w: 1}]->(e), \
+         (e)-[:R {w: 3}]->(f), (d)-[:R {w: 1}]->(f), (a)-[:R {w: 2}]->(a)",
+    );
+    let rows = run(
+        &db,
+        "CALL steward.communities({weight: 'w'}) YIELD node, community, modularity \
+         RETURN node.name, community, modularity",
+    );
+    assert_eq!(
+        groups(&rows, 0, 1),
+        [vec!["a", "b", "c"], vec!["d", "e", "f"]]
+    );
+    assert!((float(&rows[0][2]) - 0.45274102079395084).abs() < 1e-9);
+}
+
+#[test]
+fn brokers_refuse_groups_that_are_not_names() {
+    let db = Db::in_memory();
+    let e = query_error(&db, "CALL steward.brokers({groups: [1]})");
+    assert_eq!(
+        e.message,
+        "steward.brokers: `groups` is a list of names, e.g. groups: ['Organisation'], not 1"
+    );
+}
