@@ -13,7 +13,13 @@
 pub mod config;
 pub mod graph;
 
+mod communities;
+mod components;
+mod cuts;
 mod degree;
+mod loops;
+mod reach;
+mod settings;
 
 use crate::model::Value;
 use crate::plan::procedures::{CypherType, Field, Procedure, Signature};
@@ -43,5 +49,13 @@ pub(crate) fn ranked(snapshot: &graph::Snapshot, scores: &[f64]) -> Vec<Vec<Valu
 
 /// Every analytics procedure.
 pub fn procedures() -> Vec<Procedure> {
-    vec![degree::procedure()]
+    vec![
+        degree::procedure(),
+        components::procedure(),
+        communities::procedure(),
+        cuts::bridges(),
+        cuts::brokers(),
+        reach::procedure(),
+        loops::procedure(),
+    ]
 }
