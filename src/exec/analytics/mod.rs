@@ -13,7 +13,9 @@
 pub mod config;
 pub mod graph;
 
+mod centrality;
 mod degree;
+mod spectral;
 
 use crate::model::Value;
 use crate::plan::procedures::{CypherType, Field, Procedure, Signature};
@@ -43,5 +45,11 @@ pub(crate) fn ranked(snapshot: &graph::Snapshot, scores: &[f64]) -> Vec<Vec<Valu
 
 /// Every analytics procedure.
 pub fn procedures() -> Vec<Procedure> {
-    vec![degree::procedure()]
+    vec![
+        degree::procedure(),
+        centrality::betweenness_procedure(),
+        centrality::closeness_procedure(),
+        spectral::pagerank_procedure(),
+        spectral::eigenvector_procedure(),
+    ]
 }
