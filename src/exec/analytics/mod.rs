@@ -13,6 +13,7 @@
 pub mod config;
 pub mod graph;
 
+mod centrality;
 mod communities;
 mod components;
 mod cuts;
@@ -20,6 +21,7 @@ mod degree;
 mod loops;
 mod reach;
 mod settings;
+mod spectral;
 
 use crate::model::Value;
 use crate::plan::procedures::{CypherType, Field, Procedure, Signature};
@@ -51,6 +53,10 @@ pub(crate) fn ranked(snapshot: &graph::Snapshot, scores: &[f64]) -> Vec<Vec<Valu
 pub fn procedures() -> Vec<Procedure> {
     vec![
         degree::procedure(),
+        centrality::betweenness_procedure(),
+        centrality::closeness_procedure(),
+        spectral::pagerank_procedure(),
+        spectral::eigenvector_procedure(),
         components::procedure(),
         communities::procedure(),
         cuts::bridges(),
