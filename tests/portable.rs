@@ -76,6 +76,11 @@ fn what_has_no_portable_form_says_why() {
     assert_eq!(err("MATCH (n) RETURN n"), PortableError::AlreadyCypher);
     assert_eq!(err("ACTOR 'Jo' AS Person"), PortableError::Capture("ACTOR"));
     assert_eq!(
+        err("WHO HOLDS THE SYSTEM TOGETHER"),
+        PortableError::Analysis("WHO HOLDS THE SYSTEM TOGETHER")
+    );
+    assert_eq!(err("WHICH LOOPS THROUGH 'Brian'"), PortableError::Analysis("WHICH LOOPS"));
+    assert_eq!(
         err("SHOW 'Brian' WITHIN $n STEPS").to_string(),
         "WITHIN must be a number written in the question for its portable form \
          (variable-length patterns take no parameters in Cypher)"

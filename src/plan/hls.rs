@@ -15,7 +15,10 @@ pub(super) fn check(hls: &Hls) -> Result<(), CypherError> {
         | HlsKind::Factor { props, .. }
         | HlsKind::Link { props, .. } => props.iter().map(|e| (e, "a property map")).collect(),
         HlsKind::Learnt { on, .. } => on.iter().map(|e| (e, "ON")).collect(),
-        HlsKind::Connectors { within, .. } | HlsKind::Show { within, .. } => {
+        HlsKind::Connectors { within, .. }
+        | HlsKind::Show { within, .. }
+        | HlsKind::Holders { within, .. }
+        | HlsKind::Loops { within, .. } => {
             within.iter().map(|e| (e, "WITHIN")).collect()
         }
         HlsKind::Paths { within, limit, .. } => within

@@ -129,6 +129,20 @@ pub enum HlsKind {
         /// Only learning about this node.
         about: Option<NodeRef>,
     },
+    /// `WHO HOLDS THE SYSTEM TOGETHER [AROUND <ref> [WITHIN n STEPS]]`
+    Holders {
+        /// Only the part of the map around this node.
+        around: Option<NodeRef>,
+        /// How far around it (steps).
+        within: Option<Expr>,
+    },
+    /// `WHICH LOOPS [THROUGH <ref>] [UP TO n STEPS]`
+    Loops {
+        /// Only loops through this node.
+        through: Option<NodeRef>,
+        /// The longest loop (relationships).
+        within: Option<Expr>,
+    },
 }
 
 impl HlsKind {

@@ -23,6 +23,13 @@ pub enum PortableError {
          WHO LINKS, PATHS FROM, SHOW and WHAT HAVE WE LEARNT"
     )]
     Capture(&'static str),
+    /// A question answered by steward's network analysis, which Neo4j and Memgraph have
+    /// only as plugins.
+    #[error(
+        "{0} is answered by steward's network analysis (CALL steward.brokers, steward.loops), \
+         which plain openCypher cannot express"
+    )]
+    Analysis(&'static str),
     /// A step count or limit that is not a number written in the question.
     #[error(
         "{0} must be a number written in the question for its portable form (variable-length \
@@ -148,6 +155,10 @@ pub fn portable(statement: &Statement) -> Result<String, PortableError> {
                 by_name("node")
             )
         }
+        HlsKind::Holders { .. } => {
+            return Err(PortableError::Analysis("WHO HOLDS THE SYSTEM TOGETHER"));
+        }
+        HlsKind::Loops { .. } => return Err(PortableError::Analysis("WHICH LOOPS")),
         HlsKind::WhatLearnt { about } => {
             let head = match about {
                 Some(r) => format!("{}\nMATCH (l:Learning)-[:ABOUT]->(a)", find("a", r)),

@@ -10,6 +10,7 @@
 mod capture;
 mod flow;
 mod questions;
+mod analysis;
 pub(crate) mod scale;
 mod search;
 

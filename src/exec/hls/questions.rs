@@ -32,6 +32,12 @@ pub(super) fn run(ex: &Executor<'_, '_>, hls: &Hls, path_limit: u64) -> Result<T
         } => paths(ex, from, to, within.as_ref(), limit.as_ref(), path_limit),
         HlsKind::Show { node, within } => show(ex, node, within.as_ref(), path_limit),
         HlsKind::WhatLearnt { about } => learnt(ex, about.as_ref()),
+        HlsKind::Holders { around, within } => {
+            super::analysis::holders(ex, around.as_ref(), within.as_ref(), path_limit)
+        }
+        HlsKind::Loops { through, within } => {
+            super::analysis::loops(ex, through.as_ref(), within.as_ref())
+        }
         _ => unreachable!("quick capture is run by capture::run"),
     }
 }

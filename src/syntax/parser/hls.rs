@@ -27,7 +27,7 @@ impl Builder {
                 Rule::schema_name => labels.push(name_text(&p)),
                 Rule::at_scale => scale = Some(scale_name(p)?),
                 Rule::properties => props = Some(self.properties(p)?),
-                Rule::within => within = Some(self.within(p)?),
+                Rule::within | Rule::up_to => within = Some(self.within(p)?),
                 Rule::limit => limit = Some(self.last_expr(p)?),
                 Rule::expression => on = Some(self.expr(p)?),
                 Rule::link_rel => link = Some(self.link_rel(p)?),
@@ -88,6 +88,14 @@ impl Builder {
                 within,
             },
             Rule::learnt_question => HlsKind::WhatLearnt { about: refs.next() },
+            Rule::who_holds => HlsKind::Holders {
+                around: refs.next(),
+                within,
+            },
+            Rule::which_loops => HlsKind::Loops {
+                through: refs.next(),
+                within,
+            },
             other => unreachable!("HLS rule {other:?} not handled"),
         };
         Ok(Hls { kind, span })
