@@ -81,6 +81,11 @@ impl Adjacency {
         Ok(adj)
     }
 
+    /// The neighbours of `i`.
+    fn targets(&self, i: usize) -> &[u32] {
+        &self.to[self.start[i]..self.start[i + 1]]
+    }
+
     /// The neighbours of `i` with the weight of the edge to each.
     pub(super) fn of(&self, i: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
         let (a, b) = (self.start[i], self.start[i + 1]);
@@ -246,9 +251,6 @@ fn betweenness(ctx: &ProcedureContext<'_, '_>, args: &[Value]) -> Result<Vec<Vec
         Some(k) if k < n => Some(SplitMix(seed).sample(n, k)),
         _ => None,
     };
-    let mut score = vec![0.0; n];
-    let mut paths = Paths::new(n, config.weight.is_some());
-    let mut delta = vec![0.0; n];
     let all: Vec<usize>;
     let from: &[usize] = match &sources {
         Some(s) => s,
@@ -257,9 +259,107 @@ fn betweenness(ctx: &ProcedureContext<'_, '_>, args: &[Value]) -> Result<Vec<Vec
             &all
         }
     };
+    let mut score = vec![0.0; n];
+    if config.weight.is_some() {
+        weighted_brandes(ctx, &adj, from, &mut score)?;
+    } else {
+        let mut state = vec![Level::UNREACHED; n];
+        let mut order = Vec::with_capacity(n);
+        for &s in from {
+            ctx.check_cancelled()?;
+            brandes_from(&adj, s, &mut state, &mut order, &mut score);
+        }
+    }
+    rescale(&mut score, normalized, directed, sources.as_deref());
+    Ok(ranked(&g, &score))
+}
+
+/// One node's state in a breadth-first Brandes pass, packed so that a neighbour's
+/// distance and path count (forward) or coefficient (backward) are one memory access.
+#[derive(Debug, Clone, Copy)]
+struct Level {
+    dist: u32,
+    /// The number of shortest paths from the source.
+    sigma: f64,
+    /// (1 + dependency) / sigma, once the node's dependency is known (networkx's `coeff`).
+    coeff: f64,
+}
+
+impl Level {
+    const UNREACHED: Level = Level {
+        dist: u32::MAX,
+        sigma: 0.0,
+        coeff: 0.0,
+    };
+}
+
+/// Adds the dependencies of source `s` to `score` (unweighted: breadth first). The
+/// backward pass finds a node's successors on shortest paths by their distance rather
+/// than keeping predecessor lists: dependency(v) = sigma(v) × Σ coeff(w) over them.
+fn brandes_from(
+    adj: &Adjacency,
+    s: usize,
+    state: &mut [Level],
+    order: &mut Vec<u32>,
+    score: &mut [f64],
+) {
+    order.clear();
+    state[s] = Level {
+        dist: 0,
+        sigma: 1.0,
+        coeff: 0.0,
+    };
+    order.push(s as u32);
+    let mut head = 0;
+    while head < order.len() {
+        let v = order[head] as usize;
+        head += 1;
+        let (next, sigma) = (state[v].dist + 1, state[v].sigma);
+        for &w in adj.targets(v) {
+            let st = &mut state[w as usize];
+            if st.dist == u32::MAX {
+                st.dist = next;
+                order.push(w);
+            }
+            if st.dist == next {
+                st.sigma += sigma;
+            }
+        }
+    }
+    for &v in order.iter().rev() {
+        let v = v as usize;
+        let next = state[v].dist + 1;
+        let mut sum = 0.0;
+        for &w in adj.targets(v) {
+            let st = &state[w as usize];
+            if st.dist == next {
+                sum += st.coeff;
+            }
+        }
+        let delta = state[v].sigma * sum;
+        if v != s {
+            score[v] += delta;
+        }
+        state[v].coeff = (1.0 + delta) / state[v].sigma;
+    }
+    for &v in order.iter() {
+        state[v as usize] = Level::UNREACHED;
+    }
+}
+
+/// Adds the dependencies of every source in `from` to `score`, with Dijkstra.
+fn weighted_brandes(
+    ctx: &ProcedureContext<'_, '_>,
+    adj: &Adjacency,
+    from: &[usize],
+    score: &mut [f64],
+) -> Result<(), CallError> {
+    let n = score.len();
+    let mut paths = Paths::new(n, true);
+    let mut delta = vec![0.0; n];
     for &s in from {
         ctx.check_cancelled()?;
-        paths.run(&adj, s);
+        paths.run(adj, s);
         for &v in paths.order.iter().rev() {
             let mut dv = 0.0;
             for (w, len) in adj.of(v) {
@@ -276,8 +376,7 @@ fn betweenness(ctx: &ProcedureContext<'_, '_>, args: &[Value]) -> Result<Vec<Vec
             delta[v] = 0.0;
         }
     }
-    rescale(&mut score, normalized, directed, sources.as_deref());
-    Ok(ranked(&g, &score))
+    Ok(())
 }
 
 /// networkx 3.6's `_rescale` (endpoints excluded).
