@@ -6,7 +6,8 @@
 //! centrality_reference.py beside it (each variant records the networkx call). Every value
 //! is checked to 1e-9 absolute: the shortest-path measures are exact, and pagerank and
 //! eigenvector run the same iteration with the same stopping rule as networkx, so they
-//! agree to rounding (not merely to the 1e-6 tolerance of the iteration).
+//! agree to rounding (not merely to the 1e-6 tolerance of the iteration). Sampled
+//! betweenness is checked by handing networkx the sources steward draws for the seed.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -96,7 +97,7 @@ fn every_measure_matches_networkx_on_the_classic_networks() {
     }
     // Shown with --nocapture: the largest difference from networkx per procedure.
     println!("largest difference from networkx: {worst:?}");
-    assert_eq!(checked, 1384, "values checked (all of centrality.json)");
+    assert_eq!(checked, 1606, "values checked (all of centrality.json)");
 }
 
 fn karate_betweenness(settings: &str) -> Vec<(String, f64)> {
