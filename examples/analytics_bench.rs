@@ -128,7 +128,9 @@ fn main() {
     for case in CASES.iter().filter(|c| c.label.contains(filter.as_str())) {
         let db = graphs.entry(case.graph).or_insert_with(|| {
             let t = Instant::now();
-            let path = dir.path().join(format!("{}-{}", case.graph.0, case.graph.1));
+            let path = dir
+                .path()
+                .join(format!("{}-{}", case.graph.0, case.graph.1));
             let db = build(&path, case.graph);
             eprintln!(
                 "built {} nodes / {} relationships in {:.1} s",
@@ -158,10 +160,7 @@ fn main() {
     );
     for (case, m) in table {
         let (target, verdict) = match case.target {
-            Some(t) => (
-                format!("{t:.1} s"),
-                if m <= t { "met" } else { "NOT MET" },
-            ),
+            Some(t) => (format!("{t:.1} s"), if m <= t { "met" } else { "NOT MET" }),
             None => ("-".into(), ""),
         };
         println!(

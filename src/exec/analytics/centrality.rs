@@ -224,7 +224,10 @@ impl Paths {
     }
 }
 
-fn betweenness(ctx: &ProcedureContext<'_, '_>, args: &[Value]) -> Result<Vec<Vec<Value>>, CallError> {
+fn betweenness(
+    ctx: &ProcedureContext<'_, '_>,
+    args: &[Value],
+) -> Result<Vec<Vec<Value>>, CallError> {
     let config = Config::read(
         BETWEENNESS,
         args.first(),
