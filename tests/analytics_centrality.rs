@@ -217,6 +217,22 @@ fn a_weight_that_is_text_is_refused() {
 }
 
 #[test]
+fn a_negative_weight_is_refused() {
+    let db = Db::in_memory();
+    db.execute(
+        "CREATE (:A {name: 'a'})-[:R {weight: -3}]->(:A {name: 'b'})",
+        &Params::new(),
+    )
+    .expect("created");
+    let e = query_error(&db, "CALL steward.betweenness({weight: 'weight'})");
+    assert!(
+        e.message.ends_with(" is -3, not a non-negative number"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
 fn eigenvector_fails_clearly_where_power_iteration_does_not_settle() {
     // A directed chain has no loop: networkx raises PowerIterationFailedConvergence.
     let db = Db::in_memory();

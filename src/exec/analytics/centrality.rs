@@ -145,6 +145,8 @@ struct Paths {
     dist: Vec<f64>,
     sigma: Vec<f64>,
     settled: Vec<bool>,
+    /// Each settled node's position in `order`.
+    rank: Vec<u32>,
     order: Vec<usize>,
     heap: BinaryHeap<Queued>,
 }
@@ -156,6 +158,7 @@ impl Paths {
             dist: vec![f64::INFINITY; n],
             sigma: vec![0.0; n],
             settled: vec![false; n],
+            rank: vec![0; n],
             order: Vec::with_capacity(n),
             heap: BinaryHeap::new(),
         }
@@ -199,6 +202,7 @@ impl Paths {
                 continue;
             }
             self.settled[v] = true;
+            self.rank[v] = self.order.len() as u32;
             self.order.push(v);
             for (w, len) in adj.of(v) {
                 if self.settled[w] {
@@ -217,10 +221,15 @@ impl Paths {
         }
     }
 
-    /// True when the edge v→w (of length `len`) lies on a shortest path from the source.
+    /// True when the edge v→w (of length `len`) lies on a shortest path from the source
+    /// and was counted as such (w settled after v: an edge of length 0 between two
+    /// nodes settled in the other order is not, in the path counts or here).
     fn on_path(&self, v: usize, w: usize, len: f64) -> bool {
-        let step = if self.weighted { len } else { 1.0 };
-        self.dist[w] == self.dist[v] + step
+        if self.weighted {
+            self.dist[w] == self.dist[v] + len && self.rank[w] > self.rank[v]
+        } else {
+            self.dist[w] == self.dist[v] + 1.0
+        }
     }
 }
 

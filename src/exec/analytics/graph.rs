@@ -209,7 +209,7 @@ fn weight_of(ctx: &ProcedureContext<'_, '_>, rel: RelId, key: &str) -> Result<f6
     let rec = ctx.graph().rel(rel)?;
     match rec.as_ref().and_then(|r| r.props.get(key)) {
         None => Ok(1.0),
-        Some(Value::Int(i)) => Ok(*i as f64),
+        Some(Value::Int(i)) if *i >= 0 => Ok(*i as f64),
         Some(Value::Float(f)) if f.is_finite() && *f >= 0.0 => Ok(*f),
         Some(other) => Err(super::config::bad(format!(
             "the weight `{key}` of relationship #{rel} is {}, not a non-negative number",
