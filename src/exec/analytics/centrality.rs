@@ -5,6 +5,9 @@
 //!   by Dijkstra with the weight as a length.
 //! - `steward.closeness`: `networkx.closeness_centrality` with the Wasserman–Faust
 //!   scaling for graphs in pieces, or `harmonic: true` for `networkx.harmonic_centrality`.
+//!   Direction 'in' measures how near a node is from those that reach it (networkx's
+//!   `DiGraph` closeness, which uses incoming distance); 'out' how near the nodes it
+//!   reaches are (networkx on the reversed graph); 'both', the default, undirected.
 //!
 //! Distances are measured in a simple graph, as a networkx `Graph` (direction 'both') or
 //! `DiGraph` ('out' or 'in') would hold it: parallel relationships between the same two
@@ -258,7 +261,8 @@ fn betweenness(
     let n = g.len();
     let adj = Adjacency::new(ctx, &g, config.direction, Merge::Min)?;
     let directed = config.direction != Orientation::Both;
-    // Like networkx, k ≥ n sources is the exact computation.
+    // As in networkx, k = n sources is the exact computation; more than n are taken as
+    // n (networkx refuses them), since a selection may be smaller than expected.
     let sources: Option<Vec<usize>> = match samples {
         Some(k) if k < n => Some(SplitMix(seed).sample(n, k)),
         _ => None,
