@@ -60,6 +60,12 @@ const CASES: &[Case] = &[
         target: Some(1.0),
     },
     Case {
+        label: "pagerank weighted, 20 iterations",
+        graph: LARGE,
+        query: "CALL steward.pagerank({iterations: 20, weight: 'weight'}) YIELD node RETURN count(*)",
+        target: None,
+    },
+    Case {
         label: "betweenness, 100 samples",
         graph: LARGE,
         query: "CALL steward.betweenness({samples: 100}) YIELD node, score RETURN count(*)",
