@@ -5,6 +5,9 @@
 //!   by Dijkstra with the weight as a length.
 //! - `steward.closeness`: `networkx.closeness_centrality` with the Wasserman–Faust
 //!   scaling for graphs in pieces, or `harmonic: true` for `networkx.harmonic_centrality`.
+//!   Direction 'in' measures how near a node is from those that reach it (networkx's
+//!   `DiGraph` closeness, which uses incoming distance); 'out' how near the nodes it
+//!   reaches are (networkx on the reversed graph); 'both', the default, undirected.
 //!
 //! Distances are measured in a simple graph, as a networkx `Graph` (direction 'both') or
 //! `DiGraph` ('out' or 'in') would hold it: parallel relationships between the same two
@@ -81,6 +84,11 @@ impl Adjacency {
         Ok(adj)
     }
 
+    /// The neighbours of `i`.
+    fn targets(&self, i: usize) -> &[u32] {
+        &self.to[self.start[i]..self.start[i + 1]]
+    }
+
     /// The neighbours of `i` with the weight of the edge to each.
     pub(super) fn of(&self, i: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
         let (a, b) = (self.start[i], self.start[i + 1]);
@@ -140,6 +148,8 @@ struct Paths {
     dist: Vec<f64>,
     sigma: Vec<f64>,
     settled: Vec<bool>,
+    /// Each settled node's position in `order`.
+    rank: Vec<u32>,
     order: Vec<usize>,
     heap: BinaryHeap<Queued>,
 }
@@ -151,6 +161,7 @@ impl Paths {
             dist: vec![f64::INFINITY; n],
             sigma: vec![0.0; n],
             settled: vec![false; n],
+            rank: vec![0; n],
             order: Vec::with_capacity(n),
             heap: BinaryHeap::new(),
         }
@@ -194,6 +205,7 @@ impl Paths {
                 continue;
             }
             self.settled[v] = true;
+            self.rank[v] = self.order.len() as u32;
             self.order.push(v);
             for (w, len) in adj.of(v) {
                 if self.settled[w] {
@@ -212,14 +224,22 @@ impl Paths {
         }
     }
 
-    /// True when the edge v→w (of length `len`) lies on a shortest path from the source.
+    /// True when the edge v→w (of length `len`) lies on a shortest path from the source
+    /// and was counted as such (w settled after v: an edge of length 0 between two
+    /// nodes settled in the other order is not, in the path counts or here).
     fn on_path(&self, v: usize, w: usize, len: f64) -> bool {
-        let step = if self.weighted { len } else { 1.0 };
-        self.dist[w] == self.dist[v] + step
+        if self.weighted {
+            self.dist[w] == self.dist[v] + len && self.rank[w] > self.rank[v]
+        } else {
+            self.dist[w] == self.dist[v] + 1.0
+        }
     }
 }
 
-fn betweenness(ctx: &ProcedureContext<'_, '_>, args: &[Value]) -> Result<Vec<Vec<Value>>, CallError> {
+fn betweenness(
+    ctx: &ProcedureContext<'_, '_>,
+    args: &[Value],
+) -> Result<Vec<Vec<Value>>, CallError> {
     let config = Config::read(
         BETWEENNESS,
         args.first(),
@@ -241,14 +261,12 @@ fn betweenness(ctx: &ProcedureContext<'_, '_>, args: &[Value]) -> Result<Vec<Vec
     let n = g.len();
     let adj = Adjacency::new(ctx, &g, config.direction, Merge::Min)?;
     let directed = config.direction != Orientation::Both;
-    // Like networkx, k ≥ n sources is the exact computation.
+    // As in networkx, k = n sources is the exact computation; more than n are taken as
+    // n (networkx refuses them), since a selection may be smaller than expected.
     let sources: Option<Vec<usize>> = match samples {
         Some(k) if k < n => Some(SplitMix(seed).sample(n, k)),
         _ => None,
     };
-    let mut score = vec![0.0; n];
-    let mut paths = Paths::new(n, config.weight.is_some());
-    let mut delta = vec![0.0; n];
     let all: Vec<usize>;
     let from: &[usize] = match &sources {
         Some(s) => s,
@@ -257,9 +275,107 @@ fn betweenness(ctx: &ProcedureContext<'_, '_>, args: &[Value]) -> Result<Vec<Vec
             &all
         }
     };
+    let mut score = vec![0.0; n];
+    if config.weight.is_some() {
+        weighted_brandes(ctx, &adj, from, &mut score)?;
+    } else {
+        let mut state = vec![Level::UNREACHED; n];
+        let mut order = Vec::with_capacity(n);
+        for &s in from {
+            ctx.check_cancelled()?;
+            brandes_from(&adj, s, &mut state, &mut order, &mut score);
+        }
+    }
+    rescale(&mut score, normalized, directed, sources.as_deref());
+    Ok(ranked(&g, &score))
+}
+
+/// One node's state in a breadth-first Brandes pass, packed so that a neighbour's
+/// distance and path count (forward) or coefficient (backward) are one memory access.
+#[derive(Debug, Clone, Copy)]
+struct Level {
+    dist: u32,
+    /// The number of shortest paths from the source.
+    sigma: f64,
+    /// (1 + dependency) / sigma, once the node's dependency is known (networkx's `coeff`).
+    coeff: f64,
+}
+
+impl Level {
+    const UNREACHED: Level = Level {
+        dist: u32::MAX,
+        sigma: 0.0,
+        coeff: 0.0,
+    };
+}
+
+/// Adds the dependencies of source `s` to `score` (unweighted: breadth first). The
+/// backward pass finds a node's successors on shortest paths by their distance rather
+/// than keeping predecessor lists: dependency(v) = sigma(v) × Σ coeff(w) over them.
+fn brandes_from(
+    adj: &Adjacency,
+    s: usize,
+    state: &mut [Level],
+    order: &mut Vec<u32>,
+    score: &mut [f64],
+) {
+    order.clear();
+    state[s] = Level {
+        dist: 0,
+        sigma: 1.0,
+        coeff: 0.0,
+    };
+    order.push(s as u32);
+    let mut head = 0;
+    while head < order.len() {
+        let v = order[head] as usize;
+        head += 1;
+        let (next, sigma) = (state[v].dist + 1, state[v].sigma);
+        for &w in adj.targets(v) {
+            let st = &mut state[w as usize];
+            if st.dist == u32::MAX {
+                st.dist = next;
+                order.push(w);
+            }
+            if st.dist == next {
+                st.sigma += sigma;
+            }
+        }
+    }
+    for &v in order.iter().rev() {
+        let v = v as usize;
+        let next = state[v].dist + 1;
+        let mut sum = 0.0;
+        for &w in adj.targets(v) {
+            let st = &state[w as usize];
+            if st.dist == next {
+                sum += st.coeff;
+            }
+        }
+        let delta = state[v].sigma * sum;
+        if v != s {
+            score[v] += delta;
+        }
+        state[v].coeff = (1.0 + delta) / state[v].sigma;
+    }
+    for &v in order.iter() {
+        state[v as usize] = Level::UNREACHED;
+    }
+}
+
+/// Adds the dependencies of every source in `from` to `score`, with Dijkstra.
+fn weighted_brandes(
+    ctx: &ProcedureContext<'_, '_>,
+    adj: &Adjacency,
+    from: &[usize],
+    score: &mut [f64],
+) -> Result<(), CallError> {
+    let n = score.len();
+    let mut paths = Paths::new(n, true);
+    let mut delta = vec![0.0; n];
     for &s in from {
         ctx.check_cancelled()?;
-        paths.run(&adj, s);
+        paths.run(adj, s);
         for &v in paths.order.iter().rev() {
             let mut dv = 0.0;
             for (w, len) in adj.of(v) {
@@ -276,8 +392,7 @@ fn betweenness(ctx: &ProcedureContext<'_, '_>, args: &[Value]) -> Result<Vec<Vec
             delta[v] = 0.0;
         }
     }
-    rescale(&mut score, normalized, directed, sources.as_deref());
-    Ok(ranked(&g, &score))
+    Ok(())
 }
 
 /// networkx 3.6's `_rescale` (endpoints excluded).

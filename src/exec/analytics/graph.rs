@@ -86,19 +86,34 @@ impl Snapshot {
             .enumerate()
             .map(|(i, &id)| (id, i as u32))
             .collect();
+        // Node ids are mostly dense: look the far ends up in an array where they are.
+        let dense_limit = nodes.last().map_or(0, |&m| m as usize + 1);
+        let dense: Option<Vec<u32>> = (dense_limit <= 4 * nodes.len() + 1024).then(|| {
+            let mut d = vec![u32::MAX; dense_limit];
+            for (i, &id) in nodes.iter().enumerate() {
+                d[id as usize] = i as u32;
+            }
+            d
+        });
+        let position = |id: NodeId| -> Option<u32> {
+            match &dense {
+                Some(d) => d.get(id as usize).copied().filter(|&i| i != u32::MAX),
+                None => index.get(&id).copied(),
+            }
+        };
+        let types: Vec<Option<&str>> = if config.types.is_empty() {
+            vec![None]
+        } else {
+            config.types.iter().map(|t| Some(t.as_str())).collect()
+        };
         let mut edges = Vec::new();
         for (i, &id) in nodes.iter().enumerate() {
             if i % 4096 == 0 {
                 ctx.check_cancelled()?;
             }
-            let types: Vec<Option<&str>> = if config.types.is_empty() {
-                vec![None]
-            } else {
-                config.types.iter().map(|t| Some(t.as_str())).collect()
-            };
-            for t in types {
+            for &t in &types {
                 for a in tx.adjacent(id, Direction::Outgoing, t)? {
-                    let Some(&to) = index.get(&a.other) else {
+                    let Some(to) = position(a.other) else {
                         continue;
                     };
                     let weight = match &config.weight {
@@ -114,7 +129,7 @@ impl Snapshot {
                 }
             }
         }
-        edges.sort_by_key(|e| e.rel);
+        edges.sort_unstable_by_key(|e| e.rel);
         edges.dedup_by_key(|e| e.rel);
         let n = nodes.len();
         let (out_start, out_edges) = csr(
@@ -194,7 +209,7 @@ fn weight_of(ctx: &ProcedureContext<'_, '_>, rel: RelId, key: &str) -> Result<f6
     let rec = ctx.graph().rel(rel)?;
     match rec.as_ref().and_then(|r| r.props.get(key)) {
         None => Ok(1.0),
-        Some(Value::Int(i)) => Ok(*i as f64),
+        Some(Value::Int(i)) if *i >= 0 => Ok(*i as f64),
         Some(Value::Float(f)) if f.is_finite() && *f >= 0.0 => Ok(*f),
         Some(other) => Err(super::config::bad(format!(
             "the weight `{key}` of relationship #{rel} is {}, not a non-negative number",

@@ -96,7 +96,10 @@ fn pagerank(ctx: &ProcedureContext<'_, '_>, args: &[Value]) -> Result<Vec<Vec<Va
     Ok(ranked(&g, &x))
 }
 
-fn eigenvector(ctx: &ProcedureContext<'_, '_>, args: &[Value]) -> Result<Vec<Vec<Value>>, CallError> {
+fn eigenvector(
+    ctx: &ProcedureContext<'_, '_>,
+    args: &[Value],
+) -> Result<Vec<Vec<Value>>, CallError> {
     let config = Config::read(
         EIGENVECTOR,
         args.first(),
