@@ -66,6 +66,12 @@ const CASES: &[Case] = &[
         target: None,
     },
     Case {
+        label: "connected components (weak)",
+        graph: LARGE,
+        query: "CALL steward.components() YIELD node, component RETURN count(*)",
+        target: Some(1.0),
+    },
+    Case {
         label: "betweenness, 100 samples",
         graph: LARGE,
         query: "CALL steward.betweenness({samples: 100}) YIELD node, score RETURN count(*)",

@@ -227,6 +227,44 @@ fn assert_same(sled: &dyn Store, model: &dyn Store, when: &str) {
             }
         }
     }
+    // The streaming scans agree with the stores' own lookups.
+    for dir in [Direction::Outgoing, Direction::Incoming] {
+        for ty in TYPES.iter().map(|t| Some(*t)).chain([None, Some("MISSING")]) {
+            let scan = |store: &dyn Store| {
+                let mut lists = Vec::new();
+                store
+                    .scan_adjacency(dir, ty, &mut |node, adj| lists.push((node, adj.to_vec())))
+                    .expect("scan_adjacency");
+                lists
+            };
+            let expected: Vec<_> = (0..=counters.next_node)
+                .map(|id| (id, model.adjacent(id, dir, ty).expect("adjacent")))
+                .filter(|(_, adj)| !adj.is_empty())
+                .collect();
+            assert_eq!(scan(sled), expected, "scan_adjacency({dir:?}, {ty:?}) {when}");
+            assert_eq!(scan(model), expected, "memory scan_adjacency({dir:?}, {ty:?}) {when}");
+        }
+    }
+    let mut scanned = Vec::new();
+    sled.scan_rels(&mut |id, rel| {
+        scanned.push((id, rel));
+        true
+    })
+    .expect("scan_rels");
+    let expected: Vec<_> = (0..=counters.next_rel)
+        .filter_map(|id| model.rel(id).expect("rel").map(|r| (id, r)))
+        .collect();
+    assert_eq!(scanned, expected, "scan_rels {when}");
+    let mut scanned = Vec::new();
+    sled.scan_nodes(&mut |id, node| {
+        scanned.push((id, node));
+        true
+    })
+    .expect("scan_nodes");
+    let expected: Vec<_> = (0..=counters.next_node)
+        .filter_map(|id| model.node(id).expect("node").map(|n| (id, n)))
+        .collect();
+    assert_eq!(scanned, expected, "scan_nodes {when}");
     for id in 0..=counters.next_rel {
         assert_eq!(
             sled.rel(id).expect("rel"),

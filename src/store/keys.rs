@@ -133,6 +133,11 @@ pub fn adj_block(dir: Direction, block: u64) -> Vec<u8> {
     k
 }
 
+/// The prefix of the adjacency blocks of one direction.
+pub fn adj_prefix(dir: Direction) -> [u8; 2] {
+    [ADJ, dir_byte(dir)]
+}
+
 /// The direction and block number of an adjacency block key.
 pub fn adj_block_of_key(key: &[u8]) -> Option<(Direction, u64)> {
     let dir = match *key.get(1)? {

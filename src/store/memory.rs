@@ -75,6 +75,29 @@ impl Store for MemoryStore {
         Ok(self.adjacent(node, dir, rel_type)?.len() as u64)
     }
 
+    fn scan_adjacency(
+        &self,
+        dir: Direction,
+        rel_type: Option<&str>,
+        each: &mut dyn FnMut(NodeId, &[Adjacent]),
+    ) -> Result<(), StoreError> {
+        let nodes: Vec<NodeId> = {
+            let g = self.read();
+            let lists = match dir {
+                Direction::Outgoing => &g.out,
+                Direction::Incoming => &g.inc,
+            };
+            lists.keys().copied().collect()
+        };
+        for node in nodes {
+            let adj = self.adjacent(node, dir, rel_type)?;
+            if !adj.is_empty() {
+                each(node, &adj);
+            }
+        }
+        Ok(())
+    }
+
     fn node_ids(&self) -> Result<Vec<NodeId>, StoreError> {
         Ok(self.read().nodes.keys().copied().collect())
     }

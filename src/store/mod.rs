@@ -115,6 +115,16 @@ pub trait Store: Send + Sync {
         dir: Direction,
         rel_type: Option<&str>,
     ) -> Result<u64, StoreError>;
+    /// Calls `each` with every node that has relationships in direction `dir` (of type
+    /// `rel_type` if given) and those relationships as [`adjacent`](Store::adjacent)
+    /// lists them, in ascending node id order, reading the adjacency of many nodes at a
+    /// time: the way to read the whole graph's structure.
+    fn scan_adjacency(
+        &self,
+        dir: Direction,
+        rel_type: Option<&str>,
+        each: &mut dyn FnMut(NodeId, &[Adjacent]),
+    ) -> Result<(), StoreError>;
     /// All node ids.
     fn node_ids(&self) -> Result<Vec<NodeId>, StoreError>;
     /// All relationship ids.

@@ -561,6 +561,38 @@ impl Store for SledStore {
         Ok(n)
     }
 
+    fn scan_adjacency(
+        &self,
+        dir: Direction,
+        rel_type: Option<&str>,
+        each: &mut dyn FnMut(NodeId, &[Adjacent]),
+    ) -> Result<(), StoreError> {
+        let type_id = match rel_type {
+            Some(t) => match self.state().type_ids.get(t) {
+                Some(&id) => Some(id),
+                None => return Ok(()),
+            },
+            None => None,
+        };
+        let mut list = Vec::new();
+        for item in self.db().scan_prefix(keys::adj_prefix(dir)) {
+            let (k, v) = item.map_err(backend)?;
+            let (_, block) = keys::adj_block_of_key(&k)
+                .ok_or_else(|| corrupt("malformed adjacency key".into()))?;
+            for slot in codec::block_slots(&v)? {
+                let body = codec::block_slot(&v, slot)?
+                    .ok_or_else(|| corrupt("a block's slot mask disagrees with it".into()))?;
+                let node = keys::id_in_block(block, slot);
+                list.clear();
+                codec::decode_adj_into(body, node, type_id, &mut list)?;
+                if !list.is_empty() {
+                    each(node, &list);
+                }
+            }
+        }
+        Ok(())
+    }
+
     fn node_ids(&self) -> Result<Vec<NodeId>, StoreError> {
         self.block_ids(&keys::node_prefix())
     }

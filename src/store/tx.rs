@@ -195,6 +195,29 @@ impl<'s> Transaction<'s> {
         Ok(self.adjacent(node, dir, rel_type)?.len() as u64)
     }
 
+    /// Every node's relationships in direction `dir` (of `rel_type` if given), as
+    /// [`Transaction::adjacent`] lists them, in ascending node id order: the store's own
+    /// block-wise scan when this transaction has changed no relationship, else node by
+    /// node.
+    pub fn scan_adjacency(
+        &self,
+        dir: Direction,
+        rel_type: Option<&str>,
+        each: &mut dyn FnMut(NodeId, &[Adjacent]),
+    ) -> Result<(), StoreError> {
+        self.count_read();
+        if self.changes.rels.is_empty() && self.changes.nodes.is_empty() {
+            return self.base.scan_adjacency(dir, rel_type, each);
+        }
+        for node in self.node_ids()? {
+            let adj = self.adjacent(node, dir, rel_type)?;
+            if !adj.is_empty() {
+                each(node, &adj);
+            }
+        }
+        Ok(())
+    }
+
     /// All node ids, ascending.
     pub fn node_ids(&self) -> Result<Vec<NodeId>, StoreError> {
         self.count_read();

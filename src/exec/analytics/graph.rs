@@ -107,26 +107,45 @@ impl Snapshot {
             config.types.iter().map(|t| Some(t.as_str())).collect()
         };
         let mut edges = Vec::new();
-        for (i, &id) in nodes.iter().enumerate() {
-            if i % 4096 == 0 {
-                ctx.check_cancelled()?;
-            }
-            for &t in &types {
-                for a in tx.adjacent(id, Direction::Outgoing, t)? {
+        let mut failed = None;
+        let mut seen = 0usize;
+        for &t in &types {
+            tx.scan_adjacency(Direction::Outgoing, t, &mut |id, adjacent| {
+                if failed.is_some() {
+                    return;
+                }
+                seen += 1;
+                if seen.is_multiple_of(4096)
+                    && let Err(e) = ctx.check_cancelled()
+                {
+                    failed = Some(e);
+                    return;
+                }
+                let Some(from) = position(id) else { return };
+                for a in adjacent {
                     let Some(to) = position(a.other) else {
                         continue;
                     };
                     let weight = match &config.weight {
                         None => 1.0,
-                        Some(key) => weight_of(ctx, a.rel, key)?,
+                        Some(key) => match weight_of(ctx, a.rel, key) {
+                            Ok(w) => w,
+                            Err(e) => {
+                                failed = Some(e);
+                                return;
+                            }
+                        },
                     };
                     edges.push(Edge {
                         rel: a.rel,
-                        from: i as u32,
+                        from,
                         to,
                         weight,
                     });
                 }
+            })?;
+            if let Some(e) = failed.take() {
+                return Err(e);
             }
         }
         edges.sort_unstable_by_key(|e| e.rel);
