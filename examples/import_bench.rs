@@ -48,7 +48,13 @@ fn write_csv(g: &Graph, dir: &Path) -> std::io::Result<(Vec<String>, Vec<String>
         let mut out = BufWriter::new(fs::File::create(&path)?);
         writeln!(out, ":START_ID,:END_ID,:TYPE")?;
         for &(a, b) in &set.pairs {
-            writeln!(out, "{},{},{}", set.from.name(a), set.to.name(b), set.rel_type)?;
+            writeln!(
+                out,
+                "{},{},{}",
+                set.from.name(a),
+                set.to.name(b),
+                set.rel_type
+            )?;
         }
         out.flush()?;
         rels.push(path.display().to_string());
@@ -100,7 +106,8 @@ fn phase(name: &str, store: &Path, csv: &Path) {
         }
         "svg" => {
             // 300 persons (six neighbourhoods) and every relationship among them.
-            let query = "MATCH (a:Person)-[r]->(b:Person) WHERE id(a) < 300 AND id(b) < 300 RETURN a, r, b";
+            let query =
+                "MATCH (a:Person)-[r]->(b:Person) WHERE id(a) < 300 AND id(b) < 300 RETURN a, r, b";
             let selection =
                 io::Selection::of_query(&db, query, &Default::default()).expect("select");
             let graph = io::export::Graph::new(&db, selection);
@@ -166,14 +173,22 @@ fn main() {
                 if rate >= t { "met" } else { "NOT MET" }
             )
         });
-        println!(
-            "{what:<34} {secs:>7.2} s  {rate:>11.0} {per}/s{verdict}  peak RSS {rss:.0} MB"
-        );
+        println!("{what:<34} {secs:>7.2} s  {rate:>11.0} {per}/s{verdict}  peak RSS {rss:.0} MB");
     };
     let first = run_phase("import", &store, &csv);
-    report("import into an empty store", &first, "relationships", Some(1e6));
+    report(
+        "import into an empty store",
+        &first,
+        "relationships",
+        Some(1e6),
+    );
     let second = run_phase("import", &store, &csv);
-    report("import into a store holding it", &second, "relationships", Some(2.5e5));
+    report(
+        "import into a store holding it",
+        &second,
+        "relationships",
+        Some(2.5e5),
+    );
     let export = run_phase("export", &store, &csv);
     report("export jsonl", &export, "relationships", Some(1e6));
     let svg = run_phase("svg", &store, &csv);
@@ -182,6 +197,10 @@ fn main() {
         svg["nodes"],
         svg["rels"],
         svg["secs"].as_f64().unwrap_or(f64::NAN),
-        if svg["secs"].as_f64().unwrap_or(f64::NAN) <= 1.0 { "met" } else { "NOT MET" }
+        if svg["secs"].as_f64().unwrap_or(f64::NAN) <= 1.0 {
+            "met"
+        } else {
+            "NOT MET"
+        }
     );
 }

@@ -61,23 +61,56 @@ fn alliance() -> Db {
 fn who_holds_the_system_together_names_the_broker_and_what_only_it_connects() {
     let db = alliance();
     let r = run(&db, "WHO HOLDS THE SYSTEM TOGETHER");
-    assert_eq!(r.columns, ["actor", "splits", "connects", "betweenness", "bridges"]);
+    assert_eq!(
+        r.columns,
+        ["actor", "splits", "connects", "betweenness", "bridges"]
+    );
     let first = &r.rows[0];
     assert_eq!(name(&first[0]), "Outreach worker");
-    assert_eq!(first[1], Output::Int(3), "without the worker: the council side, the GP side, Brian's side");
-    assert_eq!(strings(&first[2]), ["Council", "GP practice", "Housing provider", "Mental health team"]);
-    assert_eq!(strings(&first[4]), ["KNOWS Council", "KNOWS GP practice", "TRUSTS Brian"]);
-    let Output::Float(top) = first[3] else { panic!("a score") };
+    assert_eq!(
+        first[1],
+        Output::Int(3),
+        "without the worker: the council side, the GP side, Brian's side"
+    );
+    assert_eq!(
+        strings(&first[2]),
+        [
+            "Council",
+            "GP practice",
+            "Housing provider",
+            "Mental health team"
+        ]
+    );
+    assert_eq!(
+        strings(&first[4]),
+        ["KNOWS Council", "KNOWS GP practice", "TRUSTS Brian"]
+    );
+    let Output::Float(top) = first[3] else {
+        panic!("a score")
+    };
     for row in &r.rows[1..] {
-        let Output::Float(score) = row[3] else { panic!("a score") };
+        let Output::Float(score) = row[3] else {
+            panic!("a score")
+        };
         assert!(score <= top, "ranked by splits, then betweenness");
     }
     // The learning record is not part of the map: it would join the two sides.
     let names: Vec<String> = r.rows.iter().map(|row| name(&row[0])).collect();
-    assert!(names.contains(&"Brian".to_string()), "Brian holds his family on: {names:?}");
-    assert!(!names.contains(&"Housing provider".to_string()), "a leaf holds nothing: {names:?}");
+    assert!(
+        names.contains(&"Brian".to_string()),
+        "Brian holds his family on: {names:?}"
+    );
+    assert!(
+        !names.contains(&"Housing provider".to_string()),
+        "a leaf holds nothing: {names:?}"
+    );
     // Around the family, within one step: only Brian.
-    let around = run(&db, "WHO HOLDS THE SYSTEM TOGETHER AROUND 'Brian''s family' WITHIN 1 STEP".replace("''", "\\'").as_str());
+    let around = run(
+        &db,
+        "WHO HOLDS THE SYSTEM TOGETHER AROUND 'Brian''s family' WITHIN 1 STEP"
+            .replace("''", "\\'")
+            .as_str(),
+    );
     let names: Vec<String> = around.rows.iter().map(|row| name(&row[0])).collect();
     assert_eq!(names, ["Brian"]);
 }
@@ -110,12 +143,17 @@ fn which_loops_finds_feedback_loops_through_a_node() {
             other => panic!("length and kind, not {other:?}"),
         })
         .collect();
-    assert_eq!(summary, [(2, "balancing".to_string()), (4, "reinforcing".to_string())]);
+    assert_eq!(
+        summary,
+        [(2, "balancing".to_string()), (4, "reinforcing".to_string())]
+    );
     let through = run(&db, "WHICH LOOPS THROUGH 'Sleep'");
     assert_eq!(through.rows.len(), 1);
     let short = run(&db, "WHICH LOOPS UP TO 3 STEPS");
     assert_eq!(short.rows.len(), 1);
-    let err = db.execute("WHICH LOOPS UP TO 13 STEPS", &Params::new()).unwrap_err();
+    let err = db
+        .execute("WHICH LOOPS UP TO 13 STEPS", &Params::new())
+        .unwrap_err();
     assert_eq!(
         err.to_string(),
         "ArgumentError (InvalidStepCount): WHICH LOOPS ... UP TO takes from 1 to 12 STEPS, not 13"

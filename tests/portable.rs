@@ -11,11 +11,14 @@ use steward::syntax::{parse, split_statements};
 fn map() -> Db {
     let db = Db::in_memory();
     for file in ["life-as-a-system.cypher", "plymouth-alliance.cypher"] {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples").join(file);
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples")
+            .join(file);
         let text = std::fs::read_to_string(path).expect("example");
         for s in split_statements(&text) {
             if !s.text.trim().is_empty() {
-                db.execute(s.text, &Params::new()).expect("the example runs");
+                db.execute(s.text, &Params::new())
+                    .expect("the example runs");
             }
         }
     }
@@ -55,8 +58,13 @@ fn every_question_and_its_translation_give_the_same_rows() {
         "WHAT HAVE WE LEARNT ABOUT 'Plymouth Alliance'",
     ];
     for q in questions {
-        let asked = db.execute(q, &params).unwrap_or_else(|e| panic!("{q}: {e}"));
-        assert!(!asked.rows.is_empty(), "{q} finds something on the example maps");
+        let asked = db
+            .execute(q, &params)
+            .unwrap_or_else(|e| panic!("{q}: {e}"));
+        assert!(
+            !asked.rows.is_empty(),
+            "{q} finds something on the example maps"
+        );
         let cypher = portable(&parse(q).expect("parses")).expect("has a portable form");
         let translated = db
             .execute(&cypher, &params)
@@ -79,7 +87,10 @@ fn what_has_no_portable_form_says_why() {
         err("WHO HOLDS THE SYSTEM TOGETHER"),
         PortableError::Analysis("WHO HOLDS THE SYSTEM TOGETHER")
     );
-    assert_eq!(err("WHICH LOOPS THROUGH 'Brian'"), PortableError::Analysis("WHICH LOOPS"));
+    assert_eq!(
+        err("WHICH LOOPS THROUGH 'Brian'"),
+        PortableError::Analysis("WHICH LOOPS")
+    );
     assert_eq!(
         err("SHOW 'Brian' WITHIN $n STEPS").to_string(),
         "WITHIN must be a number written in the question for its portable form \

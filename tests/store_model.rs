@@ -229,7 +229,11 @@ fn assert_same(sled: &dyn Store, model: &dyn Store, when: &str) {
     }
     // The streaming scans agree with the stores' own lookups.
     for dir in [Direction::Outgoing, Direction::Incoming] {
-        for ty in TYPES.iter().map(|t| Some(*t)).chain([None, Some("MISSING")]) {
+        for ty in TYPES
+            .iter()
+            .map(|t| Some(*t))
+            .chain([None, Some("MISSING")])
+        {
             let scan = |store: &dyn Store| {
                 let mut lists = Vec::new();
                 store
@@ -241,8 +245,16 @@ fn assert_same(sled: &dyn Store, model: &dyn Store, when: &str) {
                 .map(|id| (id, model.adjacent(id, dir, ty).expect("adjacent")))
                 .filter(|(_, adj)| !adj.is_empty())
                 .collect();
-            assert_eq!(scan(sled), expected, "scan_adjacency({dir:?}, {ty:?}) {when}");
-            assert_eq!(scan(model), expected, "memory scan_adjacency({dir:?}, {ty:?}) {when}");
+            assert_eq!(
+                scan(sled),
+                expected,
+                "scan_adjacency({dir:?}, {ty:?}) {when}"
+            );
+            assert_eq!(
+                scan(model),
+                expected,
+                "memory scan_adjacency({dir:?}, {ty:?}) {when}"
+            );
         }
     }
     let mut scanned = Vec::new();

@@ -48,12 +48,28 @@ fn jsonl_export_import_export_is_byte_identical() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
     let script = examples().join("life-as-a-system.cypher");
-    ok(&steward(&a, &["run", script.to_str().expect("utf-8")], tmp.path()));
+    ok(&steward(
+        &a,
+        &["run", script.to_str().expect("utf-8")],
+        tmp.path(),
+    ));
     ok(&steward(&a, &["query", TYPED], tmp.path()));
     // Gaps in the ids: deleted records must not renumber the rest.
-    ok(&steward(&a, &["query", "CREATE (:Gone)-[:GONE]->(:Gone)"], tmp.path()));
-    ok(&steward(&a, &["query", "MATCH (g:Gone) DETACH DELETE g"], tmp.path()));
-    ok(&steward(&a, &["query", "CREATE (:After {n: 1})"], tmp.path()));
+    ok(&steward(
+        &a,
+        &["query", "CREATE (:Gone)-[:GONE]->(:Gone)"],
+        tmp.path(),
+    ));
+    ok(&steward(
+        &a,
+        &["query", "MATCH (g:Gone) DETACH DELETE g"],
+        tmp.path(),
+    ));
+    ok(&steward(
+        &a,
+        &["query", "CREATE (:After {n: 1})"],
+        tmp.path(),
+    ));
     let first = dump(&a, tmp.path());
     fs::write(tmp.path().join("backup.jsonl"), &first).expect("write");
     let summary = ok(&steward(
@@ -93,10 +109,22 @@ fn jsonl_export_import_export_is_byte_identical() {
 fn jsonl_into_a_store_with_data_gets_new_ids_and_keeps_the_old() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
-    ok(&steward(&a, &["query", "CREATE (:P {name: 'A'})-[:K]->(:P {name: 'B'})"], tmp.path()));
+    ok(&steward(
+        &a,
+        &["query", "CREATE (:P {name: 'A'})-[:K]->(:P {name: 'B'})"],
+        tmp.path(),
+    ));
     fs::write(tmp.path().join("a.jsonl"), dump(&a, tmp.path())).expect("write");
-    ok(&steward(&b, &["query", "CREATE (:Q {name: 'Already'})"], tmp.path()));
-    ok(&steward(&b, &["import", "--format", "jsonl", "a.jsonl"], tmp.path()));
+    ok(&steward(
+        &b,
+        &["query", "CREATE (:Q {name: 'Already'})"],
+        tmp.path(),
+    ));
+    ok(&steward(
+        &b,
+        &["import", "--format", "jsonl", "a.jsonl"],
+        tmp.path(),
+    ));
     let rows = ok(&steward(
         &b,
         &[
@@ -145,7 +173,10 @@ fn neo4j_csv_reads_what_neo4j_admin_reads() {
         ],
         tmp.path(),
     ));
-    assert!(summary.starts_with("imported 5 nodes and 3 relationships"), "{summary}");
+    assert!(
+        summary.starts_with("imported 5 nodes and 3 relationships"),
+        "{summary}"
+    );
     let rows = ok(&steward(
         &db,
         &[
@@ -178,16 +209,33 @@ fn neo4j_csv_takes_other_delimiters() {
     );
     let db = tmp.path().join("db");
     let args = [
-        "import", "--format", "neo4j-csv", "--nodes", "n.csv", "--relationships", "r.csv",
-        "--delimiter", ";", "--array-delimiter", "|",
+        "import",
+        "--format",
+        "neo4j-csv",
+        "--nodes",
+        "n.csv",
+        "--relationships",
+        "r.csv",
+        "--delimiter",
+        ";",
+        "--array-delimiter",
+        "|",
     ];
     ok(&steward(&db, &args, tmp.path()));
     let rows = ok(&steward(
         &db,
-        &["query", "--format", "csv", "MATCH (a)-[:KNOWS]->(b) RETURN a.name, a.tags, b.name"],
+        &[
+            "query",
+            "--format",
+            "csv",
+            "MATCH (a)-[:KNOWS]->(b) RETURN a.name, a.tags, b.name",
+        ],
         tmp.path(),
     ));
-    assert_eq!(rows, "a.name,a.tags,b.name\nA,\"[\"\"x\"\", \"\"y\"\"]\",B\n");
+    assert_eq!(
+        rows,
+        "a.name,a.tags,b.name\nA,\"[\"\"x\"\", \"\"y\"\"]\",B\n"
+    );
 }
 
 /// One bad input: the files, the import's arguments, the message it must fail with.
@@ -310,7 +358,11 @@ fn every_bad_input_fails_with_its_place_and_changes_nothing() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let db = tmp.path().join("db");
     let script = examples().join("life-as-a-system.cypher");
-    ok(&steward(&db, &["run", script.to_str().expect("utf-8")], tmp.path()));
+    ok(&steward(
+        &db,
+        &["run", script.to_str().expect("utf-8")],
+        tmp.path(),
+    ));
     let before = dump(&db, tmp.path());
     for case in BAD {
         let dir = tmp.path().join(case.name.replace(' ', "-"));
@@ -327,7 +379,12 @@ fn every_bad_input_fails_with_its_place_and_changes_nothing() {
             case.name,
             case.message
         );
-        assert_eq!(dump(&db, tmp.path()), before, "{} changed the store", case.name);
+        assert_eq!(
+            dump(&db, tmp.path()),
+            before,
+            "{} changed the store",
+            case.name
+        );
     }
 }
 
@@ -336,7 +393,11 @@ fn export_of_a_query_takes_what_it_returns() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let db = tmp.path().join("db");
     let script = examples().join("life-as-a-system.cypher");
-    ok(&steward(&db, &["run", script.to_str().expect("utf-8")], tmp.path()));
+    ok(&steward(
+        &db,
+        &["run", script.to_str().expect("utf-8")],
+        tmp.path(),
+    ));
     let out = ok(&steward(
         &db,
         &[
@@ -356,7 +417,14 @@ fn export_of_a_query_takes_what_it_returns() {
     // A failing query is reported as a query error (exit code 2), and writes no file.
     let bad = steward(
         &db,
-        &["export", "--format", "jsonl", "--query", "MATCH (n RETURN n", "out.jsonl"],
+        &[
+            "export",
+            "--format",
+            "jsonl",
+            "--query",
+            "MATCH (n RETURN n",
+            "out.jsonl",
+        ],
         tmp.path(),
     );
     assert_eq!(bad.status.code(), Some(2));
@@ -369,7 +437,11 @@ fn export_of_a_query_takes_what_it_returns() {
 fn life(tmp: &Path) -> PathBuf {
     let db = tmp.join("life");
     let script = examples().join("life-as-a-system.cypher");
-    ok(&steward(&db, &["run", script.to_str().expect("utf-8")], tmp));
+    ok(&steward(
+        &db,
+        &["run", script.to_str().expect("utf-8")],
+        tmp,
+    ));
     db
 }
 
@@ -405,10 +477,17 @@ fn cypher_export_rebuilds_the_same_graph_in_a_fresh_store() {
     let db = life(tmp.path());
     ok(&steward(
         &db,
-        &["query", r#"CREATE (:Record {d: date('2020-01-02'), f: 1.0, s: 'it\'s \\ "q"', l: [1, 2], nan: 0.0/0.0})"#],
+        &[
+            "query",
+            r#"CREATE (:Record {d: date('2020-01-02'), f: 1.0, s: 'it\'s \\ "q"', l: [1, 2], nan: 0.0/0.0})"#,
+        ],
         tmp.path(),
     ));
-    ok(&steward(&db, &["export", "--format", "cypher", "map.cypher"], tmp.path()));
+    ok(&steward(
+        &db,
+        &["export", "--format", "cypher", "map.cypher"],
+        tmp.path(),
+    ));
     let script = fs::read_to_string(tmp.path().join("map.cypher")).expect("script");
     assert!(script.contains("UNWIND ["), "{script}");
     let copy = tmp.path().join("copy");
@@ -423,7 +502,11 @@ fn cypher_export_rebuilds_the_same_graph_in_a_fresh_store() {
 fn neo4j_csv_export_imports_back_to_the_same_graph() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let db = life(tmp.path());
-    ok(&steward(&db, &["export", "--format", "neo4j-csv", "tables"], tmp.path()));
+    ok(&steward(
+        &db,
+        &["export", "--format", "neo4j-csv", "tables"],
+        tmp.path(),
+    ));
     let copy = tmp.path().join("copy");
     ok(&steward(
         &copy,
@@ -445,15 +528,27 @@ fn neo4j_csv_export_imports_back_to_the_same_graph() {
 }
 
 /// The attributes of a GraphML or GEXF document: name → type, for one element kind.
-fn declared<'a>(doc: &'a roxmltree::Document<'_>, tag: &str, class: &str) -> Vec<(&'a str, &'a str)> {
+fn declared<'a>(
+    doc: &'a roxmltree::Document<'_>,
+    tag: &str,
+    class: &str,
+) -> Vec<(&'a str, &'a str)> {
     let mut out: Vec<(&str, &str)> = doc
         .descendants()
         .filter(|n| n.has_tag_name(tag))
-        .filter(|n| n.attribute("for").or_else(|| n.parent().and_then(|p| p.attribute("class"))) == Some(class))
+        .filter(|n| {
+            n.attribute("for")
+                .or_else(|| n.parent().and_then(|p| p.attribute("class")))
+                == Some(class)
+        })
         .map(|n| {
             (
-                n.attribute("attr.name").or(n.attribute("title")).unwrap_or_default(),
-                n.attribute("attr.type").or(n.attribute("type")).unwrap_or_default(),
+                n.attribute("attr.name")
+                    .or(n.attribute("title"))
+                    .unwrap_or_default(),
+                n.attribute("attr.type")
+                    .or(n.attribute("type"))
+                    .unwrap_or_default(),
             )
         })
         .collect();
@@ -465,7 +560,14 @@ fn declared<'a>(doc: &'a roxmltree::Document<'_>, tag: &str, class: &str) -> Vec
 fn graphml_and_gexf_read_back_with_their_nodes_edges_and_types() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let db = life(tmp.path());
-    ok(&steward(&db, &["query", "CREATE (:Record {name: 'R & <D>', f: 2.5, ok: true, l: [1, 2]})"], tmp.path()));
+    ok(&steward(
+        &db,
+        &[
+            "query",
+            "CREATE (:Record {name: 'R & <D>', f: 2.5, ok: true, l: [1, 2]})",
+        ],
+        tmp.path(),
+    ));
     for (format, node_tag, edge_tag, key_tag) in [
         ("graphml", "node", "edge", "key"),
         ("gexf", "node", "edge", "attribute"),
@@ -476,8 +578,17 @@ fn graphml_and_gexf_read_back_with_their_nodes_edges_and_types() {
         assert_eq!(count(node_tag), 22, "{format}");
         assert_eq!(count(edge_tag), 32, "{format}");
         let nodes = declared(&doc, key_tag, "node");
-        for expected in [("born", "long"), ("f", "double"), ("l", "string"), ("name", "string"), ("ok", "boolean")] {
-            assert!(nodes.contains(&expected), "{format}: {expected:?} in {nodes:?}");
+        for expected in [
+            ("born", "long"),
+            ("f", "double"),
+            ("l", "string"),
+            ("name", "string"),
+            ("ok", "boolean"),
+        ] {
+            assert!(
+                nodes.contains(&expected),
+                "{format}: {expected:?} in {nodes:?}"
+            );
         }
         let edges = declared(&doc, key_tag, "edge");
         assert!(edges.contains(&("strength", "long")), "{format}: {edges:?}");
@@ -492,9 +603,16 @@ fn dot_and_mermaid_draw_every_node_and_relationship() {
     let dot = ok(&steward(&db, &["export", "--format", "dot"], tmp.path()));
     assert!(dot.starts_with("digraph steward {"));
     assert_eq!(dot.matches(" -> ").count(), 32);
-    assert!(dot.contains("label=\"Brian's family\", shape=ellipse"), "{dot}");
+    assert!(
+        dot.contains("label=\"Brian's family\", shape=ellipse"),
+        "{dot}"
+    );
     assert!(dot.contains("label=\"Health\", shape=hexagon"), "{dot}");
-    let mermaid = ok(&steward(&db, &["export", "--format", "mermaid"], tmp.path()));
+    let mermaid = ok(&steward(
+        &db,
+        &["export", "--format", "mermaid"],
+        tmp.path(),
+    ));
     assert!(mermaid.starts_with("flowchart LR"));
     assert_eq!(mermaid.matches(" -->|").count(), 32);
     assert!(mermaid.contains("([\"Brian\"]):::person"), "{mermaid}");
@@ -521,18 +639,36 @@ fn a_kumu_map_imported_twice_equals_it_imported_once() {
         )],
     );
     let db = tmp.path().join("db");
-    let first = ok(&steward(&db, &["import", "--format", "kumu-json", "alliance.json"], tmp.path()));
-    assert!(first.starts_with("imported 4 nodes and 3 relationships"), "{first}");
-    let once = dump(&db, tmp.path());
-    let second = ok(&steward(&db, &["import", "--format", "kumu-json", "alliance.json"], tmp.path()));
+    let first = ok(&steward(
+        &db,
+        &["import", "--format", "kumu-json", "alliance.json"],
+        tmp.path(),
+    ));
     assert!(
-        second.starts_with("imported 0 nodes and 0 relationships; 4 nodes and 3 relationships were already there"),
+        first.starts_with("imported 4 nodes and 3 relationships"),
+        "{first}"
+    );
+    let once = dump(&db, tmp.path());
+    let second = ok(&steward(
+        &db,
+        &["import", "--format", "kumu-json", "alliance.json"],
+        tmp.path(),
+    ));
+    assert!(
+        second.starts_with(
+            "imported 0 nodes and 0 relationships; 4 nodes and 3 relationships were already there"
+        ),
         "{second}"
     );
     assert_eq!(dump(&db, tmp.path()), once);
     let rows = ok(&steward(
         &db,
-        &["query", "--format", "csv", "MATCH (n) RETURN n.name, labels(n), n.scale ORDER BY n.name"],
+        &[
+            "query",
+            "--format",
+            "csv",
+            "MATCH (n) RETURN n.name, labels(n), n.scale ORDER BY n.name",
+        ],
         tmp.path(),
     ));
     assert_eq!(
@@ -544,11 +680,22 @@ fn a_kumu_map_imported_twice_equals_it_imported_once() {
          Outreach team,\"[\"\"Team\"\"]\",\n"
     );
     // Kumu's own export of the map, as steward writes it, reads back the same.
-    let exported = ok(&steward(&db, &["export", "--format", "kumu-json"], tmp.path()));
+    let exported = ok(&steward(
+        &db,
+        &["export", "--format", "kumu-json"],
+        tmp.path(),
+    ));
     assert!(exported.contains(r#""direction":"mutual""#), "{exported}");
     fs::write(tmp.path().join("again.json"), exported).expect("write");
-    let third = ok(&steward(&db, &["import", "--format", "kumu-json", "again.json"], tmp.path()));
-    assert!(third.starts_with("imported 0 nodes and 0 relationships"), "{third}");
+    let third = ok(&steward(
+        &db,
+        &["import", "--format", "kumu-json", "again.json"],
+        tmp.path(),
+    ));
+    assert!(
+        third.starts_with("imported 0 nodes and 0 relationships"),
+        "{third}"
+    );
     assert_eq!(dump(&db, tmp.path()), once);
 }
 
@@ -564,12 +711,31 @@ fn kumu_spreadsheets_and_their_errors() {
         ],
     );
     let db = tmp.path().join("db");
-    let args = ["import", "--format", "kumu-csv", "--elements", "elements.csv", "--connections"];
-    let summary = ok(&steward(&db, &[&args[..], &["connections.csv"]].concat(), tmp.path()));
-    assert!(summary.starts_with("imported 2 nodes and 2 relationships"), "{summary}");
+    let args = [
+        "import",
+        "--format",
+        "kumu-csv",
+        "--elements",
+        "elements.csv",
+        "--connections",
+    ];
+    let summary = ok(&steward(
+        &db,
+        &[&args[..], &["connections.csv"]].concat(),
+        tmp.path(),
+    ));
+    assert!(
+        summary.starts_with("imported 2 nodes and 2 relationships"),
+        "{summary}"
+    );
     let rows = ok(&steward(
         &db,
-        &["query", "--format", "jsonl", "MATCH (a)-[r]->(b) RETURN a.name AS a, type(r) AS t, r.strength AS s, r.direction AS d, b.tags AS tags, a.budget AS budget ORDER BY t"],
+        &[
+            "query",
+            "--format",
+            "jsonl",
+            "MATCH (a)-[r]->(b) RETURN a.name AS a, type(r) AS t, r.strength AS s, r.direction AS d, b.tags AS tags, a.budget AS budget ORDER BY t",
+        ],
         tmp.path(),
     ));
     assert_eq!(
@@ -591,7 +757,9 @@ fn kumu_spreadsheets_and_their_errors() {
 fn params_file_serves_query_and_run_and_names_itself_in_errors() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let db = tmp.path().join("db");
-    let rows: Vec<String> = (0..5000).map(|i| format!("{{\"name\": \"Person {i}\"}}")).collect();
+    let rows: Vec<String> = (0..5000)
+        .map(|i| format!("{{\"name\": \"Person {i}\"}}"))
+        .collect();
     write_files(
         tmp.path(),
         &[
@@ -600,16 +768,53 @@ fn params_file_serves_query_and_run_and_names_itself_in_errors() {
             ("script.cypher", b"UNWIND $rows AS r CREATE (:Actor:Person {name: r.name});\nMATCH (p:Person) RETURN count(p) AS n;"),
         ],
     );
-    let out = ok(&steward(&db, &["run", "--format", "csv", "--params-file", "rows.json", "script.cypher"], tmp.path()));
+    let out = ok(&steward(
+        &db,
+        &[
+            "run",
+            "--format",
+            "csv",
+            "--params-file",
+            "rows.json",
+            "script.cypher",
+        ],
+        tmp.path(),
+    ));
     assert!(out.ends_with("n\n5000\n"), "{out}");
-    let out = ok(&steward(&db, &["query", "--format", "csv", "--params-file", "rows.json", "RETURN size($rows) AS n"], tmp.path()));
+    let out = ok(&steward(
+        &db,
+        &[
+            "query",
+            "--format",
+            "csv",
+            "--params-file",
+            "rows.json",
+            "RETURN size($rows) AS n",
+        ],
+        tmp.path(),
+    ));
     assert_eq!(out, "n\n5000\n");
-    let bad = steward(&db, &["query", "--params-file", "bad.json", "RETURN 1"], tmp.path());
+    let bad = steward(
+        &db,
+        &["query", "--params-file", "bad.json", "RETURN 1"],
+        tmp.path(),
+    );
     assert_eq!(
         String::from_utf8_lossy(&bad.stderr),
         "error: bad.json must be a JSON object such as '{\"name\": \"Brian\"}', not an array\n"
     );
-    let both = steward(&db, &["query", "--params", "{}", "--params-file", "rows.json", "RETURN 1"], tmp.path());
+    let both = steward(
+        &db,
+        &[
+            "query",
+            "--params",
+            "{}",
+            "--params-file",
+            "rows.json",
+            "RETURN 1",
+        ],
+        tmp.path(),
+    );
     assert!(String::from_utf8_lossy(&both.stderr).contains("cannot be used with"));
 }
 
@@ -638,10 +843,22 @@ fn the_shell_imports_exports_and_loads_parameters() {
     std::io::Write::write_all(&mut child.stdin.take().expect("stdin"), input.as_bytes())
         .expect("type into the shell");
     let out = child.wait_with_output().expect("the shell ends");
-    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("imported 21 nodes and 32 relationships"), "{stdout}");
-    assert!(stdout.contains("1 parameter loaded from who.json"), "{stdout}");
-    assert!(stderr.contains("exported 10 nodes and 9 relationships"), "{stderr}");
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(
+        stdout.contains("imported 21 nodes and 32 relationships"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("1 parameter loaded from who.json"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("exported 10 nodes and 9 relationships"),
+        "{stderr}"
+    );
     assert!(stderr.contains("cannot read missing.jsonl"), "{stderr}");
     let graphml = fs::read_to_string(tmp.path().join("brian.graphml")).expect("exported");
     assert_eq!(graphml.matches("<edge ").count(), 9);
@@ -659,10 +876,33 @@ fn a_pseudonymised_export_holds_no_person_name_or_redacted_value_in_any_format()
         tmp.path(),
     ));
     let secrets = ["brian", "zoë okafor", "12 high street", "1978", "sam\""];
-    for format in ["jsonl", "cypher", "kumu-json", "graphml", "gexf", "dot", "mermaid", "neo4j-csv", "csv", "svg"] {
-        let args = ["export", "--format", format, "--pseudonymise", "--redact", "address,born", "out"];
+    for format in [
+        "jsonl",
+        "cypher",
+        "kumu-json",
+        "graphml",
+        "gexf",
+        "dot",
+        "mermaid",
+        "neo4j-csv",
+        "csv",
+        "svg",
+    ] {
+        let args = [
+            "export",
+            "--format",
+            format,
+            "--pseudonymise",
+            "--redact",
+            "address,born",
+            "out",
+        ];
         let out = steward(&db, &args, tmp.path());
-        assert!(out.status.success(), "{format}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{format}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let path = tmp.path().join("out");
         let text = if path.is_dir() {
             let mut all = String::new();
@@ -678,15 +918,36 @@ fn a_pseudonymised_export_holds_no_person_name_or_redacted_value_in_any_format()
         };
         let lower = text.to_lowercase();
         for secret in secrets {
-            assert!(!lower.contains(secret), "{format} leaks {secret:?}:\n{text}");
+            assert!(
+                !lower.contains(secret),
+                "{format} leaks {secret:?}:\n{text}"
+            );
         }
         assert!(text.contains("Person 0"), "{format}: {text}");
     }
     // Equal redacted values stay equal; persons keep their pseudonym in every export.
-    let jsonl = ok(&steward(&db, &["export", "--format", "jsonl", "--pseudonymise", "--redact", "address"], tmp.path()));
-    assert_eq!(jsonl.matches(r#""address":"address 1""#).count(), 2, "{jsonl}");
+    let jsonl = ok(&steward(
+        &db,
+        &[
+            "export",
+            "--format",
+            "jsonl",
+            "--pseudonymise",
+            "--redact",
+            "address",
+        ],
+        tmp.path(),
+    ));
+    assert_eq!(
+        jsonl.matches(r#""address":"address 1""#).count(),
+        2,
+        "{jsonl}"
+    );
     assert!(jsonl.contains(r#""name":"Person 0's family""#), "{jsonl}");
-    assert!(jsonl.contains(r#""note":"met Person 0 at Person 21's""#), "{jsonl}");
+    assert!(
+        jsonl.contains(r#""note":"met Person 0 at Person 21's""#),
+        "{jsonl}"
+    );
 }
 
 #[test]
@@ -696,13 +957,31 @@ fn load_csv_of_a_spreadsheet_equals_its_neo4j_csv_import() {
     let mut knows = String::from(":START_ID,:END_ID,:TYPE,since:int\n");
     for i in 0..10_000 {
         people += &format!("Person {i},{},Actor;Person\n", 20 + i % 60);
-        knows += &format!("Person {i},Person {},KNOWS,{}\n", (i * 7 + 1) % 10_000, 2000 + i % 25);
+        knows += &format!(
+            "Person {i},Person {},KNOWS,{}\n",
+            (i * 7 + 1) % 10_000,
+            2000 + i % 25
+        );
     }
-    write_files(tmp.path(), &[("people.csv", people.as_bytes()), ("knows.csv", knows.as_bytes())]);
+    write_files(
+        tmp.path(),
+        &[
+            ("people.csv", people.as_bytes()),
+            ("knows.csv", knows.as_bytes()),
+        ],
+    );
     let imported = tmp.path().join("imported");
     ok(&steward(
         &imported,
-        &["import", "--format", "neo4j-csv", "--nodes", "people.csv", "--relationships", "knows.csv"],
+        &[
+            "import",
+            "--format",
+            "neo4j-csv",
+            "--nodes",
+            "people.csv",
+            "--relationships",
+            "knows.csv",
+        ],
         tmp.path(),
     ));
     let loaded = tmp.path().join("loaded");
@@ -720,7 +999,11 @@ fn load_csv_of_a_spreadsheet_equals_its_neo4j_csv_import() {
     ok(&steward(&loaded, &["run", "load.cypher"], tmp.path()));
     let counts = "MATCH (p:Person) WITH count(p) AS people MATCH ()-[k:KNOWS]->() RETURN people, count(k) AS knows";
     assert_eq!(
-        ok(&steward(&loaded, &["query", "--format", "csv", counts], tmp.path())),
+        ok(&steward(
+            &loaded,
+            &["query", "--format", "csv", counts],
+            tmp.path()
+        )),
         "people,knows\n10000,10000\n"
     );
     assert_eq!(shape(&imported, tmp.path()), shape(&loaded, tmp.path()));
@@ -731,21 +1014,50 @@ fn a_picture_of_a_question_highlights_its_answer_and_a_big_map_is_refused() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let db = life(tmp.path());
     let question = "WHICH FACTORS LINK 'Brian' TO 'Emergency services' WITHIN 3 STEPS";
-    ok(&steward(&db, &["export", "--format", "svg", "--query", question, "answer.svg"], tmp.path()));
+    ok(&steward(
+        &db,
+        &[
+            "export",
+            "--format",
+            "svg",
+            "--query",
+            question,
+            "answer.svg",
+        ],
+        tmp.path(),
+    ));
     let svg = fs::read_to_string(tmp.path().join("answer.svg")).expect("svg");
     let doc = roxmltree::Document::parse(&svg).expect("valid SVG");
     assert_eq!(doc.root_element().tag_name().name(), "svg");
-    let text: String = doc.descendants().filter(|n| n.is_text()).filter_map(|n| n.text()).collect();
+    let text: String = doc
+        .descendants()
+        .filter(|n| n.is_text())
+        .filter_map(|n| n.text())
+        .collect();
     for name in ["Brian", "Emergency services", "Health"] {
         assert!(text.contains(name), "{name} in the picture");
     }
-    assert!(svg.contains("highlighted"), "the answer's paths are highlighted");
+    assert!(
+        svg.contains("highlighted"),
+        "the answer's paths are highlighted"
+    );
     assert!(text.contains(question), "the question is the title");
-    ok(&steward(&db, &["export", "--format", "png", "map.png"], tmp.path()));
+    ok(&steward(
+        &db,
+        &["export", "--format", "png", "map.png"],
+        tmp.path(),
+    ));
     let png = fs::read(tmp.path().join("map.png")).expect("png");
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
     let big = tmp.path().join("big");
-    ok(&steward(&big, &["query", "UNWIND range(1, 301) AS i CREATE (:Actor:Person {name: 'P' + i})"], tmp.path()));
+    ok(&steward(
+        &big,
+        &[
+            "query",
+            "UNWIND range(1, 301) AS i CREATE (:Actor:Person {name: 'P' + i})",
+        ],
+        tmp.path(),
+    ));
     let refused = steward(&big, &["export", "--format", "svg", "big.svg"], tmp.path());
     assert_eq!(refused.status.code(), Some(1));
     assert_eq!(

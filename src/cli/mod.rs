@@ -76,8 +76,9 @@ pub fn main() -> i32 {
         Some(Command::Query(a)) => query(cli.db, a, &mut printer),
         Some(Command::Run(a)) => run(cli.db, a, &mut printer),
         Some(Command::Repl(_)) => Ok(()),
-        Some(Command::Import(a)) => require_db(cli.db, "import")
-            .and_then(|dir| transfer::import(&dir, a, printer.writer())),
+        Some(Command::Import(a)) => {
+            require_db(cli.db, "import").and_then(|dir| transfer::import(&dir, a, printer.writer()))
+        }
         Some(Command::Explain(a)) => explain(a, printer.writer()),
         Some(Command::Export(a)) => {
             require_db(cli.db, "export").and_then(|dir| transfer::export(&dir, a))
@@ -188,11 +189,12 @@ fn explain(a: args::ExplainArgs, out: &mut dyn Write) -> Result<(), CliError> {
         offset: 0,
         statement: None,
     };
-    let statement = crate::syntax::parse(text.trim_end_matches([';', ' ', '\n']))
-        .map_err(|e| CliError::Query {
+    let statement = crate::syntax::parse(text.trim_end_matches([';', ' ', '\n'])).map_err(|e| {
+        CliError::Query {
             error: e,
             origin: Box::new(source()),
-        })?;
+        }
+    })?;
     let portable = crate::syntax::portable::portable(&statement)
         .map_err(|e| CliError::Usage(e.to_string()))?;
     writeln!(out, "{portable};").map_err(CliError::from_write)

@@ -98,7 +98,12 @@ pub fn export_from(db: &Db, a: ExportArgs, params: &Params) -> Result<(), CliErr
     };
     let privacy = io::privacy::Privacy {
         pseudonymise: a.pseudonymise,
-        redact: a.redact.iter().map(|k| k.trim().to_string()).filter(|k| !k.is_empty()).collect(),
+        redact: a
+            .redact
+            .iter()
+            .map(|k| k.trim().to_string())
+            .filter(|k| !k.is_empty())
+            .collect(),
     };
     let graph = io::export::Graph::new(db, selection)
         .titled(a.query.clone())
@@ -118,7 +123,9 @@ pub fn export_from(db: &Db, a: ExportArgs, params: &Params) -> Result<(), CliErr
         return Ok(());
     }
     match file {
-        None if format == ExportFormat::Png && std::io::IsTerminal::is_terminal(&std::io::stdout()) => {
+        None if format == ExportFormat::Png
+            && std::io::IsTerminal::is_terminal(&std::io::stdout()) =>
+        {
             Err(CliError::Usage(
                 "a PNG is not for a terminal: give a FILE to write it to, e.g. \
                  `steward export --format png map.png`"

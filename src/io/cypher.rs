@@ -63,9 +63,11 @@ pub fn literal(out: &mut String, v: &Value) {
             let _ = write!(out, "{i}");
         }
         Value::Float(f) if f.is_nan() => out.push_str("(0.0 / 0.0)"),
-        Value::Float(f) if f.is_infinite() => {
-            out.push_str(if *f > 0.0 { "(1.0 / 0.0)" } else { "(-1.0 / 0.0)" })
-        }
+        Value::Float(f) if f.is_infinite() => out.push_str(if *f > 0.0 {
+            "(1.0 / 0.0)"
+        } else {
+            "(-1.0 / 0.0)"
+        }),
         Value::Float(f) => out.push_str(&float_text(*f)),
         Value::String(s) => string_literal(out, s),
         Value::List(items) => {
@@ -187,7 +189,12 @@ pub fn export(graph: &Graph<'_>, sink: &mut Sink<'_>) -> Result<(u64, u64), IoEr
         map(&mut row, &rel.props);
         row.push('}');
         counts.1 += 1;
-        batches.push(&identifier(&rel.rel_type), row.clone(), sink, &rel_statement)
+        batches.push(
+            &identifier(&rel.rel_type),
+            row.clone(),
+            sink,
+            &rel_statement,
+        )
     })?;
     batches.flush(sink, &rel_statement)?;
     sink.line("MATCH (n:_Steward) REMOVE n:_Steward, n._steward_id;")?;

@@ -146,12 +146,8 @@ fn collect(
             on_paths.0.extend(ns.iter().map(|n| n.id));
             on_paths.1.extend(rs.iter().map(|r| r.id));
         }
-        Output::List(items) => items
-            .iter()
-            .for_each(|v| collect(v, nodes, rels, on_paths)),
-        Output::Map(m) => m
-            .values()
-            .for_each(|v| collect(v, nodes, rels, on_paths)),
+        Output::List(items) => items.iter().for_each(|v| collect(v, nodes, rels, on_paths)),
+        Output::Map(m) => m.values().for_each(|v| collect(v, nodes, rels, on_paths)),
         _ => {}
     }
 }

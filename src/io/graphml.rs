@@ -7,9 +7,9 @@
 //! lists and temporal values, which these formats have no type for, are strings (lists
 //! as JSON, temporal values in ISO 8601).
 
+use super::IoError;
 use super::export::{Graph, Sink};
 use super::schema::{ColumnType, Schema, display_name, plain};
-use super::IoError;
 use crate::model::Properties;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

@@ -64,7 +64,11 @@ pub fn export(graph: &Graph<'_>, sink: &mut Sink<'_>) -> Result<(u64, u64), IoEr
                 .collect(),
             _ => Vec::new(),
         };
-        for l in node.labels.iter().filter(|l| !implied.contains(l) && *l != kind) {
+        for l in node
+            .labels
+            .iter()
+            .filter(|l| !implied.contains(l) && *l != kind)
+        {
             if !tags.contains(&l.as_str()) {
                 tags.push(l);
             }

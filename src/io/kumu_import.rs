@@ -77,16 +77,12 @@ impl Run {
         props.insert("name".into(), Value::String(e.name.clone()));
         let existing = match self.by_name.get(&folded) {
             Some(&id) => Some(id),
-            None => tx
-                .base()
-                .nodes_named(&e.name)?
-                .into_iter()
-                .find(|&id| {
-                    tx.with_node(id, |n| {
-                        n.is_some_and(|n| labels.iter().all(|l| n.labels.contains(l)))
-                    })
-                    .unwrap_or(false)
-                }),
+            None => tx.base().nodes_named(&e.name)?.into_iter().find(|&id| {
+                tx.with_node(id, |n| {
+                    n.is_some_and(|n| labels.iter().all(|l| n.labels.contains(l)))
+                })
+                .unwrap_or(false)
+            }),
         };
         let id = match existing {
             Some(id) => {
@@ -139,10 +135,14 @@ impl Run {
         let missing = |key: &str, name: &str| {
             IoError::bad(
                 place(key),
-                format!("no element is called {name:?} (a connection's ends must be elements of the map)"),
+                format!(
+                    "no element is called {name:?} (a connection's ends must be elements of the map)"
+                ),
             )
         };
-        let from = self.end(tx, &c.from)?.ok_or_else(|| missing("from", &c.from))?;
+        let from = self
+            .end(tx, &c.from)?
+            .ok_or_else(|| missing("from", &c.from))?;
         let to = self.end(tx, &c.to)?.ok_or_else(|| missing("to", &c.to))?;
         let existing = tx
             .adjacent(from, Direction::Outgoing, Some(&c.rel_type))?
@@ -252,7 +252,9 @@ fn text(v: Option<&serde_json::Value>) -> String {
 }
 
 /// Reads the fields of a Kumu object: flat, or with its fields under `attributes`.
-fn fields(obj: &serde_json::Map<String, serde_json::Value>) -> serde_json::Map<String, serde_json::Value> {
+fn fields(
+    obj: &serde_json::Map<String, serde_json::Value>,
+) -> serde_json::Map<String, serde_json::Value> {
     let mut out = obj.clone();
     if let Some(serde_json::Value::Object(attrs)) = obj.get("attributes") {
         out.remove("attributes");
@@ -263,10 +265,7 @@ fn fields(obj: &serde_json::Map<String, serde_json::Value>) -> serde_json::Map<S
     out
 }
 
-fn props_except(
-    f: &serde_json::Map<String, serde_json::Value>,
-    skip: &[&str],
-) -> Properties {
+fn props_except(f: &serde_json::Map<String, serde_json::Value>, skip: &[&str]) -> Properties {
     f.iter()
         .filter(|(k, _)| !skip.contains(&k.as_str()) && !k.starts_with('_'))
         .filter_map(|(k, v)| json_property(v).map(|v| (k.to_lowercase().replace(' ', "_"), v)))
@@ -277,9 +276,10 @@ fn props_except(
 pub fn import_json(db: &Db, path: &Path) -> Result<ImportSummary, IoError> {
     let name = path.display().to_string();
     let (file, _) = open_input(path)?;
-    let json: serde_json::Value = serde_json::from_reader(std::io::BufReader::new(file))
-        .map_err(|e| {
-            let place = Place::line(&name, e.line() as u64).within(format!("column {}", e.column()));
+    let json: serde_json::Value =
+        serde_json::from_reader(std::io::BufReader::new(file)).map_err(|e| {
+            let place =
+                Place::line(&name, e.line() as u64).within(format!("column {}", e.column()));
             match e.classify() {
                 serde_json::error::Category::Io => IoError::Read {
                     path: path.to_path_buf(),
@@ -323,8 +323,7 @@ pub fn import_json(db: &Db, path: &Path) -> Result<ImportSummary, IoError> {
                     ));
                 }
                 let kind = text(f.get("type").or_else(|| f.get("element type")));
-                let mut props =
-                    props_except(f, &["label", "type", "element type", "id", "tags"]);
+                let mut props = props_except(f, &["label", "type", "element type", "id", "tags"]);
                 if let Some(tags) = f.get("tags").and_then(json_property) {
                     props.insert("tags".into(), tags);
                 }
@@ -434,7 +433,11 @@ fn sheet_props(cells: &HashMap<String, String>, skip: &[&str]) -> Properties {
 }
 
 /// Imports Kumu's spreadsheet pair.
-pub fn import_csv(db: &Db, elements: &Path, connections: Option<&Path>) -> Result<ImportSummary, IoError> {
+pub fn import_csv(
+    db: &Db,
+    elements: &Path,
+    connections: Option<&Path>,
+) -> Result<ImportSummary, IoError> {
     let elements_name = elements.display().to_string();
     run_import(
         db,
@@ -474,7 +477,8 @@ pub fn import_csv(db: &Db, elements: &Path, connections: Option<&Path>) -> Resul
             };
             let connections_name = connections.display().to_string();
             read_sheet(connections, |line, cells| {
-                let place = |key: &str| Place::line(&connections_name, line).within(key.to_string());
+                let place =
+                    |key: &str| Place::line(&connections_name, line).within(key.to_string());
                 let mut props = sheet_props(cells, &["from", "to", "type", "direction"]);
                 direction(
                     &mut props,

@@ -50,11 +50,7 @@ enum Column {
     /// Not imported.
     Ignore,
     /// A property of a type, or an array of it.
-    Property {
-        key: String,
-        ty: Kind,
-        array: bool,
-    },
+    Property { key: String, ty: Kind, array: bool },
 }
 
 /// Property types.
@@ -538,7 +534,11 @@ fn read_header(record: &csv::ByteRecord, nodes: bool, place: &Place) -> Result<H
             .find(|c| only.contains(*c))
             .map(|sep| (only, sep))
     }) {
-        let shown = if sep == '\t' { "\\t".to_string() } else { sep.to_string() };
+        let shown = if sep == '\t' {
+            "\\t".to_string()
+        } else {
+            sep.to_string()
+        };
         return Err(IoError::bad(
             place.clone(),
             format!(
@@ -639,9 +639,21 @@ mod tests {
             })
         );
         assert_eq!(column(":LABEL", true), Ok(Column::Label));
-        assert!(column(":TYPE", true).unwrap_err().contains("relationship file"));
-        assert!(column("x:point", true).unwrap_err().contains("unknown type `point`"));
-        assert!(column(":int", true).unwrap_err().contains("no property name"));
+        assert!(
+            column(":TYPE", true)
+                .unwrap_err()
+                .contains("relationship file")
+        );
+        assert!(
+            column("x:point", true)
+                .unwrap_err()
+                .contains("unknown type `point`")
+        );
+        assert!(
+            column(":int", true)
+                .unwrap_err()
+                .contains("no property name")
+        );
     }
 
     #[test]
@@ -650,7 +662,11 @@ mod tests {
         assert_eq!(scalar("2.5", Kind::Float), Ok(Value::Float(2.5)));
         assert_eq!(scalar("TRUE", Kind::Bool), Ok(Value::Bool(true)));
         assert!(scalar("yes", Kind::Bool).unwrap_err().contains("boolean"));
-        assert!(scalar("4x", Kind::Int).unwrap_err().contains("not an integer"));
+        assert!(
+            scalar("4x", Kind::Int)
+                .unwrap_err()
+                .contains("not an integer")
+        );
         assert!(matches!(
             scalar("2015-07-21", Kind::Temporal("date")),
             Ok(Value::Temporal(_))

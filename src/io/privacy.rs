@@ -113,14 +113,12 @@ impl Pseudonyms {
     fn redacted_value(&self, key: &str, v: &Value) -> String {
         let text = super::schema::plain(v);
         let mut numbers = self.redacted.borrow_mut();
-        let n = *numbers
-            .entry((key.to_string(), text))
-            .or_insert_with(|| {
-                let mut counts = self.counts.borrow_mut();
-                let c = counts.entry(key.to_string()).or_insert(0);
-                *c += 1;
-                *c
-            });
+        let n = *numbers.entry((key.to_string(), text)).or_insert_with(|| {
+            let mut counts = self.counts.borrow_mut();
+            let c = counts.entry(key.to_string()).or_insert(0);
+            *c += 1;
+            *c
+        });
         format!("{key} {n}")
     }
 

@@ -51,7 +51,8 @@ impl Progress {
         }
         if self.shown {
             let rate = self.records as f64 / elapsed.as_secs_f64().max(1e-9);
-            self.bar.set_prefix(format!("{} records/s", group(rate as u64)));
+            self.bar
+                .set_prefix(format!("{} records/s", group(rate as u64)));
             self.bar.set_position(position);
         }
     }

@@ -134,11 +134,16 @@ pub fn export(
         Dialect::Neo4j => format!("{k}:{}", neo4j_type(*t)),
         Dialect::Gephi => k.clone(),
     }));
-    w.write_record(&header).map_err(|e| csv_error(&nodes_path, e))?;
+    w.write_record(&header)
+        .map_err(|e| csv_error(&nodes_path, e))?;
     graph.nodes(|id, node| {
         let mut row = match dialect {
             Dialect::Neo4j => vec![id.to_string(), node.labels.join(";")],
-            Dialect::Gephi => vec![id.to_string(), display_name(id, node), node.labels.join(";")],
+            Dialect::Gephi => vec![
+                id.to_string(),
+                display_name(id, node),
+                node.labels.join(";"),
+            ],
         };
         row.extend(cells(&node.props, &schema.node_keys, dialect));
         counts.0 += 1;
@@ -157,7 +162,8 @@ pub fn export(
         Dialect::Neo4j => format!("{k}:{}", neo4j_type(*t)),
         Dialect::Gephi => k.clone(),
     }));
-    w.write_record(&header).map_err(|e| csv_error(&rels_path, e))?;
+    w.write_record(&header)
+        .map_err(|e| csv_error(&rels_path, e))?;
     graph.rels(|id, rel| {
         let mut row = match dialect {
             Dialect::Neo4j => vec![

@@ -18,9 +18,7 @@ pub(super) fn check(hls: &Hls) -> Result<(), CypherError> {
         HlsKind::Connectors { within, .. }
         | HlsKind::Show { within, .. }
         | HlsKind::Holders { within, .. }
-        | HlsKind::Loops { within, .. } => {
-            within.iter().map(|e| (e, "WITHIN")).collect()
-        }
+        | HlsKind::Loops { within, .. } => within.iter().map(|e| (e, "WITHIN")).collect(),
         HlsKind::Paths { within, limit, .. } => within
             .iter()
             .map(|e| (e, "WITHIN"))

@@ -199,14 +199,19 @@ fn procedure_name_start(text: &str, before: &[Token], word_start: usize) -> Opti
     let mut i = before.len();
     let mut start = None;
     // Walk back over `word .` pairs.
-    while i >= 2 && before[i - 1].kind == Kind::Dot && matches!(before[i - 2].kind, Kind::Word | Kind::Keyword) {
+    while i >= 2
+        && before[i - 1].kind == Kind::Dot
+        && matches!(before[i - 2].kind, Kind::Word | Kind::Keyword)
+    {
         start = Some(before[i - 2].start);
         i -= 2;
     }
     while i >= 1 && matches!(before[i - 1].kind, Kind::Space | Kind::Comment) {
         i -= 1;
     }
-    let call = i.checked_sub(1).map(|j| &text[before[j].start..before[j].end])?;
+    let call = i
+        .checked_sub(1)
+        .map(|j| &text[before[j].start..before[j].end])?;
     if !call.eq_ignore_ascii_case("call") {
         return None;
     }
@@ -500,7 +505,11 @@ mod tests {
             complete(&h, "call db.l"),
             (5, vec!["db.labels".to_string()])
         );
-        assert!(complete(&h, "CALL ste").1.contains(&"steward.procedures".to_string()));
+        assert!(
+            complete(&h, "CALL ste")
+                .1
+                .contains(&"steward.procedures".to_string())
+        );
     }
 
     #[test]

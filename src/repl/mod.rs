@@ -17,10 +17,10 @@ pub mod lex;
 pub mod meta;
 mod transfer;
 
+use crate::cli;
 use crate::cli::args::OutputArgs;
 use crate::cli::error::{CliError, EXIT_OK, Source};
 use crate::cli::format::Printer;
-use crate::cli;
 use crate::db::{Db, Params};
 use catalog::Catalog;
 use helper::ShellHelper;

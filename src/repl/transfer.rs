@@ -64,8 +64,8 @@ impl Session {
         if file.is_empty() {
             return Err("usage: :params load FILE (a JSON object)".to_string());
         }
-        let loaded = crate::cli::load_params(std::path::Path::new(file))
-            .map_err(|e| e.to_readable())?;
+        let loaded =
+            crate::cli::load_params(std::path::Path::new(file)).map_err(|e| e.to_readable())?;
         let n = loaded.len();
         self.params.extend(loaded);
         if let Some(h) = rl.helper_mut() {

@@ -119,10 +119,7 @@ impl Store for MemoryStore {
         Ok(())
     }
 
-    fn scan_rels(
-        &self,
-        each: &mut dyn FnMut(RelId, RelRecord) -> bool,
-    ) -> Result<(), StoreError> {
+    fn scan_rels(&self, each: &mut dyn FnMut(RelId, RelRecord) -> bool) -> Result<(), StoreError> {
         let g = self.read();
         for (&id, rel) in &g.rels {
             if !each(id, rel.clone()) {

@@ -138,8 +138,7 @@ pub trait Store: Send + Sync {
     ) -> Result<(), StoreError>;
     /// Calls `each` with every relationship in ascending id order, as
     /// [`scan_nodes`](Store::scan_nodes) does for nodes.
-    fn scan_rels(&self, each: &mut dyn FnMut(RelId, RelRecord) -> bool)
-    -> Result<(), StoreError>;
+    fn scan_rels(&self, each: &mut dyn FnMut(RelId, RelRecord) -> bool) -> Result<(), StoreError>;
     /// Nodes carrying `label`.
     fn nodes_with_label(&self, label: &str) -> Result<Vec<NodeId>, StoreError>;
     /// Nodes whose `name` property is a string equal to `name` ignoring case

@@ -229,11 +229,7 @@ impl SledStore {
 
     /// Calls `each` with the id and encoded body of every record in the blocks under
     /// `prefix`, ascending, until it returns `false`.
-    fn scan_blocks(
-        &self,
-        prefix: &[u8],
-        each: &mut RecordVisitor<'_>,
-    ) -> Result<(), StoreError> {
+    fn scan_blocks(&self, prefix: &[u8], each: &mut RecordVisitor<'_>) -> Result<(), StoreError> {
         for item in self.db().scan_prefix(prefix) {
             let (k, v) = item.map_err(backend)?;
             let block =
@@ -525,10 +521,7 @@ impl Store for SledStore {
         })
     }
 
-    fn scan_rels(
-        &self,
-        each: &mut dyn FnMut(RelId, RelRecord) -> bool,
-    ) -> Result<(), StoreError> {
+    fn scan_rels(&self, each: &mut dyn FnMut(RelId, RelRecord) -> bool) -> Result<(), StoreError> {
         self.scan_blocks(&keys::rel_prefix(), &mut |id, body, catalog| {
             Ok(each(id, rel_record(id, body, catalog)?))
         })

@@ -158,7 +158,12 @@ impl Config {
     }
 
     /// A non-negative integer setting, or `default`.
-    pub fn count(&self, procedure: &str, key: &str, default: Option<u64>) -> Result<Option<u64>, CallError> {
+    pub fn count(
+        &self,
+        procedure: &str,
+        key: &str,
+        default: Option<u64>,
+    ) -> Result<Option<u64>, CallError> {
         match self.rest.get(key) {
             None | Some(Value::Null) => Ok(default),
             Some(Value::Int(i)) if *i >= 0 => Ok(Some(*i as u64)),

@@ -151,14 +151,9 @@ impl Snapshot {
         edges.sort_unstable_by_key(|e| e.rel);
         edges.dedup_by_key(|e| e.rel);
         let n = nodes.len();
-        let (out_start, out_edges) = csr(
-            n,
-            edges.iter().enumerate().map(|(k, e)| (e.from, k as u32)),
-        );
-        let (in_start, in_edges) = csr(
-            n,
-            edges.iter().enumerate().map(|(k, e)| (e.to, k as u32)),
-        );
+        let (out_start, out_edges) =
+            csr(n, edges.iter().enumerate().map(|(k, e)| (e.from, k as u32)));
+        let (in_start, in_edges) = csr(n, edges.iter().enumerate().map(|(k, e)| (e.to, k as u32)));
         Ok(Snapshot {
             nodes,
             index,
@@ -182,13 +177,19 @@ impl Snapshot {
 
     /// The relationships leaving `node` (positions in `edges`).
     pub fn outgoing(&self, node: u32) -> &[u32] {
-        let (a, b) = (self.out_start[node as usize], self.out_start[node as usize + 1]);
+        let (a, b) = (
+            self.out_start[node as usize],
+            self.out_start[node as usize + 1],
+        );
         &self.out_edges[a as usize..b as usize]
     }
 
     /// The relationships entering `node`.
     pub fn incoming(&self, node: u32) -> &[u32] {
-        let (a, b) = (self.in_start[node as usize], self.in_start[node as usize + 1]);
+        let (a, b) = (
+            self.in_start[node as usize],
+            self.in_start[node as usize + 1],
+        );
         &self.in_edges[a as usize..b as usize]
     }
 

@@ -16,12 +16,21 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 type Table = (Vec<&'static str>, Vec<Vec<Value>>);
 
 /// Runs the analytics procedure `name` with the configuration `config`.
-fn call(ex: &Executor<'_, '_>, name: &str, config: Vec<(&str, Value)>) -> Result<Vec<Vec<Value>>, Error> {
+fn call(
+    ex: &Executor<'_, '_>,
+    name: &str,
+    config: Vec<(&str, Value)>,
+) -> Result<Vec<Vec<Value>>, Error> {
     let procedure = crate::exec::analytics::procedures()
         .into_iter()
         .find(|p| p.name() == name)
         .expect("the analytics procedures include the ones the questions use");
-    let config = Value::Map(config.into_iter().map(|(k, v)| (k.to_string(), v)).collect());
+    let config = Value::Map(
+        config
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+    );
     procedure
         .invoke(&ProcedureContext::new(&*ex.tx, ex.cancel), &[config])
         .map_err(|e| match e {
@@ -99,7 +108,13 @@ pub(super) fn holders(
         None => None,
         Some(r) => {
             let start = ex.resolve(r)?;
-            let n = int_setting(ex, within, 2, super::questions::MAX_STEPS as i64, "AROUND ... WITHIN")?;
+            let n = int_setting(
+                ex,
+                within,
+                2,
+                super::questions::MAX_STEPS as i64,
+                "AROUND ... WITHIN",
+            )?;
             let mut g = Graph::new(ex, limit, n as u32)?;
             let mut set: BTreeSet<NodeId> = neighbourhood(&mut g, start, n as u32)?
                 .into_iter()
@@ -113,14 +128,17 @@ pub(super) fn holders(
     let config = || vec![("labels", labels.clone())];
     let mut splits: HashMap<NodeId, (i64, Vec<NodeId>)> = HashMap::new();
     for row in call(ex, "steward.brokers", config())? {
-        let (Some(node), Value::Int(parts), Value::List(between)) = (node_of(&row[0]), &row[1], &row[2]) else {
+        let (Some(node), Value::Int(parts), Value::List(between)) =
+            (node_of(&row[0]), &row[1], &row[2])
+        else {
             continue;
         };
         splits.insert(node, (*parts, between.iter().filter_map(node_of).collect()));
     }
     let mut bridges: HashMap<NodeId, Vec<(NodeId, String)>> = HashMap::new();
     for row in call(ex, "steward.bridges", config())? {
-        let (Value::Rel(rel), Some(a), Some(b)) = (&row[0], node_of(&row[1]), node_of(&row[2])) else {
+        let (Value::Rel(rel), Some(a), Some(b)) = (&row[0], node_of(&row[1]), node_of(&row[2]))
+        else {
             continue;
         };
         let rel_type = ex.tx.rel(*rel)?.map(|r| r.rel_type).unwrap_or_default();
@@ -148,7 +166,12 @@ pub(super) fn holders(
     let candidates: BTreeSet<NodeId> = splits
         .keys()
         .copied()
-        .chain(betweenness.iter().filter(|(_, s)| **s > 0.0).map(|(id, _)| *id))
+        .chain(
+            betweenness
+                .iter()
+                .filter(|(_, s)| **s > 0.0)
+                .map(|(id, _)| *id),
+        )
         .collect();
     for id in candidates {
         if !ex.has_label(id, "Actor")? || near.as_ref().is_some_and(|n| !n.contains(&id)) {

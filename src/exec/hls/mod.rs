@@ -7,10 +7,10 @@
 //! nodes labelled `Learning` with `ABOUT` relationships; they are notes about the system,
 //! not part of it, so path questions and SHOW never pass through them.
 
+mod analysis;
 mod capture;
 mod flow;
 mod questions;
-mod analysis;
 pub(crate) mod scale;
 mod search;
 

@@ -212,5 +212,4 @@ mod tests {
             "Zoë &amp; &lt;Co&gt; &quot;&apos;\u{FFFD}"
         );
     }
-
 }

@@ -27,7 +27,10 @@ pub struct ProcedureContext<'a, 's> {
 
 impl<'a, 's> ProcedureContext<'a, 's> {
     /// A context reading `graph`; `cancel` is set when the statement is cancelled.
-    pub(crate) fn new(graph: &'a Transaction<'s>, cancel: &'a std::sync::atomic::AtomicBool) -> Self {
+    pub(crate) fn new(
+        graph: &'a Transaction<'s>,
+        cancel: &'a std::sync::atomic::AtomicBool,
+    ) -> Self {
         ProcedureContext { graph, cancel }
     }
 
@@ -315,7 +318,9 @@ impl Procedures {
         rows.push(vec![
             Value::String(LISTING.to_string()),
             Value::String(own),
-            Value::String("every procedure CALL can run, with its signature and what it does".into()),
+            Value::String(
+                "every procedure CALL can run, with its signature and what it does".into(),
+            ),
         ]);
         let name = |row: &Vec<Value>| match &row[0] {
             Value::String(s) => s.clone(),
