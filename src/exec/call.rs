@@ -103,10 +103,26 @@ impl Executor<'_, '_> {
                 }
                 return Ok(());
             }
-            for record in records {
-                let mut r = row.clone();
-                for (index, var) in kept {
-                    r.insert(var.clone(), record[*index].clone());
+            // The variables' names are shared by every row (no allocation per row), and
+            // each value moves out of its record.
+            let names: Vec<(usize, super::row::Name)> = kept
+                .iter()
+                .map(|(index, var)| (*index, super::row::Name::from(var.as_str())))
+                .collect();
+            // An output yielded twice (`YIELD label, label AS l`) is copied, not moved.
+            let twice = names
+                .iter()
+                .enumerate()
+                .any(|(k, (i, _))| names[..k].iter().any(|(j, _)| j == i));
+            for mut record in records {
+                let mut r = row.clone_with_room(names.len());
+                for (index, name) in &names {
+                    let value = if twice {
+                        record[*index].clone()
+                    } else {
+                        std::mem::take(&mut record[*index])
+                    };
+                    r.insert_name(name, value);
                 }
                 if let Some(w) = where_
                     && truth(&self.eval(w, &r)?).map_err(|e| e.at(w.span))? != Some(true)
