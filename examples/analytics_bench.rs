@@ -14,11 +14,10 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 use steward::db::{Db, Params};
-use steward::model::{NodeRecord, Properties, Value};
 
 mod common;
 
-use common::{LABELS, Rng};
+use common::LABELS;
 
 /// The full benchmark graph and the smaller one for exact betweenness.
 const LARGE: (u64, u64) = (100_000, 1_000_000);
@@ -86,44 +85,13 @@ const CASES: &[Case] = &[
 ];
 
 const RUNS: usize = 3;
-const NODE_BATCH: u64 = 50_000;
-const REL_BATCH: u64 = 100_000;
 
 /// Builds the benchmark graph of `nodes` and `rels` as examples/bench.rs does.
 fn build(path: &std::path::Path, (nodes, rels): (u64, u64)) -> Db {
     let db = Db::open(path).expect("open store");
-    let mut first = 0;
-    while first < nodes {
-        let last = (first + NODE_BATCH).min(nodes);
-        db.write(|tx| {
-            for i in first..last {
-                let label = LABELS[(i % LABELS.len() as u64) as usize];
-                let mut props = Properties::new();
-                props.insert("name".into(), Value::String(format!("{label} {i}")));
-                props.insert("rank".into(), Value::Int(i as i64));
-                tx.create_node(NodeRecord {
-                    labels: vec![label.into()],
-                    props,
-                });
-            }
-            Ok(())
-        })
-        .expect("load nodes");
-        first = last;
-    }
-    let mut rng = Rng(42);
-    let mut done = 0;
-    while done < rels {
-        let n = REL_BATCH.min(rels - done);
-        db.write(|tx| {
-            for _ in 0..n {
-                tx.create_rel(common::random_rel(&mut rng, nodes));
-            }
-            Ok(())
-        })
-        .expect("load relationships");
-        done += n;
-    }
+    common::load(&db, nodes, rels, |i| {
+        vec![LABELS[(i % LABELS.len() as u64) as usize].to_string()]
+    });
     db
 }
 

@@ -19,47 +19,20 @@ use steward::model::{NodeRecord, Properties, RelRecord, Value};
 
 mod common;
 
-use common::{LABELS, Rng, label_of};
+use common::{LABELS, label_of};
 
-const NODE_BATCH: u64 = 50_000;
-const REL_BATCH: u64 = 100_000;
 const HUB_DEGREE: u64 = 2_000;
 const ASKS: u64 = 25;
 
 fn build(db: &Db, nodes: u64, rels: u64) -> u64 {
-    let mut first = 0;
-    while first < nodes {
-        let last = (first + NODE_BATCH).min(nodes);
-        db.write(|tx| {
-            for i in first..last {
-                let label = label_of(i);
-                let mut labels = vec![label.to_string()];
-                if label != "Factor" {
-                    labels.insert(0, "Actor".into());
-                }
-                let mut props = Properties::new();
-                props.insert("name".into(), Value::String(format!("{label} {i}")));
-                props.insert("rank".into(), Value::Int(i as i64));
-                tx.create_node(NodeRecord { labels, props });
-            }
-            Ok(())
-        })
-        .expect("load nodes");
-        first = last;
-    }
-    let mut rng = Rng(42);
-    let mut done = 0;
-    while done < rels {
-        let n = REL_BATCH.min(rels - done);
-        db.write(|tx| {
-            for _ in 0..n {
-                tx.create_rel(common::random_rel(&mut rng, nodes));
-            }
-            Ok(())
-        })
-        .expect("load relationships");
-        done += n;
-    }
+    let mut rng = common::load(db, nodes, rels, |i| {
+        let label = label_of(i);
+        let mut labels = vec![label.to_string()];
+        if label != "Factor" {
+            labels.insert(0, "Actor".into());
+        }
+        labels
+    });
     db.write(|tx| {
         let mut props = Properties::new();
         props.insert("name".into(), Value::String("Large organisation".into()));

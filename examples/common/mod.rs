@@ -4,7 +4,8 @@
 
 #![allow(dead_code)]
 
-use steward::model::{NodeId, Properties, RelRecord, Value};
+use steward::db::Db;
+use steward::model::{NodeId, NodeRecord, Properties, RelRecord, Value};
 
 pub mod map;
 
@@ -74,4 +75,44 @@ pub fn status_kb(field: &str) -> u64 {
         .find_map(|l| l.strip_prefix(field))
         .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
         .unwrap_or(0)
+}
+
+/// Loads the benchmark graph into `db` through `Db::write`, 50,000 nodes or 100,000
+/// relationships per transaction: `nodes` nodes with the labels `labels(i)` gives, named
+/// after the last of them (`"Person 17"`) with `rank` i, then `rels` random relationships
+/// drawn from `Rng(42)`, which is returned for drawing more.
+pub fn load(db: &Db, nodes: u64, rels: u64, labels: impl Fn(u64) -> Vec<String>) -> Rng {
+    const NODE_BATCH: u64 = 50_000;
+    const REL_BATCH: u64 = 100_000;
+    let mut first = 0;
+    while first < nodes {
+        let last = (first + NODE_BATCH).min(nodes);
+        db.write(|tx| {
+            for i in first..last {
+                let labels = labels(i);
+                let mut props = Properties::new();
+                let name = labels.last().map_or("Node", String::as_str);
+                props.insert("name".into(), Value::String(format!("{name} {i}")));
+                props.insert("rank".into(), Value::Int(i as i64));
+                tx.create_node(NodeRecord { labels, props });
+            }
+            Ok(())
+        })
+        .expect("load nodes");
+        first = last;
+    }
+    let mut rng = Rng(42);
+    let mut done = 0;
+    while done < rels {
+        let n = REL_BATCH.min(rels - done);
+        db.write(|tx| {
+            for _ in 0..n {
+                tx.create_rel(random_rel(&mut rng, nodes));
+            }
+            Ok(())
+        })
+        .expect("load relationships");
+        done += n;
+    }
+    rng
 }
