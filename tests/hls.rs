@@ -251,3 +251,22 @@ fn questions_take_parameters_and_answer_in_json() {
         .expect_err("a string step count");
     assert!(e.to_string().contains("InvalidStepCount"), "{e}");
 }
+
+#[test]
+fn names_are_trimmed_and_an_empty_name_is_refused() {
+    let db = Db::in_memory();
+    let run = |text: &str| db.execute(text, &Params::new());
+    run("ACTOR \"Brian \" AS Person").expect("a trailing blank is dropped");
+    run("ACTOR \"Brian\" AS Person").expect("the same actor again");
+    run("FACTOR \" Housing\"").expect("a leading blank is dropped");
+    run("LINK \" brian\" -[:AFFECTED_BY]-> \"Housing \"").expect("references are trimmed too");
+    let names = run("MATCH (n) RETURN n.name ORDER BY n.name").expect("names");
+    assert_eq!(names.rows.len(), 2, "{:?}", names.rows);
+    let err = run("ACTOR \"  \" AS Person").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "ArgumentError (EmptyName): ACTOR needs a name: \"  \" is empty, e.g. ACTOR \"Brian\""
+    );
+    let err = run("FACTOR \"\"").unwrap_err();
+    assert!(err.to_string().contains("FACTOR needs a name"), "{err}");
+}

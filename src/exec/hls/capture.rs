@@ -9,6 +9,22 @@ use crate::model::{
 };
 use crate::syntax::ast::{Expr, ExprKind, Hls, HlsKind, LinkDirection};
 
+/// A name as quick capture keeps it: without leading and trailing blanks, and not empty
+/// (`"Brian "` is Brian; `""` names nobody).
+fn given_name<'n>(statement: &str, name: &'n str, hls: &Hls) -> Result<&'n str, Error> {
+    let trimmed = name.trim();
+    if trimmed.is_empty() {
+        let message =
+            format!("{statement} needs a name: {name:?} is empty, e.g. {statement} \"Brian\"");
+        return Err(super::at(
+            CypherError::runtime(crate::model::ErrorKind::ArgumentError, "EmptyName", message)
+                .into(),
+            hls.span,
+        ));
+    }
+    Ok(trimmed)
+}
+
 /// Runs one quick-capture statement.
 pub(super) fn run(ex: &mut Executor<'_, '_>, hls: &Hls) -> Result<(), Error> {
     match &hls.kind {
@@ -18,13 +34,14 @@ pub(super) fn run(ex: &mut Executor<'_, '_>, hls: &Hls) -> Result<(), Error> {
             scale,
             props,
         } => {
+            let name = given_name("ACTOR", name, hls)?;
             let mut all = vec!["Actor".to_string()];
             all.extend(labels.iter().cloned());
             ex.capture_node("Actor", name, &all, scale.as_deref(), props.as_ref())
         }
         HlsKind::Factor { name, scale, props } => ex.capture_node(
             "Factor",
-            name,
+            given_name("FACTOR", name, hls)?,
             &["Factor".to_string()],
             scale.as_deref(),
             props.as_ref(),

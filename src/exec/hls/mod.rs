@@ -47,10 +47,10 @@ impl Executor<'_, '_> {
     pub(crate) fn resolve(&self, r: &NodeRef) -> Result<NodeId, Error> {
         let found = match &r.kind {
             NodeRefKind::Id(id) => self.node_by_id(*id),
-            NodeRefKind::Name(name) => self.node_named(name, None),
-            NodeRefKind::Labelled(label, name) => self.node_named(name, Some(label)),
+            NodeRefKind::Name(name) => self.node_named(name.trim(), None),
+            NodeRefKind::Labelled(label, name) => self.node_named(name.trim(), Some(label)),
             NodeRefKind::Parameter(p) => match self.params.get(p) {
-                Some(Value::String(name)) => self.node_named(name, None),
+                Some(Value::String(name)) => self.node_named(name.trim(), None),
                 Some(Value::Int(id)) if *id >= 0 => self.node_by_id(*id as u64),
                 Some(other) => Err(CypherError::type_error(
                     "InvalidArgumentType",
