@@ -129,3 +129,19 @@ fn without_db_the_store_is_in_the_data_directory() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     assert!(home.path().join("data/steward/store").is_dir());
 }
+
+#[test]
+fn in_the_shell_a_semicolon_ends_a_statement_even_with_a_bracket_open() {
+    let home = tempfile::tempdir().expect("home");
+    let db = home.path().join("db");
+    let db = db.to_str().expect("utf-8");
+    let o = steward(
+        home.path(),
+        &["--db", db, "repl"],
+        "MATCH (n RETURN n;\nRETURN 1 AS x;\n",
+    );
+    let (out, err) = (text(&o.stdout), text(&o.stderr));
+    assert!(err.contains("SyntaxError"), "the typo is reported: {err}");
+    assert!(err.contains('^'), "with a caret: {err}");
+    assert!(out.contains("| 1 |"), "the next statement runs: {out}");
+}

@@ -329,13 +329,16 @@ impl Hinter for ShellHelper {
         // Typed the ';' but something is still open: say what, before Enter.
         if line.trim_end().ends_with(';') {
             let text = format!("{}{line}", self.pending);
-            if !lex::is_complete(&text) {
-                let open = lex::left_open(&text)?;
-                return Some(ShellHint {
-                    display: format!("   -- still open: {open}"),
-                    completion: None,
-                });
-            }
+            let open = lex::left_open(&text)?;
+            let display = if lex::is_complete(&text) {
+                format!("   -- not closed: {open}; Enter runs it and shows where")
+            } else {
+                format!("   -- still open: {open}")
+            };
+            return Some(ShellHint {
+                display,
+                completion: None,
+            });
         }
         None
     }

@@ -295,11 +295,10 @@ pub fn is_complete(text: &str) -> bool {
     else {
         return false;
     };
-    if tokens[last].kind != Kind::Semicolon {
-        return false;
-    }
-    let (open, _) = brackets(text, &tokens[..last]);
-    open.is_empty()
+    // A ';' outside strings and comments ends the statement even when a bracket is
+    // still open (no Cypher has a ';' inside brackets): the statement then fails with a
+    // caret at the place, instead of leaving the room at a `...>` prompt.
+    tokens[last].kind == Kind::Semicolon
 }
 
 /// What is still open at the end of `text`, for people: `'('`, `a string`, `a comment`.
@@ -379,7 +378,11 @@ mod tests {
         assert!(!is_complete("RETURN 'a;"));
         assert!(!is_complete("RETURN 1 // ;"));
         assert!(!is_complete("RETURN 1 /* ; "));
-        assert!(!is_complete("RETURN [1;"));
+        assert!(
+            is_complete("RETURN [1;"),
+            "a ';' ends it even with '[' open"
+        );
+        assert!(is_complete("MATCH (n RETURN n;"));
         assert!(!is_complete(""));
         assert!(is_complete("RETURN ')';"));
     }
