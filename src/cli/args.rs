@@ -15,6 +15,11 @@ Examples:
   steward --db ~/hls-map query \"MATCH (p:Person)-[:USES]->(s) RETURN p.name, s.name\"
   steward --db ~/hls-map run examples/quickstart.cypher
   echo 'MATCH (n) RETURN count(n)' | steward --db ~/hls-map query --format json -
+  steward --db ~/hls-map query \"WHICH FACTORS LINK 'Brian' TO 'Emergency services'\"
+
+The HLS language (ACTOR, FACTOR, LINK, LEARNT; WHICH FACTORS LINK, WHO LINKS, PATHS,
+SHOW, WHAT HAVE WE LEARNT, WHO HOLDS THE SYSTEM TOGETHER, WHICH LOOPS): in the shell,
+:help hls and :help <statement> explain each with an example.
 
 Exit codes:
   0  success (also when the reader of stdout went away, e.g. `| head -1`)

@@ -14,6 +14,18 @@ pub const TOPICS: &[&str] = &[
     "load",
     "import",
     "analytics",
+    "hls",
+    "actor",
+    "factor",
+    "link",
+    "learnt",
+    "which",
+    "who",
+    "paths",
+    "show",
+    "learnt-query",
+    "holds",
+    "loops",
     "functions",
     "params",
     "keys",
@@ -34,6 +46,18 @@ pub fn help(topic: &str) -> String {
         "load" | "csv" | "load csv" => LOAD.to_string(),
         "import" | "export" => IMPORT.to_string(),
         "analytics" | "analysis" | "centrality" | "procedures" => ANALYTICS.to_string(),
+        "hls" | "questions" | "capture" => HLS.to_string(),
+        "actor" => ACTOR.to_string(),
+        "factor" => FACTOR.to_string(),
+        "link" => LINK.to_string(),
+        "learnt" => LEARNT.to_string(),
+        "which" | "which factors" => WHICH.to_string(),
+        "who" | "who links" => WHO.to_string(),
+        "paths" => PATHS.to_string(),
+        "show" => SHOW.to_string(),
+        "learnt-query" | "what" | "what have we learnt" => LEARNT_QUERY.to_string(),
+        "holds" | "who holds" | "brokers" => HOLDS.to_string(),
+        "loops" | "which loops" => LOOPS.to_string(),
         "functions" => functions(),
         "params" | "param" => PARAMS.to_string(),
         "keys" => KEYS.to_string(),
@@ -48,6 +72,94 @@ pub fn help(topic: &str) -> String {
         },
     }
 }
+
+const HLS: &str = "\
+The Human Learning Systems language: quick capture to map a life as a system, and questions
+to ask of the map. Each is a statement of its own, ending with ';'.
+Capture (each is idempotent: running it again changes nothing):
+  ACTOR \"Brian\" AS Person;                 :help actor
+  FACTOR \"Housing\" AT place SCALE;         :help factor
+  LINK \"Brian\" -[:AFFECTED_BY]-> \"Housing\";  :help link
+  LEARNT \"...\" ABOUT \"Brian\" HOW \"...\";    :help learnt
+Questions:
+  WHICH FACTORS LINK \"Brian\" TO \"Emergency services\";   :help which
+  WHO LINKS \"Brian\" TO \"Local authority\";               :help who
+  PATHS FROM \"Brian\" TO \"Health service\" LIMIT 3;       :help paths
+  SHOW \"Brian\" WITHIN 2 STEPS;                          :help show
+  WHAT HAVE WE LEARNT ABOUT \"Brian\";                    :help learnt-query
+  WHO HOLDS THE SYSTEM TOGETHER;                          :help holds
+  WHICH LOOPS THROUGH \"Health\";                         :help loops
+A node is named by \"name\" (ignoring case), Label \"name\", #id or a $parameter.
+Try them on examples/life-as-a-system.cypher (:source examples/life-as-a-system.cypher).";
+
+const ACTOR: &str = "\
+ACTOR \"name\" [AS Label[:Label...]] [AT person|organisation|place SCALE] [{props}]
+  An actor: a person, family, community, service, organisation. Found by name and label
+  if it exists (then labels and properties are added), else created.
+  ACTOR \"Brian\" AS Person {born: 1978};
+  ACTOR \"Emergency services\" AS Service;
+  ACTOR \"Brian's friends\" AS Community AT person SCALE;";
+
+const FACTOR: &str = "\
+FACTOR \"name\" [AT person|organisation|place SCALE] [{props}]
+  A factor that shapes lives: income, housing, health, agency...
+  FACTOR \"Housing and neighbourhood conditions\" AT place SCALE;
+  FACTOR \"Health\";";
+
+const LINK: &str = "\
+LINK <node> -[:TYPE {props}]-> <node>   (or <-[:TYPE]-, or -[:TYPE]- either way)
+  A relationship between two nodes that exist; the same LINK again changes nothing
+  (its properties are updated).
+  LINK \"Brian\" -[:AFFECTED_BY {strength: 5}]-> \"Housing and neighbourhood conditions\";
+  LINK \"Brian\" -[:KNOWS]- \"Brian's friends\";";
+
+const LEARNT: &str = "\
+LEARNT \"what\" ABOUT <node>[, <node>...] HOW \"how we learnt it\" [ON date('2024-03-01')]
+  A learning record (dated today unless ON), linked to what it is about.
+  LEARNT \"Crisis calls stopped once Brian had a stable tenancy\"
+    ABOUT \"Brian\", \"Housing and neighbourhood conditions\" HOW \"reflection meeting\";";
+
+const WHICH: &str = "\
+WHICH FACTORS LINK <node> TO <node> [WITHIN n STEPS]
+  Every factor on a path of at most n relationships (default 4) between the two, with the
+  shortest such path through it.
+  WHICH FACTORS LINK \"Brian\" TO \"Emergency services\" WITHIN 3 STEPS;
+  `steward explain` prints the same question in plain openCypher.";
+
+const WHO: &str = "\
+WHO LINKS <node> TO <node> [WITHIN n STEPS]
+  The same for actors: who lies between the two.
+  WHO LINKS \"Brian\" TO \"Local authority\";";
+
+const PATHS: &str = "\
+PATHS FROM <node> TO <node> [WITHIN n STEPS] [LIMIT k]
+  The paths themselves, shortest first.
+  PATHS FROM \"Brian\" TO \"Health service\" WITHIN 3 STEPS LIMIT 5;";
+
+const SHOW: &str = "\
+SHOW <node> [WITHIN n STEPS]
+  Everything within n relationships (default 1), with its distance and the relationship
+  that reached it.
+  SHOW \"Brian\" WITHIN 2 STEPS;";
+
+const LEARNT_QUERY: &str = "\
+WHAT HAVE WE LEARNT [ABOUT <node>]
+  The learning records, newest first, with how they were learnt and what they are about.
+  WHAT HAVE WE LEARNT ABOUT \"Brian\";";
+
+const HOLDS: &str = "\
+WHO HOLDS THE SYSTEM TOGETHER [AROUND <node> [WITHIN n STEPS]]
+  The actors the map depends on: those whose loss would split it (and the organisations
+  only they connect), those on many shortest routes (betweenness), and the bridges they
+  hold. AROUND keeps the ones near a node (default 2 steps).
+  WHO HOLDS THE SYSTEM TOGETHER AROUND \"Brian\";   -- see also :help analytics";
+
+const LOOPS: &str = "\
+WHICH LOOPS [THROUGH <node>] [UP TO n STEPS]
+  Feedback loops: cycles of relationships followed forwards (default up to 6 long),
+  reinforcing or balancing when every relationship has an effect: '+' or '-'.
+  LINK \"Health\" -[:SHAPES {effect: '-'}]-> \"Employment status\";
+  WHICH LOOPS THROUGH \"Health\";";
 
 const IMPORT: &str = "\
 Bring a map in, take it out (the same options as `steward import` / `steward export`):
@@ -95,7 +207,9 @@ fn overview() -> String {
         "Type Cypher statements ending with ';' (Enter before the ';' continues on the next line).\n\
          Example:\n  \
          CREATE (:Person {name: 'Brian'})-[:USES {since: 2016}]->(:Service {name: 'GP surgery'});\n  \
-         MATCH (p:Person)-[u:USES]->(s) RETURN p.name, u.since, s.name;\n\nCommands:\n",
+         MATCH (p:Person)-[u:USES]->(s) RETURN p.name, u.since, s.name;\n\
+         Or map and ask in the HLS language (:help hls):\n  \
+         ACTOR \"Brian\" AS Person;  WHICH FACTORS LINK \"Brian\" TO \"Emergency services\";\n\nCommands:\n",
     );
     for c in COMMANDS {
         out.push_str(&format!(
@@ -206,6 +320,49 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_hls_examples_run_on_the_life_as_a_system_map() {
+        let db = crate::db::Db::in_memory();
+        let script = include_str!("../../examples/life-as-a-system.cypher");
+        for s in crate::syntax::split_statements(script) {
+            if !s.text.trim().is_empty() {
+                db.execute(s.text, &Default::default())
+                    .expect("the example runs");
+            }
+        }
+        let starts = [
+            "ACTOR ", "FACTOR ", "LINK ", "WHICH ", "WHO ", "PATHS ", "SHOW ", "WHAT ",
+        ];
+        let mut ran = 0;
+        for topic in [
+            "hls",
+            "actor",
+            "factor",
+            "link",
+            "which",
+            "who",
+            "paths",
+            "show",
+            "learnt-query",
+            "holds",
+            "loops",
+        ] {
+            for line in help(topic).lines() {
+                let line = line.trim();
+                let statement = line.split(';').next().unwrap_or_default();
+                if starts.iter().any(|s| line.starts_with(s))
+                    && line.contains(';')
+                    && !line.contains(":help")
+                {
+                    db.execute(statement, &Default::default())
+                        .unwrap_or_else(|e| panic!(":help {topic}: {statement}: {e}"));
+                    ran += 1;
+                }
+            }
+        }
+        assert!(ran >= 12, "{ran} examples ran");
+    }
+
+    #[test]
     fn every_topic_and_command_has_help() {
         for topic in TOPICS {
             assert!(!help(topic).starts_with("no help"), "{topic}");
@@ -214,7 +371,7 @@ mod tests {
         assert!(help("format").starts_with(":format table|csv|json|jsonl"));
         assert_eq!(
             help("mach"),
-            "no help on `mach` (did you mean `match`?); topics: match, create, merge, set, delete, return, load, import, analytics, functions, params, keys, plan"
+            "no help on `mach` (did you mean `match`?); topics: match, create, merge, set, delete, return, load, import, analytics, hls, actor, factor, link, learnt, which, who, paths, show, learnt-query, holds, loops, functions, params, keys, plan"
         );
     }
 }
