@@ -138,11 +138,7 @@ impl Executor<'_, '_> {
             given.retain(|(k, _)| k != "scale");
             given.push(("scale".into(), Value::String(s.to_string())));
         }
-        let existing = match self.node_named(name, Some(label)) {
-            Ok(id) => Some(id),
-            Err(Error::Query(e)) if e.code == "EntityNotFound" => None,
-            Err(e) => return Err(e),
-        };
+        let existing = self.find_named(name, Some(label))?;
         match existing {
             Some(id) => {
                 let mut rec = self.tx.node(id)?.unwrap_or_default();

@@ -85,6 +85,20 @@ impl Executor<'_, '_> {
 
     /// The one node named `name` (ignoring case), carrying `label` when given.
     pub(crate) fn node_named(&self, name: &str, label: Option<&str>) -> Result<NodeId, Error> {
+        match self.find_named(name, label)? {
+            Some(id) => Ok(id),
+            None => Err(self.not_found(name, label)?),
+        }
+    }
+
+    /// The one node with `label` (if given) named `name`, `None` when there is none
+    /// (without working out a "did you mean": quick capture creates the node then), an
+    /// error when several have the name.
+    pub(crate) fn find_named(
+        &self,
+        name: &str,
+        label: Option<&str>,
+    ) -> Result<Option<NodeId>, Error> {
         let mut ids = self.tx.nodes_named(name)?;
         if let Some(label) = label {
             let mut kept = Vec::new();
@@ -98,8 +112,8 @@ impl Executor<'_, '_> {
             ids = kept;
         }
         match ids.as_slice() {
-            [id] => Ok(*id),
-            [] => Err(self.not_found(name, label)?),
+            [id] => Ok(Some(*id)),
+            [] => Ok(None),
             _ => Err(self.ambiguous(name, label, &ids)?),
         }
     }
