@@ -85,30 +85,27 @@ pub fn suggestion<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>)
 }
 
 /// Edit distance (insert, delete, substitute, swap neighbours) between two strings,
-/// counted in characters.
+/// counted in characters (strsim's optimal string alignment, in rows, not a grid).
 pub(crate) fn distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
+    strsim::osa_distance(a, b)
+}
+
+/// The edit distance when it is at most `limit`, else `None`, found without looking at
+/// two strings whose lengths alone differ by more (a stored name of megabytes is not
+/// compared character by character with a typed one).
+pub(crate) fn distance_within(a: &str, b: &str, limit: usize) -> Option<usize> {
+    let (la, lb) = (a.chars().count(), b.len());
+    // Bytes bound characters from above: a string of more bytes than `la + limit` * 4
+    // cannot be within `limit` characters of `a`.
+    if lb > (la + limit) * 4 {
+        return None;
     }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
+    let lb = b.chars().count();
+    if la.abs_diff(lb) > limit {
+        return None;
     }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = best;
-        }
-    }
-    d[a.len()][b.len()]
+    let d = distance(a, b);
+    (d <= limit).then_some(d)
 }
 
 #[cfg(test)]
@@ -121,6 +118,8 @@ mod tests {
         assert_eq!(distance("", "ab"), 2);
         assert_eq!(distance("abc", "abc"), 0);
         assert_eq!(distance("nmae", "name"), 1);
+        assert_eq!(distance_within("nmae", "name", 1), Some(1));
+        assert_eq!(distance_within("factor", &"x".repeat(20_000_000), 3), None);
     }
 
     #[test]

@@ -17,7 +17,7 @@ mod search;
 use super::{Error, Executor, Row};
 use crate::exec::at;
 use crate::model::{CypherError, ErrorKind, NodeId, Value};
-use crate::plan::scope::distance;
+use crate::plan::scope::distance_within;
 use crate::syntax::ast::{Expr, Hls, NodeRef, NodeRefKind};
 
 /// The label of learning records.
@@ -164,8 +164,14 @@ impl Executor<'_, '_> {
                 else {
                     continue;
                 };
-                let d = distance(&wanted, &n.to_lowercase());
-                if d <= limit && best.as_ref().is_none_or(|(bd, bn)| (d, &n) < (*bd, bn)) {
+                // A name far longer than the one typed is not lowercased, let alone compared.
+                if n.len() > (wanted.len() + limit) * 4 {
+                    continue;
+                }
+                let Some(d) = distance_within(&wanted, &n.to_lowercase(), limit) else {
+                    continue;
+                };
+                if best.as_ref().is_none_or(|(bd, bn)| (d, &n) < (*bd, bn)) {
                     best = Some((d, n));
                 }
             }
