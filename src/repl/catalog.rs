@@ -37,12 +37,22 @@ impl Snapshot {
         let from = self
             .names
             .partition_point(|(lower, _)| lower.as_str() < wanted.as_str());
-        self.names[from..]
+        let matching = self.names[from..].partition_point(|(lower, _)| lower.starts_with(&wanted));
+        let all = &self.names[from..from + matching];
+        let mut shown: Vec<&str> = all
             .iter()
-            .take_while(|(lower, _)| lower.starts_with(&wanted))
             .take(limit)
             .map(|(_, name)| name.as_str())
-            .collect()
+            .collect();
+        // Cut short, the list ends with the last match of all, so that what Tab inserts
+        // (the list's common prefix) is common to every match, not only to those shown:
+        // with F1 … F50000, `"F` must not become `"F1`.
+        if all.len() > limit
+            && let (Some(last), Some((_, name))) = (shown.last_mut(), all.last())
+        {
+            *last = name.as_str();
+        }
+        shown
     }
 
     /// Every property key, of nodes and relationships.
@@ -193,9 +203,26 @@ mod tests {
         assert_eq!(s.node_keys["name"], 3);
         assert_eq!(s.rel_keys["since"], 1);
         assert_eq!(s.names_starting("BRI", 10), vec!["Brian", "bridget"]);
-        assert_eq!(s.names_starting("Bri", 1), vec!["Brian"]);
+        // Cut short, the list ends with the last match: its common prefix is every match's.
+        assert_eq!(s.names_starting("Bri", 1), vec!["bridget"]);
         assert_eq!(s.names_starting("x", 10), Vec::<&str>::new());
         assert_eq!(s.keys().collect::<Vec<_>>(), vec!["age", "name", "since"]);
+        catalog.shutdown();
+    }
+
+    #[test]
+    fn a_cut_list_of_names_keeps_only_the_prefix_common_to_all() {
+        let db = Arc::new(Db::in_memory());
+        db.execute(
+            "UNWIND range(1, 30) AS i CREATE (:Factor {name: 'F' + i})",
+            &Default::default(),
+        )
+        .unwrap();
+        let catalog = Catalog::new(db);
+        catalog.refresh();
+        let s = catalog.settled().unwrap();
+        let shown = s.names_starting("f", 5);
+        assert_eq!(shown, vec!["F1", "F10", "F11", "F12", "F9"]);
         catalog.shutdown();
     }
 }

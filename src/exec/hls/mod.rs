@@ -147,7 +147,7 @@ impl Executor<'_, '_> {
     /// The name closest to `name` among actors, factors (and nodes with `label`), if any
     /// is close; a bounded scan, as this only runs on the error path.
     fn closest_name(&self, name: &str, label: Option<&str>) -> Result<Option<String>, Error> {
-        const SCAN: usize = 20_000;
+        const SCAN: usize = 200_000;
         let wanted = name.to_lowercase();
         let limit = match wanted.chars().count() {
             0..=2 => 0,
