@@ -54,6 +54,9 @@ pub struct QueryResult {
     /// The plan, for a statement prefixed by EXPLAIN (not run) or PROFILE (run, with
     /// what each operator did).
     pub plan: Option<PlanDescription>,
+    /// True for the answer to an HLS question, which a table shows for people (names,
+    /// arrow chains) rather than as Cypher values.
+    pub question: bool,
 }
 
 /// The operator tree of a statement, as EXPLAIN and PROFILE show it.
@@ -458,6 +461,7 @@ impl Db {
                 rows: Vec::new(),
                 stats: Stats::default(),
                 plan: Some(description),
+                question: false,
             });
         }
         let options = exec::RunOptions {
@@ -503,6 +507,7 @@ impl Db {
             rows: Vec::new(),
             stats: outcome.stats,
             plan: description,
+            question: matches!(plan.body(), plan::Body::Hls(h) if !h.kind.is_capture()),
         })
     }
 }

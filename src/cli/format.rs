@@ -274,12 +274,15 @@ fn ascii_style() -> TableStyle {
 fn table(r: &QueryResult, shown: usize, fit_terminal: bool) -> String {
     let mut t = new_table(fit_terminal);
     t.set_header(r.columns.iter().map(String::as_str));
+    // A question's answer is for people: names and arrow chains. Long cells wrap
+    // inside their column to the terminal's width rather than being cut.
+    let cell = if r.question {
+        text::readable
+    } else {
+        text::cypher
+    };
     for row in r.rows.iter().take(shown) {
-        let mut row = comfy_table::Row::from(row.iter().map(text::cypher));
-        if fit_terminal {
-            row.max_height(1);
-        }
-        t.add_row(row);
+        t.add_row(comfy_table::Row::from(row.iter().map(cell)));
     }
     t.to_string()
 }
@@ -415,6 +418,7 @@ mod tests {
     fn result() -> QueryResult {
         QueryResult {
             plan: None,
+            question: false,
             columns: vec!["name".into(), "n".into()],
             rows: vec![
                 vec![Output::String("Brian".into()), Output::Int(1)],
@@ -476,6 +480,7 @@ Nodes created: 2, Properties set: 3
     fn a_write_without_columns_prints_only_the_summary() {
         let r = QueryResult {
             plan: None,
+            question: false,
             columns: vec![],
             rows: vec![],
             stats: Stats {

@@ -56,6 +56,46 @@ pub fn cypher(v: &Output) -> String {
     out
 }
 
+/// A value as an HLS question's table shows it to people: a node by its name with its
+/// scale (`Health (person)`), a path as an arrow chain of names (`Brian -AFFECTED_BY->
+/// Health <-RESPONDS_TO- Emergency services`), a string as it is, a float to three
+/// decimals, a list of those joined by commas; anything else as Cypher.
+pub fn readable(v: &Output) -> String {
+    match v {
+        Output::Node(n) => {
+            let name = node_name(n);
+            match n.props.get("scale") {
+                Some(Output::String(scale)) => format!("{name} ({scale})"),
+                _ => name,
+            }
+        }
+        Output::Path(nodes, rels) => {
+            let mut out = nodes.first().map(node_name).unwrap_or_default();
+            for (i, r) in rels.iter().enumerate() {
+                let Some(next) = nodes.get(i + 1) else { break };
+                if nodes[i].id == r.start {
+                    let _ = write!(out, " -{}-> {}", r.rel_type, node_name(next));
+                } else {
+                    let _ = write!(out, " <-{}- {}", r.rel_type, node_name(next));
+                }
+            }
+            out
+        }
+        Output::String(s) => s.clone(),
+        Output::Float(f) if f.is_finite() => format!("{f:.3}"),
+        Output::List(items) => items.iter().map(readable).collect::<Vec<_>>().join(", "),
+        other => cypher(other),
+    }
+}
+
+/// What a node is called: its name, else its labels and id.
+fn node_name(n: &Node) -> String {
+    match n.props.get("name") {
+        Some(Output::String(s)) => s.clone(),
+        _ => format!(":{} #{}", n.labels.join(":"), n.id),
+    }
+}
+
 /// A value for a CSV cell: a string is its plain text, null is empty, anything else
 /// is [`cypher`] text.
 pub fn csv_cell(v: &Output) -> String {

@@ -300,6 +300,7 @@ impl Session {
 fn listing(columns: &[&str], rows: impl Iterator<Item = Vec<Output>>) -> QueryResult {
     QueryResult {
         plan: None,
+        question: false,
         columns: columns.iter().map(|c| c.to_string()).collect(),
         rows: rows.collect(),
         stats: Stats::default(),
