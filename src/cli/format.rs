@@ -21,6 +21,22 @@ pub struct Printer<W: Write> {
     max_rows: Option<usize>,
     /// Rows of the statement being streamed so far (see [`Printer::row`]).
     streamed: usize,
+    /// How a table is laid out.
+    layout: Layout,
+    /// The width a table keeps to (wrapping long cells), instead of the terminal's.
+    width: Option<u16>,
+}
+
+/// How a table result is laid out (the shell's `:mode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// Rows and columns with borders.
+    Table,
+    /// One field per line, a record at a time (psql's `\x`, sqlite's `.mode line`): for
+    /// wide answers on a narrow screen.
+    Line,
+    /// Rows and columns without borders.
+    Compact,
 }
 
 impl<W: Write> Printer<W> {
@@ -38,6 +54,8 @@ impl<W: Write> Printer<W> {
             fit_terminal,
             max_rows: None,
             streamed: 0,
+            layout: Layout::Table,
+            width: None,
         }
     }
 
@@ -54,6 +72,16 @@ impl<W: Write> Printer<W> {
     /// Shows at most `max` rows of a table (`None`: all of them).
     pub fn set_max_rows(&mut self, max: Option<usize>) {
         self.max_rows = max;
+    }
+
+    /// Lays tables out as `layout`.
+    pub fn set_layout(&mut self, layout: Layout) {
+        self.layout = layout;
+    }
+
+    /// Keeps tables to `width` columns (long cells wrap), or to the terminal's when `None`.
+    pub fn set_width(&mut self, width: Option<u16>) {
+        self.width = width;
     }
 
     /// Starts afresh: the next block is not separated from what came before (the shell
@@ -121,7 +149,12 @@ impl<W: Write> Printer<W> {
                     return self.out.flush();
                 }
                 if !r.columns.is_empty() {
-                    writeln!(self.out, "{}", table(r, shown, self.fit_terminal))?;
+                    let look = Look {
+                        layout: self.layout,
+                        fit_terminal: self.fit_terminal,
+                        width: self.width,
+                    };
+                    writeln!(self.out, "{}", table(r, shown, look))?;
                     let more = r.rows.len() - shown;
                     if more > 0 {
                         writeln!(
@@ -271,16 +304,49 @@ fn ascii_style() -> TableStyle {
 
 /// The table: a header row and the first `shown` result rows; every value as Cypher text.
 /// Fitted to the terminal, each row is one line and long values end in an ellipsis.
-fn table(r: &QueryResult, shown: usize, fit_terminal: bool) -> String {
-    let mut t = new_table(fit_terminal);
-    t.set_header(r.columns.iter().map(String::as_str));
+/// How a table is drawn.
+#[derive(Debug, Clone, Copy)]
+struct Look {
+    layout: Layout,
+    fit_terminal: bool,
+    width: Option<u16>,
+}
+
+fn table(r: &QueryResult, shown: usize, look: Look) -> String {
     // A question's answer is for people: names and arrow chains. Long cells wrap
-    // inside their column to the terminal's width rather than being cut.
+    // inside their column to the terminal's (or `:width`'s) width rather than being cut.
     let cell = if r.question {
         text::readable
     } else {
         text::cypher
     };
+    if look.layout == Layout::Line {
+        let wide = r
+            .columns
+            .iter()
+            .map(|c| c.chars().count())
+            .max()
+            .unwrap_or(0);
+        let mut out = String::new();
+        for (n, row) in r.rows.iter().take(shown).enumerate() {
+            if n > 0 {
+                out.push('\n');
+            }
+            out.push_str(&format!("-[ RECORD {} ]-\n", n + 1));
+            for (column, value) in r.columns.iter().zip(row) {
+                out.push_str(&format!("{column:>wide$} | {}\n", cell(value)));
+            }
+        }
+        return out.trim_end().to_string();
+    }
+    let mut t = new_table(look.fit_terminal || look.width.is_some());
+    if let Some(w) = look.width {
+        t.set_width(w);
+    }
+    if look.layout == Layout::Compact {
+        t.load_style(TableStyle::new());
+    }
+    t.set_header(r.columns.iter().map(String::as_str));
     for row in r.rows.iter().take(shown) {
         t.add_row(comfy_table::Row::from(row.iter().map(cell)));
     }
@@ -439,6 +505,44 @@ mod tests {
             p.print(r).unwrap();
         }
         String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn line_and_compact_layouts_and_a_fixed_width() {
+        let layout = |l: Layout, width: Option<u16>| {
+            let mut out = Vec::new();
+            let mut p = Printer::new(&mut out, Format::Table, false);
+            p.set_layout(l);
+            p.set_width(width);
+            p.print(&result()).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(
+            layout(Layout::Line, None),
+            "-[ RECORD 1 ]-\nname | \"Brian\"\n   n | 1\n\n-[ RECORD 2 ]-\nname | \"a, \\\"b\\\"\"\n   n | null\n2 rows\nNodes created: 2, Properties set: 3\n"
+        );
+        let compact = layout(Layout::Compact, None);
+        assert!(
+            !compact.contains('|') && !compact.contains("+-"),
+            "{compact}"
+        );
+        assert!(compact.contains("Brian"), "{compact}");
+        let mut long = result();
+        long.rows[0][0] = Output::String("word ".repeat(30));
+        let mut out = Vec::new();
+        let mut p = Printer::new(&mut out, Format::Table, false);
+        p.set_width(Some(40));
+        p.print(&long).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.lines().all(|l| l.chars().count() <= 40),
+            "every line within 40 columns:\n{text}"
+        );
+        assert_eq!(
+            text.matches("word").count(),
+            30,
+            "wrapped, not cut:\n{text}"
+        );
     }
 
     #[test]

@@ -126,6 +126,8 @@ impl ShellHelper {
         let choices: &[&str] = match command {
             ":format" => &["table", "csv", "json", "jsonl"],
             ":timing" => &["on", "off"],
+            ":mode" => &["table", "line", "compact"],
+            ":width" => &["auto"],
             ":help" => super::help::TOPICS,
             ":source" => {
                 let ctx_free = self.files.complete_path(line, pos);

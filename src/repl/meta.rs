@@ -51,6 +51,16 @@ pub const COMMANDS: &[Command] = &[
     command(":timing", "on|off", "show how long each statement took"),
     command(":max_rows", "N", "show at most N rows of a table (0: all)"),
     command(
+        ":mode",
+        "table|line|compact",
+        "lay tables out with borders, one field per line, or without borders",
+    ),
+    command(
+        ":width",
+        "N|auto",
+        "keep tables to N columns, wrapping long cells (auto: the terminal's)",
+    ),
+    command(
         ":path_limit",
         "N",
         "the most partial paths one HLS question may explore (default 1000000)",
@@ -109,6 +119,34 @@ impl Session {
                     "usage: :timing on|off (it is {})",
                     if self.timing { "on" } else { "off" }
                 )),
+            },
+            ":mode" => {
+                let layout = match arg {
+                    "table" => Some(crate::cli::format::Layout::Table),
+                    "line" => Some(crate::cli::format::Layout::Line),
+                    "compact" => Some(crate::cli::format::Layout::Compact),
+                    _ => None,
+                };
+                match layout {
+                    Some(l) => {
+                        self.printer.set_layout(l);
+                        Ok(())
+                    }
+                    None => Err("usage: :mode table|line|compact".to_string()),
+                }
+            }
+            ":width" => match arg {
+                "auto" => {
+                    self.printer.set_width(None);
+                    Ok(())
+                }
+                _ => match arg.parse::<u16>() {
+                    Ok(n) if n >= 20 => {
+                        self.printer.set_width(Some(n));
+                        Ok(())
+                    }
+                    _ => Err("usage: :width N (at least 20 columns) or :width auto".to_string()),
+                },
             },
             ":max_rows" => match arg.parse::<usize>() {
                 Ok(n) => {
