@@ -367,6 +367,12 @@ impl Db {
     }
 
     /// The checked plan of `text`, from the cache or freshly parsed and checked.
+    /// True when the statement would write (CREATE, MERGE, SET, DELETE, quick capture,
+    /// ...), found by planning it without running it.
+    pub fn writes(&self, text: &str) -> Result<bool, Error> {
+        Ok(self.plan(text)?.writes())
+    }
+
     fn plan(&self, text: &str) -> Result<Arc<Plan>, Error> {
         if let Some(plan) = self
             .plans

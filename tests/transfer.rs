@@ -430,6 +430,26 @@ fn export_of_a_query_takes_what_it_returns() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(!tmp.path().join("out.jsonl").exists());
     assert!(!tmp.path().join("out.jsonl.partial").exists());
+    // A statement that would write is refused, and writes nothing.
+    let before = dump(&db, tmp.path());
+    let writing = steward(
+        &db,
+        &[
+            "export",
+            "--format",
+            "jsonl",
+            "--query",
+            "CREATE (n:Oops) RETURN n",
+        ],
+        tmp.path(),
+    );
+    assert_eq!(writing.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&writing.stderr).contains("this one would change the map"),
+        "{}",
+        String::from_utf8_lossy(&writing.stderr)
+    );
+    assert_eq!(dump(&db, tmp.path()), before);
 }
 
 /// The map of examples/life-as-a-system.cypher plus a node of every value type, in a

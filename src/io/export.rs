@@ -105,6 +105,14 @@ impl Selection {
     /// The nodes, relationships and paths a statement returned (anywhere in its rows,
     /// also inside lists and maps), with the end nodes of every relationship.
     pub fn of_query(db: &Db, text: &str, params: &crate::db::Params) -> Result<Selection, IoError> {
+        // An export reads: a statement that would change the map is refused, not run.
+        if db.writes(text)? {
+            return Err(IoError::Usage(
+                "--query takes a statement that reads (MATCH ... RETURN, or a question); \
+                 this one would change the map: run it with `steward query` first, then export"
+                    .into(),
+            ));
+        }
         let result = db.execute(text, params)?;
         let mut nodes = BTreeSet::new();
         let mut rels = BTreeSet::new();
@@ -150,6 +158,23 @@ fn collect(
         Output::Map(m) => m.values().for_each(|v| collect(v, nodes, rels, on_paths)),
         _ => {}
     }
+}
+
+/// Runs a store scan that hands each record to `each`, stopping at `each`'s first error
+/// and returning it.
+fn until_error<T>(
+    scan: impl FnOnce(&mut dyn FnMut(u64, T) -> bool) -> Result<(), crate::store::StoreError>,
+    mut each: impl FnMut(u64, &T) -> Result<(), IoError>,
+) -> Result<(), IoError> {
+    let mut failed = None;
+    scan(&mut |id, record| match each(id, &record) {
+        Ok(()) => true,
+        Err(e) => {
+            failed = Some(e);
+            false
+        }
+    })?;
+    failed.map_or(Ok(()), Err)
 }
 
 /// The graph an export reads: the store, through a selection.
@@ -237,17 +262,7 @@ impl<'d> Graph<'d> {
     ) -> Result<(), IoError> {
         let store = self.db.store();
         match &self.selection {
-            Selection::Whole => {
-                let mut failed = None;
-                store.scan_nodes(&mut |id, node| match each(id, &node) {
-                    Ok(()) => true,
-                    Err(e) => {
-                        failed = Some(e);
-                        false
-                    }
-                })?;
-                failed.map_or(Ok(()), Err)
-            }
+            Selection::Whole => until_error(|f| store.scan_nodes(f), each),
             Selection::Only { nodes, .. } => {
                 for &id in nodes {
                     if let Some(node) = store.node(id)? {
@@ -265,17 +280,7 @@ impl<'d> Graph<'d> {
     ) -> Result<(), IoError> {
         let store = self.db.store();
         match &self.selection {
-            Selection::Whole => {
-                let mut failed = None;
-                store.scan_rels(&mut |id, rel| match each(id, &rel) {
-                    Ok(()) => true,
-                    Err(e) => {
-                        failed = Some(e);
-                        false
-                    }
-                })?;
-                failed.map_or(Ok(()), Err)
-            }
+            Selection::Whole => until_error(|f| store.scan_rels(f), each),
             Selection::Only { rels, .. } => {
                 for &id in rels {
                     if let Some(rel) = store.rel(id)? {

@@ -15,6 +15,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 type Table = (Vec<&'static str>, Vec<Vec<Value>>);
 
+/// Maps of up to this many nodes get exact betweenness in WHO HOLDS THE SYSTEM TOGETHER.
+const EXACT_UP_TO: u64 = 5_000;
+/// Sources sampled for betweenness on a larger map.
+const SAMPLES: i64 = 200;
+
 /// Runs the analytics procedure `name` with the configuration `config`.
 fn call(
     ex: &Executor<'_, '_>,
@@ -96,7 +101,8 @@ fn int_setting(
 /// would split the map (`splits` pieces; the organisations and services only they
 /// connect) or that lie on shortest routes between others (`betweenness`, normalised),
 /// with the bridges they hold (relationships that alone join two parts); by splits,
-/// then betweenness, then name. AROUND keeps the actors within n steps (default 2) of a node;
+/// then betweenness, then name. On a map of more than 5,000 nodes betweenness is
+/// estimated from 200 sampled sources. AROUND keeps the actors within n steps (default 2) of a node;
 /// the measures are those of the whole map.
 pub(super) fn holders(
     ex: &Executor<'_, '_>,
@@ -145,8 +151,14 @@ pub(super) fn holders(
         bridges.entry(a).or_default().push((b, rel_type.clone()));
         bridges.entry(b).or_default().push((a, rel_type));
     }
+    // Exact betweenness costs a search from every node: a large map is sampled instead
+    // (seeded, so the same map gives the same answer).
+    let mut settings = config();
+    if ex.tx.base().sizes()?.0 > EXACT_UP_TO {
+        settings.push(("samples", Value::Int(SAMPLES)));
+    }
     let mut betweenness: HashMap<NodeId, f64> = HashMap::new();
-    for row in call(ex, "steward.betweenness", config())? {
+    for row in call(ex, "steward.betweenness", settings)? {
         if let (Some(node), Value::Float(score)) = (node_of(&row[0]), &row[1]) {
             betweenness.insert(node, *score);
         }
