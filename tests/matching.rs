@@ -100,3 +100,99 @@ fn walks_between_two_named_ends_agree_whichever_end_they_start_from() {
         }
     }
 }
+
+/// An aggregation that only counts a pattern's end makes the walk count the last hop
+/// instead of producing a row per match (plan/tail.rs): the answers must be those of the
+/// same query with the counted node projected first (which the planner cannot count).
+#[test]
+fn counted_hops_agree_with_rows_counted_one_by_one() {
+    let db = graph();
+    // Labels on some nodes so that the end's label is checked.
+    db.execute("MATCH (n:N) WHERE n.i % 3 = 0 SET n:T", &Params::new())
+        .expect("labels");
+    let shapes = [
+        "(a)-[:R]->(b)",
+        "(a)<-[:R]-(b)",
+        "(a)-[:R|S]-(b)",
+        "(a)-[]-(b:T)",
+        "(a:T)-[:R]->(b:T)",
+        "(a)-[r:R]->(x)-[:S]-(b)",
+        "(a)-[:R]->(x)-[:R]->(b)",
+        "(a)-[:R]-(x)-[:R]-(b)",
+        "(b)-[:R]->(a)",
+        "(b:T)-[:S]-(x)-[:R]->(a {i: 4})",
+        "(a)-[:R]->(x)-[:S]->()",
+        "(a)-[:R*1..2]->(b)",
+        "(a)-[*0..2]-(b)",
+        "(a)-[:R]->(x)-[:S*2]-(b:T)",
+        "(a:T)-[*1..3]-(b)",
+    ];
+    let counts = [
+        "count(*) AS n",
+        "count(b) AS n",
+        "count(DISTINCT b) AS n",
+        "count(*) AS n, count(DISTINCT b) AS d, count(b) + 1 AS m",
+    ];
+    for shape in shapes {
+        for count in counts {
+            if !shape.contains("(b") && count.contains('b') {
+                continue;
+            }
+            let wheres = if shape.contains("(b") {
+                vec!["", " WHERE b <> a", " WHERE b.i % 2 = 0 AND a.i > 1"]
+            } else {
+                vec![""]
+            };
+            for keys in ["a.i AS k, ", "", "a.i % 5 AS k, "] {
+                for w in &wheres {
+                    let counted = format!("MATCH {shape}{w} RETURN {keys}{count}");
+                    let plain = format!("MATCH {shape}{w} WITH *, 1 AS one RETURN {keys}{count}");
+                    assert_eq!(
+                        sorted_rows(&db, &counted),
+                        sorted_rows(&db, &plain),
+                        "{counted}"
+                    );
+                }
+            }
+        }
+    }
+    // With a WHERE on the other nodes, and ORDER BY ... LIMIT over the counts.
+    let counted = "MATCH (a)-[:R]->(b) WHERE a.i > 3 RETURN a.name AS a, count(DISTINCT b) AS n \
+                   ORDER BY n DESC, a LIMIT 5";
+    let plain = "MATCH (a)-[:R]->(b) WHERE a.i > 3 WITH *, 1 AS one \
+                 RETURN a.name AS a, count(DISTINCT b) AS n ORDER BY n DESC, a LIMIT 5";
+    let rows = |q: &str| db.execute(q, &Params::new()).expect(q).rows;
+    assert_eq!(rows(counted), rows(plain));
+    // The plan says so, and a query that reads the end elsewhere is not counted.
+    let explain = |q: &str| {
+        let plan = db
+            .execute(&format!("EXPLAIN {q}"), &Params::new())
+            .expect(q);
+        format!("{:?}", plan.plan)
+    };
+    for counted in [
+        "MATCH (a)-[:R]->(b) RETURN a, count(b)",
+        "MATCH (a)-[:R*1..2]-(b) WHERE b <> a RETURN count(DISTINCT b)",
+    ] {
+        assert!(
+            explain(counted).contains("counts the hop into b"),
+            "{counted}"
+        );
+    }
+    for not_counted in [
+        "MATCH (a)-[:R]->(b) RETURN a, count(b), collect(b.i)",
+        "MATCH (a)-[:R*1..9]->(b) RETURN a, count(b)",
+        "MATCH (a)-[:R*]->(b) RETURN a, count(b)",
+        "MATCH (a)-[:R]->(b) WHERE (b)-->(a) RETURN a, count(b)",
+        "MATCH (a)-[r:R]->(b) RETURN a, count(r)",
+        "OPTIONAL MATCH (a)-[:R]->(b) RETURN a, count(b)",
+        "MATCH (a)-[:R]->(b) RETURN a, b.i, count(b)",
+        "MATCH (a)-[:R]->(b)-[:R]->(b) RETURN a, count(b)",
+        "MATCH (a)-[:R]->(b) RETURN a, sum(1)",
+    ] {
+        assert!(
+            !explain(not_counted).contains("counts the hop"),
+            "{not_counted}"
+        );
+    }
+}

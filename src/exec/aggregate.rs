@@ -71,6 +71,8 @@ pub struct Aggregator {
     name: String,
     /// The values seen so far, for DISTINCT.
     seen: Option<rustc_hash::FxHashSet<GroupKey>>,
+    /// The nodes seen so far, for DISTINCT (by id: a node equals only itself).
+    seen_nodes: rustc_hash::FxHashSet<crate::model::NodeId>,
     state: State,
 }
 
@@ -129,6 +131,7 @@ impl Aggregator {
             kind,
             name: name.to_string(),
             seen: distinct.then(Default::default),
+            seen_nodes: Default::default(),
             state,
         }
     }
@@ -139,6 +142,30 @@ impl Aggregator {
             "UnknownFunction",
             format!("{}() is not an aggregation function", self.name),
         )
+    }
+
+    /// Counts `n` more non-null values at once (a plain `count` given a counted hop's
+    /// matches: see [`crate::plan::logical::Tail`]).
+    pub fn add_count(&mut self, n: i64) -> Result<(), CypherError> {
+        match &mut self.state {
+            State::Count(c) if self.seen.is_none() => {
+                *c = c.checked_add(n).ok_or_else(overflow)?;
+                Ok(())
+            }
+            // Not a plain count (the planner only counts hops for plain counts): one
+            // value at a time, as count(*) feeds them.
+            _ => (0..n).try_for_each(|_| self.update(&[Value::Bool(true)])),
+        }
+    }
+
+    /// Feeds many one-argument values at once (the end nodes of a counted hop).
+    pub fn update_each(&mut self, values: &[Value]) -> Result<(), CypherError> {
+        if self.seen.is_some() {
+            self.seen_nodes.reserve(values.len());
+        }
+        values
+            .iter()
+            .try_for_each(|v| self.update(std::slice::from_ref(v)))
     }
 
     /// Feeds one row's argument values (one for most functions, two for percentiles).
@@ -156,10 +183,14 @@ impl Aggregator {
         if value.is_null() {
             return Ok(());
         }
-        if let Some(seen) = &mut self.seen
-            && !seen.insert(GroupKey(value.clone()))
-        {
-            return Ok(());
+        if let Some(seen) = &mut self.seen {
+            let new = match value {
+                Value::Node(id) => self.seen_nodes.insert(*id),
+                _ => seen.insert(GroupKey(value.clone())),
+            };
+            if !new {
+                return Ok(());
+            }
         }
         match &mut self.state {
             State::Count(n) => *n += 1,

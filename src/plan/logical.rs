@@ -55,7 +55,27 @@ pub struct MatchSpec {
     pub where_: Option<Expr>,
     /// The variables the patterns bind that were not bound before.
     pub new_vars: Vec<String>,
+    /// The end of the pattern the aggregation above only counts (see [`Tail`]).
+    pub tail: Option<Tail>,
 }
+
+/// An end of a MATCH's one pattern part that the aggregation reading the MATCH only
+/// counts (`count(*)`, `count(n)`, `count(DISTINCT n)`): when the walk reaches it last,
+/// the walk counts the last hop's matches from the node before it and hands on one row
+/// for them, binding the hidden variable [`TAIL`] to their number (or, for DISTINCT, to
+/// the list `[number, end nodes]`). Decided in `plan/tail.rs`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tail {
+    /// The pattern's last node (else its first).
+    pub last: bool,
+    /// The end node's variable, if it has one.
+    pub var: Option<String>,
+    /// Some count is `count(DISTINCT n)`: the row carries the end nodes themselves.
+    pub distinct: bool,
+}
+
+/// The hidden variable a counted hop's matches are bound to (no query can name it).
+pub const TAIL: &str = "\0tail";
 
 /// The operators.
 #[derive(Debug, Clone)]
@@ -241,6 +261,10 @@ impl OpKind {
                 if let Some(w) = &m.where_ {
                     d.push_str(" WHERE ");
                     d.push_str(&src(w.span));
+                }
+                if let Some(t) = &m.tail {
+                    let end = t.var.as_deref().unwrap_or("(anonymous)");
+                    d.push_str(&format!(" · counts the hop into {end}"));
                 }
                 d
             }
@@ -512,6 +536,7 @@ impl Builder {
                         patterns: patterns.clone(),
                         where_: where_.clone(),
                         new_vars,
+                        tail: None,
                     };
                     plan = op(OpKind::Match(Arc::new(spec)), plan);
                     scope = after;
@@ -684,6 +709,12 @@ impl Builder {
         let shared = Arc::new(p.clone());
         let aggregating = p.items.iter().any(|i| walk::contains_aggregate(&i.expr));
         let mut plan = if aggregating {
+            let mut input = input;
+            if let OpKind::Match(spec) = &mut input.kind
+                && let Some(tail) = super::tail::counted_end(spec, p)
+            {
+                Arc::make_mut(spec).tail = Some(tail);
+            }
             op(
                 OpKind::Aggregate {
                     projection: Arc::clone(&shared),

@@ -12,6 +12,7 @@ mod pattern;
 pub mod procedures;
 mod projection;
 pub(crate) mod scope;
+mod tail;
 mod types;
 mod walk;
 

@@ -10,8 +10,12 @@ CREATE (brian:Actor:Person {name: 'Brian', scale: 'person'}),
 // A seek by name, one hop, a filter pushed into the walk.
 EXPLAIN MATCH (p:Person {name: 'Brian'})-[:USES]->(s:Service) WHERE s.name STARTS WITH 'G' RETURN s.name;
 
-// Grouping and a top-k (ORDER BY with LIMIT).
+// Grouping and a top-k (ORDER BY with LIMIT); the walk counts the hop into p (one row
+// per factor, not per person affected).
 EXPLAIN MATCH (f:Factor)-[:AFFECTS]->(p:Person) RETURN f.name AS factor, count(DISTINCT p) AS persons ORDER BY persons DESC, factor LIMIT 10;
+
+// A neighbourhood's size: the trails into n are counted from Brian, n checked once each.
+EXPLAIN MATCH (p:Person {name: 'Brian'})-[*1..2]-(n) WHERE n <> p RETURN count(DISTINCT n);
 
 // A full sort, DISTINCT, SKIP and LIMIT without ORDER BY.
 EXPLAIN MATCH (n) RETURN DISTINCT labels(n) AS labels ORDER BY labels;

@@ -7,8 +7,9 @@
 use super::{Cursor, Reach, State, Walk, bind, flip, unbind};
 use crate::exec::row::Name;
 use crate::exec::{Error, Executor, Row};
-use crate::model::{Adjacent, NodeId, Value};
-use crate::syntax::ast::{PathKind, PatternPart};
+use crate::model::{Adjacent, NodeId, RelId, Value};
+use crate::plan::logical::{TAIL, Tail};
+use crate::syntax::ast::{PathKind, PatternPart, RelDirection, RelPattern};
 use rustc_hash::FxHashMap;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -35,6 +36,9 @@ enum Hop {
         /// The relationship the hop's variable is already bound to, if any.
         bound: Option<Value>,
     },
+    /// The counted last hop (see [`crate::plan::logical::Tail`]): what the hidden
+    /// variable is bound to, taken when the frame hands on its row.
+    Tail(Option<Value>),
     /// One step of a variable-length hop, `depth` relationships into it.
     Var {
         min: u64,
@@ -71,6 +75,41 @@ pub(crate) struct LazyWalk<'p> {
     /// Hops into a node known in advance, by (hop, far node): how often they were taken,
     /// then the far node's relationships indexed by the node at the near end.
     into: RefCell<FxHashMap<(usize, NodeId), Into>>,
+    /// The walk's last hop is counted, not walked: `Some(distinct)` (see
+    /// [`LazyWalk::count_tail`]).
+    tail: Option<bool>,
+    /// The hidden variable the counted hop is bound to.
+    tail_name: Name,
+}
+
+/// Counts, by end node, the trails (no relationship twice, none of `path`'s) of `min` to
+/// `max` relationships from `node` along `rel`; `depth` relationships are walked so far.
+fn trails(
+    ex: &Executor<'_, '_>,
+    (rel, dir): (&RelPattern, RelDirection),
+    node: NodeId,
+    (min, max): (u64, u64),
+    depth: u64,
+    path: &mut Vec<RelId>,
+    ends: &mut FxHashMap<NodeId, i64>,
+) -> Result<(), Error> {
+    if depth >= min {
+        *ends.entry(node).or_default() += 1;
+    }
+    if depth >= max {
+        return Ok(());
+    }
+    ex.poll()?;
+    for (a, _) in ex.expand(node, rel, dir)? {
+        if path.contains(&a.rel) {
+            continue;
+        }
+        path.push(a.rel);
+        let walked = trails(ex, (rel, dir), a.other, (min, max), depth + 1, path, ends);
+        path.pop();
+        walked?;
+    }
+    Ok(())
 }
 
 /// A hop into a known node: counted at first; once taken often, the far node's
@@ -119,6 +158,86 @@ impl<'p> LazyWalk<'p> {
                 rels: Vec::new(),
             },
             into: RefCell::new(FxHashMap::default()),
+            tail: None,
+            tail_name: Name::from(TAIL),
+        })
+    }
+
+    /// Counts the pattern's end `tail` instead of walking to it, when the walk reaches that
+    /// end last (it starts from the other end).
+    pub(crate) fn count_tail(&mut self, tail: Option<&Tail>) {
+        self.tail = tail
+            .filter(|t| t.last != self.walk.reversed && !self.walk.rels.is_empty())
+            .map(|t| t.distinct);
+    }
+
+    /// The counted hop `i` from `node`: how many matches it has (with `distinct`, that
+    /// number and the list of their end nodes, each once or more); `None` when there are
+    /// none. The end node is checked
+    /// as a walk would check it (labels, and the WHERE conjuncts that read it).
+    fn count_hop(
+        &mut self,
+        ex: &Executor<'_, '_>,
+        i: usize,
+        node: NodeId,
+        distinct: bool,
+    ) -> Result<Option<Value>, Error> {
+        let (rel, dir) = self.walk.rels[i];
+        let end = self.walk.nodes[i + 1];
+        let name = self.walk.node_names[i + 1].clone();
+        let filtered = name.as_ref().is_some_and(|v| {
+            let v: &str = v;
+            ex.filters
+                .borrow()
+                .iter()
+                .any(|f| f.needs.iter().any(|n| n == v))
+        });
+        let c = &mut self.cursor;
+        let mut count = 0i64;
+        let mut found = Vec::new();
+        if rel.length.is_none() && !filtered {
+            // The common case: one match per relationship whose far node has the labels.
+            for (a, _) in ex.expand(node, rel, dir)? {
+                if c.used.contains(&a.rel) || !ex.node_matches(end, a.other, &c.row)? {
+                    continue;
+                }
+                count += 1;
+                if distinct {
+                    found.push(Value::Node(a.other));
+                }
+            }
+        } else {
+            // How many matches end at each node: one per relationship, or per trail.
+            let mut ends: FxHashMap<NodeId, i64> = FxHashMap::default();
+            match rel.length {
+                None => {
+                    for (a, _) in ex.expand(node, rel, dir)? {
+                        if !c.used.contains(&a.rel) {
+                            *ends.entry(a.other).or_default() += 1;
+                        }
+                    }
+                }
+                Some((min, max)) => {
+                    let bounds = (min.unwrap_or(1), max.unwrap_or(u64::MAX));
+                    let mut path = c.used.clone();
+                    trails(ex, (rel, dir), node, bounds, 0, &mut path, &mut ends)?;
+                }
+            }
+            for (id, n) in ends {
+                let Some(binding) = ex.bind_node(end, name.as_ref(), id, &mut c.row)? else {
+                    continue;
+                };
+                unbind(&mut c.row, binding);
+                count += n;
+                if distinct {
+                    found.push(Value::Node(id));
+                }
+            }
+        }
+        Ok(match (count, distinct) {
+            (0, _) => None,
+            (n, true) => Some(Value::List(vec![Value::Int(n), Value::List(found)])),
+            (n, false) => Some(Value::Int(n)),
         })
     }
 
@@ -165,12 +284,25 @@ impl<'p> LazyWalk<'p> {
 
     /// The frame that takes hop `i` from `node` (the end frame past the last hop).
     fn enter(
-        &self,
+        &mut self,
         ex: &Executor<'_, '_>,
         i: usize,
         node: NodeId,
         undo: Undo,
     ) -> Result<Frame, Error> {
+        if let Some(distinct) = self.tail
+            && i + 1 == self.walk.rels.len()
+        {
+            let counted = self.count_hop(ex, i, node, distinct)?;
+            return Ok(Frame {
+                i,
+                node,
+                hop: Hop::Tail(counted),
+                adj: Vec::new(),
+                pos: 0,
+                undo,
+            });
+        }
         let walk = &self.walk;
         let frame = |hop, adj| Frame {
             i,
@@ -280,6 +412,24 @@ impl<'p> LazyWalk<'p> {
             match &mut top.hop {
                 Hop::End => {
                     let done = ex.complete(&self.walk, &self.cursor);
+                    self.leave();
+                    if let Some(state) = done? {
+                        return Ok(Some(state));
+                    }
+                }
+                Hop::Tail(counted) => {
+                    let counted = counted.take();
+                    let done = match counted {
+                        // The row is copied before the count joins it (a DISTINCT
+                        // count's list of end nodes is not copied twice).
+                        Some(value) => ex.complete(&self.walk, &self.cursor).map(|done| {
+                            done.map(|(mut row, used)| {
+                                row.insert_name(&self.tail_name, value);
+                                (row, used)
+                            })
+                        }),
+                        None => Ok(None),
+                    };
                     self.leave();
                     if let Some(state) = done? {
                         return Ok(Some(state));

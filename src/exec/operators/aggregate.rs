@@ -10,12 +10,15 @@ use crate::exec::ops::GroupKey;
 use crate::exec::row::Name;
 use crate::exec::{Error, Executor, Row, aggregate_slot};
 use crate::model::Value;
+use crate::plan::logical::{TAIL, Tail};
 use crate::syntax::ast::{Expr, ExprKind, Projection};
 
 pub(super) struct Aggregate<'p> {
     input: Option<BoxStream<'p>>,
     projection: &'p Projection,
     star: &'p [String],
+    /// The input counts a hop for these aggregates (rows may carry [`TAIL`]).
+    tail: Option<&'p Tail>,
     output: Rows,
     /// Bytes counted against the memory limit, given back when the rows are handed on.
     held: usize,
@@ -26,12 +29,13 @@ impl<'p> Aggregate<'p> {
         input: BoxStream<'p>,
         projection: &'p Projection,
         star: &'p [String],
-        _id: usize,
+        tail: Option<&'p Tail>,
     ) -> Aggregate<'p> {
         Aggregate {
             input: Some(input),
             projection,
             star,
+            tail,
             output: Rows::new(Vec::new()),
             held: 0,
         }
@@ -93,7 +97,11 @@ impl<'p> Aggregate<'p> {
                         ex.reserve(bytes, "Aggregation")?;
                         self.held += bytes;
                         let aggs = agg_exprs.iter().map(|e| new_aggregator(e)).collect();
-                        groups.push((row.clone(), aggs));
+                        let mut kept = row.clone();
+                        if self.tail.is_some() {
+                            kept.remove(TAIL);
+                        }
+                        groups.push((kept, aggs));
                         index.insert(key, groups.len() - 1);
                         groups.len() - 1
                     }
@@ -107,6 +115,29 @@ impl<'p> Aggregate<'p> {
                 }
                 found
             };
+            // A row for a counted hop stands for each of its matches.
+            if let Some(counted) = self.tail.and_then(|_| row.get(TAIL)) {
+                for (a, e) in agg_exprs.iter().enumerate() {
+                    let agg = &mut groups[g].1[a];
+                    match counted {
+                        Value::List(pair) => match pair.as_slice() {
+                            [_, Value::List(ends)] if is_distinct(e) => {
+                                // End nodes: each takes a value's room in the set.
+                                let bytes = ends.len() * std::mem::size_of::<Value>();
+                                ex.reserve(bytes, "Aggregation")?;
+                                self.held += bytes;
+                                agg.update_each(ends)
+                            }
+                            [Value::Int(n), _] => agg.add_count(*n),
+                            _ => agg.add_count(1),
+                        },
+                        Value::Int(n) => agg.add_count(*n),
+                        _ => agg.add_count(1),
+                    }
+                    .map_err(|err| err.at(e.span))?;
+                }
+                continue;
+            }
             for (a, e) in agg_exprs.iter().enumerate() {
                 args.clear();
                 match &e.kind {
@@ -183,6 +214,11 @@ fn plain_reads<'e>(e: &'e Expr, vars: &mut Vec<&'e str>) -> bool {
         ExprKind::Literal(_) | ExprKind::Parameter(_) => true,
         _ => false,
     }
+}
+
+/// True for `f(DISTINCT x)`.
+fn is_distinct(e: &Expr) -> bool {
+    matches!(&e.kind, ExprKind::Function { distinct: true, .. })
 }
 
 /// True for aggregates that keep every value they see (collect, percentiles, DISTINCT).

@@ -144,7 +144,8 @@ impl Stream for Match<'_> {
                         let first = &spec.patterns[0];
                         if LazyWalk::fits(first) {
                             let keep_used = spec.patterns.len() > 1;
-                            let walk = LazyWalk::new(ex, first, &row, keep_used)?;
+                            let mut walk = LazyWalk::new(ex, first, &row, keep_used)?;
+                            walk.count_tail(spec.tail.as_ref());
                             return Ok(Walking::Lazy(Box::new(walk)));
                         }
                         Ok(Walking::Whole)

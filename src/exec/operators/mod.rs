@@ -144,7 +144,12 @@ fn wrap<'p>(op: &'p Op, mut inputs: Vec<BoxStream<'p>>) -> BoxStream<'p> {
         OpKind::Project { projection } => Box::new(project::Project::new(input(), projection)),
         OpKind::Select { columns, .. } => Box::new(project::Select::new(input(), columns)),
         OpKind::Aggregate { projection, star } => {
-            Box::new(aggregate::Aggregate::new(input(), projection, star, op.id))
+            // A MATCH below may count its last hop for this aggregation.
+            let tail = match op.inputs.first().map(|i| &i.kind) {
+                Some(OpKind::Match(m)) => m.tail.as_ref(),
+                _ => None,
+            };
+            Box::new(aggregate::Aggregate::new(input(), projection, star, tail))
         }
         OpKind::Distinct { columns } => Box::new(order::Distinct::new(input(), columns, op.id)),
         OpKind::Sort { projection } => Box::new(order::Sort::new(input(), projection, op.id)),
