@@ -14,6 +14,9 @@ use crate::exec::Error;
 use crate::model::{CypherError, ErrorKind, NodeRecord, Value};
 use crate::store::Transaction;
 
+/// The property that marks a scale someone gave (`true`), as opposed to a default.
+pub(crate) const GIVEN: &str = "scale_given";
+
 /// The scales, in the order they are listed in messages.
 pub(crate) const SCALES: [&str; 3] = ["person", "organisation", "place"];
 

@@ -3,7 +3,7 @@
 
 use super::expr::unescape;
 use super::{Builder, Result, Rule, name_text, syntax_error, token_span};
-use crate::syntax::ast::{Expr, Hls, HlsKind, LinkDirection, NodeRef, NodeRefKind};
+use crate::syntax::ast::{Expr, Hls, HlsKind, Keeping, LinkDirection, NodeRef, NodeRefKind};
 use pest::iterators::Pair;
 
 impl Builder {
@@ -20,6 +20,8 @@ impl Builder {
         let mut limit = None;
         let mut on = None;
         let mut link = None;
+        let mut confirmed = false;
+        let mut keeping = None;
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::string_literal => strings.push(string(p)?),
@@ -30,7 +32,9 @@ impl Builder {
                 Rule::within | Rule::up_to => within = Some(self.within(p)?),
                 Rule::limit => limit = Some(self.last_expr(p)?),
                 Rule::expression => on = Some(self.expr(p)?),
-                Rule::link_rel => link = Some(self.link_rel(p)?),
+                Rule::link_rel | Rule::unlink_rel => link = Some(self.link_rel(p)?),
+                Rule::confirm_new => confirmed = true,
+                Rule::keeping => keeping = Some(keeping_of(p)),
                 _ => {}
             }
         }
@@ -41,6 +45,7 @@ impl Builder {
             Rule::actor_stmt => HlsKind::Actor {
                 name: text(),
                 labels,
+                confirmed,
                 scale,
                 props,
             },
@@ -50,7 +55,8 @@ impl Builder {
                 props,
             },
             Rule::link_stmt => {
-                let (rel_type, direction, props) = link.expect("LINK has a relationship");
+                let (rel_type, direction, props, confirmed) =
+                    link.expect("LINK has a relationship");
                 let left = refs.next().expect("LINK has a left end");
                 let right = refs.next().expect("LINK has a right end");
                 HlsKind::Link {
@@ -59,8 +65,30 @@ impl Builder {
                     rel_type,
                     direction,
                     props,
+                    confirmed,
                 }
             }
+            Rule::unlink_stmt => {
+                let (rel_type, direction, _, _) = link.expect("UNLINK has a relationship");
+                HlsKind::Unlink {
+                    left: refs.next().expect("UNLINK has a left end"),
+                    right: refs.next().expect("UNLINK has a right end"),
+                    rel_type,
+                    direction,
+                }
+            }
+            Rule::rename_stmt => HlsKind::Rename {
+                node: refs.next().expect("RENAME has a node"),
+                to: text(),
+            },
+            Rule::merge_stmt => HlsKind::Merge {
+                from: refs.next().expect("MERGE has a node to merge"),
+                into: refs.next().expect("MERGE has a node to merge into"),
+                keeping,
+            },
+            Rule::forget_stmt => HlsKind::Forget {
+                node: refs.next().expect("FORGET has a node"),
+            },
             Rule::learnt_stmt => {
                 let learnt = text();
                 let how = text();
@@ -109,9 +137,14 @@ impl Builder {
         self.atom_inner(inner)
     }
 
-    fn link_rel(&mut self, pair: Pair<'_, Rule>) -> Result<(String, LinkDirection, Option<Expr>)> {
+    /// The relationship of a LINK or UNLINK: its type, direction, properties and whether
+    /// a new type was confirmed (`NEW`).
+    fn link_rel(
+        &mut self,
+        pair: Pair<'_, Rule>,
+    ) -> Result<(String, LinkDirection, Option<Expr>, bool)> {
         let at = self.span(&pair);
-        let (mut left, mut right) = (false, false);
+        let (mut left, mut right, mut confirmed) = (false, false, false);
         let mut rel_type = String::new();
         let mut props = None;
         for p in pair.into_inner() {
@@ -120,6 +153,7 @@ impl Builder {
                 Rule::right_arrow => right = true,
                 Rule::schema_name => rel_type = name_text(&p),
                 Rule::properties => props = Some(self.properties(p)?),
+                Rule::confirm_new => confirmed = true,
                 _ => {}
             }
         }
@@ -128,12 +162,18 @@ impl Builder {
             (true, false) => LinkDirection::Left,
             (false, false) => LinkDirection::Either,
             (true, true) => {
-                let message = "a LINK points one way (-[:T]->, <-[:T]-) or none (-[:T]-), not both";
+                let message =
+                    "a LINK or UNLINK points one way (-[:T]->, <-[:T]-) or none (-[:T]-), not both";
                 return Err(syntax_error("InvalidRelationshipPattern", message, at));
             }
         };
-        Ok((rel_type, direction, props))
+        Ok((rel_type, direction, props, confirmed))
     }
+}
+
+fn keeping_of(pair: Pair<'_, Rule>) -> Keeping {
+    let ours = pair.into_inner().any(|p| p.as_rule() == Rule::OURS);
+    if ours { Keeping::Ours } else { Keeping::Theirs }
 }
 
 fn string(pair: Pair<'_, Rule>) -> Result<String> {
@@ -211,6 +251,7 @@ mod tests {
                 labels,
                 scale,
                 props,
+                ..
             } => {
                 assert_eq!(
                     (name.as_str(), labels, scale.as_deref()),
@@ -230,6 +271,7 @@ mod tests {
                 rel_type,
                 direction,
                 props,
+                ..
             } => {
                 assert_eq!(
                     name(&left),
