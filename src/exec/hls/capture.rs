@@ -34,9 +34,10 @@ pub(super) fn run(ex: &mut Executor<'_, '_>, hls: &Hls) -> Result<Answer, Error>
             labels,
             scale,
             props,
-            ..
+            confirmed,
         } => {
             let name = given_name("ACTOR", name, hls)?;
+            ex.check_new_labels(name, labels, *confirmed, hls.span)?;
             let mut all = vec!["Actor".to_string()];
             all.extend(labels.iter().cloned());
             ex.capture_node("Actor", name, &all, scale.as_deref(), props.as_ref())
@@ -54,9 +55,10 @@ pub(super) fn run(ex: &mut Executor<'_, '_>, hls: &Hls) -> Result<Answer, Error>
             rel_type,
             direction,
             props,
-            ..
+            confirmed,
         } => {
             let (a, b) = (ex.resolve(left)?, ex.resolve(right)?);
+            ex.check_new_type(rel_type, *confirmed, hls.span)?;
             let props = ex.prop_map(props.as_ref())?;
             ex.link(a, b, rel_type, *direction, props)
         }
@@ -140,6 +142,21 @@ impl Executor<'_, '_> {
         if let Some(s) = scale {
             given.retain(|(k, _)| k != "scale");
             given.push(("scale".into(), Value::String(s.to_string())));
+        }
+        // A scale written here is given (and kept when labels change); `scale: null`
+        // hands it back to the default.
+        given.retain(|(k, _)| k != scale::GIVEN);
+        let written = given
+            .iter()
+            .find(|(k, _)| k == "scale")
+            .map(|(_, v)| !v.is_null());
+        if let Some(written) = written {
+            let marker = if written {
+                Value::Bool(true)
+            } else {
+                Value::Null
+            };
+            given.push((scale::GIVEN.into(), marker));
         }
         let existing = self.find_named(name, Some(label))?;
         match existing {

@@ -14,6 +14,7 @@ mod flow;
 mod questions;
 pub(crate) mod scale;
 mod search;
+mod tidy;
 
 use super::{Error, Executor, Row};
 use crate::exec::at;
