@@ -9,12 +9,17 @@ use crate::exec::{Error, Executor};
 use crate::model::{CypherError, ErrorKind, Span};
 use crate::plan::scope::distance_within;
 
-/// The existing name `new` is a near miss of, if any: the same but for case, or one or
-/// two edits away (one for names of four letters or fewer). The nearest wins, then the
-/// first in order.
+/// The existing name `new` is a near miss of, if any: the same but for case, or one edit
+/// away (names of four to seven letters) or two (eight or more: `AFECTED_BY`). Shorter
+/// and mid-length names get fewer edits on purpose: SHAPES is not a misspelt SHARE, but
+/// Servce is one of Service. The nearest wins, then the first in order.
 fn near_miss<'a>(new: &str, existing: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     let wanted = new.to_lowercase();
-    let limit = if wanted.chars().count() <= 4 { 1 } else { 2 };
+    let limit = match wanted.chars().count() {
+        0..=3 => 0,
+        4..=7 => 1,
+        _ => 2,
+    };
     let mut best: Option<(usize, &str)> = None;
     for e in existing {
         if e == new {
@@ -111,8 +116,11 @@ mod tests {
             ("affected_by", Some("AFFECTED_BY")),
             ("Service", None),
             ("Charity", None),
-            ("Tea", Some("Team")),
+            ("Tea", None),
+            ("TEAM", Some("Team")),
             ("Town", None),
+            ("AFFECTED", None),
+            ("AFECTD_BY", Some("AFFECTED_BY")),
         ];
         for (new, expected) in cases {
             assert_eq!(near_miss(new, known.iter().copied()), expected, "{new}");
