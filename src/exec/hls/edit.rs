@@ -100,7 +100,11 @@ fn shown_value(v: &Value) -> String {
 
 /// `1 relationship`, `3 relationships`.
 fn count(n: usize, what: &str) -> String {
-    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+    match (n, what.strip_suffix('y')) {
+        (1, _) => format!("1 {what}"),
+        (_, Some(stem)) => format!("{n} {stem}ies"),
+        (_, None) => format!("{n} {what}s"),
+    }
 }
 
 /// Properties of the node (or relationship) that goes folded into those of the one that
@@ -332,19 +336,30 @@ impl Executor<'_, '_> {
         }
         self.tx.update_node(into, ours);
         self.tx.delete_node(from);
-        let mut done = vec![format!("{} moved", count(moved, "relationship"))];
+        let mut done = Vec::new();
+        if moved > 0 {
+            done.push(format!("{} moved", count(moved, "relationship")));
+        }
         if combined > 0 {
-            done.push(format!("{combined} combined with {new:?}'s own"));
+            done.push(format!(
+                "{} combined with {new:?}'s own",
+                count(combined, "relationship")
+            ));
         }
         if dropped > 0 {
-            done.push(format!("{dropped} between them dropped"));
-        }
-        if props + labels > 0 {
             done.push(format!(
-                "{} and {} added",
-                count(props, "property"),
-                count(labels, "label")
+                "{} between them dropped",
+                count(dropped, "relationship")
             ));
+        }
+        if props > 0 {
+            done.push(format!("{} added", count(props, "property")));
+        }
+        if labels > 0 {
+            done.push(format!("{} added", count(labels, "label")));
+        }
+        if done.is_empty() {
+            done.push("nothing else to move".into());
         }
         Ok(format!("merged {old:?} into {new:?}: {}", done.join(", ")))
     }

@@ -32,7 +32,7 @@ impl Builder {
                 Rule::within | Rule::up_to => within = Some(self.within(p)?),
                 Rule::limit => limit = Some(self.last_expr(p)?),
                 Rule::expression => on = Some(self.expr(p)?),
-                Rule::link_rel | Rule::unlink_rel => link = Some(self.link_rel(p)?),
+                Rule::link_rel => link = Some(self.link_rel(p)?),
                 Rule::confirm_new => confirmed = true,
                 Rule::keeping => keeping = Some(keeping_of(p)),
                 _ => {}
@@ -69,7 +69,13 @@ impl Builder {
                 }
             }
             Rule::unlink_stmt => {
-                let (rel_type, direction, _, _) = link.expect("UNLINK has a relationship");
+                let (rel_type, direction, props, _) = link.expect("UNLINK has a relationship");
+                if let Some(p) = props {
+                    let message = format!(
+                        "UNLINK removes every {rel_type} between the two; it takes no properties"
+                    );
+                    return Err(syntax_error("InvalidRelationshipPattern", message, p.span));
+                }
                 HlsKind::Unlink {
                     left: refs.next().expect("UNLINK has a left end"),
                     right: refs.next().expect("UNLINK has a right end"),
@@ -308,6 +314,80 @@ mod tests {
                 .map_err(|e| e.code),
             Err("InvalidRelationshipPattern")
         );
+    }
+
+    #[test]
+    fn editing_forms() {
+        let cases: [(&str, fn(&HlsKind) -> bool); 9] = [
+            (
+                "UNLINK 'a' <-[:T]- #2",
+                |k| matches!(k, HlsKind::Unlink { rel_type, direction: LinkDirection::Left, .. } if rel_type == "T"),
+            ),
+            ("unlink $a -[:T]- 'b';", |k| {
+                matches!(
+                    k,
+                    HlsKind::Unlink {
+                        direction: LinkDirection::Either,
+                        ..
+                    }
+                )
+            }),
+            (
+                "RENAME Person 'Brians' TO \"Brian's\"",
+                |k| matches!(k, HlsKind::Rename { to, .. } if to == "Brian's"),
+            ),
+            ("MERGE 'a' INTO 'b'", |k| {
+                matches!(k, HlsKind::Merge { keeping: None, .. })
+            }),
+            ("merge #1 into #2 keeping theirs", |k| {
+                matches!(
+                    k,
+                    HlsKind::Merge {
+                        keeping: Some(Keeping::Theirs),
+                        ..
+                    }
+                )
+            }),
+            ("MERGE 'a' INTO 'b' KEEPING OURS", |k| {
+                matches!(
+                    k,
+                    HlsKind::Merge {
+                        keeping: Some(Keeping::Ours),
+                        ..
+                    }
+                )
+            }),
+            ("FORGET 'x'", |k| matches!(k, HlsKind::Forget { .. })),
+            (
+                "ACTOR 'x' AS NEW Servce:Other",
+                |k| matches!(k, HlsKind::Actor { confirmed: true, labels, .. } if labels.len() == 2),
+            ),
+            (
+                "LINK 'a' -[:NEW AFECTED_BY]-> 'b'",
+                |k| matches!(k, HlsKind::Link { confirmed: true, rel_type, .. } if rel_type == "AFECTED_BY"),
+            ),
+        ];
+        for (text, ok) in cases {
+            assert!(ok(&hls(text)), "{text}: {:?}", hls(text));
+        }
+        // `New` alone is a label, `NEW` alone a type.
+        assert!(
+            matches!(hls("ACTOR 'x' AS New"), HlsKind::Actor { confirmed: false, labels, .. } if labels == ["New"])
+        );
+        assert!(
+            matches!(hls("LINK 'a' -[:NEW]-> 'b'"), HlsKind::Link { confirmed: false, rel_type, .. } if rel_type == "NEW")
+        );
+        assert_eq!(
+            parse("UNLINK 'a' -[:T {x: 1}]-> 'b'")
+                .map(|_| ())
+                .map_err(|e| e.code),
+            Err("InvalidRelationshipPattern")
+        );
+        // Cypher's MERGE is still Cypher.
+        assert!(matches!(
+            parse("MERGE (n:Into {into: 1}) RETURN n"),
+            Ok(Statement::Query(_))
+        ));
     }
 
     #[test]
