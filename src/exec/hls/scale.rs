@@ -13,8 +13,9 @@
 //! one (`ACTOR "X" AS Charity AT organisation SCALE`): the statement fails with
 //! `MissingScale` otherwise.
 //!
-//! A scale someone gave (AT ... SCALE, a `scale` property written by any statement) is
-//! marked by the property `scale_given: true` ([`GIVEN`]) and never changes by itself. A
+//! A scale someone gave (AT ... SCALE or a `scale` property in quick capture; a `scale`
+//! written by Cypher or an import that differs from what the labels imply) is marked by
+//! the property `scale_given: true` ([`GIVEN`]) and never changes by itself. A
 //! defaulted scale carries no marker and is worked out again whenever the node's labels
 //! change: `ACTOR "Jo"` is person-scale, and a later `ACTOR "Jo" AS Service` makes it
 //! organisation-scale. `REMOVE n.scale` restores the default (and drops the marker).
@@ -121,8 +122,12 @@ pub(crate) fn check(tx: &mut Transaction<'_>) -> Result<(), Error> {
             Some(scale) => {
                 validate(scale, &name_of(rec, *id))?;
                 let old = before.as_ref().and_then(|b| b.props.get("scale"));
+                // A scale the statement wrote is given unless it is what the labels
+                // imply anyway (so an export read back, which writes every scale, does
+                // not turn defaults into given scales).
+                let implied = default_scale(&rec.labels).map(|d| Value::String(d.into()));
                 if old != Some(scale) {
-                    if !is_given(&rec.props) {
+                    if !is_given(&rec.props) && implied.as_ref() != Some(scale) {
                         given.push(*id);
                     }
                 } else if !is_given(&rec.props)
