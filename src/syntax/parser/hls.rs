@@ -318,7 +318,8 @@ mod tests {
 
     #[test]
     fn editing_forms() {
-        let cases: [(&str, fn(&HlsKind) -> bool); 9] = [
+        type Case = (&'static str, fn(&HlsKind) -> bool);
+        let cases: [Case; 9] = [
             (
                 "UNLINK 'a' <-[:T]- #2",
                 |k| matches!(k, HlsKind::Unlink { rel_type, direction: LinkDirection::Left, .. } if rel_type == "T"),
