@@ -15,6 +15,7 @@ UNLINK "Housing" <-[:AFFECTS]- "Income";
 LINK "Income" -[:AFFECTS]-> "Housing";
 UNLINK "Housing" -[:AFFECTS]- "Income";
 UNLINK "Brian" -[:AFFECTED_BY]-> "Nowhere";
+UNLINK "Brian" -[:AFECTED_BY]-> "Housing";
 UNLINK "Brian" -[:AFFECTED_BY {strength: 1}]-> "Housing";
 // RENAME: refuses a name another node has; the same name is a no-op; twice is fine.
 RENAME "Income" TO "housing";
@@ -23,6 +24,8 @@ RENAME "Income" TO "  ";
 RENAME "Income" TO "Money";
 RENAME "Income" TO "Money";
 RENAME "Nobody" TO "Someone";
+RENAME "Money" TO "money";
+RENAME "money" TO "Money";
 MATCH (n) RETURN n.name AS name ORDER BY name;
 // MERGE: both nodes have links; one between them; a conflicting property refuses.
 LINK "Brians family" -[:SUPPORTS]-> "Brian";

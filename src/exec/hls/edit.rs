@@ -203,9 +203,10 @@ impl Executor<'_, '_> {
                 "->"
             };
             return Ok(format!(
-                "nothing to unlink: no {} -{rel_type}{arrow} {}",
+                "nothing to unlink: no {} -{rel_type}{arrow} {}{}",
                 self.shown_name(start)?,
-                self.shown_name(end)?
+                self.shown_name(end)?,
+                self.type_hint(rel_type)?
             ));
         }
         let many = if found.len() > shown.len() {

@@ -100,6 +100,23 @@ impl Executor<'_, '_> {
     }
 }
 
+impl Executor<'_, '_> {
+    /// ` (did you mean AFFECTED_BY?)` when `rel_type` is not in use and close to a type
+    /// that is; "" otherwise (for UNLINK's "nothing to unlink").
+    pub(super) fn type_hint(&self, rel_type: &str) -> Result<String, Error> {
+        let types = self.tx.base().type_counts()?;
+        if types.contains_key(rel_type) {
+            return Ok(String::new());
+        }
+        Ok(
+            match near_miss(rel_type, types.keys().map(String::as_str)) {
+                Some(close) => format!(" (there is no type {rel_type}; did you mean {close}?)"),
+                None => String::new(),
+            },
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::near_miss;
