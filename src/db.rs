@@ -57,6 +57,10 @@ pub struct QueryResult {
     /// True for the answer to an HLS question, which a table shows for people (names,
     /// arrow chains) rather than as Cypher values.
     pub question: bool,
+    /// A quick-capture statement's answer for people (`created Actor:Person "Brian"
+    /// (person)`, `linked Brian -AFFECTED_BY-> Housing`, `already there: ...`), shown by a
+    /// table instead of `0 rows` and the counters; empty for every other statement.
+    pub answer: Vec<String>,
 }
 
 /// The operator tree of a statement, as EXPLAIN and PROFILE show it.
@@ -468,6 +472,7 @@ impl Db {
                 stats: Stats::default(),
                 plan: Some(description),
                 question: false,
+                answer: Vec::new(),
             });
         }
         let options = exec::RunOptions {
@@ -514,6 +519,7 @@ impl Db {
             stats: outcome.stats,
             plan: description,
             question: matches!(plan.body(), plan::Body::Hls(h) if !h.kind.is_capture()),
+            answer: outcome.answer,
         })
     }
 }

@@ -104,6 +104,12 @@ impl<W: Write> Printer<W> {
         match self.format {
             Format::Json => {
                 let mut object = json::result(&r.columns, &r.rows, &r.stats);
+                if !r.answer.is_empty() {
+                    object.pop();
+                    object.push_str(", \"answer\": ");
+                    object.push_str(&json::strings(&r.answer));
+                    object.push('}');
+                }
                 if let Some(plan) = &r.plan {
                     object.pop();
                     object.push_str(", \"plan\": ");
@@ -164,7 +170,13 @@ impl<W: Write> Printer<W> {
                         )?;
                     }
                 }
-                let mut summary = summary(r.rows.len(), &r.stats);
+                // Quick capture answers in a line of its own instead of `0 rows` and the
+                // counters (JSON keeps the counters).
+                let mut summary = if r.answer.is_empty() {
+                    summary(r.rows.len(), &r.stats)
+                } else {
+                    r.answer.join("\n")
+                };
                 if let Some(elapsed) = elapsed {
                     // After the row count, before the counters on the next line.
                     let at = summary.find('\n').unwrap_or(summary.len());
@@ -485,6 +497,7 @@ mod tests {
         QueryResult {
             plan: None,
             question: false,
+            answer: Vec::new(),
             columns: vec!["name".into(), "n".into()],
             rows: vec![
                 vec![Output::String("Brian".into()), Output::Int(1)],
@@ -585,6 +598,7 @@ Nodes created: 2, Properties set: 3
         let r = QueryResult {
             plan: None,
             question: false,
+            answer: Vec::new(),
             columns: vec![],
             rows: vec![],
             stats: Stats {

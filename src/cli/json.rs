@@ -121,6 +121,12 @@ pub fn stats(s: &Stats) -> String {
     )
 }
 
+/// A list of strings: `["a", "b"]`.
+pub fn strings(items: &[String]) -> String {
+    let list: Vec<String> = items.iter().map(|i| string(i)).collect();
+    format!("[{}]", list.join(", "))
+}
+
 /// `{"columns": [...], "rows": [[...]], "stats": {...}}` on one line.
 pub fn result(columns: &[String], rows: &[Vec<Output>], s: &Stats) -> String {
     let mut out = String::from("{\"columns\": [");

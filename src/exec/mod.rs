@@ -107,6 +107,9 @@ pub struct Outcome {
     pub stats: Stats,
     /// What PROFILE measured, by operator id (inclusive of the operators below each).
     pub profile: Option<Vec<operators::OpCounters>>,
+    /// A quick-capture statement's answer for people, one line (e.g. `linked Brian
+    /// -AFFECTED_BY-> Housing`); empty for every other statement.
+    pub answer: Vec<String>,
 }
 
 /// How a statement runs: its resource limits and whether it is profiled.
@@ -183,8 +186,24 @@ pub fn run(
                 columns: cols,
                 stats: Stats::default(),
                 profile: ex.profile.map(RefCell::into_inner),
+                answer: Vec::new(),
             });
         }
+    }
+    if let crate::plan::Body::Hls(h) = plan.body() {
+        // Quick capture runs here rather than in the operator tree so that it can answer.
+        let started = ex.profile_start();
+        let answer = hls::capture(&mut ex, h)?;
+        ex.profile_stop(0, started);
+        ex.check_deleted_nodes()?;
+        hls::scale::check(ex.tx)?;
+        let answer = hls::render(&ex, answer)?;
+        return Ok(Outcome {
+            columns: Vec::new(),
+            stats: ex.side_effects()?,
+            profile: ex.profile.map(RefCell::into_inner),
+            answer: vec![answer],
+        });
     }
     if let Some(span) = standalone_call(plan) {
         columns = ex.call_columns(span)?;
@@ -208,6 +227,7 @@ pub fn run(
         columns,
         stats,
         profile: ex.profile.map(RefCell::into_inner),
+        answer: Vec::new(),
     })
 }
 

@@ -24,7 +24,11 @@ pub(super) fn check(hls: &Hls) -> Result<(), CypherError> {
             .map(|e| (e, "WITHIN"))
             .chain(limit.iter().map(|e| (e, "LIMIT")))
             .collect(),
-        HlsKind::WhatLearnt { .. } => Vec::new(),
+        HlsKind::WhatLearnt { .. }
+        | HlsKind::Unlink { .. }
+        | HlsKind::Rename { .. }
+        | HlsKind::Merge { .. }
+        | HlsKind::Forget { .. } => Vec::new(),
     };
     for (e, context) in exprs {
         ExprChecker::new(&scope, context).check(e)?;

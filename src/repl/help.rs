@@ -19,6 +19,10 @@ pub const TOPICS: &[&str] = &[
     "factor",
     "link",
     "learnt",
+    "unlink",
+    "rename",
+    "merge-into",
+    "forget",
     "which",
     "who",
     "paths",
@@ -51,6 +55,10 @@ pub fn help(topic: &str) -> String {
         "factor" => FACTOR.to_string(),
         "link" => LINK.to_string(),
         "learnt" => LEARNT.to_string(),
+        "unlink" => UNLINK.to_string(),
+        "rename" => RENAME.to_string(),
+        "merge-into" | "merge into" | "into" => MERGE_INTO.to_string(),
+        "forget" => FORGET.to_string(),
         "which" | "which factors" => WHICH.to_string(),
         "who" | "who links" => WHO.to_string(),
         "paths" => PATHS.to_string(),
@@ -81,6 +89,11 @@ Capture (each is idempotent: running it again changes nothing):
   FACTOR \"Housing\" AT place SCALE;         :help factor
   LINK \"Brian\" -[:AFFECTED_BY]-> \"Housing\";  :help link
   LEARNT \"...\" ABOUT \"Brian\" HOW \"...\";    :help learnt
+Editing (each idempotent and all-or-nothing; each answers in one line):
+  UNLINK \"Brian\" -[:AFFECTED_BY]-> \"Housing\";        :help unlink
+  RENAME \"Brians family\" TO \"Brian's family\";       :help rename
+  MERGE \"Brians family\" INTO \"Brian's family\";      :help merge-into
+  FORGET \"Brians family\";                           :help forget
 Questions:
   WHICH FACTORS LINK \"Brian\" TO \"Emergency services\";   :help which
   WHO LINKS \"Brian\" TO \"Local authority\";               :help who
@@ -93,12 +106,21 @@ A node is named by \"name\" (ignoring case), Label \"name\", #id or a $parameter
 Try them on examples/life-as-a-system.cypher (:source examples/life-as-a-system.cypher).";
 
 const ACTOR: &str = "\
-ACTOR \"name\" [AS Label[:Label...]] [AT person|organisation|place SCALE] [{props}]
+ACTOR \"name\" [AS [NEW] Label[:Label...]] [AT person|organisation|place SCALE] [{props}]
   An actor: a person, family, community, service, organisation. Found by name and label
   if it exists (then labels and properties are added), else created.
   ACTOR \"Brian\" AS Person {born: 1978};
   ACTOR \"Emergency services\" AS Service;
-  ACTOR \"Brian's friends\" AS Community AT person SCALE;";
+  ACTOR \"Brian's friends\" AS Community AT person SCALE;
+  Labels imply the scale: Person, Family, Community, Friend -> person; Service,
+  Organisation, Organization, Charity, Team, Provider, Department -> organisation; Place,
+  Neighbourhood, City, Town, Region -> place; no label -> person. Any other label needs
+  AT ... SCALE:
+  ACTOR \"Food bank\" AS Charity AT organisation SCALE;
+  A scale worked out from labels follows them when labels are added; one given with AT
+  (or SET in Cypher; marked scale_given: true) never changes by itself.
+  A new label one or two letters (or only case) away from one in use is refused with
+  \"did you mean\"; AS NEW Servce says it is meant.";
 
 const FACTOR: &str = "\
 FACTOR \"name\" [AT person|organisation|place SCALE] [{props}]
@@ -111,7 +133,44 @@ LINK <node> -[:TYPE {props}]-> <node>   (or <-[:TYPE]-, or -[:TYPE]- either way)
   A relationship between two nodes that exist; the same LINK again changes nothing
   (its properties are updated).
   LINK \"Brian\" -[:AFFECTED_BY {strength: 5}]-> \"Housing and neighbourhood conditions\";
-  LINK \"Brian\" -[:KNOWS]- \"Brian's friends\";";
+  LINK \"Brian\" -[:KNOWS]- \"Brian's friends\";
+  Answers: linked Brian -KNOWS-> Brian's friends (or already there: ..., updated ...).
+  A new type one or two letters (or only case) away from one in use is refused with
+  \"did you mean\"; -[:NEW AFECTED_BY]-> says it is meant.";
+
+const UNLINK: &str = "\
+UNLINK <node> -[:TYPE]-> <node>   (or <-[:TYPE]-, or -[:TYPE]- either way)
+  Removes every relationship of that type between the two, the way the arrow points.
+  When there is none it says so (not an error), so running it twice is harmless.
+  UNLINK \"Brian\" -[:AFFECTED_BY]-> \"Health\";
+  UNLINK \"Brian\" -[:KNOWS]- \"Brian's friends\";";
+
+const RENAME: &str = "\
+RENAME <node> TO \"new name\"
+  Renames a node, keeping everything else. Refused when another node has the new name
+  (MERGE them instead); the same name is a no-op; run again once done, it says so.
+  RENAME \"Brians family\" TO \"Brian's family\";";
+
+const MERGE_INTO: &str = "\
+MERGE <node> INTO <node> [KEEPING OURS|THEIRS]
+  Makes a duplicate one with the node it duplicates: every relationship of the first
+  (both directions) moves to the second, its labels and properties are added, then the
+  first is deleted. A self-loop stays a self-loop; a relationship between the two is
+  dropped; one the second already has (same type, other end and direction) is combined
+  with it. The second keeps its name. A property both have with different values is
+  refused, naming both values, unless KEEPING says whose wins: OURS keeps the values of
+  the node merged INTO (it stays), THEIRS takes those of the node that goes. A scale given
+  with AT beats one worked out from labels. Run again once done, it says so.
+  MERGE \"Brians family\" INTO \"Brian's family\";
+  MERGE \"Brians family\" INTO \"Brian's family\" KEEPING OURS;
+  (MERGE followed by a pattern is Cypher's MERGE: :help merge.)";
+
+const FORGET: &str = "\
+FORGET <node>
+  Deletes a node with all its relationships, and says what went:
+  forgot \"X\" and 3 relationships. Learning records about it stay. Run again, it says
+  there is nothing to forget.
+  FORGET \"Brians family\";";
 
 const LEARNT: &str = "\
 LEARNT \"what\" ABOUT <node>[, <node>...] HOW \"how we learnt it\" [ON date('2024-03-01')]
@@ -257,7 +316,8 @@ CREATE adds nodes and relationships.
   CREATE (p)-[:USES {since: 2016}]->(s);";
 
 const MERGE: &str = "\
-MERGE finds a pattern or creates it when it is missing.
+MERGE finds a pattern or creates it when it is missing (MERGE \"a\" INTO \"b\" merges two
+nodes of the map: :help merge-into).
   MERGE (s:Service {name: 'Food bank'});
   MERGE (p:Person {name: 'Asha'}) ON CREATE SET p.firstSeen = 2024 ON MATCH SET p.visits = p.visits + 1;";
 
@@ -330,7 +390,8 @@ mod tests {
             }
         }
         let starts = [
-            "ACTOR ", "FACTOR ", "LINK ", "WHICH ", "WHO ", "PATHS ", "SHOW ", "WHAT ",
+            "ACTOR ", "FACTOR ", "LINK ", "WHICH ", "WHO ", "PATHS ", "SHOW ", "WHAT ", "UNLINK ",
+            "RENAME ", "MERGE \"", "FORGET ",
         ];
         let mut ran = 0;
         for topic in [
@@ -345,6 +406,10 @@ mod tests {
             "learnt-query",
             "holds",
             "loops",
+            "unlink",
+            "rename",
+            "merge-into",
+            "forget",
         ] {
             for line in help(topic).lines() {
                 let line = line.trim();
@@ -359,7 +424,7 @@ mod tests {
                 }
             }
         }
-        assert!(ran >= 12, "{ran} examples ran");
+        assert!(ran >= 20, "{ran} examples ran");
     }
 
     #[test]
@@ -371,7 +436,7 @@ mod tests {
         assert!(help("format").starts_with(":format table|csv|json|jsonl"));
         assert_eq!(
             help("mach"),
-            "no help on `mach` (did you mean `match`?); topics: match, create, merge, set, delete, return, load, import, analytics, hls, actor, factor, link, learnt, which, who, paths, show, learnt-query, holds, loops, functions, params, keys, plan"
+            "no help on `mach` (did you mean `match`?); topics: match, create, merge, set, delete, return, load, import, analytics, hls, actor, factor, link, learnt, unlink, rename, merge-into, forget, which, who, paths, show, learnt-query, holds, loops, functions, params, keys, plan"
         );
     }
 }

@@ -339,6 +339,7 @@ fn listing(columns: &[&str], rows: impl Iterator<Item = Vec<Output>>) -> QueryRe
     QueryResult {
         plan: None,
         question: false,
+        answer: Vec::new(),
         columns: columns.iter().map(|c| c.to_string()).collect(),
         rows: rows.collect(),
         stats: Stats::default(),

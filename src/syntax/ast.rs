@@ -56,6 +56,8 @@ pub enum HlsKind {
         name: String,
         /// Labels besides `Actor` (e.g. `Person`).
         labels: Vec<String>,
+        /// `AS NEW ...`: the labels are meant to be new even if close to existing ones.
+        confirmed: bool,
         /// The scale written after AT.
         scale: Option<String>,
         /// Further properties (a map literal or a parameter).
@@ -82,6 +84,41 @@ pub enum HlsKind {
         direction: LinkDirection,
         /// Properties of the relationship.
         props: Option<Expr>,
+        /// `-[:NEW TYPE]->`: the type is meant to be new even if close to an existing one.
+        confirmed: bool,
+    },
+    /// `UNLINK <ref> -[:TYPE]-> <ref>` (or `<-[...]-`, or `-[...]-` for either way).
+    Unlink {
+        /// The left end.
+        left: NodeRef,
+        /// The right end.
+        right: NodeRef,
+        /// The relationship type.
+        rel_type: String,
+        /// Which way the arrow points.
+        direction: LinkDirection,
+    },
+    /// `RENAME <ref> TO "new name"`
+    Rename {
+        /// The node renamed.
+        node: NodeRef,
+        /// Its new name.
+        to: String,
+    },
+    /// `MERGE <ref> INTO <ref> [KEEPING THEIRS|OURS]`: the first node's relationships,
+    /// labels and properties move onto the second; the first goes.
+    Merge {
+        /// The node that goes.
+        from: NodeRef,
+        /// The node that stays.
+        into: NodeRef,
+        /// Whose value wins where both have a property with different values.
+        keeping: Option<Keeping>,
+    },
+    /// `FORGET <ref>`: the node and its relationships go.
+    Forget {
+        /// The node forgotten.
+        node: NodeRef,
     },
     /// `LEARNT "text" ABOUT <ref>, ... HOW "how" [ON expr]`
     Learnt {
@@ -155,8 +192,21 @@ impl HlsKind {
                 | HlsKind::Factor { .. }
                 | HlsKind::Link { .. }
                 | HlsKind::Learnt { .. }
+                | HlsKind::Unlink { .. }
+                | HlsKind::Rename { .. }
+                | HlsKind::Merge { .. }
+                | HlsKind::Forget { .. }
         )
     }
+}
+
+/// Whose value a MERGE keeps where both nodes have a property with different values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keeping {
+    /// `KEEPING OURS`: the value of the node merged INTO (the one that stays).
+    Ours,
+    /// `KEEPING THEIRS`: the value of the node merged in (the one that goes).
+    Theirs,
 }
 
 /// The arrow of a LINK.

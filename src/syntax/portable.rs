@@ -96,6 +96,10 @@ pub fn portable(statement: &Statement) -> Result<String, PortableError> {
         HlsKind::Factor { .. } => return Err(PortableError::Capture("FACTOR")),
         HlsKind::Link { .. } => return Err(PortableError::Capture("LINK")),
         HlsKind::Learnt { .. } => return Err(PortableError::Capture("LEARNT")),
+        HlsKind::Unlink { .. } => return Err(PortableError::Capture("UNLINK")),
+        HlsKind::Rename { .. } => return Err(PortableError::Capture("RENAME")),
+        HlsKind::Merge { .. } => return Err(PortableError::Capture("MERGE ... INTO")),
+        HlsKind::Forget { .. } => return Err(PortableError::Capture("FORGET")),
         HlsKind::Connectors {
             actors,
             from,

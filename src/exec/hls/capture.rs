@@ -1,8 +1,9 @@
-//! Quick capture: ACTOR, FACTOR, LINK and LEARNT. Each is idempotent: it finds what it
-//! names (by label and name, ignoring case) and updates it rather than adding another, so
-//! re-running a workshop script changes nothing.
+//! Quick capture: ACTOR, FACTOR, LINK and LEARNT (and, in [`super::edit`], UNLINK,
+//! RENAME, MERGE and FORGET). Each is idempotent: it finds what it names (by label and
+//! name, ignoring case) and updates it rather than adding another, so re-running a
+//! workshop script changes nothing. Each answers in one line ([`Answer`]).
 
-use super::{LEARNING, at, scale};
+use super::{Answer, LEARNING, at, scale};
 use crate::exec::{Error, Executor};
 use crate::model::{
     CypherError, Direction, NodeId, NodeRecord, Properties, RelRecord, Temporal, Value,
@@ -11,7 +12,7 @@ use crate::syntax::ast::{Expr, ExprKind, Hls, HlsKind, LinkDirection};
 
 /// A name as quick capture keeps it: without leading and trailing blanks, and not empty
 /// (`"Brian "` is Brian; `""` names nobody).
-fn given_name<'n>(statement: &str, name: &'n str, hls: &Hls) -> Result<&'n str, Error> {
+pub(super) fn given_name<'n>(statement: &str, name: &'n str, hls: &Hls) -> Result<&'n str, Error> {
     let trimmed = name.trim();
     if trimmed.is_empty() {
         let message =
@@ -25,16 +26,18 @@ fn given_name<'n>(statement: &str, name: &'n str, hls: &Hls) -> Result<&'n str, 
     Ok(trimmed)
 }
 
-/// Runs one quick-capture statement.
-pub(super) fn run(ex: &mut Executor<'_, '_>, hls: &Hls) -> Result<(), Error> {
+/// Runs one quick-capture statement; its answer.
+pub(super) fn run(ex: &mut Executor<'_, '_>, hls: &Hls) -> Result<Answer, Error> {
     match &hls.kind {
         HlsKind::Actor {
             name,
             labels,
             scale,
             props,
+            confirmed,
         } => {
             let name = given_name("ACTOR", name, hls)?;
+            ex.check_new_labels(name, labels, *confirmed, hls.span)?;
             let mut all = vec!["Actor".to_string()];
             all.extend(labels.iter().cloned());
             ex.capture_node("Actor", name, &all, scale.as_deref(), props.as_ref())
@@ -52,8 +55,10 @@ pub(super) fn run(ex: &mut Executor<'_, '_>, hls: &Hls) -> Result<(), Error> {
             rel_type,
             direction,
             props,
+            confirmed,
         } => {
             let (a, b) = (ex.resolve(left)?, ex.resolve(right)?);
+            ex.check_new_type(rel_type, *confirmed, hls.span)?;
             let props = ex.prop_map(props.as_ref())?;
             ex.link(a, b, rel_type, *direction, props)
         }
@@ -85,7 +90,7 @@ pub(super) fn run(ex: &mut Executor<'_, '_>, hls: &Hls) -> Result<(), Error> {
             };
             ex.learnt(text, how, when, &targets)
         }
-        _ => unreachable!("questions are run by questions::run"),
+        _ => super::edit::run(ex, hls),
     }
 }
 
@@ -128,7 +133,7 @@ impl Executor<'_, '_> {
         labels: &[String],
         scale: Option<&str>,
         props: Option<&Expr>,
-    ) -> Result<(), Error> {
+    ) -> Result<Answer, Error> {
         if let Some(s) = scale {
             scale::validate(&Value::String(s.to_string()), name)?;
         }
@@ -137,6 +142,21 @@ impl Executor<'_, '_> {
         if let Some(s) = scale {
             given.retain(|(k, _)| k != "scale");
             given.push(("scale".into(), Value::String(s.to_string())));
+        }
+        // A scale written here is given (and kept when labels change); `scale: null`
+        // hands it back to the default.
+        given.retain(|(k, _)| k != scale::GIVEN);
+        let written = given
+            .iter()
+            .find(|(k, _)| k == "scale")
+            .map(|(_, v)| !v.is_null());
+        if let Some(written) = written {
+            let marker = if written {
+                Value::Bool(true)
+            } else {
+                Value::Null
+            };
+            given.push((scale::GIVEN.into(), marker));
         }
         let existing = self.find_named(name, Some(label))?;
         match existing {
@@ -150,9 +170,11 @@ impl Executor<'_, '_> {
                 }
                 rec.labels.sort();
                 write_props(&mut rec.props, given);
-                if rec != before {
-                    self.tx.update_node(id, rec);
+                if rec == before {
+                    return Ok(Answer::Node("already there:", id));
                 }
+                self.tx.update_node(id, rec);
+                Ok(Answer::Node("updated", id))
             }
             None => {
                 let mut rec = NodeRecord {
@@ -164,10 +186,9 @@ impl Executor<'_, '_> {
                 rec.props
                     .insert("name".into(), Value::String(name.to_string()));
                 write_props(&mut rec.props, given);
-                self.tx.create_node(rec);
+                Ok(Answer::Node("created", self.tx.create_node(rec)))
             }
         }
-        Ok(())
     }
 
     /// LINK: the relationship of `rel_type` between `a` and `b` (the way `direction`
@@ -179,7 +200,7 @@ impl Executor<'_, '_> {
         rel_type: &str,
         direction: LinkDirection,
         props: Vec<(String, Value)>,
-    ) -> Result<(), Error> {
+    ) -> Result<Answer, Error> {
         let (start, end) = match direction {
             LinkDirection::Left => (b, a),
             LinkDirection::Right | LinkDirection::Either => (a, b),
@@ -190,13 +211,17 @@ impl Executor<'_, '_> {
         }
         match existing {
             Some(id) => {
-                if let Some(mut rec) = self.tx.rel(id)? {
-                    let before = rec.props.clone();
-                    write_props(&mut rec.props, props);
-                    if rec.props != before {
-                        self.tx.update_rel(id, rec);
-                    }
+                let Some(mut rec) = self.tx.rel(id)? else {
+                    unreachable!("a relationship just found exists");
+                };
+                let shown = self.arrow(&rec)?;
+                let before = rec.props.clone();
+                write_props(&mut rec.props, props);
+                if rec.props == before {
+                    return Ok(Answer::Line(format!("already there: {shown}")));
                 }
+                self.tx.update_rel(id, rec);
+                Ok(Answer::Line(format!("updated {shown}")))
             }
             None => {
                 let mut rec = RelRecord {
@@ -206,14 +231,35 @@ impl Executor<'_, '_> {
                     props: Properties::new(),
                 };
                 write_props(&mut rec.props, props);
+                let shown = self.arrow(&rec)?;
                 self.tx.create_rel(rec);
+                Ok(Answer::Line(format!("linked {shown}")))
             }
         }
-        Ok(())
+    }
+
+    /// A relationship as an arrow between names: `Brian -AFFECTED_BY-> Housing`.
+    pub(super) fn arrow(&self, rec: &RelRecord) -> Result<String, Error> {
+        Ok(format!(
+            "{} -{}-> {}",
+            self.shown_name(rec.start)?,
+            rec.rel_type,
+            self.shown_name(rec.end)?
+        ))
+    }
+
+    /// A node's name as answers show it, or `#id` when it has none.
+    pub(super) fn shown_name(&self, id: NodeId) -> Result<String, Error> {
+        let name = self.name_of(id)?;
+        Ok(if name.is_empty() {
+            format!("#{id}")
+        } else {
+            name
+        })
     }
 
     /// The first relationship of `rel_type` from `start` to `end`.
-    fn rel_between(
+    pub(super) fn rel_between(
         &self,
         start: NodeId,
         end: NodeId,
@@ -233,7 +279,7 @@ impl Executor<'_, '_> {
         how: &str,
         when: Option<Value>,
         about: &[NodeId],
-    ) -> Result<(), Error> {
+    ) -> Result<Answer, Error> {
         let wanted = text.to_lowercase();
         let mut found = None;
         for id in self.tx.nodes_with_label(LEARNING)? {
@@ -245,6 +291,7 @@ impl Executor<'_, '_> {
                 break;
             }
         }
+        let mut changed = found.is_none();
         let id = match found {
             Some(id) => {
                 let mut rec = self.tx.node(id)?.unwrap_or_default();
@@ -253,6 +300,7 @@ impl Executor<'_, '_> {
                 given.extend(when.map(|w| ("when".to_string(), w)));
                 write_props(&mut rec.props, given);
                 if rec != before {
+                    changed = true;
                     self.tx.update_node(id, rec);
                 }
                 id
@@ -280,7 +328,9 @@ impl Executor<'_, '_> {
                 })
             }
         };
+        let mut names = Vec::new();
         for target in about {
+            names.push(self.shown_name(*target)?);
             if self.rel_between(id, *target, "ABOUT")?.is_none() {
                 let rec = RelRecord {
                     rel_type: "ABOUT".into(),
@@ -289,14 +339,23 @@ impl Executor<'_, '_> {
                     props: Properties::new(),
                 };
                 self.tx.create_rel(rec);
+                changed = true;
             }
         }
-        Ok(())
+        let verb = match (found, changed) {
+            (None, _) => "learnt",
+            (Some(_), true) => "updated: learnt",
+            (Some(_), false) => "already there: learnt",
+        };
+        Ok(Answer::Line(format!(
+            "{verb} {text:?} about {}",
+            names.join(", ")
+        )))
     }
 }
 
 /// Writes properties: a null removes the key.
-fn write_props(props: &mut Properties, given: Vec<(String, Value)>) {
+pub(super) fn write_props(props: &mut Properties, given: Vec<(String, Value)>) {
     for (k, v) in given {
         if v.is_null() {
             props.remove(&k);

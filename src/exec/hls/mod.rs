@@ -9,10 +9,12 @@
 
 mod analysis;
 mod capture;
+mod edit;
 mod flow;
 mod questions;
 pub(crate) mod scale;
 mod search;
+mod tidy;
 
 use super::{Error, Executor, Row};
 use crate::exec::at;
@@ -32,9 +34,43 @@ pub(super) fn question(
     questions::run(ex, hls, path_limit)
 }
 
-/// Runs an HLS quick capture (ACTOR, FACTOR, LINK, LEARNT).
-pub(super) fn capture(ex: &mut Executor<'_, '_>, hls: &Hls) -> Result<(), Error> {
+/// Runs an HLS quick capture (ACTOR, FACTOR, LINK, LEARNT, UNLINK, RENAME, MERGE,
+/// FORGET); its answer, to [`render`] once the statement's scale rule has run.
+pub(super) fn capture(ex: &mut Executor<'_, '_>, hls: &Hls) -> Result<Answer, Error> {
     capture::run(ex, hls)
+}
+
+/// What a quick-capture statement did, in one line for people.
+#[derive(Debug)]
+pub(crate) enum Answer {
+    /// The line as it is: `linked Brian -AFFECTED_BY-> Housing`.
+    Line(String),
+    /// ACTOR or FACTOR: what happened (`created`, `updated`, `already there:`) to the
+    /// node, shown with its labels and scale as they are once the statement is done
+    /// (`created Actor:Person "Brian" (person)`).
+    Node(&'static str, NodeId),
+}
+
+/// The line of an answer, read after the scale rule gave the node its scale.
+pub(super) fn render(ex: &Executor<'_, '_>, answer: Answer) -> Result<String, Error> {
+    match answer {
+        Answer::Line(line) => Ok(line),
+        Answer::Node(verb, id) => {
+            let rec = ex.tx.node(id)?.unwrap_or_default();
+            let mut labels: Vec<&str> = rec.labels.iter().map(String::as_str).collect();
+            // The kind first (Actor, Factor), then the other labels.
+            labels.sort_by_key(|l| (!matches!(*l, "Actor" | "Factor"), *l));
+            let name = match rec.props.get("name") {
+                Some(Value::String(n)) => n.as_str(),
+                _ => "",
+            };
+            let scale = match rec.props.get("scale") {
+                Some(Value::String(s)) => format!(" ({s})"),
+                _ => String::new(),
+            };
+            Ok(format!("{verb} {} {name:?}{scale}", labels.join(":")))
+        }
+    }
 }
 
 impl Executor<'_, '_> {

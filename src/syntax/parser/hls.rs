@@ -3,7 +3,7 @@
 
 use super::expr::unescape;
 use super::{Builder, Result, Rule, name_text, syntax_error, token_span};
-use crate::syntax::ast::{Expr, Hls, HlsKind, LinkDirection, NodeRef, NodeRefKind};
+use crate::syntax::ast::{Expr, Hls, HlsKind, Keeping, LinkDirection, NodeRef, NodeRefKind};
 use pest::iterators::Pair;
 
 impl Builder {
@@ -20,6 +20,8 @@ impl Builder {
         let mut limit = None;
         let mut on = None;
         let mut link = None;
+        let mut confirmed = false;
+        let mut keeping = None;
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::string_literal => strings.push(string(p)?),
@@ -31,6 +33,8 @@ impl Builder {
                 Rule::limit => limit = Some(self.last_expr(p)?),
                 Rule::expression => on = Some(self.expr(p)?),
                 Rule::link_rel => link = Some(self.link_rel(p)?),
+                Rule::confirm_new => confirmed = true,
+                Rule::keeping => keeping = Some(keeping_of(p)),
                 _ => {}
             }
         }
@@ -41,6 +45,7 @@ impl Builder {
             Rule::actor_stmt => HlsKind::Actor {
                 name: text(),
                 labels,
+                confirmed,
                 scale,
                 props,
             },
@@ -50,7 +55,8 @@ impl Builder {
                 props,
             },
             Rule::link_stmt => {
-                let (rel_type, direction, props) = link.expect("LINK has a relationship");
+                let (rel_type, direction, props, confirmed) =
+                    link.expect("LINK has a relationship");
                 let left = refs.next().expect("LINK has a left end");
                 let right = refs.next().expect("LINK has a right end");
                 HlsKind::Link {
@@ -59,8 +65,36 @@ impl Builder {
                     rel_type,
                     direction,
                     props,
+                    confirmed,
                 }
             }
+            Rule::unlink_stmt => {
+                let (rel_type, direction, props, _) = link.expect("UNLINK has a relationship");
+                if let Some(p) = props {
+                    let message = format!(
+                        "UNLINK removes every {rel_type} between the two; it takes no properties"
+                    );
+                    return Err(syntax_error("InvalidRelationshipPattern", message, p.span));
+                }
+                HlsKind::Unlink {
+                    left: refs.next().expect("UNLINK has a left end"),
+                    right: refs.next().expect("UNLINK has a right end"),
+                    rel_type,
+                    direction,
+                }
+            }
+            Rule::rename_stmt => HlsKind::Rename {
+                node: refs.next().expect("RENAME has a node"),
+                to: text(),
+            },
+            Rule::merge_stmt => HlsKind::Merge {
+                from: refs.next().expect("MERGE has a node to merge"),
+                into: refs.next().expect("MERGE has a node to merge into"),
+                keeping,
+            },
+            Rule::forget_stmt => HlsKind::Forget {
+                node: refs.next().expect("FORGET has a node"),
+            },
             Rule::learnt_stmt => {
                 let learnt = text();
                 let how = text();
@@ -109,9 +143,14 @@ impl Builder {
         self.atom_inner(inner)
     }
 
-    fn link_rel(&mut self, pair: Pair<'_, Rule>) -> Result<(String, LinkDirection, Option<Expr>)> {
+    /// The relationship of a LINK or UNLINK: its type, direction, properties and whether
+    /// a new type was confirmed (`NEW`).
+    fn link_rel(
+        &mut self,
+        pair: Pair<'_, Rule>,
+    ) -> Result<(String, LinkDirection, Option<Expr>, bool)> {
         let at = self.span(&pair);
-        let (mut left, mut right) = (false, false);
+        let (mut left, mut right, mut confirmed) = (false, false, false);
         let mut rel_type = String::new();
         let mut props = None;
         for p in pair.into_inner() {
@@ -120,6 +159,7 @@ impl Builder {
                 Rule::right_arrow => right = true,
                 Rule::schema_name => rel_type = name_text(&p),
                 Rule::properties => props = Some(self.properties(p)?),
+                Rule::confirm_new => confirmed = true,
                 _ => {}
             }
         }
@@ -128,12 +168,18 @@ impl Builder {
             (true, false) => LinkDirection::Left,
             (false, false) => LinkDirection::Either,
             (true, true) => {
-                let message = "a LINK points one way (-[:T]->, <-[:T]-) or none (-[:T]-), not both";
+                let message =
+                    "a LINK or UNLINK points one way (-[:T]->, <-[:T]-) or none (-[:T]-), not both";
                 return Err(syntax_error("InvalidRelationshipPattern", message, at));
             }
         };
-        Ok((rel_type, direction, props))
+        Ok((rel_type, direction, props, confirmed))
     }
+}
+
+fn keeping_of(pair: Pair<'_, Rule>) -> Keeping {
+    let ours = pair.into_inner().any(|p| p.as_rule() == Rule::OURS);
+    if ours { Keeping::Ours } else { Keeping::Theirs }
 }
 
 fn string(pair: Pair<'_, Rule>) -> Result<String> {
@@ -211,6 +257,7 @@ mod tests {
                 labels,
                 scale,
                 props,
+                ..
             } => {
                 assert_eq!(
                     (name.as_str(), labels, scale.as_deref()),
@@ -230,6 +277,7 @@ mod tests {
                 rel_type,
                 direction,
                 props,
+                ..
             } => {
                 assert_eq!(
                     name(&left),
@@ -266,6 +314,81 @@ mod tests {
                 .map_err(|e| e.code),
             Err("InvalidRelationshipPattern")
         );
+    }
+
+    #[test]
+    fn editing_forms() {
+        type Case = (&'static str, fn(&HlsKind) -> bool);
+        let cases: [Case; 9] = [
+            (
+                "UNLINK 'a' <-[:T]- #2",
+                |k| matches!(k, HlsKind::Unlink { rel_type, direction: LinkDirection::Left, .. } if rel_type == "T"),
+            ),
+            ("unlink $a -[:T]- 'b';", |k| {
+                matches!(
+                    k,
+                    HlsKind::Unlink {
+                        direction: LinkDirection::Either,
+                        ..
+                    }
+                )
+            }),
+            (
+                "RENAME Person 'Brians' TO \"Brian's\"",
+                |k| matches!(k, HlsKind::Rename { to, .. } if to == "Brian's"),
+            ),
+            ("MERGE 'a' INTO 'b'", |k| {
+                matches!(k, HlsKind::Merge { keeping: None, .. })
+            }),
+            ("merge #1 into #2 keeping theirs", |k| {
+                matches!(
+                    k,
+                    HlsKind::Merge {
+                        keeping: Some(Keeping::Theirs),
+                        ..
+                    }
+                )
+            }),
+            ("MERGE 'a' INTO 'b' KEEPING OURS", |k| {
+                matches!(
+                    k,
+                    HlsKind::Merge {
+                        keeping: Some(Keeping::Ours),
+                        ..
+                    }
+                )
+            }),
+            ("FORGET 'x'", |k| matches!(k, HlsKind::Forget { .. })),
+            (
+                "ACTOR 'x' AS NEW Servce:Other",
+                |k| matches!(k, HlsKind::Actor { confirmed: true, labels, .. } if labels.len() == 2),
+            ),
+            (
+                "LINK 'a' -[:NEW AFECTED_BY]-> 'b'",
+                |k| matches!(k, HlsKind::Link { confirmed: true, rel_type, .. } if rel_type == "AFECTED_BY"),
+            ),
+        ];
+        for (text, ok) in cases {
+            assert!(ok(&hls(text)), "{text}: {:?}", hls(text));
+        }
+        // `New` alone is a label, `NEW` alone a type.
+        assert!(
+            matches!(hls("ACTOR 'x' AS New"), HlsKind::Actor { confirmed: false, labels, .. } if labels == ["New"])
+        );
+        assert!(
+            matches!(hls("LINK 'a' -[:NEW]-> 'b'"), HlsKind::Link { confirmed: false, rel_type, .. } if rel_type == "NEW")
+        );
+        assert_eq!(
+            parse("UNLINK 'a' -[:T {x: 1}]-> 'b'")
+                .map(|_| ())
+                .map_err(|e| e.code),
+            Err("InvalidRelationshipPattern")
+        );
+        // Cypher's MERGE is still Cypher.
+        assert!(matches!(
+            parse("MERGE (n:Into {into: 1}) RETURN n"),
+            Ok(Statement::Query(_))
+        ));
     }
 
     #[test]

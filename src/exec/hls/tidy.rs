@@ -1,0 +1,146 @@
+//! Keeping the map's vocabulary tidy: quick capture refuses a new label or relationship
+//! type that differs from one already in use (or, for labels, from one the scale rule
+//! knows) only in case or by one or two edits, with a "did you mean", unless told the new
+//! one is meant: `ACTOR "X" AS NEW Servce`, `LINK "A" -[:NEW AFECTED_BY]-> "B"`.
+//! Cypher's own CREATE, SET and MERGE are not refused (openCypher allows any name).
+
+use super::{at, scale};
+use crate::exec::{Error, Executor};
+use crate::model::{CypherError, ErrorKind, Span};
+use crate::plan::scope::distance_within;
+
+/// The existing name `new` is a near miss of, if any: the same but for case, or one edit
+/// away (names of four to seven letters) or two (eight or more: `AFECTED_BY`). Shorter
+/// and mid-length names get fewer edits on purpose: SHAPES is not a misspelt SHARE, but
+/// Servce is one of Service. The nearest wins, then the first in order.
+fn near_miss<'a>(new: &str, existing: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let wanted = new.to_lowercase();
+    let limit = match wanted.chars().count() {
+        0..=3 => 0,
+        4..=7 => 1,
+        _ => 2,
+    };
+    let mut best: Option<(usize, &str)> = None;
+    for e in existing {
+        if e == new {
+            return None;
+        }
+        let Some(d) = distance_within(&wanted, &e.to_lowercase(), limit) else {
+            continue;
+        };
+        if best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, e));
+        }
+    }
+    best.map(|(_, e)| e)
+}
+
+impl Executor<'_, '_> {
+    /// Refuses the labels of an ACTOR that are new and close to existing ones, unless
+    /// `confirmed` (`AS NEW ...`).
+    pub(super) fn check_new_labels(
+        &self,
+        name: &str,
+        labels: &[String],
+        confirmed: bool,
+        span: Span,
+    ) -> Result<(), Error> {
+        if confirmed {
+            return Ok(());
+        }
+        let mut known: Vec<String> = Vec::new();
+        for label in labels {
+            if self.tx.label_in_use(label)? {
+                continue;
+            }
+            if known.is_empty() {
+                known = self.tx.base().label_counts()?.into_keys().collect();
+                for (_, implying) in scale::IMPLIED {
+                    known.extend(implying.iter().map(|l| l.to_string()));
+                }
+                known.extend(["Actor", "Factor", super::LEARNING].map(String::from));
+            }
+            if let Some(close) = near_miss(label, known.iter().map(String::as_str)) {
+                let message = format!(
+                    "there is no label {label} yet: did you mean {close}? \
+                     (ACTOR {name:?} AS {close}; or ACTOR {name:?} AS NEW {label} to make it)"
+                );
+                let e =
+                    CypherError::runtime(ErrorKind::ArgumentError, "NearDuplicateLabel", message);
+                return Err(at(e.into(), span));
+            }
+        }
+        Ok(())
+    }
+
+    /// Refuses the type of a LINK that is new and close to an existing one, unless
+    /// `confirmed` (`-[:NEW TYPE]->`).
+    pub(super) fn check_new_type(
+        &self,
+        rel_type: &str,
+        confirmed: bool,
+        span: Span,
+    ) -> Result<(), Error> {
+        if confirmed {
+            return Ok(());
+        }
+        let types = self.tx.base().type_counts()?;
+        if types.contains_key(rel_type) {
+            return Ok(());
+        }
+        if let Some(close) = near_miss(rel_type, types.keys().map(String::as_str)) {
+            let message = format!(
+                "there is no relationship type {rel_type} yet: did you mean {close}? \
+                 (-[:{close}]->; or -[:NEW {rel_type}]-> to make it)"
+            );
+            let e = CypherError::runtime(ErrorKind::ArgumentError, "NearDuplicateType", message);
+            return Err(at(e.into(), span));
+        }
+        Ok(())
+    }
+}
+
+impl Executor<'_, '_> {
+    /// ` (did you mean AFFECTED_BY?)` when `rel_type` is not in use and close to a type
+    /// that is; "" otherwise (for UNLINK's "nothing to unlink").
+    pub(super) fn type_hint(&self, rel_type: &str) -> Result<String, Error> {
+        let types = self.tx.base().type_counts()?;
+        if types.contains_key(rel_type) {
+            return Ok(String::new());
+        }
+        Ok(
+            match near_miss(rel_type, types.keys().map(String::as_str)) {
+                Some(close) => format!(" (there is no type {rel_type}; did you mean {close}?)"),
+                None => String::new(),
+            },
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::near_miss;
+
+    #[test]
+    fn near_misses_are_case_or_a_couple_of_edits() {
+        let known = ["Service", "Person", "AFFECTED_BY", "Team"];
+        let cases = [
+            ("Servce", Some("Service")),
+            ("service", Some("Service")),
+            ("PERSON", Some("Person")),
+            ("Persn", Some("Person")),
+            ("AFECTED_BY", Some("AFFECTED_BY")),
+            ("affected_by", Some("AFFECTED_BY")),
+            ("Service", None),
+            ("Charity", None),
+            ("Tea", None),
+            ("TEAM", Some("Team")),
+            ("Town", None),
+            ("AFFECTED", None),
+            ("AFECTD_BY", Some("AFFECTED_BY")),
+        ];
+        for (new, expected) in cases {
+            assert_eq!(near_miss(new, known.iter().copied()), expected, "{new}");
+        }
+    }
+}

@@ -1,0 +1,304 @@
+//! The tidy-map rules of quick capture (issue 9), checked against the whole store:
+//! every editing statement is idempotent (a second run changes nothing and says so) and
+//! every refusal leaves the store exactly as it was.
+
+use steward::db::{Db, Error, Params, QueryResult};
+use steward::model::Output;
+
+/// A small map with something of everything: two near-duplicate families that both have
+/// links, a link between them, a self-loop, properties that agree and one that does not.
+const MAP: &str = r#"
+ACTOR "Brian" AS Person {born: 1978};
+ACTOR "Brians family" AS Family {born: 1950, pets: 2};
+ACTOR "Brian's family" AS Family {born: 1951};
+ACTOR "GP practice" AS Service;
+ACTOR "Food bank" AS Volunteers AT organisation SCALE;
+FACTOR "Housing";
+FACTOR "Health" AT place SCALE;
+LINK "Brian" -[:AFFECTED_BY {strength: 4}]-> "Housing";
+LINK "Brian" -[:AFFECTED_BY]-> "Health";
+LINK "Brians family" -[:SUPPORTS]-> "Brian";
+LINK "Brian's family" -[:SUPPORTS {since: 2020}]-> "Brian";
+LINK "Brians family" -[:WORRIES_ABOUT]-> "Housing";
+LINK "Brian" -[:CALLS]-> "Brians family";
+LINK "Brians family" -[:KNOWS]-> "Brian's family";
+LINK "Brians family" -[:TALKS_TO]-> "Brians family";
+LINK "GP practice" -[:RESPONDS_TO]-> "Health";
+LEARNT "Family calls matter" ABOUT "Brians family" HOW "visit" ON date('2024-01-01');
+"#;
+
+fn map() -> Db {
+    let db = Db::in_memory();
+    for statement in steward::syntax::split_statements(MAP) {
+        run(&db, statement.text);
+    }
+    db
+}
+
+fn run(db: &Db, text: &str) -> QueryResult {
+    db.execute(text, &Params::new())
+        .unwrap_or_else(|e| panic!("{text}: {e}"))
+}
+
+fn try_run(db: &Db, text: &str) -> Result<QueryResult, Error> {
+    db.execute(text, &Params::new())
+}
+
+/// Everything in the store: each node and each relationship with its ends, as values.
+fn dump(db: &Db) -> Vec<Vec<Output>> {
+    let nodes = run(db, "MATCH (n) RETURN n ORDER BY id(n)");
+    let rels = run(
+        db,
+        "MATCH (a)-[r]->(b) RETURN id(a), r, id(b) ORDER BY id(a), type(r), id(b), id(r)",
+    );
+    nodes.rows.into_iter().chain(rels.rows).collect()
+}
+
+fn counts(db: &Db) -> (i64, i64) {
+    let r = run(
+        db,
+        "MATCH (n) OPTIONAL MATCH (n)-[r]-() RETURN count(DISTINCT n), count(DISTINCT r)",
+    );
+    match r.rows[0].as_slice() {
+        [Output::Int(n), Output::Int(r)] => (*n, *r),
+        other => panic!("counts: {other:?}"),
+    }
+}
+
+#[test]
+fn each_edit_twice_changes_nothing_the_second_time() {
+    // (statement, what the second run answers, starting with)
+    let cases = [
+        (
+            "UNLINK \"Brian\" -[:AFFECTED_BY]-> \"Housing\"",
+            "nothing to unlink",
+        ),
+        (
+            "UNLINK \"Housing\" <-[:AFFECTED_BY]- \"Brian\"",
+            "nothing to unlink",
+        ),
+        (
+            "UNLINK \"Brians family\" -[:KNOWS]- \"Brian's family\"",
+            "nothing to unlink",
+        ),
+        (
+            "RENAME \"Brians family\" TO \"The Smiths\"",
+            "already renamed",
+        ),
+        ("RENAME \"Brian\" TO \"Brian\"", "already named"),
+        (
+            "MERGE \"Brians family\" INTO \"Brian's family\" KEEPING OURS",
+            "nothing to merge",
+        ),
+        (
+            "MERGE \"Brians family\" INTO \"Brian's family\" KEEPING THEIRS",
+            "nothing to merge",
+        ),
+        ("FORGET \"Brians family\"", "nothing to forget"),
+        ("FORGET #0", "nothing to forget"),
+        ("ACTOR \"Brian\" AS Person", "already there"),
+        (
+            "LINK \"Brian\" -[:AFFECTED_BY]-> \"Health\"",
+            "already there",
+        ),
+        ("FACTOR \"Health\" AT place SCALE", "already there"),
+    ];
+    for (statement, again) in cases {
+        let db = map();
+        let first = run(&db, statement);
+        assert_eq!(first.answer.len(), 1, "{statement}: {first:?}");
+        let after_first = dump(&db);
+        let second = run(&db, statement);
+        assert_eq!(
+            dump(&db),
+            after_first,
+            "{statement} changed the store again"
+        );
+        assert!(
+            second.answer[0].starts_with(again),
+            "{statement}: the second run answered {:?}",
+            second.answer
+        );
+        assert_eq!(
+            second.stats,
+            Default::default(),
+            "{statement}: {:?}",
+            second.stats
+        );
+    }
+}
+
+#[test]
+fn refusals_leave_the_store_as_it_was() {
+    // (statement, error code)
+    let cases = [
+        (
+            "MERGE \"Brians family\" INTO \"Brian's family\"",
+            "MergeConflict",
+        ),
+        (
+            "RENAME \"Brians family\" TO \"brian's FAMILY\"",
+            "NameTaken",
+        ),
+        ("RENAME \"Brian\" TO \" \"", "EmptyName"),
+        ("ACTOR \"GP practice\" AS Servce", "NearDuplicateLabel"),
+        ("ACTOR \"Brian\" AS person", "NearDuplicateLabel"),
+        (
+            "LINK \"Brian\" -[:AFECTED_BY]-> \"Health\"",
+            "NearDuplicateType",
+        ),
+        (
+            "LINK \"Brian\" -[:affected_by]-> \"Health\"",
+            "NearDuplicateType",
+        ),
+        ("ACTOR \"Shelter\" AS Refuge", "MissingScale"),
+        ("ACTOR \"Haven\" AS NEW Refuge", "MissingScale"),
+        (
+            "UNLINK \"Brian\" -[:AFFECTED_BY]-> \"Nowhere\"",
+            "EntityNotFound",
+        ),
+        ("MERGE \"Brian\" INTO \"Nobody\"", "EntityNotFound"),
+        ("RENAME \"Nobody\" TO \"Somebody\"", "EntityNotFound"),
+    ];
+    for (statement, code) in cases {
+        let db = map();
+        let before = dump(&db);
+        match try_run(&db, statement) {
+            Err(Error::Query(e)) => assert_eq!(e.code, code, "{statement}: {e}"),
+            other => panic!("{statement}: expected {code}, got {other:?}"),
+        }
+        assert_eq!(dump(&db), before, "{statement} changed the store");
+    }
+}
+
+#[test]
+fn merging_two_linked_nodes_loses_nothing() {
+    let db = map();
+    let (nodes, rels) = counts(&db);
+    let r = run(
+        &db,
+        "MERGE \"Brians family\" INTO \"Brian's family\" KEEPING OURS",
+    );
+    // SUPPORTS Brian is combined with the one "Brian's family" has; KNOWS (between the
+    // two) is dropped; WORRIES_ABOUT, CALLS, the self-loop and the ABOUT of the learning
+    // record move.
+    assert_eq!(
+        r.answer,
+        [
+            "merged \"Brians family\" into \"Brian's family\": 4 relationships moved, 1 relationship combined with \"Brian's family\"'s own, 1 relationship between them dropped, 1 property added"
+        ]
+    );
+    assert_eq!(counts(&db), (nodes - 1, rels - 2));
+    let links = run(
+        &db,
+        "MATCH (f {name: \"Brian's family\"})-[r]-(o) \
+         RETURN type(r) AS t, startNode(r) = f AS out, coalesce(o.name, o.text) AS other, r.since AS since \
+         ORDER BY t, out, other",
+    );
+    let s = |v: &str| Output::String(v.into());
+    let b = Output::Bool;
+    assert_eq!(
+        links.rows,
+        vec![
+            vec![s("ABOUT"), b(false), s("Family calls matter"), Output::Null],
+            vec![s("CALLS"), b(false), s("Brian"), Output::Null],
+            vec![s("SUPPORTS"), b(true), s("Brian"), Output::Int(2020)],
+            vec![s("TALKS_TO"), b(true), s("Brian's family"), Output::Null],
+            vec![s("WORRIES_ABOUT"), b(true), s("Housing"), Output::Null],
+        ]
+    );
+    let props = run(
+        &db,
+        "MATCH (f:Family) RETURN f.name, f.born, f.pets, f.scale, labels(f)",
+    );
+    assert_eq!(
+        props.rows,
+        vec![vec![
+            s("Brian's family"),
+            Output::Int(1951),
+            Output::Int(2),
+            s("person"),
+            Output::List(vec![s("Actor"), s("Family")]),
+        ]]
+    );
+    // KEEPING THEIRS takes the values of the node that goes.
+    let db = map();
+    run(
+        &db,
+        "MERGE \"Brians family\" INTO \"Brian's family\" KEEPING THEIRS",
+    );
+    let born = run(&db, "MATCH (f:Family) RETURN f.born");
+    assert_eq!(born.rows, vec![vec![Output::Int(1950)]]);
+}
+
+#[test]
+fn forget_reports_what_went() {
+    let db = map();
+    let (nodes, rels) = counts(&db);
+    let r = run(&db, "FORGET \"Brians family\"");
+    assert_eq!(r.answer, ["forgot \"Brians family\" and 6 relationships"]);
+    assert_eq!(counts(&db), (nodes - 1, rels - 6));
+    assert_eq!(r.stats.relationships_deleted, 6);
+    assert_eq!(r.stats.nodes_deleted, 1);
+}
+
+#[test]
+fn a_defaulted_scale_follows_labels_and_a_given_one_stays() {
+    let db = map();
+    let scale = |name: &str| {
+        let r = run(&db, &format!("MATCH (n {{name: '{name}'}}) RETURN n.scale"));
+        r.rows[0][0].clone()
+    };
+    let s = |v: &str| Output::String(v.into());
+    run(&db, "ACTOR \"Jo\"");
+    assert_eq!(scale("Jo"), s("person"));
+    run(&db, "ACTOR \"Jo\" AS Team");
+    assert_eq!(scale("Jo"), s("organisation"));
+    // "Food bank" was given its scale: labels do not move it.
+    run(&db, "ACTOR \"Food bank\" AS Place");
+    assert_eq!(scale("Food bank"), s("organisation"));
+    // Nor Cypher labels.
+    run(&db, "MATCH (n {name: 'Food bank'}) SET n:Person");
+    assert_eq!(scale("Food bank"), s("organisation"));
+    // A Cypher SET gives a scale; REMOVE hands it back to the labels.
+    run(&db, "MATCH (n {name: 'Jo'}) SET n.scale = 'place'");
+    run(&db, "ACTOR \"Jo\" AS Person");
+    assert_eq!(scale("Jo"), s("place"));
+    run(&db, "MATCH (n {name: 'Jo'}) REMOVE n.scale");
+    assert_eq!(scale("Jo"), s("organisation"));
+    // Cypher's CREATE of an Actor whose labels imply no scale is refused too.
+    let e = try_run(&db, "CREATE (:Actor:Refuge {name: 'Haven'})");
+    assert!(matches!(e, Err(Error::Query(q)) if q.code == "MissingScale"));
+}
+
+#[test]
+fn cypher_create_is_not_refused_for_near_duplicates() {
+    let db = map();
+    run(
+        &db,
+        "CREATE (:Actor:Servce {name: 'Clinic', scale: 'organisation'})-[:AFECTED_BY]->(:Factor {name: 'Waits'})",
+    );
+    let r = run(
+        &db,
+        "MATCH (:Actor:Servce)-[r:AFECTED_BY]->() RETURN count(r)",
+    );
+    assert_eq!(r.rows, vec![vec![Output::Int(1)]]);
+}
+
+#[test]
+fn answers_are_one_line_and_json_keeps_the_counters() {
+    let db = Db::in_memory();
+    let r = run(&db, "ACTOR \"Brian\" AS Person");
+    assert_eq!(r.answer, ["created Actor:Person \"Brian\" (person)"]);
+    assert_eq!(r.stats.nodes_created, 1);
+    let mut out = Vec::new();
+    let mut p =
+        steward::cli::format::Printer::new(&mut out, steward::cli::args::Format::Json, false);
+    p.print(&r).expect("print");
+    let json = String::from_utf8(out).expect("utf-8");
+    assert!(json.contains("\"nodes_created\": 1"), "{json}");
+    assert!(
+        json.contains("\"answer\": [\"created Actor:Person \\\"Brian\\\" (person)\"]"),
+        "{json}"
+    );
+}
