@@ -173,7 +173,8 @@ fn missing_scale(rec: &NodeRecord, id: u64) -> Error {
     let labels = others.join(":");
     let message = format!(
         "\"{name}\" needs a scale: its label{} {labels} say{} none; give one, e.g. \
-         ACTOR \"{name}\" AS {labels} AT organisation SCALE (person, organisation or place)",
+         ACTOR \"{name}\" AS {labels} AT organisation SCALE, or in Cypher a `scale` property \
+         (person, organisation or place)",
         if others.len() == 1 { "" } else { "s" },
         if others.len() == 1 { "s" } else { "" },
     );
