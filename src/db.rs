@@ -2,7 +2,7 @@
 //! commits atomically and durably, or leaves the store exactly as it was.
 
 use crate::exec::{self, Stats};
-use crate::model::{CypherError, Output, Value};
+use crate::model::{CypherError, ErrorKind, Output, Value};
 use crate::plan::procedures::Procedures;
 pub use crate::plan::procedures::{
     CallError, CypherType, DefinitionError, Field, Procedure, ProcedureContext, Signature,
@@ -107,6 +107,16 @@ pub struct Db {
     path_limit: AtomicU64,
     /// The most bytes one statement's held rows may take.
     memory_limit: AtomicU64,
+    /// How this session sees the map unless a statement says otherwise, and who is
+    /// writing (see [`Db::set_as_of`], [`Db::set_view`], [`Db::set_author`]).
+    session: Mutex<Session>,
+}
+
+/// A session's settings that statements read.
+#[derive(Debug, Clone, Default)]
+struct Session {
+    lens: exec::lens::Seen,
+    author: Option<String>,
 }
 
 /// The most plans the cache keeps.
@@ -191,6 +201,7 @@ impl Db {
             plans: Mutex::new(PlanCache::default()),
             path_limit: AtomicU64::new(plan::DEFAULT_PATH_LIMIT),
             memory_limit: AtomicU64::new(exec::DEFAULT_MEMORY_LIMIT),
+            session: Mutex::new(Session::default()),
         })
     }
 
@@ -204,6 +215,7 @@ impl Db {
             plans: Mutex::new(PlanCache::default()),
             path_limit: AtomicU64::new(plan::DEFAULT_PATH_LIMIT),
             memory_limit: AtomicU64::new(exec::DEFAULT_MEMORY_LIMIT),
+            session: Mutex::new(Session::default()),
         }
     }
 
@@ -319,6 +331,60 @@ impl Db {
         self.memory_limit.store(bytes, Ordering::Relaxed);
     }
 
+    /// Sees the map as it was at some time in `when` (a year, month or day: `2016`,
+    /// `2016-06`, `2016-06-01`) in every statement without its own `AS OF`; `None` sees it
+    /// as it is. Refuses text that is not such a time.
+    pub fn set_as_of(&self, when: Option<&str>) -> Result<(), Error> {
+        let period = match when {
+            Some(text) => Some(exec::lens::period_of_text(text).ok_or_else(|| {
+                Error::from(CypherError::runtime(
+                    ErrorKind::ArgumentError,
+                    "InvalidTime",
+                    format!(
+                        "{text:?} is not a time; write a year, a month or a day: 2016, 2016-06 or 2016-06-01"
+                    ),
+                ))
+            })?),
+            None => None,
+        };
+        self.session().lens.as_of = period;
+        Ok(())
+    }
+
+    /// The session's `AS OF` time as written back (`2016`, `2016-06-01`), if any.
+    pub fn as_of(&self) -> Option<String> {
+        self.session().lens.as_of.map(|p| p.shown())
+    }
+
+    /// Sees the map through `viewpoint`'s eyes (their views and nobody's in particular) in
+    /// every statement without its own `FROM THE VIEW OF`; `None` sees every view.
+    pub fn set_view(&self, viewpoint: Option<&str>) {
+        self.session().lens.view = viewpoint.map(str::to_string);
+    }
+
+    /// The session's viewpoint, if any.
+    pub fn view(&self) -> Option<String> {
+        self.session().lens.view.clone()
+    }
+
+    /// Who is writing: recorded with what they learn (LEARNT ... without BY).
+    pub fn set_author(&self, author: Option<&str>) {
+        self.session().author = author
+            .map(|a| a.trim().to_string())
+            .filter(|a| !a.is_empty());
+    }
+
+    /// The session's author, if any.
+    pub fn author(&self) -> Option<String> {
+        self.session().author.clone()
+    }
+
+    fn session(&self) -> std::sync::MutexGuard<'_, Session> {
+        self.session
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
     /// This session's memory limit per statement (see [`Db::set_memory_limit`]).
     pub fn memory_limit(&self) -> u64 {
         self.memory_limit.load(Ordering::Relaxed)
@@ -386,13 +452,13 @@ impl Db {
         {
             return Ok(plan);
         }
-        let (mode, statement) = syntax::parse_with_mode(text)?;
+        let (mode, lens, statement) = syntax::parse_with_lens(text)?;
         let plan = {
             let procedures = self
                 .procedures
                 .read()
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
-            Arc::new(plan::plan_with_mode(statement, mode, &procedures)?)
+            Arc::new(plan::plan_with_mode(statement, mode, &procedures)?.with_lens(lens)?)
         };
         self.plans
             .lock()
@@ -475,8 +541,11 @@ impl Db {
                 answer: Vec::new(),
             });
         }
+        let session = self.session().clone();
         let options = exec::RunOptions {
             memory_limit: self.memory_limit(),
+            lens: session.lens,
+            author: session.author,
             profile: plan.mode() == plan::Mode::Profile,
         };
         let streams = !plan.writes();

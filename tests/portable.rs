@@ -22,6 +22,14 @@ fn map() -> Db {
             }
         }
     }
+    // Learning at two stages, by two people.
+    for learnt in [
+        "LEARNT 'Brian needs a home first' ABOUT 'Brian' HOW 'conversation' AT explore STAGE BY 'Jo' ON date('2020-02-01')",
+        "LEARNT 'Trust grows slowly' HOW 'workshop' AT understand STAGE BY 'Sam' ON date('2021-06-01')",
+    ] {
+        db.execute(learnt, &Params::new())
+            .expect("learning is recorded");
+    }
     db
 }
 
@@ -56,6 +64,9 @@ fn every_question_and_its_translation_give_the_same_rows() {
         "SHOW Organisation 'Housing provider' WITHIN 2 STEPS",
         "WHAT HAVE WE LEARNT",
         "WHAT HAVE WE LEARNT ABOUT 'Plymouth Alliance'",
+        "WHAT HAVE WE LEARNT SINCE 2020-03",
+        "WHAT HAVE WE LEARNT BY 'jo' AT explore STAGE",
+        "WHAT HAVE WE LEARNT ABOUT 'Brian' SINCE 2019",
     ];
     for q in questions {
         let asked = db

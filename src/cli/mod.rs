@@ -189,12 +189,18 @@ fn explain(a: args::ExplainArgs, out: &mut dyn Write) -> Result<(), CliError> {
         offset: 0,
         statement: None,
     };
-    let statement = crate::syntax::parse(text.trim_end_matches([';', ' ', '\n'])).map_err(|e| {
-        CliError::Query {
-            error: e,
-            origin: Box::new(source()),
-        }
-    })?;
+    let (_, lens, statement) =
+        crate::syntax::parse_with_lens(text.trim_end_matches([';', ' ', '\n'])).map_err(|e| {
+            CliError::Query {
+                error: e,
+                origin: Box::new(source()),
+            }
+        })?;
+    if lens != Default::default() {
+        return Err(CliError::Usage(
+            crate::syntax::portable::PortableError::Lens.to_string(),
+        ));
+    }
     let portable = crate::syntax::portable::portable(&statement)
         .map_err(|e| CliError::Usage(e.to_string()))?;
     writeln!(out, "{portable};").map_err(CliError::from_write)

@@ -73,10 +73,15 @@ pub fn readable(v: &Output) -> String {
             let mut out = nodes.first().map(node_name).unwrap_or_default();
             for (i, r) in rels.iter().enumerate() {
                 let Some(next) = nodes.get(i + 1) else { break };
+                // Whose view a relationship is: `-TRUSTS [Jo]->`.
+                let label = match r.props.get("seen_by") {
+                    Some(Output::String(who)) => format!("{} [{who}]", r.rel_type),
+                    _ => r.rel_type.clone(),
+                };
                 if nodes[i].id == r.start {
-                    let _ = write!(out, " -{}-> {}", r.rel_type, node_name(next));
+                    let _ = write!(out, " -{label}-> {}", node_name(next));
                 } else {
-                    let _ = write!(out, " <-{}- {}", r.rel_type, node_name(next));
+                    let _ = write!(out, " <-{label}- {}", node_name(next));
                 }
             }
             out

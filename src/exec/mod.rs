@@ -9,6 +9,7 @@ pub(crate) mod call;
 mod eval;
 pub mod functions;
 mod hls;
+pub mod lens;
 mod load_csv;
 
 /// Applies the scale rule to the nodes a transaction changed (see `exec/hls/scale.rs`):
@@ -113,13 +114,18 @@ pub struct Outcome {
 }
 
 /// How a statement runs: its resource limits and whether it is profiled.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct RunOptions {
     /// The most bytes the rows held by blocking operators (sort, aggregation, distinct,
     /// the input of an update) may take at once.
     pub memory_limit: u64,
     /// Count rows, store reads and time per operator.
     pub profile: bool,
+    /// How the session sees the map unless the statement says otherwise (the shell's
+    /// `:as_of` and `:view`).
+    pub lens: lens::Seen,
+    /// Who is writing (recorded with what is learnt).
+    pub author: Option<String>,
 }
 
 /// The memory a statement's rows may take unless the session says otherwise: 1 GiB.
@@ -130,6 +136,8 @@ impl Default for RunOptions {
         RunOptions {
             memory_limit: DEFAULT_MEMORY_LIMIT,
             profile: false,
+            lens: lens::Seen::default(),
+            author: None,
         }
     }
 }
@@ -161,6 +169,12 @@ pub fn run(
     let _clock = functions::temporal::StatementClock::start();
     let mut ex = Executor::new(tx, params, cancel, plan);
     ex.memory_limit = options.memory_limit;
+    // Quick capture records what is; only reading sees through a lens.
+    let capture = matches!(plan.body(), crate::plan::Body::Hls(h) if h.kind.is_capture());
+    if !capture {
+        ex.seen = ex.resolve_lens(plan.lens(), &options.lens)?;
+    }
+    ex.author = options.author.clone();
     if options.profile {
         ex.profile = Some(RefCell::new(vec![
             operators::OpCounters::default();
@@ -337,6 +351,10 @@ pub(crate) struct Executor<'a, 's> {
     memory_limit: u64,
     /// PROFILE's counters by operator id, when profiling.
     profile: Option<RefCell<Vec<operators::OpCounters>>>,
+    /// How the statement sees the map (AS OF, FROM THE VIEW OF).
+    seen: lens::Seen,
+    /// Who is writing.
+    author: Option<String>,
 }
 
 impl<'a, 's> Executor<'a, 's> {
@@ -358,6 +376,8 @@ impl<'a, 's> Executor<'a, 's> {
             label_counts: std::cell::OnceCell::new(),
             label_bits: RefCell::new(Default::default()),
             memory: Cell::new(0),
+            seen: lens::Seen::default(),
+            author: None,
             memory_limit: DEFAULT_MEMORY_LIMIT,
             profile: None,
         }

@@ -17,6 +17,7 @@ pub(super) fn check(hls: &Hls) -> Result<(), CypherError> {
         HlsKind::Learnt { on, .. } => on.iter().map(|e| (e, "ON")).collect(),
         HlsKind::Connectors { within, .. }
         | HlsKind::Show { within, .. }
+        | HlsKind::WhatChanged { within, .. }
         | HlsKind::Holders { within, .. }
         | HlsKind::Loops { within, .. } => within.iter().map(|e| (e, "WITHIN")).collect(),
         HlsKind::Paths { within, limit, .. } => within
@@ -25,6 +26,7 @@ pub(super) fn check(hls: &Hls) -> Result<(), CypherError> {
             .chain(limit.iter().map(|e| (e, "LIMIT")))
             .collect(),
         HlsKind::WhatLearnt { .. }
+        | HlsKind::CompareViews { .. }
         | HlsKind::Unlink { .. }
         | HlsKind::Rename { .. }
         | HlsKind::Merge { .. }

@@ -21,7 +21,7 @@ mod tests;
 
 use crate::model::{CypherError, Span};
 pub use crate::syntax::ast::Mode;
-use crate::syntax::ast::{Hls, Query, Statement};
+use crate::syntax::ast::{Hls, Lens, Query, Statement};
 use logical::LogicalPlan;
 use procedures::{Procedure, Procedures};
 use std::collections::HashMap;
@@ -50,6 +50,8 @@ pub struct Plan {
     calls: HashMap<Span, Arc<Procedure>>,
     /// The most partial paths an HLS path question may explore before it stops.
     path_limit: u64,
+    /// How the statement sees the map (`AS OF`, `FROM THE VIEW OF`).
+    lens: Lens,
 }
 
 /// What a plan runs.
@@ -78,6 +80,32 @@ impl Plan {
     /// The most partial paths an HLS path question may explore.
     pub fn path_limit(&self) -> u64 {
         self.path_limit
+    }
+
+    /// How the statement sees the map.
+    pub fn lens(&self) -> &Lens {
+        &self.lens
+    }
+
+    /// The plan with the lens its statement was written with. Quick capture records what
+    /// is and takes none.
+    pub fn with_lens(mut self, lens: Lens) -> Result<Plan, CypherError> {
+        if let Body::Hls(h) = &self.body
+            && h.kind.is_capture()
+        {
+            let (what, span) = match (&lens.as_of, &lens.view) {
+                (Some(w), _) => ("AS OF", w.span),
+                (None, Some(_)) => ("FROM THE VIEW OF", h.span),
+                (None, None) => return Ok(self),
+            };
+            let message = format!(
+                "{what} is for reading the map; quick capture records what is: say when it held \
+                 with FROM ... UNTIL ..., and whose view a link is with SEEN BY \"...\""
+            );
+            return Err(CypherError::syntax("InvalidArgument", message, span));
+        }
+        self.lens = lens;
+        Ok(self)
     }
 
     /// The plan with another partial-path limit (the session's setting).
@@ -138,6 +166,7 @@ pub fn plan_with_mode(
                 mode,
                 calls,
                 path_limit: DEFAULT_PATH_LIMIT,
+                lens: Lens::default(),
             })
         }
         Statement::Hls(hls) => {
@@ -149,6 +178,7 @@ pub fn plan_with_mode(
                 mode,
                 calls: HashMap::new(),
                 path_limit: DEFAULT_PATH_LIMIT,
+                lens: Lens::default(),
             })
         }
     }

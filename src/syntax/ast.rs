@@ -62,6 +62,8 @@ pub enum HlsKind {
         scale: Option<String>,
         /// Further properties (a map literal or a parameter).
         props: Option<Expr>,
+        /// When the actor was part of the person's system (FROM ... UNTIL ...).
+        valid: Validity,
     },
     /// `FACTOR "name" [AT scale SCALE] [{props}]`
     Factor {
@@ -71,6 +73,8 @@ pub enum HlsKind {
         scale: Option<String>,
         /// Further properties.
         props: Option<Expr>,
+        /// When the factor was at work (FROM ... UNTIL ...).
+        valid: Validity,
     },
     /// `LINK <ref> -[:TYPE {props}]-> <ref>` (or `<-[...]-`, or undirected `-[...]-`).
     Link {
@@ -86,6 +90,10 @@ pub enum HlsKind {
         props: Option<Expr>,
         /// `-[:NEW TYPE]->`: the type is meant to be new even if close to an existing one.
         confirmed: bool,
+        /// `SEEN BY "Jo"`: the link is Jo's view (other views of it may coexist).
+        seen_by: Option<String>,
+        /// When the link held in the world (FROM ... UNTIL ...).
+        valid: Validity,
     },
     /// `UNLINK <ref> -[:TYPE]-> <ref>` (or `<-[...]-`, or `-[...]-` for either way).
     Unlink {
@@ -120,14 +128,21 @@ pub enum HlsKind {
         /// The node forgotten.
         node: NodeRef,
     },
-    /// `LEARNT "text" ABOUT <ref>, ... HOW "how" [ON expr]`
+    /// `LEARNT "text" [ABOUT <ref>, ...] HOW "how" [AT stage STAGE] [FROM <ref>] [BY "who"]
+    /// [ON expr]`
     Learnt {
         /// What was learnt.
         text: String,
-        /// The nodes it is about.
+        /// The nodes it is about (none: the whole system).
         about: Vec<NodeRef>,
         /// How it was learnt.
         how: String,
+        /// Where in the learning cycle it was learnt.
+        stage: Option<Stage>,
+        /// The change or experiment it came from.
+        came_from: Option<NodeRef>,
+        /// Who learnt it; the session's author when absent.
+        by: Option<String>,
         /// When (a date expression); today when absent.
         on: Option<Expr>,
     },
@@ -161,9 +176,32 @@ pub enum HlsKind {
         /// The most relationships away from it.
         within: Option<Expr>,
     },
-    /// `WHAT HAVE WE LEARNT [ABOUT <ref>]`
+    /// `WHAT HAVE WE LEARNT [ABOUT <ref>] [SINCE date] [BY "who"] [AT stage STAGE]`
     WhatLearnt {
         /// Only learning about this node.
+        about: Option<NodeRef>,
+        /// Only learning on or after the start of this date.
+        since: Option<When>,
+        /// Only learning by this person.
+        by: Option<String>,
+        /// Only learning at this stage of the cycle.
+        stage: Option<Stage>,
+    },
+    /// `WHAT CHANGED FOR <ref> BETWEEN date AND date [WITHIN n STEPS]`
+    WhatChanged {
+        /// The node whose surroundings are compared.
+        node: NodeRef,
+        /// The earlier time.
+        from: When,
+        /// The later time.
+        to: When,
+        /// How far around the node (steps; 1 when absent).
+        within: Option<Expr>,
+    },
+    /// `COMPARE VIEWS [OF <ref>]` or `WHERE VIEWS DIFFER`: relationships whose viewpoints
+    /// disagree.
+    CompareViews {
+        /// Only relationships of this node.
         about: Option<NodeRef>,
     },
     /// `WHO HOLDS THE SYSTEM TOGETHER [AROUND <ref> [WITHIN n STEPS]]`
@@ -198,6 +236,94 @@ impl HlsKind {
                 | HlsKind::Forget { .. }
         )
     }
+}
+
+/// A time as written: a year, a month or a day (`2016`, `2016-06`, `2016-06-01`), as text
+/// or in a parameter. It stands for the whole period it names.
+#[derive(Debug, Clone, PartialEq)]
+pub struct When {
+    /// The text or the parameter.
+    pub kind: WhenKind,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// How a [`When`] was given.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WhenKind {
+    /// `2016`, `2016-06-01`, or the same in quotes.
+    Text(String),
+    /// `$param`: such a text, a date, or a year as an integer.
+    Parameter(String),
+}
+
+/// When something held in the world: from the start of one period until the end of
+/// another (either open).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Validity {
+    /// FROM.
+    pub from: Option<When>,
+    /// UNTIL.
+    pub until: Option<When>,
+}
+
+/// A stage of the HLS learning cycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Understanding the system.
+    Understand,
+    /// Exploring it.
+    Explore,
+    /// Experimenting.
+    Experiment,
+    /// Embedding and co-designing what worked.
+    Embed,
+}
+
+impl Stage {
+    /// Every stage, in the cycle's order.
+    pub const ALL: [Stage; 4] = [
+        Stage::Understand,
+        Stage::Explore,
+        Stage::Experiment,
+        Stage::Embed,
+    ];
+
+    /// The stage's name as written and stored.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Understand => "understand",
+            Stage::Explore => "explore",
+            Stage::Experiment => "experiment",
+            Stage::Embed => "embed",
+        }
+    }
+
+    /// The stage named `name` (any case).
+    pub fn parse(name: &str) -> Option<Stage> {
+        Stage::ALL
+            .into_iter()
+            .find(|s| s.name().eq_ignore_ascii_case(name))
+    }
+}
+
+/// How a statement sees the map: as it was at a time (by valid time) and through one
+/// viewpoint. Written before the statement (`AS OF 2016`, `FROM THE VIEW OF "Jo"`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Lens {
+    /// `AS OF when`.
+    pub as_of: Option<When>,
+    /// `FROM THE VIEW OF "who"` (a string or a parameter).
+    pub view: Option<ViewOf>,
+}
+
+/// The viewpoint of `FROM THE VIEW OF`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ViewOf {
+    /// `"Jo"`.
+    Name(String),
+    /// `$param`.
+    Parameter(String),
 }
 
 /// Whose value a MERGE keeps where both nodes have a property with different values.

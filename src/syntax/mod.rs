@@ -7,5 +7,5 @@ mod parser;
 pub mod portable;
 mod split;
 
-pub use parser::{parse, parse_with_mode};
+pub use parser::{parse, parse_with_lens, parse_with_mode};
 pub use split::{StatementText, split_statements};

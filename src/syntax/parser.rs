@@ -46,11 +46,18 @@ pub fn parse(text: &str) -> Result<Statement> {
     parse_with_mode(text).map(|(_, statement)| statement)
 }
 
-/// Parses one statement and its EXPLAIN or PROFILE prefix, if any.
+/// Parses one statement and its EXPLAIN or PROFILE prefix, if any (a lens prefix, `AS OF`
+/// or `FROM THE VIEW OF`, is accepted and dropped; [`parse_with_lens`] keeps it).
+pub fn parse_with_mode(text: &str) -> Result<(Mode, Statement)> {
+    parse_with_lens(text).map(|(mode, _, statement)| (mode, statement))
+}
+
+/// Parses one statement with its EXPLAIN or PROFILE prefix and its lens (`AS OF ...`,
+/// `FROM THE VIEW OF ...`).
 ///
 /// Runs on a helper thread with a large stack (reserved, not committed), so that deeply
 /// nested expressions cannot overflow the caller's stack.
-pub fn parse_with_mode(text: &str) -> Result<(Mode, Statement)> {
+pub fn parse_with_lens(text: &str) -> Result<(Mode, Lens, Statement)> {
     let depth = error::check_nesting(text, MAX_NESTING)?;
     if depth <= INLINE_NESTING {
         return parse_here(text);
@@ -78,7 +85,7 @@ fn call_budget(text: &str) -> usize {
     100_000usize.saturating_add(text.len().saturating_mul(200))
 }
 
-fn parse_here(text: &str) -> Result<(Mode, Statement)> {
+fn parse_here(text: &str) -> Result<(Mode, Lens, Statement)> {
     pest::set_call_limit(std::num::NonZeroUsize::new(call_budget(text)));
     let mut pairs = match CypherParser::parse(Rule::statement, text) {
         Ok(pairs) => pairs,
@@ -94,6 +101,7 @@ fn parse_here(text: &str) -> Result<(Mode, Statement)> {
     };
     let statement = pairs.next().expect("statement rule matched");
     let mut mode = Mode::Run;
+    let mut lens = Lens::default();
     let mut inner = statement.into_inner();
     let body = loop {
         let p = inner
@@ -107,6 +115,33 @@ fn parse_here(text: &str) -> Result<(Mode, Statement)> {
                     _ => Mode::Profile,
                 };
             }
+            Rule::as_of => {
+                let span = token_span(&p);
+                if lens.as_of.is_some() {
+                    let message = "AS OF is given twice".to_string();
+                    return Err(syntax_error("InvalidArgument", message, span));
+                }
+                let at = p.into_inner().find(|p| p.as_rule() == Rule::when);
+                lens.as_of = Some(hls::when(at.expect("AS OF has a time"))?);
+            }
+            Rule::view_of => {
+                let span = token_span(&p);
+                if lens.view.is_some() {
+                    let message = "FROM THE VIEW OF is given twice".to_string();
+                    return Err(syntax_error("InvalidArgument", message, span));
+                }
+                let who = p
+                    .into_inner()
+                    .find(|p| matches!(p.as_rule(), Rule::string_literal | Rule::parameter))
+                    .expect("FROM THE VIEW OF has a name");
+                lens.view = Some(match who.as_rule() {
+                    Rule::string_literal => {
+                        let body = who.into_inner().next().expect("string has a body");
+                        ViewOf::Name(expr::unescape(body.as_str(), body.as_span().start())?)
+                    }
+                    _ => ViewOf::Parameter(who.as_str().trim_start_matches('$').to_string()),
+                });
+            }
             Rule::EOI => {}
             _ => break p,
         }
@@ -116,8 +151,8 @@ fn parse_here(text: &str) -> Result<(Mode, Statement)> {
         trivia: trivia_map(text),
     };
     match body.as_rule() {
-        Rule::query => Ok((mode, Statement::Query(builder.query(body)?))),
-        _ => Ok((mode, Statement::Hls(builder.hls(body)?))),
+        Rule::query => Ok((mode, lens, Statement::Query(builder.query(body)?))),
+        _ => Ok((mode, lens, Statement::Hls(builder.hls(body)?))),
     }
 }
 

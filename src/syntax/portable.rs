@@ -8,7 +8,9 @@
 //! is why the questions exist. Where a question gives "one" shortest path (`via`), the
 //! translation may pick another of the same length.
 
-use super::ast::{Expr, ExprKind, Hls, HlsKind, Literal, NodeRef, NodeRefKind, Statement};
+use super::ast::{
+    Expr, ExprKind, Hls, HlsKind, Literal, NodeRef, NodeRefKind, Statement, WhenKind,
+};
 
 /// Why a statement has no portable form.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -30,12 +32,34 @@ pub enum PortableError {
          which plain openCypher cannot express"
     )]
     Analysis(&'static str),
+    /// A question about time or viewpoints that steward answers itself.
+    #[error(
+        "{0} compares the map across times or viewpoints, which steward answers itself; \
+         it has no portable form"
+    )]
+    Native(&'static str),
+    /// A statement read through a lens (`AS OF`, `FROM THE VIEW OF`).
+    #[error(
+        "AS OF and FROM THE VIEW OF have no portable form: in Cypher, test valid_from, \
+         valid_until and seen_by in WHERE"
+    )]
+    Lens,
     /// A step count or limit that is not a number written in the question.
     #[error(
         "{0} must be a number written in the question for its portable form (variable-length \
          patterns take no parameters in Cypher)"
     )]
     NotALiteral(&'static str),
+}
+
+/// The first day of a written time (`2016` → `2016-01-01`, `2016-06` → `2016-06-01`).
+fn first_day(text: &str) -> String {
+    let text = text.trim();
+    match text.len() {
+        4 => format!("{text}-01-01"),
+        7 => format!("{text}-01"),
+        _ => text.to_string(),
+    }
 }
 
 /// The steps of a path question (default `default`).
@@ -163,18 +187,48 @@ pub fn portable(statement: &Statement) -> Result<String, PortableError> {
             return Err(PortableError::Analysis("WHO HOLDS THE SYSTEM TOGETHER"));
         }
         HlsKind::Loops { .. } => return Err(PortableError::Analysis("WHICH LOOPS")),
-        HlsKind::WhatLearnt { about } => {
+        HlsKind::WhatLearnt {
+            about,
+            since,
+            by,
+            stage,
+        } => {
             let head = match about {
                 Some(r) => format!("{}\nMATCH (l:Learning)-[:ABOUT]->(a)", find("a", r)),
                 None => "MATCH (l:Learning)".to_string(),
             };
+            let mut filters = Vec::new();
+            if let Some(when) = since {
+                let day = match &when.kind {
+                    WhenKind::Text(t) => first_day(t),
+                    WhenKind::Parameter(_) => return Err(PortableError::NotALiteral("SINCE")),
+                };
+                filters.push(format!("l.`when` >= date({})", quoted(&day)));
+            }
+            if let Some(by) = by {
+                filters.push(format!(
+                    "toLower(trim(l.by)) = {}",
+                    quoted(&by.trim().to_lowercase())
+                ));
+            }
+            if let Some(stage) = stage {
+                filters.push(format!("toLower(trim(l.stage)) = {}", quoted(stage.name())));
+            }
+            let filter = if filters.is_empty() {
+                String::new()
+            } else {
+                format!("\nWHERE {}", filters.join(" AND "))
+            };
             format!(
-                "{head}\nWITH DISTINCT l\nOPTIONAL MATCH (l)-[:ABOUT]->(t)\n\
+                "{head}\nWITH DISTINCT l{filter}\nOPTIONAL MATCH (l)-[:ABOUT]->(t)\n\
                  WITH l, t ORDER BY toLower(t.name), t.name\n\
                  WITH l, collect(t.name) AS about\n\
-                 RETURN l.text AS learning, l.how AS how, l.`when` AS `when`, about\n\
+                 RETURN l.text AS learning, l.how AS how, l.`when` AS `when`, \
+                 l.stage AS stage, l.by AS `by`, about\n\
                  ORDER BY l.`when` DESC, toLower(coalesce(l.text, '')), id(l)"
             )
         }
+        HlsKind::WhatChanged { .. } => return Err(PortableError::Native("WHAT CHANGED")),
+        HlsKind::CompareViews { .. } => return Err(PortableError::Native("COMPARE VIEWS")),
     })
 }

@@ -4,11 +4,30 @@
 //! workshop script changes nothing. Each answers in one line ([`Answer`]).
 
 use super::{Answer, LEARNING, at, scale};
+use crate::exec::lens::{SEEN_BY, VALID_FROM, VALID_UNTIL, same_viewpoint};
 use crate::exec::{Error, Executor};
+use crate::model::ErrorKind;
 use crate::model::{
     CypherError, Direction, NodeId, NodeRecord, Properties, RelRecord, Temporal, Value,
 };
-use crate::syntax::ast::{Expr, ExprKind, Hls, HlsKind, LinkDirection};
+use crate::syntax::ast::{Expr, ExprKind, Hls, HlsKind, LinkDirection, Validity};
+
+impl Details {
+    /// The learning record's properties for them.
+    fn props(&self) -> Vec<(String, Value)> {
+        let mut out = Vec::new();
+        out.extend(
+            self.stage
+                .map(|s| ("stage".to_string(), Value::String(s.to_string()))),
+        );
+        out.extend(
+            self.by
+                .as_ref()
+                .map(|b| ("by".to_string(), Value::String(b.clone()))),
+        );
+        out
+    }
+}
 
 /// A name as quick capture keeps it: without leading and trailing blanks, and not empty
 /// (`"Brian "` is Brian; `""` names nobody).
@@ -35,20 +54,32 @@ pub(super) fn run(ex: &mut Executor<'_, '_>, hls: &Hls) -> Result<Answer, Error>
             scale,
             props,
             confirmed,
+            valid,
         } => {
             let name = given_name("ACTOR", name, hls)?;
             ex.check_new_labels(name, labels, *confirmed, hls.span)?;
             let mut all = vec!["Actor".to_string()];
             all.extend(labels.iter().cloned());
-            ex.capture_node("Actor", name, &all, scale.as_deref(), props.as_ref())
+            let mut given = ex.prop_map(props.as_ref())?;
+            given.extend(ex.validity(valid)?);
+            ex.capture_node("Actor", name, &all, scale.as_deref(), given)
         }
-        HlsKind::Factor { name, scale, props } => ex.capture_node(
-            "Factor",
-            given_name("FACTOR", name, hls)?,
-            &["Factor".to_string()],
-            scale.as_deref(),
-            props.as_ref(),
-        ),
+        HlsKind::Factor {
+            name,
+            scale,
+            props,
+            valid,
+        } => {
+            let mut given = ex.prop_map(props.as_ref())?;
+            given.extend(ex.validity(valid)?);
+            ex.capture_node(
+                "Factor",
+                given_name("FACTOR", name, hls)?,
+                &["Factor".to_string()],
+                scale.as_deref(),
+                given,
+            )
+        }
         HlsKind::Link {
             left,
             right,
@@ -56,22 +87,47 @@ pub(super) fn run(ex: &mut Executor<'_, '_>, hls: &Hls) -> Result<Answer, Error>
             direction,
             props,
             confirmed,
+            seen_by,
+            valid,
         } => {
             let (a, b) = (ex.resolve(left)?, ex.resolve(right)?);
             ex.check_new_type(rel_type, *confirmed, hls.span)?;
-            let props = ex.prop_map(props.as_ref())?;
+            let mut props = ex.prop_map(props.as_ref())?;
+            // Who sees it and when it held are written here, not in the map.
+            props.retain(|(k, _)| ![SEEN_BY, VALID_FROM, VALID_UNTIL].contains(&k.as_str()));
+            if let Some(who) = seen_by {
+                let who = given_name("SEEN BY", who, hls)?;
+                props.push((SEEN_BY.to_string(), Value::String(who.to_string())));
+            }
+            props.extend(ex.validity(valid)?);
             ex.link(a, b, rel_type, *direction, props)
         }
         HlsKind::Learnt {
             text,
             about,
             how,
+            stage,
+            came_from,
+            by,
             on,
         } => {
             let mut targets = Vec::new();
             for r in about {
                 targets.push(ex.resolve(r)?);
             }
+            let came_from = match came_from {
+                Some(r) => Some(ex.resolve(r)?),
+                None => None,
+            };
+            let by = match by {
+                Some(b) => Some(given_name("BY", b, hls)?.to_string()),
+                None => ex.author.clone(),
+            };
+            let details = Details {
+                stage: stage.map(|s| s.name()),
+                by,
+                came_from,
+            };
             let when = match on {
                 Some(e) => match ex.eval_constant(e)? {
                     v @ Value::Temporal(Temporal::Date(_)) => Some(v),
@@ -88,13 +144,49 @@ pub(super) fn run(ex: &mut Executor<'_, '_>, hls: &Hls) -> Result<Answer, Error>
                 },
                 None => None,
             };
-            ex.learnt(text, how, when, &targets)
+            ex.learnt(text, how, when, &targets, details)
         }
         _ => super::edit::run(ex, hls),
     }
 }
 
+/// The relationship from a learning record to the change or experiment it came from.
+pub(super) const CAME_FROM: &str = "CAME_FROM";
+
+/// What else a LEARNT says: where in the cycle, who learnt it, what it came from.
+struct Details {
+    stage: Option<&'static str>,
+    by: Option<String>,
+    came_from: Option<NodeId>,
+}
+
 impl Executor<'_, '_> {
+    /// The properties that say when something held: `valid_from` (the first day of FROM's
+    /// period) and `valid_until` (the last day of UNTIL's); refused when they are the wrong
+    /// way round.
+    fn validity(&self, valid: &Validity) -> Result<Vec<(String, Value)>, Error> {
+        let from = valid.from.as_ref().map(|w| self.period(w)).transpose()?;
+        let until = valid.until.as_ref().map(|w| self.period(w)).transpose()?;
+        if let (Some(f), Some(u), Some(w)) = (from, until, &valid.until)
+            && u.last < f.first
+        {
+            let message = format!(
+                "UNTIL {} is before FROM {}: nothing can hold then",
+                u.shown(),
+                f.shown()
+            );
+            return Err(at(
+                CypherError::runtime(ErrorKind::ArgumentError, "InvalidTime", message).into(),
+                w.span,
+            ));
+        }
+        let date = |d| Value::Temporal(Temporal::Date(d));
+        let mut out = Vec::new();
+        out.extend(from.map(|p| (VALID_FROM.to_string(), date(p.first))));
+        out.extend(until.map(|p| (VALID_UNTIL.to_string(), date(p.last))));
+        Ok(out)
+    }
+
     /// Evaluates a property map of quick capture: a map, or nothing.
     fn prop_map(&self, props: Option<&Expr>) -> Result<Vec<(String, Value)>, Error> {
         let Some(e) = props else {
@@ -132,12 +224,11 @@ impl Executor<'_, '_> {
         name: &str,
         labels: &[String],
         scale: Option<&str>,
-        props: Option<&Expr>,
+        mut given: Vec<(String, Value)>,
     ) -> Result<Answer, Error> {
         if let Some(s) = scale {
             scale::validate(&Value::String(s.to_string()), name)?;
         }
-        let mut given = self.prop_map(props)?;
         given.retain(|(k, _)| k != "name");
         if let Some(s) = scale {
             given.retain(|(k, _)| k != "scale");
@@ -205,9 +296,15 @@ impl Executor<'_, '_> {
             LinkDirection::Left => (b, a),
             LinkDirection::Right | LinkDirection::Either => (a, b),
         };
-        let mut existing = self.rel_between(start, end, rel_type)?;
+        // One link per viewpoint and per period it began: another view, or another
+        // spell (FROM), is another relationship beside it.
+        let key = |props: &[(String, Value)], k: &str| {
+            props.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
+        };
+        let identity = (key(&props, SEEN_BY), key(&props, VALID_FROM));
+        let mut existing = self.link_between(start, end, rel_type, &identity)?;
         if existing.is_none() && direction == LinkDirection::Either {
-            existing = self.rel_between(end, start, rel_type)?;
+            existing = self.link_between(end, start, rel_type, &identity)?;
         }
         match existing {
             Some(id) => {
@@ -216,6 +313,9 @@ impl Executor<'_, '_> {
                 };
                 let shown = self.arrow(&rec)?;
                 let before = rec.props.clone();
+                // The viewpoint is the one found (as first spelt).
+                let mut props = props;
+                props.retain(|(k, _)| k != SEEN_BY);
                 write_props(&mut rec.props, props);
                 if rec.props == before {
                     return Ok(Answer::Line(format!("already there: {shown}")));
@@ -238,10 +338,56 @@ impl Executor<'_, '_> {
         }
     }
 
+    /// The first relationship of `rel_type` from `start` to `end` with this viewpoint
+    /// and start of validity (`seen_by`, `valid_from`; absent for none).
+    fn link_between(
+        &self,
+        start: NodeId,
+        end: NodeId,
+        rel_type: &str,
+        (seen_by, from): &(Option<Value>, Option<Value>),
+    ) -> Result<Option<u64>, Error> {
+        let mut adj = self
+            .tx
+            .adjacent(start, Direction::Outgoing, Some(rel_type))?;
+        adj.retain(|a| a.other == end);
+        adj.sort_by_key(|a| a.rel);
+        for a in adj {
+            let Some(rec) = self.tx.rel(a.rel)? else {
+                continue;
+            };
+            let same_view = match (rec.props.get(SEEN_BY), seen_by) {
+                (Some(Value::String(a)), Some(Value::String(b))) => same_viewpoint(a, b),
+                (None, None) => true,
+                _ => false,
+            };
+            if same_view && rec.props.get(VALID_FROM) == from.as_ref() {
+                return Ok(Some(a.rel));
+            }
+        }
+        Ok(None)
+    }
+
     /// A relationship as an arrow between names: `Brian -AFFECTED_BY-> Housing`.
+    /// A viewpoint and a period of validity follow: `(seen by Jo, from 2014-01-01 until
+    /// 2016-12-31)`.
     pub(super) fn arrow(&self, rec: &RelRecord) -> Result<String, Error> {
+        let mut notes = Vec::new();
+        if let Some(Value::String(who)) = rec.props.get(SEEN_BY) {
+            notes.push(format!("seen by {who}"));
+        }
+        for (key, word) in [(VALID_FROM, "from"), (VALID_UNTIL, "until")] {
+            if let Some(Value::Temporal(t)) = rec.props.get(key) {
+                notes.push(format!("{word} {}", t.to_iso()));
+            }
+        }
+        let notes = if notes.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", notes.join(", "))
+        };
         Ok(format!(
-            "{} -{}-> {}",
+            "{} -{}-> {}{notes}",
             self.shown_name(rec.start)?,
             rec.rel_type,
             self.shown_name(rec.end)?
@@ -279,6 +425,7 @@ impl Executor<'_, '_> {
         how: &str,
         when: Option<Value>,
         about: &[NodeId],
+        details: Details,
     ) -> Result<Answer, Error> {
         let wanted = text.to_lowercase();
         let mut found = None;
@@ -298,6 +445,7 @@ impl Executor<'_, '_> {
                 let before = rec.clone();
                 let mut given = vec![("how".to_string(), Value::String(how.to_string()))];
                 given.extend(when.map(|w| ("when".to_string(), w)));
+                given.extend(details.props());
                 write_props(&mut rec.props, given);
                 if rec != before {
                     changed = true;
@@ -322,6 +470,9 @@ impl Executor<'_, '_> {
                 props.insert("text".into(), Value::String(text.to_string()));
                 props.insert("how".into(), Value::String(how.to_string()));
                 props.insert("when".into(), when);
+                for (k, v) in details.props() {
+                    props.insert(k, v);
+                }
                 self.tx.create_node(NodeRecord {
                     labels: vec![LEARNING.to_string()],
                     props,
@@ -342,14 +493,36 @@ impl Executor<'_, '_> {
                 changed = true;
             }
         }
+        // What it came from: the change or experiment (one relationship).
+        let mut origin = String::new();
+        if let Some(source) = details.came_from {
+            origin = format!(", from {}", self.shown_name(source)?);
+            if self.rel_between(id, source, CAME_FROM)?.is_none() {
+                self.tx.create_rel(RelRecord {
+                    rel_type: CAME_FROM.into(),
+                    start: id,
+                    end: source,
+                    props: Properties::new(),
+                });
+                changed = true;
+            }
+        }
         let verb = match (found, changed) {
             (None, _) => "learnt",
             (Some(_), true) => "updated: learnt",
             (Some(_), false) => "already there: learnt",
         };
+        let about = if names.is_empty() {
+            "about the whole system".to_string()
+        } else {
+            format!("about {}", names.join(", "))
+        };
+        let stage = details
+            .stage
+            .map(|s| format!(" (at the {s} stage)"))
+            .unwrap_or_default();
         Ok(Answer::Line(format!(
-            "{verb} {text:?} about {}",
-            names.join(", ")
+            "{verb} {text:?} {about}{stage}{origin}"
         )))
     }
 }

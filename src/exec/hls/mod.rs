@@ -15,6 +15,7 @@ mod questions;
 pub(crate) mod scale;
 mod search;
 mod tidy;
+mod timeline;
 
 use super::{Error, Executor, Row};
 use crate::exec::at;
@@ -104,7 +105,19 @@ impl Executor<'_, '_> {
                 .into()),
             },
         };
-        found.map_err(|e| at(e, r.span))
+        let id = found.map_err(|e| at(e, r.span))?;
+        if !self.node_seen(id)? {
+            let period = self.seen.as_of.map(|p| p.shown()).unwrap_or_default();
+            let message = format!(
+                "{} was not on the map as of {period} (see its valid_from and valid_until)",
+                self.shown_name(id)?
+            );
+            return Err(at(
+                CypherError::runtime(ErrorKind::EntityNotFound, "NotAtThatTime", message).into(),
+                r.span,
+            ));
+        }
+        Ok(id)
     }
 
     fn node_by_id(&self, id: u64) -> Result<NodeId, Error> {

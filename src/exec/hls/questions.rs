@@ -31,7 +31,30 @@ pub(super) fn run(ex: &Executor<'_, '_>, hls: &Hls, path_limit: u64) -> Result<T
             limit,
         } => paths(ex, from, to, within.as_ref(), limit.as_ref(), path_limit),
         HlsKind::Show { node, within } => show(ex, node, within.as_ref(), path_limit),
-        HlsKind::WhatLearnt { about } => learnt(ex, about.as_ref()),
+        HlsKind::WhatLearnt {
+            about,
+            since,
+            by,
+            stage,
+        } => {
+            let since = since.as_ref().map(|w| ex.period(w)).transpose()?;
+            let filter = LearntFilter {
+                since: since.map(|p| p.first),
+                by: by.as_deref(),
+                stage: stage.map(|s| s.name()),
+            };
+            learnt(ex, about.as_ref(), &filter)
+        }
+        HlsKind::WhatChanged {
+            node,
+            from,
+            to,
+            within,
+        } => {
+            let within = steps(ex, within.as_ref(), 1)?;
+            super::timeline::what_changed(ex, node, (from, to), within, path_limit)
+        }
+        HlsKind::CompareViews { about } => super::timeline::compare_views(ex, about.as_ref()),
         HlsKind::Holders { around, within } => {
             super::analysis::holders(ex, around.as_ref(), within.as_ref(), path_limit)
         }
@@ -219,7 +242,44 @@ fn show(
     Ok((vec!["node", "distance", "via"], rows))
 }
 
-fn learnt(ex: &Executor<'_, '_>, about: Option<&NodeRef>) -> Result<Table, Error> {
+/// What WHAT HAVE WE LEARNT keeps: learning on or after a day, by someone, at a stage.
+struct LearntFilter<'f> {
+    since: Option<crate::model::temporal::Date>,
+    by: Option<&'f str>,
+    stage: Option<&'static str>,
+}
+
+impl LearntFilter<'_> {
+    fn keeps(&self, props: &crate::model::Properties) -> bool {
+        let text = |k: &str| match props.get(k) {
+            Some(Value::String(s)) => Some(s.trim().to_lowercase()),
+            _ => None,
+        };
+        if let Some(day) = self.since {
+            match props.get("when") {
+                Some(Value::Temporal(Temporal::Date(d))) if *d >= day => {}
+                _ => return false,
+            }
+        }
+        if let Some(by) = self.by
+            && text("by") != Some(by.trim().to_lowercase())
+        {
+            return false;
+        }
+        if let Some(stage) = self.stage
+            && text("stage").as_deref() != Some(stage)
+        {
+            return false;
+        }
+        true
+    }
+}
+
+fn learnt(
+    ex: &Executor<'_, '_>,
+    about: Option<&NodeRef>,
+    filter: &LearntFilter<'_>,
+) -> Result<Table, Error> {
     let ids: Vec<NodeId> = match about {
         Some(r) => {
             let target = ex.resolve(r)?;
@@ -238,7 +298,7 @@ fn learnt(ex: &Executor<'_, '_>, about: Option<&NodeRef>) -> Result<Table, Error
     let mut records = Vec::new();
     for id in ids {
         let Some(rec) = ex.tx.node(id)? else { continue };
-        if !rec.labels.iter().any(|l| l == LEARNING) {
+        if !rec.labels.iter().any(|l| l == LEARNING) || !filter.keeps(&rec.props) {
             continue;
         }
         let get = |k: &str| rec.props.get(k).cloned().unwrap_or(Value::Null);
@@ -254,11 +314,19 @@ fn learnt(ex: &Executor<'_, '_>, about: Option<&NodeRef>) -> Result<Table, Error
         let text = get("text");
         let key = (Reverse(day), text_key(&text), id);
         let about = Value::List(names.into_iter().map(Value::String).collect());
-        records.push((key, vec![text, get("how"), get("when"), about]));
+        let row = vec![
+            text,
+            get("how"),
+            get("when"),
+            get("stage"),
+            get("by"),
+            about,
+        ];
+        records.push((key, row));
     }
     records.sort_by(|p, q| p.0.cmp(&q.0));
     Ok((
-        vec!["learning", "how", "when", "about"],
+        vec!["learning", "how", "when", "stage", "by", "about"],
         records.into_iter().map(|(_, r)| r).collect(),
     ))
 }

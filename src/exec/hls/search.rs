@@ -110,6 +110,16 @@ impl<'x, 'a, 's> Graph<'x, 'a, 's> {
                 "adjacency is ordered by relationship id"
             );
             self.spend(list.len() as u64 + 1)?;
+            if !self.ex.seen.is_clear() {
+                // Through a lens (AS OF, a viewpoint): only what it sees.
+                let mut seen = Vec::with_capacity(list.len());
+                for (rel, other) in list {
+                    if self.ex.rel_seen(rel)? && self.ex.node_seen(other)? {
+                        seen.push((rel, other));
+                    }
+                }
+                list = seen;
+            }
             self.cache.insert(id, list);
         }
         Ok(self.cache.get(&id).map(Vec::as_slice).unwrap_or_default())

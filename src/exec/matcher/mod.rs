@@ -416,6 +416,9 @@ impl Executor<'_, '_> {
         {
             return Ok(false);
         }
+        if !self.node_seen(id)? {
+            return Ok(false);
+        }
         for label in &np.labels {
             if !self.has_label(id, label)? {
                 return Ok(false);
@@ -684,6 +687,16 @@ impl Executor<'_, '_> {
                 side(Direction::Incoming, false, &mut incoming)?;
                 out.extend(incoming.into_iter().filter(|(a, _)| a.other != node));
             }
+        }
+        if !self.seen.is_clear() {
+            // Through a lens (AS OF, a viewpoint): only what it sees.
+            let mut seen = Vec::with_capacity(out.len());
+            for (a, forward) in out {
+                if self.rel_seen(a.rel)? && self.node_seen(a.other)? {
+                    seen.push((a, forward));
+                }
+            }
+            out = seen;
         }
         Ok(out)
     }

@@ -3,7 +3,11 @@
 
 use super::expr::unescape;
 use super::{Builder, Result, Rule, name_text, syntax_error, token_span};
-use crate::syntax::ast::{Expr, Hls, HlsKind, Keeping, LinkDirection, NodeRef, NodeRefKind};
+use crate::model::Span;
+use crate::syntax::ast::{
+    Expr, Hls, HlsKind, Keeping, LinkDirection, NodeRef, NodeRefKind, Stage, Validity, When,
+    WhenKind,
+};
 use pest::iterators::Pair;
 
 impl Builder {
@@ -22,8 +26,30 @@ impl Builder {
         let mut link = None;
         let mut confirmed = false;
         let mut keeping = None;
+        let mut valid = Validity::default();
+        let mut seen_by = None;
+        let mut stage = None;
+        let mut came_from = None;
+        let mut by = None;
+        let mut since = None;
+        let mut whens = Vec::new();
         for p in pair.into_inner() {
             match p.as_rule() {
+                Rule::valid_time => valid = validity(p)?,
+                Rule::seen_by => seen_by = Some(inner_string(p)?),
+                Rule::learnt_by => once(&mut by, inner_string_spanned(p)?, "BY")?,
+                Rule::at_stage => once(&mut stage, stage_of(p)?, "AT ... STAGE")?,
+                Rule::came_from => {
+                    let inner = p.into_inner().find(|p| p.as_rule() == Rule::hls_ref);
+                    came_from = Some(node_ref(inner.expect("FROM has a node"))?);
+                }
+                Rule::learnt_since => {
+                    let inner = p.into_inner().find(|p| p.as_rule() == Rule::when);
+                    let when = when(inner.expect("SINCE has a time"))?;
+                    let span = when.span;
+                    once(&mut since, (when, span), "SINCE")?;
+                }
+                Rule::when => whens.push(when(p)?),
                 Rule::string_literal => strings.push(string(p)?),
                 Rule::hls_ref => refs.push(node_ref(p)?),
                 Rule::schema_name => labels.push(name_text(&p)),
@@ -38,6 +64,10 @@ impl Builder {
                 _ => {}
             }
         }
+        let by = by.map(|(b, _)| b);
+        let stage = stage.map(|(s, _)| s);
+        let since = since.map(|(s, _)| s);
+        let mut whens = whens.into_iter();
         let mut strings = strings.into_iter();
         let mut refs = refs.into_iter();
         let mut text = || strings.next().expect("the rule has its strings");
@@ -48,11 +78,13 @@ impl Builder {
                 confirmed,
                 scale,
                 props,
+                valid,
             },
             Rule::factor_stmt => HlsKind::Factor {
                 name: text(),
                 scale,
                 props,
+                valid,
             },
             Rule::link_stmt => {
                 let (rel_type, direction, props, confirmed) =
@@ -66,6 +98,8 @@ impl Builder {
                     direction,
                     props,
                     confirmed,
+                    seen_by,
+                    valid,
                 }
             }
             Rule::unlink_stmt => {
@@ -102,6 +136,9 @@ impl Builder {
                     text: learnt,
                     about: refs.collect(),
                     how,
+                    stage,
+                    came_from,
+                    by,
                     on,
                 }
             }
@@ -121,7 +158,26 @@ impl Builder {
                 node: refs.next().expect("SHOW has a node"),
                 within,
             },
-            Rule::learnt_question => HlsKind::WhatLearnt { about: refs.next() },
+            Rule::learnt_question => {
+                let about = refs.next();
+                if let Some(again) = refs.next() {
+                    let message = "WHAT HAVE WE LEARNT takes one ABOUT".to_string();
+                    return Err(syntax_error("InvalidArgument", message, again.span));
+                }
+                HlsKind::WhatLearnt {
+                    about,
+                    since,
+                    by,
+                    stage,
+                }
+            }
+            Rule::what_changed => HlsKind::WhatChanged {
+                node: refs.next().expect("WHAT CHANGED has a node"),
+                from: whens.next().expect("BETWEEN has a first time"),
+                to: whens.next().expect("BETWEEN has a second time"),
+                within,
+            },
+            Rule::compare_views => HlsKind::CompareViews { about: refs.next() },
             Rule::who_holds => HlsKind::Holders {
                 around: refs.next(),
                 within,
@@ -175,6 +231,80 @@ impl Builder {
         };
         Ok((rel_type, direction, props, confirmed))
     }
+}
+
+/// Sets `slot` to `value` unless a clause already did (then the second is refused).
+fn once<T>(slot: &mut Option<(T, Span)>, value: (T, Span), clause: &str) -> Result<()> {
+    if slot.is_some() {
+        let message = format!("{clause} is given twice");
+        return Err(syntax_error("InvalidArgument", message, value.1));
+    }
+    *slot = Some(value);
+    Ok(())
+}
+
+/// The string inside a rule such as `SEEN BY "Jo"`.
+fn inner_string(pair: Pair<'_, Rule>) -> Result<String> {
+    inner_string_spanned(pair).map(|(s, _)| s)
+}
+
+fn inner_string_spanned(pair: Pair<'_, Rule>) -> Result<(String, Span)> {
+    let span = token_span(&pair);
+    let inner = pair
+        .into_inner()
+        .find(|p| p.as_rule() == Rule::string_literal)
+        .expect("the clause has a string");
+    Ok((string(inner)?, span))
+}
+
+/// `AT explore STAGE`.
+fn stage_of(pair: Pair<'_, Rule>) -> Result<(Stage, Span)> {
+    let name = pair
+        .into_inner()
+        .find(|p| p.as_rule() == Rule::symbolic_name)
+        .expect("AT ... STAGE has a name");
+    let span = token_span(&name);
+    let text = name_text(&name);
+    match Stage::parse(&text) {
+        Some(stage) => Ok((stage, span)),
+        None => {
+            let names: Vec<&str> = Stage::ALL.iter().map(|s| s.name()).collect();
+            let message = format!(
+                "`{text}` is not a stage of the learning cycle; the stages are {}",
+                names.join(", ")
+            );
+            Err(syntax_error("InvalidArgument", message, span))
+        }
+    }
+}
+
+/// A time: `2016`, `2016-06-01`, `'2016-06'` or `$when`.
+pub(super) fn when(pair: Pair<'_, Rule>) -> Result<When> {
+    let span = token_span(&pair);
+    let inner = pair.into_inner().next().expect("a time has a form");
+    let kind = match inner.as_rule() {
+        Rule::date_text => WhenKind::Text(inner.as_str().to_string()),
+        Rule::string_literal => WhenKind::Text(string(inner)?),
+        _ => WhenKind::Parameter(inner.as_str().trim_start_matches('$').to_string()),
+    };
+    Ok(When { kind, span })
+}
+
+/// `FROM when [UNTIL when]` or `UNTIL when`.
+fn validity(pair: Pair<'_, Rule>) -> Result<Validity> {
+    let mut valid = Validity::default();
+    for p in pair.into_inner() {
+        let rule = p.as_rule();
+        let at = p
+            .into_inner()
+            .find(|p| p.as_rule() == Rule::when)
+            .expect("FROM and UNTIL have a time");
+        match rule {
+            Rule::valid_from => valid.from = Some(when(at)?),
+            _ => valid.until = Some(when(at)?),
+        }
+    }
+    Ok(valid)
 }
 
 fn keeping_of(pair: Pair<'_, Rule>) -> Keeping {
@@ -419,11 +549,11 @@ mod tests {
         ));
         assert!(matches!(
             hls("What have we learnt?"),
-            HlsKind::WhatLearnt { about: None }
+            HlsKind::WhatLearnt { about: None, .. }
         ));
         assert!(matches!(
             hls("WHAT HAVE WE LEARNT ABOUT 'Housing'"),
-            HlsKind::WhatLearnt { about: Some(_) }
+            HlsKind::WhatLearnt { about: Some(_), .. }
         ));
     }
 

@@ -1,0 +1,296 @@
+//! How a statement sees the map: as it was at a time, and through one viewpoint.
+//!
+//! Valid time: a node or relationship may carry `valid_from` and `valid_until` (dates,
+//! both inclusive, either absent for open) — when it held in the world. `AS OF 2016` sees
+//! what held at some time in 2016 (a year, a month or a day: the whole period it names).
+//!
+//! Viewpoints: a relationship may carry `seen_by` — whose view it is; several views of one
+//! relationship coexist as parallel relationships. `FROM THE VIEW OF "Jo"` sees Jo's views
+//! and what nobody's view in particular is (no `seen_by`).
+//!
+//! Everything that walks the map asks [`Executor::rel_seen`] and [`Executor::node_seen`]:
+//! pattern matching (every hop goes through one expansion) and the HLS questions' search.
+//! Without a lens they answer at once, and a statement pays nothing.
+
+use super::{Error, Executor};
+use crate::model::temporal::{Date, days_in_month};
+use crate::model::{CypherError, ErrorKind, NodeId, Properties, RelId, Temporal, Value};
+use crate::syntax::ast::{Lens, ViewOf, When, WhenKind};
+
+/// The property holding the first day something held (inclusive).
+pub const VALID_FROM: &str = "valid_from";
+/// The property holding the last day something held (inclusive).
+pub const VALID_UNTIL: &str = "valid_until";
+/// The property naming whose view a relationship is.
+pub const SEEN_BY: &str = "seen_by";
+
+/// A period of whole days, both ends inclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    /// The first day.
+    pub first: Date,
+    /// The last day.
+    pub last: Date,
+}
+
+impl Period {
+    /// True when something valid from `from` until `until` (inclusive, `None` open) held
+    /// at some time in this period.
+    pub fn overlaps(&self, from: Option<Date>, until: Option<Date>) -> bool {
+        from.is_none_or(|f| f <= self.last) && until.is_none_or(|u| u >= self.first)
+    }
+
+    /// The period as written back: `2016`, `2016-06`, `2016-06-01`, or `first..last`.
+    pub fn shown(&self) -> String {
+        let (y1, m1, d1) = self.first.ymd();
+        let (y2, m2, d2) = self.last.ymd();
+        if (m1, d1, m2, d2) == (1, 1, 12, 31) && y1 == y2 {
+            format!("{y1:04}")
+        } else if y1 == y2 && m1 == m2 && d1 == 1 && d2 == days_in_month(y2, m2) {
+            format!("{y1:04}-{m1:02}")
+        } else if self.first == self.last {
+            format!("{y1:04}-{m1:02}-{d1:02}")
+        } else {
+            format!("{y1:04}-{m1:02}-{d1:02}..{y2:04}-{m2:02}-{d2:02}")
+        }
+    }
+}
+
+/// The lens a statement runs with, its times and names worked out.
+#[derive(Debug, Clone, Default)]
+pub struct Seen {
+    /// AS OF: only what held at some time in this period.
+    pub as_of: Option<Period>,
+    /// FROM THE VIEW OF: only this viewpoint's relationships and those of nobody's view.
+    pub view: Option<String>,
+}
+
+impl Seen {
+    /// True when the lens hides nothing.
+    pub fn is_clear(&self) -> bool {
+        self.as_of.is_none() && self.view.is_none()
+    }
+
+    /// True when an entity with these properties is seen; `rel` for a relationship (only
+    /// relationships are held per viewpoint).
+    pub fn sees(&self, props: &Properties, rel: bool) -> bool {
+        if let Some(period) = &self.as_of
+            && !period.overlaps(
+                date_of(props.get(VALID_FROM)),
+                date_of(props.get(VALID_UNTIL)),
+            )
+        {
+            return false;
+        }
+        if rel
+            && let Some(view) = &self.view
+            && let Some(Value::String(who)) = props.get(SEEN_BY)
+        {
+            return same_viewpoint(who, view);
+        }
+        true
+    }
+}
+
+/// True when two viewpoint names are one person (ignoring case and outer blanks).
+pub fn same_viewpoint(a: &str, b: &str) -> bool {
+    a.trim().to_lowercase() == b.trim().to_lowercase()
+}
+
+/// A stored validity bound: a date (a datetime counts by its date); anything else is no
+/// bound.
+fn date_of(v: Option<&Value>) -> Option<Date> {
+    match v {
+        Some(Value::Temporal(Temporal::Date(d))) => Some(*d),
+        Some(Value::Temporal(t)) => date_part(t),
+        _ => None,
+    }
+}
+
+/// The date of a date or date-time.
+fn date_part(t: &Temporal) -> Option<Date> {
+    match t {
+        Temporal::Date(d) => Some(*d),
+        Temporal::LocalDateTime(l) => Some(l.date),
+        Temporal::DateTime(d) => Some(d.local.date),
+        _ => None,
+    }
+}
+
+/// The period `text` names: `2016`, `2016-06` or `2016-06-01`.
+pub fn period_of_text(text: &str) -> Option<Period> {
+    let parts: Vec<&str> = text.trim().split('-').collect();
+    let number = |s: &str, digits: usize| -> Option<i64> {
+        (s.len() == digits && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse().ok())
+            .flatten()
+    };
+    match parts.as_slice() {
+        [y] => {
+            let y = number(y, 4)?;
+            Some(Period {
+                first: Date::checked_ymd(y, 1, 1)?,
+                last: Date::checked_ymd(y, 12, 31)?,
+            })
+        }
+        [y, m] => {
+            let (y, m) = (number(y, 4)?, number(m, 2)?);
+            let first = Date::checked_ymd(y, m, 1)?;
+            let last = Date::checked_ymd(y, m, i64::from(days_in_month(y, m as u32)))?;
+            Some(Period { first, last })
+        }
+        [y, m, d] => {
+            let day = Date::checked_ymd(number(y, 4)?, number(m, 2)?, number(d, 2)?)?;
+            Some(Period {
+                first: day,
+                last: day,
+            })
+        }
+        _ => None,
+    }
+}
+
+impl Executor<'_, '_> {
+    /// The period a written time names.
+    pub(crate) fn period(&self, when: &When) -> Result<Period, Error> {
+        let bad = |shown: String| -> Error {
+            let message = format!(
+                "{shown} is not a time; write a year, a month or a day: 2016, 2016-06 or 2016-06-01"
+            );
+            super::at(
+                CypherError::runtime(ErrorKind::ArgumentError, "InvalidTime", message).into(),
+                when.span,
+            )
+        };
+        match &when.kind {
+            WhenKind::Text(text) => period_of_text(text).ok_or_else(|| bad(format!("{text:?}"))),
+            WhenKind::Parameter(name) => match self.params.get(name) {
+                Some(Value::String(text)) => {
+                    period_of_text(text).ok_or_else(|| bad(format!("${name} ({text:?})")))
+                }
+                Some(Value::Int(year)) => period_of_text(&format!("{year:04}"))
+                    .ok_or_else(|| bad(format!("${name} ({year})"))),
+                Some(Value::Temporal(t)) => match date_part(t) {
+                    Some(d) => Ok(Period { first: d, last: d }),
+                    None => Err(bad(format!("${name} (a {})", t.type_name()))),
+                },
+                Some(other) => Err(bad(format!("${name} (a {})", other.type_name()))),
+                None => Err(CypherError::runtime(
+                    ErrorKind::ParameterMissing,
+                    "MissingParameter",
+                    format!("expected a value for parameter ${name}"),
+                )
+                .into()),
+            },
+        }
+    }
+
+    /// Works out the statement's lens (its own prefix over the session's `default`).
+    pub(crate) fn resolve_lens(&self, lens: &Lens, default: &Seen) -> Result<Seen, Error> {
+        let as_of = match &lens.as_of {
+            Some(when) => Some(self.period(when)?),
+            None => default.as_of,
+        };
+        let view = match &lens.view {
+            Some(ViewOf::Name(name)) => Some(name.clone()),
+            Some(ViewOf::Parameter(p)) => match self.params.get(p) {
+                Some(Value::String(name)) => Some(name.clone()),
+                Some(other) => {
+                    let message = format!(
+                        "FROM THE VIEW OF takes a name, not a {} (${p})",
+                        other.type_name()
+                    );
+                    return Err(CypherError::type_error("InvalidArgumentType", message).into());
+                }
+                None => {
+                    return Err(CypherError::runtime(
+                        ErrorKind::ParameterMissing,
+                        "MissingParameter",
+                        format!("expected a value for parameter ${p}"),
+                    )
+                    .into());
+                }
+            },
+            None => default.view.clone(),
+        };
+        Ok(Seen { as_of, view })
+    }
+
+    /// True when the statement's lens sees relationship `id`.
+    pub(crate) fn rel_seen(&self, id: RelId) -> Result<bool, Error> {
+        if self.seen.is_clear() {
+            return Ok(true);
+        }
+        Ok(match self.tx.rel(id)? {
+            Some(rec) => self.seen.sees(&rec.props, true),
+            None => false,
+        })
+    }
+
+    /// True when the statement's viewpoint (not its time) sees relationship `id`.
+    pub(crate) fn view_sees(&self, id: RelId) -> Result<bool, Error> {
+        if self.seen.view.is_none() {
+            return Ok(true);
+        }
+        let view_only = Seen {
+            as_of: None,
+            view: self.seen.view.clone(),
+        };
+        Ok(match self.tx.rel(id)? {
+            Some(rec) => view_only.sees(&rec.props, true),
+            None => false,
+        })
+    }
+
+    /// True when the statement's lens sees node `id`.
+    pub(crate) fn node_seen(&self, id: NodeId) -> Result<bool, Error> {
+        if self.seen.as_of.is_none() {
+            return Ok(true);
+        }
+        Ok(self
+            .tx
+            .with_node(id, |n| n.is_some_and(|n| self.seen.sees(&n.props, false)))?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods_are_years_months_or_days() {
+        let p = period_of_text("2016").expect("a year");
+        assert_eq!(p.first, Date::from_ymd(2016, 1, 1));
+        assert_eq!(p.last, Date::from_ymd(2016, 12, 31));
+        let p = period_of_text("2016-02").expect("a month");
+        assert_eq!(p.last, Date::from_ymd(2016, 2, 29));
+        assert_eq!(p.shown(), "2016-02");
+        let p = period_of_text("2016-06-01").expect("a day");
+        assert_eq!(
+            (p.first, p.last),
+            (Date::from_ymd(2016, 6, 1), Date::from_ymd(2016, 6, 1))
+        );
+        for bad in [
+            "16",
+            "2016-6",
+            "2016-13",
+            "2016-02-30",
+            "next year",
+            "2016-01-01-01",
+            "",
+        ] {
+            assert!(period_of_text(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_period_overlaps_what_held_at_some_time_in_it() {
+        let y2016 = period_of_text("2016").expect("a year");
+        let d = |y, m, d| Some(Date::from_ymd(y, m, d));
+        assert!(y2016.overlaps(None, None));
+        assert!(y2016.overlaps(d(2014, 1, 1), d(2016, 1, 1)));
+        assert!(y2016.overlaps(d(2016, 12, 31), None));
+        assert!(!y2016.overlaps(d(2017, 1, 1), None));
+        assert!(!y2016.overlaps(None, d(2015, 12, 31)));
+    }
+}
