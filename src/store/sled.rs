@@ -34,6 +34,10 @@ pub const MARKER_FILE: &str = "STEWARD";
 const SLED_DIR: &str = "sled2";
 /// The subdirectory that held sled's files in format 1.
 const SLED_DIR_V1: &str = "sled";
+/// More than sled's log holds before a store's first record is flushed (it holds
+/// 171 bytes once the format and catalog records are): a larger log from which no record
+/// can be read is damaged, not new.
+const FRESH_LOG_BYTES: u64 = 4096;
 /// sled's page cache size.
 const CACHE_BYTES: u64 = 512 * 1024 * 1024;
 
@@ -154,7 +158,7 @@ impl SledStore {
             });
         }
         std::fs::create_dir_all(dir).map_err(|e| access(dir, e))?;
-        let (db, name) = open_current(dir)?;
+        let (db, name, log_bytes) = open_current(dir)?;
         // Holding the lock now: what an upgrade or a compaction left behind can go.
         remove_leftovers(dir, &name)?;
         let catalog = match db.get(keys::meta(keys::META_FORMAT)).map_err(backend)? {
@@ -171,6 +175,19 @@ impl SledStore {
                     .map_err(backend)?
                     .ok_or_else(|| corrupt("the catalog record is missing".into()))?;
                 codec::decode_catalog(&bytes)?
+            }
+            None if db.iter().next().is_none() && log_bytes > FRESH_LOG_BYTES => {
+                // sled 0.34 reads its log up to the first message that fails its check
+                // and takes the rest for the torn tail of a crash: damage near the start
+                // of the log reads back as an empty database, which must not be taken
+                // for a new store (and written over).
+                return Err(StoreError::Damaged {
+                    path: dir.to_path_buf(),
+                    source: format!(
+                        "the log holds {log_bytes} bytes but no record could be read from it"
+                    )
+                    .into(),
+                });
             }
             None if db.iter().next().is_none() => {
                 // A new store (or one whose creation stopped before its first record).
@@ -399,7 +416,7 @@ fn data_name(generation: u64) -> String {
 /// The marker is read again once sled holds the database's lock: a compaction in
 /// another process may have switched to a new database (and removed this one) between
 /// the first read and the open, and then the open starts again.
-fn open_current(dir: &Path) -> Result<(sled::Db, String), StoreError> {
+fn open_current(dir: &Path) -> Result<(sled::Db, String, u64), StoreError> {
     for _ in 0..16 {
         let Some(marker) = read_marker(dir)? else {
             let empty = std::fs::read_dir(dir)
@@ -431,13 +448,14 @@ fn open_current(dir: &Path) -> Result<(sled::Db, String), StoreError> {
             }
             continue;
         }
+        let log_bytes = std::fs::metadata(path.join("db")).map_or(0, |m| m.len());
         let db = open_waiting(dir, &path)?;
         if read_marker(dir)?.as_ref() != Some(&marker) {
             drop(db);
             wait_for_unlock(&path.join("db"));
             continue;
         }
-        return Ok((db, marker.data));
+        return Ok((db, marker.data, log_bytes));
     }
     // Another process keeps switching databases (compacting over and over).
     Err(StoreError::Locked {
