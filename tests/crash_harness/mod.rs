@@ -302,7 +302,14 @@ pub fn run(config: &Config, work: &Path) -> Report {
             },
             Err(e) => {
                 report.unopenable += 1;
-                report.fail(format!("cycle {cycle}: the first open failed: {e}"));
+                let what = ["statements", "import", "compaction"][kind as usize];
+                report.fail(format!(
+                    "cycle {cycle} ({what} killed after {delay:?}): the first open failed: {e}"
+                ));
+                if let Some(keep) = std::env::var_os("CRASH_KEEP") {
+                    let kept = PathBuf::from(keep).join(format!("cycle-{cycle}"));
+                    let _ = Command::new("cp").arg("-a").arg(&store).arg(&kept).status();
+                }
                 None
             }
         };
