@@ -140,7 +140,9 @@ pub struct Counters {
 /// - reads see exactly the changes applied so far;
 /// - every list is in ascending id order and holds no duplicates;
 /// - `apply` is atomic (all of the change set or none of it, also across a crash) and,
-///   when it returns `Ok`, durable;
+///   when it returns `Ok`, durable; when it returns `Err`, none of the change set is
+///   visible to later reads (an implementation that cannot be sure of its disk any more
+///   refuses later applies with [`StoreError::Poisoned`]);
 /// - the caller of `apply` keeps the graph consistent: a deleted node has no remaining
 ///   relationships, a created relationship's ends exist. Implementations keep their own
 ///   indexes (label, name, adjacency) in step with the records.
