@@ -94,6 +94,7 @@ fn a_store_held_by_a_live_process_is_refused_promptly() {
     use std::process::Stdio;
     let work = tempfile::tempdir().expect("tempdir");
     let store = work.path().join("store");
+    drop(steward::db::Db::open(&store).expect("create the store"));
     let mut child = Command::new(env!("CARGO_BIN_EXE_steward"))
         .arg("--db")
         .arg(&store)
@@ -103,18 +104,25 @@ fn a_store_held_by_a_live_process_is_refused_promptly() {
         .stderr(Stdio::null())
         .spawn()
         .expect("spawn steward");
+    // Wait until the child holds sled's lock, without taking the store from it.
+    let lock_file = store.join("sled2").join("db");
     let started = std::time::Instant::now();
-    let refused = loop {
-        match steward::db::Db::open(&store) {
-            Err(e) => break e,
-            // Not yet opened by the child.
-            Ok(db) => drop(db),
+    loop {
+        let held = std::fs::File::open(&lock_file).is_ok_and(|f| match f.try_lock() {
+            Ok(()) => f.unlock().is_err(),
+            Err(std::fs::TryLockError::WouldBlock) => true,
+            Err(std::fs::TryLockError::Error(_)) => false,
+        });
+        if held {
+            break;
         }
         assert!(
-            started.elapsed().as_secs() < 20,
+            started.elapsed().as_secs() < 30,
             "the child never held the store"
         );
-    };
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let refused = steward::db::Db::open(&store).err().expect("refused");
     let tried = std::time::Instant::now();
     let again = steward::db::Db::open(&store).err();
     let waited = tried.elapsed();

@@ -419,10 +419,14 @@ fn data_name(generation: u64) -> String {
 fn open_current(dir: &Path) -> Result<(sled::Db, String, u64), StoreError> {
     for _ in 0..16 {
         let Some(marker) = read_marker(dir)? else {
-            let empty = std::fs::read_dir(dir)
+            // A creation stopped before its marker was renamed into place leaves only
+            // the temporary marker (found by tests/crash.rs: a store killed 2 ms into
+            // its creation was "not a steward store" from then on).
+            let tmp = dir.join(MARKER_FILE).with_extension("tmp");
+            let mut entries = std::fs::read_dir(dir)
                 .map_err(|e| access(dir, e))?
-                .next()
-                .is_none();
+                .filter(|e| !e.as_ref().is_ok_and(|e| e.path() == tmp));
+            let empty = entries.next().is_none();
             if !empty {
                 return Err(StoreError::NotAStore {
                     path: dir.to_path_buf(),
