@@ -926,6 +926,18 @@ impl SledStore {
 /// A failed write or flush, keeping sled's I/O error as the source when it has one.
 fn write_error(action: &'static str, e: sled::Error) -> StoreError {
     match e {
+        // sled rewraps some I/O errors with their debug text as the message
+        // (`Os { code: 28, kind: StorageFull, ... }`): say it as the system does.
+        #[cfg(unix)]
+        sled::Error::Io(source)
+            if source.kind() == std::io::ErrorKind::StorageFull
+                && source.raw_os_error().is_none() =>
+        {
+            StoreError::Write {
+                action,
+                source: std::io::Error::from_raw_os_error(28),
+            }
+        }
         sled::Error::Io(source) => StoreError::Write { action, source },
         other => backend(other),
     }
