@@ -110,6 +110,9 @@ pub struct Db {
     /// How this session sees the map unless a statement says otherwise, and who is
     /// writing (see [`Db::set_as_of`], [`Db::set_view`], [`Db::set_author`]).
     session: Mutex<Session>,
+    /// Set when a commit failed in the store (a failing or full disk): the message of
+    /// that error. Every later statement is refused until the store is reopened.
+    poisoned: Mutex<Option<String>>,
 }
 
 /// A session's settings that statements read.
@@ -202,6 +205,7 @@ impl Db {
             path_limit: AtomicU64::new(plan::DEFAULT_PATH_LIMIT),
             memory_limit: AtomicU64::new(exec::DEFAULT_MEMORY_LIMIT),
             session: Mutex::new(Session::default()),
+            poisoned: Mutex::new(None),
         })
     }
 
@@ -216,7 +220,55 @@ impl Db {
             path_limit: AtomicU64::new(plan::DEFAULT_PATH_LIMIT),
             memory_limit: AtomicU64::new(exec::DEFAULT_MEMORY_LIMIT),
             session: Mutex::new(Session::default()),
+            poisoned: Mutex::new(None),
         }
+    }
+
+    /// A database over `store`, whose directory (for messages) is `path`: the way to run
+    /// statements over a store opened by hand, e.g. one with injected faults
+    /// ([`SledStore::open_with_faults`]).
+    pub fn with_store(store: Box<dyn Store>, path: Option<PathBuf>) -> Db {
+        let mut db = Db::in_memory();
+        db.store = store;
+        db.path = path;
+        db
+    }
+
+    /// The refusal every statement gets once a commit has failed.
+    fn check_poisoned(&self) -> Result<(), Error> {
+        match self
+            .poisoned
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .as_ref()
+        {
+            Some(cause) => Err(Error::Store(StoreError::Poisoned {
+                path: self.path.clone().unwrap_or_default(),
+                cause: cause.clone(),
+            })),
+            None => Ok(()),
+        }
+    }
+
+    /// Commits `tx`; a failure poisons this database (see [`Db::is_poisoned`]).
+    fn commit(&self, tx: Transaction<'_>) -> Result<(), StoreError> {
+        tx.commit().inspect_err(|e| {
+            *self
+                .poisoned
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(e.to_string());
+        })
+    }
+
+    /// True once a commit has failed in the store (a failing or full disk): the
+    /// statement that failed was not applied, and every later statement is refused
+    /// with [`StoreError::Poisoned`], because what the disk holds is no longer known
+    /// for sure. Reopening the store recovers every statement that succeeded.
+    pub fn is_poisoned(&self) -> bool {
+        self.poisoned
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .is_some()
     }
 
     /// The store's directory, for an on-disk database.
@@ -248,9 +300,10 @@ impl Db {
             .writer
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
+        self.check_poisoned().map_err(E::from)?;
         let mut tx = Transaction::begin(self.store.as_ref()).map_err(|e| E::from(e.into()))?;
         let value = f(&mut tx)?;
-        tx.commit().map_err(|e| E::from(e.into()))?;
+        self.commit(tx).map_err(|e| E::from(e.into()))?;
         Ok(value)
     }
 
@@ -285,6 +338,7 @@ impl Db {
             .writer
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
+        self.check_poisoned()?;
         Ok(self.store.compact()?)
     }
 
@@ -519,6 +573,7 @@ impl Db {
         cancel: &AtomicBool,
         on_row: &mut RowCallback<'_>,
     ) -> Result<QueryResult, Error> {
+        self.check_poisoned()?;
         let mut plan = self.plan(text)?;
         // Cached plans carry the default limit; an HLS question gets the session's.
         if matches!(plan.body(), plan::Body::Hls(_)) && plan.path_limit() != self.path_limit() {
@@ -576,7 +631,7 @@ impl Db {
             }
             None => None,
         };
-        tx.commit()?;
+        self.commit(tx)?;
         for row in held {
             if !on_row(&outcome.columns, row) {
                 break;

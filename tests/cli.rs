@@ -697,3 +697,142 @@ fn kill_9_right_after_a_successful_query_loses_nothing() {
     assert_eq!(count(&db, "K"), 1);
     assert_eq!(single_int(&db, "MATCH (k:K) RETURN k.v"), 1);
 }
+
+#[test]
+fn a_file_given_as_db_is_named_as_a_file() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let notes = tmp.path().join("notes.txt");
+    fs::write(&notes, "my notes\n").expect("write notes");
+    let o = steward(&notes, &["query", "RETURN 1"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "error: {} is a file, not a store directory: give a directory (steward creates it when missing)\n",
+            notes.display()
+        )
+    );
+    assert_eq!(fs::read_to_string(&notes).expect("notes"), "my notes\n");
+}
+
+#[test]
+fn a_damaged_log_names_the_store_and_suggests_a_backup() {
+    let (_tmp, db) = store();
+    ok(steward(
+        &db,
+        &[
+            "query",
+            "UNWIND range(1, 2000) AS i CREATE (:A {name: 'n' + i})",
+        ],
+    ));
+    let log = db.join("sled2").join("db");
+    let mut bytes = fs::read(&log).expect("read the log");
+    for b in &mut bytes[100..108] {
+        *b ^= 0x5a;
+    }
+    fs::write(&log, &bytes).expect("damage the log");
+    let o = steward(&db, &["query", "MATCH (n) RETURN count(n)"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "error: the store at {} is damaged: its log cannot be read back; restore the directory from your last backup (or re-import your last `steward export`)\n",
+            db.display()
+        )
+    );
+    // It was not taken for a new store: it is refused the same way again.
+    let o = steward(&db, &["query", "--format", "json", "RETURN 1"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(json(&stdout(&o))["error"]["code"], "Damaged");
+}
+
+/// Runs `script` (sh) in a new user and mount namespace, where it may mount a tmpfs;
+/// `None` when this machine allows no such namespace.
+fn in_namespace(script: &str) -> Option<Output> {
+    let probe = Command::new("unshare").args(["-rm", "true"]).output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        return None;
+    }
+    Some(
+        Command::new("unshare")
+            .args(["-rm", "sh", "-c", script])
+            .env_remove("STEWARD_DB")
+            .output()
+            .expect("run unshare"),
+    )
+}
+
+#[test]
+fn a_store_on_a_read_only_filesystem_says_so() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mnt = tmp.path().join("mnt");
+    fs::create_dir(&mnt).expect("mkdir");
+    let bin = env!("CARGO_BIN_EXE_steward");
+    let m = mnt.display();
+    let script = format!(
+        "mount -t tmpfs tmpfs {m} && {bin} --db {m}/s query 'CREATE (:A)' >/dev/null && mount -o remount,ro {m} && {bin} --db {m}/s query 'MATCH (a) RETURN count(a)'; echo \"exit $?\"; {bin} --db {m}/new query 'RETURN 1'; echo \"exit $?\""
+    );
+    let Some(o) = in_namespace(&script) else {
+        eprintln!("skipped: no user namespace to mount a read-only filesystem in");
+        return;
+    };
+    let message = |store: &str| {
+        format!(
+            "error: cannot open the store at {m}/{store}: Read-only file system (os error 30); steward needs to write in the store directory: give a directory you can write to, or copy the store to one\n"
+        )
+    };
+    assert_eq!(stdout(&o), "exit 1\nexit 1\n", "{}", stderr(&o));
+    assert_eq!(stderr(&o), message("s") + &message("new"));
+}
+
+#[test]
+fn a_full_disk_says_so_and_keeps_what_was_written() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mnt = tmp.path().join("mnt");
+    fs::create_dir(&mnt).expect("mkdir");
+    let bin = env!("CARGO_BIN_EXE_steward");
+    let m = mnt.display();
+    // A 2 MB disk: the first statements fit, a later one fills it; then the disk grows
+    // and every statement that succeeded must be there, whole.
+    let script = format!(
+        "mount -t tmpfs -o size=2m tmpfs {m} && for k in 1 2 3 4 5 6 7 8; do if {bin} --db {m}/s query --params \"{{\\\"k\\\": $k}}\" \"UNWIND range(1, 3000) AS i CREATE (:A {{k: \\$k, pad: 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' + i}})\" >/dev/null; then echo \"ok $k\"; else echo \"failed $k\"; fi; done; mount -o remount,size=64m {m} && {bin} --db {m}/s query --format csv 'MATCH (a:A) RETURN a.k AS k, count(*) AS n ORDER BY k'"
+    );
+    let Some(o) = in_namespace(&script) else {
+        eprintln!("skipped: no user namespace to mount a small filesystem in");
+        return;
+    };
+    let out = stdout(&o);
+    let err = stderr(&o);
+    assert!(
+        out.contains("failed "),
+        "the disk never filled: {out} {err}"
+    );
+    for line in err.lines() {
+        assert!(
+            line.starts_with(&format!("error: cannot open the store at {m}/s: No space left on device (os error 28); free some space on that disk and try again (nothing stored is lost)"))
+                || line.starts_with(&format!("error: the store at {m}/s failed: could not "))
+                    && line.contains("No space left on device (os error 28); the statement was not applied and everything acknowledged before it is kept: free some space on that disk and open the store again"),
+            "{line}"
+        );
+    }
+    let acked: Vec<&str> = out.lines().filter_map(|l| l.strip_prefix("ok ")).collect();
+    assert!(!acked.is_empty(), "{out}");
+    let counts: Vec<(String, String)> = out
+        .lines()
+        .skip_while(|l| *l != "k,n")
+        .skip(1)
+        .map(|l| {
+            let (k, n) = l.split_once(',').expect("k,n");
+            (k.to_string(), n.to_string())
+        })
+        .collect();
+    for (_, n) in &counts {
+        assert_eq!(n, "3000", "a statement in part: {out}");
+    }
+    for k in acked {
+        assert!(
+            counts.iter().any(|(c, _)| c == k),
+            "statement {k} was lost: {out}"
+        );
+    }
+}

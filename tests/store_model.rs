@@ -4,7 +4,8 @@
 
 use proptest::prelude::*;
 use steward::model::{Direction, NodeRecord, Properties, RelRecord, Value};
-use steward::store::{ChangeSet, MemoryStore, SledStore, Store, Transaction};
+use steward::store::fault::{FaultPoint, Faults};
+use steward::store::{ChangeSet, MemoryStore, SledStore, Store, StoreError, Transaction};
 
 const LABELS: &[&str] = &["Person", "Org", "Factor", "A", "A\0"];
 const TYPES: &[&str] = &["KNOWS", "USES", "knows", "R\0"];
@@ -325,12 +326,75 @@ fn run(steps: &[Step]) {
     assert_same(&sled, &model, "after the final reopen");
 }
 
+/// Runs the steps with the sled store opened with `faults` (after each reopen too): a
+/// change set whose write or flush fails goes to the model only if it succeeded; the
+/// failed one is never visible, every later apply is refused as poisoned until the store
+/// is reopened, and the reopened store matches the model (exactly the acknowledged
+/// change sets).
+fn run_with_faults(steps: &[Step], faults: &[(FaultPoint, u64)]) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let plan = Faults::new();
+    for &(point, nth) in faults {
+        plan.fail(point, nth, std::io::ErrorKind::Other);
+    }
+    let mut sled = SledStore::open_with_faults(dir.path(), plan.clone()).expect("open");
+    let model = MemoryStore::new();
+    let mut poisoned = false;
+    for (i, step) in steps.iter().enumerate() {
+        match step {
+            Step::Apply(ops) => {
+                let changes = change_set(&model, ops);
+                match sled.apply(&changes) {
+                    Ok(()) => {
+                        assert!(!poisoned, "a poisoned store took a change set");
+                        model.apply(&changes).expect("model apply");
+                    }
+                    Err(StoreError::Poisoned { .. }) => assert!(poisoned, "step {i}"),
+                    Err(StoreError::Write { .. }) => {
+                        assert!(!poisoned, "step {i}: a write after poisoning");
+                        poisoned = true;
+                    }
+                    Err(e) => panic!("step {i}: {e}"),
+                }
+            }
+            Step::Reopen => {
+                drop(sled);
+                sled = SledStore::open_with_faults(dir.path(), plan.clone()).expect("reopen");
+                poisoned = false;
+            }
+        }
+        assert_same(&sled, &model, &format!("after step {i} ({step:?})"));
+    }
+    drop(sled);
+    let sled = SledStore::open(dir.path()).expect("final reopen");
+    assert_same(&sled, &model, "after the final reopen");
+}
+
+fn fault() -> impl Strategy<Value = (FaultPoint, u64)> {
+    (
+        prop_oneof![Just(FaultPoint::Write), Just(FaultPoint::Flush)],
+        1u64..20,
+    )
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 120, ..ProptestConfig::default() })]
 
     #[test]
     fn sled_store_matches_memory_store(steps in proptest::collection::vec(step(), 1..25)) {
         run(&steps);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 60, ..ProptestConfig::default() })]
+
+    #[test]
+    fn sled_store_with_failing_writes_holds_exactly_the_acknowledged_change_sets(
+        steps in proptest::collection::vec(step(), 1..25),
+        faults in proptest::collection::vec(fault(), 1..4),
+    ) {
+        run_with_faults(&steps, &faults);
     }
 }
 

@@ -348,7 +348,30 @@ fn store_message(dir: &std::path::Path, e: &StoreError) -> String {
     match e {
         StoreError::Locked { .. }
         | StoreError::NotAStore { .. }
-        | StoreError::UnsupportedFormat { .. } => e.to_string(),
+        | StoreError::UnsupportedFormat { .. }
+        | StoreError::Poisoned { .. }
+        | StoreError::Damaged { .. }
+        | StoreError::NotADirectory { .. } => e.to_string(),
+        StoreError::Access { source, .. }
+            if source.kind() == io::ErrorKind::PermissionDenied
+                || source.kind() == io::ErrorKind::ReadOnlyFilesystem =>
+        {
+            format!(
+                "{e}; steward needs to write in the store directory: give a directory you can write to, or copy the store to one"
+            )
+        }
+        StoreError::Access { source, .. } if source.kind() == io::ErrorKind::StorageFull => {
+            format!("{e}; free some space on that disk and try again (nothing stored is lost)")
+        }
+        StoreError::Access { .. } => e.to_string(),
+        StoreError::Write { source, .. } if source.kind() == io::ErrorKind::StorageFull => format!(
+            "the store at {} failed: {e}; the statement was not applied and everything acknowledged before it is kept: free some space on that disk and open the store again",
+            dir.display()
+        ),
+        StoreError::Write { .. } => format!(
+            "the store at {} failed: {e}; the statement was not applied and everything acknowledged before it is kept",
+            dir.display()
+        ),
         _ => format!("the store at {} failed: {e}", dir.display()),
     }
 }
@@ -361,6 +384,14 @@ fn store_code(e: &StoreError) -> &'static str {
         StoreError::NotAStore { .. } => "NotAStore",
         StoreError::UnsupportedFormat { .. } => "UnsupportedFormat",
         StoreError::Corrupt(_) => "Corrupt",
+        StoreError::Write { source, .. } if source.kind() == io::ErrorKind::StorageFull => {
+            "DiskFull"
+        }
+        StoreError::Write { .. } => "Write",
+        StoreError::Poisoned { .. } => "Poisoned",
+        StoreError::Damaged { .. } => "Damaged",
+        StoreError::NotADirectory { .. } => "NotADirectory",
+        StoreError::Access { .. } => "Access",
     }
 }
 

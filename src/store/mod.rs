@@ -6,6 +6,7 @@
 //! bytes. Nothing here knows Cypher.
 
 pub mod codec;
+pub mod fault;
 pub mod keys;
 pub mod memory;
 pub mod sled;
@@ -54,6 +55,55 @@ pub enum StoreError {
     /// A record that must exist is missing, or an index disagrees with the records.
     #[error("the store is corrupt: {0}")]
     Corrupt(String),
+    /// Writing or flushing a change set failed (a failing or full disk): the change set
+    /// was not applied, and the store takes no more writes until it is reopened.
+    #[error("could not {action} the statement's changes: {source}")]
+    Write {
+        /// "write" or "flush".
+        action: &'static str,
+        /// The engine's I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// An earlier write failed, so this handle runs nothing more; reopening the store
+    /// recovers it with every acknowledged change.
+    #[error(
+        "an earlier write to the store at {} failed ({cause}); nothing more runs on it until it is reopened: close steward and open the store again (every statement that succeeded is kept)",
+        path.display()
+    )]
+    Poisoned {
+        /// The store directory (empty for an in-memory store).
+        path: PathBuf,
+        /// The message of the error that poisoned it (that error was returned then).
+        cause: String,
+    },
+    /// The engine's log could not be read back: the files are damaged.
+    #[error(
+        "the store at {} is damaged: its log cannot be read back; restore the directory from your last backup (or re-import your last `steward export`)",
+        path.display()
+    )]
+    Damaged {
+        /// The store directory.
+        path: PathBuf,
+        /// What the engine reported.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// The path given for the store is a file, not a directory.
+    #[error("{} is a file, not a store directory: give a directory (steward creates it when missing)", path.display())]
+    NotADirectory {
+        /// The path.
+        path: PathBuf,
+    },
+    /// The store's directory or files could not be created, opened or written.
+    #[error("cannot open the store at {}: {source}", path.display())]
+    Access {
+        /// The path that failed.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 /// Everything one statement changes, applied to a store in one atomic step.
@@ -90,7 +140,9 @@ pub struct Counters {
 /// - reads see exactly the changes applied so far;
 /// - every list is in ascending id order and holds no duplicates;
 /// - `apply` is atomic (all of the change set or none of it, also across a crash) and,
-///   when it returns `Ok`, durable;
+///   when it returns `Ok`, durable; when it returns `Err`, none of the change set is
+///   visible to later reads (an implementation that cannot be sure of its disk any more
+///   refuses later applies with [`StoreError::Poisoned`]);
 /// - the caller of `apply` keeps the graph consistent: a deleted node has no remaining
 ///   relationships, a created relationship's ends exist. Implementations keep their own
 ///   indexes (label, name, adjacency) in step with the records.
