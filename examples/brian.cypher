@@ -4,7 +4,8 @@
 //   steward --db /tmp/hls-demo run examples/brian.cypher
 // Runs on its own or after life-as-a-system.cypher (quick capture finds Brian and the
 // emergency services rather than adding them again). The two cost figures are those of
-// Brian's story; the services' names and the years are illustrative.
+// Brian's story; the services' names and the years are illustrative. Ask it as it was:
+//   AS OF 2016 SHOW "Brian"      WHAT CHANGED FOR "Brian" BETWEEN 2016 AND 2019
 
 ACTOR "Brian" AS Person;
 ACTOR "Emergency services" AS Service;
@@ -30,20 +31,22 @@ LINK "Police" -[:PART_OF]-> "Emergency services";
 LINK "Ambulance service" -[:PART_OF]-> "Emergency services";
 LINK "Emergency department" -[:PART_OF]-> "Emergency services";
 
-LINK "Brian" -[:MET {year: 2010}]-> "GP practice";
-LINK "Brian" -[:MET {year: 2010}]-> "Police";
-LINK "Brian" -[:MET {year: 2011}]-> "Emergency department";
-LINK "Brian" -[:MET {year: 2011}]-> "Ambulance service";
-LINK "Brian" -[:MET {year: 2012}]-> "Drug and alcohol service";
-LINK "Brian" -[:MET {year: 2012}]-> "Housing options";
-LINK "Brian" -[:MET {year: 2013}]-> "Magistrates' court";
-LINK "Brian" -[:MET {year: 2013}]-> "Probation";
-LINK "Brian" -[:MET {year: 2014}]-> "Mental health crisis team";
-LINK "Brian" -[:MET {year: 2014}]-> "Hostel";
-LINK "Brian" -[:MET {year: 2015}]-> "Homelessness outreach";
-LINK "Brian" -[:MET {year: 2015}]-> "Jobcentre";
-LINK "Brian" -[:MET {year: 2016}]-> "Adult social care";
-LINK "Brian" -[:MET {year: 2017}]-> "Community mental health team";
+// When he was in touch with each, in valid time (FROM the start of a year UNTIL the end
+// of one): the crisis services until relational working took hold in 2017, the others on.
+LINK "Brian" -[:MET]-> "GP practice" FROM 2010;
+LINK "Brian" -[:MET]-> "Police" FROM 2010 UNTIL 2017;
+LINK "Brian" -[:MET]-> "Emergency department" FROM 2011 UNTIL 2017;
+LINK "Brian" -[:MET]-> "Ambulance service" FROM 2011 UNTIL 2016;
+LINK "Brian" -[:MET]-> "Drug and alcohol service" FROM 2012 UNTIL 2018;
+LINK "Brian" -[:MET]-> "Housing options" FROM 2012 UNTIL 2016;
+LINK "Brian" -[:MET]-> "Magistrates' court" FROM 2013 UNTIL 2015;
+LINK "Brian" -[:MET]-> "Probation" FROM 2013 UNTIL 2016;
+LINK "Brian" -[:MET]-> "Mental health crisis team" FROM 2014 UNTIL 2017;
+LINK "Brian" -[:MET]-> "Hostel" FROM 2014 UNTIL 2016;
+LINK "Brian" -[:MET]-> "Homelessness outreach" FROM 2015;
+LINK "Brian" -[:MET]-> "Jobcentre" FROM 2015;
+LINK "Brian" -[:MET]-> "Adult social care" FROM 2016;
+LINK "Brian" -[:MET]-> "Community mental health team" FROM 2017;
 
 // How the services were linked to each other and to his housing.
 LINK "Police" -[:REFERS_TO]-> "Mental health crisis team";
@@ -57,7 +60,8 @@ MATCH (b:Actor {name: 'Brian'})
 UNWIND [{year: 2016, gbp: 466080, note: 'peak'},
         {year: 2019, gbp: 2000, note: 'about, once services worked relationally'}] AS c
 MERGE (b)-[:CRISIS_COST]->(y:YearlyCost {year: c.year})
-SET y.name = 'Crisis cost ' + c.year, y.gbp = c.gbp, y.note = c.note;
+SET y.name = 'Crisis cost ' + c.year, y.gbp = c.gbp, y.note = c.note,
+    y.valid_from = date({year: c.year}), y.valid_until = date({year: c.year, month: 12, day: 31});
 
 LEARNT "Brian's crisis presentations stopped once he had a stable tenancy"
   ABOUT "Brian", "Housing and neighbourhood conditions" HOW "reflection meeting" ON date('2024-03-01');
@@ -66,7 +70,8 @@ LEARNT "Fourteen services each held a fragment; nobody held the relationship"
 
 // The services, the years, and the fall in cost.
 MATCH (:Actor {name: 'Brian'})-[m:MET]->(s:Service)
-RETURN m.year AS year, collect(s.name) AS services_first_met ORDER BY year;
+WITH m.valid_from.year AS year, s.name AS service ORDER BY service
+RETURN year, collect(service) AS services_first_met ORDER BY year;
 
 MATCH (:Actor {name: 'Brian'})-[:CRISIS_COST]->(y:YearlyCost)
 WITH y ORDER BY y.year

@@ -17,3 +17,9 @@ SHOW "Brian";
 // 5. What have we learnt about housing, and how did we learn it?
 WHAT HAVE WE LEARNT ABOUT "Housing and neighbourhood conditions"?;
 WHAT HAVE WE LEARNT;
+
+// 6. Brian's system as it was in 2016, at the peak of his crisis costs ...
+AS OF 2016 SHOW "Brian";
+
+// ... and what changed between then and 2019, once services worked relationally.
+WHAT CHANGED FOR "Brian" BETWEEN 2016 AND 2019;
