@@ -251,7 +251,9 @@ impl Db {
     }
 
     /// Commits `tx`; a failure poisons this database (see [`Db::is_poisoned`]).
-    fn commit(&self, tx: Transaction<'_>) -> Result<(), StoreError> {
+    fn commit(&self, mut tx: Transaction<'_>) -> Result<(), StoreError> {
+        // The versions the commit records name the session's author.
+        tx.set_author(self.author());
         tx.commit().inspect_err(|e| {
             *self
                 .poisoned
@@ -421,7 +423,28 @@ impl Db {
         self.session().lens.view.clone()
     }
 
-    /// Who is writing: recorded with what they learn (LEARNT ... without BY).
+    /// Drops the recorded versions (see `HISTORY OF`) made before the start of `day`
+    /// (`2025-01-01`; a year or a month: its first day), for retention rules; the map
+    /// itself is unchanged. Returns how many versions went.
+    pub fn forget_history_before(&self, day: &str) -> Result<u64, Error> {
+        let period = exec::lens::period_of_text(day).ok_or_else(|| {
+            Error::from(CypherError::runtime(
+                ErrorKind::ArgumentError,
+                "InvalidTime",
+                format!("{day:?} is not a date; write a year, a month or a day: 2025, 2025-06 or 2025-06-01"),
+            ))
+        })?;
+        let (y, m, d) = period.first.ymd();
+        let days = crate::model::temporal::Date::from_ymd(y, m, d).days;
+        let _guard = self
+            .writer
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        Ok(self.store.forget_history_before(days * 86_400_000)?)
+    }
+
+    /// Who is writing: recorded with what they learn (LEARNT ... without BY) and with
+    /// every version their statements record (`HISTORY OF`).
     pub fn set_author(&self, author: Option<&str>) {
         self.session().author = author
             .map(|a| a.trim().to_string())

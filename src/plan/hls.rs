@@ -27,6 +27,7 @@ pub(super) fn check(hls: &Hls) -> Result<(), CypherError> {
             .collect(),
         HlsKind::WhatLearnt { .. }
         | HlsKind::CompareViews { .. }
+        | HlsKind::History { .. }
         | HlsKind::Unlink { .. }
         | HlsKind::Rename { .. }
         | HlsKind::Merge { .. }

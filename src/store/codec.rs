@@ -712,6 +712,39 @@ pub struct Catalog {
     pub prop_keys: Dictionary,
 }
 
+/// The versions one commit made of the records of one block: when, who, and each
+/// changed slot's record after the commit (`None`: deleted). Records are kept whole,
+/// with their names (not the catalog's ids), so a version reads back without the catalog
+/// of its time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryEntry<R> {
+    /// Milliseconds since the Unix epoch (UTC).
+    pub at_millis: i64,
+    /// Who made the commit, when known.
+    pub author: Option<String>,
+    /// `(slot, record after the commit)`, by slot.
+    pub slots: Vec<(u8, Option<R>)>,
+}
+
+/// A history value.
+pub fn encode_history<R: Serialize>(entry: &HistoryEntry<R>) -> Result<Vec<u8>, CodecError> {
+    versioned(entry)
+}
+
+/// Decodes a history value.
+pub fn decode_history<R: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+) -> Result<HistoryEntry<R>, CodecError> {
+    decode_body(unversion(bytes)?, "history")
+}
+
+/// When the commit of a history value was made, read without decoding its records.
+pub fn history_time(bytes: &[u8]) -> Result<i64, CodecError> {
+    let (at, _): (i64, usize) = bincode::serde::decode_from_slice(unversion(bytes)?, config())
+        .map_err(CodecError::Decode)?;
+    Ok(at)
+}
+
 /// The catalog value.
 pub fn encode_catalog(catalog: &Catalog) -> Result<Vec<u8>, CodecError> {
     versioned(catalog)

@@ -7,7 +7,11 @@
 //! value as for a 16-byte one), so a few larger values load and read faster than one
 //! key per entry.
 //!
-//! Formats 1 and 2 share these keys; format 2 changed only values (see `codec`).
+//! Formats 1 and 2 share these keys; format 2 changed only values (see `codec`). The
+//! history family was added to format 2 without a new format: it is only ever added to,
+//! a build that does not know it never reads it (no scan crosses tag boundaries) and
+//! compaction copies every key, so such a build leaves it intact (its own commits just
+//! record no versions).
 //!
 //! | tag | family | key after the tag | value (see `codec`) |
 //! |---|---|---|---|
@@ -19,6 +23,8 @@
 //! | `0x03` [`ADJ`] | adjacency | direction byte, `be64(node >> 6)` | a block of 64 slots, each one node's `(rel, other)` lists grouped by type id |
 //! | `0x04` [`LABEL`] | nodes by label | escaped label, `be64(node >> 10)` | a 1024-bit bitmap of the nodes carrying the label |
 //! | `0x05` [`NAME`] | nodes by `name` | `be16(bucket)` of the lowercased name | the `(node, fingerprint)` list of that bucket |
+//! | `0x06` [`HISTORY`] | recorded versions | kind byte ([`HIST_NODE`] or [`HIST_REL`]), `be64(id >> 6)`, `be64(commit)` | the versions one commit made of the block's records: when, who, and each changed slot's record after it (or none: deleted) |
+//! | `0x00` | | [`META_HISTORY`] | the number of the last commit that recorded versions (a big-endian `u64`) |
 //!
 //! Direction bytes: [`DIR_OUT`] and [`DIR_IN`]. Escaped strings replace `0x00` by
 //! `0x00 0xFF` and end with `0x00 0x00`, so no escaped label is a prefix of another.
@@ -40,6 +46,14 @@ pub const ADJ: u8 = 0x03;
 pub const LABEL: u8 = 0x04;
 /// Name buckets.
 pub const NAME: u8 = 0x05;
+/// Recorded versions.
+pub const HISTORY: u8 = 0x06;
+/// History kind byte of node versions.
+pub const HIST_NODE: u8 = 0x00;
+/// History kind byte of relationship versions.
+pub const HIST_REL: u8 = 0x01;
+/// Meta record name of the last history commit number.
+pub const META_HISTORY: &[u8] = b"history";
 
 /// Meta record name of the format version.
 pub const META_FORMAT: &[u8] = b"format";
@@ -255,4 +269,21 @@ mod tests {
         assert_eq!(name_bucket(&fold_name("Brian")), name_bucket("brian"));
         assert_eq!(name_fingerprint("a"), 0xec8c);
     }
+}
+
+/// The key of the versions commit `commit` made of the records in block `block` of
+/// `kind` ([`HIST_NODE`] or [`HIST_REL`]).
+pub fn history_key(kind: u8, block: u64, commit: u64) -> Vec<u8> {
+    let mut k = history_prefix(kind, block);
+    k.extend_from_slice(&commit.to_be_bytes());
+    k
+}
+
+/// The prefix of every version of the records in block `block` of `kind`, oldest first.
+pub fn history_prefix(kind: u8, block: u64) -> Vec<u8> {
+    let mut k = Vec::with_capacity(18);
+    k.push(HISTORY);
+    k.push(kind);
+    k.extend_from_slice(&block.to_be_bytes());
+    k
 }

@@ -1,7 +1,7 @@
 //! The in-memory store: plain maps, no persistence. Used by the fast tests, the TCK
 //! runner, and as the reference the sled store is model-tested against.
 
-use super::{ChangeSet, Counters, Store, StoreError};
+use super::{ChangeSet, Counters, Store, StoreError, Version};
 use crate::model::{Adjacent, Direction, NodeId, NodeRecord, RelId, RelRecord, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::RwLock;
@@ -13,6 +13,10 @@ struct Graph {
     out: BTreeMap<NodeId, BTreeSet<(RelId, NodeId)>>,
     inc: BTreeMap<NodeId, BTreeSet<(RelId, NodeId)>>,
     counters: Counters,
+    node_history: BTreeMap<NodeId, Vec<Version<NodeRecord>>>,
+    rel_history: BTreeMap<RelId, Vec<Version<RelRecord>>>,
+    /// The number of the last commit.
+    commits: u64,
 }
 
 /// A store held in memory.
@@ -206,6 +210,64 @@ impl Store for MemoryStore {
             }
         }
         g.counters = changes.counters;
+        let meta = &changes.meta;
+        g.commits += 1;
+        let commit = g.commits;
+        for (id, rec) in &changes.nodes {
+            g.node_history.entry(*id).or_default().push(Version {
+                commit,
+                at_millis: meta.at_millis,
+                author: meta.author.clone(),
+                record: rec.clone(),
+            });
+        }
+        for (id, rec) in &changes.rels {
+            g.rel_history.entry(*id).or_default().push(Version {
+                commit,
+                at_millis: meta.at_millis,
+                author: meta.author.clone(),
+                record: rec.clone(),
+            });
+        }
         Ok(())
+    }
+
+    fn node_history(&self, id: NodeId) -> Result<Vec<Version<NodeRecord>>, StoreError> {
+        Ok(self
+            .read()
+            .node_history
+            .get(&id)
+            .cloned()
+            .unwrap_or_default())
+    }
+
+    fn rel_history(&self, id: RelId) -> Result<Vec<Version<RelRecord>>, StoreError> {
+        Ok(self
+            .read()
+            .rel_history
+            .get(&id)
+            .cloned()
+            .unwrap_or_default())
+    }
+
+    fn forget_history_before(&self, at_millis: i64) -> Result<u64, StoreError> {
+        let mut g = self
+            .graph
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut dropped = 0u64;
+        for versions in g.node_history.values_mut() {
+            let before = versions.len();
+            versions.retain(|v| v.at_millis >= at_millis);
+            dropped += (before - versions.len()) as u64;
+        }
+        for versions in g.rel_history.values_mut() {
+            let before = versions.len();
+            versions.retain(|v| v.at_millis >= at_millis);
+            dropped += (before - versions.len()) as u64;
+        }
+        g.node_history.retain(|_, v| !v.is_empty());
+        g.rel_history.retain(|_, v| !v.is_empty());
+        Ok(dropped)
     }
 }

@@ -116,6 +116,31 @@ pub struct ChangeSet {
     pub rels: BTreeMap<RelId, Option<RelRecord>>,
     /// The id counters after the statement.
     pub counters: Counters,
+    /// When and by whom: kept with the versions the change set records (the history).
+    pub meta: CommitMeta,
+}
+
+/// When a change set was committed and who made it, as its recorded versions keep it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CommitMeta {
+    /// Milliseconds since the Unix epoch (UTC).
+    pub at_millis: i64,
+    /// The session's author, if it named one.
+    pub author: Option<String>,
+}
+
+/// One recorded version of a node or relationship: what it was after a commit (`None`:
+/// the commit deleted it), when, and by whom.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Version<R> {
+    /// The commit's number: commits are numbered in the order they were made.
+    pub commit: u64,
+    /// When the commit was made (milliseconds since the Unix epoch, UTC).
+    pub at_millis: i64,
+    /// Who made it, when known.
+    pub author: Option<String>,
+    /// The record after the commit; `None` when the commit deleted it.
+    pub record: Option<R>,
 }
 
 impl ChangeSet {
@@ -206,6 +231,17 @@ pub trait Store: Send + Sync {
     fn counters(&self) -> Result<Counters, StoreError>;
     /// Applies a change set atomically and durably.
     fn apply(&self, changes: &ChangeSet) -> Result<(), StoreError>;
+
+    /// Every recorded version of node `id`, oldest first: one per committed change set
+    /// that created, changed or deleted it (and is not older than the history kept).
+    fn node_history(&self, id: NodeId) -> Result<Vec<Version<NodeRecord>>, StoreError>;
+
+    /// Every recorded version of relationship `id`, oldest first.
+    fn rel_history(&self, id: RelId) -> Result<Vec<Version<RelRecord>>, StoreError>;
+
+    /// Drops the versions recorded before `at_millis` (retention rules); the records
+    /// themselves stay as they are. Returns how many versions went.
+    fn forget_history_before(&self, at_millis: i64) -> Result<u64, StoreError>;
     /// Rewrites the store's live data compactly, dropping what earlier writes left
     /// behind; `None` from a store that has nothing to compact (the memory store).
     /// Atomic: on error, or after a crash at any point, the store is as before or fully

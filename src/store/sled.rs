@@ -19,7 +19,7 @@ mod migrate;
 use super::codec::{self, Block, Catalog, GroupEdit};
 use super::fault::{FaultPoint, Faults};
 use super::keys;
-use super::{ChangeSet, Compaction, Counters, Store, StoreError};
+use super::{ChangeSet, Compaction, Counters, Store, StoreError, Version};
 use crate::model::{Adjacent, Direction, NodeId, NodeRecord, RelId, RelRecord, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -94,6 +94,8 @@ struct State {
     compacted: Option<(u64, u64)>,
     /// No automatic compaction is tried below this size (raised after one fails).
     compact_floor: u64,
+    /// The number of the last commit that recorded versions ([`keys::META_HISTORY`]).
+    history_commit: u64,
 }
 
 impl State {
@@ -114,6 +116,7 @@ impl State {
             type_ids,
             compacted,
             compact_floor: compact::MIN_BYTES,
+            history_commit: 0,
         }
     }
 }
@@ -215,10 +218,19 @@ impl SledStore {
             Some(v) => Some(compact::decode_measure(&v)?),
             None => None,
         };
+        let mut state = State::new(catalog, compacted);
+        state.history_commit = match db.get(keys::meta(keys::META_HISTORY)).map_err(backend)? {
+            Some(v) => u64::from_be_bytes(
+                v.as_ref()
+                    .try_into()
+                    .map_err(|_| corrupt("the history record is not 8 bytes".into()))?,
+            ),
+            None => 0,
+        };
         Ok(SledStore {
             dir: dir.to_path_buf(),
             live: RwLock::new(Some(Live { db, name })),
-            state: RwLock::new(State::new(catalog, compacted)),
+            state: RwLock::new(state),
             faults,
             poisoned: Mutex::new(None),
         })
@@ -839,8 +851,11 @@ impl Store for SledStore {
         plan.catalog.next_rel = changes.counters.next_rel;
         plan.rels(changes)?;
         plan.nodes(changes)?;
-        let (writes, catalog, new_types) = plan.finish()?;
+        let (mut writes, catalog, new_types) = plan.finish()?;
+        let commit = state.history_commit + 1;
+        history_writes(changes, commit, &mut writes)?;
         self.write_durably(writes)?;
+        state.history_commit = commit;
         state.catalog = catalog;
         state.type_ids.extend(new_types);
         drop(state);
@@ -851,10 +866,126 @@ impl Store for SledStore {
     fn compact(&self) -> Result<Option<Compaction>, StoreError> {
         self.compact_now().map(Some)
     }
+
+    fn node_history(&self, id: NodeId) -> Result<Vec<Version<NodeRecord>>, StoreError> {
+        self.history(keys::HIST_NODE, id)
+    }
+
+    fn rel_history(&self, id: RelId) -> Result<Vec<Version<RelRecord>>, StoreError> {
+        self.history(keys::HIST_REL, id)
+    }
+
+    fn forget_history_before(&self, at_millis: i64) -> Result<u64, StoreError> {
+        // Under the write lock: no commit adds versions meanwhile.
+        let _state = self
+            .state
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut writes: Writes = Vec::new();
+        let mut dropped = 0u64;
+        for item in self.db().scan_prefix([keys::HISTORY]) {
+            let (key, value) = item.map_err(backend)?;
+            if codec::history_time(&value)? < at_millis {
+                // Counted by the records it holds (either kind decodes as a slot list).
+                let kind = key.get(1).copied();
+                dropped += match kind {
+                    Some(keys::HIST_NODE) => {
+                        codec::decode_history::<NodeRecord>(&value)?.slots.len() as u64
+                    }
+                    _ => codec::decode_history::<RelRecord>(&value)?.slots.len() as u64,
+                };
+                writes.push((key.to_vec(), None));
+            }
+        }
+        if !writes.is_empty() {
+            self.write_durably(writes)?;
+        }
+        Ok(dropped)
+    }
 }
 
 /// The keys one apply writes, with their new values (`None`: removed).
 type Writes = Vec<(Vec<u8>, Option<Vec<u8>>)>;
+
+/// Adds to `writes` the versions commit number `commit` records: one history value per
+/// block of changed records, and the commit number.
+fn history_writes(changes: &ChangeSet, commit: u64, writes: &mut Writes) -> Result<(), StoreError> {
+    fn blocks<R: serde::Serialize + Clone>(
+        kind: u8,
+        records: &std::collections::BTreeMap<u64, Option<R>>,
+        meta: &crate::store::CommitMeta,
+        commit: u64,
+        writes: &mut Writes,
+    ) -> Result<(), StoreError> {
+        let mut by_block: std::collections::BTreeMap<u64, Vec<(u8, Option<R>)>> =
+            std::collections::BTreeMap::new();
+        for (id, rec) in records {
+            let (block, slot) = keys::block_of(*id);
+            let slot = u8::try_from(slot).expect("a block has 64 slots");
+            by_block.entry(block).or_default().push((slot, rec.clone()));
+        }
+        for (block, slots) in by_block {
+            let entry = codec::HistoryEntry {
+                at_millis: meta.at_millis,
+                author: meta.author.clone(),
+                slots,
+            };
+            writes.push((
+                keys::history_key(kind, block, commit),
+                Some(codec::encode_history(&entry)?),
+            ));
+        }
+        Ok(())
+    }
+    blocks(
+        keys::HIST_NODE,
+        &changes.nodes,
+        &changes.meta,
+        commit,
+        writes,
+    )?;
+    blocks(keys::HIST_REL, &changes.rels, &changes.meta, commit, writes)?;
+    writes.push((
+        keys::meta(keys::META_HISTORY),
+        Some(commit.to_be_bytes().to_vec()),
+    ));
+    Ok(())
+}
+
+impl SledStore {
+    /// The versions of record `id` of `kind`, oldest first.
+    fn history<R: serde::de::DeserializeOwned>(
+        &self,
+        kind: u8,
+        id: u64,
+    ) -> Result<Vec<Version<R>>, StoreError> {
+        let (block, slot) = keys::block_of(id);
+        let mut out = Vec::new();
+        for item in self.db().scan_prefix(keys::history_prefix(kind, block)) {
+            let (key, value) = item.map_err(backend)?;
+            let commit = key
+                .get(key.len().saturating_sub(8)..)
+                .and_then(|b| <[u8; 8]>::try_from(b).ok())
+                .map(u64::from_be_bytes)
+                .ok_or_else(|| corrupt("a history key is too short".into()))?;
+            let entry: codec::HistoryEntry<R> = codec::decode_history(&value)?;
+            let (at_millis, author) = (entry.at_millis, entry.author);
+            if let Some((_, record)) = entry
+                .slots
+                .into_iter()
+                .find(|(s, _)| usize::from(*s) == slot)
+            {
+                out.push(Version {
+                    commit,
+                    at_millis,
+                    author: author.clone(),
+                    record,
+                });
+            }
+        }
+        Ok(out)
+    }
+}
 
 impl SledStore {
     /// Writes `writes` as one atomic batch and flushes it; called with the state's

@@ -79,10 +79,21 @@ impl<'s> Transaction<'s> {
         &self.changes
     }
 
-    /// Writes the pending changes to the store, atomically and durably.
-    pub fn commit(self) -> Result<(), StoreError> {
+    /// Names who makes this transaction's changes (kept with the versions it records).
+    pub fn set_author(&mut self, author: Option<String>) {
+        self.changes.meta.author = author;
+    }
+
+    /// Writes the pending changes to the store, atomically and durably, recording each
+    /// changed record as a version stamped with the time of the commit.
+    pub fn commit(mut self) -> Result<(), StoreError> {
         if self.changes.is_empty() {
             return Ok(());
+        }
+        if self.changes.meta.at_millis == 0 {
+            self.changes.meta.at_millis = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis() as i64);
         }
         let applied = self.base.apply(&self.changes);
         if self.changes.nodes.len() + self.changes.rels.len() >= BIG_CHANGE {

@@ -198,6 +198,11 @@ pub enum HlsKind {
         /// How far around the node (steps; 1 when absent).
         within: Option<Expr>,
     },
+    /// `HISTORY OF <ref>`: the recorded versions of a node and its relationships.
+    History {
+        /// The node.
+        node: NodeRef,
+    },
     /// `COMPARE VIEWS [OF <ref>]` or `WHERE VIEWS DIFFER`: relationships whose viewpoints
     /// disagree.
     CompareViews {

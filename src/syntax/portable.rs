@@ -230,5 +230,6 @@ pub fn portable(statement: &Statement) -> Result<String, PortableError> {
         }
         HlsKind::WhatChanged { .. } => return Err(PortableError::Native("WHAT CHANGED")),
         HlsKind::CompareViews { .. } => return Err(PortableError::Native("COMPARE VIEWS")),
+        HlsKind::History { .. } => return Err(PortableError::Native("HISTORY OF")),
     })
 }

@@ -88,9 +88,10 @@ fn written(r: &NodeRef) -> String {
 }
 
 /// A property value in a message: text quoted, numbers and booleans as they are.
-fn shown_value(v: &Value) -> String {
+pub(super) fn shown_value(v: &Value) -> String {
     match v {
         Value::String(s) => format!("{s:?}"),
+        Value::Temporal(t) => t.to_iso(),
         Value::Int(i) => i.to_string(),
         Value::Float(f) => f.to_string(),
         Value::Bool(b) => b.to_string(),

@@ -55,6 +55,7 @@ pub(super) fn run(ex: &Executor<'_, '_>, hls: &Hls, path_limit: u64) -> Result<T
             super::timeline::what_changed(ex, node, (from, to), within, path_limit)
         }
         HlsKind::CompareViews { about } => super::timeline::compare_views(ex, about.as_ref()),
+        HlsKind::History { node } => super::timeline::history(ex, node),
         HlsKind::Holders { around, within } => {
             super::analysis::holders(ex, around.as_ref(), within.as_ref(), path_limit)
         }

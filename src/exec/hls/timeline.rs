@@ -210,3 +210,130 @@ pub(super) fn compare_views(
     });
     Ok((vec!["relationship", "seen by", "properties"], rows))
 }
+
+/// A recorded time as a UTC date-time value.
+fn recorded(at_millis: i64) -> Value {
+    use crate::model::temporal::{DateTime, LocalDateTime};
+    match LocalDateTime::from_epoch_nanos(i128::from(at_millis) * 1_000_000) {
+        Some(local) => Value::Temporal(crate::model::Temporal::DateTime(DateTime {
+            local,
+            offset: 0,
+            zone: None,
+        })),
+        None => Value::Null,
+    }
+}
+
+/// What changed between two versions of a record's labels and properties, in words:
+/// `+Service`, `name: "Brain" → "Brian"`, `-note`.
+fn differences(labels: (&[String], &[String]), props: (&Properties, &Properties)) -> Vec<String> {
+    let mut out = Vec::new();
+    for l in labels.1.iter().filter(|l| !labels.0.contains(l)) {
+        out.push(format!("+{l}"));
+    }
+    for l in labels.0.iter().filter(|l| !labels.1.contains(l)) {
+        out.push(format!("-{l}"));
+    }
+    let (before, after) = props;
+    for (k, v) in after {
+        match before.get(k) {
+            None => out.push(format!("{k}: {}", super::edit::shown_value(v))),
+            Some(old) if old != v => out.push(format!(
+                "{k}: {} → {}",
+                super::edit::shown_value(old),
+                super::edit::shown_value(v)
+            )),
+            Some(_) => {}
+        }
+    }
+    for k in before.keys().filter(|k| !after.contains_key(*k)) {
+        out.push(format!("-{k}"));
+    }
+    out
+}
+
+/// `HISTORY OF <node>`: every recorded version of the node and of its relationships,
+/// oldest first: when, who, what, and what changed (before → after).
+pub(super) fn history(ex: &Executor<'_, '_>, node: &NodeRef) -> Result<Table, Error> {
+    let id = ex.resolve(node)?;
+    let base = ex.tx.base();
+    let name = ex.shown_name(id)?;
+    // (commit, order of reading, row)
+    let mut rows: Vec<(u64, usize, Vec<Value>)> = Vec::new();
+    let mut push = |commit: u64,
+                    at: i64,
+                    who: &Option<String>,
+                    what: String,
+                    change: &str,
+                    detail: Vec<String>| {
+        let n = rows.len();
+        rows.push((
+            commit,
+            n,
+            vec![
+                recorded(at),
+                who.clone().map_or(Value::Null, Value::String),
+                Value::String(what),
+                Value::String(change.to_string()),
+                Value::String(detail.join(", ")),
+            ],
+        ));
+    };
+    let empty = Properties::new();
+    let mut prev: Option<crate::model::NodeRecord> = None;
+    for v in base.node_history(id)? {
+        let (change, detail) = match (&prev, &v.record) {
+            (None, Some(r)) => ("created", differences((&[], &r.labels), (&empty, &r.props))),
+            (Some(p), Some(r)) => (
+                "changed",
+                differences((&p.labels, &r.labels), (&p.props, &r.props)),
+            ),
+            (_, None) => ("deleted", Vec::new()),
+        };
+        // The node as it was called then.
+        let called = match v
+            .record
+            .as_ref()
+            .or(prev.as_ref())
+            .and_then(|r| r.props.get("name"))
+        {
+            Some(Value::String(n)) => n.clone(),
+            _ => name.clone(),
+        };
+        push(v.commit, v.at_millis, &v.author, called, change, detail);
+        prev = v.record;
+    }
+    let mut rels = Vec::new();
+    for dir in [Direction::Outgoing, Direction::Incoming] {
+        rels.extend(ex.tx.adjacent(id, dir, None)?.into_iter().map(|a| a.rel));
+    }
+    rels.sort_unstable();
+    rels.dedup();
+    for rel in rels {
+        ex.poll()?;
+        let mut prev: Option<crate::model::RelRecord> = None;
+        for v in base.rel_history(rel)? {
+            let shown = match v.record.as_ref().or(prev.as_ref()) {
+                Some(r) => format!(
+                    "{} -{}-> {}",
+                    ex.shown_name(r.start)?,
+                    r.rel_type,
+                    ex.shown_name(r.end)?
+                ),
+                None => format!("relationship #{rel}"),
+            };
+            let (change, detail) = match (&prev, &v.record) {
+                (None, Some(r)) => ("created", differences((&[], &[]), (&empty, &r.props))),
+                (Some(p), Some(r)) => ("changed", differences((&[], &[]), (&p.props, &r.props))),
+                (_, None) => ("deleted", Vec::new()),
+            };
+            push(v.commit, v.at_millis, &v.author, shown, change, detail);
+            prev = v.record;
+        }
+    }
+    rows.sort_by_key(|(commit, n, _)| (*commit, *n));
+    Ok((
+        vec!["recorded", "by", "what", "change", "details"],
+        rows.into_iter().map(|(_, _, r)| r).collect(),
+    ))
+}

@@ -177,6 +177,9 @@ impl Builder {
                 to: whens.next().expect("BETWEEN has a second time"),
                 within,
             },
+            Rule::history_question => HlsKind::History {
+                node: refs.next().expect("HISTORY OF has a node"),
+            },
             Rule::compare_views => HlsKind::CompareViews { about: refs.next() },
             Rule::who_holds => HlsKind::Holders {
                 around: refs.next(),

@@ -1,0 +1,131 @@
+//! Recorded history: every committed change to a node or relationship is kept as a
+//! version with its time and author, `HISTORY OF` lists them, and old versions can be
+//! dropped. The `recorded` column is checked for order and plausibility (it is the clock).
+
+use steward::db::{Db, Params};
+use steward::model::Output;
+
+fn run(db: &Db, statement: &str) {
+    db.execute(statement, &Params::new())
+        .unwrap_or_else(|e| panic!("{statement}: {e}"));
+}
+
+/// HISTORY OF's rows without the time: by, what, change, details.
+fn history(db: &Db, of: &str) -> Vec<Vec<String>> {
+    let result = db
+        .execute(&format!("HISTORY OF {of}"), &Params::new())
+        .expect("history");
+    assert_eq!(
+        result.columns,
+        ["recorded", "by", "what", "change", "details"]
+    );
+    let mut last = String::new();
+    result
+        .rows
+        .into_iter()
+        .map(|row| {
+            let text = |v: &Output| match v {
+                Output::String(s) => s.clone(),
+                Output::Null => "-".to_string(),
+                other => format!("{other:?}"),
+            };
+            let when = format!("{:?}", row[0]);
+            assert!(when.contains("DateTime"), "recorded is a date-time: {when}");
+            assert!(when >= last, "oldest first");
+            last = when;
+            row[1..].iter().map(text).collect()
+        })
+        .collect()
+}
+
+fn check_history(db: &Db) {
+    db.set_author(Some("Jo"));
+    run(db, "ACTOR 'Brain' AS Person");
+    run(db, "ACTOR 'Hostel' AS Service");
+    run(db, "LINK 'Brain' -[:MET]-> 'Hostel' FROM 2014");
+    db.set_author(Some("Sam"));
+    run(db, "RENAME 'Brain' TO 'Brian'");
+    run(
+        db,
+        "MATCH (b {name: 'Brian'})-[m:MET]->() SET m.note = 'weekly'",
+    );
+    db.set_author(None);
+    run(db, "MATCH (b {name: 'Brian'}) SET b.born = 1978");
+    // A statement that changes nothing records nothing.
+    run(db, "ACTOR 'Brian' AS Person");
+    let rows = history(db, "'Brian'");
+    let expected: Vec<Vec<String>> = [
+        [
+            "Jo",
+            "Brain",
+            "created",
+            "+Actor, +Person, name: \"Brain\", scale: \"person\"",
+        ],
+        // A node is shown by its name then, a relationship by its ends' names now.
+        [
+            "Jo",
+            "Brian -MET-> Hostel",
+            "created",
+            "valid_from: 2014-01-01",
+        ],
+        ["Sam", "Brian", "changed", "name: \"Brain\" → \"Brian\""],
+        ["Sam", "Brian -MET-> Hostel", "changed", "note: \"weekly\""],
+        ["-", "Brian", "changed", "born: 1978"],
+    ]
+    .iter()
+    .map(|r| r.iter().map(|s| s.to_string()).collect())
+    .collect();
+    assert_eq!(rows, expected);
+    // Deleting the link keeps its versions, but HISTORY OF lists the relationships the
+    // node has now.
+    run(db, "UNLINK 'Brian' -[:MET]-> 'Hostel'");
+    assert_eq!(history(db, "'Brian'").len(), 3);
+    let hostel = history(db, "'Hostel'");
+    assert_eq!(hostel[0][2], "created");
+    // Retention: everything recorded before tomorrow goes; the map stays.
+    let dropped = db.forget_history_before("2999").expect("forget");
+    assert!(dropped >= 6, "dropped {dropped}");
+    assert!(history(db, "'Brian'").is_empty());
+    let still = db
+        .execute("MATCH (b {name: 'Brian'}) RETURN b.born", &Params::new())
+        .expect("query");
+    assert_eq!(still.rows, vec![vec![Output::Int(1978)]]);
+    assert!(db.forget_history_before("tomorrow").is_err());
+}
+
+#[test]
+fn history_of_a_node_in_memory() {
+    check_history(&Db::in_memory());
+}
+
+#[test]
+fn history_of_a_node_on_disk_survives_reopening() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    {
+        let db = Db::open(dir.path()).expect("open");
+        db.set_author(Some("Jo"));
+        run(&db, "ACTOR 'Brian' AS Person");
+        run(&db, "MATCH (b {name: 'Brian'}) SET b.born = 1978");
+    }
+    let db = Db::open(dir.path()).expect("reopen");
+    let rows = history(&db, "'Brian'");
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[1], ["Jo", "Brian", "changed", "born: 1978"]);
+    drop(db);
+    let dir2 = tempfile::tempdir().expect("tempdir");
+    check_history(&Db::open(dir2.path()).expect("open"));
+}
+
+#[test]
+fn a_failed_statement_records_no_version() {
+    let db = Db::in_memory();
+    run(&db, "ACTOR 'Brian' AS Person");
+    assert!(
+        db.execute(
+            "MATCH (b {name: 'Brian'}) SET b.x = 1 WITH b RETURN 1 / 0",
+            &Params::new()
+        )
+        .is_err()
+    );
+    assert_eq!(history(&db, "'Brian'").len(), 1);
+}
