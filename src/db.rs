@@ -107,6 +107,8 @@ pub struct Db {
     path_limit: AtomicU64,
     /// The most bytes one statement's held rows may take.
     memory_limit: AtomicU64,
+    /// Whether quick capture refuses near-duplicate labels and types.
+    strict_names: AtomicBool,
 }
 
 /// The most plans the cache keeps.
@@ -191,6 +193,7 @@ impl Db {
             plans: Mutex::new(PlanCache::default()),
             path_limit: AtomicU64::new(plan::DEFAULT_PATH_LIMIT),
             memory_limit: AtomicU64::new(exec::DEFAULT_MEMORY_LIMIT),
+            strict_names: AtomicBool::new(true),
         })
     }
 
@@ -204,6 +207,7 @@ impl Db {
             plans: Mutex::new(PlanCache::default()),
             path_limit: AtomicU64::new(plan::DEFAULT_PATH_LIMIT),
             memory_limit: AtomicU64::new(exec::DEFAULT_MEMORY_LIMIT),
+            strict_names: AtomicBool::new(true),
         }
     }
 
@@ -322,6 +326,18 @@ impl Db {
     /// This session's memory limit per statement (see [`Db::set_memory_limit`]).
     pub fn memory_limit(&self) -> u64 {
         self.memory_limit.load(Ordering::Relaxed)
+    }
+
+    /// Sets whether quick capture (ACTOR, LINK) refuses a new label or relationship type
+    /// that differs from one in use only by case or an edit or two (`NearDuplicateLabel`,
+    /// `NearDuplicateType`, unless marked `NEW`). On by default; off, the new name is made.
+    pub fn set_strict_names(&self, strict: bool) {
+        self.strict_names.store(strict, Ordering::Relaxed);
+    }
+
+    /// Whether quick capture refuses near-duplicate names (see [`Db::set_strict_names`]).
+    pub fn strict_names(&self) -> bool {
+        self.strict_names.load(Ordering::Relaxed)
     }
 
     /// Makes `procedure` callable with `CALL` from then on. Its name must not be taken,
@@ -478,6 +494,7 @@ impl Db {
         let options = exec::RunOptions {
             memory_limit: self.memory_limit(),
             profile: plan.mode() == plan::Mode::Profile,
+            strict_names: self.strict_names(),
         };
         let streams = !plan.writes();
         let mut held: Vec<Vec<Output>> = Vec::new();

@@ -120,6 +120,9 @@ pub struct RunOptions {
     pub memory_limit: u64,
     /// Count rows, store reads and time per operator.
     pub profile: bool,
+    /// Quick capture refuses a new label or type that is a near duplicate of one in use
+    /// (`NearDuplicateLabel`, `NearDuplicateType`) unless marked `NEW`; off, it makes it.
+    pub strict_names: bool,
 }
 
 /// The memory a statement's rows may take unless the session says otherwise: 1 GiB.
@@ -130,6 +133,7 @@ impl Default for RunOptions {
         RunOptions {
             memory_limit: DEFAULT_MEMORY_LIMIT,
             profile: false,
+            strict_names: true,
         }
     }
 }
@@ -161,6 +165,7 @@ pub fn run(
     let _clock = functions::temporal::StatementClock::start();
     let mut ex = Executor::new(tx, params, cancel, plan);
     ex.memory_limit = options.memory_limit;
+    ex.strict_names = options.strict_names;
     if options.profile {
         ex.profile = Some(RefCell::new(vec![
             operators::OpCounters::default();
@@ -335,6 +340,8 @@ pub(crate) struct Executor<'a, 's> {
     /// Bytes held by blocking operators now, and the most they may hold.
     memory: Cell<u64>,
     memory_limit: u64,
+    /// Whether quick capture refuses near-duplicate labels and types.
+    strict_names: bool,
     /// PROFILE's counters by operator id, when profiling.
     profile: Option<RefCell<Vec<operators::OpCounters>>>,
 }
@@ -359,6 +366,7 @@ impl<'a, 's> Executor<'a, 's> {
             label_bits: RefCell::new(Default::default()),
             memory: Cell::new(0),
             memory_limit: DEFAULT_MEMORY_LIMIT,
+            strict_names: true,
             profile: None,
         }
     }

@@ -68,6 +68,28 @@ impl Snapshot {
         keys.into_iter()
     }
 
+    /// Labels, relationship types and property keys of `db`, without node names: what
+    /// did-you-mean notes need, for `steward query` and `run` (the keys take one scan).
+    pub fn vocabulary(db: &Db) -> Option<Snapshot> {
+        let store = db.store();
+        let keys = db
+            .execute("CALL db.propertyKeys()", &Default::default())
+            .ok()?;
+        Some(Snapshot {
+            labels: store.label_counts().ok()?,
+            types: store.type_counts().ok()?,
+            node_keys: keys
+                .rows
+                .into_iter()
+                .filter_map(|row| match row.into_iter().next() {
+                    Some(crate::model::Output::String(k)) => Some((k, 1)),
+                    _ => None,
+                })
+                .collect(),
+            ..Snapshot::default()
+        })
+    }
+
     /// The number of distinct node names.
     pub fn name_count(&self) -> usize {
         self.names.len()

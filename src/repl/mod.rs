@@ -72,12 +72,10 @@ fn run(db: Option<PathBuf>, output: OutputArgs) -> Result<(), CliError> {
     let dir = cli::default_store(db)?;
     let history = cli::data_dir()?.join("history");
     let db = Arc::new(cli::open(&dir)?);
-    if let Some(bytes) = output.memory_limit {
-        db.set_memory_limit(bytes);
-    }
+    output.apply(&db);
     let stdout = io::stdout();
     let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let mut printer = Printer::new(stdout, output.format, io::stdout().is_terminal());
+    let mut printer = Printer::new(stdout, output.format(), io::stdout().is_terminal());
     printer.set_max_rows(Some(meta::DEFAULT_MAX_ROWS));
     let catalog = Arc::new(Catalog::new(db.clone()));
     let mut session = Session {

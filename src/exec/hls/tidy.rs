@@ -45,7 +45,7 @@ impl Executor<'_, '_> {
         confirmed: bool,
         span: Span,
     ) -> Result<(), Error> {
-        if confirmed {
+        if confirmed || !self.strict_names {
             return Ok(());
         }
         let mut known: Vec<String> = Vec::new();
@@ -81,7 +81,7 @@ impl Executor<'_, '_> {
         confirmed: bool,
         span: Span,
     ) -> Result<(), Error> {
-        if confirmed {
+        if confirmed || !self.strict_names {
             return Ok(());
         }
         let types = self.tx.base().type_counts()?;
