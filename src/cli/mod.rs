@@ -60,7 +60,11 @@ pub fn main() -> i32 {
             "--format before `{name}` is an output format of query, run and the shell; \
              give {name}'s format after it: steward --db DIR {name} --format F ..."
         ));
-        return report(&e, Format::Table, &mut Printer::new(io::sink(), Format::Table, false));
+        return report(
+            &e,
+            Format::Table,
+            &mut Printer::new(io::sink(), Format::Table, false),
+        );
     }
     let format = match &cli.command {
         Some(Command::Query(a)) => a.output.format(),
@@ -185,7 +189,10 @@ fn query<W: Write>(
         })?;
     let printed = printed.map_err(CliError::from_write)?;
     if printed.empty && !printed.wrote {
-        notes(&text, crate::repl::catalog::Snapshot::vocabulary(&db).as_ref());
+        notes(
+            &text,
+            crate::repl::catalog::Snapshot::vocabulary(&db).as_ref(),
+        );
     }
     drop(db);
     Ok(())
