@@ -45,7 +45,8 @@ fn the_quickstart_can_be_run_twice_and_the_second_run_changes_nothing() {
     let first = text(&steward(&db, &["run", "examples/quickstart.cypher"]).stdout);
     assert!(first.ends_with(ANSWER), "{first}");
     let dump = text(&steward(&db, &["export", "--format", "jsonl"]).stdout);
-    let counts = "MATCH (n) OPTIONAL MATCH (n)-[r]-() RETURN count(DISTINCT n) AS n, count(DISTINCT r) AS r";
+    let counts =
+        "MATCH (n) OPTIONAL MATCH (n)-[r]-() RETURN count(DISTINCT n) AS n, count(DISTINCT r) AS r";
     assert_eq!(
         text(&steward(&db, &["--format", "csv", "query", counts]).stdout),
         "n,r\n10,16\n"
