@@ -7,7 +7,7 @@
 //! - 10,000 quick-capture statements (ACTOR, FACTOR and LINK, mixed) in one script through
 //!   `steward run`, a process of its own (target: ≥ 2,000 statements/s), then the same
 //!   script again, when every statement answers "already there";
-//! - a did-you-mean on a miss among the 100,000 names (`SHOW "Persn 4242"`, an
+//! - a did-you-mean on a miss among the 100,000 names (`SHOW "Persn 4245"`, an
 //!   EntityNotFound with a suggestion; target ≤ 5 ms, median);
 //! - Tab completion among the 100,000 names (target ≤ 10 ms, median);
 //! - with a 20 MB name stored: each kind of statement through `steward query` in a process
@@ -115,7 +115,7 @@ fn main() {
         "FACTOR \"Something new\"",
         "LINK \"Person 5\" -[:AFFECTED_BY]-> \"Factor 7\"",
         "ACTOR \"Enormous\" AS Person",
-        "SHOW \"Persn 4242\"",
+        "SHOW \"Persn 4245\"",
         "LINK \"Enormous Enormous\" -[:KNOWS]-> \"Person 5\"",
         "MATCH (n:Actor) WHERE n.name STARTS WITH 'Enormous' RETURN size(n.name) AS bytes",
         "SHOW \"Person 5\" WITHIN 2 STEPS",
@@ -156,7 +156,7 @@ fn capture_script() -> String {
 
 /// The did-you-mean and completion medians on `db`.
 fn lookups(db: &Arc<Db>, indent: &str) {
-    let miss = "SHOW \"Persn 4242\"";
+    let miss = "SHOW \"Persn 4245\"";
     let mut message = String::new();
     let t = median(|| {
         let started = Instant::now();
@@ -167,7 +167,7 @@ fn lookups(db: &Arc<Db>, indent: &str) {
         message = e.to_string();
         elapsed
     });
-    assert!(message.contains("Person 4242"), "{message}");
+    assert!(message.contains("Person 4245"), "{message}");
     println!(
         "{indent}{:<44} median {}  target <= 5 ms [{}]",
         format!("did-you-mean: {miss}"),
@@ -191,7 +191,7 @@ fn lookups(db: &Arc<Db>, indent: &str) {
     );
     let helper = ShellHelper::new(catalog.clone(), false);
     for line in [
-        "SHOW \"Person 4242",
+        "SHOW \"Person 4245",
         "SHOW \"Person 4",
         "SHOW \"F",
         "SHOW \"",

@@ -109,6 +109,8 @@ pub struct Db {
     memory_limit: AtomicU64,
     /// Whether quick capture refuses near-duplicate labels and types.
     strict_names: AtomicBool,
+    /// Node names for "did you mean", kept up to date with every commit.
+    names: Arc<exec::NameIndex>,
 }
 
 /// The most plans the cache keeps.
@@ -194,6 +196,7 @@ impl Db {
             path_limit: AtomicU64::new(plan::DEFAULT_PATH_LIMIT),
             memory_limit: AtomicU64::new(exec::DEFAULT_MEMORY_LIMIT),
             strict_names: AtomicBool::new(true),
+            names: Arc::default(),
         })
     }
 
@@ -208,6 +211,7 @@ impl Db {
             path_limit: AtomicU64::new(plan::DEFAULT_PATH_LIMIT),
             memory_limit: AtomicU64::new(exec::DEFAULT_MEMORY_LIMIT),
             strict_names: AtomicBool::new(true),
+            names: Arc::default(),
         }
     }
 
@@ -242,8 +246,18 @@ impl Db {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         let mut tx = Transaction::begin(self.store.as_ref()).map_err(|e| E::from(e.into()))?;
         let value = f(&mut tx)?;
-        tx.commit().map_err(|e| E::from(e.into()))?;
+        self.commit(tx).map_err(|e| E::from(e.into()))?;
         Ok(value)
+    }
+
+    /// Commits `tx`, keeping the index of names in step.
+    fn commit(&self, tx: Transaction<'_>) -> Result<(), crate::store::StoreError> {
+        self.names.update(tx.changes());
+        let committed = tx.commit();
+        if committed.is_err() {
+            self.names.clear();
+        }
+        committed
     }
 
     /// Rewrites the store's live data into a new database and switches to it, giving
@@ -277,6 +291,7 @@ impl Db {
             .writer
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
+        self.names.clear();
         Ok(self.store.compact()?)
     }
 
@@ -495,6 +510,7 @@ impl Db {
             memory_limit: self.memory_limit(),
             profile: plan.mode() == plan::Mode::Profile,
             strict_names: self.strict_names(),
+            names: Some(self.names.clone()),
         };
         let streams = !plan.writes();
         let mut held: Vec<Vec<Output>> = Vec::new();
@@ -524,7 +540,7 @@ impl Db {
             }
             None => None,
         };
-        tx.commit()?;
+        self.commit(tx)?;
         for row in held {
             if !on_row(&outcome.columns, row) {
                 break;

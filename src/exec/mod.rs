@@ -30,6 +30,7 @@ use crate::plan::Plan;
 use crate::store::{StoreError, Transaction};
 use crate::syntax::ast::ClauseKind;
 pub use builtin::builtin_procedures;
+pub use hls::names::NameIndex;
 pub use operators::{OpCounters, human_bytes};
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
@@ -113,7 +114,7 @@ pub struct Outcome {
 }
 
 /// How a statement runs: its resource limits and whether it is profiled.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct RunOptions {
     /// The most bytes the rows held by blocking operators (sort, aggregation, distinct,
     /// the input of an update) may take at once.
@@ -123,6 +124,9 @@ pub struct RunOptions {
     /// Quick capture refuses a new label or type that is a near duplicate of one in use
     /// (`NearDuplicateLabel`, `NearDuplicateType`) unless marked `NEW`; off, it makes it.
     pub strict_names: bool,
+    /// The database's index of node names, for "did you mean" on a misspelt name
+    /// (without one, a miss reads every Actor and Factor).
+    pub names: Option<std::sync::Arc<NameIndex>>,
 }
 
 /// The memory a statement's rows may take unless the session says otherwise: 1 GiB.
@@ -134,6 +138,7 @@ impl Default for RunOptions {
             memory_limit: DEFAULT_MEMORY_LIMIT,
             profile: false,
             strict_names: true,
+            names: None,
         }
     }
 }
@@ -166,6 +171,7 @@ pub fn run(
     let mut ex = Executor::new(tx, params, cancel, plan);
     ex.memory_limit = options.memory_limit;
     ex.strict_names = options.strict_names;
+    ex.names = options.names;
     if options.profile {
         ex.profile = Some(RefCell::new(vec![
             operators::OpCounters::default();
@@ -342,6 +348,8 @@ pub(crate) struct Executor<'a, 's> {
     memory_limit: u64,
     /// Whether quick capture refuses near-duplicate labels and types.
     strict_names: bool,
+    /// The database's index of node names, for "did you mean".
+    names: Option<std::sync::Arc<NameIndex>>,
     /// PROFILE's counters by operator id, when profiling.
     profile: Option<RefCell<Vec<operators::OpCounters>>>,
 }
@@ -367,6 +375,7 @@ impl<'a, 's> Executor<'a, 's> {
             memory: Cell::new(0),
             memory_limit: DEFAULT_MEMORY_LIMIT,
             strict_names: true,
+            names: None,
             profile: None,
         }
     }

@@ -15,6 +15,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::thread::JoinHandle;
 
+/// Names longer than this (in bytes) are not offered by Tab: nobody types the start of a
+/// 20 MB text, and keeping it would hold it twice more in memory and slow every Tab.
+pub const LONGEST_NAME: usize = 4096;
+
 /// One scan's findings.
 #[derive(Debug, Default)]
 pub struct Snapshot {
@@ -184,6 +188,7 @@ fn scan(db: &Db, stop: &AtomicBool) -> Result<Option<Snapshot>, StoreError> {
             *s.node_keys.entry(key.clone()).or_default() += 1;
             if key == "name"
                 && let crate::model::Value::String(name) = value
+                && name.len() <= LONGEST_NAME
             {
                 names.push((name.to_lowercase(), name.clone()));
             }

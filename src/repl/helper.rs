@@ -156,7 +156,17 @@ impl ShellHelper {
         snapshot
             .names_starting(&quoted[1..], MAX_CANDIDATES)
             .into_iter()
-            .map(|name| pair(name, format!("{quote}{}{quote}", escape(name, quote))))
+            .map(|name| {
+                let mut replacement = String::with_capacity(name.len() + 2);
+                replacement.push(quote);
+                if name.contains([quote, '\\']) {
+                    replacement.push_str(&escape(name, quote));
+                } else {
+                    replacement.push_str(name);
+                }
+                replacement.push(quote);
+                pair(name, replacement)
+            })
             .collect()
     }
 

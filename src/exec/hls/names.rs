@@ -1,0 +1,160 @@
+//! The node names a "did you mean" is chosen from, kept in memory by the database so that
+//! a misspelt name among 100,000 is answered in milliseconds rather than by reading every
+//! node: built by one scan at the first miss, then kept up to date from each committed
+//! change set ([`NameIndex::update`]), or dropped ([`NameIndex::clear`]) when the writer
+//! cannot say what changed.
+//!
+//! Names longer than [`LONGEST`] bytes are left out: no name typed short enough to be near
+//! them can be (`closest_name` falls back to the scan for a longer one), and a 20 MB name
+//! is not held twice more in memory.
+
+use crate::model::{NodeId, NodeRecord, Value};
+use crate::plan::scope::distance_within;
+use crate::store::{ChangeSet, Store, StoreError};
+use std::collections::BTreeMap;
+use std::sync::{Mutex, MutexGuard};
+
+/// The longest name kept, in bytes.
+pub const LONGEST: usize = 4096;
+
+/// One named node: its name lowercased and as written, and its labels.
+#[derive(Debug, Clone)]
+struct Entry {
+    lower: String,
+    name: String,
+    labels: Vec<String>,
+}
+
+impl Entry {
+    fn of(record: &NodeRecord) -> Option<Entry> {
+        match record.props.get("name") {
+            Some(Value::String(name)) if name.len() <= LONGEST => Some(Entry {
+                lower: name.to_lowercase(),
+                name: name.clone(),
+                labels: record.labels.clone(),
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// Every named node of a store, by id; empty until first needed.
+#[derive(Debug, Default)]
+pub struct NameIndex {
+    entries: Mutex<Option<BTreeMap<NodeId, Entry>>>,
+}
+
+impl NameIndex {
+    /// An index that will be built at its first use.
+    pub fn new() -> NameIndex {
+        NameIndex::default()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Option<BTreeMap<NodeId, Entry>>> {
+        self.entries.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Follows a change set that has been committed (nothing to do before the first use).
+    pub fn update(&self, changes: &ChangeSet) {
+        let mut entries = self.lock();
+        let Some(entries) = entries.as_mut() else {
+            return;
+        };
+        for (id, record) in &changes.nodes {
+            match record.as_ref().and_then(Entry::of) {
+                Some(entry) => entries.insert(*id, entry),
+                None => entries.remove(id),
+            };
+        }
+    }
+
+    /// Forgets everything; the next use scans the store again.
+    pub fn clear(&self) {
+        *self.lock() = None;
+    }
+
+    /// The name nearest to `wanted` (lowercase) within `limit` edits among nodes carrying
+    /// one of `labels`: the nearest, then the first by name. Builds the index from `store`
+    /// on first use.
+    pub(crate) fn closest(
+        &self,
+        store: &dyn Store,
+        wanted: &str,
+        labels: &[&str],
+        limit: usize,
+    ) -> Result<Option<String>, StoreError> {
+        let mut guard = self.lock();
+        if guard.is_none() {
+            let mut entries = BTreeMap::new();
+            store.scan_nodes(&mut |id, record| {
+                if let Some(entry) = Entry::of(&record) {
+                    entries.insert(id, entry);
+                }
+                true
+            })?;
+            *guard = Some(entries);
+        }
+        let entries = guard.as_ref().expect("built above");
+        let longest = (wanted.len() + limit) * 4;
+        let mut best: Option<(usize, &str)> = None;
+        for entry in entries.values() {
+            if entry.name.len() > longest
+                || !entry.labels.iter().any(|l| labels.contains(&l.as_str()))
+            {
+                continue;
+            }
+            let Some(d) = distance_within(wanted, &entry.lower, limit) else {
+                continue;
+            };
+            if best.is_none_or(|(bd, bn)| (d, entry.name.as_str()) < (bd, bn)) {
+                best = Some((d, &entry.name));
+            }
+        }
+        Ok(best.map(|(_, n)| n.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::db::Db;
+
+    fn miss(db: &Db, statement: &str) -> String {
+        db.execute(statement, &Default::default())
+            .expect_err("a miss")
+            .to_string()
+    }
+
+    fn run(db: &Db, statement: &str) {
+        db.execute(statement, &Default::default())
+            .unwrap_or_else(|e| panic!("{statement}: {e}"));
+    }
+
+    #[test]
+    fn the_index_follows_creates_renames_and_deletes() {
+        let db = Db::in_memory();
+        run(&db, "ACTOR \"Brian\" AS Person");
+        assert!(
+            miss(&db, "SHOW \"Brain\"").ends_with("(did you mean \"Brian\"?)"),
+            "built at the first miss"
+        );
+        run(&db, "RENAME \"Brian\" TO \"Braid\"");
+        assert!(miss(&db, "SHOW \"Brain\"").ends_with("(did you mean \"Braid\"?)"));
+        run(&db, "MATCH (n {name: 'Braid'}) DETACH DELETE n");
+        run(&db, "FACTOR \"Brains\"");
+        assert!(miss(&db, "SHOW \"Brain\"").ends_with("(did you mean \"Brains\"?)"));
+        run(&db, "FORGET \"Brains\"");
+        assert!(miss(&db, "SHOW \"Brain\"").ends_with("there is no node named \"Brain\""));
+        // Written through Db::write (an import) too.
+        db.write(|tx| {
+            let mut props = crate::model::Properties::new();
+            props.insert("name".into(), crate::model::Value::String("Brian".into()));
+            tx.create_node(crate::model::NodeRecord {
+                labels: vec!["Actor".into()],
+                props,
+            });
+            Ok(())
+        })
+        .unwrap();
+        assert!(miss(&db, "SHOW \"Brain\"").ends_with("(did you mean \"Brian\"?)"));
+    }
+}
