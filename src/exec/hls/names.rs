@@ -97,13 +97,20 @@ impl NameIndex {
         let entries = guard.as_ref().expect("built above");
         let longest = (wanted.len() + limit) * 4;
         let mut best: Option<(usize, &str)> = None;
+        let ascii = wanted.is_ascii();
+        let mut rows: [Vec<usize>; 3] = Default::default();
         for entry in entries.values() {
             if entry.name.len() > longest
                 || !entry.labels.iter().any(|l| labels.contains(&l.as_str()))
             {
                 continue;
             }
-            let Some(d) = distance_within(wanted, &entry.lower, limit) else {
+            let near = if ascii && entry.lower.is_ascii() {
+                within(wanted.as_bytes(), entry.lower.as_bytes(), limit, &mut rows)
+            } else {
+                distance_within(wanted, &entry.lower, limit)
+            };
+            let Some(d) = near else {
                 continue;
             };
             if best.is_none_or(|(bd, bn)| (d, entry.name.as_str()) < (bd, bn)) {
@@ -114,8 +121,84 @@ impl NameIndex {
     }
 }
 
+/// The edit distance between `a` and `b` (optimal string alignment, as
+/// [`distance_within`]: insertions, deletions, substitutions and swaps of neighbours) if it
+/// is at most `k`: the dynamic programme row by row, stopping at the first row whose every
+/// cell exceeds `k` (no later cell can come back under it) — a few rows for most names.
+/// `rows` is scratch space, kept between calls.
+fn within(a: &[u8], b: &[u8], k: usize, rows: &mut [Vec<usize>; 3]) -> Option<usize> {
+    let (n, m) = (a.len(), b.len());
+    if n.abs_diff(m) > k {
+        return None;
+    }
+    let [before, previous, current] = rows;
+    before.clear();
+    before.resize(m + 1, 0);
+    previous.clear();
+    previous.extend(0..=m);
+    current.clear();
+    current.resize(m + 1, 0);
+    for i in 1..=n {
+        current[0] = i;
+        let mut least = i;
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut here = (previous[j - 1] + cost)
+                .min(previous[j] + 1)
+                .min(current[j - 1] + 1);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                here = here.min(before[j - 2] + 1);
+            }
+            current[j] = here;
+            least = least.min(here);
+        }
+        if least > k {
+            return None;
+        }
+        std::mem::swap(before, previous);
+        std::mem::swap(previous, current);
+    }
+    (previous[m] <= k).then_some(previous[m])
+}
+
 #[cfg(test)]
 mod tests {
+    use super::within;
+
+    #[test]
+    fn the_banded_distance_agrees_with_the_full_one() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "ba",
+            "abc",
+            "kitten",
+            "sitting",
+            "person 4245",
+            "persn 4245",
+            "person 12345",
+            "factor 7",
+            "brian",
+            "brain",
+            "braid",
+            "brains",
+            "xyzzy",
+        ];
+        let mut rows = Default::default();
+        for a in words {
+            for b in words {
+                for k in 0..4 {
+                    assert_eq!(
+                        within(a.as_bytes(), b.as_bytes(), k, &mut rows),
+                        crate::plan::scope::distance_within(a, b, k),
+                        "{a:?} {b:?} within {k}"
+                    );
+                }
+            }
+        }
+    }
+
     use crate::db::Db;
 
     fn miss(db: &Db, statement: &str) -> String {
