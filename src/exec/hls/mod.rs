@@ -199,7 +199,7 @@ impl Executor<'_, '_> {
             && self.tx.changes().nodes.is_empty()
             && (wanted.len() + limit) * 4 <= names::LONGEST
         {
-            return Ok(index.closest(self.tx.base(), &wanted, &labels, limit)?);
+            return Ok(index.closest(self.tx.base(), &wanted, label, limit)?);
         }
         let mut best: Option<(usize, String)> = None;
         for l in labels {

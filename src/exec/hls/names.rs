@@ -17,12 +17,14 @@ use std::sync::{Mutex, MutexGuard};
 /// The longest name kept, in bytes.
 pub const LONGEST: usize = 4096;
 
-/// One named node: its name lowercased and as written, and its labels.
+/// One named node: its name lowercased and as written, its labels, and whether it is an
+/// Actor or a Factor (what every "did you mean" looks among).
 #[derive(Debug, Clone)]
 struct Entry {
     lower: String,
     name: String,
     labels: Vec<String>,
+    actor_or_factor: bool,
 }
 
 impl Entry {
@@ -32,6 +34,7 @@ impl Entry {
                 lower: name.to_lowercase(),
                 name: name.clone(),
                 labels: record.labels.clone(),
+                actor_or_factor: record.labels.iter().any(|l| l == "Actor" || l == "Factor"),
             }),
             _ => None,
         }
@@ -73,14 +76,14 @@ impl NameIndex {
         *self.lock() = None;
     }
 
-    /// The name nearest to `wanted` (lowercase) within `limit` edits among nodes carrying
-    /// one of `labels`: the nearest, then the first by name. Builds the index from `store`
-    /// on first use.
+    /// The name nearest to `wanted` (lowercase) within `limit` edits among Actors,
+    /// Factors and nodes carrying `label`: the nearest, then the first by name. Builds the
+    /// index from `store` on first use.
     pub(crate) fn closest(
         &self,
         store: &dyn Store,
         wanted: &str,
-        labels: &[&str],
+        label: Option<&str>,
         limit: usize,
     ) -> Result<Option<String>, StoreError> {
         let mut guard = self.lock();
@@ -101,7 +104,8 @@ impl NameIndex {
         let mut rows: [Vec<usize>; 3] = Default::default();
         for entry in entries.values() {
             if entry.name.len() > longest
-                || !entry.labels.iter().any(|l| labels.contains(&l.as_str()))
+                || !(entry.actor_or_factor
+                    || label.is_some_and(|l| entry.labels.iter().any(|e| e == l)))
             {
                 continue;
             }
@@ -123,25 +127,30 @@ impl NameIndex {
 
 /// The edit distance between `a` and `b` (optimal string alignment, as
 /// [`distance_within`]: insertions, deletions, substitutions and swaps of neighbours) if it
-/// is at most `k`: the dynamic programme row by row, stopping at the first row whose every
-/// cell exceeds `k` (no later cell can come back under it) — a few rows for most names.
-/// `rows` is scratch space, kept between calls.
+/// is at most `k`. The dynamic programme is worked row by row over the diagonal band of
+/// width 2k + 1 only (a cell further out is more than `k` edits), and stops at the first
+/// row whose every cell exceeds `k` (no later cell can come back under it): a few cells for
+/// most names. `rows` is scratch space, kept between calls.
 fn within(a: &[u8], b: &[u8], k: usize, rows: &mut [Vec<usize>; 3]) -> Option<usize> {
     let (n, m) = (a.len(), b.len());
     if n.abs_diff(m) > k {
         return None;
     }
+    let far = k + 1;
     let [before, previous, current] = rows;
-    before.clear();
-    before.resize(m + 1, 0);
+    for row in [&mut *before, &mut *current] {
+        row.clear();
+        row.resize(m + 2, far);
+    }
     previous.clear();
-    previous.extend(0..=m);
-    current.clear();
-    current.resize(m + 1, 0);
+    previous.extend((0..=m + 1).map(|j| if j <= k { j } else { far }));
     for i in 1..=n {
-        current[0] = i;
-        let mut least = i;
-        for j in 1..=m {
+        let lo = i.saturating_sub(k).max(1);
+        let hi = (i + k).min(m);
+        current[0] = if i <= k { i } else { far };
+        current[lo - 1] = if lo == 1 { current[0] } else { far };
+        let mut least = current[lo - 1];
+        for j in lo..=hi {
             let cost = usize::from(a[i - 1] != b[j - 1]);
             let mut here = (previous[j - 1] + cost)
                 .min(previous[j] + 1)
@@ -149,9 +158,12 @@ fn within(a: &[u8], b: &[u8], k: usize, rows: &mut [Vec<usize>; 3]) -> Option<us
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 here = here.min(before[j - 2] + 1);
             }
+            let here = here.min(far);
             current[j] = here;
             least = least.min(here);
         }
+        // The cell after the band is read by the next rows: beyond the band, far.
+        current[hi + 1] = far;
         if least > k {
             return None;
         }
@@ -186,6 +198,27 @@ mod tests {
             "xyzzy",
         ];
         let mut rows = Default::default();
+        // Every string of up to 6 letters over a three-letter alphabet against a sample.
+        let mut all = vec![String::new()];
+        for _ in 0..6 {
+            let longer: Vec<String> = all
+                .iter()
+                .filter(|w| w.len() == all.last().map_or(0, String::len))
+                .flat_map(|w| ["a", "b", "c"].map(|c| format!("{w}{c}")))
+                .collect();
+            all.extend(longer);
+        }
+        for a in all.iter().step_by(7) {
+            for b in all.iter().step_by(3) {
+                for k in 0..4 {
+                    assert_eq!(
+                        within(a.as_bytes(), b.as_bytes(), k, &mut rows),
+                        crate::plan::scope::distance_within(a, b, k),
+                        "{a:?} {b:?} within {k}"
+                    );
+                }
+            }
+        }
         for a in words {
             for b in words {
                 for k in 0..4 {
