@@ -179,6 +179,22 @@ fn lookups(db: &Arc<Db>, indent: &str) {
         }
     );
 
+    for (what, statement) in [
+        ("for comparison, a hit", "SHOW \"Person 4245\""),
+        ("for comparison, a miss near nothing", "SHOW \"Qwxz\""),
+    ] {
+        let t = median(|| {
+            let started = Instant::now();
+            let _ = db.execute(statement, &Params::new());
+            started.elapsed()
+        });
+        println!(
+            "{indent}{:<44} median {}",
+            format!("{what}: {statement}"),
+            ms(t)
+        );
+    }
+
     let catalog = Arc::new(Catalog::new(db.clone()));
     let started = Instant::now();
     catalog.refresh();
