@@ -1,46 +1,41 @@
 // A small Human Learning Systems map around one person, Brian: the people close to him,
 // the services he meets, and the factors that shape his life. Run it with
 //   steward --db /tmp/steward-demo run examples/quickstart.cypher
-// Each statement runs in its own transaction. Run it on a fresh store.
+// It is written in quick capture (ACTOR, FACTOR, LINK): each statement finds what it
+// names before it makes anything, so running the script again changes nothing (each
+// statement answers "already there") and only the question at the end prints a table.
 
 // The person at the centre, and the people close to him.
-CREATE (brian:Actor:Person {name: 'Brian', scale: 'person'})
-CREATE (sister:Actor:Person {name: 'Jo', relation: 'sister'})
-CREATE (neighbour:Actor:Person {name: 'Sam', relation: 'neighbour'})
-CREATE (brian)-[:FAMILY {strength: 'strong'}]->(sister)
-CREATE (brian)-[:KNOWS {strength: 'weak'}]->(neighbour);
+ACTOR "Brian" AS Person AT person SCALE;
+ACTOR "Jo" AS Person AT person SCALE {relation: 'sister'};
+ACTOR "Sam" AS Person AT person SCALE {relation: 'neighbour'};
+LINK "Brian" -[:FAMILY {strength: 'strong'}]-> "Jo";
+LINK "Brian" -[:KNOWS {strength: 'weak'}]-> "Sam";
 
-// The services around him, at organisation scale.
-MATCH (brian:Person {name: 'Brian'})
-CREATE (gp:Actor:Service {name: 'GP practice', scale: 'organisation'})
-CREATE (housing:Actor:Service {name: 'Housing association', scale: 'organisation'})
-CREATE (ed:Actor:Service {name: 'Emergency department', scale: 'organisation'})
-CREATE (foodbank:Actor:Service {name: 'Food bank', scale: 'place'})
-CREATE (brian)-[:USES {since: 2016}]->(gp)
-CREATE (brian)-[:USES {since: 2021}]->(housing)
-CREATE (brian)-[:USES {since: 2023, visits: 4}]->(ed)
-CREATE (brian)-[:USES {since: 2024}]->(foodbank);
+// The services around him, at organisation scale (the food bank is a place).
+ACTOR "GP practice" AS Service AT organisation SCALE;
+ACTOR "Housing association" AS Service AT organisation SCALE;
+ACTOR "Emergency department" AS Service AT organisation SCALE;
+ACTOR "Food bank" AS Service AT place SCALE;
+LINK "Brian" -[:USES {since: 2016}]-> "GP practice";
+LINK "Brian" -[:USES {since: 2021}]-> "Housing association";
+LINK "Brian" -[:USES {since: 2023, visits: 4}]-> "Emergency department";
+LINK "Brian" -[:USES {since: 2024}]-> "Food bank";
 
-// The factors that shape his outcomes, and who influences them.
-MATCH (brian:Person {name: 'Brian'}),
-      (gp:Service {name: 'GP practice'}),
-      (housing:Service {name: 'Housing association'}),
-      (ed:Service {name: 'Emergency department'}),
-      (foodbank:Service {name: 'Food bank'}),
-      (sister:Person {name: 'Jo'})
-CREATE (home:Factor {name: 'Housing', state: 'damp, overcrowded'})
-CREATE (income:Factor {name: 'Income', state: 'insecure'})
-CREATE (health:Factor {name: 'Health', state: 'asthma, worsening'})
-CREATE (brian)-[:AFFECTED_BY]->(home)
-CREATE (brian)-[:AFFECTED_BY]->(income)
-CREATE (brian)-[:AFFECTED_BY]->(health)
-CREATE (home)-[:INFLUENCES {how: 'damp makes asthma worse'}]->(health)
-CREATE (income)-[:INFLUENCES {how: 'cannot afford heating'}]->(home)
-CREATE (housing)-[:CAN_INFLUENCE]->(home)
-CREATE (gp)-[:CAN_INFLUENCE]->(health)
-CREATE (ed)-[:CAN_INFLUENCE]->(health)
-CREATE (foodbank)-[:CAN_INFLUENCE]->(income)
-CREATE (sister)-[:CAN_INFLUENCE]->(income);
+// The factors that shape his outcomes, and who can influence them.
+FACTOR "Housing" {state: 'damp, overcrowded'};
+FACTOR "Income" {state: 'insecure'};
+FACTOR "Health" {state: 'asthma, worsening'};
+LINK "Brian" -[:AFFECTED_BY]-> "Housing";
+LINK "Brian" -[:AFFECTED_BY]-> "Income";
+LINK "Brian" -[:AFFECTED_BY]-> "Health";
+LINK "Housing" -[:INFLUENCES {how: 'damp makes asthma worse'}]-> "Health";
+LINK "Income" -[:INFLUENCES {how: 'cannot afford heating'}]-> "Housing";
+LINK "Housing association" -[:CAN_INFLUENCE]-> "Housing";
+LINK "GP practice" -[:CAN_INFLUENCE]-> "Health";
+LINK "Emergency department" -[:CAN_INFLUENCE]-> "Health";
+LINK "Food bank" -[:CAN_INFLUENCE]-> "Income";
+LINK "Jo" -[:CAN_INFLUENCE]-> "Income";
 
 // The question: what shapes Brian's health, directly or through other factors,
 // and who in his system can act on it?

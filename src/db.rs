@@ -113,6 +113,10 @@ pub struct Db {
     /// Set when a commit failed in the store (a failing or full disk): the message of
     /// that error. Every later statement is refused until the store is reopened.
     poisoned: Mutex<Option<String>>,
+    /// Whether quick capture refuses near-duplicate labels and types.
+    strict_names: AtomicBool,
+    /// Node names for "did you mean", kept up to date with every commit.
+    names: Arc<exec::NameIndex>,
 }
 
 /// A session's settings that statements read.
@@ -206,6 +210,8 @@ impl Db {
             memory_limit: AtomicU64::new(exec::DEFAULT_MEMORY_LIMIT),
             session: Mutex::new(Session::default()),
             poisoned: Mutex::new(None),
+            strict_names: AtomicBool::new(true),
+            names: Arc::default(),
         })
     }
 
@@ -221,6 +227,8 @@ impl Db {
             memory_limit: AtomicU64::new(exec::DEFAULT_MEMORY_LIMIT),
             session: Mutex::new(Session::default()),
             poisoned: Mutex::new(None),
+            strict_names: AtomicBool::new(true),
+            names: Arc::default(),
         }
     }
 
@@ -254,7 +262,10 @@ impl Db {
     fn commit(&self, mut tx: Transaction<'_>) -> Result<(), StoreError> {
         // The versions the commit records name the session's author.
         tx.set_author(self.author());
+        // The names "did you mean" searches follow every commit.
+        self.names.update(tx.changes());
         tx.commit().inspect_err(|e| {
+            self.names.clear();
             *self
                 .poisoned
                 .lock()
@@ -341,6 +352,7 @@ impl Db {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         self.check_poisoned()?;
+        self.names.clear();
         Ok(self.store.compact()?)
     }
 
@@ -465,6 +477,18 @@ impl Db {
     /// This session's memory limit per statement (see [`Db::set_memory_limit`]).
     pub fn memory_limit(&self) -> u64 {
         self.memory_limit.load(Ordering::Relaxed)
+    }
+
+    /// Sets whether quick capture (ACTOR, LINK) refuses a new label or relationship type
+    /// that differs from one in use only by case or an edit or two (`NearDuplicateLabel`,
+    /// `NearDuplicateType`, unless marked `NEW`). On by default; off, the new name is made.
+    pub fn set_strict_names(&self, strict: bool) {
+        self.strict_names.store(strict, Ordering::Relaxed);
+    }
+
+    /// Whether quick capture refuses near-duplicate names (see [`Db::set_strict_names`]).
+    pub fn strict_names(&self) -> bool {
+        self.strict_names.load(Ordering::Relaxed)
     }
 
     /// Makes `procedure` callable with `CALL` from then on. Its name must not be taken,
@@ -625,6 +649,8 @@ impl Db {
             lens: session.lens,
             author: session.author,
             profile: plan.mode() == plan::Mode::Profile,
+            strict_names: self.strict_names(),
+            names: Some(self.names.clone()),
         };
         let streams = !plan.writes();
         let mut held: Vec<Vec<Output>> = Vec::new();

@@ -143,6 +143,132 @@ fn a_session_at_the_keyboard() {
     assert_exit_0(&s);
 }
 
+/// Waits until Tab after `typed` shows `shown` (the catalog is scanned in the background),
+/// then clears the line.
+fn wait_for_completion(s: &mut OsSession, typed: &str, shown: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        s.send(format!("{typed}\t")).unwrap();
+        std::thread::sleep(Duration::from_millis(300));
+        let screen = s.check(shown).unwrap();
+        s.send("\x03").unwrap();
+        s.expect(PROMPT).unwrap();
+        if !screen.is_empty() {
+            return;
+        }
+        assert!(Instant::now() < deadline, "Tab never completed {shown}");
+    }
+}
+
+#[test]
+fn ctrl_d_with_an_unfinished_statement_asks_before_leaving() {
+    let home = tempfile::tempdir().unwrap();
+    let cwd = tempfile::tempdir().unwrap();
+    let db = home.path().join("store");
+    let mut s = shell(home.path(), &db, cwd.path());
+    s.expect(PROMPT).unwrap();
+    enter(&mut s, "UNWIND [1, 2, 3] AS x");
+    s.expect("...> ").unwrap();
+    s.send("\x04").unwrap();
+    s.expect("Leave with an unfinished statement? [y/N] ")
+        .expect("Ctrl-D asks when a statement is half typed");
+    // No: back to the statement, which goes on where it was.
+    enter(&mut s, "n");
+    s.expect("...> ").expect("the continuation prompt again");
+    enter(&mut s, "RETURN sum(x) AS total;");
+    s.expect("| 6     |")
+        .expect("the statement kept its first line");
+    s.expect(PROMPT).unwrap();
+    // Yes: leave.
+    enter(&mut s, "MATCH (n)");
+    s.expect("...> ").unwrap();
+    s.send("\x04").unwrap();
+    s.expect("Leave with an unfinished statement? [y/N] ")
+        .unwrap();
+    enter(&mut s, "y");
+    s.expect(Eof).unwrap();
+    assert_exit_0(&s);
+
+    // On an empty prompt Ctrl-D leaves without asking.
+    let mut s = shell(home.path(), &db, cwd.path());
+    s.expect(PROMPT).unwrap();
+    s.send("\x04").unwrap();
+    s.expect(Eof).unwrap();
+    assert_exit_0(&s);
+}
+
+#[test]
+fn strict_switches_the_near_duplicate_refusal() {
+    let home = tempfile::tempdir().unwrap();
+    let cwd = tempfile::tempdir().unwrap();
+    let db = home.path().join("store");
+    let mut s = shell(home.path(), &db, cwd.path());
+    s.expect(PROMPT).unwrap();
+    enter(&mut s, "ACTOR \"GP\" AS Service;");
+    s.expect("created Actor:Service \"GP\" (organisation)")
+        .unwrap();
+    s.expect(PROMPT).unwrap();
+    enter(&mut s, "ACTOR \"Clinic\" AS Servce AT organisation SCALE;");
+    s.expect("there is no label Servce yet: did you mean Service?")
+        .expect("strict by default");
+    s.expect(PROMPT).unwrap();
+    enter(&mut s, ":strict");
+    s.expect("usage: :strict on|off (it is on)").unwrap();
+    s.expect(PROMPT).unwrap();
+    enter(&mut s, ":strict off");
+    s.expect(PROMPT).unwrap();
+    enter(&mut s, "ACTOR \"Clinic\" AS Servce AT organisation SCALE;");
+    s.expect("created Actor:Servce \"Clinic\" (organisation)")
+        .expect("made as written when strict is off");
+    s.expect(PROMPT).unwrap();
+    enter(&mut s, ":strict on");
+    s.expect(PROMPT).unwrap();
+    enter(&mut s, "ACTOR \"Surgery\" AS Servic AT organisation SCALE;");
+    s.expect("there is no label Servic yet: did you mean")
+        .unwrap();
+    s.expect(PROMPT).unwrap();
+    s.send("\x04").unwrap();
+    s.expect(Eof).unwrap();
+    assert_exit_0(&s);
+}
+
+#[test]
+fn tab_pages_through_fifty_thousand_names() {
+    let home = tempfile::tempdir().unwrap();
+    let cwd = tempfile::tempdir().unwrap();
+    let db = home.path().join("store");
+    let made = Command::new(env!("CARGO_BIN_EXE_steward"))
+        .arg("--db")
+        .arg(&db)
+        .args([
+            "query",
+            "UNWIND range(1, 50000) AS i CREATE (:Factor {name: 'F' + i})",
+        ])
+        .env_remove("STEWARD_DB")
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{made:?}");
+    let mut s = shell(home.path(), &db, cwd.path());
+    s.expect(PROMPT).unwrap();
+    wait_for_completion(&mut s, "SHOW \"F49999", "\"F49999\"");
+    // Two Tabs: every match is offered, not a first few hundred.
+    s.send("SHOW \"F\t\t").unwrap();
+    s.expect("Display all 50000 possibilities? (y or n)")
+        .expect("every one of the 50,000 names is offered");
+    s.send("y").unwrap();
+    // The first screen, in order (column by column), then a pause.
+    s.expect("F1 ").unwrap();
+    s.expect("--More--").expect("the list is paged");
+    s.send("q").unwrap();
+    s.expect(PROMPT).expect("back at the line being typed");
+    std::thread::sleep(Duration::from_millis(300));
+    s.send("\x03").unwrap();
+    s.expect(PROMPT).unwrap();
+    enter(&mut s, ":quit");
+    s.expect(Eof).unwrap();
+    assert_exit_0(&s);
+}
+
 fn assert_exit_0(s: &OsSession) {
     let status = s.get_process().wait().expect("wait for steward");
     assert!(

@@ -54,6 +54,10 @@ pub struct ShellArgs {
     /// instead of stopping at the first.
     #[arg(long)]
     pub continue_on_error: bool,
+
+    /// For a script: print each statement above its result.
+    #[arg(long)]
+    pub echo: bool,
 }
 
 /// The subcommands.
@@ -282,12 +286,13 @@ pub struct ReplArgs {
     pub output: OutputArgs,
 }
 
-/// Options shared by `query` and `run`.
-#[derive(Debug, Clone, Args)]
+/// Options shared by `query`, `run`, the shell and a script from stdin. Each may be given
+/// before the subcommand (`steward --format json query ...`) or after it; after it wins.
+#[derive(Debug, Clone, Default, Args)]
 pub struct OutputArgs {
-    /// How to print results.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// How to print results: table (the default), json, jsonl or csv.
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
 
     /// Query parameters as a JSON object, e.g. '{"name": "Brian", "n": 3}'; use them as $name.
     #[arg(long, value_name = "JSON")]
@@ -302,6 +307,73 @@ pub struct OutputArgs {
     /// rows read before an update), e.g. 512MiB, 2GiB, 100000000 (bytes); default 1GiB.
     #[arg(long, value_name = "SIZE", env = "STEWARD_MEMORY_LIMIT", value_parser = parse_size)]
     pub memory_limit: Option<u64>,
+
+    /// The most partial paths one HLS question (WHICH FACTORS LINK, PATHS, SHOW, ...) may
+    /// explore before it is stopped; default 1000000.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub path_limit: Option<u64>,
+
+    /// Quick capture refuses a new label or type that is a near duplicate of one in use
+    /// (Servce beside Service) unless marked NEW (the default).
+    #[arg(long, overrides_with = "no_strict")]
+    pub strict: bool,
+
+    /// Quick capture makes near-duplicate labels and types as written, without asking.
+    #[arg(long, overrides_with = "strict")]
+    pub no_strict: bool,
+}
+
+impl OutputArgs {
+    /// These options, with those given before the subcommand (`top`) where these lack one.
+    pub fn under(self, top: &OutputArgs) -> OutputArgs {
+        let given_here = self.params.is_some() || self.params_file.is_some();
+        let (params, params_file) = if given_here {
+            (self.params, self.params_file)
+        } else {
+            (top.params.clone(), top.params_file.clone())
+        };
+        let (strict, no_strict) = if self.strict || self.no_strict {
+            (self.strict, self.no_strict)
+        } else {
+            (top.strict, top.no_strict)
+        };
+        OutputArgs {
+            format: self.format.or(top.format),
+            params,
+            params_file,
+            memory_limit: self.memory_limit.or(top.memory_limit),
+            path_limit: self.path_limit.or(top.path_limit),
+            strict,
+            no_strict,
+        }
+    }
+
+    /// The output format: table unless given.
+    pub fn format(&self) -> Format {
+        self.format.unwrap_or(Format::Table)
+    }
+
+    /// Whether quick capture refuses near-duplicate names: `Some` when given.
+    pub fn strict_names(&self) -> Option<bool> {
+        match (self.strict, self.no_strict) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        }
+    }
+
+    /// Sets the session limits and switches these options give on `db`.
+    pub fn apply(&self, db: &crate::db::Db) {
+        if let Some(bytes) = self.memory_limit {
+            db.set_memory_limit(bytes);
+        }
+        if let Some(n) = self.path_limit {
+            db.set_path_limit(n);
+        }
+        if let Some(strict) = self.strict_names() {
+            db.set_strict_names(strict);
+        }
+    }
 }
 
 /// Parses a size in bytes: a number with an optional unit (B, KB/KiB, MB/MiB, GB/GiB,
@@ -359,6 +431,10 @@ pub struct RunArgs {
     /// stopping at the first.
     #[arg(long)]
     pub continue_on_error: bool,
+
+    /// Print each statement (as written in the script) above its result.
+    #[arg(long)]
+    pub echo: bool,
 
     /// The script file; "-" reads it from stdin.
     #[arg(value_name = "FILE")]

@@ -264,6 +264,17 @@ impl<W: Write> Printer<W> {
         w.flush()
     }
 
+    /// Writes a statement above its result (`run --echo`), separated from the result
+    /// before it by a blank line as results are from each other.
+    pub fn echo(&mut self, statement: &str) -> io::Result<()> {
+        if self.printed_block {
+            writeln!(self.out)?;
+        }
+        writeln!(self.out, "{statement}")?;
+        self.printed_block = false;
+        self.out.flush()
+    }
+
     /// Writes a line as it is (used for JSON error objects) and flushes.
     pub fn line(&mut self, line: &str) -> io::Result<()> {
         writeln!(self.out, "{line}")?;

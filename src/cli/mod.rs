@@ -42,20 +42,36 @@ pub fn main() -> i32 {
             };
         }
     };
-    // `--memory-limit` given before the subcommand applies to it too.
-    let top_limit = cli.shell.output.memory_limit;
+    // Options given before the subcommand apply to it, unless given again after it.
+    let top = cli.shell.output.clone();
     match &mut cli.command {
-        Some(Command::Query(a)) => a.output.memory_limit = a.output.memory_limit.or(top_limit),
-        Some(Command::Run(a)) => a.output.memory_limit = a.output.memory_limit.or(top_limit),
-        Some(Command::Repl(a)) => a.output.memory_limit = a.output.memory_limit.or(top_limit),
-        Some(Command::Import(_) | Command::Export(_) | Command::Explain(_)) | None => {}
+        Some(Command::Query(a)) => a.output = std::mem::take(&mut a.output).under(&top),
+        Some(Command::Run(a)) => a.output = std::mem::take(&mut a.output).under(&top),
+        Some(Command::Repl(a)) => a.output = std::mem::take(&mut a.output).under(&top),
+        Some(Command::Export(a)) => a.params = a.params.take().or(top.params.clone()),
+        Some(Command::Import(_) | Command::Explain(_)) | None => {}
+    }
+    if let (Some(Command::Import(_) | Command::Export(_)), Some(_)) = (&cli.command, top.format) {
+        let name = match cli.command {
+            Some(Command::Import(_)) => "import",
+            _ => "export",
+        };
+        let e = CliError::Usage(format!(
+            "--format before `{name}` is an output format of query, run and the shell; \
+             give {name}'s format after it: steward --db DIR {name} --format F ..."
+        ));
+        return report(
+            &e,
+            Format::Table,
+            &mut Printer::new(io::sink(), Format::Table, false),
+        );
     }
     let format = match &cli.command {
-        Some(Command::Query(a)) => a.output.format,
-        Some(Command::Run(a)) => a.output.format,
-        Some(Command::Repl(a)) => a.output.format,
+        Some(Command::Query(a)) => a.output.format(),
+        Some(Command::Run(a)) => a.output.format(),
+        Some(Command::Repl(a)) => a.output.format(),
         Some(Command::Import(_) | Command::Export(_) | Command::Explain(_)) => Format::Table,
-        None => cli.shell.output.format,
+        None => cli.shell.output.format(),
     };
     let interactive = match &cli.command {
         Some(Command::Repl(_)) => true,
@@ -87,6 +103,7 @@ pub fn main() -> i32 {
             let a = RunArgs {
                 output: cli.shell.output,
                 continue_on_error: cli.shell.continue_on_error,
+                echo: cli.shell.echo,
                 file: "-".into(),
             };
             match default_store(cli.db) {
@@ -156,9 +173,7 @@ fn query<W: Write>(
     let dir = require_db(db, "query")?;
     let given = if a.query == "-" { None } else { Some(a.query) };
     let db = open(&dir)?;
-    if let Some(bytes) = a.output.memory_limit {
-        db.set_memory_limit(bytes);
-    }
+    a.output.apply(&db);
     // Read stdin only once the store is open: a process waiting for its query holds the store.
     let text = match given {
         Some(text) => text,
@@ -172,7 +187,13 @@ fn query<W: Write>(
                 statement: None,
             })
         })?;
-    printed.map_err(CliError::from_write)?;
+    let printed = printed.map_err(CliError::from_write)?;
+    if printed.empty && !printed.wrote {
+        notes(
+            &text,
+            crate::repl::catalog::Snapshot::vocabulary(&db).as_ref(),
+        );
+    }
     drop(db);
     Ok(())
 }
@@ -223,9 +244,7 @@ fn run<W: Write>(
         (a.file.display().to_string(), Some(read_file(&a.file)?))
     };
     let db = open(&dir)?;
-    if let Some(bytes) = a.output.memory_limit {
-        db.set_memory_limit(bytes);
-    }
+    a.output.apply(&db);
     let script = match given {
         Some(text) => text,
         None => read_stdin()?,
@@ -234,8 +253,9 @@ fn run<W: Write>(
         text: &script,
         name: &name,
         continue_on_error: a.continue_on_error,
+        echo: a.echo,
     };
-    let format = a.output.format;
+    let format = a.output.format();
     let outcome = run_script(
         &db,
         &script,
@@ -259,6 +279,8 @@ pub struct Script<'a> {
     pub name: &'a str,
     /// Report each failure through the callback and go on, instead of stopping.
     pub continue_on_error: bool,
+    /// Print each statement above its result.
+    pub echo: bool,
 }
 
 /// Runs a script's statements in order, each in its own transaction, printing each result.
@@ -275,11 +297,17 @@ pub fn run_script<W: Write>(
 ) -> Result<(), CliError> {
     let statements = split_statements(script.text);
     let mut failures = 0;
+    // Labels, types and keys for did-you-mean notes: read at the first miss, again after
+    // a statement that wrote.
+    let mut vocabulary: Option<crate::repl::catalog::Snapshot> = None;
     for (i, statement) in statements.iter().enumerate() {
         // The line the statement's first word is on (a statement's text may begin with the
         // newline that followed the previous ';').
         let leading = statement.text.len() - statement.text.trim_start().len();
         let line = Position::locate(script.text, statement.offset + leading).line;
+        if script.echo {
+            echo(printer, statement.text).map_err(CliError::from_write)?;
+        }
         let outcome = execute_print(db, statement.text, params, cancel, printer).map_err(|e| {
             CliError::from_db(e, db.path().unwrap_or(Path::new("")), || Source {
                 text: script.text.to_string(),
@@ -288,7 +316,17 @@ pub fn run_script<W: Write>(
             })
         });
         match outcome {
-            Ok(printed) => printed.map_err(CliError::from_write)?,
+            Ok(Ok(summary)) => {
+                if summary.wrote {
+                    vocabulary = None;
+                } else if summary.empty {
+                    if vocabulary.is_none() {
+                        vocabulary = crate::repl::catalog::Snapshot::vocabulary(db);
+                    }
+                    notes(statement.text, vocabulary.as_ref());
+                }
+            }
+            Ok(Err(e)) => return Err(CliError::from_write(e)),
             Err(e @ CliError::Query { .. }) if script.continue_on_error && !e.is_cancelled() => {
                 failures += 1;
                 failed(&e, printer);
@@ -306,6 +344,15 @@ pub fn run_script<W: Write>(
     Ok(())
 }
 
+/// What a printed statement did: whether it wrote, and whether it returned no rows.
+#[derive(Debug, Clone, Copy)]
+pub struct Printed {
+    /// It created, deleted or set something.
+    pub wrote: bool,
+    /// It returned no rows.
+    pub empty: bool,
+}
+
 /// Runs one statement and prints its result: row by row as the rows come for the formats
 /// that allow it (JSON lines, CSV), whole otherwise. The outer error is the statement's;
 /// the inner one is the printer's (a closed pipe stops the statement early).
@@ -315,25 +362,59 @@ pub fn execute_print<W: Write>(
     params: &Params,
     cancel: &AtomicBool,
     printer: &mut Printer<W>,
-) -> Result<io::Result<()>, crate::db::Error> {
+) -> Result<io::Result<Printed>, crate::db::Error> {
     if !printer.streams() {
         let result = db.execute_cancellable(text, params, cancel)?;
-        return Ok(printer.print(&result));
+        let printed = Printed {
+            wrote: result.stats != Default::default(),
+            empty: result.rows.is_empty(),
+        };
+        return Ok(printer.print(&result).map(|()| printed));
     }
     let mut failed: Option<io::Error> = None;
+    let mut rows = 0usize;
     let result = db.execute_streaming(text, params, cancel, &mut |columns, row| match printer
         .row(columns, &row)
     {
-        Ok(()) => true,
+        Ok(()) => {
+            rows += 1;
+            true
+        }
         Err(e) => {
             failed = Some(e);
             false
         }
     })?;
+    let printed = Printed {
+        wrote: result.stats != Default::default(),
+        empty: rows == 0,
+    };
     Ok(match failed {
         Some(e) => Err(e),
-        None => printer.end(&result),
+        None => printer.end(&result).map(|()| printed),
     })
+}
+
+/// `run --echo`: the statement as written, above its result (on stderr for the formats
+/// that programs read, so that stdout stays JSON or CSV).
+fn echo<W: Write>(printer: &mut Printer<W>, statement: &str) -> io::Result<()> {
+    let text = format!("{};", statement.trim());
+    if printer.format() == Format::Table {
+        printer.echo(&text)
+    } else {
+        writeln!(io::stderr(), "{text}")
+    }
+}
+
+/// Notes on stderr for the labels, types and keys a statement that found nothing names
+/// and the store lacks, with the nearest one it has (as the shell prints them).
+fn notes(statement: &str, vocabulary: Option<&crate::repl::catalog::Snapshot>) {
+    let Some(vocabulary) = vocabulary else {
+        return;
+    };
+    for note in crate::repl::meta::unknown_names(statement, vocabulary) {
+        let _ = writeln!(io::stderr(), "note: {note}");
+    }
 }
 
 /// The parameters given with `--params` or `--params-file`.

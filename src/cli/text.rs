@@ -87,6 +87,8 @@ pub fn readable(v: &Output) -> String {
             out
         }
         Output::String(s) => s.clone(),
+        // Nothing to say (no stage, no end date) is left blank for people.
+        Output::Null => String::new(),
         Output::Float(f) if f.is_finite() => format!("{f:.3}"),
         Output::List(items) => items.iter().map(readable).collect::<Vec<_>>().join(", "),
         other => cypher(other),

@@ -31,6 +31,7 @@ use crate::plan::Plan;
 use crate::store::{StoreError, Transaction};
 use crate::syntax::ast::ClauseKind;
 pub use builtin::builtin_procedures;
+pub use hls::names::NameIndex;
 pub use operators::{OpCounters, human_bytes};
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
@@ -126,6 +127,12 @@ pub struct RunOptions {
     pub lens: lens::Seen,
     /// Who is writing (recorded with what is learnt).
     pub author: Option<String>,
+    /// Quick capture refuses a new label or type that is a near duplicate of one in use
+    /// (`NearDuplicateLabel`, `NearDuplicateType`) unless marked `NEW`; off, it makes it.
+    pub strict_names: bool,
+    /// The database's index of node names, for "did you mean" on a misspelt name
+    /// (without one, a miss reads every Actor and Factor).
+    pub names: Option<std::sync::Arc<NameIndex>>,
 }
 
 /// The memory a statement's rows may take unless the session says otherwise: 1 GiB.
@@ -138,6 +145,8 @@ impl Default for RunOptions {
             profile: false,
             lens: lens::Seen::default(),
             author: None,
+            strict_names: true,
+            names: None,
         }
     }
 }
@@ -175,6 +184,8 @@ pub fn run(
         ex.seen = ex.resolve_lens(plan.lens(), &options.lens)?;
     }
     ex.author = options.author.clone();
+    ex.strict_names = options.strict_names;
+    ex.names = options.names;
     if options.profile {
         ex.profile = Some(RefCell::new(vec![
             operators::OpCounters::default();
@@ -349,6 +360,10 @@ pub(crate) struct Executor<'a, 's> {
     /// Bytes held by blocking operators now, and the most they may hold.
     memory: Cell<u64>,
     memory_limit: u64,
+    /// Whether quick capture refuses near-duplicate labels and types.
+    strict_names: bool,
+    /// The database's index of node names, for "did you mean".
+    names: Option<std::sync::Arc<NameIndex>>,
     /// PROFILE's counters by operator id, when profiling.
     profile: Option<RefCell<Vec<operators::OpCounters>>>,
     /// How the statement sees the map (AS OF, FROM THE VIEW OF).
@@ -379,6 +394,8 @@ impl<'a, 's> Executor<'a, 's> {
             seen: lens::Seen::default(),
             author: None,
             memory_limit: DEFAULT_MEMORY_LIMIT,
+            strict_names: true,
+            names: None,
             profile: None,
         }
     }

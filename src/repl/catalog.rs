@@ -15,6 +15,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::thread::JoinHandle;
 
+/// Names longer than this (in bytes) are not offered by Tab: nobody types the start of a
+/// 20 MB text, and keeping it would hold it twice more in memory and slow every Tab.
+pub const LONGEST_NAME: usize = 4096;
+
 /// One scan's findings.
 #[derive(Debug, Default)]
 pub struct Snapshot {
@@ -66,6 +70,28 @@ impl Snapshot {
         keys.sort_unstable();
         keys.dedup();
         keys.into_iter()
+    }
+
+    /// Labels, relationship types and property keys of `db`, without node names: what
+    /// did-you-mean notes need, for `steward query` and `run` (the keys take one scan).
+    pub fn vocabulary(db: &Db) -> Option<Snapshot> {
+        let store = db.store();
+        let keys = db
+            .execute("CALL db.propertyKeys()", &Default::default())
+            .ok()?;
+        Some(Snapshot {
+            labels: store.label_counts().ok()?,
+            types: store.type_counts().ok()?,
+            node_keys: keys
+                .rows
+                .into_iter()
+                .filter_map(|row| match row.into_iter().next() {
+                    Some(crate::model::Output::String(k)) => Some((k, 1)),
+                    _ => None,
+                })
+                .collect(),
+            ..Snapshot::default()
+        })
     }
 
     /// The number of distinct node names.
@@ -162,6 +188,7 @@ fn scan(db: &Db, stop: &AtomicBool) -> Result<Option<Snapshot>, StoreError> {
             *s.node_keys.entry(key.clone()).or_default() += 1;
             if key == "name"
                 && let crate::model::Value::String(name) = value
+                && name.len() <= LONGEST_NAME
             {
                 names.push((name.to_lowercase(), name.clone()));
             }

@@ -13,8 +13,12 @@ use rustyline::{Context, Helper};
 use std::borrow::Cow;
 use std::sync::Arc;
 
-/// At most this many candidates are offered for one Tab.
-const MAX_CANDIDATES: usize = 200;
+/// At most this many node names are offered for one Tab: every match, sorted, which the
+/// editor pages (it asks "Display all N possibilities?", then shows a screen at a time
+/// with --More--). The editor counts candidates in a u16 and panics past 65,535, so a
+/// prefix matching more is cut, keeping the prefix common to all (see
+/// [`super::catalog::Snapshot::names_starting`]).
+pub const MAX_CANDIDATES: usize = u16::MAX as usize;
 
 const KEYWORD: &str = "\x1b[1;34m";
 const STRING: &str = "\x1b[32m";
@@ -125,7 +129,7 @@ impl ShellHelper {
         let arg = &typed[arg_start..];
         let choices: &[&str] = match command {
             ":format" => &["table", "csv", "json", "jsonl"],
-            ":timing" => &["on", "off"],
+            ":timing" | ":strict" => &["on", "off"],
             ":mode" => &["table", "line", "compact"],
             ":width" => &["auto"],
             ":help" => super::help::TOPICS,
@@ -152,7 +156,17 @@ impl ShellHelper {
         snapshot
             .names_starting(&quoted[1..], MAX_CANDIDATES)
             .into_iter()
-            .map(|name| pair(name, format!("{quote}{}{quote}", escape(name, quote))))
+            .map(|name| {
+                let mut replacement = String::with_capacity(name.len() + 2);
+                replacement.push(quote);
+                if name.contains([quote, '\\']) {
+                    replacement.push_str(&escape(name, quote));
+                } else {
+                    replacement.push_str(name);
+                }
+                replacement.push(quote);
+                pair(name, replacement)
+            })
             .collect()
     }
 
@@ -525,6 +539,27 @@ mod tests {
             complete(&h, ":format js"),
             (8, vec!["json".to_string(), "jsonl".to_string()])
         );
+    }
+
+    #[test]
+    fn every_one_of_fifty_thousand_names_is_offered_sorted() {
+        let db = Arc::new(Db::in_memory());
+        db.execute(
+            "UNWIND range(1, 50000) AS i CREATE (:Factor {name: 'F' + i})",
+            &Default::default(),
+        )
+        .unwrap();
+        let catalog = Arc::new(Catalog::new(db));
+        catalog.refresh();
+        catalog.settled();
+        let h = ShellHelper::new(catalog, false);
+        let (start, names) = complete(&h, "SHOW \"F");
+        assert_eq!(start, 5);
+        assert_eq!(names.len(), 50_000);
+        assert!(names.windows(2).all(|w| w[0] < w[1]), "sorted");
+        assert_eq!(names[..3], ["\"F1\"", "\"F10\"", "\"F100\""]);
+        assert_eq!(names.last().map(String::as_str), Some("\"F9999\""));
+        assert_eq!(complete(&h, "SHOW \"F4999").1.len(), 11);
     }
 
     #[test]

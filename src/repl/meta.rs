@@ -70,6 +70,11 @@ pub const COMMANDS: &[Command] = &[
         "SIZE",
         "the most memory one statement's held rows may take, e.g. 2GiB (default 1GiB)",
     ),
+    command(
+        ":strict",
+        "on|off",
+        "whether quick capture refuses a label or type close to one in use (default on)",
+    ),
     command(":source", "FILE", "run the statements of a file"),
     command(
         ":import",
@@ -178,6 +183,17 @@ impl Session {
                     } else {
                         format!(": {message}")
                     }
+                )),
+            },
+            ":strict" => match arg {
+                "on" | "off" => {
+                    self.db.set_strict_names(arg == "on");
+                    Ok(())
+                }
+                _ => Err(format!(
+                    "usage: :strict on|off (it is {}): on, ACTOR and LINK refuse a new label or \
+                     type that is a near duplicate of one in use unless marked NEW",
+                    if self.db.strict_names() { "on" } else { "off" }
                 )),
             },
             ":source" => self.source(arg),

@@ -42,6 +42,9 @@ pub const CONTINUATION: &str = "    ...> ";
 /// Set by Ctrl-C while a statement runs.
 static CANCEL: AtomicBool = AtomicBool::new(false);
 
+/// Asked on Ctrl-D when a statement has been begun but not ended with ';'.
+pub const LEAVE_UNFINISHED: &str = "Leave with an unfinished statement? [y/N] ";
+
 /// The line editor, with the shell's helper.
 type Shell = Editor<ShellHelper, DefaultHistory>;
 
@@ -72,12 +75,10 @@ fn run(db: Option<PathBuf>, output: OutputArgs) -> Result<(), CliError> {
     let dir = cli::default_store(db)?;
     let history = cli::data_dir()?.join("history");
     let db = Arc::new(cli::open(&dir)?);
-    if let Some(bytes) = output.memory_limit {
-        db.set_memory_limit(bytes);
-    }
+    output.apply(&db);
     let stdout = io::stdout();
     let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let mut printer = Printer::new(stdout, output.format, io::stdout().is_terminal());
+    let mut printer = Printer::new(stdout, output.format(), io::stdout().is_terminal());
     printer.set_max_rows(Some(meta::DEFAULT_MAX_ROWS));
     let catalog = Arc::new(Catalog::new(db.clone()));
     let mut session = Session {
@@ -127,6 +128,24 @@ fn run(db: Option<PathBuf>, output: OutputArgs) -> Result<(), CliError> {
     outcome
 }
 
+/// Ctrl-D on a continuation line: asks before leaving, since the statement begun would be
+/// lost. Yes (y, yes, or Ctrl-D again) leaves; anything else goes back to the statement.
+fn leave_unfinished(rl: &mut Shell) -> bool {
+    let pending = rl
+        .helper_mut()
+        .map(|h| std::mem::take(&mut h.pending))
+        .unwrap_or_default();
+    let answer = rl.readline(LEAVE_UNFINISHED);
+    if let Some(h) = rl.helper_mut() {
+        h.pending = pending;
+    }
+    match answer {
+        Ok(text) => matches!(text.trim().to_lowercase().as_str(), "y" | "yes"),
+        Err(ReadlineError::Eof) => true,
+        Err(_) => false,
+    }
+}
+
 impl Session {
     fn banner(&mut self) -> Result<(), CliError> {
         let (nodes, rels) = self.db.store().sizes().map_err(|source| CliError::Store {
@@ -165,6 +184,13 @@ impl Session {
                 Ok(line) => line,
                 Err(ReadlineError::Interrupted) => {
                     pending.clear();
+                    continue;
+                }
+                Err(ReadlineError::Eof) if !pending.trim().is_empty() => {
+                    if leave_unfinished(rl) {
+                        println!();
+                        return Ok(());
+                    }
                     continue;
                 }
                 Err(ReadlineError::Eof) => {

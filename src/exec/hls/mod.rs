@@ -11,6 +11,7 @@ mod analysis;
 mod capture;
 mod edit;
 mod flow;
+pub mod names;
 mod questions;
 pub(crate) mod scale;
 mod search;
@@ -205,6 +206,14 @@ impl Executor<'_, '_> {
         };
         let mut labels = vec!["Actor", "Factor"];
         labels.extend(label);
+        // The database's index of names answers at once, unless this transaction has
+        // changed nodes already or the name is too long for it.
+        if let Some(index) = &self.names
+            && self.tx.changes().nodes.is_empty()
+            && (wanted.len() + limit) * 4 <= names::LONGEST
+        {
+            return Ok(index.closest(self.tx.base(), &wanted, label, limit)?);
+        }
         let mut best: Option<(usize, String)> = None;
         for l in labels {
             for id in self.tx.nodes_with_label(l)?.into_iter().take(SCAN) {

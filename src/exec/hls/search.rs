@@ -60,7 +60,8 @@ impl<'x, 'a, 's> Graph<'x, 'a, 's> {
             let message = format!(
                 "the question needed more than {} partial paths (the session's path limit) and was stopped; \
                  narrow it: ask WITHIN fewer STEPS (now {}), or name more specific ends; \
-                 or raise the limit (Db::set_path_limit)",
+                 or raise the limit: --path-limit N on the command line, :path_limit N in the shell, \
+                 Db::set_path_limit in Rust",
                 self.limit, self.steps
             );
             return Err(
