@@ -1,0 +1,37 @@
+//! The bounded fuzz run of `cargo test` (issue 10): about 20,000 seeded, deterministic
+//! inputs — grammar-generated statements, mutations of the TCK's and the examples'
+//! statements, mutated import files of every format and LOAD CSV — each against a small
+//! in-memory store with a time and a memory limit. No input may panic, hang, or change
+//! the store when it fails. The long run is `cargo run --release --example fuzz`.
+//! The engine is in tests/fuzz/engine/; crashers found become tests/fuzz_regressions.rs.
+
+#[path = "fuzz/engine/mod.rs"]
+mod engine;
+
+use engine::{Limits, Report, run};
+
+fn check(report: Report) {
+    eprintln!("{}", report.summary());
+    assert!(
+        report.findings.is_empty(),
+        "{}\n{}",
+        report.summary(),
+        report.details()
+    );
+}
+
+#[test]
+fn generated_statements_neither_panic_nor_hang_nor_change_the_store_when_they_fail() {
+    check(run::generated(6_000, 1, Limits::default()));
+}
+
+#[test]
+fn mutated_statements_neither_panic_nor_hang_nor_change_the_store_when_they_fail() {
+    let corpus = run::load_corpus();
+    check(run::mutated(8_000, 2, Limits::default(), &corpus));
+}
+
+#[test]
+fn mutated_import_files_neither_panic_nor_hang_nor_change_the_store_when_they_fail() {
+    check(run::imports(6_000, 3, Limits::default()));
+}

@@ -1,0 +1,53 @@
+//! The three input streams, each run on its own runner: generated statements, mutated
+//! real statements, mutated import files.
+
+use super::generate::Generator;
+use super::imports::{KINDS, run_one};
+use super::mutate::{Rng, corpus, mutate};
+use super::{Limits, Report, Runner};
+
+/// Runs `n` grammar-generated statements from `seed`.
+pub fn generated(n: u64, seed: u64, limits: Limits) -> Report {
+    let mut runner = Runner::new(limits);
+    let mut generator = Generator::new(seed);
+    for _ in 0..n {
+        let statement = generator.next_statement();
+        runner.query(&statement);
+    }
+    runner.report
+}
+
+/// Runs `n` mutations of the corpus's statements from `seed`; every tenth input is a
+/// corpus statement as it is.
+pub fn mutated(n: u64, seed: u64, limits: Limits, corpus: &[String]) -> Report {
+    let mut runner = Runner::new(limits);
+    let mut rng = Rng::new(seed);
+    for i in 0..n {
+        let a = rng.pick(corpus);
+        let input = if i % 10 == 0 {
+            a.clone()
+        } else {
+            let b = rng.pick(corpus);
+            mutate(&mut rng, a, b)
+        };
+        runner.query(&input);
+    }
+    runner.report
+}
+
+/// Runs `n` mutated import files (every format and LOAD CSV in turn) from `seed`.
+pub fn imports(n: u64, seed: u64, limits: Limits) -> Report {
+    let mut runner = Runner::new(limits);
+    let mut rng = Rng::new(seed);
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    for i in 0..n {
+        let kind = KINDS[i as usize % KINDS.len()];
+        run_one(&mut runner, &mut rng, kind, dir.path());
+    }
+    runner.report
+}
+
+/// The corpus, loaded once.
+pub fn load_corpus() -> Vec<String> {
+    corpus()
+}
