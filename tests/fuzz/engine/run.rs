@@ -6,8 +6,28 @@ use super::imports::{KINDS, run_one};
 use super::mutate::{Rng, corpus, mutate};
 use super::{Limits, Report, Runner};
 
+/// The stack the library is run on: a main thread's (8 MiB). Statements are refused
+/// before they nest deeper than that stack holds in an unoptimised build.
+pub const STACK: usize = 8 << 20;
+
+/// Runs `f` on a thread with a main thread's stack.
+pub fn on_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .stack_size(STACK)
+            .spawn_scoped(scope, f)
+            .expect("a fuzzing thread")
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
 /// Runs `n` grammar-generated statements from `seed`.
 pub fn generated(n: u64, seed: u64, limits: Limits) -> Report {
+    on_stack(|| generated_here(n, seed, limits))
+}
+
+fn generated_here(n: u64, seed: u64, limits: Limits) -> Report {
     let mut runner = Runner::new(limits);
     let mut generator = Generator::new(seed);
     for _ in 0..n {
@@ -20,6 +40,10 @@ pub fn generated(n: u64, seed: u64, limits: Limits) -> Report {
 /// Runs `n` mutations of the corpus's statements from `seed`; every tenth input is a
 /// corpus statement as it is.
 pub fn mutated(n: u64, seed: u64, limits: Limits, corpus: &[String]) -> Report {
+    on_stack(|| mutated_here(n, seed, limits, corpus))
+}
+
+fn mutated_here(n: u64, seed: u64, limits: Limits, corpus: &[String]) -> Report {
     let mut runner = Runner::new(limits);
     let mut rng = Rng::new(seed);
     for i in 0..n {
@@ -37,6 +61,10 @@ pub fn mutated(n: u64, seed: u64, limits: Limits, corpus: &[String]) -> Report {
 
 /// Runs `n` mutated import files (every format and LOAD CSV in turn) from `seed`.
 pub fn imports(n: u64, seed: u64, limits: Limits) -> Report {
+    on_stack(|| imports_here(n, seed, limits))
+}
+
+fn imports_here(n: u64, seed: u64, limits: Limits) -> Report {
     let mut runner = Runner::new(limits);
     let mut rng = Rng::new(seed);
     let dir = tempfile::tempdir().expect("a temporary directory");
