@@ -35,3 +35,8 @@ fn mutated_statements_neither_panic_nor_hang_nor_change_the_store_when_they_fail
 fn mutated_import_files_neither_panic_nor_hang_nor_change_the_store_when_they_fail() {
     check(run::imports(6_000, 3, Limits::default()));
 }
+
+#[test]
+fn mutated_store_records_decode_or_fail_without_panicking() {
+    check(run::codec(20_000, 4));
+}

@@ -112,3 +112,27 @@ fn left_right_and_substring_of_null_are_null_whatever_the_length() {
     // A string with a null length is still an error, as Neo4j documents.
     assert_eq!(error_code(&db, "RETURN left('abc', null)"), "InvalidArgumentValue");
 }
+
+/// Postmortem: the catalog (and property values) are read with bincode, which trusted a
+/// corrupt length prefix and asked for an exabyte allocation, aborting the process; the
+/// decoder now has a size limit.
+#[test]
+fn a_corrupt_length_in_a_stored_value_is_an_error_not_an_abort() {
+    use steward::store::codec;
+    // The catalog: version, four counters, no label counts, one type name whose length
+    // claims 2^60 bytes.
+    let mut bytes = vec![codec::CODEC_VERSION, 0, 0, 0, 0, 0, 1, 253];
+    bytes.extend((1u64 << 60).to_le_bytes());
+    assert!(codec::decode_catalog(&bytes).is_err());
+    // A node record whose one property value is a string of 2^60 bytes.
+    let catalog = {
+        let mut c = codec::Catalog::default();
+        c.prop_keys.id("name");
+        c
+    };
+    let mut node = vec![0, 1, 0];
+    node.push(4); // the Value::String variant
+    node.push(253);
+    node.extend((1u64 << 60).to_le_bytes());
+    assert!(codec::decode_node(&node, &catalog).is_err());
+}

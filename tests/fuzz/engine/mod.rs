@@ -6,6 +6,7 @@
 
 #![allow(dead_code)]
 
+pub mod codec;
 pub mod generate;
 pub mod imports;
 pub mod mutate;
@@ -118,7 +119,7 @@ pub fn install_panic_hook() {
     });
 }
 
-fn take_panic(payload: Box<dyn std::any::Any + Send>) -> String {
+pub(crate) fn take_panic(payload: Box<dyn std::any::Any + Send>) -> String {
     if let Some(m) = LAST_PANIC.lock().unwrap_or_else(|p| p.into_inner()).take() {
         return m;
     }

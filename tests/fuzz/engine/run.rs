@@ -79,3 +79,48 @@ fn imports_here(n: u64, seed: u64, limits: Limits) -> Report {
 pub fn load_corpus() -> Vec<String> {
     corpus()
 }
+
+/// Decodes `n` byte-level mutations of valid record encodings (flipped bits, bytes
+/// inserted, deleted and overwritten with extreme values, truncations) from `seed`.
+pub fn codec(n: u64, seed: u64) -> Report {
+    super::install_panic_hook();
+    let mut report = Report::default();
+    let mut rng = Rng::new(seed);
+    let seeds = super::codec::seeds();
+    let catalog = super::codec::catalog();
+    for _ in 0..n {
+        let mut data = rng.pick(&seeds).clone();
+        for _ in 0..=rng.below(4) {
+            let at = 2 + rng.below(data.len().saturating_sub(1).max(1));
+            let at = at.min(data.len());
+            match rng.below(6) {
+                0 if at < data.len() => data[at] ^= 1 << rng.below(8),
+                1 => data.insert(at, *rng.pick(&[0x00, 0x7f, 0x80, 0xff, 0xfe, 0x01])),
+                2 if at < data.len() => {
+                    data.remove(at);
+                }
+                3 => data.truncate(at),
+                4 => {
+                    for _ in 0..=rng.below(10) {
+                        data.insert(at.min(data.len()), 0xff);
+                    }
+                }
+                _ if at < data.len() => data[at] = rng.next_u64() as u8,
+                _ => {}
+            }
+        }
+        if rng.one_in(8) {
+            data[1] = rng.next_u64() as u8;
+        }
+        report.inputs += 1;
+        match std::panic::catch_unwind(|| super::codec::decode(&data, &catalog)) {
+            Ok(true) => report.ok += 1,
+            Ok(false) => report.errors += 1,
+            Err(payload) => report.findings.push((
+                format!("codec bytes {data:?}"),
+                super::Finding::Panic(super::take_panic(payload)),
+            )),
+        }
+    }
+    report
+}
