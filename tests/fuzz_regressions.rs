@@ -136,3 +136,20 @@ fn a_corrupt_length_in_a_stored_value_is_an_error_not_an_abort() {
     node.extend((1u64 << 60).to_le_bytes());
     assert!(codec::decode_node(&node, &catalog).is_err());
 }
+
+/// Postmortem: range() built up to 100 million values (5.6 GB in one allocation, outside
+/// the statement's memory limit), so `reduce(... IN range(1, 100000000) ...)` aborted the
+/// process when memory was short; it now stops at ten million.
+#[test]
+fn a_huge_range_inside_an_expression_is_an_error_not_an_allocation_failure() {
+    let db = Db::in_memory();
+    assert_eq!(
+        error_code(&db, "RETURN reduce(a = 0, x IN range(1, 100000000) | a + x)"),
+        "NumberOutOfRange"
+    );
+    // UNWIND walks a range without building it.
+    assert_eq!(
+        single(&db, "UNWIND range(1, 20000000) AS x WITH x WHERE x % 10000000 = 0 RETURN count(*)"),
+        Output::Int(2)
+    );
+}
