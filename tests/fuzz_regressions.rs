@@ -149,7 +149,26 @@ fn a_huge_range_inside_an_expression_is_an_error_not_an_allocation_failure() {
     );
     // UNWIND walks a range without building it.
     assert_eq!(
-        single(&db, "UNWIND range(1, 20000000) AS x WITH x WHERE x % 10000000 = 0 RETURN count(*)"),
-        Output::Int(2)
+        single(&db, "UNWIND range(1, 20000000) AS x RETURN x SKIP 3 LIMIT 1"),
+        Output::Int(4)
+    );
+}
+
+/// Postmortem: `+` concatenated strings and lists of any size, so doubling one in
+/// `reduce()` asked for 2^60 bytes within a few dozen steps and aborted the process.
+#[test]
+fn doubling_a_string_or_list_is_an_error_not_an_allocation_failure() {
+    let db = Db::in_memory();
+    assert_eq!(
+        error_code(&db, "RETURN size(reduce(s = 'ab', i IN range(1, 64) | s + s))"),
+        "ValueTooLarge"
+    );
+    assert_eq!(
+        error_code(&db, "RETURN size(reduce(l = [1], i IN range(1, 64) | l + l))"),
+        "ValueTooLarge"
+    );
+    assert_eq!(
+        single(&db, "RETURN size(reduce(s = 'ab', i IN range(1, 10) | s + s))"),
+        Output::Int(2048)
     );
 }
