@@ -40,3 +40,20 @@ fn mutated_import_files_neither_panic_nor_hang_nor_change_the_store_when_they_fa
 fn mutated_store_records_decode_or_fail_without_panicking() {
     check(run::codec(20_000, 4));
 }
+
+#[test]
+#[ignore = "prints generated and mutated inputs for eyeballing"]
+fn print_samples() {
+    let mut generator = engine::generate::Generator::new(1);
+    for _ in 0..15 {
+        println!("gen: {}", generator.next_statement());
+    }
+    let corpus = run::load_corpus();
+    println!("corpus: {} statements", corpus.len());
+    let mut rng = engine::mutate::Rng::new(2);
+    for _ in 0..15 {
+        let a = rng.pick(&corpus).clone();
+        let b = rng.pick(&corpus).clone();
+        println!("mut: {:?}", engine::mutate::mutate(&mut rng, &a, &b));
+    }
+}
