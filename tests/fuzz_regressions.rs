@@ -110,7 +110,10 @@ fn left_right_and_substring_of_null_are_null_whatever_the_length() {
         assert_eq!(single(&db, text), Output::Null, "{text}");
     }
     // A string with a null length is still an error, as Neo4j documents.
-    assert_eq!(error_code(&db, "RETURN left('abc', null)"), "InvalidArgumentValue");
+    assert_eq!(
+        error_code(&db, "RETURN left('abc', null)"),
+        "InvalidArgumentValue"
+    );
 }
 
 /// Postmortem: the catalog (and property values) are read with bincode, which trusted a
@@ -144,12 +147,18 @@ fn a_corrupt_length_in_a_stored_value_is_an_error_not_an_abort() {
 fn a_huge_range_inside_an_expression_is_an_error_not_an_allocation_failure() {
     let db = Db::in_memory();
     assert_eq!(
-        error_code(&db, "RETURN reduce(a = 0, x IN range(1, 100000000) | a + x)"),
+        error_code(
+            &db,
+            "RETURN reduce(a = 0, x IN range(1, 100000000) | a + x)"
+        ),
         "NumberOutOfRange"
     );
     // UNWIND walks a range without building it.
     assert_eq!(
-        single(&db, "UNWIND range(1, 20000000) AS x RETURN x SKIP 3 LIMIT 1"),
+        single(
+            &db,
+            "UNWIND range(1, 20000000) AS x RETURN x SKIP 3 LIMIT 1"
+        ),
         Output::Int(4)
     );
 }
@@ -160,15 +169,24 @@ fn a_huge_range_inside_an_expression_is_an_error_not_an_allocation_failure() {
 fn doubling_a_string_or_list_is_an_error_not_an_allocation_failure() {
     let db = Db::in_memory();
     assert_eq!(
-        error_code(&db, "RETURN size(reduce(s = 'ab', i IN range(1, 64) | s + s))"),
+        error_code(
+            &db,
+            "RETURN size(reduce(s = 'ab', i IN range(1, 64) | s + s))"
+        ),
         "ValueTooLarge"
     );
     assert_eq!(
-        error_code(&db, "RETURN size(reduce(l = [1], i IN range(1, 64) | l + l))"),
+        error_code(
+            &db,
+            "RETURN size(reduce(l = [1], i IN range(1, 64) | l + l))"
+        ),
         "ValueTooLarge"
     );
     assert_eq!(
-        single(&db, "RETURN size(reduce(s = 'ab', i IN range(1, 10) | s + s))"),
+        single(
+            &db,
+            "RETURN size(reduce(s = 'ab', i IN range(1, 10) | s + s))"
+        ),
         Output::Int(2048)
     );
 }

@@ -144,7 +144,8 @@ pub(super) fn check_nesting(text: &str, max: usize) -> Result<usize, CypherError
     // CASE ... END nests like a bracket; `word` is the identifier being read.
     let mut word_start: Option<usize> = None;
     for segment in crate::syntax::lexical::segments(text) {
-        let in_word = matches!(segment.kind, SegmentKind::Code(c) if c.is_alphanumeric() || c == '_');
+        let in_word =
+            matches!(segment.kind, SegmentKind::Code(c) if c.is_alphanumeric() || c == '_');
         match (word_start, in_word) {
             (None, true) => word_start = Some(segment.start),
             (Some(start), false) => {

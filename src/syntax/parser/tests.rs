@@ -705,7 +705,11 @@ fn deep_nesting_is_refused_not_overflowed() {
     // checker or the evaluator recurse into it (a fuzzing crasher).
     let longer = format!("RETURN 1{}", " + 1".repeat(5_000));
     assert_eq!(error(&longer).code, "UnexpectedSyntax");
-    let cases = format!("RETURN {}1{}", "CASE WHEN true THEN ".repeat(100), " END".repeat(100));
+    let cases = format!(
+        "RETURN {}1{}",
+        "CASE WHEN true THEN ".repeat(100),
+        " END".repeat(100)
+    );
     assert_eq!(error(&cases).code, "UnexpectedSyntax");
 }
 

@@ -145,26 +145,93 @@ fn literal() -> BoxedStrategy<String> {
 }
 
 const FUNCTIONS_1: &[&str] = &[
-    "abs", "ceil", "floor", "round", "sign", "sqrt", "exp", "log", "log10", "sin", "cos",
-    "tan", "cot", "asin", "acos", "atan", "degrees", "radians", "haversin", "toString",
-    "toInteger", "toFloat", "toBoolean", "toIntegerOrNull", "toFloatOrNull",
-    "toStringOrNull", "toBooleanOrNull", "toUpper", "toLower", "trim", "ltrim", "rtrim",
-    "size", "head", "last", "tail", "reverse", "keys", "labels", "type", "id",
-    "properties", "length", "nodes", "relationships", "startNode", "endNode", "coalesce",
-    "date", "datetime", "localdatetime", "localtime", "time", "duration", "exists",
+    "abs",
+    "ceil",
+    "floor",
+    "round",
+    "sign",
+    "sqrt",
+    "exp",
+    "log",
+    "log10",
+    "sin",
+    "cos",
+    "tan",
+    "cot",
+    "asin",
+    "acos",
+    "atan",
+    "degrees",
+    "radians",
+    "haversin",
+    "toString",
+    "toInteger",
+    "toFloat",
+    "toBoolean",
+    "toIntegerOrNull",
+    "toFloatOrNull",
+    "toStringOrNull",
+    "toBooleanOrNull",
+    "toUpper",
+    "toLower",
+    "trim",
+    "ltrim",
+    "rtrim",
+    "size",
+    "head",
+    "last",
+    "tail",
+    "reverse",
+    "keys",
+    "labels",
+    "type",
+    "id",
+    "properties",
+    "length",
+    "nodes",
+    "relationships",
+    "startNode",
+    "endNode",
+    "coalesce",
+    "date",
+    "datetime",
+    "localdatetime",
+    "localtime",
+    "time",
+    "duration",
+    "exists",
 ];
 const FUNCTIONS_2: &[&str] = &[
-    "left", "right", "substring", "split", "range", "atan2", "coalesce", "round",
-    "duration.between", "duration.inMonths", "duration.inDays", "duration.inSeconds",
-    "date.truncate", "datetime.fromepoch",
+    "left",
+    "right",
+    "substring",
+    "split",
+    "range",
+    "atan2",
+    "coalesce",
+    "round",
+    "duration.between",
+    "duration.inMonths",
+    "duration.inDays",
+    "duration.inSeconds",
+    "date.truncate",
+    "datetime.fromepoch",
 ];
-const FUNCTIONS_3: &[&str] = &["replace", "substring", "range", "round", "datetime.truncate"];
+const FUNCTIONS_3: &[&str] = &[
+    "replace",
+    "substring",
+    "range",
+    "round",
+    "datetime.truncate",
+];
 const AGGREGATES: &[&str] = &[
     "count", "collect", "sum", "avg", "min", "max", "stDev", "stDevP",
 ];
 
 fn pick(names: &'static [&'static str]) -> BoxedStrategy<String> {
-    proptest::sample::select(names).prop_map(str::to_string).boxed()
+    proptest::sample::select(names)
+        .prop_map(str::to_string)
+        .boxed()
 }
 
 /// Expressions, recursive.
@@ -441,46 +508,97 @@ fn steps() -> BoxedStrategy<String> {
 }
 
 fn hls() -> BoxedStrategy<String> {
-    let name = prop_oneof![s("\"Brian\""), s("\"Ann\""), s("\"GP\""), s("\"Housing\""), s("\"\""), s("\"Zoë\"")];
+    let name = prop_oneof![
+        s("\"Brian\""),
+        s("\"Ann\""),
+        s("\"GP\""),
+        s("\"Housing\""),
+        s("\"\""),
+        s("\"Zoë\"")
+    ];
     prop_oneof![
-        (name.clone(), prop::option::of(prop_oneof![s("Person"), s("Service"), s("NEW Servce"), s("Person:Family")]), prop::option::of(prop_oneof![s("person"), s("place"), s("'odd'")]), props())
+        (
+            name.clone(),
+            prop::option::of(prop_oneof![
+                s("Person"),
+                s("Service"),
+                s("NEW Servce"),
+                s("Person:Family")
+            ]),
+            prop::option::of(prop_oneof![s("person"), s("place"), s("'odd'")]),
+            props()
+        )
             .prop_map(|(n, l, sc, p)| {
                 let mut out = format!("ACTOR {n}");
-                if let Some(l) = l { out.push_str(&format!(" AS {l}")); }
-                if let Some(sc) = sc { out.push_str(&format!(" AT {sc} SCALE")); }
+                if let Some(l) = l {
+                    out.push_str(&format!(" AS {l}"));
+                }
+                if let Some(sc) = sc {
+                    out.push_str(&format!(" AT {sc} SCALE"));
+                }
                 out + &p
             }),
         (name.clone(), props()).prop_map(|(n, p)| format!("FACTOR {n}{p}")),
         (hls_ref(), rel_type(), props(), 0u8..3, hls_ref()).prop_map(|(a, t, p, d, b)| {
-            let rel = match d { 0 => format!("-[:{t}{p}]->"), 1 => format!("<-[:{t}{p}]-"), _ => format!("-[:{t}{p}]-") };
+            let rel = match d {
+                0 => format!("-[:{t}{p}]->"),
+                1 => format!("<-[:{t}{p}]-"),
+                _ => format!("-[:{t}{p}]-"),
+            };
             format!("LINK {a} {rel} {b}")
         }),
-        (hls_ref(), rel_type(), hls_ref()).prop_map(|(a, t, b)| format!("UNLINK {a} -[:{t}]-> {b}")),
+        (hls_ref(), rel_type(), hls_ref())
+            .prop_map(|(a, t, b)| format!("UNLINK {a} -[:{t}]-> {b}")),
         (hls_ref(), name.clone()).prop_map(|(a, n)| format!("RENAME {a} TO {n}")),
-        (hls_ref(), hls_ref(), prop::option::of(prop_oneof![s("KEEPING THEIRS"), s("KEEPING OURS")]))
+        (
+            hls_ref(),
+            hls_ref(),
+            prop::option::of(prop_oneof![s("KEEPING THEIRS"), s("KEEPING OURS")])
+        )
             .prop_map(|(a, b, k)| format!("MERGE {a} INTO {b} {}", k.unwrap_or_default())),
         hls_ref().prop_map(|a| format!("FORGET {a}")),
         (hls_ref(), prop::option::of(expr())).prop_map(|(a, on)| {
-            format!("LEARNT \"it helps\" ABOUT {a} HOW \"asked\"{}", on.map_or(String::new(), |e| format!(" ON {e}")))
-        }),
-        (hls_ref(), hls_ref(), prop::option::of(steps())).prop_map(|(a, b, w)| {
-            format!("WHICH FACTORS LINK {a} TO {b}{}?", w.map_or(String::new(), |w| format!(" WITHIN {w}")))
-        }),
-        (hls_ref(), hls_ref(), prop::option::of(steps())).prop_map(|(a, b, w)| {
-            format!("WHO LINKS {a} TO {b}{}", w.map_or(String::new(), |w| format!(" WITHIN {w}")))
-        }),
-        (hls_ref(), hls_ref(), prop::option::of(steps()), prop::option::of(0u32..5)).prop_map(|(a, b, w, l)| {
             format!(
-                "PATHS FROM {a} TO {b}{}{}",
-                w.map_or(String::new(), |w| format!(" WITHIN {w}")),
-                l.map_or(String::new(), |l| format!(" LIMIT {l}"))
+                "LEARNT \"it helps\" ABOUT {a} HOW \"asked\"{}",
+                on.map_or(String::new(), |e| format!(" ON {e}"))
             )
         }),
+        (hls_ref(), hls_ref(), prop::option::of(steps())).prop_map(|(a, b, w)| {
+            format!(
+                "WHICH FACTORS LINK {a} TO {b}{}?",
+                w.map_or(String::new(), |w| format!(" WITHIN {w}"))
+            )
+        }),
+        (hls_ref(), hls_ref(), prop::option::of(steps())).prop_map(|(a, b, w)| {
+            format!(
+                "WHO LINKS {a} TO {b}{}",
+                w.map_or(String::new(), |w| format!(" WITHIN {w}"))
+            )
+        }),
+        (
+            hls_ref(),
+            hls_ref(),
+            prop::option::of(steps()),
+            prop::option::of(0u32..5)
+        )
+            .prop_map(|(a, b, w, l)| {
+                format!(
+                    "PATHS FROM {a} TO {b}{}{}",
+                    w.map_or(String::new(), |w| format!(" WITHIN {w}")),
+                    l.map_or(String::new(), |l| format!(" LIMIT {l}"))
+                )
+            }),
         (hls_ref(), prop::option::of(steps())).prop_map(|(a, w)| {
-            format!("SHOW {a}{}?", w.map_or(String::new(), |w| format!(" WITHIN {w}")))
+            format!(
+                "SHOW {a}{}?",
+                w.map_or(String::new(), |w| format!(" WITHIN {w}"))
+            )
         }),
         prop::option::of(hls_ref()).prop_map(|a| {
-            format!("WHAT HAVE WE LEARNT{}?", a.map_or(String::new(), |a| format!(" ABOUT {a}")))
+            format!(
+                "WHAT HAVE WE LEARNT{}?",
+                a.map_or(String::new(), |a| format!(" ABOUT {a}"))
+            )
         }),
         prop::option::of((hls_ref(), prop::option::of(steps()))).prop_map(|a| match a {
             None => "WHO HOLDS THE SYSTEM TOGETHER?".to_string(),
@@ -509,7 +627,10 @@ pub fn statement() -> BoxedStrategy<String> {
         }),
         3 => hls(),
     ];
-    (prop_oneof![8 => s(""), 1 => s("EXPLAIN "), 1 => s("PROFILE ")], body)
+    (
+        prop_oneof![8 => s(""), 1 => s("EXPLAIN "), 1 => s("PROFILE ")],
+        body,
+    )
         .prop_map(|(mode, b)| format!("{mode}{b}"))
         .boxed()
 }

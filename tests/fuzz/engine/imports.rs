@@ -173,10 +173,18 @@ pub fn run_one(runner: &mut Runner, rng: &mut Rng, kind: Kind, dir: &Path) {
                     .replace('\'', "\\'")
             );
             let query = match rng.below(4) {
-                0 => format!("LOAD CSV WITH HEADERS FROM {lit} AS row CREATE (:Row {{name: row.name, age: toInteger(row.age), tags: split(row.tags, ';')}})"),
-                1 => format!("LOAD CSV FROM {lit} AS row RETURN row[0], size(row), linenumber(), file()"),
-                2 => format!("LOAD CSV WITH HEADERS FROM {lit} AS row FIELDTERMINATOR ';' MERGE (n:Row {{name: coalesce(row.name, '')}}) SET n += row"),
-                _ => format!("LOAD CSV WITH HEADERS FROM {lit} AS row WITH row WHERE row.age IS NOT NULL CREATE (:Row {{age: toInteger(row.age)}}) WITH count(*) AS c RETURN c / 0"),
+                0 => format!(
+                    "LOAD CSV WITH HEADERS FROM {lit} AS row CREATE (:Row {{name: row.name, age: toInteger(row.age), tags: split(row.tags, ';')}})"
+                ),
+                1 => format!(
+                    "LOAD CSV FROM {lit} AS row RETURN row[0], size(row), linenumber(), file()"
+                ),
+                2 => format!(
+                    "LOAD CSV WITH HEADERS FROM {lit} AS row FIELDTERMINATOR ';' MERGE (n:Row {{name: coalesce(row.name, '')}}) SET n += row"
+                ),
+                _ => format!(
+                    "LOAD CSV WITH HEADERS FROM {lit} AS row WITH row WHERE row.age IS NOT NULL CREATE (:Row {{age: toInteger(row.age)}}) WITH count(*) AS c RETURN c / 0"
+                ),
             };
             runner.query(&format!("{query}\n// {text:?}"));
         }

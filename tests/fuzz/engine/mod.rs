@@ -273,11 +273,7 @@ impl Runner {
 
     /// Runs one input given as a closure over the store (an import): the same checks as
     /// a statement's. The closure is not cancellable; it is timed.
-    pub fn run(
-        &mut self,
-        label: &str,
-        input: impl FnOnce(&Db, &AtomicBool) -> Result<(), String>,
-    ) {
+    pub fn run(&mut self, label: &str, input: impl FnOnce(&Db, &AtomicBool) -> Result<(), String>) {
         self.report.inputs += 1;
         let cancel = self.watchdog.begin(label);
         let started = Instant::now();

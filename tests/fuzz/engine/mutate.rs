@@ -110,13 +110,79 @@ pub fn corpus() -> Vec<String> {
 }
 
 const KEYWORDS: &[&str] = &[
-    "MATCH", "OPTIONAL", "WHERE", "WITH", "RETURN", "UNWIND", "AS", "ORDER BY", "SKIP",
-    "LIMIT", "CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "CALL", "YIELD", "UNION",
-    "DISTINCT", "CASE", "WHEN", "THEN", "ELSE", "END", "AND", "OR", "NOT", "IN", "IS NULL",
-    "count(*)", "collect(", "EXISTS {", "ACTOR", "FACTOR", "LINK", "UNLINK", "FORGET",
-    "RENAME", "INTO", "SHOW", "PATHS FROM", "WITHIN", "STEPS", "LOAD CSV FROM", "EXPLAIN",
-    "PROFILE", "*", "*..", "-->", "<--", "-[*]-", "[", "]", "(", ")", "{", "}", ",", ".",
-    ":", "$", "|", "..", "'", "\"", "`", "/*", "*/", "//", ";", "#", "?",
+    "MATCH",
+    "OPTIONAL",
+    "WHERE",
+    "WITH",
+    "RETURN",
+    "UNWIND",
+    "AS",
+    "ORDER BY",
+    "SKIP",
+    "LIMIT",
+    "CREATE",
+    "MERGE",
+    "SET",
+    "DELETE",
+    "DETACH",
+    "REMOVE",
+    "CALL",
+    "YIELD",
+    "UNION",
+    "DISTINCT",
+    "CASE",
+    "WHEN",
+    "THEN",
+    "ELSE",
+    "END",
+    "AND",
+    "OR",
+    "NOT",
+    "IN",
+    "IS NULL",
+    "count(*)",
+    "collect(",
+    "EXISTS {",
+    "ACTOR",
+    "FACTOR",
+    "LINK",
+    "UNLINK",
+    "FORGET",
+    "RENAME",
+    "INTO",
+    "SHOW",
+    "PATHS FROM",
+    "WITHIN",
+    "STEPS",
+    "LOAD CSV FROM",
+    "EXPLAIN",
+    "PROFILE",
+    "*",
+    "*..",
+    "-->",
+    "<--",
+    "-[*]-",
+    "[",
+    "]",
+    "(",
+    ")",
+    "{",
+    "}",
+    ",",
+    ".",
+    ":",
+    "$",
+    "|",
+    "..",
+    "'",
+    "\"",
+    "`",
+    "/*",
+    "*/",
+    "//",
+    ";",
+    "#",
+    "?",
 ];
 
 const HUGE: &[&str] = &[
@@ -139,10 +205,53 @@ const HUGE: &[&str] = &[
 ];
 
 const ODD_CHARS: &[char] = &[
-    '\0', '\u{1}', '\u{7}', '\u{8}', '\t', '\n', '\r', '\u{b}', '\u{c}', '\u{1b}', '\u{7f}',
-    '\u{85}', '\u{a0}', '\u{ad}', '\u{200b}', '\u{200d}', '\u{202e}', '\u{2028}', '\u{2029}',
-    '\u{feff}', '\u{fffd}', '\u{ffff}', '\u{10ffff}', 'é', 'ß', 'İ', 'ﬃ', '\u{301}', '日', '🙂',
-    '\\', '\'', '"', '`', '$', '#', '{', '}', '[', ']', '(', ')', '-', '>', '<', '*', '.',
+    '\0',
+    '\u{1}',
+    '\u{7}',
+    '\u{8}',
+    '\t',
+    '\n',
+    '\r',
+    '\u{b}',
+    '\u{c}',
+    '\u{1b}',
+    '\u{7f}',
+    '\u{85}',
+    '\u{a0}',
+    '\u{ad}',
+    '\u{200b}',
+    '\u{200d}',
+    '\u{202e}',
+    '\u{2028}',
+    '\u{2029}',
+    '\u{feff}',
+    '\u{fffd}',
+    '\u{ffff}',
+    '\u{10ffff}',
+    'é',
+    'ß',
+    'İ',
+    'ﬃ',
+    '\u{301}',
+    '日',
+    '🙂',
+    '\\',
+    '\'',
+    '"',
+    '`',
+    '$',
+    '#',
+    '{',
+    '}',
+    '[',
+    ']',
+    '(',
+    ')',
+    '-',
+    '>',
+    '<',
+    '*',
+    '.',
 ];
 
 /// Character boundaries of `s`, including its end.
@@ -246,11 +355,23 @@ pub fn mutate_once(rng: &mut Rng, s: &str, other: &str) -> String {
             // Deep nesting around a token, or at the end of a RETURN.
             let deep = rng.one_in(4);
             let depth = 1 + rng.below(if deep { 3000 } else { 60 });
-            let (open, close) = *rng.pick(&[("(", ")"), ("[", "]"), ("{a:", "}"), ("-", ""), ("NOT ", ""), ("[[", "][0]]"), ("size(", ")"), ("CASE WHEN true THEN ", " END")]);
+            let (open, close) = *rng.pick(&[
+                ("(", ")"),
+                ("[", "]"),
+                ("{a:", "}"),
+                ("-", ""),
+                ("NOT ", ""),
+                ("[[", "][0]]"),
+                ("size(", ")"),
+                ("CASE WHEN true THEN ", " END"),
+            ]);
             let toks = tokens(&s);
             if let Some(&(a, b)) = toks.get(rng.below(toks.len().max(1))) {
                 let inner = s[a..b].to_string();
-                s.replace_range(a..b, &format!("{}{inner}{}", open.repeat(depth), close.repeat(depth)));
+                s.replace_range(
+                    a..b,
+                    &format!("{}{inner}{}", open.repeat(depth), close.repeat(depth)),
+                );
             }
         }
         8 | 9 => {
@@ -297,7 +418,9 @@ pub fn mutate_once(rng: &mut Rng, s: &str, other: &str) -> String {
                 toks.get(rng.below(toks.len().max(1))),
                 theirs.get(rng.below(theirs.len().max(1))),
             ) {
-                let end = theirs.get((rng.below(theirs.len()) + 1).min(theirs.len() - 1)).map_or(d, |t| t.1.max(d));
+                let end = theirs
+                    .get((rng.below(theirs.len()) + 1).min(theirs.len() - 1))
+                    .map_or(d, |t| t.1.max(d));
                 s.insert_str(a, &format!("{} ", &other[c..end]));
             }
         }
