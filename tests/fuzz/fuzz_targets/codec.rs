@@ -3,6 +3,8 @@
 //! shared with the bounded run in `cargo test` (tests/fuzz/engine/codec.rs).
 #![no_main]
 
+// `seeds()` there serves the bounded run, not this target.
+#[allow(dead_code)]
 #[path = "../engine/codec.rs"]
 mod codec;
 
