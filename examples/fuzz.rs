@@ -1,8 +1,11 @@
 //! The long fuzz run (issue 10): the engine of tests/fuzz.rs for as many inputs as asked.
 //!
 //! ```text
-//! cargo run --release --example fuzz -- --inputs 1000000 --seed 7 [--time-ms 500]
+//! cargo run --release --example fuzz -- --inputs 1000000 --seed 7 [--time-ms 500] [--sled]
 //! ```
+//!
+//! `--sled` runs every input against a sled store in a temporary directory instead of the
+//! in-memory one.
 //!
 //! Splits the inputs 40/40/20 between grammar-generated statements, mutated real
 //! statements and mutated import files; prints the inputs run, panics, hangs and store
@@ -29,6 +32,7 @@ fn main() {
             "--inputs" => inputs = value(&mut args),
             "--seed" => seed = value(&mut args),
             "--time-ms" => limits.time = Duration::from_millis(value(&mut args)),
+            "--sled" => limits.sled = true,
             "-h" | "--help" => usage(""),
             other => usage(&format!("unknown argument {other}")),
         }
@@ -66,7 +70,7 @@ fn main() {
 
 fn usage(problem: &str) -> ! {
     eprintln!(
-        "{problem}\nusage: cargo run --release --example fuzz -- [--inputs N] [--seed N] [--time-ms MS]"
+        "{problem}\nusage: cargo run --release --example fuzz -- [--inputs N] [--seed N] [--time-ms MS] [--sled]"
     );
     std::process::exit(2);
 }

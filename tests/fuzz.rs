@@ -36,6 +36,18 @@ fn mutated_import_files_neither_panic_nor_hang_nor_change_the_store_when_they_fa
     check(run::imports(5_000, 3, Limits::default()));
 }
 
+/// The same checks on the sled store, which commits through its own write path.
+#[test]
+fn generated_and_mutated_statements_on_the_sled_store() {
+    let limits = Limits {
+        sled: true,
+        ..Limits::default()
+    };
+    check(run::generated(1_000, 5, limits));
+    let corpus = run::load_corpus();
+    check(run::mutated(1_000, 6, limits, &corpus));
+}
+
 #[test]
 fn mutated_store_records_decode_or_fail_without_panicking() {
     check(run::codec(20_000, 4));

@@ -194,6 +194,8 @@ pub struct Limits {
     pub memory: u64,
     /// Partial paths an HLS question may explore.
     pub paths: u64,
+    /// Run against a sled store in a temporary directory instead of the in-memory one.
+    pub sled: bool,
 }
 
 impl Default for Limits {
@@ -203,6 +205,7 @@ impl Default for Limits {
             grace: Duration::from_secs(3),
             memory: 16 << 20,
             paths: 20_000,
+            sled: false,
         }
     }
 }
@@ -210,6 +213,8 @@ impl Default for Limits {
 /// A store to run inputs against, its watchdog, and what it has found.
 pub struct Runner {
     db: Db,
+    /// The sled store's directory, when there is one (dropped after `db`).
+    dir: Option<tempfile::TempDir>,
     limits: Limits,
     watchdog: Watchdog,
     /// The store's fingerprint after the last input that succeeded.
@@ -244,10 +249,11 @@ impl Runner {
             "m".into(),
             Value::Map([("k".to_string(), Value::Int(2))].into_iter().collect()),
         );
-        let db = seeded(limits);
+        let (db, dir) = seeded(limits);
         let fingerprint = fingerprint(&db);
         Runner {
             db,
+            dir,
             limits,
             watchdog: Watchdog::start(limits.time, limits.time + limits.grace * 10),
             fingerprint,
@@ -319,18 +325,26 @@ impl Runner {
 
     /// Starts again from the seed graph.
     pub fn reset(&mut self) {
-        self.db = seeded(self.limits);
+        let (db, dir) = seeded(self.limits);
+        self.db = db;
+        self.dir = dir;
         self.fingerprint = fingerprint(&self.db);
     }
 }
 
-fn seeded(limits: Limits) -> Db {
-    let db = Db::in_memory();
+fn seeded(limits: Limits) -> (Db, Option<tempfile::TempDir>) {
+    let (db, dir) = if limits.sled {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let db = Db::open(&dir.path().join("db")).expect("a new sled store opens");
+        (db, Some(dir))
+    } else {
+        (Db::in_memory(), None)
+    };
     db.execute(SEED_GRAPH, &Params::new())
         .expect("the seed graph is valid");
     db.set_memory_limit(limits.memory);
     db.set_path_limit(limits.paths);
-    db
+    (db, dir)
 }
 
 /// Feeds formatted text into a hasher without building the string.
