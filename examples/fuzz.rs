@@ -7,8 +7,8 @@
 //! `--sled` runs every input against a sled store in a temporary directory instead of the
 //! in-memory one.
 //!
-//! Splits the inputs 40/40/20 between grammar-generated statements, mutated real
-//! statements and mutated import files; prints the inputs run, panics, hangs and store
+//! Splits the inputs 40/40/10/10 between grammar-generated statements, mutated real
+//! statements, mutated import files and mutated store records; prints the inputs run, panics, hangs and store
 //! changes on failure, and each finding's input; exits 1 when there is one.
 
 #[path = "../tests/fuzz/engine/mod.rs"]
@@ -49,10 +49,12 @@ fn main() {
         let s = seed.wrapping_mul(1_000_003).wrapping_add(round);
         let generated = n * 2 / 5;
         let mutated = n * 2 / 5;
-        let imports = n - generated - mutated;
+        let imports = n / 10;
+        let records = n - generated - mutated - imports;
         total.add(run::generated(generated, s, limits));
         total.add(run::mutated(mutated, s, limits, &corpus));
         total.add(run::imports(imports, s, limits));
+        total.add(run::codec(records, s));
         done += n;
         round += 1;
         eprintln!(
