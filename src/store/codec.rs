@@ -79,6 +79,20 @@ fn config() -> bincode::config::Configuration {
     bincode::config::standard()
 }
 
+/// The most bytes one decoded value may claim. A corrupt length prefix would otherwise
+/// ask for an allocation of exabytes and abort the process (found by fuzzing); no stored
+/// value comes near this.
+const DECODE_LIMIT: usize = 1 << 30;
+
+/// [`config`] with [`DECODE_LIMIT`]: the same encoding, read defensively.
+fn decode_config() -> bincode::config::Configuration<
+    bincode::config::LittleEndian,
+    bincode::config::Varint,
+    bincode::config::Limit<DECODE_LIMIT>,
+> {
+    config().with_limit::<DECODE_LIMIT>()
+}
+
 fn encode_body<T: Serialize>(value: &T, out: &mut Vec<u8>) -> Result<(), CodecError> {
     bincode::serde::encode_into_std_write(value, out, config()).map_err(CodecError::Encode)?;
     Ok(())
@@ -89,7 +103,7 @@ fn decode_body<T: serde::de::DeserializeOwned>(
     what: &'static str,
 ) -> Result<T, CodecError> {
     let (value, used) =
-        bincode::serde::decode_from_slice(bytes, config()).map_err(CodecError::Decode)?;
+        bincode::serde::decode_from_slice(bytes, decode_config()).map_err(CodecError::Decode)?;
     if used != bytes.len() {
         return Err(CodecError::Malformed { what });
     }
@@ -298,7 +312,7 @@ fn get_props(
             what: "record (unknown property key id)",
         })?;
         let (value, used): (Value, usize) =
-            bincode::serde::decode_from_slice(&bytes[*pos..], config())
+            bincode::serde::decode_from_slice(&bytes[*pos..], decode_config())
                 .map_err(CodecError::Decode)?;
         *pos += used;
         props.insert(key.to_string(), value);

@@ -36,6 +36,12 @@ const INLINE_NESTING: usize = 8;
 /// Deepest bracket nesting accepted; deeper input is refused before pest recurses into it.
 const MAX_NESTING: usize = 64;
 
+/// Deepest expression tree accepted (operators applied in a chain such as `1 + 1 + ...`,
+/// prefix operators, atoms within atoms): the checker and the evaluator recurse once per
+/// level, so deeper trees are refused here rather than overflow the stack later. 256
+/// levels run on an 8 MiB stack (a main thread's) in an unoptimised build.
+const MAX_EXPR_DEPTH: usize = 256;
+
 /// Stack for the parsing thread: pest descends about a dozen rules per bracket level, and
 /// unoptimised builds use large frames.
 const PARSER_STACK: usize = 64 * 1024 * 1024;
@@ -148,6 +154,7 @@ fn parse_here(text: &str) -> Result<(Mode, Lens, Statement)> {
     };
     let mut builder = Builder {
         pattern_ok: false,
+        nesting: 0,
         trivia: trivia_map(text),
     };
     match body.as_rule() {
@@ -193,6 +200,9 @@ struct Builder {
     pattern_ok: bool,
     /// Which bytes of the text are whitespace or comments.
     trivia: Vec<bool>,
+    /// How deep the expression being built may nest, at most: one per operator applied
+    /// on the way down and one per atom entered (see [`MAX_EXPR_DEPTH`]).
+    nesting: usize,
 }
 
 impl Builder {

@@ -30,35 +30,41 @@ fn map_text(function: &str, args: &[Value], f: impl Fn(&str) -> String) -> Resul
     Ok(text(function, args, 0)?.map_or(Value::Null, |s| Value::String(f(s))))
 }
 
-/// `left(s, n)`: the first `n` characters.
+/// `left(s, n)`: the first `n` characters; null when `s` is null, whatever `n` is (as
+/// Neo4j documents: the string's null is seen before the length is checked).
 pub(super) fn left(args: &[Value], _tx: &Transaction<'_>) -> Result<Value, Error> {
-    let s = text("left", args, 0)?;
+    let Some(s) = text("left", args, 0)? else {
+        return Ok(Value::Null);
+    };
     let n = count("left", args, 1)?;
-    Ok(s.map_or(Value::Null, |s| Value::String(s.chars().take(n).collect())))
+    Ok(Value::String(s.chars().take(n).collect()))
 }
 
-/// `right(s, n)`: the last `n` characters.
+/// `right(s, n)`: the last `n` characters; null when `s` is null, whatever `n` is.
 pub(super) fn right(args: &[Value], _tx: &Transaction<'_>) -> Result<Value, Error> {
-    let s = text("right", args, 0)?;
+    let Some(s) = text("right", args, 0)? else {
+        return Ok(Value::Null);
+    };
     let n = count("right", args, 1)?;
-    Ok(s.map_or(Value::Null, |s| {
-        let total = s.chars().count();
-        Value::String(s.chars().skip(total.saturating_sub(n)).collect())
-    }))
+    let total = s.chars().count();
+    Ok(Value::String(
+        s.chars().skip(total.saturating_sub(n)).collect(),
+    ))
 }
 
-/// `substring(s, start[, length])`, from 0; past the end gives what is there.
+/// `substring(s, start[, length])`, from 0; past the end gives what is there; null when
+/// `s` is null, whatever the positions are.
 pub(super) fn substring(args: &[Value], _tx: &Transaction<'_>) -> Result<Value, Error> {
-    let s = text("substring", args, 0)?;
+    let Some(s) = text("substring", args, 0)? else {
+        return Ok(Value::Null);
+    };
     let start = count("substring", args, 1)?;
     let len = if args.len() > 2 {
         count("substring", args, 2)?
     } else {
         usize::MAX
     };
-    Ok(s.map_or(Value::Null, |s| {
-        Value::String(s.chars().skip(start).take(len).collect())
-    }))
+    Ok(Value::String(s.chars().skip(start).take(len).collect()))
 }
 
 pub(super) fn to_upper(args: &[Value], _tx: &Transaction<'_>) -> Result<Value, Error> {

@@ -23,6 +23,7 @@ fn division_by_zero() -> CypherError {
 /// concatenated with that value's text), list concatenation, and list with element.
 pub(crate) fn add(a: &Value, b: &Value) -> Result<Value, CypherError> {
     use Value::*;
+    too_large(a, b)?;
     match (a, b) {
         (Null, _) | (_, Null) => Ok(Null),
         (Int(_) | Float(_), Int(_) | Float(_)) => numeric(BinaryOp::Add, a, b),
@@ -48,6 +49,29 @@ pub(crate) fn add(a: &Value, b: &Value) -> Result<Value, CypherError> {
         }
         _ => Err(operand_error(BinaryOp::Add, a, b)),
     }
+}
+
+/// The longest string, in bytes, and the longest list `+` builds.
+const MAX_STRING_BYTES: usize = 256 << 20;
+const MAX_LIST_LEN: usize = 10_000_000;
+
+/// Refuses a concatenation whose result would pass [`MAX_STRING_BYTES`] or
+/// [`MAX_LIST_LEN`]: doubling a string in `reduce()` otherwise reaches an allocation the
+/// process cannot survive within a few dozen steps (found by fuzzing).
+fn too_large(a: &Value, b: &Value) -> Result<(), CypherError> {
+    let (len, max, what) = match (a, b) {
+        (Value::String(x), Value::String(y)) => (x.len() + y.len(), MAX_STRING_BYTES, "bytes"),
+        (Value::List(x), Value::List(y)) => (x.len() + y.len(), MAX_LIST_LEN, "elements"),
+        (Value::List(x), _) | (_, Value::List(x)) => (x.len() + 1, MAX_LIST_LEN, "elements"),
+        _ => return Ok(()),
+    };
+    if len > max {
+        return Err(argument_error(
+            "ValueTooLarge",
+            format!("+ would build a value of {len} {what}, more than {max}"),
+        ));
+    }
+    Ok(())
 }
 
 fn scalar_text(v: &Value) -> String {

@@ -141,7 +141,34 @@ fn expectations(error: &Error<Rule>) -> Vec<String> {
 pub(super) fn check_nesting(text: &str, max: usize) -> Result<usize, CypherError> {
     let mut depth = 0usize;
     let mut deepest = 0usize;
+    // CASE ... END nests like a bracket; `word` is the identifier being read.
+    let mut word_start: Option<usize> = None;
     for segment in crate::syntax::lexical::segments(text) {
+        let in_word =
+            matches!(segment.kind, SegmentKind::Code(c) if c.is_alphanumeric() || c == '_');
+        match (word_start, in_word) {
+            (None, true) => word_start = Some(segment.start),
+            (Some(start), false) => {
+                word_start = None;
+                let word = &text[start..segment.start];
+                if word.eq_ignore_ascii_case("case") {
+                    depth += 1;
+                    deepest = deepest.max(depth);
+                    if depth > max {
+                        return Err(CypherError::syntax(
+                            "UnexpectedSyntax",
+                            format!(
+                                "expression nested too deeply (more than {max} brackets and CASEs)"
+                            ),
+                            Span::new(start, segment.start),
+                        ));
+                    }
+                } else if word.eq_ignore_ascii_case("end") {
+                    depth = depth.saturating_sub(1);
+                }
+            }
+            _ => {}
+        }
         match segment.kind {
             SegmentKind::Code('(' | '[' | '{') => {
                 depth += 1;

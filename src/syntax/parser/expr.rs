@@ -21,6 +21,26 @@ fn binary(op: BinaryOp, left: Expr, right: Expr) -> Expr {
 }
 
 impl Builder {
+    /// One more level of expression nesting at `pair` (an operator applied, an atom
+    /// entered); refused past [`super::MAX_EXPR_DEPTH`]. Callers restore `nesting` when
+    /// they return, so this bounds the depth of the tree being built.
+    fn deeper(&mut self, pair: &Pair<'_, Rule>) -> Result<()> {
+        self.nesting += 1;
+        if self.nesting > super::MAX_EXPR_DEPTH {
+            return Err(syntax_error(
+                "UnexpectedSyntax",
+                format!(
+                    "expression nested too deeply (more than {} operators and brackets \
+                     within one another); split it with WITH, or use IN [...] for a long \
+                     chain of OR",
+                    super::MAX_EXPR_DEPTH
+                ),
+                token_span(pair),
+            ));
+        }
+        Ok(())
+    }
+
     /// Any expression-level pair (`expression` or one of its levels).
     pub(super) fn expr(&mut self, pair: Pair<'_, Rule>) -> Result<Expr> {
         match pair.as_rule() {
@@ -33,11 +53,14 @@ impl Builder {
             Rule::predicate_expr => self.predicate_expr(pair),
             Rule::add_expr | Rule::mul_expr => self.operator_chain(pair),
             Rule::pow_expr => {
+                let base = self.nesting;
                 let mut operands = pair.into_inner();
                 let mut left = self.expr(operands.next().expect("^ has a left operand"))?;
                 for right in operands {
+                    self.deeper(&right)?;
                     left = binary(BinaryOp::Pow, left, self.expr(right)?);
                 }
+                self.nesting = base;
                 Ok(left)
             }
             Rule::unary_expr => self.unary(pair),
@@ -49,10 +72,14 @@ impl Builder {
 
     /// `a OR b OR c` and friends: operands separated by keyword pairs.
     fn keyword_chain(&mut self, pair: Pair<'_, Rule>, op: BinaryOp) -> Result<Expr> {
+        let base = self.nesting;
         let mut result: Option<Expr> = None;
         for p in pair.into_inner() {
             if matches!(p.as_rule(), Rule::OR | Rule::XOR | Rule::AND) {
                 continue;
+            }
+            if result.is_some() {
+                self.deeper(&p)?;
             }
             let e = self.expr(p)?;
             result = Some(match result {
@@ -60,19 +87,25 @@ impl Builder {
                 Some(left) => binary(op, left, e),
             });
         }
+        self.nesting = base;
         Ok(result.expect("operator chain has an operand"))
     }
 
     fn not_expr(&mut self, pair: Pair<'_, Rule>) -> Result<Expr> {
         let end = self.end(&pair);
+        let base = self.nesting;
         let mut nots = Vec::new();
         let mut operand = None;
         for p in pair.into_inner() {
             match p.as_rule() {
-                Rule::NOT => nots.push(p.as_span().start()),
+                Rule::NOT => {
+                    self.deeper(&p)?;
+                    nots.push(p.as_span().start());
+                }
                 _ => operand = Some(self.expr(p)?),
             }
         }
+        self.nesting = base;
         let mut e = operand.expect("NOT has an operand");
         for start in nots.into_iter().rev() {
             e = Expr {
@@ -85,10 +118,14 @@ impl Builder {
 
     /// `a < b <= c` becomes `a < b AND b <= c`.
     fn comparison(&mut self, pair: Pair<'_, Rule>) -> Result<Expr> {
+        let base = self.nesting;
         let mut inner = pair.into_inner();
         let mut left = self.expr(inner.next().expect("comparison has an operand"))?;
         let mut result: Option<Expr> = None;
         while let Some(op) = inner.next() {
+            // The comparison, and the AND joining it to the previous one.
+            self.deeper(&op)?;
+            self.deeper(&op)?;
             let op = match op.as_str() {
                 "=" => BinaryOp::Eq,
                 "<>" => BinaryOp::Ne,
@@ -110,14 +147,17 @@ impl Builder {
             });
             left = right;
         }
+        self.nesting = base;
         Ok(result.unwrap_or(left))
     }
 
     /// `a STARTS WITH b`, `a IN b`, `a =~ b`, `a IS [NOT] NULL`, applied left to right.
     fn predicate_expr(&mut self, pair: Pair<'_, Rule>) -> Result<Expr> {
+        let base = self.nesting;
         let mut inner = pair.into_inner();
         let mut e = self.expr(inner.next().expect("predicate has an operand"))?;
         for suffix in inner {
+            self.deeper(&suffix)?;
             let end = self.end(&suffix);
             let rule = suffix.as_rule();
             let mut parts = suffix.into_inner();
@@ -150,14 +190,17 @@ impl Builder {
                 other => unreachable!("predicate suffix {other:?}"),
             }
         }
+        self.nesting = base;
         Ok(e)
     }
 
     /// `a + b - c`, `a * b / c % d`: operands separated by operator pairs.
     fn operator_chain(&mut self, pair: Pair<'_, Rule>) -> Result<Expr> {
+        let base = self.nesting;
         let mut inner = pair.into_inner();
         let mut e = self.expr(inner.next().expect("operator chain has an operand"))?;
         while let Some(op) = inner.next() {
+            self.deeper(&op)?;
             let op = match op.as_str() {
                 "+" => BinaryOp::Add,
                 "-" => BinaryOp::Sub,
@@ -169,6 +212,7 @@ impl Builder {
             let right = self.expr(inner.next().expect("operator has a right operand"))?;
             e = binary(op, e, right);
         }
+        self.nesting = base;
         Ok(e)
     }
 
@@ -176,11 +220,13 @@ impl Builder {
     /// literal, so that `-9223372036854775808` is in range.
     fn unary(&mut self, pair: Pair<'_, Rule>) -> Result<Expr> {
         let end = self.end(&pair);
+        let base = self.nesting;
         let mut ops: Vec<(UnaryOp, usize)> = Vec::new();
         let mut operand = None;
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::unary_op => {
+                    self.deeper(&p)?;
                     let op = if p.as_str() == "-" {
                         UnaryOp::Neg
                     } else {
@@ -209,14 +255,17 @@ impl Builder {
                 span: Span::new(start, end),
             };
         }
+        self.nesting = base;
         Ok(e)
     }
 
     /// An atom followed by property lookups, subscripts and a label test.
     fn postfix(&mut self, pair: Pair<'_, Rule>) -> Result<Expr> {
+        let base = self.nesting;
         let mut inner = pair.into_inner();
         let mut e = self.atom(inner.next().expect("postfix starts with an atom"))?;
         for p in inner {
+            self.deeper(&p)?;
             let at = Span::new(e.span.start, self.end(&p));
             let kind = match p.as_rule() {
                 Rule::property_lookup => ExprKind::Property(boxed(e), lookup_key(p)),
@@ -246,12 +295,17 @@ impl Builder {
             };
             e = Expr { kind, span: at };
         }
+        self.nesting = base;
         Ok(e)
     }
 
     /// An `atom` pair.
     pub(super) fn atom(&mut self, pair: Pair<'_, Rule>) -> Result<Expr> {
-        self.atom_inner(pair.into_inner().next().expect("atom has a form"))
+        let base = self.nesting;
+        self.deeper(&pair)?;
+        let e = self.atom_inner(pair.into_inner().next().expect("atom has a form"))?;
+        self.nesting = base;
+        Ok(e)
     }
 
     /// The single child of an `atom` (or of `properties`).

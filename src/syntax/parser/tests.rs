@@ -699,8 +699,18 @@ fn deep_nesting_is_refused_not_overflowed() {
     assert!(parse(&ok).is_ok());
     let deep = format!("RETURN {}1{}", "(".repeat(10_000), ")".repeat(10_000));
     assert_eq!(error(&deep).code, "UnexpectedSyntax");
-    let long = format!("RETURN 1{}", " + 1".repeat(5_000));
+    let long = format!("RETURN 1{}", " + 1".repeat(200));
     assert!(parse(&long).is_ok());
+    // Without brackets, a chain of operators nests the tree as deep: refused before the
+    // checker or the evaluator recurse into it (a fuzzing crasher).
+    let longer = format!("RETURN 1{}", " + 1".repeat(5_000));
+    assert_eq!(error(&longer).code, "UnexpectedSyntax");
+    let cases = format!(
+        "RETURN {}1{}",
+        "CASE WHEN true THEN ".repeat(100),
+        " END".repeat(100)
+    );
+    assert_eq!(error(&cases).code, "UnexpectedSyntax");
 }
 
 #[test]
