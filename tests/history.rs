@@ -129,3 +129,35 @@ fn a_failed_statement_records_no_version() {
     );
     assert_eq!(history(&db, "'Brian'").len(), 1);
 }
+
+#[test]
+fn the_command_line_names_the_author_with_as_or_steward_author() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = dir.path().join("store");
+    let steward = |args: &[&str], env: Option<&str>| {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_steward"));
+        c.arg("--db")
+            .arg(&store)
+            .args(args)
+            .env_remove("STEWARD_DB");
+        match env {
+            Some(a) => c.env("STEWARD_AUTHOR", a),
+            None => c.env_remove("STEWARD_AUTHOR"),
+        };
+        let out = c.output().expect("run steward");
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stdout).expect("utf-8")
+    };
+    steward(&["--as", "Jo", "query", "ACTOR 'Brian' AS Person"], None);
+    steward(
+        &["query", "MATCH (b {name: 'Brian'}) SET b.born = 1978"],
+        Some("Sam"),
+    );
+    let shown = steward(&["query", "--format", "csv", "HISTORY OF 'Brian'"], None);
+    let by: Vec<&str> = shown
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(1).unwrap_or(""))
+        .collect();
+    assert_eq!(by, ["Jo", "Sam"], "{shown}");
+}

@@ -276,3 +276,48 @@ fn assert_exit_0(s: &OsSession) {
         "{status:?}"
     );
 }
+
+#[test]
+fn a_lens_and_an_author_hold_for_the_session_and_the_prompt_says_so() {
+    let home = tempfile::tempdir().unwrap();
+    let cwd = tempfile::tempdir().unwrap();
+    let db = home.path().join("store");
+    let mut s = shell(home.path(), &db, cwd.path());
+    s.expect(PROMPT).unwrap();
+    enter(
+        &mut s,
+        "ACTOR \"Brian\" AS Person; ACTOR \"Hostel\" AS Service FROM 2012 UNTIL 2016;",
+    );
+    s.expect("created Actor:Service \"Hostel\"").unwrap();
+    s.expect(PROMPT).unwrap();
+    enter(
+        &mut s,
+        "LINK \"Brian\" -[:MET]-> \"Hostel\" FROM 2014 UNTIL 2016;",
+    );
+    s.expect(PROMPT).unwrap();
+    enter(&mut s, ":as_of 2020");
+    s.expect("steward [as of 2020]> ")
+        .expect("the prompt names the lens");
+    enter(&mut s, "MATCH (n:Actor) RETURN n.name AS name;");
+    s.expect("1 row").expect("the hostel had closed by 2020");
+    enter(&mut s, ":as_of 2016-13");
+    s.expect("is not a time").unwrap();
+    enter(&mut s, ":as_of off");
+    s.expect(PROMPT).unwrap();
+    enter(&mut s, ":as \"Jo\"");
+    s.expect(PROMPT).unwrap();
+    enter(
+        &mut s,
+        "LEARNT \"Walls first\" ABOUT \"Brian\" HOW \"visit\";",
+    );
+    s.expect(PROMPT).unwrap();
+    enter(&mut s, "WHAT HAVE WE LEARNT BY \"jo\";");
+    s.expect("Walls first")
+        .expect("learnt by the session's author");
+    s.expect(PROMPT).unwrap();
+    enter(&mut s, ":view \"Sam\"");
+    s.expect("steward [view of Sam]> ").unwrap();
+    s.send("\x04").unwrap();
+    s.expect(Eof).unwrap();
+    assert_exit_0(&s);
+}

@@ -321,6 +321,11 @@ pub struct OutputArgs {
     /// Quick capture makes near-duplicate labels and types as written, without asking.
     #[arg(long, overrides_with = "strict")]
     pub no_strict: bool,
+
+    /// Who is writing: recorded with every change (HISTORY OF) and with what is learnt
+    /// (LEARNT without BY).
+    #[arg(long = "as", value_name = "NAME", env = "STEWARD_AUTHOR")]
+    pub author: Option<String>,
 }
 
 impl OutputArgs {
@@ -345,6 +350,7 @@ impl OutputArgs {
             path_limit: self.path_limit.or(top.path_limit),
             strict,
             no_strict,
+            author: self.author.or_else(|| top.author.clone()),
         }
     }
 
@@ -372,6 +378,9 @@ impl OutputArgs {
         }
         if let Some(strict) = self.strict_names() {
             db.set_strict_names(strict);
+        }
+        if let Some(author) = &self.author {
+            db.set_author(Some(author));
         }
     }
 }

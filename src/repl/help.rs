@@ -30,6 +30,9 @@ pub const TOPICS: &[&str] = &[
     "learnt-query",
     "holds",
     "loops",
+    "time",
+    "views",
+    "history",
     "functions",
     "params",
     "keys",
@@ -66,6 +69,11 @@ pub fn help(topic: &str) -> String {
         "learnt-query" | "what" | "what have we learnt" => LEARNT_QUERY.to_string(),
         "holds" | "who holds" | "brokers" => HOLDS.to_string(),
         "loops" | "which loops" => LOOPS.to_string(),
+        "time" | "as of" | "as_of" | "changed" | "what changed" | "from" | "until" => {
+            TIME.to_string()
+        }
+        "views" | "view" | "seen by" | "compare" | "compare views" => VIEWS.to_string(),
+        "history" | "history of" => HISTORY.to_string(),
         "functions" => functions(),
         "params" | "param" => PARAMS.to_string(),
         "keys" => KEYS.to_string(),
@@ -102,6 +110,10 @@ Questions:
   WHAT HAVE WE LEARNT ABOUT \"Brian\";                    :help learnt-query
   WHO HOLDS THE SYSTEM TOGETHER;                          :help holds
   WHICH LOOPS THROUGH \"Health\";                         :help loops
+  AS OF 2016 SHOW \"Brian\";                              :help time
+  WHAT CHANGED FOR \"Brian\" BETWEEN 2016 AND 2019;       :help time
+  COMPARE VIEWS OF \"Brian\";                             :help views
+  HISTORY OF \"Brian\";                                   :help history
 A node is named by \"name\" (ignoring case), Label \"name\", #id or a $parameter.
 Try them on examples/life-as-a-system.cypher (:source examples/life-as-a-system.cypher).";
 
@@ -173,10 +185,15 @@ FORGET <node>
   FORGET \"Brians family\";";
 
 const LEARNT: &str = "\
-LEARNT \"what\" ABOUT <node>[, <node>...] HOW \"how we learnt it\" [ON date('2024-03-01')]
-  A learning record (dated today unless ON), linked to what it is about.
+LEARNT \"what\" [ABOUT <node>[, <node>...]] HOW \"how we learnt it\"
+       [AT understand|explore|experiment|embed STAGE] [FROM <node>] [BY \"who\"]
+       [ON date('2024-03-01')]
+  A learning record (dated today unless ON), linked to what it is about (without ABOUT:
+  the whole system), where in the learning cycle it was made, the change or experiment it
+  came FROM, and who learnt it (the session's author, :as, unless BY).
   LEARNT \"Crisis calls stopped once Brian had a stable tenancy\"
-    ABOUT \"Brian\", \"Housing and neighbourhood conditions\" HOW \"reflection meeting\";";
+    ABOUT \"Brian\", \"Housing and neighbourhood conditions\" HOW \"reflection meeting\";
+  LEARNT \"The system fights itself\" HOW \"workshop\" AT understand STAGE BY \"Jo\";";
 
 const WHICH: &str = "\
 WHICH FACTORS LINK <node> TO <node> [WITHIN n STEPS]
@@ -202,9 +219,40 @@ SHOW <node> [WITHIN n STEPS]
   SHOW \"Brian\" WITHIN 2 STEPS;";
 
 const LEARNT_QUERY: &str = "\
-WHAT HAVE WE LEARNT [ABOUT <node>]
-  The learning records, newest first, with how they were learnt and what they are about.
-  WHAT HAVE WE LEARNT ABOUT \"Brian\";";
+WHAT HAVE WE LEARNT [ABOUT <node>] [SINCE 2023] [BY \"who\"] [AT explore STAGE]
+  The learning records, newest first, with how they were learnt, the stage, who learnt
+  them and what they are about.
+  WHAT HAVE WE LEARNT ABOUT \"Brian\";
+  WHAT HAVE WE LEARNT SINCE 2024 AT understand STAGE;";
+
+const TIME: &str = "\
+When things held, and the map as it was then:
+  ... FROM 2014 UNTIL 2016-06   after ACTOR, FACTOR or LINK: when it held in the world
+                                (valid_from, valid_until); another FROM is another spell
+  AS OF 2016 <statement>        any question or Cypher statement sees only what held at
+                                some time in 2016 (a year, 2016-06 or 2016-06-01)
+  WHAT CHANGED FOR <node> BETWEEN 2016 AND 2019 [WITHIN n STEPS]
+                                what appeared and what ended around the node
+  :as_of 2016 / :as_of off      the same lens for every statement of the session
+  AS OF 2015 SHOW \"Brian\";
+  WHAT CHANGED FOR \"Brian\" BETWEEN 2015 AND 2016;";
+
+const VIEWS: &str = "\
+Several people's views of one relationship coexist:
+  LINK <node> -[:TYPE {props}]- <node> SEEN BY \"who\"   one person's view
+  FROM THE VIEW OF \"who\" <statement>   only their views (and nobody's in particular)
+  COMPARE VIEWS [OF <node>]  /  WHERE VIEWS DIFFER     where views disagree: talk there
+  :view \"who\" / :view off    the same lens for every statement of the session
+  LINK \"Brian\" -[:TRUSTS {level: 4}]- \"Brian's family\" SEEN BY \"Jo\";
+  LINK \"Brian\" -[:TRUSTS {level: 1}]- \"Brian's family\" SEEN BY \"Sam\";
+  COMPARE VIEWS OF \"Brian\";";
+
+const HISTORY: &str = "\
+HISTORY OF <node>
+  Every recorded change to the node and its relationships, oldest first: when, who (the
+  session's author: --as, STEWARD_AUTHOR, :as), what, and before → after. History is kept
+  for every committed statement; the library's Db::forget_history_before drops old versions.
+  HISTORY OF \"Brian\";";
 
 const HOLDS: &str = "\
 WHO HOLDS THE SYSTEM TOGETHER [AROUND <node> [WITHIN n STEPS]]
@@ -391,7 +439,7 @@ mod tests {
         }
         let starts = [
             "ACTOR ", "FACTOR ", "LINK ", "WHICH ", "WHO ", "PATHS ", "SHOW ", "WHAT ", "UNLINK ",
-            "RENAME ", "MERGE \"", "FORGET ",
+            "RENAME ", "MERGE \"", "FORGET ", "LEARNT ", "AS OF ", "COMPARE ", "HISTORY ",
         ];
         let mut ran = 0;
         for topic in [
@@ -410,6 +458,10 @@ mod tests {
             "rename",
             "merge-into",
             "forget",
+            "learnt",
+            "time",
+            "views",
+            "history",
         ] {
             for line in help(topic).lines() {
                 let line = line.trim();
@@ -436,7 +488,7 @@ mod tests {
         assert!(help("format").starts_with(":format table|csv|json|jsonl"));
         assert_eq!(
             help("mach"),
-            "no help on `mach` (did you mean `match`?); topics: match, create, merge, set, delete, return, load, import, analytics, hls, actor, factor, link, learnt, unlink, rename, merge-into, forget, which, who, paths, show, learnt-query, holds, loops, functions, params, keys, plan"
+            "no help on `mach` (did you mean `match`?); topics: match, create, merge, set, delete, return, load, import, analytics, hls, actor, factor, link, learnt, unlink, rename, merge-into, forget, which, who, paths, show, learnt-query, holds, loops, time, views, history, functions, params, keys, plan"
         );
     }
 }

@@ -75,6 +75,21 @@ pub const COMMANDS: &[Command] = &[
         "on|off",
         "whether quick capture refuses a label or type close to one in use (default on)",
     ),
+    command(
+        ":as_of",
+        "2016|2016-06|2016-06-01|off",
+        "see the map as it was then in every statement (AS OF); off: as it is",
+    ),
+    command(
+        ":view",
+        "\"NAME\"|off",
+        "see the map through one person's views (FROM THE VIEW OF); off: every view",
+    ),
+    command(
+        ":as",
+        "\"NAME\"|off",
+        "who is writing: recorded with every change and with what is learnt",
+    ),
     command(":source", "FILE", "run the statements of a file"),
     command(
         ":import",
@@ -195,6 +210,49 @@ impl Session {
                      type that is a near duplicate of one in use unless marked NEW",
                     if self.db.strict_names() { "on" } else { "off" }
                 )),
+            },
+            ":as_of" => match arg {
+                "" => Err(format!(
+                    "usage: :as_of 2016 | 2016-06 | 2016-06-01 | off (it is {})",
+                    self.db.as_of().unwrap_or_else(|| "off".to_string())
+                )),
+                "off" => self.db.set_as_of(None).map_err(|e| e.to_string()),
+                when => self
+                    .db
+                    .set_as_of(Some(when.trim_matches(['"', '\''])))
+                    .map_err(|e| e.to_string()),
+            },
+            ":view" => match arg {
+                "" => Err(format!(
+                    "usage: :view \"NAME\" | off (it is {})",
+                    self.db
+                        .view()
+                        .map_or("off".to_string(), |v| format!("{v:?}"))
+                )),
+                "off" => {
+                    self.db.set_view(None);
+                    Ok(())
+                }
+                who => {
+                    self.db.set_view(Some(who.trim_matches(['"', '\''])));
+                    Ok(())
+                }
+            },
+            ":as" => match arg {
+                "" => Err(format!(
+                    "usage: :as \"NAME\" | off (it is {})",
+                    self.db
+                        .author()
+                        .map_or("off".to_string(), |v| format!("{v:?}"))
+                )),
+                "off" => {
+                    self.db.set_author(None);
+                    Ok(())
+                }
+                who => {
+                    self.db.set_author(Some(who.trim_matches(['"', '\''])));
+                    Ok(())
+                }
             },
             ":source" => self.source(arg),
             ":import" => self.import(arg),

@@ -59,6 +59,25 @@ pub struct Session {
     color: bool,
 }
 
+impl Session {
+    /// The prompt for a new statement: it names the lens (`:as_of`, `:view`) while one
+    /// is set, so a room never reads a past or one person's map for the present.
+    fn prompt(&self) -> String {
+        let mut lens = Vec::new();
+        if let Some(when) = self.db.as_of() {
+            lens.push(format!("as of {when}"));
+        }
+        if let Some(who) = self.db.view() {
+            lens.push(format!("view of {who}"));
+        }
+        if lens.is_empty() {
+            PROMPT.to_string()
+        } else {
+            format!("steward [{}]> ", lens.join(", "))
+        }
+    }
+}
+
 /// Runs the shell on the store `db` (or the default one); returns the exit code.
 pub fn main(db: Option<PathBuf>, output: OutputArgs) -> i32 {
     match run(db, output) {
@@ -176,11 +195,11 @@ impl Session {
                 };
             }
             let prompt = if pending.is_empty() {
-                PROMPT
+                self.prompt()
             } else {
-                CONTINUATION
+                CONTINUATION.to_string()
             };
-            let line = match rl.readline(prompt) {
+            let line = match rl.readline(&prompt) {
                 Ok(line) => line,
                 Err(ReadlineError::Interrupted) => {
                     pending.clear();
