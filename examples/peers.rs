@@ -57,7 +57,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 use steward::db::{Db, Params};
-use steward::model::{NodeId, NodeRecord, Output, Properties, RelRecord, Value};
+use steward::model::{Output, Value};
 
 mod common;
 
@@ -77,49 +77,6 @@ const RUN_TIMEOUT: Duration = Duration::from_secs(60);
 const KUZU_VERSIONS: &[&str] = &["kuzu==0.11.3", "kuzu>=0.11,<0.12", "kuzu"];
 
 // ---------------------------------------------------------------- loading
-
-/// Loads the graph through `Db::write`, in batches of NODE_BATCH nodes or REL_BATCH
-/// relationships per transaction.
-fn load_steward(db: &Db, g: &Graph) -> Result<(), steward::db::Error> {
-    let mut ids: [Vec<NodeId>; 4] = Default::default();
-    for kind in KINDS {
-        let all: Vec<u32> = (0..g.counts[kind.index()]).collect();
-        for chunk in all.chunks(NODE_BATCH) {
-            let created = db.write(|tx| {
-                Ok(chunk
-                    .iter()
-                    .map(|&i| {
-                        let mut props = Properties::new();
-                        props.insert("name".into(), Value::String(kind.name(i)));
-                        props.insert("scale".into(), Value::String(kind.scale().into()));
-                        tx.create_node(NodeRecord {
-                            labels: kind.labels(),
-                            props,
-                        })
-                    })
-                    .collect::<Vec<_>>())
-            })?;
-            ids[kind.index()].extend(created);
-        }
-    }
-    for set in &g.rels {
-        let (from, to) = (&ids[set.from.index()], &ids[set.to.index()]);
-        for chunk in set.pairs.chunks(REL_BATCH) {
-            db.write(|tx| {
-                for &(a, b) in chunk {
-                    tx.create_rel(RelRecord {
-                        rel_type: set.rel_type.into(),
-                        start: from[a as usize],
-                        end: to[b as usize],
-                        props: Properties::new(),
-                    });
-                }
-                Ok(())
-            })?;
-        }
-    }
-    Ok(())
-}
 
 /// Writes one CSV per node table and per relationship table (names as keys).
 fn write_csv(g: &Graph, dir: &Path) -> std::io::Result<()> {
@@ -601,7 +558,7 @@ fn main() {
     let rss_before_load = common::status_kb("VmRSS:");
     let db = Db::open(&store).expect("open the steward store");
     let t = Instant::now();
-    load_steward(&db, &g).expect("load steward");
+    common::map::load(&db, &g, NODE_BATCH, REL_BATCH).expect("load steward");
     let steward_load = t.elapsed().as_secs_f64();
     println!(
         "steward: loaded in {steward_load:.1} s via Db::write (Transaction::create_node/create_rel, \

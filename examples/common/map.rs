@@ -5,6 +5,8 @@
 #![allow(dead_code)]
 
 use super::Rng;
+use steward::db::Db;
+use steward::model::{NodeId, NodeRecord, Properties, RelRecord, Value};
 
 const SEED: u64 = 2026;
 const NEIGHBOURHOOD: u32 = 50;
@@ -182,4 +184,52 @@ pub fn generate(quick: bool) -> Graph {
         ],
         affected,
     }
+}
+
+/// Loads the graph through `Db::write`, in batches of `node_batch` nodes or `rel_batch`
+/// relationships per transaction.
+pub fn load(
+    db: &Db,
+    g: &Graph,
+    node_batch: usize,
+    rel_batch: usize,
+) -> Result<Vec<NodeId>, steward::db::Error> {
+    let mut ids: [Vec<NodeId>; 4] = Default::default();
+    for kind in KINDS {
+        let all: Vec<u32> = (0..g.counts[kind.index()]).collect();
+        for chunk in all.chunks(node_batch) {
+            let created = db.write(|tx| {
+                Ok(chunk
+                    .iter()
+                    .map(|&i| {
+                        let mut props = Properties::new();
+                        props.insert("name".into(), Value::String(kind.name(i)));
+                        props.insert("scale".into(), Value::String(kind.scale().into()));
+                        tx.create_node(NodeRecord {
+                            labels: kind.labels(),
+                            props,
+                        })
+                    })
+                    .collect::<Vec<_>>())
+            })?;
+            ids[kind.index()].extend(created);
+        }
+    }
+    for set in &g.rels {
+        let (from, to) = (&ids[set.from.index()], &ids[set.to.index()]);
+        for chunk in set.pairs.chunks(rel_batch) {
+            db.write(|tx| {
+                for &(a, b) in chunk {
+                    tx.create_rel(RelRecord {
+                        rel_type: set.rel_type.into(),
+                        start: from[a as usize],
+                        end: to[b as usize],
+                        props: Properties::new(),
+                    });
+                }
+                Ok(())
+            })?;
+        }
+    }
+    Ok(ids.into_iter().flatten().collect())
 }

@@ -726,18 +726,31 @@ pub struct Catalog {
     pub prop_keys: Dictionary,
 }
 
-/// The versions one commit made of the records of one block: when, who, and each
-/// changed slot's record after the commit (`None`: deleted). Records are kept whole,
-/// with their names (not the catalog's ids), so a version reads back without the catalog
-/// of its time.
+/// What one commit did to the records of one block, as history keeps it: when, who,
+/// and for each changed slot how it changed. An update or a deletion keeps the record as
+/// it was before (the state after is the next change's "before", or the record as it is
+/// now), so a record written once costs its history a few bytes, not a copy. Records are
+/// kept whole, with their names (not the catalog's ids), so they read back without the
+/// catalog of their time.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HistoryEntry<R> {
     /// Milliseconds since the Unix epoch (UTC).
     pub at_millis: i64,
     /// Who made the commit, when known.
     pub author: Option<String>,
-    /// `(slot, record after the commit)`, by slot.
-    pub slots: Vec<(u8, Option<R>)>,
+    /// `(slot, change)`, by slot.
+    pub slots: Vec<(u8, Change<R>)>,
+}
+
+/// How one commit changed one record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Change<R> {
+    /// It was created.
+    Created,
+    /// It was changed; it had been this.
+    Updated(R),
+    /// It was deleted; it had been this.
+    Deleted(R),
 }
 
 /// A history value.

@@ -186,6 +186,19 @@ impl Store for MemoryStore {
             .graph
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
+        // A record created and deleted by one change set never was: it has no history.
+        let never_nodes: BTreeSet<NodeId> = changes
+            .nodes
+            .iter()
+            .filter(|(id, rec)| rec.is_none() && !g.nodes.contains_key(id))
+            .map(|(id, _)| *id)
+            .collect();
+        let never_rels: BTreeSet<RelId> = changes
+            .rels
+            .iter()
+            .filter(|(id, rec)| rec.is_none() && !g.rels.contains_key(id))
+            .map(|(id, _)| *id)
+            .collect();
         for (id, rec) in &changes.rels {
             if let Some(old) = g.rels.remove(id) {
                 g.out.entry(old.start).or_default().remove(&(*id, old.end));
@@ -213,7 +226,11 @@ impl Store for MemoryStore {
         let meta = &changes.meta;
         g.commits += 1;
         let commit = g.commits;
-        for (id, rec) in &changes.nodes {
+        for (id, rec) in changes
+            .nodes
+            .iter()
+            .filter(|(id, _)| !never_nodes.contains(id))
+        {
             g.node_history.entry(*id).or_default().push(Version {
                 commit,
                 at_millis: meta.at_millis,
@@ -221,7 +238,11 @@ impl Store for MemoryStore {
                 record: rec.clone(),
             });
         }
-        for (id, rec) in &changes.rels {
+        for (id, rec) in changes
+            .rels
+            .iter()
+            .filter(|(id, _)| !never_rels.contains(id))
+        {
             g.rel_history.entry(*id).or_default().push(Version {
                 commit,
                 at_millis: meta.at_millis,

@@ -852,8 +852,32 @@ impl Store for SledStore {
         plan.rels(changes)?;
         plan.nodes(changes)?;
         let (mut writes, catalog, new_types) = plan.finish()?;
+        // History keeps each changed record as it was: read before the batch is written
+        // (ids at or past the old counters are new, and read nothing).
         let commit = state.history_commit + 1;
-        history_writes(changes, commit, &mut writes)?;
+        let old = &state.catalog;
+        let mut nodes = Vec::new();
+        for (id, rec) in &changes.nodes {
+            let before = match *id < old.next_node {
+                true => self.node_with(*id, old)?,
+                false => None,
+            };
+            nodes.push((*id, before, rec.is_none()));
+        }
+        let mut rels = Vec::new();
+        for (id, rec) in &changes.rels {
+            let before = match *id < old.next_rel {
+                true => self.rel_with(*id, old)?,
+                false => None,
+            };
+            rels.push((*id, before, rec.is_none()));
+        }
+        history_writes(keys::HIST_NODE, nodes, &changes.meta, commit, &mut writes)?;
+        history_writes(keys::HIST_REL, rels, &changes.meta, commit, &mut writes)?;
+        writes.push((
+            keys::meta(keys::META_HISTORY),
+            Some(commit.to_be_bytes().to_vec()),
+        ));
         self.write_durably(writes)?;
         state.history_commit = commit;
         state.catalog = catalog;
@@ -868,11 +892,11 @@ impl Store for SledStore {
     }
 
     fn node_history(&self, id: NodeId) -> Result<Vec<Version<NodeRecord>>, StoreError> {
-        self.history(keys::HIST_NODE, id)
+        self.history(keys::HIST_NODE, id, self.node(id)?)
     }
 
     fn rel_history(&self, id: RelId) -> Result<Vec<Version<RelRecord>>, StoreError> {
-        self.history(keys::HIST_REL, id)
+        self.history(keys::HIST_REL, id, self.rel(id)?)
     }
 
     fn forget_history_before(&self, at_millis: i64) -> Result<u64, StoreError> {
@@ -886,9 +910,8 @@ impl Store for SledStore {
         for item in self.db().scan_prefix([keys::HISTORY]) {
             let (key, value) = item.map_err(backend)?;
             if codec::history_time(&value)? < at_millis {
-                // Counted by the records it holds (either kind decodes as a slot list).
-                let kind = key.get(1).copied();
-                dropped += match kind {
+                // Counted by the records it holds.
+                dropped += match key.get(1).copied() {
                     Some(keys::HIST_NODE) => {
                         codec::decode_history::<NodeRecord>(&value)?.slots.len() as u64
                     }
@@ -907,60 +930,82 @@ impl Store for SledStore {
 /// The keys one apply writes, with their new values (`None`: removed).
 type Writes = Vec<(Vec<u8>, Option<Vec<u8>>)>;
 
-/// Adds to `writes` the versions commit number `commit` records: one history value per
-/// block of changed records, and the commit number.
-fn history_writes(changes: &ChangeSet, commit: u64, writes: &mut Writes) -> Result<(), StoreError> {
-    fn blocks<R: serde::Serialize + Clone>(
-        kind: u8,
-        records: &std::collections::BTreeMap<u64, Option<R>>,
-        meta: &crate::store::CommitMeta,
-        commit: u64,
-        writes: &mut Writes,
-    ) -> Result<(), StoreError> {
-        let mut by_block: std::collections::BTreeMap<u64, Vec<(u8, Option<R>)>> =
-            std::collections::BTreeMap::new();
-        for (id, rec) in records {
-            let (block, slot) = keys::block_of(*id);
-            let slot = u8::try_from(slot).expect("a block has 64 slots");
-            by_block.entry(block).or_default().push((slot, rec.clone()));
-        }
-        for (block, slots) in by_block {
-            let entry = codec::HistoryEntry {
-                at_millis: meta.at_millis,
-                author: meta.author.clone(),
-                slots,
-            };
-            writes.push((
-                keys::history_key(kind, block, commit),
-                Some(codec::encode_history(&entry)?),
-            ));
-        }
-        Ok(())
+/// One changed record for history: its id, its record before the change set (read from
+/// the store), and whether the change set deletes it.
+type Before<R> = (u64, Option<R>, bool);
+
+/// Adds to `writes` what commit number `commit` did, for history: one value per block of
+/// changed records, and the commit number.
+fn history_writes<R: serde::Serialize>(
+    kind: u8,
+    changed: Vec<Before<R>>,
+    meta: &crate::store::CommitMeta,
+    commit: u64,
+    writes: &mut Writes,
+) -> Result<(), StoreError> {
+    let mut by_block: BTreeMap<u64, Vec<(u8, codec::Change<R>)>> = BTreeMap::new();
+    for (id, before, deleted) in changed {
+        let change = match (before, deleted) {
+            // Created and deleted in one statement: it never was.
+            (None, true) => continue,
+            (None, false) => codec::Change::Created,
+            (Some(r), false) => codec::Change::Updated(r),
+            (Some(r), true) => codec::Change::Deleted(r),
+        };
+        let (block, slot) = keys::block_of(id);
+        let slot = u8::try_from(slot).expect("a block has 64 slots");
+        by_block.entry(block).or_default().push((slot, change));
     }
-    blocks(
-        keys::HIST_NODE,
-        &changes.nodes,
-        &changes.meta,
-        commit,
-        writes,
-    )?;
-    blocks(keys::HIST_REL, &changes.rels, &changes.meta, commit, writes)?;
-    writes.push((
-        keys::meta(keys::META_HISTORY),
-        Some(commit.to_be_bytes().to_vec()),
-    ));
+    for (block, slots) in by_block {
+        let entry = codec::HistoryEntry {
+            at_millis: meta.at_millis,
+            author: meta.author.clone(),
+            slots,
+        };
+        writes.push((
+            keys::history_key(kind, block, commit),
+            Some(codec::encode_history(&entry)?),
+        ));
+    }
     Ok(())
 }
 
 impl SledStore {
-    /// The versions of record `id` of `kind`, oldest first.
-    fn history<R: serde::de::DeserializeOwned>(
+    /// Node `id` as stored, decoded with `catalog` (for callers holding the state lock).
+    fn node_with(&self, id: NodeId, catalog: &Catalog) -> Result<Option<NodeRecord>, StoreError> {
+        let (block, slot) = keys::block_of(id);
+        let Some(bytes) = self.get(&keys::node_block(block))? else {
+            return Ok(None);
+        };
+        match codec::block_slot(&bytes, slot)? {
+            Some(body) => Ok(Some(codec::decode_node(body, catalog)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Relationship `id` as stored, decoded with `catalog`.
+    fn rel_with(&self, id: RelId, catalog: &Catalog) -> Result<Option<RelRecord>, StoreError> {
+        let (block, slot) = keys::block_of(id);
+        let Some(bytes) = self.get(&keys::rel_block(block))? else {
+            return Ok(None);
+        };
+        match codec::block_slot(&bytes, slot)? {
+            Some(body) => Ok(Some(rel_record(id, body, catalog)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The versions of record `id` of `kind`, oldest first, given the record as it is
+    /// now: each change's state after it is the next change's "before", the last one's
+    /// the record now.
+    fn history<R: serde::de::DeserializeOwned + Clone>(
         &self,
         kind: u8,
         id: u64,
+        now: Option<R>,
     ) -> Result<Vec<Version<R>>, StoreError> {
         let (block, slot) = keys::block_of(id);
-        let mut out = Vec::new();
+        let mut changes = Vec::new();
         for item in self.db().scan_prefix(keys::history_prefix(kind, block)) {
             let (key, value) = item.map_err(backend)?;
             let commit = key
@@ -970,19 +1015,32 @@ impl SledStore {
                 .ok_or_else(|| corrupt("a history key is too short".into()))?;
             let entry: codec::HistoryEntry<R> = codec::decode_history(&value)?;
             let (at_millis, author) = (entry.at_millis, entry.author);
-            if let Some((_, record)) = entry
+            if let Some((_, change)) = entry
                 .slots
                 .into_iter()
                 .find(|(s, _)| usize::from(*s) == slot)
             {
-                out.push(Version {
-                    commit,
-                    at_millis,
-                    author: author.clone(),
-                    record,
-                });
+                changes.push((commit, at_millis, author, change));
             }
         }
+        let mut out: Vec<Version<R>> = Vec::with_capacity(changes.len());
+        // Walk back from now: each change's "before" is the state after the one before it.
+        let mut after = now;
+        for (commit, at_millis, author, change) in changes.into_iter().rev() {
+            let (record, before) = match change {
+                codec::Change::Created => (after.take(), None),
+                codec::Change::Updated(r) => (after.take(), Some(r)),
+                codec::Change::Deleted(r) => (None, Some(r)),
+            };
+            out.push(Version {
+                commit,
+                at_millis,
+                author,
+                record,
+            });
+            after = before;
+        }
+        out.reverse();
         Ok(out)
     }
 }
