@@ -234,6 +234,23 @@ pub fn name_bucket(folded: &str) -> Vec<u8> {
     k
 }
 
+/// The key of the versions commit `commit` made of the records in block `block` of
+/// `kind` ([`HIST_NODE`] or [`HIST_REL`]).
+pub fn history_key(kind: u8, block: u64, commit: u64) -> Vec<u8> {
+    let mut k = history_prefix(kind, block);
+    k.extend_from_slice(&commit.to_be_bytes());
+    k
+}
+
+/// The prefix of every version of the records in block `block` of `kind`, oldest first.
+pub fn history_prefix(kind: u8, block: u64) -> Vec<u8> {
+    let mut k = Vec::with_capacity(18);
+    k.push(HISTORY);
+    k.push(kind);
+    k.extend_from_slice(&block.to_be_bytes());
+    k
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -269,21 +286,4 @@ mod tests {
         assert_eq!(name_bucket(&fold_name("Brian")), name_bucket("brian"));
         assert_eq!(name_fingerprint("a"), 0xec8c);
     }
-}
-
-/// The key of the versions commit `commit` made of the records in block `block` of
-/// `kind` ([`HIST_NODE`] or [`HIST_REL`]).
-pub fn history_key(kind: u8, block: u64, commit: u64) -> Vec<u8> {
-    let mut k = history_prefix(kind, block);
-    k.extend_from_slice(&commit.to_be_bytes());
-    k
-}
-
-/// The prefix of every version of the records in block `block` of `kind`, oldest first.
-pub fn history_prefix(kind: u8, block: u64) -> Vec<u8> {
-    let mut k = Vec::with_capacity(18);
-    k.push(HISTORY);
-    k.push(kind);
-    k.extend_from_slice(&block.to_be_bytes());
-    k
 }

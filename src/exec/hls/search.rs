@@ -33,6 +33,9 @@ pub(super) struct Graph<'x, 'a, 's> {
     limit: u64,
     /// The question's step count, for the limit's message.
     steps: u32,
+    /// Whether neighbour lists pass through the statement's lens (AS OF, a viewpoint);
+    /// off while a region is first found on the whole map (see [`Region::between`]).
+    filtering: bool,
 }
 
 impl<'x, 'a, 's> Graph<'x, 'a, 's> {
@@ -50,6 +53,7 @@ impl<'x, 'a, 's> Graph<'x, 'a, 's> {
             used: 0,
             limit,
             steps,
+            filtering: !ex.seen.is_clear(),
         })
     }
 
@@ -111,7 +115,7 @@ impl<'x, 'a, 's> Graph<'x, 'a, 's> {
                 "adjacency is ordered by relationship id"
             );
             self.spend(list.len() as u64 + 1)?;
-            if !self.ex.seen.is_clear() {
+            if self.filtering {
                 // Through a lens (AS OF, a viewpoint): only what it sees.
                 let mut seen = Vec::with_capacity(list.len());
                 for (rel, other) in list {
@@ -203,7 +207,103 @@ impl Ball {
 
 impl Region {
     /// The region between `a` and `b` for paths of at most `n` relationships.
+    ///
+    /// Through a lens (AS OF, a viewpoint) the region is first found on the whole map —
+    /// hiding relationships only lengthens distances, so every path the lens sees lies in
+    /// it — and then narrowed to what the lens sees: the lens reads only the few hundred
+    /// relationships of the region, not every relationship of the hubs the search met.
     pub(super) fn between(
+        g: &mut Graph<'_, '_, '_>,
+        a: NodeId,
+        b: NodeId,
+        n: u32,
+    ) -> Result<Region, Error> {
+        if !g.filtering {
+            return Region::between_all(g, a, b, n);
+        }
+        g.filtering = false;
+        let saved = std::mem::take(&mut g.cache);
+        let wide = Region::between_all(g, a, b, n);
+        g.cache = saved;
+        g.filtering = true;
+        wide?.seen_through(g.ex)
+    }
+
+    /// The region narrowed to what the statement's lens sees: the relationships it sees
+    /// between nodes it sees, with distances measured again on them.
+    fn seen_through(self, ex: &Executor<'_, '_>) -> Result<Region, Error> {
+        let (a, b, n) = (self.a, self.b, self.n);
+        let mut adj: HashMap<NodeId, Vec<(RelId, NodeId)>> = HashMap::default();
+        for (&y, list) in &self.adj {
+            if !ex.node_seen(y)? {
+                continue;
+            }
+            for &(rel, z) in list {
+                if ex.rel_seen(rel)? && ex.node_seen(z)? {
+                    adj.entry(y).or_default().push((rel, z));
+                }
+            }
+        }
+        // Breadth first from each end, never through the other end.
+        let bfs = |from: NodeId, other: NodeId| {
+            let mut dists: Dists = HashMap::default();
+            dists.insert(from, (0, None));
+            let mut frontier = vec![from];
+            while !frontier.is_empty() {
+                let mut next = Vec::new();
+                for x in frontier {
+                    let d = dists[&x].0;
+                    if x == other || d >= n {
+                        continue;
+                    }
+                    for &(rel, z) in adj.get(&x).map(Vec::as_slice).unwrap_or_default() {
+                        if let std::collections::hash_map::Entry::Vacant(e) = dists.entry(z) {
+                            e.insert((d + 1, Some((rel, x))));
+                            next.push(z);
+                        }
+                    }
+                }
+                frontier = next;
+            }
+            dists
+        };
+        let (dist_a, dist_b) = (bfs(a, b), bfs(b, a));
+        let within = |x: &NodeId| match (dist_a.get(x), dist_b.get(x)) {
+            (Some((da, _)), Some((db, _))) => da + db <= n,
+            _ => false,
+        };
+        let mut nodes: Vec<NodeId> = dist_a.keys().filter(|x| within(x)).copied().collect();
+        nodes.sort_unstable();
+        let mut kept: HashMap<NodeId, Vec<(RelId, NodeId)>> = HashMap::default();
+        for &y in &nodes {
+            for &(rel, z) in adj.get(&y).map(Vec::as_slice).unwrap_or_default() {
+                if !within(&z) {
+                    continue;
+                }
+                let (ya, yb) = (dist_a[&y].0, dist_b[&y].0);
+                let (za, zb) = (dist_a[&z].0, dist_b[&z].0);
+                if (ya + 1 + zb).min(za + 1 + yb) <= n {
+                    kept.entry(y).or_default().push((rel, z));
+                }
+            }
+        }
+        for list in kept.values_mut() {
+            list.sort_unstable();
+            list.dedup();
+        }
+        Ok(Region {
+            a,
+            b,
+            n,
+            dist_a,
+            dist_b,
+            nodes,
+            adj: kept,
+        })
+    }
+
+    /// [`Region::between`] on the graph as `g` reads it.
+    fn between_all(
         g: &mut Graph<'_, '_, '_>,
         a: NodeId,
         b: NodeId,

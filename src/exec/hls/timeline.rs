@@ -14,6 +14,9 @@ use std::collections::BTreeMap;
 
 type Table = (Vec<&'static str>, Vec<Vec<Value>>);
 
+/// One person's view of a relationship: the relationship, whose view, its properties.
+type View = (RelId, String, Properties);
+
 /// What valid time says of one entity in two periods.
 fn change(props: &Properties, before: &Period, after: &Period) -> Option<&'static str> {
     let date = |k: &str| match props.get(k) {
@@ -169,8 +172,7 @@ pub(super) fn compare_views(
         None => ex.tx.rel_ids()?,
     };
     // Views by (the two ends in order, type).
-    let mut groups: HashMap<(NodeId, NodeId, String), Vec<(RelId, String, Properties)>> =
-        HashMap::default();
+    let mut groups: HashMap<(NodeId, NodeId, String), Vec<View>> = HashMap::default();
     for id in ids {
         ex.poll()?;
         let Some(rec) = ex.tx.rel(id)? else { continue };
@@ -193,7 +195,7 @@ pub(super) fn compare_views(
         if people.len() < 2 || !differ {
             continue;
         }
-        views.sort_by(|p, q| (p.1.to_lowercase(), p.0).cmp(&(q.1.to_lowercase(), q.0)));
+        views.sort_by_key(|v| (v.1.to_lowercase(), v.0));
         let between = format!("{} -{rel_type}- {}", ex.shown_name(a)?, ex.shown_name(b)?);
         for (_, who, props) in views {
             let shown: BTreeMap<String, Value> = props.into_iter().collect();

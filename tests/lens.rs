@@ -1,0 +1,130 @@
+//! A lens answers as the map would without what it hides: each question asked `AS OF` a
+//! year (or `FROM THE VIEW OF` someone) gives the rows the same question gives on a copy
+//! of the map from which everything not seen then (or by them) was deleted.
+
+use steward::db::{Db, Params};
+use steward::syntax::split_statements;
+
+fn example_map() -> Db {
+    let db = Db::in_memory();
+    for file in [
+        "life-as-a-system.cypher",
+        "brian.cypher",
+        "plymouth-alliance.cypher",
+    ] {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples")
+            .join(file);
+        let text = std::fs::read_to_string(path).expect("example");
+        for s in split_statements(&text) {
+            if !s.text.trim().is_empty() {
+                db.execute(s.text, &Params::new())
+                    .expect("the example runs");
+            }
+        }
+    }
+    // Two views of one relationship, and a view only one person holds.
+    for s in [
+        "LINK 'Police' -[:TRUSTS {level: 4}]- 'Mental health crisis team' SEEN BY 'Jo'",
+        "LINK 'Police' -[:TRUSTS {level: 1}]- 'Mental health crisis team' SEEN BY 'Sam'",
+        "LINK 'Brian' -[:CONFIDES_IN]-> 'Homelessness outreach' SEEN BY 'Sam'",
+    ] {
+        db.execute(s, &Params::new()).expect("a view");
+    }
+    db
+}
+
+/// The rows, each value shown briefly (nodes by name, paths by names and relationship
+/// ids), so that a difference reads at a glance. The `via` path of WHICH FACTORS / WHO
+/// LINKS may be another shortest path of the same length: only its length is compared.
+fn rows(db: &Db, q: &str) -> Vec<String> {
+    let via_length_only = q.contains("WHICH ") || q.contains("WHO ");
+    use steward::model::Output;
+    fn name(n: &steward::model::Node) -> String {
+        match n.props.get("name") {
+            Some(Output::String(s)) => s.clone(),
+            _ => format!("#{}", n.id),
+        }
+    }
+    let shown = |v: &Output| -> String {
+        match v {
+            Output::Node(n) => name(n),
+            Output::Path(_, rels) if via_length_only => format!("a path of {}", rels.len()),
+            Output::Path(nodes, rels) => {
+                let names: Vec<String> = nodes.iter().map(name).collect();
+                let ids: Vec<String> = rels.iter().map(|r| r.id.to_string()).collect();
+                format!("{} via {}", names.join(">"), ids.join(","))
+            }
+            other => format!("{other:?}"),
+        }
+    };
+    db.execute(q, &Params::new())
+        .unwrap_or_else(|e| panic!("{q}: {e}"))
+        .rows
+        .iter()
+        .map(|r| r.iter().map(&shown).collect::<Vec<_>>().join(" | "))
+        .collect()
+}
+
+const QUESTIONS: &[&str] = &[
+    "WHICH FACTORS LINK 'Brian' TO 'Emergency services' WITHIN 3 STEPS",
+    "WHO LINKS 'Brian' TO 'Local authority' WITHIN 4 STEPS",
+    "PATHS FROM 'Brian' TO 'Plymouth Alliance' WITHIN 4 STEPS LIMIT 100",
+    "PATHS FROM 'Brian' TO 'Mental health crisis team' WITHIN 2 STEPS LIMIT 100",
+    "SHOW 'Brian' WITHIN 2 STEPS",
+    "MATCH (b {name: 'Brian'})-[*1..2]-(x) RETURN count(DISTINCT x) AS n",
+    "MATCH (b {name: 'Brian'})-[m:MET]->(s) RETURN s.name AS s ORDER BY s",
+];
+
+#[test]
+fn as_of_answers_as_the_map_without_what_did_not_hold_then() {
+    for year in [2011, 2016, 2019] {
+        let lensed = example_map();
+        let cut = example_map();
+        let (first, last) = (
+            format!("date('{year}-01-01')"),
+            format!("date('{year}-12-31')"),
+        );
+        cut.execute(
+            &format!(
+                "MATCH ()-[r]->() WHERE r.valid_from > {last} OR r.valid_until < {first} DELETE r"
+            ),
+            &Params::new(),
+        )
+        .expect("cut relationships");
+        cut.execute(
+            &format!(
+                "MATCH (n) WHERE n.valid_from > {last} OR n.valid_until < {first} DETACH DELETE n"
+            ),
+            &Params::new(),
+        )
+        .expect("cut nodes");
+        for q in QUESTIONS {
+            assert_eq!(
+                rows(&lensed, &format!("AS OF {year} {q}")),
+                rows(&cut, q),
+                "AS OF {year} {q}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_viewpoint_answers_as_the_map_without_the_others_views() {
+    for who in ["Jo", "Sam"] {
+        let lensed = example_map();
+        let cut = example_map();
+        cut.execute(
+            &format!("MATCH ()-[r]->() WHERE r.seen_by <> '{who}' DELETE r"),
+            &Params::new(),
+        )
+        .expect("cut the other views");
+        for q in QUESTIONS {
+            assert_eq!(
+                rows(&lensed, &format!("FROM THE VIEW OF '{who}' {q}")),
+                rows(&cut, q),
+                "FROM THE VIEW OF {who} {q}"
+            );
+        }
+    }
+}
