@@ -161,3 +161,35 @@ fn the_command_line_names_the_author_with_as_or_steward_author() {
         .collect();
     assert_eq!(by, ["Jo", "Sam"], "{shown}");
 }
+
+#[test]
+fn compaction_drops_the_history_of_deleted_records_and_keeps_the_rest() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = Db::open(dir.path()).expect("open");
+    run(&db, "ACTOR 'Brian' AS Person");
+    run(&db, "ACTOR 'Zebulon Quartermaine' AS Person");
+    run(&db, "LINK 'Brian' -[:KNOWS]-> 'Zebulon Quartermaine'");
+    run(&db, "MATCH (b {name: 'Brian'}) SET b.born = 1978");
+    let gone = db
+        .execute(
+            "MATCH (z {name: 'Zebulon Quartermaine'}) RETURN id(z)",
+            &Params::new(),
+        )
+        .expect("id")
+        .rows;
+    let Output::Int(gone) = gone[0][0] else {
+        panic!("an id")
+    };
+    run(&db, "FORGET 'Zebulon Quartermaine'");
+    db.compact().expect("compact").expect("on disk");
+    assert!(
+        db.store()
+            .node_history(gone as u64)
+            .expect("history")
+            .is_empty(),
+        "the deleted node's versions went with it"
+    );
+    let rows = history(&db, "'Brian'");
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[1], ["-", "Brian", "changed", "born: 1978"]);
+}

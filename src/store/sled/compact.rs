@@ -32,7 +32,7 @@ use super::{
     FORMAT_VERSION, SledStore, State, backend, corrupt, data_generation, data_name, read_marker,
     sled_config, sync_dir, wait_for_unlock, write_marker,
 };
-use crate::store::{Compaction, StoreError, keys};
+use crate::store::{Compaction, StoreError, codec, keys};
 
 /// No automatic compaction below this many bytes on disk: small stores stay as written
 /// (compacting them would cost more, relative to a write, than the space it saves).
@@ -186,6 +186,50 @@ impl SledStore {
     }
 }
 
+/// The history value `value` (at `key`) without the versions of records that no longer
+/// exist: deleted data does not outlive a compaction, not even in history. `None` when
+/// nothing is left of it.
+fn history_of_live(
+    old: &sled::Db,
+    key: &[u8],
+    value: &[u8],
+) -> Result<Option<Vec<u8>>, StoreError> {
+    fn keep<R: serde::Serialize + serde::de::DeserializeOwned>(
+        value: &[u8],
+        live: &[u8],
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        let mut entry: codec::HistoryEntry<R> = codec::decode_history(value)?;
+        let before = entry.slots.len();
+        entry
+            .slots
+            .retain(|(slot, _)| matches!(codec::block_slot(live, usize::from(*slot)), Ok(Some(_))));
+        Ok(match entry.slots.len() {
+            0 => None,
+            n if n == before => Some(value.to_vec()),
+            _ => Some(codec::encode_history(&entry)?),
+        })
+    }
+    let (Some(&kind), Some(block)) = (
+        key.get(1),
+        key.get(2..10)
+            .and_then(|b| <[u8; 8]>::try_from(b).ok())
+            .map(u64::from_be_bytes),
+    ) else {
+        return Ok(None);
+    };
+    let block_key = match kind {
+        keys::HIST_NODE => keys::node_block(block),
+        _ => keys::rel_block(block),
+    };
+    let Some(live) = old.get(block_key).map_err(backend)? else {
+        return Ok(None);
+    };
+    match kind {
+        keys::HIST_NODE => keep::<crate::model::NodeRecord>(value, &live),
+        _ => keep::<crate::model::RelRecord>(value, &live),
+    }
+}
+
 /// Copies every record of `old` into `new` in key order, then the measure of `new`
 /// (holding `records` nodes and relationships), and flushes; returns `new`'s size.
 fn copy(old: &sled::Db, new: &sled::Db, records: u64) -> Result<u64, StoreError> {
@@ -197,6 +241,13 @@ fn copy(old: &sled::Db, new: &sled::Db, records: u64) -> Result<u64, StoreError>
         if key == measure_key[..] {
             continue;
         }
+        let value = match key.first() {
+            Some(&keys::HISTORY) => match history_of_live(old, &key, &value)? {
+                Some(kept) => sled::IVec::from(kept),
+                None => continue,
+            },
+            _ => value,
+        };
         batch.insert(key, value);
         pending += 1;
         if pending == BATCH_KEYS {
