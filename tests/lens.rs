@@ -3,26 +3,15 @@
 //! of the map from which everything not seen then (or by them) was deleted.
 
 use steward::db::{Db, Params};
-use steward::syntax::split_statements;
+
+mod example_maps;
 
 fn example_map() -> Db {
-    let db = Db::in_memory();
-    for file in [
+    let db = example_maps::load(&[
         "life-as-a-system.cypher",
         "brian.cypher",
         "plymouth-alliance.cypher",
-    ] {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("examples")
-            .join(file);
-        let text = std::fs::read_to_string(path).expect("example");
-        for s in split_statements(&text) {
-            if !s.text.trim().is_empty() {
-                db.execute(s.text, &Params::new())
-                    .expect("the example runs");
-            }
-        }
-    }
+    ]);
     // Two views of one relationship, and a view only one person holds.
     for s in [
         "LINK 'Police' -[:TRUSTS {level: 4}]- 'Mental health crisis team' SEEN BY 'Jo'",

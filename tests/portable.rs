@@ -5,23 +5,13 @@
 
 use steward::db::{Db, Params};
 use steward::model::Output;
+use steward::syntax::parse;
 use steward::syntax::portable::{PortableError, portable};
-use steward::syntax::{parse, split_statements};
+
+mod example_maps;
 
 fn map() -> Db {
-    let db = Db::in_memory();
-    for file in ["life-as-a-system.cypher", "plymouth-alliance.cypher"] {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("examples")
-            .join(file);
-        let text = std::fs::read_to_string(path).expect("example");
-        for s in split_statements(&text) {
-            if !s.text.trim().is_empty() {
-                db.execute(s.text, &Params::new())
-                    .expect("the example runs");
-            }
-        }
-    }
+    let db = example_maps::load(&["life-as-a-system.cypher", "plymouth-alliance.cypher"]);
     // Learning at two stages, by two people.
     for learnt in [
         "LEARNT 'Brian needs a home first' ABOUT 'Brian' HOW 'conversation' AT explore STAGE BY 'Jo' ON date('2020-02-01')",

@@ -136,31 +136,48 @@ fn is_distinct(e: &Expr) -> bool {
     matches!(&e.kind, ExprKind::Function { distinct: true, .. })
 }
 
-/// True when `e` might read variable `v` (anything that hides a pattern or a subquery
-/// counts as reading it).
-fn mentions(e: &Expr, v: &str) -> bool {
+/// True when `e` itself hides a pattern, a subquery or a map projection (whose reads the
+/// walk cannot see).
+fn opaque(e: &Expr) -> bool {
+    matches!(
+        &e.kind,
+        ExprKind::PatternComprehension { .. }
+            | ExprKind::PatternPredicate(_)
+            | ExprKind::ExistsSubquery { .. }
+            | ExprKind::ExistsQuery(_)
+            | ExprKind::MapProjection(..)
+    )
+}
+
+/// True when `e` might read variable `v` (anything opaque counts as reading it); with
+/// `in_counts` false, reads inside aggregate calls do not count.
+fn reads(e: &Expr, v: &str, in_counts: bool) -> bool {
+    if !in_counts && walk::is_aggregate_call(e) {
+        return false;
+    }
     match &e.kind {
         ExprKind::Variable(n) => n == v,
-        ExprKind::PatternComprehension { .. }
-        | ExprKind::PatternPredicate(_)
-        | ExprKind::ExistsSubquery { .. }
-        | ExprKind::ExistsQuery(_)
-        | ExprKind::MapProjection(..) => true,
-        _ => walk::children(e).into_iter().any(|c| mentions(c, v)),
+        _ if opaque(e) => true,
+        _ => walk::children(e)
+            .into_iter()
+            .any(|c| reads(c, v, in_counts)),
     }
 }
 
-/// True when `e` holds no pattern, subquery or map projection (the walk checks such a
-/// WHERE conjunct as soon as it has bound the variables it reads).
+/// True when `e` might read variable `v`.
+fn mentions(e: &Expr, v: &str) -> bool {
+    reads(e, v, true)
+}
+
+/// True when `e` might read `v` other than as the argument of an aggregate call.
+fn mentions_outside_counts(e: &Expr, v: &str) -> bool {
+    reads(e, v, false)
+}
+
+/// True when `e` holds nothing opaque (the walk checks such a WHERE conjunct as soon as
+/// it has bound the variables it reads).
 fn plain(e: &Expr) -> bool {
-    match &e.kind {
-        ExprKind::PatternComprehension { .. }
-        | ExprKind::PatternPredicate(_)
-        | ExprKind::ExistsSubquery { .. }
-        | ExprKind::ExistsQuery(_)
-        | ExprKind::MapProjection(..) => false,
-        _ => walk::children(e).into_iter().all(plain),
-    }
+    !opaque(e) && walk::children(e).into_iter().all(plain)
 }
 
 /// The top-level AND conjuncts of `e`.
@@ -172,23 +189,5 @@ fn conjuncts(e: &Expr) -> Vec<&Expr> {
             out
         }
         _ => vec![e],
-    }
-}
-
-/// True when `e` might read `v` other than as the argument of an aggregate call.
-fn mentions_outside_counts(e: &Expr, v: &str) -> bool {
-    if walk::is_aggregate_call(e) {
-        return false;
-    }
-    match &e.kind {
-        ExprKind::Variable(n) => n == v,
-        ExprKind::PatternComprehension { .. }
-        | ExprKind::PatternPredicate(_)
-        | ExprKind::ExistsSubquery { .. }
-        | ExprKind::ExistsQuery(_)
-        | ExprKind::MapProjection(..) => true,
-        _ => walk::children(e)
-            .into_iter()
-            .any(|c| mentions_outside_counts(c, v)),
     }
 }
