@@ -61,6 +61,51 @@ pub struct QueryResult {
     /// (person)`, `linked Brian -AFFECTED_BY-> Housing`, `already there: ...`), shown by a
     /// table instead of `0 rows` and the counters; empty for every other statement.
     pub answer: Vec<String>,
+    /// Remarks on a statement that succeeded, for stderr: a Cypher write that made a new
+    /// label or relationship type close to one in use (`Servce` beside `Service`) — Cypher
+    /// makes whatever it is given, as openCypher requires; quick capture refuses instead.
+    pub notes: Vec<String>,
+}
+
+/// Notes on the labels and types a change set makes that are new to the store and
+/// close to one it has (a likely typo).
+fn new_name_notes(tx: &Transaction<'_>) -> Result<Vec<String>, Error> {
+    let base = tx.base();
+    let mut labels: Vec<&str> = Vec::new();
+    let mut types: Vec<&str> = Vec::new();
+    let changes = tx.changes();
+    for rec in changes.nodes.values().flatten() {
+        for l in &rec.labels {
+            if !labels.contains(&l.as_str()) {
+                labels.push(l);
+            }
+        }
+    }
+    for rec in changes.rels.values().flatten() {
+        if !types.contains(&rec.rel_type.as_str()) {
+            types.push(&rec.rel_type);
+        }
+    }
+    let mut notes = Vec::new();
+    if !labels.is_empty() {
+        let known = base.label_counts()?;
+        for l in labels.into_iter().filter(|l| !known.contains_key(*l)) {
+            let hint = plan::suggestion(l, known.keys().map(String::as_str));
+            if !hint.is_empty() {
+                notes.push(format!("made a new label `{l}`{hint}"));
+            }
+        }
+    }
+    if !types.is_empty() {
+        let known = base.type_counts()?;
+        for t in types.into_iter().filter(|t| !known.contains_key(*t)) {
+            let hint = plan::suggestion(t, known.keys().map(String::as_str));
+            if !hint.is_empty() {
+                notes.push(format!("made a new relationship type `{t}`{hint}"));
+            }
+        }
+    }
+    Ok(notes)
 }
 
 /// The operator tree of a statement, as EXPLAIN and PROFILE show it.
@@ -641,6 +686,7 @@ impl Db {
                 plan: Some(description),
                 question: false,
                 answer: Vec::new(),
+                notes: Vec::new(),
             });
         }
         let session = self.session().clone();
@@ -680,6 +726,11 @@ impl Db {
             }
             None => None,
         };
+        // Quick capture refuses near duplicates itself; a Cypher write is told of them.
+        let notes = match plan.body() {
+            plan::Body::Query(_) if plan.writes() => new_name_notes(&tx)?,
+            _ => Vec::new(),
+        };
         self.commit(tx)?;
         for row in held {
             if !on_row(&outcome.columns, row) {
@@ -693,6 +744,7 @@ impl Db {
             plan: description,
             question: matches!(plan.body(), plan::Body::Hls(h) if !h.kind.is_capture()),
             answer: outcome.answer,
+            notes,
         })
     }
 }

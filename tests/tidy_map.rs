@@ -302,3 +302,31 @@ fn answers_are_one_line_and_json_keeps_the_counters() {
         "{json}"
     );
 }
+
+#[test]
+fn a_cypher_create_of_a_near_duplicate_label_or_type_is_made_with_a_note() {
+    let db = steward::db::Db::in_memory();
+    let p = steward::db::Params::new();
+    let run = |q: &str| db.execute(q, &p).unwrap_or_else(|e| panic!("{q}: {e}"));
+    assert!(
+        run("CREATE (:Service {name: 'GP'})-[:REFERS_TO]->(:Service {name: 'A&E'})")
+            .notes
+            .is_empty()
+    );
+    let made = run("CREATE (:Servce {name: 'Clinic'})-[:REFER_TO]->(:Place {name: 'Town'})");
+    assert_eq!(
+        made.notes,
+        [
+            "made a new label `Servce` (did you mean `Service`?)",
+            "made a new relationship type `REFER_TO` (did you mean `REFERS_TO`?)",
+        ]
+    );
+    // Made all the same (openCypher makes what it is given), and only noted once.
+    assert_eq!(made.stats.labels_added, 2);
+    assert!(run("CREATE (:Servce {name: 'Other'})").notes.is_empty());
+    // Quick capture refuses instead of noting.
+    assert!(
+        db.execute("ACTOR 'X' AS Servic AT organisation SCALE", &p)
+            .is_err()
+    );
+}

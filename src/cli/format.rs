@@ -509,6 +509,7 @@ mod tests {
             plan: None,
             question: false,
             answer: Vec::new(),
+            notes: Vec::new(),
             columns: vec!["name".into(), "n".into()],
             rows: vec![
                 vec![Output::String("Brian".into()), Output::Int(1)],
@@ -610,6 +611,7 @@ Nodes created: 2, Properties set: 3
             plan: None,
             question: false,
             answer: Vec::new(),
+            notes: Vec::new(),
             columns: vec![],
             rows: vec![],
             stats: Stats {

@@ -365,6 +365,7 @@ pub fn execute_print<W: Write>(
 ) -> Result<io::Result<Printed>, crate::db::Error> {
     if !printer.streams() {
         let result = db.execute_cancellable(text, params, cancel)?;
+        print_notes(&result);
         let printed = Printed {
             wrote: result.stats != Default::default(),
             empty: result.rows.is_empty(),
@@ -385,6 +386,7 @@ pub fn execute_print<W: Write>(
             false
         }
     })?;
+    print_notes(&result);
     let printed = Printed {
         wrote: result.stats != Default::default(),
         empty: rows == 0,
@@ -393,6 +395,13 @@ pub fn execute_print<W: Write>(
         Some(e) => Err(e),
         None => printer.end(&result).map(|()| printed),
     })
+}
+
+/// A statement's notes (see [`crate::db::QueryResult::notes`]), on stderr.
+pub fn print_notes(result: &crate::db::QueryResult) {
+    for note in &result.notes {
+        let _ = writeln!(io::stderr(), "note: {note}");
+    }
 }
 
 /// `run --echo`: the statement as written, above its result (on stderr for the formats

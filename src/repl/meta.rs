@@ -414,6 +414,7 @@ fn listing(columns: &[&str], rows: impl Iterator<Item = Vec<Output>>) -> QueryRe
         plan: None,
         question: false,
         answer: Vec::new(),
+        notes: Vec::new(),
         columns: columns.iter().map(|c| c.to_string()).collect(),
         rows: rows.collect(),
         stats: Stats::default(),

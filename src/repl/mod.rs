@@ -267,6 +267,7 @@ impl Session {
             CANCEL.store(false, Ordering::SeqCst);
             match outcome {
                 Ok(result) => {
+                    crate::cli::print_notes(&result);
                     let wrote = result.stats != Default::default();
                     changed |= wrote;
                     self.printer.reset_blocks();
