@@ -138,6 +138,39 @@ neo4j-csv headers, as neo4j-admin reads them:
   FILE,FILE2,... reads the header from the first file and data from the rest.")]
     Import(ImportArgs),
 
+    /// Check the store's internal consistency: every relationship against the adjacency
+    /// lists, the label and name indexes against the records, the catalog's counts.
+    /// Prints each problem; exit code 0 when there is none, 1 otherwise.
+    #[command(after_help = "\
+Examples:
+  steward --db ~/hls-map check")]
+    Check,
+
+    /// Rewrite the store so that deleted data is physically gone from its files, and
+    /// report the space given back. (Deleting is logical until then: the bytes of a
+    /// deleted record stay in the store's log.)
+    #[command(after_help = "\
+Examples:
+  steward --db ~/hls-map query \"MATCH (p:Person {name: 'Brian'}) DETACH DELETE p\"
+  steward --db ~/hls-map compact")]
+    Compact,
+
+    /// Write a consistent copy of the store into DIR (new or empty) and check it before
+    /// reporting it done. The store must not be open in another steward process (inside
+    /// the shell, use :backup DIR).
+    #[command(after_help = "\
+Examples:
+  steward --db ~/hls-map backup /media/usb/hls-map-2026-12-03")]
+    Backup(BackupArgs),
+
+    /// Bring a backup back: check it, then copy it into --db (which must be missing or
+    /// empty unless --force).
+    #[command(after_help = "\
+Examples:
+  steward --db ~/hls-map-restored restore /media/usb/hls-map-2026-12-03
+  steward --db ~/hls-map restore --force /media/usb/hls-map-2026-12-03")]
+    Restore(RestoreArgs),
+
     /// Take a map out: the whole store, or only what a statement returns.
     #[command(after_help = "\
 Examples:
@@ -149,6 +182,26 @@ Examples:
 Without FILE (or with -) the export goes to stdout; neo4j-csv and csv write two files
 into the directory FILE.")]
     Export(ExportArgs),
+}
+
+/// `steward backup`.
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Where to write the backup: a new or empty directory.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+}
+
+/// `steward restore`.
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The backup to bring back (a directory written by `steward backup`).
+    #[arg(value_name = "BACKUP_DIR")]
+    pub backup: PathBuf,
+
+    /// Replace the store in --db even if it is not empty (its data is lost).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `steward explain`.
@@ -299,9 +352,14 @@ pub struct OutputArgs {
     pub params_file: Option<PathBuf>,
 
     /// The most memory one statement's held rows may take (sorting, grouping, DISTINCT,
-    /// rows read before an update), e.g. 512MiB, 2GiB, 100000000 (bytes); default 1GiB.
+    /// rows read before an update), e.g. 512MiB, 2GiB, 100000000 (bytes); default a quarter
+    /// of the machine's memory (1GiB where that cannot be read).
     #[arg(long, value_name = "SIZE", env = "STEWARD_MEMORY_LIMIT", value_parser = parse_size)]
     pub memory_limit: Option<u64>,
+
+    /// The longest one statement may run, e.g. 500ms, 30s, 5m; default no limit.
+    #[arg(long, value_name = "DURATION", env = "STEWARD_TIMEOUT", value_parser = crate::db::parse_duration)]
+    pub timeout: Option<std::time::Duration>,
 }
 
 /// Parses a size in bytes: a number with an optional unit (B, KB/KiB, MB/MiB, GB/GiB,

@@ -12,6 +12,7 @@ pub mod args;
 pub mod error;
 pub mod format;
 pub mod json;
+pub mod maintain;
 pub mod params;
 pub mod text;
 pub mod transfer;
@@ -49,12 +50,22 @@ pub fn main() -> i32 {
         Some(Command::Run(a)) => a.output.memory_limit = a.output.memory_limit.or(top_limit),
         Some(Command::Repl(a)) => a.output.memory_limit = a.output.memory_limit.or(top_limit),
         Some(Command::Import(_) | Command::Export(_) | Command::Explain(_)) | None => {}
+        Some(maintain::maintenance!()) => {}
+    }
+    // `--timeout` given before the subcommand applies to it too.
+    let top_timeout = cli.shell.output.timeout;
+    match &mut cli.command {
+        Some(Command::Query(a)) => a.output.timeout = a.output.timeout.or(top_timeout),
+        Some(Command::Run(a)) => a.output.timeout = a.output.timeout.or(top_timeout),
+        Some(Command::Repl(a)) => a.output.timeout = a.output.timeout.or(top_timeout),
+        _ => {}
     }
     let format = match &cli.command {
         Some(Command::Query(a)) => a.output.format,
         Some(Command::Run(a)) => a.output.format,
         Some(Command::Repl(a)) => a.output.format,
         Some(Command::Import(_) | Command::Export(_) | Command::Explain(_)) => Format::Table,
+        Some(maintain::maintenance!()) => Format::Table,
         None => cli.shell.output.format,
     };
     let interactive = match &cli.command {
@@ -82,6 +93,9 @@ pub fn main() -> i32 {
         Some(Command::Explain(a)) => explain(a, printer.writer()),
         Some(Command::Export(a)) => {
             require_db(cli.db, "export").and_then(|dir| transfer::export(&dir, a))
+        }
+        Some(command @ maintain::maintenance!()) => {
+            maintain::run(cli.db, command, printer.writer())
         }
         None => {
             let a = RunArgs {
@@ -159,6 +173,7 @@ fn query<W: Write>(
     if let Some(bytes) = a.output.memory_limit {
         db.set_memory_limit(bytes);
     }
+    db.set_timeout(a.output.timeout);
     // Read stdin only once the store is open: a process waiting for its query holds the store.
     let text = match given {
         Some(text) => text,
@@ -226,6 +241,7 @@ fn run<W: Write>(
     if let Some(bytes) = a.output.memory_limit {
         db.set_memory_limit(bytes);
     }
+    db.set_timeout(a.output.timeout);
     let script = match given {
         Some(text) => text,
         None => read_stdin()?,
@@ -351,7 +367,7 @@ pub fn load_params(path: &Path) -> Result<Params, CliError> {
     Ok(params::parse_from(&text, &path.display().to_string())?)
 }
 
-fn require_db(db: Option<PathBuf>, command: &str) -> Result<PathBuf, CliError> {
+pub(crate) fn require_db(db: Option<PathBuf>, command: &str) -> Result<PathBuf, CliError> {
     db.ok_or_else(|| {
         CliError::Usage(format!(
             "`steward {command}` needs --db DIR, the store directory (created when missing)"

@@ -75,6 +75,7 @@ fn run(db: Option<PathBuf>, output: OutputArgs) -> Result<(), CliError> {
     if let Some(bytes) = output.memory_limit {
         db.set_memory_limit(bytes);
     }
+    db.set_timeout(output.timeout);
     let stdout = io::stdout();
     let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let mut printer = Printer::new(stdout, output.format, io::stdout().is_terminal());

@@ -35,6 +35,37 @@ impl MemoryStore {
 }
 
 impl Store for MemoryStore {
+    fn check(&self) -> Result<Vec<super::Problem>, StoreError> {
+        super::check::check(self)
+    }
+
+    /// Writes every record, in one change set, into a new sled store.
+    fn backup_into(&self, dest: &std::path::Path) -> Result<u64, StoreError> {
+        let empty = std::fs::read_dir(dest).map_or(true, |mut e| e.next().is_none());
+        if !empty {
+            return Err(StoreError::NotEmpty {
+                path: dest.to_path_buf(),
+            });
+        }
+        let g = self.read();
+        let changes = ChangeSet {
+            nodes: g
+                .nodes
+                .iter()
+                .map(|(&id, n)| (id, Some(n.clone())))
+                .collect(),
+            rels: g
+                .rels
+                .iter()
+                .map(|(&id, r)| (id, Some(r.clone())))
+                .collect(),
+            counters: g.counters,
+        };
+        let store = super::SledStore::open(dest)?;
+        store.apply(&changes)?;
+        Ok(0)
+    }
+
     fn node(&self, id: NodeId) -> Result<Option<NodeRecord>, StoreError> {
         Ok(self.read().nodes.get(&id).cloned())
     }
