@@ -115,6 +115,13 @@ pub fn main() -> i32 {
     }
 }
 
+/// Makes every file and directory this process creates from now on readable by its
+/// owner only (umask 077): the binary calls it first thing.
+pub fn private_umask() {
+    #[cfg(unix)]
+    nix::sys::stat::umask(nix::sys::stat::Mode::from_bits_truncate(0o077));
+}
+
 /// The store directory: `--db` (or `$STEWARD_DB`, which clap reads into it), else `store`
 /// in the user's data directory.
 pub fn default_store(db: Option<PathBuf>) -> Result<PathBuf, CliError> {
