@@ -261,7 +261,9 @@ fn check_reports_index_entries_no_record_explains() {
         "{out}"
     );
     assert!(
-        out.contains("problem: name index: node 0 is named \"Ada\" but the name index does not find it\n"),
+        out.contains(
+            "problem: name index: node 0 is named \"Ada\" but the name index does not find it\n"
+        ),
         "{out}"
     );
     assert!(
@@ -279,7 +281,8 @@ fn a_corrupt_store_met_by_a_query_names_the_store_and_suggests_check() {
     let home = tempfile::tempdir().unwrap();
     let db = small_store(home.path());
     corrupt(&db, |raw| {
-        raw.insert(keys::node_block(0), &b"\x07garbage"[..]).unwrap();
+        raw.insert(keys::node_block(0), &b"\x07garbage"[..])
+            .unwrap();
     });
     let o = steward(
         home.path(),
@@ -466,7 +469,14 @@ fn a_statement_over_the_time_limit_ends_with_an_error_naming_it() {
     // A statement within the limit runs as usual.
     let o = steward(
         home.path(),
-        &["--db", s(&db), "query", "--timeout", "30s", "RETURN 1 AS one"],
+        &[
+            "--db",
+            s(&db),
+            "query",
+            "--timeout",
+            "30s",
+            "RETURN 1 AS one",
+        ],
     );
     assert!(ok(&o).contains("| 1   |"));
 }
@@ -484,10 +494,7 @@ fn the_default_memory_limit_is_a_quarter_of_the_machines_memory() {
         .parse()
         .unwrap();
     assert_eq!(steward::db::default_memory_limit(), kib * 1024 / 4);
-    assert_eq!(
-        steward::db::Db::in_memory().memory_limit(),
-        kib * 1024 / 4
-    );
+    assert_eq!(steward::db::Db::in_memory().memory_limit(), kib * 1024 / 4);
 }
 
 // ------------------------------------------------------------------------ the shell
@@ -606,8 +613,10 @@ fn the_shell_times_out_a_statement_and_goes_on_then_backs_up_checks_and_compacts
         &mut sh,
         "UNWIND range(1, 10000000000) AS i RETURN count(*);",
     );
-    sh.expect("error[Cancelled/TimeoutExceeded]: the statement ran longer than the time limit of 200ms")
-        .unwrap();
+    sh.expect(
+        "error[Cancelled/TimeoutExceeded]: the statement ran longer than the time limit of 200ms",
+    )
+    .unwrap();
     sh.expect(PROMPT).unwrap();
     enter(&mut sh, ":timeout off");
     sh.expect(PROMPT).unwrap();
@@ -654,7 +663,10 @@ fn the_shell_times_out_a_statement_and_goes_on_then_backs_up_checks_and_compacts
 fn backup_from_the_command_line_of_a_store_held_by_the_shell_points_to_backup_in_it() {
     let home = tempfile::tempdir().unwrap();
     let db = home.path().join("map");
-    ok(&steward(home.path(), &["--db", s(&db), "query", "CREATE ()"]));
+    ok(&steward(
+        home.path(),
+        &["--db", s(&db), "query", "CREATE ()"],
+    ));
     let sh = shell(home.path(), &db, false);
     let backup = home.path().join("backup");
     let o = steward(home.path(), &["--db", s(&db), "backup", s(&backup)]);

@@ -137,9 +137,11 @@ impl CliError {
         }
     }
 
-    /// True for a statement stopped by its cancel flag (Ctrl-C).
+    /// True for a statement stopped by its cancel flag (Ctrl-C); not for one stopped by a
+    /// limit (memory, time, paths), whose message says which limit and how to raise it.
     pub fn is_cancelled(&self) -> bool {
-        matches!(self, CliError::Query { error, .. } if error.kind == crate::model::ErrorKind::Cancelled)
+        matches!(self, CliError::Query { error, .. }
+            if error.kind == crate::model::ErrorKind::Cancelled && error.code == "Cancelled")
     }
 
     /// The position of a query error, relative to the query or to the whole script file.

@@ -268,11 +268,7 @@ impl Session {
                     println!("problem: {p}");
                 }
                 if problems.is_empty() {
-                    let (nodes, rels) = self
-                        .db
-                        .store()
-                        .sizes()
-                        .map_err(|e| failed(e.into()))?;
+                    let (nodes, rels) = self.db.store().sizes().map_err(|e| failed(e.into()))?;
                     println!("{}", maintain::consistent(&self.dir, nodes, rels));
                     Ok(())
                 } else {

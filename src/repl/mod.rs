@@ -190,7 +190,10 @@ impl Session {
                 private_file(&path, false)
                     .map_err(|e| format!("cannot keep history in {}: {e}", path.display()))?;
                 self.history_file = Some(path);
-                println!("history on: kept in {}", self.dir.join(HISTORY_FILE).display());
+                println!(
+                    "history on: kept in {}",
+                    self.dir.join(HISTORY_FILE).display()
+                );
             }
             "clear" => {
                 let _ = rl.clear_history();
