@@ -255,12 +255,32 @@ fn timeout_exceeded(limit: Duration) -> Error {
     ))
 }
 
+/// Swaps the directories `a` and `b` in one atomic step where the system can
+/// (`renameat2` with `RENAME_EXCHANGE` on Linux): `Ok(true)`; `Ok(false)` where it cannot,
+/// and nothing was changed.
+fn exchange(a: &Path, b: &Path) -> std::io::Result<bool> {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        use nix::fcntl::{AT_FDCWD, RenameFlags, renameat2};
+        match renameat2(AT_FDCWD, a, AT_FDCWD, b, RenameFlags::RENAME_EXCHANGE) {
+            Ok(()) => Ok(true),
+            Err(nix::errno::Errno::EINVAL | nix::errno::Errno::ENOSYS) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    {
+        let _ = (a, b);
+        Ok(false)
+    }
+}
+
 /// What [`Db::backup`] wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Backup {
     /// The backup's bytes on disk.
     pub bytes: u64,
-    /// Nodes and relationships in it.
+    /// Nodes in it.
     pub nodes: u64,
     /// Relationships in it.
     pub rels: u64,
@@ -485,8 +505,9 @@ impl Db {
     /// back as the store in `target`: the backup is opened and checked first, and
     /// copied only when consistent. `target` must be missing or empty unless `force`
     /// is given; then an existing store there (which nobody may hold) is replaced: the
-    /// copy is written beside it and swapped in by renames, so a failure before the swap
-    /// leaves the old store as it was.
+    /// copy is written beside it and swapped in, in one atomic exchange of the two
+    /// directories on Linux (by two renames elsewhere), so an error or a crash leaves
+    /// either the old store or the restored one in `target`.
     pub fn restore(backup: &Path, target: &Path, force: bool) -> Result<Backup, Error> {
         if !backup.join(crate::store::sled::MARKER_FILE).is_file() {
             return Err(Error::Store(StoreError::NotAStore {
@@ -531,6 +552,17 @@ impl Db {
                 source,
             })
         };
+        if exchange(&fresh, target).map_err(|e| access(target, e))? {
+            // Exchanged atomically: the old store is now where the copy was. The
+            // exchange is made durable before the old store goes.
+            if let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::File::open(parent)
+                    .and_then(|d| d.sync_all())
+                    .map_err(|e| access(parent, e))?;
+            }
+            std::fs::remove_dir_all(&fresh).map_err(|e| access(&fresh, e))?;
+            return Ok(done);
+        }
         std::fs::rename(target, &old).map_err(|e| access(target, e))?;
         if let Err(e) = std::fs::rename(&fresh, target) {
             let _ = std::fs::rename(&old, target);

@@ -186,6 +186,26 @@ fn check_reports_a_clean_store_with_exit_0() {
 }
 
 #[test]
+fn check_compact_and_backup_create_no_store() {
+    let home = tempfile::tempdir().unwrap();
+    let missing = home.path().join("missing");
+    for args in [vec!["check"], vec!["compact"], vec!["backup", "b"]] {
+        let mut all = vec!["--db", s(&missing)];
+        all.extend(args);
+        let o = steward(home.path(), &all);
+        assert_eq!(o.status.code(), Some(1));
+        assert_eq!(
+            text(&o.stderr),
+            format!(
+                "error: there is no store at {}: the directory does not exist\n",
+                missing.display()
+            )
+        );
+    }
+    assert!(!missing.exists());
+}
+
+#[test]
 fn check_reports_a_missing_relationship_record() {
     let home = tempfile::tempdir().unwrap();
     let db = small_store(home.path());

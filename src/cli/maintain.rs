@@ -48,6 +48,12 @@ fn store_error(e: crate::db::Error, dir: &Path) -> CliError {
 /// Opens an existing store (a missing one is not created: there is nothing to check,
 /// compact or back up).
 fn open_existing(dir: &Path) -> Result<Db, CliError> {
+    if !dir.exists() {
+        return Err(CliError::Usage(format!(
+            "there is no store at {}: the directory does not exist",
+            dir.display()
+        )));
+    }
     if !dir.join(crate::store::sled::MARKER_FILE).is_file() {
         return Err(CliError::Store {
             dir: dir.to_path_buf(),
