@@ -625,8 +625,8 @@ impl Db {
     /// Sets the most memory one statement's held rows may take (rows being sorted,
     /// grouped, de-duplicated, or read before an update), in bytes. A statement that
     /// needs more stops with a Cancelled error (code `MemoryLimitExceeded`) that says how
-    /// to narrow it; nothing it did is kept. The default is
-    /// [`exec::DEFAULT_MEMORY_LIMIT`] (1 GiB).
+    /// to narrow it; nothing it did is kept. The default is [`default_memory_limit`]: a
+    /// quarter of the machine's memory, or 1 GiB where that cannot be read.
     ///
     /// ```
     /// use steward::db::Db;

@@ -68,7 +68,7 @@ pub const COMMANDS: &[Command] = &[
     command(
         ":memory_limit",
         "SIZE",
-        "the most memory one statement's held rows may take, e.g. 2GiB (default 1GiB)",
+        "the most memory one statement's held rows may take, e.g. 2GiB (default a quarter of RAM)",
     ),
     command(
         ":timeout",
