@@ -297,6 +297,32 @@ fn check_reports_index_entries_no_record_explains() {
 }
 
 #[test]
+fn check_reports_an_unreadable_record_block_and_goes_on() {
+    let home = tempfile::tempdir().unwrap();
+    let db = small_store(home.path());
+    corrupt(&db, |raw| {
+        let key = keys::node_block(0);
+        let mut bytes = raw.get(&key).unwrap().unwrap().to_vec();
+        // Flip the bytes of the block's header: its slot mask and offsets.
+        for b in bytes.iter_mut().take(4) {
+            *b ^= 0xFF;
+        }
+        raw.insert(&key, bytes).unwrap();
+    });
+    let o = steward(home.path(), &["--db", s(&db), "check"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = text(&o.stdout);
+    assert!(
+        out.starts_with("problem: records: the node records cannot all be read ("),
+        "{out}"
+    );
+    assert!(
+        out.contains("problem: catalog: the catalog counts 2 nodes, the records hold 0\n"),
+        "{out}"
+    );
+}
+
+#[test]
 fn a_corrupt_store_met_by_a_query_names_the_store_and_suggests_check() {
     let home = tempfile::tempdir().unwrap();
     let db = small_store(home.path());

@@ -195,9 +195,15 @@ fn check_adjacency(
                 }
             })
         };
-        scan(None)?;
-        for t in &types {
-            scan(Some(t))?;
+        let scanned = std::iter::once(None)
+            .chain(types.iter().map(|t| Some(t.as_str())))
+            .try_for_each(&mut scan);
+        if let Err(e) = scanned {
+            problems.push(Problem::new(
+                Area::Adjacency,
+                format!("the {} adjacency cannot be read: {e}", dir_name(dir)),
+            ));
+            continue;
         }
         for (&(node, rel, other), listed_type) in &listed {
             let found = match rels.get(&rel) {
@@ -251,7 +257,16 @@ fn check_labels(
     labels.extend(store.label_counts()?.into_keys());
     labels.extend(extra_labels.iter().cloned());
     for label in &labels {
-        let indexed: BTreeSet<NodeId> = store.nodes_with_label(label)?.into_iter().collect();
+        let indexed: BTreeSet<NodeId> = match store.nodes_with_label(label) {
+            Ok(ids) => ids.into_iter().collect(),
+            Err(e) => {
+                problems.push(Problem::new(
+                    Area::LabelIndex,
+                    format!("the label index of :{label} cannot be read: {e}"),
+                ));
+                continue;
+            }
+        };
         for &id in &indexed {
             let why = match nodes.get(&id) {
                 None => "which does not exist",
@@ -282,11 +297,16 @@ fn check_names(
 ) -> Result<(), StoreError> {
     for (&id, n) in nodes {
         let Some(name) = &n.name else { continue };
-        if !store.nodes_named(name)?.contains(&id) {
-            problems.push(Problem::new(
+        match store.nodes_named(name) {
+            Ok(found) if found.contains(&id) => {}
+            Ok(_) => problems.push(Problem::new(
                 Area::NameIndex,
                 format!("node {id} is named {name:?} but the name index does not find it"),
-            ));
+            )),
+            Err(e) => problems.push(Problem::new(
+                Area::NameIndex,
+                format!("node {id} is named {name:?} but its name index entry cannot be read: {e}"),
+            )),
         }
     }
     Ok(())
