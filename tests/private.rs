@@ -317,6 +317,10 @@ fn check_reports_an_unreadable_record_block_and_goes_on() {
         "{out}"
     );
     assert!(
+        out.contains("\nproblem: records: the block of nodes 0-63 cannot be read: stored value has codec version 253; this build knows version 2\n"),
+        "{out}"
+    );
+    assert!(
         out.contains("problem: catalog: the catalog counts 2 nodes, the records hold 0\n"),
         "{out}"
     );

@@ -96,8 +96,42 @@ impl SledStore {
                 }
             }
         }
+        for (prefix, what) in [(keys::NODE, "node"), (keys::REL, "relationship")] {
+            for item in self.db().scan_prefix([prefix]) {
+                let (k, v) = item.map_err(backend)?;
+                let Some(block) = keys::block_number(&k) else {
+                    problems.push(Problem::new(
+                        Area::Records,
+                        format!("malformed {what} block key {k:02x?}"),
+                    ));
+                    continue;
+                };
+                let first = keys::id_in_block(block, 0);
+                let last = keys::id_in_block(block, (keys::BLOCK_SLOTS - 1) as usize);
+                let readable = codec::block_slots(&v).and_then(|slots| {
+                    let state = self.state();
+                    for slot in slots {
+                        let body = codec::block_slot(&v, slot)?.unwrap_or_default();
+                        if prefix == keys::NODE {
+                            codec::decode_node(body, &state.catalog)?;
+                        } else {
+                            codec::decode_rel(body, &state.catalog)?;
+                        }
+                    }
+                    Ok(())
+                });
+                if let Err(e) = readable {
+                    problems.push(Problem::new(
+                        Area::Records,
+                        format!("the block of {what}s {first}-{last} cannot be read: {e}"),
+                    ));
+                }
+            }
+        }
         let mut all = check::check_with(self, &labels)?;
         all.extend(problems);
+        // By area (records first), each area's problems in the order found.
+        all.sort_by_key(|p| p.area);
         Ok(all)
     }
 
