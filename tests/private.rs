@@ -552,6 +552,13 @@ fn the_default_memory_limit_is_a_quarter_of_the_machines_memory() {
 const PROMPT: &str = "steward> ";
 
 fn shell(home: &Path, db: &Path, history: bool) -> OsSession {
+    let mut session = spawn_shell(home, db, history);
+    session.expect(PROMPT).unwrap();
+    session
+}
+
+/// The shell, before its banner is read.
+fn spawn_shell(home: &Path, db: &Path, history: bool) -> OsSession {
     let mut command = Command::new(env!("CARGO_BIN_EXE_steward"));
     command
         .arg("--db")
@@ -574,7 +581,6 @@ fn shell(home: &Path, db: &Path, history: bool) -> OsSession {
         .set_window_size(120, 40)
         .expect("set the window size");
     session.set_expect_timeout(Some(Duration::from_secs(15)));
-    session.expect(PROMPT).unwrap();
     session
 }
 
@@ -620,6 +626,21 @@ fn each_store_keeps_its_own_private_history() {
     assert_eq!(mode(&hb), 0o600);
     // Nothing in the user's data directory.
     assert!(!home.path().join("data/steward/history").exists());
+
+    // The shared history of an older steward is pointed out, not used.
+    let shared = home.path().join("data/steward/history");
+    std::fs::create_dir_all(shared.parent().unwrap()).unwrap();
+    std::fs::write(&shared, "RETURN 'old-secret';\n").unwrap();
+    let mut sh = spawn_shell(home.path(), &b, true);
+    sh.expect(format!(
+        "note: {} holds the history of an older steward, shared by every store; it is no longer read or written: delete it when you no longer need it",
+        shared.display()
+    ))
+    .unwrap();
+    sh.expect(PROMPT).unwrap();
+    leave(sh);
+    assert!(!contains(&hb, "old-secret"));
+    std::fs::remove_file(&shared).unwrap();
 
     // :history clear empties it; :history off keeps nothing more.
     let mut sh = shell(home.path(), &a, true);

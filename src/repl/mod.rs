@@ -95,6 +95,12 @@ fn run(db: Option<PathBuf>, output: OutputArgs) -> Result<(), CliError> {
         history_file: history.clone(),
     };
     session.banner()?;
+    if let Some(old) = shared_history() {
+        println!(
+            "note: {} holds the history of an older steward, shared by every store; it is no longer read or written: delete it when you no longer need it",
+            old.display()
+        );
+    }
 
     let config = Config::builder()
         .auto_add_history(false)
@@ -150,6 +156,14 @@ pub fn history_file(dir: &Path) -> Option<PathBuf> {
     let path = dir.join(HISTORY_FILE);
     private_file(&path, false).ok()?;
     Some(path)
+}
+
+/// The one history file older stewards kept for every store, in the user's data
+/// directory, when it is still there.
+fn shared_history() -> Option<PathBuf> {
+    let dirs = directories::ProjectDirs::from("", "", "steward")?;
+    let old = dirs.data_dir().join("history");
+    old.is_file().then_some(old)
 }
 
 /// Creates `path` if missing (emptied when `truncate`), with mode 0600, and takes group
