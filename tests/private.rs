@@ -752,3 +752,30 @@ fn backup_from_the_command_line_of_a_store_held_by_the_shell_points_to_backup_in
     );
     leave(sh);
 }
+
+#[test]
+fn an_in_memory_database_backs_up_to_a_checked_store_on_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    let dest = dir.path().join("copy");
+    let db = steward::db::Db::in_memory();
+    db.execute(
+        "CREATE (:Person {name: 'Ada'})-[:KNOWS]->(:Person {name: 'Bo'})",
+        &Default::default(),
+    )
+    .unwrap();
+    let done = db.backup(&dest).unwrap();
+    assert_eq!((done.nodes, done.rels), (2, 1));
+    assert!(done.bytes > 0);
+    let copy = steward::db::Db::open(&dest).unwrap();
+    assert_eq!(copy.check().unwrap(), Vec::new());
+    let r = copy
+        .execute(
+            "MATCH (a)-[:KNOWS]->(b) RETURN a.name + '>' + b.name AS pair",
+            &Default::default(),
+        )
+        .unwrap();
+    assert_eq!(
+        r.rows,
+        vec![vec![steward::model::Output::String("Ada>Bo".into())]]
+    );
+}
