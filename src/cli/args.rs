@@ -86,7 +86,8 @@ Examples:
     /// lines starting with ':' are shell commands (:help lists them). Tab completes
     /// keywords, functions, labels, relationship types, property keys and node names;
     /// Ctrl-C cancels a running statement (nothing it did is kept) or clears the line;
-    /// Ctrl-D leaves. History is kept in the user's data directory.
+    /// Ctrl-D leaves. History is kept per store, in the file `history` in the store
+    /// directory (none with STEWARD_HISTORY=0; :history off / :history clear).
     #[command(after_help = "\
 Examples:
   steward repl
