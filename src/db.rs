@@ -275,6 +275,34 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<bool> {
     }
 }
 
+/// Removes what restores of `target` (named `name`) stopped by a crash left beside it:
+/// a copy being written or an old store already swapped out (`.NAME.restoring-<pid>`),
+/// and an old store moved aside (`.NAME.replaced-<pid>`, only when a store is in
+/// `target`, so that the last copy of a store is never removed). Best effort.
+fn remove_stale_restores(target: &Path, name: &str) {
+    let Some(parent) = target.parent() else {
+        return;
+    };
+    let parent = if parent.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        parent
+    };
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let store_in_target = target.join(crate::store::sled::MARKER_FILE).is_file();
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let file_name = file_name.to_string_lossy();
+        let restoring = file_name.starts_with(&format!(".{name}.restoring-"));
+        let replaced = file_name.starts_with(&format!(".{name}.replaced-"));
+        if restoring || (replaced && store_in_target) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
 /// What [`Db::backup`] wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Backup {
@@ -542,7 +570,7 @@ impl Db {
             |what: &str| target.with_file_name(format!(".{name}.{what}-{}", std::process::id()));
         let fresh = sibling("restoring");
         let old = sibling("replaced");
-        let _ = std::fs::remove_dir_all(&fresh);
+        remove_stale_restores(target, &name);
         let done = source.backup(&fresh).inspect_err(|_| {
             let _ = std::fs::remove_dir_all(&fresh);
         })?;

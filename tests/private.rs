@@ -779,3 +779,91 @@ fn an_in_memory_database_backs_up_to_a_checked_store_on_disk() {
         vec![vec![steward::model::Output::String("Ada>Bo".into())]]
     );
 }
+
+/// Postcondition of a restore killed at any moment: the store opens, is consistent and
+/// is either the old store or the backup, whole.
+#[test]
+fn restore_force_killed_at_any_moment_leaves_the_old_store_or_the_backup() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("map");
+    let d = s(&db);
+    ok(&steward(
+        home.path(),
+        &[
+            "--db",
+            d,
+            "query",
+            "UNWIND range(1, 40) AS i CREATE (:Old {i: i})",
+        ],
+    ));
+    let backup = home.path().join("backup");
+    let source = home.path().join("source");
+    ok(&steward(
+        home.path(),
+        &[
+            "--db",
+            s(&source),
+            "query",
+            "UNWIND range(1, 7) AS i CREATE (:New {i: i})",
+        ],
+    ));
+    ok(&steward(
+        home.path(),
+        &["--db", s(&source), "backup", s(&backup)],
+    ));
+    let mut outcomes = std::collections::BTreeMap::new();
+    for cycle in 0..24u64 {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_steward"))
+            .args(["--db", d, "restore", "--force", s(&backup)])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(cycle * 4 % 90));
+        let _ = child.kill();
+        let _ = child.wait();
+        let count = ok(&steward(
+            home.path(),
+            &[
+                "--db",
+                d,
+                "query",
+                "--format",
+                "jsonl",
+                "MATCH (n) RETURN count(n) AS n",
+            ],
+        ));
+        assert!(
+            count == "{\"n\": 40}\n" || count == "{\"n\": 7}\n",
+            "cycle {cycle}: {count}"
+        );
+        let checked = steward(home.path(), &["--db", d, "check"]);
+        assert_eq!(checked.status.code(), Some(0), "cycle {cycle}");
+        *outcomes.entry(count.clone()).or_insert(0) += 1;
+        if count == "{\"n\": 7}\n" {
+            // Back to the old store for the next cycle.
+            std::fs::remove_dir_all(&db).unwrap();
+            ok(&steward(
+                home.path(),
+                &[
+                    "--db",
+                    d,
+                    "query",
+                    "UNWIND range(1, 40) AS i CREATE (:Old {i: i})",
+                ],
+            ));
+        }
+    }
+    eprintln!("restore kill outcomes: {outcomes:?}");
+    // What the killed restores left beside the store goes with the next one.
+    ok(&steward(
+        home.path(),
+        &["--db", d, "restore", "--force", s(&backup)],
+    ));
+    let mut names: Vec<String> = std::fs::read_dir(home.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["backup", "map", "source"]);
+}
