@@ -501,32 +501,45 @@ impl Db {
     /// checks it ([`Db::check`]); a copy with any problem is an error
     /// ([`StoreError::Corrupt`] naming the first). Writes wait while it runs; reads go on.
     pub fn backup(&self, dest: &Path) -> Result<Backup, Error> {
-        let bytes = {
+        let existed = dest.exists();
+        let (bytes, own) = {
             let _guard = self
                 .writer
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
             self.check_poisoned()?;
-            self.store.backup_into(dest)?
+            let bytes = self.store.backup_into(dest)?;
+            (bytes, self.store.sizes()?)
         };
-        let copy = Db::open(dest)?;
-        let problems = copy.check()?;
-        if let Some(first) = problems.first() {
-            return Err(Error::Store(StoreError::Corrupt(format!(
-                "the backup in {} failed its check ({} problems; the first: {first})",
-                dest.display(),
-                problems.len()
-            ))));
+        let verified = (|| {
+            let copy = Db::open(dest)?;
+            let problems = copy.check()?;
+            if let Some(first) = problems.first() {
+                return Err(Error::Store(StoreError::Corrupt(format!(
+                    "the backup in {} failed its check ({} problems; the first: {first}), so it was removed",
+                    dest.display(),
+                    problems.len()
+                ))));
+            }
+            let (nodes, rels) = copy.store().sizes()?;
+            if (nodes, rels) != own {
+                return Err(Error::Store(StoreError::Corrupt(format!(
+                    "the backup in {} holds {nodes} nodes and {rels} relationships, the store {} and {}, so it was removed",
+                    dest.display(),
+                    own.0,
+                    own.1
+                ))));
+            }
+            Ok(Backup { bytes, nodes, rels })
+        })();
+        if verified.is_err() {
+            // A copy that failed its check must not be taken for a backup later.
+            let _ = std::fs::remove_dir_all(dest);
+            if existed {
+                let _ = std::fs::create_dir(dest);
+            }
         }
-        let (nodes, rels) = copy.store().sizes()?;
-        let (own_nodes, own_rels) = self.store.sizes()?;
-        if (nodes, rels) != (own_nodes, own_rels) {
-            return Err(Error::Store(StoreError::Corrupt(format!(
-                "the backup in {} holds {nodes} nodes and {rels} relationships, the store {own_nodes} and {own_rels}",
-                dest.display()
-            ))));
-        }
-        Ok(Backup { bytes, nodes, rels })
+        verified
     }
 
     /// Brings the backup in `backup` (a store written by [`Db::backup`], or any store)

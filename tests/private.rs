@@ -354,6 +354,40 @@ fn a_corrupt_store_met_by_a_query_names_the_store_and_suggests_check() {
 }
 
 #[test]
+fn a_corrupt_store_met_by_an_export_or_a_backup_names_the_store_and_suggests_check() {
+    let home = tempfile::tempdir().unwrap();
+    let db = small_store(home.path());
+    corrupt(&db, |raw| {
+        raw.insert(keys::node_block(0), &b"\x07garbage"[..])
+            .unwrap();
+    });
+    let d = db.display();
+    let backup = home.path().join("backup");
+    for args in [
+        vec!["export", "--format", "jsonl"],
+        vec!["backup", s(&backup)],
+    ] {
+        let mut all = vec!["--db", s(&db)];
+        all.extend(args.iter().copied());
+        let o = steward(home.path(), &all);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        let err = text(&o.stderr);
+        assert!(
+            err.starts_with(&format!("error: the store at {d} is corrupt: ")),
+            "{args:?}: {err}"
+        );
+        assert!(
+            err.contains(&format!(
+                "run `steward --db {d} check` to list every problem"
+            )),
+            "{args:?}: {err}"
+        );
+    }
+    // The copy that failed its check is not left to be taken for a backup.
+    assert!(!backup.exists());
+}
+
+#[test]
 fn backup_then_restore_brings_the_map_back() {
     let home = tempfile::tempdir().unwrap();
     let db = small_store(home.path());
