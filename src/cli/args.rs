@@ -139,7 +139,9 @@ neo4j-csv headers, as neo4j-admin reads them:
   FILE,FILE2,... reads the header from the first file and data from the rest.")]
     Import(ImportArgs),
 
-    /// Check the store's internal consistency: every relationship against the adjacency
+    /// Check the store's internal consistency.
+    ///
+    /// Every relationship against the adjacency
     /// lists, the label and name indexes against the records, the catalog's counts.
     /// Prints each problem; exit code 0 when there is none, 1 otherwise.
     #[command(after_help = "\
@@ -147,8 +149,9 @@ Examples:
   steward --db ~/hls-map check")]
     Check,
 
-    /// Rewrite the store so that deleted data is physically gone from its files, and
-    /// report the space given back. (Deleting is logical until then: the bytes of a
+    /// Rewrite the store so that deleted data is physically gone from its files.
+    ///
+    /// Reports the space given back. (Deleting is logical until then: the bytes of a
     /// deleted record stay in the store's log.)
     #[command(after_help = "\
 Examples:
@@ -156,16 +159,19 @@ Examples:
   steward --db ~/hls-map compact")]
     Compact,
 
-    /// Write a consistent copy of the store into DIR (new or empty) and check it before
-    /// reporting it done. The store must not be open in another steward process (inside
+    /// Write a checked copy of the store into DIR (new or empty).
+    ///
+    /// The copy is checked before it is reported done. The store must not be open in another steward process (inside
     /// the shell, use :backup DIR).
     #[command(after_help = "\
 Examples:
   steward --db ~/hls-map backup /media/usb/hls-map-2026-12-03")]
     Backup(BackupArgs),
 
-    /// Bring a backup back: check it, then copy it into --db (which must be missing or
-    /// empty unless --force).
+    /// Bring a backup back into --db.
+    ///
+    /// The backup is checked, then copied into --db, which must be missing or empty
+    /// unless --force.
     #[command(after_help = "\
 Examples:
   steward --db ~/hls-map-restored restore /media/usb/hls-map-2026-12-03
