@@ -712,7 +712,11 @@ fn the_shell_times_out_a_statement_and_goes_on_then_backs_up_checks_and_compacts
     let home = tempfile::tempdir().unwrap();
     let db = home.path().join("map");
     let mut sh = shell(home.path(), &db, false);
+    // Each step waits for its command's own output before typing on (keys typed while
+    // a command runs may be lost when the editor takes the terminal back).
     enter(&mut sh, ":timeout 200ms");
+    sh.expect("timeout 200ms: a statement that runs longer stops, keeping nothing")
+        .unwrap();
     sh.expect(PROMPT).unwrap();
     enter(
         &mut sh,
@@ -724,6 +728,8 @@ fn the_shell_times_out_a_statement_and_goes_on_then_backs_up_checks_and_compacts
     .unwrap();
     sh.expect(PROMPT).unwrap();
     enter(&mut sh, ":timeout off");
+    sh.expect("timeout off: statements run as long as they need")
+        .unwrap();
     sh.expect(PROMPT).unwrap();
     enter(&mut sh, "CREATE (:Person {name: 'Ada'});");
     sh.expect("Nodes created: 1").unwrap();

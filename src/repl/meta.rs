@@ -203,11 +203,16 @@ impl Session {
             ":timeout" => match arg {
                 "off" | "none" => {
                     self.db.set_timeout(None);
+                    println!("timeout off: statements run as long as they need");
                     Ok(())
                 }
                 _ => match crate::db::parse_duration(arg) {
                     Ok(limit) => {
                         self.db.set_timeout(Some(limit));
+                        println!(
+                            "timeout {}: a statement that runs longer stops, keeping nothing",
+                            crate::db::human_duration(limit)
+                        );
                         Ok(())
                     }
                     Err(message) => Err(format!(
