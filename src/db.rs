@@ -8,12 +8,13 @@ pub use crate::plan::procedures::{
     CallError, CypherType, DefinitionError, Field, Procedure, ProcedureContext, Signature,
 };
 use crate::plan::{self, Plan};
-use crate::store::{Compaction, MemoryStore, SledStore, Store, StoreError, Transaction};
+use crate::store::{Compaction, MemoryStore, Problem, SledStore, Store, StoreError, Transaction};
 use crate::syntax;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
 
 /// Query parameters: `$name` → value.
 pub type Params = BTreeMap<String, Value>;
@@ -152,6 +153,8 @@ pub struct Db {
     path_limit: AtomicU64,
     /// The most bytes one statement's held rows may take.
     memory_limit: AtomicU64,
+    /// The longest one statement may run (`None`: no limit).
+    timeout: Mutex<Option<Duration>>,
     /// How this session sees the map unless a statement says otherwise, and who is
     /// writing (see [`Db::set_as_of`], [`Db::set_view`], [`Db::set_author`]).
     session: Mutex<Session>,
@@ -230,6 +233,136 @@ impl PlanCache {
     }
 }
 
+/// The default memory limit per statement: a quarter of the machine's physical memory
+/// (`MemTotal` in /proc/meminfo), or [`exec::DEFAULT_MEMORY_LIMIT`] (1 GiB) where that
+/// cannot be read.
+pub fn default_memory_limit() -> u64 {
+    std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|text| {
+            let line = text.lines().find(|l| l.starts_with("MemTotal:"))?;
+            let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+            Some(kib.saturating_mul(1024) / 4)
+        })
+        .filter(|&bytes| bytes > 0)
+        .unwrap_or(exec::DEFAULT_MEMORY_LIMIT)
+}
+
+/// A duration for a person: `500ms`, `2s`, `1.5s`, `3m`.
+pub fn human_duration(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms < 1000 {
+        format!("{ms}ms")
+    } else if ms % 60_000 == 0 {
+        format!("{}m", ms / 60_000)
+    } else if ms % 1000 == 0 {
+        format!("{}s", ms / 1000)
+    } else {
+        format!("{:.1}s", d.as_secs_f64())
+    }
+}
+
+/// Parses a duration: a number with a unit `ms`, `s`, `m` or `h` (`500ms`, `30s`,
+/// `1.5m`); a bare number is seconds.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let t = text.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let number: f64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration: write e.g. 500ms, 30s, 5m or 1h"))?;
+    let seconds = match unit.trim().to_ascii_lowercase().as_str() {
+        "ms" => number / 1000.0,
+        "" | "s" => number,
+        "m" | "min" => number * 60.0,
+        "h" => number * 3600.0,
+        other => {
+            return Err(format!(
+                "unknown duration unit `{other}` in `{text}`: use ms, s, m or h"
+            ));
+        }
+    };
+    if !(0.001..=1e9).contains(&seconds) {
+        return Err(format!("`{text}` is not a duration of at least 1ms"));
+    }
+    Ok(Duration::from_secs_f64(seconds))
+}
+
+/// The error of a statement stopped by its time limit.
+fn timeout_exceeded(limit: Duration) -> Error {
+    Error::Query(CypherError::runtime(
+        ErrorKind::Cancelled,
+        "TimeoutExceeded",
+        format!(
+            "the statement ran longer than the time limit of {}; nothing it did is kept; \
+             narrow it (WHERE, LIMIT, fewer steps) or raise the limit (:timeout in the shell, \
+             --timeout on the command line, Db::set_timeout in Rust)",
+            human_duration(limit)
+        ),
+    ))
+}
+
+/// Swaps the directories `a` and `b` in one atomic step where the system can
+/// (`renameat2` with `RENAME_EXCHANGE` on Linux): `Ok(true)`; `Ok(false)` where it cannot,
+/// and nothing was changed.
+fn exchange(a: &Path, b: &Path) -> std::io::Result<bool> {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        use nix::fcntl::{AT_FDCWD, RenameFlags, renameat2};
+        match renameat2(AT_FDCWD, a, AT_FDCWD, b, RenameFlags::RENAME_EXCHANGE) {
+            Ok(()) => Ok(true),
+            Err(nix::errno::Errno::EINVAL | nix::errno::Errno::ENOSYS) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    {
+        let _ = (a, b);
+        Ok(false)
+    }
+}
+
+/// Removes what restores of `target` (named `name`) stopped by a crash left beside it:
+/// a copy being written or an old store already swapped out (`.NAME.restoring-<pid>`),
+/// and an old store moved aside (`.NAME.replaced-<pid>`, only when a store is in
+/// `target`, so that the last copy of a store is never removed). Best effort.
+fn remove_stale_restores(target: &Path, name: &str) {
+    let Some(parent) = target.parent() else {
+        return;
+    };
+    let parent = if parent.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        parent
+    };
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let store_in_target = target.join(crate::store::sled::MARKER_FILE).is_file();
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let file_name = file_name.to_string_lossy();
+        let restoring = file_name.starts_with(&format!(".{name}.restoring-"));
+        let replaced = file_name.starts_with(&format!(".{name}.replaced-"));
+        if restoring || (replaced && store_in_target) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// What [`Db::backup`] wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Backup {
+    /// The backup's bytes on disk.
+    pub bytes: u64,
+    /// Nodes in it.
+    pub nodes: u64,
+    /// Relationships in it.
+    pub rels: u64,
+}
+
 /// The registry every database starts with: the built-in procedures.
 fn builtin_registry() -> RwLock<Procedures> {
     let mut procedures = Procedures::new();
@@ -252,7 +385,8 @@ impl Db {
             procedures: builtin_registry(),
             plans: Mutex::new(PlanCache::default()),
             path_limit: AtomicU64::new(plan::DEFAULT_PATH_LIMIT),
-            memory_limit: AtomicU64::new(exec::DEFAULT_MEMORY_LIMIT),
+            memory_limit: AtomicU64::new(default_memory_limit()),
+            timeout: Mutex::new(None),
             session: Mutex::new(Session::default()),
             poisoned: Mutex::new(None),
             strict_names: AtomicBool::new(true),
@@ -269,7 +403,8 @@ impl Db {
             procedures: builtin_registry(),
             plans: Mutex::new(PlanCache::default()),
             path_limit: AtomicU64::new(plan::DEFAULT_PATH_LIMIT),
-            memory_limit: AtomicU64::new(exec::DEFAULT_MEMORY_LIMIT),
+            memory_limit: AtomicU64::new(default_memory_limit()),
+            timeout: Mutex::new(None),
             session: Mutex::new(Session::default()),
             poisoned: Mutex::new(None),
             strict_names: AtomicBool::new(true),
@@ -401,6 +536,169 @@ impl Db {
         Ok(self.store.compact()?)
     }
 
+    /// Checks the store's internal consistency: every relationship's ends exist, the
+    /// adjacency lists hold exactly the relationships, the label and name indexes
+    /// exactly the records' labels and names, the catalog's counts and id counters agree
+    /// with the records. Returns each problem found (none: consistent). Writes wait.
+    ///
+    /// ```
+    /// use steward::db::Db;
+    /// let db = Db::in_memory();
+    /// db.execute("CREATE (:Person {name: 'Ada'})-[:KNOWS]->(:Person)", &Default::default()).unwrap();
+    /// assert!(db.check().unwrap().is_empty());
+    /// ```
+    pub fn check(&self) -> Result<Vec<Problem>, Error> {
+        let _guard = self
+            .writer
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        Ok(self.store.check()?)
+    }
+
+    /// Writes a consistent copy of the store into `dest` (a new or empty directory) as
+    /// a store of its own (compact: deleted data is not copied), then opens the copy and
+    /// checks it ([`Db::check`]); a copy with any problem is an error
+    /// ([`StoreError::Corrupt`] naming the first). Writes wait while it runs; reads go on.
+    pub fn backup(&self, dest: &Path) -> Result<Backup, Error> {
+        let existed = dest.exists();
+        let (bytes, own) = {
+            let _guard = self
+                .writer
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            self.check_poisoned()?;
+            let bytes = self.store.backup_into(dest)?;
+            (bytes, self.store.sizes()?)
+        };
+        let verified = (|| {
+            let copy = Db::open(dest)?;
+            let problems = copy.check()?;
+            if let Some(first) = problems.first() {
+                return Err(Error::Store(StoreError::Corrupt(format!(
+                    "the backup in {} failed its check ({} problems; the first: {first}), so it was removed",
+                    dest.display(),
+                    problems.len()
+                ))));
+            }
+            let (nodes, rels) = copy.store().sizes()?;
+            if (nodes, rels) != own {
+                return Err(Error::Store(StoreError::Corrupt(format!(
+                    "the backup in {} holds {nodes} nodes and {rels} relationships, the store {} and {}, so it was removed",
+                    dest.display(),
+                    own.0,
+                    own.1
+                ))));
+            }
+            Ok(Backup { bytes, nodes, rels })
+        })();
+        if verified.is_err() {
+            // A copy that failed its check must not be taken for a backup later.
+            let _ = std::fs::remove_dir_all(dest);
+            if existed {
+                let _ = std::fs::create_dir(dest);
+            }
+        }
+        verified
+    }
+
+    /// Brings the backup in `backup` (a store written by [`Db::backup`], or any store)
+    /// back as the store in `target`: the backup is opened and checked first, and
+    /// copied only when consistent. `target` must be missing or empty unless `force`
+    /// is given; then an existing store there (which nobody may hold) is replaced: the
+    /// copy is written beside it and swapped in, in one atomic exchange of the two
+    /// directories on Linux (by two renames elsewhere), so an error or a crash leaves
+    /// either the old store or the restored one in `target`.
+    pub fn restore(backup: &Path, target: &Path, force: bool) -> Result<Backup, Error> {
+        if !backup.join(crate::store::sled::MARKER_FILE).is_file() {
+            return Err(Error::Store(StoreError::NotAStore {
+                path: backup.to_path_buf(),
+            }));
+        }
+        let source = Db::open(backup)?;
+        let problems = source.check()?;
+        if let Some(first) = problems.first() {
+            return Err(Error::Store(StoreError::Corrupt(format!(
+                "the backup in {} failed its check ({} problems; the first: {first}); nothing was restored",
+                backup.display(),
+                problems.len()
+            ))));
+        }
+        let occupied = std::fs::read_dir(target).is_ok_and(|mut e| e.next().is_some());
+        if !occupied {
+            return source.backup(target);
+        }
+        if !force {
+            return Err(Error::Store(StoreError::NotEmpty {
+                path: target.to_path_buf(),
+            }));
+        }
+        // Refuse a directory that is not a store, or a store someone holds.
+        drop(Db::open(target)?);
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "store".into());
+        let sibling =
+            |what: &str| target.with_file_name(format!(".{name}.{what}-{}", std::process::id()));
+        let fresh = sibling("restoring");
+        let old = sibling("replaced");
+        remove_stale_restores(target, &name);
+        let done = source.backup(&fresh).inspect_err(|_| {
+            let _ = std::fs::remove_dir_all(&fresh);
+        })?;
+        let access = |path: &Path, source| {
+            Error::Store(StoreError::Access {
+                path: path.to_path_buf(),
+                source,
+            })
+        };
+        if exchange(&fresh, target).map_err(|e| access(target, e))? {
+            // Exchanged atomically: the old store is now where the copy was. The
+            // exchange is made durable before the old store goes.
+            if let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::File::open(parent)
+                    .and_then(|d| d.sync_all())
+                    .map_err(|e| access(parent, e))?;
+            }
+            std::fs::remove_dir_all(&fresh).map_err(|e| access(&fresh, e))?;
+            return Ok(done);
+        }
+        std::fs::rename(target, &old).map_err(|e| access(target, e))?;
+        if let Err(e) = std::fs::rename(&fresh, target) {
+            let _ = std::fs::rename(&old, target);
+            return Err(access(target, e));
+        }
+        std::fs::remove_dir_all(&old).map_err(|e| access(&old, e))?;
+        Ok(done)
+    }
+
+    /// Sets the longest one statement may run; `None` (the default) sets no limit. A
+    /// statement that runs longer stops with a Cancelled error (code `TimeoutExceeded`)
+    /// that names the limit and how to raise it; nothing it did is kept.
+    ///
+    /// ```
+    /// use steward::db::Db;
+    /// use std::time::Duration;
+    /// let db = Db::in_memory();
+    /// db.set_timeout(Some(Duration::from_millis(50)));
+    /// let err = db.execute("UNWIND range(1, 1000000000) AS i RETURN count(*)", &Default::default()).unwrap_err();
+    /// assert!(err.to_string().contains("TimeoutExceeded"));
+    /// ```
+    pub fn set_timeout(&self, limit: Option<Duration>) {
+        *self
+            .timeout
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = limit;
+    }
+
+    /// This session's time limit per statement (see [`Db::set_timeout`]).
+    pub fn timeout(&self) -> Option<Duration> {
+        *self
+            .timeout
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
     /// Sets this session's partial-path limit: the most partial paths an HLS path question
     /// (WHICH FACTORS LINK, WHO LINKS, PATHS FROM, SHOW) may explore before it stops with a
     /// Cancelled error (code `PathLimitExceeded`) that says how to narrow it. The default
@@ -427,8 +725,8 @@ impl Db {
     /// Sets the most memory one statement's held rows may take (rows being sorted,
     /// grouped, de-duplicated, or read before an update), in bytes. A statement that
     /// needs more stops with a Cancelled error (code `MemoryLimitExceeded`) that says how
-    /// to narrow it; nothing it did is kept. The default is
-    /// [`exec::DEFAULT_MEMORY_LIMIT`] (1 GiB).
+    /// to narrow it; nothing it did is kept. The default is [`default_memory_limit`]: a
+    /// quarter of the machine's memory, or 1 GiB where that cannot be read.
     ///
     /// ```
     /// use steward::db::Db;
@@ -659,6 +957,57 @@ impl Db {
     /// fails is shown). `on_row` returns false to stop early (a reader that went away);
     /// the statement then ends without error. The result's `rows` are left empty.
     pub fn execute_streaming(
+        &self,
+        text: &str,
+        params: &Params,
+        cancel: &AtomicBool,
+        on_row: &mut RowCallback<'_>,
+    ) -> Result<QueryResult, Error> {
+        let Some(limit) = self.timeout() else {
+            return self.execute_limited(text, params, cancel, on_row);
+        };
+        // A watchdog sets the statement's own cancel flag when the caller's is set or
+        // the time is up; the statement polls only that flag.
+        let stop = AtomicBool::new(false);
+        let finished = AtomicBool::new(false);
+        let timed_out = AtomicBool::new(false);
+        let deadline = Instant::now() + limit;
+        let outcome = std::thread::scope(|scope| {
+            let watchdog = scope.spawn(|| {
+                while !finished.load(Ordering::Relaxed) {
+                    if cancel.load(Ordering::Relaxed) {
+                        stop.store(true, Ordering::Relaxed);
+                        return;
+                    }
+                    let now = Instant::now();
+                    if now >= deadline {
+                        timed_out.store(true, Ordering::Relaxed);
+                        stop.store(true, Ordering::Relaxed);
+                        return;
+                    }
+                    // Woken at once when the statement ends; every 5 ms to see Ctrl-C.
+                    std::thread::park_timeout((deadline - now).min(Duration::from_millis(5)));
+                }
+            });
+            let outcome = self.execute_limited(text, params, &stop, on_row);
+            finished.store(true, Ordering::Relaxed);
+            watchdog.thread().unpark();
+            outcome
+        });
+        match outcome {
+            Err(Error::Query(e))
+                if e.kind == ErrorKind::Cancelled
+                    && e.code == "Cancelled"
+                    && timed_out.load(Ordering::Relaxed) =>
+            {
+                Err(timeout_exceeded(limit))
+            }
+            other => other,
+        }
+    }
+
+    /// [`execute_streaming`](Db::execute_streaming) without the time limit.
+    fn execute_limited(
         &self,
         text: &str,
         params: &Params,

@@ -17,7 +17,7 @@
 //! | [`syntax`] | pest → typed AST with spans; the one place a pest error becomes a span |
 //! | [`plan`] | semantic checks (scoping, aggregation, types known at compile time); procedure signatures and the registry CALL is checked against; `plan::logical`: the operator tree each statement runs as (scope fixed per operator, EXISTS subqueries planned with the statement, row estimates from store counts) |
 //! | [`exec`] | runs a logical plan: `exec/operators` opens one pull stream per operator (blocking ones count their memory against the statement's limit; updates run when the tree is opened, their input read in full first); pattern matching (`exec/matcher`, a lazy walk for fixed-length patterns), expressions, functions, writes, procedure calls; the built-in procedures; LOAD CSV's streamed reading of local files (`exec/load_csv`); the Human Learning Systems statements (quick capture and its one-line answers, editing the map — UNLINK, RENAME, MERGE ... INTO, FORGET —, near-duplicate labels and types, the five questions, the scale rule) in `exec/hls`; quick capture runs in `exec::run` beside the questions, not in the operator tree |
-//! | [`store`] | the storage trait, sled and memory implementations, key layout, codec; `store::fault`: injected write and flush failures for tests |
+//! | [`store`] | the storage trait, sled and memory implementations, key layout, codec; `store::fault`: injected write and flush failures for tests; `store::check`: the consistency check |
 //! | [`db`] | open a store, run one statement in one transaction (streaming its rows, or materialising them), EXPLAIN/PROFILE descriptions, the bounded plan cache, session limits and lens (AS OF, viewpoint, author); poisoning after a failed commit; register procedures |
 //! | [`io`] | import and export: steward's jsonl backup, neo4j-admin CSV, the formats other tools read; one transaction per import, streamed both ways; `io::picture` draws a map as SVG/PNG |
 //! | [`cli`] | the command-line protocol: clap, output formats, exit codes |
@@ -26,7 +26,7 @@
 //! Architecture invariants:
 //! - `model` depends on nothing else in the crate.
 //! - `syntax` knows nothing of storage; `store` knows nothing of Cypher.
-//! - only `store/sled.rs` (and its `sled/migrate.rs`) names sled; only `store/keys.rs`
+//! - only `store/sled.rs` (and its `sled/` submodules) names sled; only `store/keys.rs`
 //!   knows key layouts; only `store/codec.rs` (and its `codec/` submodules) knows the
 //!   byte encoding of records.
 //! - operators share nothing between them but the rows they pass (no executor-wide state

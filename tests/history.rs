@@ -193,3 +193,42 @@ fn compaction_drops_the_history_of_deleted_records_and_keeps_the_rest() {
     assert_eq!(rows.len(), 2, "{rows:?}");
     assert_eq!(rows[1], ["-", "Brian", "changed", "born: 1978"]);
 }
+
+#[test]
+fn compact_history_before_drops_older_versions_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = dir.path().join("store");
+    let steward = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_steward"))
+            .arg("--db")
+            .arg(&store)
+            .args(args)
+            .env_remove("STEWARD_DB")
+            .output()
+            .expect("run steward")
+    };
+    assert!(
+        steward(&["query", "ACTOR 'Brian' AS Person"])
+            .status
+            .success()
+    );
+    let kept = steward(&["compact", "--history-before", "2000"]);
+    assert!(kept.status.success(), "{kept:?}");
+    assert!(
+        String::from_utf8_lossy(&kept.stdout)
+            .starts_with("dropped 0 recorded versions made before 2000\n")
+    );
+    let dropped = steward(&["compact", "--history-before", "2999-01"]);
+    assert!(
+        String::from_utf8_lossy(&dropped.stdout)
+            .starts_with("dropped 1 recorded versions made before 2999-01\n")
+    );
+    let shown = steward(&["query", "--format", "csv", "HISTORY OF 'Brian'"]);
+    assert_eq!(
+        String::from_utf8_lossy(&shown.stdout),
+        "recorded,by,what,change,details\n"
+    );
+    let bad = steward(&["compact", "--history-before", "soon"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("\"soon\" is not a date"));
+}

@@ -116,8 +116,8 @@ fn a_session_at_the_keyboard() {
     s.expect(Eof).unwrap();
     assert_exit_0(&s);
     assert!(
-        home.path().join("data/steward/history").exists(),
-        "history in the data directory"
+        db.join("history").exists(),
+        "history in the store directory (one per store)"
     );
     assert_eq!(
         std::fs::read_dir(cwd.path()).unwrap().count(),

@@ -90,7 +90,8 @@ Examples:
     /// lines starting with ':' are shell commands (:help lists them). Tab completes
     /// keywords, functions, labels, relationship types, property keys and node names;
     /// Ctrl-C cancels a running statement (nothing it did is kept) or clears the line;
-    /// Ctrl-D leaves. History is kept in the user's data directory.
+    /// Ctrl-D leaves. History is kept per store, in the file `history` in the store
+    /// directory (none with STEWARD_HISTORY=0; :history off / :history clear).
     #[command(after_help = "\
 Examples:
   steward repl
@@ -142,6 +143,46 @@ neo4j-csv headers, as neo4j-admin reads them:
   FILE,FILE2,... reads the header from the first file and data from the rest.")]
     Import(ImportArgs),
 
+    /// Check the store's internal consistency.
+    ///
+    /// Every relationship against the adjacency
+    /// lists, the label and name indexes against the records, the catalog's counts.
+    /// Prints each problem; exit code 0 when there is none, 1 otherwise.
+    #[command(after_help = "\
+Examples:
+  steward --db ~/hls-map check")]
+    Check,
+
+    /// Rewrite the store so that deleted data is physically gone from its files.
+    ///
+    /// Reports the space given back. (Deleting is logical until then: the bytes of a
+    /// deleted record stay in the store's log.)
+    #[command(after_help = "\
+Examples:
+  steward --db ~/hls-map query \"MATCH (p:Person {name: 'Brian'}) DETACH DELETE p\"
+  steward --db ~/hls-map compact
+  steward --db ~/hls-map compact --history-before 2025-01-01")]
+    Compact(CompactArgs),
+
+    /// Write a checked copy of the store into DIR (new or empty).
+    ///
+    /// The copy is checked before it is reported done. The store must not be open in another steward process (inside
+    /// the shell, use :backup DIR).
+    #[command(after_help = "\
+Examples:
+  steward --db ~/hls-map backup /media/usb/hls-map-2026-12-03")]
+    Backup(BackupArgs),
+
+    /// Bring a backup back into --db.
+    ///
+    /// The backup is checked, then copied into --db, which must be missing or empty
+    /// unless --force.
+    #[command(after_help = "\
+Examples:
+  steward --db ~/hls-map-restored restore /media/usb/hls-map-2026-12-03
+  steward --db ~/hls-map restore --force /media/usb/hls-map-2026-12-03")]
+    Restore(RestoreArgs),
+
     /// Take a map out: the whole store, or only what a statement returns.
     #[command(after_help = "\
 Examples:
@@ -153,6 +194,26 @@ Examples:
 Without FILE (or with -) the export goes to stdout; neo4j-csv and csv write two files
 into the directory FILE.")]
     Export(ExportArgs),
+}
+
+/// `steward backup`.
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Where to write the backup: a new or empty directory.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+}
+
+/// `steward restore`.
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The backup to bring back (a directory written by `steward backup`).
+    #[arg(value_name = "BACKUP_DIR")]
+    pub backup: PathBuf,
+
+    /// Replace the store in --db even if it is not empty (its data is lost).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `steward explain`.
@@ -286,6 +347,15 @@ pub struct ReplArgs {
     pub output: OutputArgs,
 }
 
+/// `steward compact`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct CompactArgs {
+    /// Also drop the recorded versions (HISTORY OF) made before this day, e.g. 2025-01-01
+    /// (a year or a month: its first day), for retention rules; the map is unchanged.
+    #[arg(long, value_name = "DATE")]
+    pub history_before: Option<String>,
+}
+
 /// Options shared by `query`, `run`, the shell and a script from stdin. Each may be given
 /// before the subcommand (`steward --format json query ...`) or after it; after it wins.
 #[derive(Debug, Clone, Default, Args)]
@@ -304,7 +374,8 @@ pub struct OutputArgs {
     pub params_file: Option<PathBuf>,
 
     /// The most memory one statement's held rows may take (sorting, grouping, DISTINCT,
-    /// rows read before an update), e.g. 512MiB, 2GiB, 100000000 (bytes); default 1GiB.
+    /// rows read before an update), e.g. 512MiB, 2GiB, 100000000 (bytes); default a quarter
+    /// of the machine's memory (1GiB where that cannot be read).
     #[arg(long, value_name = "SIZE", env = "STEWARD_MEMORY_LIMIT", value_parser = parse_size)]
     pub memory_limit: Option<u64>,
 
@@ -326,6 +397,10 @@ pub struct OutputArgs {
     /// (LEARNT without BY).
     #[arg(long = "as", value_name = "NAME", env = "STEWARD_AUTHOR")]
     pub author: Option<String>,
+
+    /// The longest one statement may run, e.g. 500ms, 30s, 5m; default no limit.
+    #[arg(long, value_name = "DURATION", env = "STEWARD_TIMEOUT", value_parser = crate::db::parse_duration)]
+    pub timeout: Option<std::time::Duration>,
 }
 
 impl OutputArgs {
@@ -351,6 +426,7 @@ impl OutputArgs {
             strict,
             no_strict,
             author: self.author.or_else(|| top.author.clone()),
+            timeout: self.timeout.or(top.timeout),
         }
     }
 
@@ -381,6 +457,9 @@ impl OutputArgs {
         }
         if let Some(author) = &self.author {
             db.set_author(Some(author));
+        }
+        if self.timeout.is_some() {
+            db.set_timeout(self.timeout);
         }
     }
 }

@@ -74,6 +74,19 @@ pub enum CliError {
         /// The script's name.
         name: String,
     },
+    /// `steward check` found problems (each was printed).
+    #[error(
+        "the store at {} has {problems} {} (listed above); restore your last backup (`steward --db NEW_DIR restore BACKUP_DIR`), or export what can be read (`steward --db {} export --format jsonl FILE`) and import it into a new store",
+        dir.display(),
+        if *problems == 1 { "problem" } else { "problems" },
+        dir.display()
+    )]
+    Inconsistent {
+        /// The store directory.
+        dir: PathBuf,
+        /// How many problems were found.
+        problems: usize,
+    },
     /// An import or export failed (a bad record, a file that cannot be read or written).
     #[error(transparent)]
     Transfer(crate::io::IoError),
@@ -124,9 +137,11 @@ impl CliError {
         }
     }
 
-    /// True for a statement stopped by its cancel flag (Ctrl-C).
+    /// True for a statement stopped by its cancel flag (Ctrl-C); not for one stopped by a
+    /// limit (memory, time, paths), whose message says which limit and how to raise it.
     pub fn is_cancelled(&self) -> bool {
-        matches!(self, CliError::Query { error, .. } if error.kind == crate::model::ErrorKind::Cancelled)
+        matches!(self, CliError::Query { error, .. }
+            if error.kind == crate::model::ErrorKind::Cancelled && error.code == "Cancelled")
     }
 
     /// The position of a query error, relative to the query or to the whole script file.
@@ -154,6 +169,7 @@ impl CliError {
             CliError::Store { source, .. } => ("StoreError", store_code(source)),
             CliError::ScriptFailed { .. } => ("QueryError", "StatementsFailed"),
             CliError::Transfer(e) => ("ImportError", transfer_code(e)),
+            CliError::Inconsistent { .. } => ("StoreError", "Inconsistent"),
         };
         let statement = match self {
             CliError::Query { origin, .. } => origin.statement.as_ref().map(|s| s.0),
@@ -351,7 +367,16 @@ fn store_message(dir: &std::path::Path, e: &StoreError) -> String {
         | StoreError::UnsupportedFormat { .. }
         | StoreError::Poisoned { .. }
         | StoreError::Damaged { .. }
-        | StoreError::NotADirectory { .. } => e.to_string(),
+        | StoreError::NotADirectory { .. }
+        | StoreError::NotEmpty { .. } => e.to_string(),
+        StoreError::Corrupt(_) | StoreError::Codec(_) => format!(
+            "the store at {dir} is corrupt: {what}; run `steward --db {dir} check` to list every problem, and restore your last backup (`steward --db NEW_DIR restore BACKUP_DIR`) if it finds any",
+            dir = dir.display(),
+            what = match e {
+                StoreError::Corrupt(what) => what.clone(),
+                other => other.to_string(),
+            }
+        ),
         StoreError::Access { source, .. }
             if source.kind() == io::ErrorKind::PermissionDenied
                 || source.kind() == io::ErrorKind::ReadOnlyFilesystem =>
@@ -391,6 +416,7 @@ fn store_code(e: &StoreError) -> &'static str {
         StoreError::Poisoned { .. } => "Poisoned",
         StoreError::Damaged { .. } => "Damaged",
         StoreError::NotADirectory { .. } => "NotADirectory",
+        StoreError::NotEmpty { .. } => "NotEmpty",
         StoreError::Access { .. } => "Access",
     }
 }

@@ -12,6 +12,7 @@ pub mod args;
 pub mod error;
 pub mod format;
 pub mod json;
+pub mod maintain;
 pub mod params;
 pub mod text;
 pub mod transfer;
@@ -50,6 +51,7 @@ pub fn main() -> i32 {
         Some(Command::Repl(a)) => a.output = std::mem::take(&mut a.output).under(&top),
         Some(Command::Export(a)) => a.params = a.params.take().or(top.params.clone()),
         Some(Command::Import(_) | Command::Explain(_)) | None => {}
+        Some(maintain::maintenance!()) => {}
     }
     if let (Some(Command::Import(_) | Command::Export(_)), Some(_)) = (&cli.command, top.format) {
         let name = match cli.command {
@@ -71,6 +73,7 @@ pub fn main() -> i32 {
         Some(Command::Run(a)) => a.output.format(),
         Some(Command::Repl(a)) => a.output.format(),
         Some(Command::Import(_) | Command::Export(_) | Command::Explain(_)) => Format::Table,
+        Some(maintain::maintenance!()) => Format::Table,
         None => cli.shell.output.format(),
     };
     let interactive = match &cli.command {
@@ -99,6 +102,9 @@ pub fn main() -> i32 {
         Some(Command::Export(a)) => {
             require_db(cli.db, "export").and_then(|dir| transfer::export(&dir, a))
         }
+        Some(command @ maintain::maintenance!()) => {
+            maintain::run(cli.db, command, printer.writer())
+        }
         None => {
             let a = RunArgs {
                 output: cli.shell.output,
@@ -116,6 +122,13 @@ pub fn main() -> i32 {
         Ok(()) => EXIT_OK,
         Err(e) => report(&e, format, &mut printer),
     }
+}
+
+/// Makes every file and directory this process creates from now on readable by its
+/// owner only (umask 077): the binary calls it first thing.
+pub fn private_umask() {
+    #[cfg(unix)]
+    nix::sys::stat::umask(nix::sys::stat::Mode::from_bits_truncate(0o077));
 }
 
 /// The store directory: `--db` (or `$STEWARD_DB`, which clap reads into it), else `store`
@@ -441,7 +454,7 @@ pub fn load_params(path: &Path) -> Result<Params, CliError> {
     Ok(params::parse_from(&text, &path.display().to_string())?)
 }
 
-fn require_db(db: Option<PathBuf>, command: &str) -> Result<PathBuf, CliError> {
+pub(crate) fn require_db(db: Option<PathBuf>, command: &str) -> Result<PathBuf, CliError> {
     db.ok_or_else(|| {
         CliError::Usage(format!(
             "`steward {command}` needs --db DIR, the store directory (created when missing)"

@@ -251,7 +251,8 @@ const HISTORY: &str = "\
 HISTORY OF <node>
   Every recorded change to the node and its relationships, oldest first: when, who (the
   session's author: --as, STEWARD_AUTHOR, :as), what, and before → after. History is kept
-  for every committed statement; the library's Db::forget_history_before drops old versions.
+  for every committed statement; `steward compact --history-before 2025-01-01` drops older
+  versions, and every compaction the versions of deleted records.
   HISTORY OF \"Brian\";";
 
 const HOLDS: &str = "\

@@ -68,7 +68,23 @@ pub const COMMANDS: &[Command] = &[
     command(
         ":memory_limit",
         "SIZE",
-        "the most memory one statement's held rows may take, e.g. 2GiB (default 1GiB)",
+        "the most memory one statement's held rows may take, e.g. 2GiB (default a quarter of RAM)",
+    ),
+    command(
+        ":timeout",
+        "DURATION|off",
+        "the longest one statement may run, e.g. 30s or 5m (default off)",
+    ),
+    command(":check", "", "check the store's consistency"),
+    command(
+        ":compact",
+        "",
+        "rewrite the store so deleted data is gone from its files",
+    ),
+    command(
+        ":backup",
+        "DIR",
+        "write a checked copy of the store into DIR (new or empty)",
     ),
     command(
         ":strict",
@@ -101,7 +117,11 @@ pub const COMMANDS: &[Command] = &[
         "--format F [--query Q] [FILE]",
         "take the map (or what a query returns) out (as `steward export`)",
     ),
-    command(":history", "", "list earlier statements"),
+    command(
+        ":history",
+        "[on|off|clear]",
+        "list earlier statements; off keeps none, clear empties this store's history",
+    ),
     command(":quit", "", "leave (Ctrl-D does too)"),
 ];
 
@@ -254,9 +274,39 @@ impl Session {
                     Ok(())
                 }
             },
+            ":timeout" => match arg {
+                "off" | "none" => {
+                    self.db.set_timeout(None);
+                    println!("timeout off: statements run as long as they need");
+                    Ok(())
+                }
+                _ => match crate::db::parse_duration(arg) {
+                    Ok(limit) => {
+                        self.db.set_timeout(Some(limit));
+                        println!(
+                            "timeout {}: a statement that runs longer stops, keeping nothing",
+                            crate::db::human_duration(limit)
+                        );
+                        Ok(())
+                    }
+                    Err(message) => Err(format!(
+                        "usage: :timeout DURATION|off, e.g. 30s or 5m (it is {}){}",
+                        self.db
+                            .timeout()
+                            .map_or("off".to_string(), crate::db::human_duration),
+                        if arg.is_empty() {
+                            String::new()
+                        } else {
+                            format!(": {message}")
+                        }
+                    )),
+                },
+            },
+            ":check" | ":compact" | ":backup" => self.maintain(name, arg),
             ":source" => self.source(arg),
             ":import" => self.import(arg),
             ":export" => self.export(arg),
+            ":history" if !arg.is_empty() => self.history_setting(arg, rl),
             ":history" => {
                 for (i, entry) in rl.history().iter().enumerate() {
                     let entry = entry.replace('\n', "\n      ");
@@ -277,6 +327,56 @@ impl Session {
             let _ = writeln!(io::stderr(), "{message}");
         }
         Next::Prompt
+    }
+
+    /// `:check`, `:compact`, `:backup DIR` on the open store.
+    fn maintain(&mut self, name: &str, arg: &str) -> Result<(), String> {
+        use crate::cli::maintain;
+        let failed = |e: crate::db::Error| {
+            CliError::from_db(e, &self.dir, || crate::cli::error::Source {
+                text: String::new(),
+                offset: 0,
+                statement: None,
+            })
+            .to_readable()
+        };
+        match name {
+            ":check" => {
+                let problems = self.db.check().map_err(failed)?;
+                for p in &problems {
+                    println!("problem: {p}");
+                }
+                if problems.is_empty() {
+                    let (nodes, rels) = self.db.store().sizes().map_err(|e| failed(e.into()))?;
+                    println!("{}", maintain::consistent(&self.dir, nodes, rels));
+                    Ok(())
+                } else {
+                    Err(CliError::Inconsistent {
+                        dir: self.dir.clone(),
+                        problems: problems.len(),
+                    }
+                    .to_readable())
+                }
+            }
+            ":compact" => {
+                if let Some(c) = self.db.compact().map_err(failed)? {
+                    println!(
+                        "{}",
+                        maintain::compacted(&self.dir, c.bytes_before, c.bytes_after)
+                    );
+                }
+                Ok(())
+            }
+            _ => {
+                if arg.is_empty() {
+                    return Err("usage: :backup DIR (a new or empty directory)".to_string());
+                }
+                let dest = std::path::Path::new(arg);
+                let done = self.db.backup(dest).map_err(failed)?;
+                println!("{}", maintain::backed_up(&self.dir, dest, &done));
+                Ok(())
+            }
+        }
     }
 
     fn set_format(&mut self, arg: &str) -> Result<(), String> {

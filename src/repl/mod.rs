@@ -57,6 +57,9 @@ pub struct Session {
     params: Params,
     timing: bool,
     color: bool,
+    /// This store's history file; `None` when no history is kept (`STEWARD_HISTORY=0`,
+    /// `:history off`).
+    history_file: Option<PathBuf>,
 }
 
 impl Session {
@@ -92,8 +95,8 @@ pub fn main(db: Option<PathBuf>, output: OutputArgs) -> i32 {
 fn run(db: Option<PathBuf>, output: OutputArgs) -> Result<(), CliError> {
     let params = cli::parse_params(&output)?;
     let dir = cli::default_store(db)?;
-    let history = cli::data_dir()?.join("history");
     let db = Arc::new(cli::open(&dir)?);
+    let history = history_file(&dir);
     output.apply(&db);
     let stdout = io::stdout();
     let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
@@ -108,8 +111,15 @@ fn run(db: Option<PathBuf>, output: OutputArgs) -> Result<(), CliError> {
         params,
         timing: false,
         color,
+        history_file: history.clone(),
     };
     session.banner()?;
+    if let Some(old) = shared_history() {
+        println!(
+            "note: {} holds the history of an older steward, shared by every store; it is no longer read or written: delete it when you no longer need it",
+            old.display()
+        );
+    }
 
     let config = Config::builder()
         .auto_add_history(false)
@@ -130,15 +140,19 @@ fn run(db: Option<PathBuf>, output: OutputArgs) -> Result<(), CliError> {
     helper.params = session.params.keys().cloned().collect();
     rl.set_helper(Some(helper));
     // A missing history file is the first session; any other failure costs only history.
-    let _ = rl.load_history(&history);
+    if let Some(history) = &history {
+        let _ = rl.load_history(history);
+    }
     // Ctrl-C while a statement runs cancels it; at the prompt the editor reads it as a key.
     // Installing can fail only if another handler exists: then Ctrl-C ends the process.
     let _ = ctrlc::set_handler(|| CANCEL.store(true, Ordering::SeqCst));
     // Names and keys for completion: scanned while the user reads the banner.
     catalog.refresh();
 
-    let outcome = session.read_eval_print(&mut rl, &history);
-    let _ = rl.append_history(&history);
+    let outcome = session.read_eval_print(&mut rl);
+    if let Some(history) = &session.history_file {
+        let _ = rl.append_history(history);
+    }
     catalog.shutdown();
     drop(rl);
     drop(catalog);
@@ -165,7 +179,87 @@ fn leave_unfinished(rl: &mut Shell) -> bool {
     }
 }
 
+/// The name of the shell's history file in a store directory.
+pub const HISTORY_FILE: &str = "history";
+
+/// The history file of the store in `dir`: `history` in the store directory (each store
+/// keeps its own, and it goes with the store), created readable by its owner only;
+/// `None` when `STEWARD_HISTORY` is `0`, `off` or `no`, or the file cannot be created.
+pub fn history_file(dir: &Path) -> Option<PathBuf> {
+    let setting = std::env::var("STEWARD_HISTORY").unwrap_or_default();
+    if matches!(setting.trim(), "0" | "off" | "no" | "false") {
+        return None;
+    }
+    let path = dir.join(HISTORY_FILE);
+    private_file(&path, false).ok()?;
+    Some(path)
+}
+
+/// The one history file older stewards kept for every store, in the user's data
+/// directory, when it is still there.
+fn shared_history() -> Option<PathBuf> {
+    let dirs = directories::ProjectDirs::from("", "", "steward")?;
+    let old = dirs.data_dir().join("history");
+    old.is_file().then_some(old)
+}
+
+/// Creates `path` if missing (emptied when `truncate`), with mode 0600, and takes group
+/// and other permissions off an existing one.
+fn private_file(path: &Path, truncate: bool) -> io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(!truncate).write(true);
+    if truncate {
+        options.truncate(true);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(0o600);
+        let file = options.open(path)?;
+        let mode = file.metadata()?.permissions().mode();
+        if mode & 0o077 != 0 {
+            file.set_permissions(std::fs::Permissions::from_mode(mode & 0o600))?;
+        }
+    }
+    #[cfg(not(unix))]
+    options.open(path)?;
+    Ok(())
+}
+
 impl Session {
+    /// `:history off|on|clear` (no argument lists the history).
+    pub(crate) fn history_setting(&mut self, arg: &str, rl: &mut Shell) -> Result<(), String> {
+        match arg {
+            "off" => {
+                self.history_file = None;
+                println!(
+                    "history off: nothing more typed in this session is kept (:history clear empties what was)"
+                );
+            }
+            "on" => {
+                let path = self.dir.join(HISTORY_FILE);
+                private_file(&path, false)
+                    .map_err(|e| format!("cannot keep history in {}: {e}", path.display()))?;
+                self.history_file = Some(path);
+                println!(
+                    "history on: kept in {}",
+                    self.dir.join(HISTORY_FILE).display()
+                );
+            }
+            "clear" => {
+                let _ = rl.clear_history();
+                let path = self.dir.join(HISTORY_FILE);
+                if path.exists() {
+                    private_file(&path, true)
+                        .map_err(|e| format!("cannot empty {}: {e}", path.display()))?;
+                }
+                println!("history cleared: {} is empty", path.display());
+            }
+            _ => return Err("usage: :history [on|off|clear]".to_string()),
+        }
+        Ok(())
+    }
+
     fn banner(&mut self) -> Result<(), CliError> {
         let (nodes, rels) = self.db.store().sizes().map_err(|source| CliError::Store {
             dir: self.dir.clone(),
@@ -184,7 +278,7 @@ impl Session {
     }
 
     /// Reads statements and commands until `:quit` or Ctrl-D.
-    fn read_eval_print(&mut self, rl: &mut Shell, history: &Path) -> Result<(), CliError> {
+    fn read_eval_print(&mut self, rl: &mut Shell) -> Result<(), CliError> {
         let mut pending = String::new();
         loop {
             if let Some(h) = rl.helper_mut() {
@@ -224,7 +318,7 @@ impl Session {
                 }
             };
             if pending.is_empty() && line.trim_start().starts_with(':') {
-                self.remember(rl, history, line.trim());
+                self.remember(rl, line.trim());
                 match self.command(line.trim(), rl) {
                     meta::Next::Prompt => continue,
                     meta::Next::Quit => return Ok(()),
@@ -239,14 +333,17 @@ impl Session {
             pending.push_str(&line);
             if lex::is_complete(&pending) {
                 let text = std::mem::take(&mut pending);
-                self.remember(rl, history, &text);
+                self.remember(rl, &text);
                 self.statements(&text, "");
             }
         }
     }
 
-    /// Adds an entry to the history and to the history file.
-    fn remember(&self, rl: &mut Shell, history: &Path, entry: &str) {
+    /// Adds an entry to the history and to the history file (none when history is off).
+    fn remember(&self, rl: &mut Shell, entry: &str) {
+        let Some(history) = &self.history_file else {
+            return;
+        };
         if rl.add_history_entry(entry).unwrap_or(false) {
             let _ = rl.append_history(history);
         }

@@ -39,6 +39,48 @@ impl MemoryStore {
 }
 
 impl Store for MemoryStore {
+    fn check(&self) -> Result<Vec<super::Problem>, StoreError> {
+        super::check::check(self)
+    }
+
+    /// Writes every record, in one change set, into a new sled store.
+    fn backup_into(&self, dest: &std::path::Path) -> Result<u64, StoreError> {
+        let empty = std::fs::read_dir(dest).map_or(true, |mut e| e.next().is_none());
+        if !empty {
+            return Err(StoreError::NotEmpty {
+                path: dest.to_path_buf(),
+            });
+        }
+        let g = self.read();
+        let changes = ChangeSet {
+            nodes: g
+                .nodes
+                .iter()
+                .map(|(&id, n)| (id, Some(n.clone())))
+                .collect(),
+            rels: g
+                .rels
+                .iter()
+                .map(|(&id, r)| (id, Some(r.clone())))
+                .collect(),
+            counters: g.counters,
+            meta: Default::default(),
+        };
+        let store = super::SledStore::open(dest)?;
+        store.apply(&changes)?;
+        drop(store);
+        fn size(path: &std::path::Path) -> u64 {
+            match std::fs::symlink_metadata(path) {
+                Ok(m) if m.is_dir() => std::fs::read_dir(path)
+                    .map(|entries| entries.flatten().map(|e| size(&e.path())).sum())
+                    .unwrap_or(0),
+                Ok(m) => m.len(),
+                Err(_) => 0,
+            }
+        }
+        Ok(size(dest))
+    }
+
     fn node(&self, id: NodeId) -> Result<Option<NodeRecord>, StoreError> {
         Ok(self.read().nodes.get(&id).cloned())
     }

@@ -5,6 +5,7 @@
 //! `keys.rs` knows key layouts; only `codec.rs` (with `codec/`) knows how records become
 //! bytes. Nothing here knows Cypher.
 
+pub mod check;
 pub mod codec;
 pub mod fault;
 pub mod keys;
@@ -17,6 +18,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 pub use self::sled::SledStore;
+pub use check::{Area, Problem};
 pub use memory::MemoryStore;
 pub use tx::Transaction;
 
@@ -88,6 +90,12 @@ pub enum StoreError {
         /// What the engine reported.
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// A backup or restore was asked to write into a directory that is not empty.
+    #[error("{} is not empty: give a new or empty directory", path.display())]
+    NotEmpty {
+        /// The directory.
+        path: PathBuf,
     },
     /// The path given for the store is a file, not a directory.
     #[error("{} is a file, not a store directory: give a directory (steward creates it when missing)", path.display())]
@@ -249,6 +257,13 @@ pub trait Store: Send + Sync {
     fn compact(&self) -> Result<Option<Compaction>, StoreError> {
         Ok(None)
     }
+    /// Checks the store's internal consistency (see [`check::check_with`]): the
+    /// problems found, none when it is consistent.
+    fn check(&self) -> Result<Vec<Problem>, StoreError>;
+    /// Writes a consistent copy of the store as a new on-disk store in `dest` (missing
+    /// or empty; [`StoreError::NotEmpty`] otherwise) and returns its bytes on disk. The
+    /// caller keeps writers out while it runs.
+    fn backup_into(&self, dest: &std::path::Path) -> Result<u64, StoreError>;
 }
 
 /// What a compaction did.

@@ -13,6 +13,7 @@
 //! dictionary) live in one catalog record that is cached in memory and rewritten by every
 //! apply, so the count queries never scan.
 
+mod check;
 mod compact;
 mod migrate;
 
@@ -160,7 +161,7 @@ impl SledStore {
                 path: dir.to_path_buf(),
             });
         }
-        std::fs::create_dir_all(dir).map_err(|e| access(dir, e))?;
+        create_private_dir(dir)?;
         let (db, name, log_bytes) = open_current(dir)?;
         // Holding the lock now: what an upgrade or a compaction left behind can go.
         remove_leftovers(dir, &name)?;
@@ -227,6 +228,7 @@ impl SledStore {
             ),
             None => 0,
         };
+        restrict(dir)?;
         Ok(SledStore {
             dir: dir.to_path_buf(),
             live: RwLock::new(Some(Live { db, name })),
@@ -352,6 +354,58 @@ fn check_format(dir: &Path, found: u32) -> Result<(), StoreError> {
         });
     }
     Ok(())
+}
+
+/// Creates `dir` (and missing parents) readable by its owner only (0700); an existing
+/// directory is left as it is here (see [`restrict`]).
+fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| access(dir, e))
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::create_dir_all(dir).map_err(|e| access(dir, e))
+    }
+}
+
+/// Takes every permission of group and others off the store directory and everything
+/// in it (directories become at most 0700, files at most 0600), whatever the umask was
+/// when sled created them; the owner's own permissions are never widened or narrowed.
+/// A store shared by loosening its permissions is tightened again on the next open:
+/// steward's stores are private.
+pub(crate) fn restrict(dir: &Path) -> Result<(), StoreError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fn walk(path: &Path) -> std::io::Result<()> {
+            let meta = std::fs::symlink_metadata(path)?;
+            if meta.file_type().is_symlink() {
+                return Ok(());
+            }
+            let mode = meta.permissions().mode();
+            if mode & 0o077 != 0 {
+                std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode & !0o077))?;
+            }
+            if meta.is_dir() {
+                for entry in std::fs::read_dir(path)? {
+                    walk(&entry?.path())?;
+                }
+            }
+            Ok(())
+        }
+        walk(dir).map_err(|e| access(dir, e))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(())
+    }
 }
 
 /// What a marker file says.
@@ -924,6 +978,14 @@ impl Store for SledStore {
             self.write_durably(writes)?;
         }
         Ok(dropped)
+    }
+
+    fn check(&self) -> Result<Vec<super::Problem>, StoreError> {
+        self.check_raw()
+    }
+
+    fn backup_into(&self, dest: &Path) -> Result<u64, StoreError> {
+        SledStore::backup_into(self, dest)
     }
 }
 

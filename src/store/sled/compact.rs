@@ -33,6 +33,7 @@ use super::{
     sled_config, sync_dir, wait_for_unlock, write_marker,
 };
 use crate::store::{Compaction, StoreError, codec, keys};
+use std::path::Path;
 
 /// No automatic compaction below this many bytes on disk: small stores stay as written
 /// (compacting them would cost more, relative to a write, than the space it saves).
@@ -177,6 +178,7 @@ impl SledStore {
         wait_for_unlock(&old_path.join("db"));
         // Failing to remove the old files only wastes space until the next open.
         let _ = std::fs::remove_dir_all(&old_path);
+        super::restrict(&self.dir)?;
         state.compacted = Some((bytes_after, records));
         state.compact_floor = MIN_BYTES;
         Ok(Compaction {
@@ -266,6 +268,40 @@ fn copy(old: &sled::Db, new: &sled::Db, records: u64) -> Result<u64, StoreError>
 }
 
 impl SledStore {
+    /// Writes a copy of the store into `dest` (missing or empty), consistent as of one
+    /// moment (no change set is applied while it is copied), and returns its bytes on
+    /// disk. The copy is a store of its own, compact (it holds no deleted data): its
+    /// marker is written last, so a copy stopped half-way is not a store (and `dest` is
+    /// refused as "not a steward store" until it is emptied).
+    pub(super) fn backup_into(&self, dest: &Path) -> Result<u64, StoreError> {
+        let state = self
+            .state
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let empty = match std::fs::read_dir(dest) {
+            Ok(mut entries) => entries.next().is_none(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
+            Err(e) => return Err(super::access(dest, e)),
+        };
+        if !empty {
+            return Err(StoreError::NotEmpty {
+                path: dest.to_path_buf(),
+            });
+        }
+        super::create_private_dir(dest)?;
+        let new_path = dest.join(data_name(0));
+        let new = sled_config(&new_path).open().map_err(backend)?;
+        let records = state.catalog.nodes + state.catalog.rels;
+        let old = self.db().clone();
+        let bytes = copy(&old, &new, records)?;
+        drop(new);
+        wait_for_unlock(&new_path.join("db"));
+        sync_dir(&new_path)?;
+        write_marker(dest, FORMAT_VERSION, &data_name(0))?;
+        super::restrict(dest)?;
+        Ok(bytes)
+    }
+
     /// [`Store::compact`] for the sled store.
     pub(super) fn compact_now(&self) -> Result<Compaction, StoreError> {
         let mut state = self

@@ -1,0 +1,144 @@
+//! The sled store's consistency check: the generic check of [`crate::store::check`],
+//! plus the index entries only the raw keys show (label bitmaps of labels no record
+//! carries, name-index entries of nodes that are gone or renamed) and every block that
+//! cannot be decoded.
+
+use super::{SledStore, backend, folded_name};
+use crate::store::check::{self, Area, Problem};
+use crate::store::{StoreError, codec, keys};
+use std::collections::BTreeSet;
+
+/// The label of a label bitmap key (`None` when the key is malformed).
+fn label_of_key(key: &[u8]) -> Option<String> {
+    let body = key.get(1..key.len().checked_sub(8)?)?;
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < body.len() {
+        match (body[i], body.get(i + 1)) {
+            (0, Some(0)) => return String::from_utf8(out).ok(),
+            (0, Some(0xFF)) => {
+                out.push(0);
+                i += 2;
+            }
+            (0, _) => return None,
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    None
+}
+
+impl SledStore {
+    /// [`crate::store::Store::check`] for the sled store. The caller keeps writers out
+    /// (the database's writer lock).
+    pub(super) fn check_raw(&self) -> Result<Vec<Problem>, StoreError> {
+        let mut problems = Vec::new();
+        let mut labels = BTreeSet::new();
+        for item in self.db().scan_prefix([keys::LABEL]) {
+            let (k, v) = item.map_err(backend)?;
+            match label_of_key(&k) {
+                Some(label) => {
+                    if let Err(e) = codec::decode_bitmap(&v) {
+                        problems.push(Problem::new(
+                            Area::LabelIndex,
+                            format!("the bitmap of :{label} at key {k:02x?} cannot be read: {e}"),
+                        ));
+                    } else {
+                        labels.insert(label);
+                    }
+                }
+                None => problems.push(Problem::new(
+                    Area::LabelIndex,
+                    format!("malformed label index key {k:02x?}"),
+                )),
+            }
+        }
+        for item in self.db().scan_prefix([keys::NAME]) {
+            let (k, v) = item.map_err(backend)?;
+            let entries = match codec::decode_names(&v) {
+                Ok(entries) => entries,
+                Err(e) => {
+                    problems.push(Problem::new(
+                        Area::NameIndex,
+                        format!("the name bucket at key {k:02x?} cannot be read: {e}"),
+                    ));
+                    continue;
+                }
+            };
+            for (node, fingerprint) in entries {
+                let name = match self.node_checked(node) {
+                    Ok(Some(rec)) => folded_name(&rec),
+                    Ok(None) => {
+                        problems.push(Problem::new(
+                            Area::NameIndex,
+                            format!(
+                                "the name index holds node {node} (bucket {k:02x?}), which does not exist"
+                            ),
+                        ));
+                        continue;
+                    }
+                    // Reported by the generic check, which reads every record.
+                    Err(_) => continue,
+                };
+                let here = name.as_ref().is_some_and(|n| {
+                    keys::name_bucket(n) == k[..] && keys::name_fingerprint(n) == fingerprint
+                });
+                if !here {
+                    problems.push(Problem::new(
+                        Area::NameIndex,
+                        format!(
+                            "the name index holds node {node} (bucket {k:02x?}) under a name it does not have (its name is {})",
+                            name.map_or("absent".to_string(), |n| format!("{n:?}"))
+                        ),
+                    ));
+                }
+            }
+        }
+        for (prefix, what) in [(keys::NODE, "node"), (keys::REL, "relationship")] {
+            for item in self.db().scan_prefix([prefix]) {
+                let (k, v) = item.map_err(backend)?;
+                let Some(block) = keys::block_number(&k) else {
+                    problems.push(Problem::new(
+                        Area::Records,
+                        format!("malformed {what} block key {k:02x?}"),
+                    ));
+                    continue;
+                };
+                let first = keys::id_in_block(block, 0);
+                let last = keys::id_in_block(block, (keys::BLOCK_SLOTS - 1) as usize);
+                let readable = codec::block_slots(&v).and_then(|slots| {
+                    let state = self.state();
+                    for slot in slots {
+                        let body = codec::block_slot(&v, slot)?.unwrap_or_default();
+                        if prefix == keys::NODE {
+                            codec::decode_node(body, &state.catalog)?;
+                        } else {
+                            codec::decode_rel(body, &state.catalog)?;
+                        }
+                    }
+                    Ok(())
+                });
+                if let Err(e) = readable {
+                    problems.push(Problem::new(
+                        Area::Records,
+                        format!("the block of {what}s {first}-{last} cannot be read: {e}"),
+                    ));
+                }
+            }
+        }
+        let mut all = check::check_with(self, &labels)?;
+        all.extend(problems);
+        // By area (records first), each area's problems in the order found.
+        all.sort_by_key(|p| p.area);
+        Ok(all)
+    }
+
+    fn node_checked(
+        &self,
+        id: crate::model::NodeId,
+    ) -> Result<Option<crate::model::NodeRecord>, StoreError> {
+        crate::store::Store::node(self, id)
+    }
+}
