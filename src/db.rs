@@ -262,18 +262,23 @@ pub fn human_duration(d: Duration) -> String {
     }
 }
 
-/// Parses a duration: a number with a unit `ms`, `s`, `m` or `h` (`500ms`, `30s`,
-/// `1.5m`); a bare number is seconds.
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
+/// A number and the unit written after it, lowercased (`1.5M` → `(1.5, "m")`); `None`
+/// when the number is not one.
+pub(crate) fn number_and_unit(text: &str) -> Option<(f64, String)> {
     let t = text.trim();
     let split = t
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(t.len());
     let (number, unit) = t.split_at(split);
-    let number: f64 = number
-        .parse()
-        .map_err(|_| format!("`{text}` is not a duration: write e.g. 500ms, 30s, 5m or 1h"))?;
-    let seconds = match unit.trim().to_ascii_lowercase().as_str() {
+    Some((number.parse().ok()?, unit.trim().to_ascii_lowercase()))
+}
+
+/// Parses a duration: a number with a unit `ms`, `s`, `m` or `h` (`500ms`, `30s`,
+/// `1.5m`); a bare number is seconds.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let (number, unit) = number_and_unit(text)
+        .ok_or_else(|| format!("`{text}` is not a duration: write e.g. 500ms, 30s, 5m or 1h"))?;
+    let seconds = match unit.as_str() {
         "ms" => number / 1000.0,
         "" | "s" => number,
         "m" | "min" => number * 60.0,

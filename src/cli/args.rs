@@ -467,15 +467,9 @@ impl OutputArgs {
 /// Parses a size in bytes: a number with an optional unit (B, KB/KiB, MB/MiB, GB/GiB,
 /// case-insensitive; K, M and G alone are binary too).
 pub fn parse_size(text: &str) -> Result<u64, String> {
-    let t = text.trim();
-    let split = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(t.len());
-    let (number, unit) = t.split_at(split);
-    let number: f64 = number
-        .parse()
-        .map_err(|_| format!("`{text}` is not a size: write e.g. 512MiB, 2GiB or 100000000"))?;
-    let scale: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+    let (number, unit) = crate::db::number_and_unit(text)
+        .ok_or_else(|| format!("`{text}` is not a size: write e.g. 512MiB, 2GiB or 100000000"))?;
+    let scale: u64 = match unit.as_str() {
         "" | "b" => 1,
         "kb" => 1_000,
         "k" | "kib" => 1 << 10,
