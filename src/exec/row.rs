@@ -84,11 +84,14 @@ impl Row {
 
     /// About how many bytes the row takes in memory (what memory limits count).
     pub(crate) fn approx_bytes(&self) -> usize {
+        let slot = std::mem::size_of::<(Name, Value)>() - std::mem::size_of::<Value>();
         std::mem::size_of::<Row>()
+            + crate::model::HEAP_OVERHEAD
+            + (self.vars.capacity() - self.vars.len()) * std::mem::size_of::<(Name, Value)>()
             + self
                 .vars
                 .iter()
-                .map(|(_, v)| std::mem::size_of::<Name>() + v.approx_bytes())
+                .map(|(_, v)| slot + v.approx_bytes())
                 .sum::<usize>()
     }
 }

@@ -9,4 +9,4 @@ pub mod value;
 pub use error::{CypherError, ErrorKind, Phase, Position, Span};
 pub use record::{Adjacent, Direction, Node, NodeRecord, Output, RelRecord, Relationship};
 pub use temporal::Temporal;
-pub use value::{NodeId, Path, Properties, RelId, Value};
+pub use value::{HEAP_OVERHEAD, NodeId, Path, Properties, RelId, Value};

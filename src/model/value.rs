@@ -54,16 +54,31 @@ pub enum Value {
     Temporal(Temporal),
 }
 
+/// The bytes the allocator adds to each allocation (its header and rounding), as memory
+/// limits count them.
+pub const HEAP_OVERHEAD: usize = 16;
+
 impl Value {
     /// About how many bytes the value takes in memory (its own size plus what it owns);
     /// what memory limits count.
+    ///
+    /// Counted as the allocator sees it, so that a limit holds for the process's memory:
+    /// what a buffer has room for (its capacity, not its length) and the allocator's own
+    /// bookkeeping ([`HEAP_OVERHEAD`] per allocation).
     pub fn approx_bytes(&self) -> usize {
         let own = std::mem::size_of::<Value>();
         own + match self {
-            Value::String(s) => s.len(),
-            Value::List(items) => items.iter().map(Value::approx_bytes).sum(),
-            Value::Map(m) => m.iter().map(|(k, v)| k.len() + 48 + v.approx_bytes()).sum(),
-            Value::Path(p) => 8 * (p.nodes.len() + p.rels.len()),
+            Value::String(s) if s.capacity() > 0 => s.capacity() + HEAP_OVERHEAD,
+            Value::List(items) => {
+                HEAP_OVERHEAD
+                    + (items.capacity() - items.len()) * own
+                    + items.iter().map(Value::approx_bytes).sum::<usize>()
+            }
+            Value::Map(m) => m
+                .iter()
+                .map(|(k, v)| k.capacity() + 2 * HEAP_OVERHEAD + 48 + v.approx_bytes())
+                .sum(),
+            Value::Path(p) => 8 * (p.nodes.capacity() + p.rels.capacity()) + 2 * HEAP_OVERHEAD,
             _ => 0,
         }
     }

@@ -102,10 +102,16 @@ impl Stream for Sort<'_> {
         if let Some(mut input) = self.input.take() {
             let order_by = &self.projection.order_by;
             let mut keyed = Vec::new();
+            // Each row held costs its entry in the list (three entries' room while the
+            // list grows: the old buffer and the new one twice its size; half an entry
+            // for the sort's buffer), its keys' list, and the row and keys themselves.
+            let entry = std::mem::size_of::<(Vec<Value>, Row)>() * 7 / 2;
             while let Some(row) = input.next(ex)? {
                 let keys = sort_keys(ex, order_by, &row)?;
-                let bytes =
-                    row.approx_bytes() + keys.iter().map(Value::approx_bytes).sum::<usize>();
+                let bytes = entry
+                    + crate::model::HEAP_OVERHEAD
+                    + row.approx_bytes()
+                    + keys.iter().map(Value::approx_bytes).sum::<usize>();
                 ex.reserve(bytes, "Sort")?;
                 self.held += bytes;
                 keyed.push((keys, row));
