@@ -155,6 +155,8 @@ pub struct Db {
     memory_limit: AtomicU64,
     /// The longest one statement may run (`None`: no limit).
     timeout: Mutex<Option<Duration>>,
+    /// The most rows one statement may return (0: no limit).
+    row_limit: AtomicU64,
     /// How this session sees the map unless a statement says otherwise, and who is
     /// writing (see [`Db::set_as_of`], [`Db::set_view`], [`Db::set_author`]).
     session: Mutex<Session>,
@@ -296,6 +298,19 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 }
 
 /// The error of a statement stopped by its time limit.
+/// The error of a statement that would return more rows than the session allows.
+fn row_limit_exceeded(limit: u64) -> CypherError {
+    CypherError::runtime(
+        ErrorKind::Cancelled,
+        "RowLimitExceeded",
+        format!(
+            "the statement would return more than the row limit of {limit} rows; nothing it \
+             did is kept; narrow it (WHERE, LIMIT) or raise the limit (:row_limit in the shell, \
+             --row-limit on the command line, Db::set_row_limit in Rust)"
+        ),
+    )
+}
+
 fn timeout_exceeded(limit: Duration) -> Error {
     Error::Query(CypherError::runtime(
         ErrorKind::Cancelled,
@@ -392,6 +407,7 @@ impl Db {
             path_limit: AtomicU64::new(plan::DEFAULT_PATH_LIMIT),
             memory_limit: AtomicU64::new(default_memory_limit()),
             timeout: Mutex::new(None),
+            row_limit: AtomicU64::new(0),
             session: Mutex::new(Session::default()),
             poisoned: Mutex::new(None),
             strict_names: AtomicBool::new(true),
@@ -410,6 +426,7 @@ impl Db {
             path_limit: AtomicU64::new(plan::DEFAULT_PATH_LIMIT),
             memory_limit: AtomicU64::new(default_memory_limit()),
             timeout: Mutex::new(None),
+            row_limit: AtomicU64::new(0),
             session: Mutex::new(Session::default()),
             poisoned: Mutex::new(None),
             strict_names: AtomicBool::new(true),
@@ -694,6 +711,18 @@ impl Db {
             .timeout
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner()) = limit;
+    }
+
+    /// Sets the most rows one statement may return (`None`: no limit, the default); a
+    /// statement that would return more stops with a Cancelled error (code
+    /// `RowLimitExceeded`) and keeps nothing it did.
+    pub fn set_row_limit(&self, limit: Option<u64>) {
+        self.row_limit.store(limit.unwrap_or(0), Ordering::Relaxed);
+    }
+
+    /// This session's limit on the rows one statement returns (see [`Db::set_row_limit`]).
+    pub fn row_limit(&self) -> Option<u64> {
+        Some(self.row_limit.load(Ordering::Relaxed)).filter(|&n| n > 0)
     }
 
     /// This session's time limit per statement (see [`Db::set_timeout`]).
@@ -1054,6 +1083,8 @@ impl Db {
         };
         let streams = !plan.writes();
         let mut held: Vec<Vec<Output>> = Vec::new();
+        let row_limit = self.row_limit();
+        let mut returned = 0u64;
         let outcome = exec::run(
             &plan,
             &mut tx,
@@ -1061,6 +1092,12 @@ impl Db {
             cancel,
             options,
             &mut |tx, columns, row| {
+                returned += 1;
+                if let Some(limit) = row_limit
+                    && returned > limit
+                {
+                    return Err(row_limit_exceeded(limit).into());
+                }
                 let row = row
                     .iter()
                     .map(|v| exec::materialise(tx, v))

@@ -907,3 +907,49 @@ fn restore_force_killed_at_any_moment_leaves_the_old_store_or_the_backup() {
     names.sort();
     assert_eq!(names, ["backup", "map", "source"]);
 }
+
+#[test]
+fn a_row_limit_stops_a_statement_that_would_return_more_and_keeps_nothing() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("store");
+    let made = steward(
+        home.path(),
+        &[
+            "--db",
+            s(&db),
+            "--row-limit",
+            "5",
+            "query",
+            "UNWIND range(1, 5) AS i CREATE (:R {i: i}) RETURN i",
+        ],
+    );
+    ok(&made);
+    let over = steward(
+        home.path(),
+        &[
+            "--db",
+            s(&db),
+            "query",
+            "--row-limit",
+            "5",
+            "UNWIND range(1, 6) AS i CREATE (:R {i: i}) RETURN i",
+        ],
+    );
+    assert!(!over.status.success());
+    assert_eq!(
+        text(&over.stderr).lines().next().unwrap_or_default(),
+        "error[Cancelled/RowLimitExceeded]: the statement would return more than the row limit of 5 rows; nothing it did is kept; narrow it (WHERE, LIMIT) or raise the limit (:row_limit in the shell, --row-limit on the command line, Db::set_row_limit in Rust)"
+    );
+    let count = steward(
+        home.path(),
+        &[
+            "--db",
+            s(&db),
+            "query",
+            "--format",
+            "csv",
+            "MATCH (r:R) RETURN count(r) AS n",
+        ],
+    );
+    assert_eq!(ok(&count), "n\n5\n");
+}

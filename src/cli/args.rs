@@ -398,6 +398,11 @@ pub struct OutputArgs {
     #[arg(long = "as", value_name = "NAME", env = "STEWARD_AUTHOR")]
     pub author: Option<String>,
 
+    /// The most rows one statement may return; a statement that would return more stops
+    /// with an error and keeps nothing; default no limit.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub row_limit: Option<u64>,
+
     /// The longest one statement may run, e.g. 500ms, 30s, 5m; default no limit.
     #[arg(long, value_name = "DURATION", env = "STEWARD_TIMEOUT", value_parser = crate::db::parse_duration)]
     pub timeout: Option<std::time::Duration>,
@@ -427,6 +432,7 @@ impl OutputArgs {
             no_strict,
             author: self.author.or_else(|| top.author.clone()),
             timeout: self.timeout.or(top.timeout),
+            row_limit: self.row_limit.or(top.row_limit),
         }
     }
 
@@ -460,6 +466,9 @@ impl OutputArgs {
         }
         if self.timeout.is_some() {
             db.set_timeout(self.timeout);
+        }
+        if self.row_limit.is_some() {
+            db.set_row_limit(self.row_limit);
         }
     }
 }

@@ -92,6 +92,11 @@ pub const COMMANDS: &[Command] = &[
         "whether quick capture refuses a label or type close to one in use (default on)",
     ),
     command(
+        ":row_limit",
+        "N|off",
+        "the most rows one statement may return (default off)",
+    ),
+    command(
         ":as_of",
         "2016|2016-06|2016-06-01|off",
         "see the map as it was then in every statement (AS OF); off: as it is",
@@ -273,6 +278,24 @@ impl Session {
                     self.db.set_author(Some(who.trim_matches(['"', '\''])));
                     Ok(())
                 }
+            },
+            ":row_limit" => match arg {
+                "off" | "none" => {
+                    self.db.set_row_limit(None);
+                    Ok(())
+                }
+                _ => match arg.parse::<u64>() {
+                    Ok(n) if n > 0 => {
+                        self.db.set_row_limit(Some(n));
+                        Ok(())
+                    }
+                    _ => Err(format!(
+                        "usage: :row_limit N|off (it is {})",
+                        self.db
+                            .row_limit()
+                            .map_or("off".to_string(), |n| n.to_string())
+                    )),
+                },
             },
             ":timeout" => match arg {
                 "off" | "none" => {
