@@ -353,21 +353,21 @@ fn check_catalog(
         &mut wrong,
     );
     let counters = store.counters()?;
-    if let Some((&max, _)) = nodes.last_key_value() {
-        if counters.next_node <= max {
-            wrong(format!(
-                "the next node id is {} but node {max} exists",
-                counters.next_node
-            ));
-        }
+    if let Some((&max, _)) = nodes.last_key_value()
+        && counters.next_node <= max
+    {
+        wrong(format!(
+            "the next node id is {} but node {max} exists",
+            counters.next_node
+        ));
     }
-    if let Some((&max, _)) = rels.last_key_value() {
-        if counters.next_rel <= max {
-            wrong(format!(
-                "the next relationship id is {} but relationship {max} exists",
-                counters.next_rel
-            ));
-        }
+    if let Some((&max, _)) = rels.last_key_value()
+        && counters.next_rel <= max
+    {
+        wrong(format!(
+            "the next relationship id is {} but relationship {max} exists",
+            counters.next_rel
+        ));
     }
     Ok(())
 }
