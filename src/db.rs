@@ -823,8 +823,7 @@ impl Db {
                 format!("{day:?} is not a date; write a year, a month or a day: 2025, 2025-06 or 2025-06-01"),
             ))
         })?;
-        let (y, m, d) = period.first.ymd();
-        let days = crate::model::temporal::Date::from_ymd(y, m, d).days;
+        let days = period.first.days;
         let _guard = self
             .writer
             .lock()

@@ -30,23 +30,7 @@ pub fn float(f: f64) -> String {
 
 /// A string as a double-quoted literal, with `\\`, `\"` and control characters escaped.
 pub fn quoted(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    crate::syntax::lexical::string_literal(s, '"')
 }
 
 /// A value as Cypher-like text; strings are quoted.

@@ -216,31 +216,15 @@ impl Executor<'_, '_> {
         Ok(Seen { as_of, view })
     }
 
-    /// True when the statement's lens sees relationship `id` (each relationship is read
-    /// once per statement for it: a walk meets most of them from both ends).
+    /// True when the statement's lens sees relationship `id`.
     pub(crate) fn rel_seen(&self, id: RelId) -> Result<bool, Error> {
         if self.seen.is_clear() {
             return Ok(true);
         }
-        let version = self.tx.version();
-        {
-            let cache = self.seen_rels.borrow();
-            if cache.0 == version
-                && let Some(&seen) = cache.1.get(&id)
-            {
-                return Ok(seen);
-            }
-        }
-        let seen = match self.tx.rel(id)? {
+        Ok(match self.tx.rel(id)? {
             Some(rec) => self.seen.sees(&rec.props, true),
             None => false,
-        };
-        let mut cache = self.seen_rels.borrow_mut();
-        if cache.0 != version {
-            *cache = (version, Default::default());
-        }
-        cache.1.insert(id, seen);
-        Ok(seen)
+        })
     }
 
     /// True when the statement's viewpoint (not its time) sees relationship `id`.

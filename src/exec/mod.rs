@@ -368,8 +368,6 @@ pub(crate) struct Executor<'a, 's> {
     profile: Option<RefCell<Vec<operators::OpCounters>>>,
     /// How the statement sees the map (AS OF, FROM THE VIEW OF).
     seen: lens::Seen,
-    /// Whether the lens sees each relationship met so far, at a transaction version.
-    seen_rels: RefCell<(u64, rustc_hash::FxHashMap<crate::model::RelId, bool>)>,
     /// Who is writing.
     author: Option<String>,
 }
@@ -394,7 +392,6 @@ impl<'a, 's> Executor<'a, 's> {
             label_bits: RefCell::new(Default::default()),
             memory: Cell::new(0),
             seen: lens::Seen::default(),
-            seen_rels: RefCell::new((0, Default::default())),
             author: None,
             memory_limit: DEFAULT_MEMORY_LIMIT,
             strict_names: true,

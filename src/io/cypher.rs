@@ -36,21 +36,7 @@ pub fn identifier(name: &str) -> String {
 
 /// A Cypher string literal.
 pub fn string_literal(out: &mut String, s: &str) {
-    out.push('\'');
-    for c in s.chars() {
-        match c {
-            '\'' => out.push_str("\\'"),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('\'');
+    crate::syntax::lexical::write_string_literal(out, s, '\'');
 }
 
 /// A property value as a Cypher expression that evaluates to it.

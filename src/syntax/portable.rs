@@ -73,7 +73,7 @@ fn steps(within: Option<&Expr>, default: i64) -> Result<i64, PortableError> {
 
 /// A Cypher string literal.
 fn quoted(s: &str) -> String {
-    format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
+    super::lexical::string_literal(s, '\'')
 }
 
 /// `MATCH (v[:Label]) WHERE ...` finding the node a reference names.
