@@ -113,6 +113,37 @@ fn quoted_end(bytes: &[u8], open: usize) -> (usize, bool) {
     (bytes.len(), false)
 }
 
+/// Writes `s` as a Cypher string literal between `quote`s (`'` or `"`), with the quote,
+/// `\\` and control characters escaped, so that parsing it gives `s` back.
+pub fn write_string_literal(out: &mut String, s: &str, quote: char) {
+    use std::fmt::Write as _;
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+}
+
+/// `s` as a Cypher string literal between `quote`s (see [`write_string_literal`]).
+pub fn string_literal(s: &str, quote: char) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    write_string_literal(&mut out, s, quote);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,35 +207,4 @@ mod tests {
         }
         assert_eq!(at, text.len());
     }
-}
-
-/// Writes `s` as a Cypher string literal between `quote`s (`'` or `"`), with the quote,
-/// `\\` and control characters escaped, so that parsing it gives `s` back.
-pub fn write_string_literal(out: &mut String, s: &str, quote: char) {
-    use std::fmt::Write as _;
-    out.push(quote);
-    for c in s.chars() {
-        match c {
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push(quote);
-}
-
-/// `s` as a Cypher string literal between `quote`s (see [`write_string_literal`]).
-pub fn string_literal(s: &str, quote: char) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    write_string_literal(&mut out, s, quote);
-    out
 }
