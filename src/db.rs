@@ -2,14 +2,17 @@
 //! commits atomically and durably, or leaves the store exactly as it was.
 
 use crate::exec::{self, Stats};
-use crate::model::{CypherError, ErrorKind, Output, Value};
+use crate::model::{CypherError, ErrorKind, Output, Span, Value};
 use crate::plan::procedures::Procedures;
 pub use crate::plan::procedures::{
     CallError, CypherType, DefinitionError, Field, Procedure, ProcedureContext, Signature,
 };
 use crate::plan::{self, Plan};
-use crate::store::{Compaction, MemoryStore, Problem, SledStore, Store, StoreError, Transaction};
+use crate::store::{
+    Compaction, MemoryStore, Problem, RecordedStore, SledStore, Store, StoreError, Transaction,
+};
 use crate::syntax;
+use crate::syntax::ast::{When, WhenKind};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -173,6 +176,8 @@ pub struct Db {
 #[derive(Debug, Clone, Default)]
 struct Session {
     lens: exec::lens::Seen,
+    /// The session's AS RECORDED time as written.
+    recorded_text: Option<String>,
     author: Option<String>,
 }
 
@@ -801,6 +806,32 @@ impl Db {
         self.session().lens.as_of.map(|p| p.shown())
     }
 
+    /// Sees the map as it had been recorded by `when` (the end of a year, month or day —
+    /// `2026`, `2026-12`, `2026-12-04` — or a UTC date and time, `2026-12-04T10:30`) in
+    /// every statement without its own `AS RECORDED`; `None` sees it as it is now. While
+    /// it is set, statements that write are refused.
+    pub fn set_as_recorded(&self, when: Option<&str>) -> Result<(), Error> {
+        let until = match when {
+            Some(text) => {
+                let written = When {
+                    kind: WhenKind::Text(text.trim().to_string()),
+                    span: Span::default(),
+                };
+                Some(exec::lens::recorded_until(&written, &Params::new())?)
+            }
+            None => None,
+        };
+        let mut session = self.session();
+        session.lens.recorded = until;
+        session.recorded_text = when.map(|t| t.trim().to_string());
+        Ok(())
+    }
+
+    /// The session's `AS RECORDED` time as written, if any.
+    pub fn as_recorded(&self) -> Option<String> {
+        self.session().recorded_text.clone()
+    }
+
     /// Sees the map through `viewpoint`'s eyes (their views and nobody's in particular) in
     /// every statement without its own `FROM THE VIEW OF`; `None` sees every view.
     pub fn set_view(&self, viewpoint: Option<&str>) {
@@ -1039,6 +1070,51 @@ impl Db {
         }
     }
 
+    /// The store as it had been recorded at the statement's (or else the session's) `AS
+    /// RECORDED` time, if it has one; refuses a time before the history kept, and a
+    /// write under the session's setting (a statement's own is refused when planned).
+    fn recorded_store(
+        &self,
+        plan: &Plan,
+        params: &Params,
+    ) -> Result<Option<RecordedStore<'_>>, Error> {
+        let session_until = self.session().lens.recorded;
+        let until = match &plan.lens().recorded {
+            Some(when) => exec::lens::recorded_until(when, params)?,
+            None => match session_until {
+                Some(until) => {
+                    if plan.writes() {
+                        let message = format!(
+                            "the session sees the map as it had been recorded by {} (:as_recorded), which cannot be changed: clear it with :as_recorded off to write",
+                            self.as_recorded().unwrap_or_default()
+                        );
+                        return Err(CypherError::runtime(
+                            ErrorKind::ArgumentError,
+                            "ReadOnlyLens",
+                            message,
+                        )
+                        .into());
+                    }
+                    until
+                }
+                None => return Ok(None),
+            },
+        };
+        if let Some(from) = self.store.history_kept_from()?
+            && until < from
+        {
+            let message = format!(
+                "history before {} was forgotten (steward compact --history-before), so the map cannot be seen as recorded before then",
+                exec::lens::shown_instant(from)
+            );
+            return Err(
+                CypherError::runtime(ErrorKind::ArgumentError, "HistoryForgotten", message)
+                    .into(),
+            );
+        }
+        Ok(Some(RecordedStore::at(self.store.as_ref(), until)?))
+    }
+
     /// [`execute_streaming`](Db::execute_streaming) without the time limit.
     fn execute_limited(
         &self,
@@ -1057,7 +1133,12 @@ impl Db {
             .writer
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let mut tx = Transaction::begin(self.store.as_ref())?;
+        let recorded = self.recorded_store(&plan, params)?;
+        let base: &dyn Store = match &recorded {
+            Some(store) => store,
+            None => self.store.as_ref(),
+        };
+        let mut tx = Transaction::begin(base)?;
         if plan.mode() == plan::Mode::Explain {
             let stats = statistics(&tx)?;
             let description = describe(&plan, text, &stats, None);
@@ -1078,7 +1159,8 @@ impl Db {
             author: session.author,
             profile: plan.mode() == plan::Mode::Profile,
             strict_names: self.strict_names(),
-            names: Some(self.names.clone()),
+            // The index holds today's names; the past's are found in its records.
+            names: recorded.is_none().then(|| self.names.clone()),
         };
         let streams = !plan.writes();
         let mut held: Vec<Vec<Output>> = Vec::new();

@@ -232,3 +232,116 @@ fn compact_history_before_drops_older_versions_from_the_command_line() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("\"soon\" is not a date"));
 }
+
+/// The answers a reader sees, as text (an error is an answer too).
+fn answers(db: &Db, prefix: &str, params: &Params) -> Vec<String> {
+    const READS: &[&str] = &[
+        "MATCH (n) RETURN n.name, labels(n), properties(n) ORDER BY n.name",
+        "MATCH (a)-[r]->(b) RETURN a.name, type(r), properties(r), b.name ORDER BY a.name, type(r), b.name",
+        "MATCH (n:Person) RETURN count(*)",
+        "SHOW 'Hostel' WITHIN 2 STEPS",
+        "SHOW 'Brian'",
+        "WHICH FACTORS LINK 'Brian' TO 'Hostel' WITHIN 3 STEPS",
+    ];
+    READS
+        .iter()
+        .map(|read| match db.execute(&format!("{prefix}{read}"), params) {
+            Ok(result) => format!("{read}: {:?}", result.rows),
+            Err(e) => format!("{read}: error {e}"),
+        })
+        .collect()
+}
+
+/// Now, as a UTC date-time value.
+fn now_value() -> steward::model::Value {
+    use steward::model::temporal::{DateTime, LocalDateTime};
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_nanos();
+    // Whole milliseconds: history keeps commit times in milliseconds.
+    let millis = i128::try_from(nanos / 1_000_000).expect("fits");
+    let local = LocalDateTime::from_epoch_nanos(millis * 1_000_000).expect("in range");
+    steward::model::Value::Temporal(steward::model::Temporal::DateTime(DateTime {
+        local,
+        offset: 0,
+        zone: None,
+    }))
+}
+
+/// Runs every step, keeping what readers saw after each and when; then every time is
+/// asked again AS RECORDED then and must answer as it did.
+fn check_as_recorded(db: &Db) {
+    let steps: &[&[&str]] = &[
+        &["ACTOR 'Brain' AS Person", "ACTOR 'Hostel' AS Service"],
+        &["LINK 'Brain' -[:MET]-> 'Hostel' FROM 2014"],
+        &["RENAME 'Brain' TO 'Brian'"],
+        &["FACTOR 'Housing'", "LINK 'Brian' -[:AFFECTED_BY]-> 'Housing'", "LINK 'Hostel' -[:AFFECTED_BY]-> 'Housing'"],
+        &["MATCH (:Person)-[m:MET]->() SET m.note = 'weekly'"],
+        &["UNLINK 'Brian' -[:MET]-> 'Hostel'"],
+        &["FORGET 'Housing'", "ACTOR 'Outreach' AS Service", "LINK 'Brian' -[:MET]-> 'Outreach'"],
+    ];
+    let none = Params::new();
+    let mut seen = Vec::new();
+    for step in steps {
+        std::thread::sleep(std::time::Duration::from_millis(3));
+        for statement in *step {
+            run(db, statement);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(3));
+        let at = now_value();
+        std::thread::sleep(std::time::Duration::from_millis(3));
+        seen.push((at, answers(db, "", &none)));
+    }
+    for (i, (at, then)) in seen.iter().enumerate() {
+        let params = Params::from([("at".to_string(), at.clone())]);
+        assert_eq!(
+            &answers(db, "AS RECORDED $at ", &params),
+            then,
+            "as recorded after step {i}"
+        );
+    }
+    // Before anything was recorded the map is empty; by a time to come it is as now.
+    let empty = answers(db, "AS RECORDED 2000 ", &none);
+    assert!(empty[0].ends_with(": []"), "{}", empty[0]);
+    assert_eq!(answers(db, "AS RECORDED 2999 ", &none), seen[seen.len() - 1].1);
+    // The session's setting, and the prompt's text for it.
+    db.set_as_recorded(Some("2000")).expect("a year");
+    assert_eq!(db.as_recorded().as_deref(), Some("2000"));
+    assert_eq!(answers(db, "", &none), empty);
+    let refused = db
+        .execute("ACTOR 'Jo' AS Person", &none)
+        .expect_err("no writing while seeing the past");
+    assert!(refused.to_string().contains(":as_recorded off"), "{refused}");
+    db.set_as_recorded(None).expect("off");
+    assert_eq!(answers(db, "", &none), seen[seen.len() - 1].1);
+    // A statement's own AS RECORDED cannot write either, and a non-time is refused.
+    for (statement, says) in [
+        ("AS RECORDED 2020 CREATE (:X)", "cannot change it"),
+        ("AS RECORDED 2020 ACTOR 'Jo' AS Person", "quick capture records what is"),
+        ("AS RECORDED 'soon' MATCH (n) RETURN n", "\"soon\" is not a time"),
+        ("AS RECORDED 2020 AS RECORDED 2021 MATCH (n) RETURN n", "given twice"),
+    ] {
+        let e = db.execute(statement, &none).expect_err(statement);
+        assert!(e.to_string().contains(says), "{statement}: {e}");
+    }
+    assert!(db.set_as_recorded(Some("soon")).is_err());
+}
+
+#[test]
+fn as_recorded_sees_the_map_as_it_was_recorded_in_memory() {
+    check_as_recorded(&Db::in_memory());
+}
+
+#[test]
+fn as_recorded_sees_the_map_as_it_was_recorded_on_disk() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = Db::open(dir.path()).expect("open");
+    check_as_recorded(&db);
+    // History forgotten before a time cannot show the map before it.
+    db.forget_history_before("2999").expect("forget");
+    let e = db
+        .execute("AS RECORDED 2998 MATCH (n) RETURN n", &Params::new())
+        .expect_err("forgotten");
+    assert!(e.to_string().contains("was forgotten"), "{e}");
+}

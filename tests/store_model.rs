@@ -6,6 +6,7 @@ use proptest::prelude::*;
 use steward::model::{Direction, NodeRecord, Properties, RelRecord, Value};
 use steward::store::fault::{FaultPoint, Faults};
 use steward::store::{
+    Counters, RecordedStore,
     ChangeSet, CommitMeta, MemoryStore, SledStore, Store, StoreError, Transaction,
 };
 
@@ -180,6 +181,27 @@ fn assert_same(sled: &dyn Store, model: &dyn Store, when: &str) {
         counters,
         "counters {when}"
     );
+    assert_same_graph(sled, model, counters, when);
+    // The recorded versions: the memory store appends one per change set that touched
+    // a record, the naive history the sled store must agree with.
+    for id in 0..=counters.next_node {
+        assert_eq!(
+            sled.node_history(id).expect("node history"),
+            model.node_history(id).expect("node history"),
+            "node_history({id}) {when}"
+        );
+    }
+    for id in 0..=counters.next_rel {
+        assert_eq!(
+            sled.rel_history(id).expect("rel history"),
+            model.rel_history(id).expect("rel history"),
+            "rel_history({id}) {when}"
+        );
+    }
+}
+
+/// Every read of the graph (not its counters or history) agrees, for ids up to `counters`.
+fn assert_same_graph(sled: &dyn Store, model: &dyn Store, counters: Counters, when: &str) {
     assert_eq!(
         sled.sizes().expect("sizes"),
         model.sizes().expect("sizes"),
@@ -301,21 +323,35 @@ fn assert_same(sled: &dyn Store, model: &dyn Store, when: &str) {
             "nodes_named({name:?}) {when}"
         );
     }
-    // The recorded versions: the memory store appends one per change set that touched
-    // a record, the naive history the sled store must agree with.
-    for id in 0..=counters.next_node {
-        assert_eq!(
-            sled.node_history(id).expect("node history"),
-            model.node_history(id).expect("node history"),
-            "node_history({id}) {when}"
-        );
-    }
-    for id in 0..=counters.next_rel {
-        assert_eq!(
-            sled.rel_history(id).expect("rel history"),
-            model.rel_history(id).expect("rel history"),
-            "rel_history({id}) {when}"
-        );
+}
+
+/// A copy of `store`'s graph as it is now (no history): what AS RECORDED must see later.
+fn snapshot(store: &dyn Store) -> MemoryStore {
+    let mut changes = ChangeSet {
+        counters: store.counters().expect("counters"),
+        ..ChangeSet::default()
+    };
+    store
+        .scan_nodes(&mut |id, n| changes.nodes.insert(id, Some(n)).is_none())
+        .expect("scan nodes");
+    store
+        .scan_rels(&mut |id, r| changes.rels.insert(id, Some(r)).is_none())
+        .expect("scan rels");
+    let copy = MemoryStore::new();
+    copy.apply(&changes).expect("snapshot");
+    copy
+}
+
+/// Each store seen as recorded at the end of each step (time `i + 1`) is that step's
+/// snapshot; `from`: the first step whose time is still answerable.
+fn assert_recorded(sled: &dyn Store, model: &dyn Store, snapshots: &[MemoryStore], from: usize) {
+    let counters = model.counters().expect("counters");
+    for (i, then) in snapshots.iter().enumerate().skip(from) {
+        let at = i as i64 + 1;
+        for (name, store) in [("sled", sled), ("memory", model)] {
+            let seen = RecordedStore::at(store, at).expect("recorded");
+            assert_same_graph(&seen, then, counters, &format!("{name} as recorded at {at}"));
+        }
     }
 }
 
@@ -338,6 +374,7 @@ fn run(steps: &[Step]) {
     let mut sled = SledStore::open(dir.path()).expect("open");
     let model = MemoryStore::new();
     assert_same(&sled, &model, "when new");
+    let mut snapshots = Vec::new();
     for (i, step) in steps.iter().enumerate() {
         match step {
             Step::Apply(ops) => {
@@ -351,7 +388,9 @@ fn run(steps: &[Step]) {
             }
         }
         assert_same(&sled, &model, &format!("after step {i} ({step:?})"));
+        snapshots.push(snapshot(&model));
     }
+    assert_recorded(&sled, &model, &snapshots, 0);
     // The consistency check finds nothing in either store (no false alarms).
     assert_eq!(sled.check().expect("check sled"), Vec::new(), "check sled");
     assert_eq!(
@@ -370,6 +409,10 @@ fn run(steps: &[Step]) {
         "versions dropped"
     );
     assert_same(&sled, &model, "after dropping the older history");
+    assert_eq!(sled.history_kept_from().expect("kept"), Some(middle));
+    assert_eq!(model.history_kept_from().expect("kept"), Some(middle));
+    // Versions from `middle` on are kept: every time from `middle - 1` still answers.
+    assert_recorded(&sled, &model, &snapshots, (middle as usize).saturating_sub(2));
 }
 
 /// Runs the steps with the sled store opened with `faults` (after each reopen too): a

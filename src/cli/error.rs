@@ -418,6 +418,7 @@ fn store_code(e: &StoreError) -> &'static str {
         StoreError::NotADirectory { .. } => "NotADirectory",
         StoreError::NotEmpty { .. } => "NotEmpty",
         StoreError::Access { .. } => "Access",
+        StoreError::ReadOnly => "ReadOnly",
     }
 }
 

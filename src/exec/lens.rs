@@ -15,6 +15,7 @@
 use super::{Error, Executor};
 use crate::model::temporal::{Date, days_in_month};
 use crate::model::{CypherError, ErrorKind, NodeId, Properties, RelId, Temporal, Value};
+use std::collections::BTreeMap;
 use crate::syntax::ast::{Lens, ViewOf, When, WhenKind};
 
 /// The property holding the first day something held (inclusive).
@@ -61,12 +62,17 @@ impl Period {
 pub struct Seen {
     /// AS OF: only what held at some time in this period.
     pub as_of: Option<Period>,
+    /// AS RECORDED: the map as it had been recorded by this instant (milliseconds since
+    /// the Unix epoch, UTC, inclusive). The store beneath the statement is already seen
+    /// so ([`crate::store::RecordedStore`]); kept here to be shown and checked.
+    pub recorded: Option<i64>,
     /// FROM THE VIEW OF: only this viewpoint's relationships and those of nobody's view.
     pub view: Option<String>,
 }
 
 impl Seen {
-    /// True when the lens hides nothing.
+    /// True when the lens hides nothing record by record (AS RECORDED works beneath, in
+    /// the store the statement reads).
     pub fn is_clear(&self) -> bool {
         self.as_of.is_none() && self.view.is_none()
     }
@@ -150,39 +156,111 @@ pub fn period_of_text(text: &str) -> Option<Period> {
     }
 }
 
+/// The error for a time that names no period.
+fn not_a_time(when: &When, shown: String) -> CypherError {
+    let message = format!(
+        "{shown} is not a time; write a year, a month or a day: 2016, 2016-06 or 2016-06-01"
+    );
+    CypherError::runtime(ErrorKind::ArgumentError, "InvalidTime", message).at(when.span)
+}
+
+/// The error for a parameter the statement names and the caller did not give.
+fn missing(name: &str) -> CypherError {
+    CypherError::runtime(
+        ErrorKind::ParameterMissing,
+        "MissingParameter",
+        format!("expected a value for parameter ${name}"),
+    )
+}
+
+/// The period a written time names, parameters taken from `params`.
+pub fn period_of(when: &When, params: &BTreeMap<String, Value>) -> Result<Period, CypherError> {
+    match &when.kind {
+        WhenKind::Text(text) => {
+            period_of_text(text).ok_or_else(|| not_a_time(when, format!("{text:?}")))
+        }
+        WhenKind::Parameter(name) => match params.get(name) {
+            Some(Value::String(text)) => period_of_text(text)
+                .ok_or_else(|| not_a_time(when, format!("${name} ({text:?})"))),
+            Some(Value::Int(year)) => period_of_text(&format!("{year:04}"))
+                .ok_or_else(|| not_a_time(when, format!("${name} ({year})"))),
+            Some(Value::Temporal(t)) => match date_part(t) {
+                Some(d) => Ok(Period { first: d, last: d }),
+                None => Err(not_a_time(when, format!("${name} (a {})", t.type_name()))),
+            },
+            Some(other) => Err(not_a_time(
+                when,
+                format!("${name} (a {})", other.type_name()),
+            )),
+            None => Err(missing(name)),
+        },
+    }
+}
+
+/// Milliseconds in a day.
+const DAY_MILLIS: i64 = 86_400_000;
+
+/// The last instant `AS RECORDED <when>` sees (milliseconds since the Unix epoch, UTC,
+/// inclusive): the end of the year, month or day it names, or the instant of a date-time
+/// (`2026-12-04T10:30`, UTC unless it names an offset or zone).
+pub fn recorded_until(
+    when: &When,
+    params: &BTreeMap<String, Value>,
+) -> Result<i64, CypherError> {
+    let instant = |t: &Temporal| -> Option<i64> {
+        let nanos = match t {
+            Temporal::DateTime(d) => d.instant_nanos(),
+            Temporal::LocalDateTime(l) => l.epoch_nanos(),
+            _ => return None,
+        };
+        i64::try_from(nanos.div_euclid(1_000_000)).ok()
+    };
+    let text = match &when.kind {
+        WhenKind::Text(text) => Some(text.as_str()),
+        WhenKind::Parameter(name) => match params.get(name) {
+            Some(Value::String(text)) => Some(text.as_str()),
+            Some(Value::Temporal(t)) if instant(t).is_some() => return Ok(instant(t).unwrap_or(0)),
+            Some(_) => None,
+            None => return Err(missing(name)),
+        },
+    };
+    if let Some(text) = text
+        && period_of_text(text).is_none()
+    {
+        let parsed = crate::exec::functions::temporal::parse_as("datetime", text);
+        return match parsed.and_then(Result::ok).as_ref().and_then(instant) {
+            Some(at) => Ok(at),
+            None => {
+                let message = format!(
+                    "{text:?} is not a time; write a year, a month, a day or a UTC date and time: 2026, 2026-12, 2026-12-04 or \"2026-12-04T10:30\""
+                );
+                Err(CypherError::runtime(ErrorKind::ArgumentError, "InvalidTime", message)
+                    .at(when.span))
+            }
+        };
+    }
+    let period = period_of(when, params)?;
+    Ok((period.last.days + 1) * DAY_MILLIS - 1)
+}
+
+/// An instant (milliseconds since the Unix epoch) as a UTC date and time,
+/// `2026-12-04T10:30:00Z`.
+pub fn shown_instant(at_millis: i64) -> String {
+    use crate::model::temporal::LocalDateTime;
+    match LocalDateTime::from_epoch_nanos(i128::from(at_millis) * 1_000_000) {
+        Some(t) => {
+            let (y, m, d) = t.date.ymd();
+            let (h, min, sec) = (t.time.hour(), t.time.minute(), t.time.second());
+            format!("{y:04}-{m:02}-{d:02}T{h:02}:{min:02}:{sec:02}Z")
+        }
+        None => format!("{at_millis} ms after 1970"),
+    }
+}
+
 impl Executor<'_, '_> {
     /// The period a written time names.
     pub(crate) fn period(&self, when: &When) -> Result<Period, Error> {
-        let bad = |shown: String| -> Error {
-            let message = format!(
-                "{shown} is not a time; write a year, a month or a day: 2016, 2016-06 or 2016-06-01"
-            );
-            super::at(
-                CypherError::runtime(ErrorKind::ArgumentError, "InvalidTime", message).into(),
-                when.span,
-            )
-        };
-        match &when.kind {
-            WhenKind::Text(text) => period_of_text(text).ok_or_else(|| bad(format!("{text:?}"))),
-            WhenKind::Parameter(name) => match self.params.get(name) {
-                Some(Value::String(text)) => {
-                    period_of_text(text).ok_or_else(|| bad(format!("${name} ({text:?})")))
-                }
-                Some(Value::Int(year)) => period_of_text(&format!("{year:04}"))
-                    .ok_or_else(|| bad(format!("${name} ({year})"))),
-                Some(Value::Temporal(t)) => match date_part(t) {
-                    Some(d) => Ok(Period { first: d, last: d }),
-                    None => Err(bad(format!("${name} (a {})", t.type_name()))),
-                },
-                Some(other) => Err(bad(format!("${name} (a {})", other.type_name()))),
-                None => Err(CypherError::runtime(
-                    ErrorKind::ParameterMissing,
-                    "MissingParameter",
-                    format!("expected a value for parameter ${name}"),
-                )
-                .into()),
-            },
-        }
+        Ok(period_of(when, self.params)?)
     }
 
     /// Works out the statement's lens (its own prefix over the session's `default`).
@@ -190,6 +268,10 @@ impl Executor<'_, '_> {
         let as_of = match &lens.as_of {
             Some(when) => Some(self.period(when)?),
             None => default.as_of,
+        };
+        let recorded = match &lens.recorded {
+            Some(when) => Some(recorded_until(when, self.params)?),
+            None => default.recorded,
         };
         let view = match &lens.view {
             Some(ViewOf::Name(name)) => Some(name.clone()),
@@ -213,7 +295,11 @@ impl Executor<'_, '_> {
             },
             None => default.view.clone(),
         };
-        Ok(Seen { as_of, view })
+        Ok(Seen {
+            as_of,
+            recorded,
+            view,
+        })
     }
 
     /// True when the statement's lens sees relationship `id`.
@@ -233,8 +319,8 @@ impl Executor<'_, '_> {
             return Ok(true);
         }
         let view_only = Seen {
-            as_of: None,
             view: self.seen.view.clone(),
+            ..Seen::default()
         };
         Ok(match self.tx.rel(id)? {
             Some(rec) => view_only.sees(&rec.props, true),

@@ -93,16 +93,25 @@ impl Plan {
         if let Body::Hls(h) = &self.body
             && h.kind.is_capture()
         {
-            let (what, span) = match (&lens.as_of, &lens.view) {
-                (Some(w), _) => ("AS OF", w.span),
-                (None, Some(_)) => ("FROM THE VIEW OF", h.span),
-                (None, None) => return Ok(self),
+            let (what, span) = match (&lens.as_of, &lens.recorded, &lens.view) {
+                (Some(w), _, _) => ("AS OF", w.span),
+                (None, Some(w), _) => ("AS RECORDED", w.span),
+                (None, None, Some(_)) => ("FROM THE VIEW OF", h.span),
+                (None, None, None) => return Ok(self),
             };
             let message = format!(
                 "{what} is for reading the map; quick capture records what is: say when it held \
                  with FROM ... UNTIL ..., and whose view a link is with SEEN BY \"...\""
             );
             return Err(CypherError::syntax("InvalidArgument", message, span));
+        }
+        if let Some(w) = &lens.recorded
+            && self.writes()
+        {
+            let message = "AS RECORDED shows the map as it had been recorded then and cannot \
+                 change it: run the writing statement without AS RECORDED"
+                .to_string();
+            return Err(CypherError::syntax("InvalidArgument", message, w.span));
         }
         self.lens = lens;
         Ok(self)

@@ -73,7 +73,9 @@ pub fn help(topic: &str) -> String {
             TIME.to_string()
         }
         "views" | "view" | "seen by" | "compare" | "compare views" => VIEWS.to_string(),
-        "history" | "history of" => HISTORY.to_string(),
+        "history" | "history of" | "recorded" | "as recorded" | "as_recorded" => {
+            HISTORY.to_string()
+        }
         "functions" => functions(),
         "params" | "param" => PARAMS.to_string(),
         "keys" => KEYS.to_string(),
@@ -253,7 +255,12 @@ HISTORY OF <node>
   session's author: --as, STEWARD_AUTHOR, :as), what, and before → after. History is kept
   for every committed statement; `steward compact --history-before 2025-01-01` drops older
   versions, and every compaction the versions of deleted records.
-  HISTORY OF \"Brian\";";
+  AS RECORDED <time> <statement>  any question or Cypher statement that reads sees the map
+  as it had been recorded by then: the end of 2026, 2026-12 or 2026-12-04, or a UTC date
+  and time \"2026-12-04T10:30\" (as HISTORY OF shows them). It cannot write.
+  :as_recorded 2026-12-04 / :as_recorded off   the same for every statement of the session
+  HISTORY OF \"Brian\";
+  AS RECORDED \"2026-12-04T10:30\" SHOW \"Brian\";";
 
 const HOLDS: &str = "\
 WHO HOLDS THE SYSTEM TOGETHER [AROUND <node> [WITHIN n STEPS]]

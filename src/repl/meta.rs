@@ -102,6 +102,11 @@ pub const COMMANDS: &[Command] = &[
         "see the map as it was then in every statement (AS OF); off: as it is",
     ),
     command(
+        ":as_recorded",
+        "2026-12-04|\"2026-12-04T10:30\"|off",
+        "see the map as it had been recorded then in every statement (AS RECORDED); off: now",
+    ),
+    command(
         ":view",
         "\"NAME\"|off",
         "see the map through one person's views (FROM THE VIEW OF); off: every view",
@@ -245,6 +250,17 @@ impl Session {
                 when => self
                     .db
                     .set_as_of(Some(when.trim_matches(['"', '\''])))
+                    .map_err(|e| e.to_string()),
+            },
+            ":as_recorded" => match arg {
+                "" => Err(format!(
+                    "usage: :as_recorded 2026-12-04 | \"2026-12-04T10:30\" | off (it is {})",
+                    self.db.as_recorded().unwrap_or_else(|| "off".to_string())
+                )),
+                "off" => self.db.set_as_recorded(None).map_err(|e| e.to_string()),
+                when => self
+                    .db
+                    .set_as_recorded(Some(when.trim_matches(['"', '\''])))
                     .map_err(|e| e.to_string()),
             },
             ":view" => match arg {

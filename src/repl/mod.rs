@@ -63,12 +63,15 @@ pub struct Session {
 }
 
 impl Session {
-    /// The prompt for a new statement: it names the lens (`:as_of`, `:view`) while one
+    /// The prompt for a new statement: it names the lens (`:as_of`, `:as_recorded`, `:view`) while one
     /// is set, so a room never reads a past or one person's map for the present.
     fn prompt(&self) -> String {
         let mut lens = Vec::new();
         if let Some(when) = self.db.as_of() {
             lens.push(format!("as of {when}"));
+        }
+        if let Some(when) = self.db.as_recorded() {
+            lens.push(format!("as recorded {when}"));
         }
         if let Some(who) = self.db.view() {
             lens.push(format!("view of {who}"));

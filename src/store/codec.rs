@@ -753,6 +753,16 @@ pub enum Change<R> {
     Deleted(R),
 }
 
+impl<R> Change<R> {
+    /// The record before the change (`None`: it was created by it).
+    pub fn before(self) -> Option<R> {
+        match self {
+            Change::Created => None,
+            Change::Updated(r) | Change::Deleted(r) => Some(r),
+        }
+    }
+}
+
 /// A history value.
 pub fn encode_history<R: Serialize>(entry: &HistoryEntry<R>) -> Result<Vec<u8>, CodecError> {
     versioned(entry)

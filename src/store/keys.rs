@@ -25,6 +25,7 @@
 //! | `0x05` [`NAME`] | nodes by `name` | `be16(bucket)` of the lowercased name | the `(node, fingerprint)` list of that bucket |
 //! | `0x06` [`HISTORY`] | recorded versions | kind byte ([`HIST_NODE`] or [`HIST_REL`]), `be64(id >> 6)`, `be64(commit)` | the versions one commit made of the block's records: when, who, and each changed slot's record after it (or none: deleted) |
 //! | `0x00` | | [`META_HISTORY`] | the number of the last commit that recorded versions (a big-endian `u64`) |
+//! | `0x00` | | [`META_HISTORY_FROM`] | versions before this time were forgotten (milliseconds since the epoch, a big-endian `i64`; absent: none were) |
 //!
 //! Direction bytes: [`DIR_OUT`] and [`DIR_IN`]. Escaped strings replace `0x00` by
 //! `0x00 0xFF` and end with `0x00 0x00`, so no escaped label is a prefix of another.
@@ -54,6 +55,8 @@ pub const HIST_NODE: u8 = 0x00;
 pub const HIST_REL: u8 = 0x01;
 /// Meta record name of the last history commit number.
 pub const META_HISTORY: &[u8] = b"history";
+/// Meta record name of the time before which versions were forgotten.
+pub const META_HISTORY_FROM: &[u8] = b"history_from";
 
 /// Meta record name of the format version.
 pub const META_FORMAT: &[u8] = b"format";
@@ -240,6 +243,21 @@ pub fn history_key(kind: u8, block: u64, commit: u64) -> Vec<u8> {
     let mut k = history_prefix(kind, block);
     k.extend_from_slice(&commit.to_be_bytes());
     k
+}
+
+/// The kind, block and commit a history key names; `None` for a key of another shape.
+pub fn history_key_parts(key: &[u8]) -> Option<(u8, u64, u64)> {
+    let (&family, rest) = key.split_first()?;
+    let (&kind, rest) = rest.split_first()?;
+    if family != HISTORY || rest.len() != 16 {
+        return None;
+    }
+    let (block, commit) = rest.split_at(8);
+    Some((
+        kind,
+        u64::from_be_bytes(block.try_into().ok()?),
+        u64::from_be_bytes(commit.try_into().ok()?),
+    ))
 }
 
 /// The prefix of every version of the records in block `block` of `kind`, oldest first.

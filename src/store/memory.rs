@@ -1,7 +1,7 @@
 //! The in-memory store: plain maps, no persistence. Used by the fast tests, the TCK
 //! runner, and as the reference the sled store is model-tested against.
 
-use super::{ChangeSet, Counters, Store, StoreError, Version};
+use super::{ChangeSet, Counters, Recorded, Store, StoreError, Version};
 use crate::model::{Adjacent, Direction, NodeId, NodeRecord, RelId, RelRecord, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::RwLock;
@@ -13,10 +13,32 @@ struct Graph {
     out: BTreeMap<NodeId, BTreeSet<(RelId, NodeId)>>,
     inc: BTreeMap<NodeId, BTreeSet<(RelId, NodeId)>>,
     counters: Counters,
-    node_history: BTreeMap<NodeId, Vec<Version<NodeRecord>>>,
-    rel_history: BTreeMap<RelId, Vec<Version<RelRecord>>>,
+    node_history: BTreeMap<NodeId, Vec<Kept<NodeRecord>>>,
+    rel_history: BTreeMap<RelId, Vec<Kept<RelRecord>>>,
     /// The number of the last commit.
     commits: u64,
+    /// Versions before this time were forgotten.
+    history_from: Option<i64>,
+}
+
+/// A recorded version with the record as it was before the commit.
+#[derive(Clone)]
+struct Kept<R> {
+    version: Version<R>,
+    before: Option<R>,
+}
+
+/// The record as it was at `at_millis`, if a version after then says so (`Some(state)`).
+fn state_at<R: Clone>(kept: &[Kept<R>], at_millis: i64) -> Option<Option<R>> {
+    kept.iter()
+        .find(|k| k.version.at_millis > at_millis)
+        .map(|k| k.before.clone())
+}
+
+/// True when `node`'s `name` is a string equal to `name` ignoring case (as
+/// [`Store::nodes_named`] compares).
+pub(crate) fn names_match(node: &NodeRecord, name: &str) -> bool {
+    matches!(node.props.get("name"), Some(Value::String(s)) if s.to_lowercase() == name.to_lowercase())
 }
 
 /// A store held in memory.
@@ -186,12 +208,11 @@ impl Store for MemoryStore {
     }
 
     fn nodes_named(&self, name: &str) -> Result<Vec<NodeId>, StoreError> {
-        let wanted = name.to_lowercase();
         Ok(self
             .read()
             .nodes
             .iter()
-            .filter(|(_, n)| matches!(n.props.get("name"), Some(Value::String(s)) if s.to_lowercase() == wanted))
+            .filter(|(_, n)| names_match(n, name))
             .map(|(id, _)| *id)
             .collect())
     }
@@ -241,6 +262,16 @@ impl Store for MemoryStore {
             .filter(|(id, rec)| rec.is_none() && !g.rels.contains_key(id))
             .map(|(id, _)| *id)
             .collect();
+        let node_before: BTreeMap<NodeId, Option<NodeRecord>> = changes
+            .nodes
+            .keys()
+            .map(|id| (*id, g.nodes.get(id).cloned()))
+            .collect();
+        let rel_before: BTreeMap<RelId, Option<RelRecord>> = changes
+            .rels
+            .keys()
+            .map(|id| (*id, g.rels.get(id).cloned()))
+            .collect();
         for (id, rec) in &changes.rels {
             if let Some(old) = g.rels.remove(id) {
                 g.out.entry(old.start).or_default().remove(&(*id, old.end));
@@ -273,11 +304,14 @@ impl Store for MemoryStore {
             .iter()
             .filter(|(id, _)| !never_nodes.contains(id))
         {
-            g.node_history.entry(*id).or_default().push(Version {
-                commit,
-                at_millis: meta.at_millis,
-                author: meta.author.clone(),
-                record: rec.clone(),
+            g.node_history.entry(*id).or_default().push(Kept {
+                version: Version {
+                    commit,
+                    at_millis: meta.at_millis,
+                    author: meta.author.clone(),
+                    record: rec.clone(),
+                },
+                before: node_before[id].clone(),
             });
         }
         for (id, rec) in changes
@@ -285,11 +319,14 @@ impl Store for MemoryStore {
             .iter()
             .filter(|(id, _)| !never_rels.contains(id))
         {
-            g.rel_history.entry(*id).or_default().push(Version {
-                commit,
-                at_millis: meta.at_millis,
-                author: meta.author.clone(),
-                record: rec.clone(),
+            g.rel_history.entry(*id).or_default().push(Kept {
+                version: Version {
+                    commit,
+                    at_millis: meta.at_millis,
+                    author: meta.author.clone(),
+                    record: rec.clone(),
+                },
+                before: rel_before[id].clone(),
             });
         }
         Ok(())
@@ -300,7 +337,7 @@ impl Store for MemoryStore {
             .read()
             .node_history
             .get(&id)
-            .cloned()
+            .map(|kept| kept.iter().map(|k| k.version.clone()).collect())
             .unwrap_or_default())
     }
 
@@ -309,7 +346,7 @@ impl Store for MemoryStore {
             .read()
             .rel_history
             .get(&id)
-            .cloned()
+            .map(|kept| kept.iter().map(|k| k.version.clone()).collect())
             .unwrap_or_default())
     }
 
@@ -321,16 +358,37 @@ impl Store for MemoryStore {
         let mut dropped = 0u64;
         for versions in g.node_history.values_mut() {
             let before = versions.len();
-            versions.retain(|v| v.at_millis >= at_millis);
+            versions.retain(|k| k.version.at_millis >= at_millis);
             dropped += (before - versions.len()) as u64;
         }
         for versions in g.rel_history.values_mut() {
             let before = versions.len();
-            versions.retain(|v| v.at_millis >= at_millis);
+            versions.retain(|k| k.version.at_millis >= at_millis);
             dropped += (before - versions.len()) as u64;
         }
         g.node_history.retain(|_, v| !v.is_empty());
         g.rel_history.retain(|_, v| !v.is_empty());
+        g.history_from = Some(g.history_from.map_or(at_millis, |from| from.max(at_millis)));
         Ok(dropped)
+    }
+
+    fn recorded_at(&self, at_millis: i64) -> Result<Recorded, StoreError> {
+        let g = self.read();
+        Ok(Recorded {
+            nodes: g
+                .node_history
+                .iter()
+                .filter_map(|(id, kept)| Some((*id, state_at(kept, at_millis)?)))
+                .collect(),
+            rels: g
+                .rel_history
+                .iter()
+                .filter_map(|(id, kept)| Some((*id, state_at(kept, at_millis)?)))
+                .collect(),
+        })
+    }
+
+    fn history_kept_from(&self) -> Result<Option<i64>, StoreError> {
+        Ok(self.read().history_from)
     }
 }

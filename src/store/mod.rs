@@ -10,6 +10,7 @@ pub mod codec;
 pub mod fault;
 pub mod keys;
 pub mod memory;
+pub mod recorded;
 pub mod sled;
 pub mod tx;
 
@@ -20,6 +21,7 @@ use std::path::PathBuf;
 pub use self::sled::SledStore;
 pub use check::{Area, Problem};
 pub use memory::MemoryStore;
+pub use recorded::RecordedStore;
 pub use tx::Transaction;
 
 /// Errors of the storage layer.
@@ -79,6 +81,9 @@ pub enum StoreError {
         /// The message of the error that poisoned it (that error was returned then).
         cause: String,
     },
+    /// A store seen as it had been recorded at a time (AS RECORDED) was asked to change.
+    #[error("the map as it had been recorded at a past time cannot be changed")]
+    ReadOnly,
     /// The engine's log could not be read back: the files are damaged.
     #[error(
         "the store at {} is damaged: its log cannot be read back; restore the directory from your last backup (or re-import your last `steward export`)",
@@ -156,6 +161,16 @@ impl ChangeSet {
     pub fn is_empty(&self) -> bool {
         self.nodes.is_empty() && self.rels.is_empty()
     }
+}
+
+/// The records as they had been recorded at a past time, where they differ from now (see
+/// [`Store::recorded_at`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Recorded {
+    /// Nodes changed since, as they were then (`None`: not there then).
+    pub nodes: BTreeMap<NodeId, Option<NodeRecord>>,
+    /// Relationships changed since, as they were then (`None`: not there then).
+    pub rels: BTreeMap<RelId, Option<RelRecord>>,
 }
 
 /// The next ids to hand out. Ids are never reused, so these only grow.
@@ -248,8 +263,21 @@ pub trait Store: Send + Sync {
     fn rel_history(&self, id: RelId) -> Result<Vec<Version<RelRecord>>, StoreError>;
 
     /// Drops the versions recorded before `at_millis` (retention rules); the records
-    /// themselves stay as they are. Returns how many versions went.
+    /// themselves stay as they are. Returns how many versions went. From then on
+    /// [`history_kept_from`](Store::history_kept_from) is at least `at_millis`.
     fn forget_history_before(&self, at_millis: i64) -> Result<u64, StoreError>;
+
+    /// The records as they had been recorded at `at_millis` (inclusive), wherever they
+    /// differ from now: every node and relationship a commit made after `at_millis`
+    /// changed, as it was then (`None`: it did not exist then). Read from history, so it
+    /// answers only back to [`history_kept_from`](Store::history_kept_from); the history
+    /// of a record deleted before the last compaction went with it.
+    fn recorded_at(&self, at_millis: i64) -> Result<Recorded, StoreError>;
+
+    /// The time before which versions were forgotten
+    /// ([`forget_history_before`](Store::forget_history_before)); `None` when history is
+    /// kept from the start.
+    fn history_kept_from(&self) -> Result<Option<i64>, StoreError>;
     /// Rewrites the store's live data compactly, dropping what earlier writes left
     /// behind; `None` from a store that has nothing to compact (the memory store).
     /// Atomic: on error, or after a crash at any point, the store is as before or fully

@@ -20,7 +20,7 @@ mod migrate;
 use super::codec::{self, Block, Catalog, GroupEdit};
 use super::fault::{FaultPoint, Faults};
 use super::keys;
-use super::{ChangeSet, Compaction, Counters, Store, StoreError, Version};
+use super::{ChangeSet, Compaction, Counters, Recorded, Store, StoreError, Version};
 use crate::model::{Adjacent, Direction, NodeId, NodeRecord, RelId, RelRecord, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -974,10 +974,55 @@ impl Store for SledStore {
                 writes.push((key.to_vec(), None));
             }
         }
-        if !writes.is_empty() {
-            self.write_durably(writes)?;
-        }
+        let from = self.history_kept_from()?.map_or(at_millis, |f| f.max(at_millis));
+        writes.push((
+            keys::meta(keys::META_HISTORY_FROM),
+            Some(from.to_be_bytes().to_vec()),
+        ));
+        self.write_durably(writes)?;
         Ok(dropped)
+    }
+
+    fn recorded_at(&self, at_millis: i64) -> Result<Recorded, StoreError> {
+        let mut out = Recorded::default();
+        // Keys run by kind, block and commit: a slot's first change after the time is
+        // the one whose "before" is the record then.
+        for item in self.db().scan_prefix([keys::HISTORY]) {
+            let (key, value) = item.map_err(backend)?;
+            if codec::history_time(&value)? <= at_millis {
+                continue;
+            }
+            let (kind, block, _) = keys::history_key_parts(&key)
+                .ok_or_else(|| corrupt("a history key is malformed".into()))?;
+            match kind {
+                keys::HIST_NODE => {
+                    let entry = codec::decode_history::<NodeRecord>(&value)?;
+                    for (slot, change) in entry.slots {
+                        let id = keys::id_in_block(block, usize::from(slot));
+                        out.nodes.entry(id).or_insert_with(|| change.before());
+                    }
+                }
+                _ => {
+                    let entry = codec::decode_history::<RelRecord>(&value)?;
+                    for (slot, change) in entry.slots {
+                        let id = keys::id_in_block(block, usize::from(slot));
+                        out.rels.entry(id).or_insert_with(|| change.before());
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn history_kept_from(&self) -> Result<Option<i64>, StoreError> {
+        match self.get(&keys::meta(keys::META_HISTORY_FROM))? {
+            Some(bytes) => {
+                let arr = <[u8; 8]>::try_from(&bytes[..])
+                    .map_err(|_| corrupt("the history_from record is not 8 bytes".into()))?;
+                Ok(Some(i64::from_be_bytes(arr)))
+            }
+            None => Ok(None),
+        }
     }
 
     fn check(&self) -> Result<Vec<super::Problem>, StoreError> {

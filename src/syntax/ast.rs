@@ -318,6 +318,8 @@ impl Stage {
 pub struct Lens {
     /// `AS OF when`.
     pub as_of: Option<When>,
+    /// `AS RECORDED when`: the map as it had been recorded by then (recorded history).
+    pub recorded: Option<When>,
     /// `FROM THE VIEW OF "who"` (a string or a parameter).
     pub view: Option<ViewOf>,
 }

@@ -130,6 +130,15 @@ fn parse_here(text: &str) -> Result<(Mode, Lens, Statement)> {
                 let at = p.into_inner().find(|p| p.as_rule() == Rule::when);
                 lens.as_of = Some(hls::when(at.expect("AS OF has a time"))?);
             }
+            Rule::as_recorded => {
+                let span = token_span(&p);
+                if lens.recorded.is_some() {
+                    let message = "AS RECORDED is given twice".to_string();
+                    return Err(syntax_error("InvalidArgument", message, span));
+                }
+                let at = p.into_inner().find(|p| p.as_rule() == Rule::when);
+                lens.recorded = Some(hls::when(at.expect("AS RECORDED has a time"))?);
+            }
             Rule::view_of => {
                 let span = token_span(&p);
                 if lens.view.is_some() {
