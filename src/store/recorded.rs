@@ -73,10 +73,13 @@ impl<'s> RecordedStore<'s> {
 
 }
 
+/// A store's scan of its records: called with the callback to feed.
+type Scan<'a, R> = dyn FnMut(&mut dyn FnMut(u64, R) -> bool) -> Result<(), StoreError> + 'a;
+
 /// Merges `now` (ascending ids) with `then` (changed records as they were): what the
 /// records were at the time, in ascending id order, until `each` says stop.
 fn merge_scan<R: Clone>(
-    now: &mut dyn FnMut(&mut dyn FnMut(u64, R) -> bool) -> Result<(), StoreError>,
+    now: &mut Scan<'_, R>,
     then: &BTreeMap<u64, Option<R>>,
     each: &mut dyn FnMut(u64, R) -> bool,
 ) -> Result<(), StoreError> {
