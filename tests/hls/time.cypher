@@ -40,3 +40,11 @@ WHERE VIEWS DIFFER?;
 FROM THE VIEW OF "Housing manager" MATCH (a {name: 'Hostel'})-[r:TRUSTS]-(b) RETURN r.level, b.name;
 FROM THE VIEW OF "Outreach worker" SHOW "Hostel";
 FROM THE VIEW OF "Jo" FROM THE VIEW OF "Sam" SHOW "Hostel";
+// A link whose later spell says something else changed (level 1 → 4); views stay apart.
+LINK "Brian" -[:TRUSTS {level: 1}]-> "Outreach team" FROM 2014 UNTIL 2016;
+LINK "Brian" -[:TRUSTS {level: 4}]-> "Outreach team" FROM 2017;
+LINK "Brian" -[:TRUSTS {level: 2}]-> "Housing First" FROM 2014 UNTIL 2016 SEEN BY "Jo";
+LINK "Brian" -[:TRUSTS {level: 2}]-> "Housing First" FROM 2017 SEEN BY "Jo";
+LINK "Brian" -[:TRUSTS {level: 3}]-> "Hostel" FROM 2014 UNTIL 2016 SEEN BY "Jo";
+LINK "Brian" -[:TRUSTS {level: 5}]-> "Hostel" FROM 2017 SEEN BY "Sam";
+WHAT CHANGED FOR "Brian" BETWEEN 2015 AND 2018;

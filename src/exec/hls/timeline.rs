@@ -31,8 +31,8 @@ fn change(props: &Properties, before: &Period, after: &Period) -> Option<&'stati
     }
 }
 
-/// The row of one changed entity: change, what, kind, from, until.
-fn row(change: &str, what: String, kind: &str, props: &Properties) -> Vec<Value> {
+/// The row of one changed entity: change, what, kind, from, until, details.
+fn row(change: &str, what: String, kind: &str, props: &Properties, details: &str) -> Vec<Value> {
     let get = |k: &str| props.get(k).cloned().unwrap_or(Value::Null);
     vec![
         Value::String(change.to_string()),
@@ -40,12 +40,27 @@ fn row(change: &str, what: String, kind: &str, props: &Properties) -> Vec<Value>
         Value::String(kind.to_string()),
         get(VALID_FROM),
         get(VALID_UNTIL),
+        match details {
+            "" => Value::Null,
+            d => Value::String(d.to_string()),
+        },
     ]
+}
+
+/// A relationship's properties other than when it held and whose view it is.
+fn held_props(props: &Properties) -> Properties {
+    props
+        .iter()
+        .filter(|(k, _)| ![VALID_FROM, VALID_UNTIL, SEEN_BY].contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
 }
 
 /// `WHAT CHANGED FOR <node> BETWEEN a AND b [WITHIN n STEPS]`: the relationships and
 /// nodes within `within` steps of the node (through anything, whenever it held) that held
-/// in one period and not in the other, by valid time. The statement's viewpoint, if any,
+/// in one period and not in the other, by valid time; a link (same ends, type and view)
+/// with one spell then and another, saying something else, later is one "changed" row
+/// with what changed (`level: 1 → 5`). The statement's viewpoint, if any,
 /// still applies.
 pub(super) fn what_changed(
     ex: &Executor<'_, '_>,
@@ -117,22 +132,50 @@ pub(super) fn what_changed(
             } else {
                 "node"
             };
-            rows.push(row(c, ex.shown_name(id)?, kind, &rec.props));
+            rows.push(row(c, ex.shown_name(id)?, kind, &rec.props, ""));
         }
     }
+    // One link's spells (same ends, type and view): a spell that ended and one that
+    // appeared are one link that changed, when what it says differs.
+    type Spells = Vec<(&'static str, Properties)>;
+    let mut links: BTreeMap<(NodeId, NodeId, String, String), Spells> = BTreeMap::new();
     for &id in rels.keys() {
         let Some(rec) = ex.tx.rel(id)? else { continue };
         if let Some(c) = change(&rec.props, &before, &after) {
-            let mut what = format!(
-                "{} -{}-> {}",
-                ex.shown_name(rec.start)?,
-                rec.rel_type,
-                ex.shown_name(rec.end)?
-            );
-            if let Some(Value::String(who)) = rec.props.get(SEEN_BY) {
-                what.push_str(&format!(" (seen by {who})"));
+            let who = match rec.props.get(SEEN_BY) {
+                Some(Value::String(who)) => who.clone(),
+                _ => String::new(),
+            };
+            links
+                .entry((rec.start, rec.end, rec.rel_type, who))
+                .or_default()
+                .push((c, rec.props));
+        }
+    }
+    for ((start, end, rel_type, who), mut spells) in links {
+        let mut what = format!(
+            "{} -{}-> {}",
+            ex.shown_name(start)?,
+            rel_type,
+            ex.shown_name(end)?
+        );
+        if !who.is_empty() {
+            what.push_str(&format!(" (seen by {who})"));
+        }
+        let ended = spells.iter().position(|(c, _)| *c == "ended");
+        let appeared = spells.iter().position(|(c, _)| *c == "appeared");
+        if let (Some(e), Some(a)) = (ended, appeared) {
+            let (old, new) = (held_props(&spells[e].1), held_props(&spells[a].1));
+            if old != new {
+                let details = differences((&[], &[]), (&old, &new)).join(", ");
+                rows.push(row("changed", what.clone(), "relationship", &spells[a].1, &details));
+                let (first, second) = (e.max(a), e.min(a));
+                spells.remove(first);
+                spells.remove(second);
             }
-            rows.push(row(c, what, "relationship", &rec.props));
+        }
+        for (c, props) in spells {
+            rows.push(row(c, what.clone(), "relationship", &props, ""));
         }
     }
     // Appeared before ended; then by when; then by text.
@@ -148,7 +191,10 @@ pub(super) fn what_changed(
         (text(&r[0]), day(&r[3]), day(&r[4]), text(&r[1]))
     };
     rows.sort_by_key(key);
-    Ok((vec!["change", "what", "kind", "from", "until"], rows))
+    Ok((
+        vec!["change", "what", "kind", "from", "until", "details"],
+        rows,
+    ))
 }
 
 /// `COMPARE VIEWS [OF <node>]`: the relationships that several viewpoints see differently —
