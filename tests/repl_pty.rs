@@ -317,6 +317,13 @@ fn a_lens_and_an_author_hold_for_the_session_and_the_prompt_says_so() {
     s.expect(PROMPT).unwrap();
     enter(&mut s, ":view \"Sam\"");
     s.expect("steward [view of Sam]> ").unwrap();
+    enter(&mut s, ":view off");
+    s.expect(PROMPT).unwrap();
+    enter(&mut s, ":as_recorded 2000");
+    s.expect("steward [as recorded 2000]> ").unwrap();
+    enter(&mut s, "ACTOR \"Jo\" AS Person;");
+    s.expect(":as_recorded off")
+        .expect("no writing while seeing the map as recorded then");
     s.send("\x04").unwrap();
     s.expect(Eof).unwrap();
     assert_exit_0(&s);

@@ -31,8 +31,8 @@ fn change(props: &Properties, before: &Period, after: &Period) -> Option<&'stati
     }
 }
 
-/// The row of one changed entity: change, what, kind, from, until, details.
-fn row(change: &str, what: String, kind: &str, props: &Properties, details: &str) -> Vec<Value> {
+/// The row of one changed entity: change, what, kind, from, until.
+fn row(change: &str, what: String, kind: &str, props: &Properties) -> Vec<Value> {
     let get = |k: &str| props.get(k).cloned().unwrap_or(Value::Null);
     vec![
         Value::String(change.to_string()),
@@ -40,10 +40,6 @@ fn row(change: &str, what: String, kind: &str, props: &Properties, details: &str
         Value::String(kind.to_string()),
         get(VALID_FROM),
         get(VALID_UNTIL),
-        match details {
-            "" => Value::Null,
-            d => Value::String(d.to_string()),
-        },
     ]
 }
 
@@ -60,7 +56,7 @@ fn held_props(props: &Properties) -> Properties {
 /// nodes within `within` steps of the node (through anything, whenever it held) that held
 /// in one period and not in the other, by valid time; a link (same ends, type and view)
 /// with one spell then and another, saying something else, later is one "changed" row
-/// with what changed (`level: 1 → 5`). The statement's viewpoint, if any,
+/// that says what changed (`Brian -TRUSTS-> Outreach team (level: 1 → 4)`). The statement's viewpoint, if any,
 /// still applies.
 pub(super) fn what_changed(
     ex: &Executor<'_, '_>,
@@ -132,7 +128,7 @@ pub(super) fn what_changed(
             } else {
                 "node"
             };
-            rows.push(row(c, ex.shown_name(id)?, kind, &rec.props, ""));
+            rows.push(row(c, ex.shown_name(id)?, kind, &rec.props));
         }
     }
     // One link's spells (same ends, type and view): a spell that ended and one that
@@ -168,14 +164,15 @@ pub(super) fn what_changed(
             let (old, new) = (held_props(&spells[e].1), held_props(&spells[a].1));
             if old != new {
                 let details = differences((&[], &[]), (&old, &new)).join(", ");
-                rows.push(row("changed", what.clone(), "relationship", &spells[a].1, &details));
+                let what = format!("{what} ({details})");
+                rows.push(row("changed", what, "relationship", &spells[a].1));
                 let (first, second) = (e.max(a), e.min(a));
                 spells.remove(first);
                 spells.remove(second);
             }
         }
         for (c, props) in spells {
-            rows.push(row(c, what.clone(), "relationship", &props, ""));
+            rows.push(row(c, what.clone(), "relationship", &props));
         }
     }
     // Appeared before ended; then by when; then by text.
@@ -191,10 +188,7 @@ pub(super) fn what_changed(
         (text(&r[0]), day(&r[3]), day(&r[4]), text(&r[1]))
     };
     rows.sort_by_key(key);
-    Ok((
-        vec!["change", "what", "kind", "from", "until", "details"],
-        rows,
-    ))
+    Ok((vec!["change", "what", "kind", "from", "until"], rows))
 }
 
 /// `COMPARE VIEWS [OF <node>]`: the relationships that several viewpoints see differently —
