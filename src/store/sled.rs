@@ -13,6 +13,7 @@
 //! dictionary) live in one catalog record that is cached in memory and rewritten by every
 //! apply, so the count queries never scan.
 
+mod bulk;
 mod check;
 mod compact;
 mod migrate;
@@ -986,6 +987,12 @@ impl Store for SledStore {
 
     fn backup_into(&self, dest: &Path) -> Result<u64, StoreError> {
         SledStore::backup_into(self, dest)
+    }
+
+    fn bulk_load(&self) -> Result<Option<Box<dyn super::BulkLoad + '_>>, StoreError> {
+        Ok(self
+            .begin_bulk_load()?
+            .map(|load| Box::new(load) as Box<dyn super::BulkLoad + '_>))
     }
 }
 

@@ -1,0 +1,416 @@
+//! Bulk loads into an empty store: records go straight into a new database, which
+//! replaces the store's by the protocol of compaction (see [`super::compact`]).
+//!
+//! An ordinary apply holds the whole change set in memory and then every block, index
+//! entry and adjacency operation it derives (for the benchmark map, 1.3 M
+//! relationships: about 365 MB before the first write). A load writes each record
+//! block as soon as the load has moved past it, keeps only a relationship's type and
+//! ends for the adjacency lists (built at commit, one block at a time), and the small
+//! label bitmaps and name buckets.
+//!
+//! The new database lives in the next compaction generation's subdirectory. Until
+//! [`BulkLoad::commit`] replaces the marker nothing names it: a load that fails or is
+//! dropped removes it, and one stopped by a crash is removed by the next open
+//! (`remove_leftovers`), the old (empty) database untouched. What the new database
+//! holds besides the load is copied from the old one at commit: its meta records and
+//! the history of records deleted before (an empty store has no other key).
+
+use super::compact::abandon;
+use super::{SledStore, State, backend, corrupt, data_generation, data_name, sled_config, sync_dir};
+use crate::model::{Direction, NodeId, NodeRecord, RelId, RelRecord};
+use crate::store::codec::{self, Block, Catalog};
+use crate::store::{BulkLoad, CommitMeta, Counters, StoreError, keys};
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+/// Keys written per batch (the new database is invisible until committed, so batches
+/// need not be atomic together; they bound memory).
+const BATCH_KEYS: usize = 4096;
+/// Record blocks kept open before the older ones are written.
+const OPEN_BLOCKS: usize = 16;
+
+/// A bulk load in progress (see the module docs).
+pub(super) struct SledLoad<'s> {
+    store: &'s SledStore,
+    /// The new database, until committed or abandoned.
+    new: Option<sled::Db>,
+    new_name: String,
+    new_path: PathBuf,
+    /// The old database's name when the load began.
+    old_name: String,
+    catalog: Catalog,
+    type_ids: HashMap<String, u32>,
+    nodes: Blocks,
+    rels: Blocks,
+    /// Per (label, group): the bitmap.
+    labels: BTreeMap<(String, u64), [u64; codec::BITMAP_WORDS]>,
+    /// Per name bucket key: its entries, in the order the nodes came.
+    names: BTreeMap<Vec<u8>, Vec<(NodeId, u16)>>,
+    /// Each relationship's id, ends and type id, in the order they came.
+    ends: Vec<(RelId, NodeId, NodeId, u32)>,
+    batch: sled::Batch,
+    pending: usize,
+}
+
+/// The record blocks of one family being written: the open ones, and which slots every
+/// block written so far holds (for the history entries, and to refuse an id twice).
+#[derive(Default)]
+struct Blocks {
+    open: BTreeMap<u64, Block>,
+    slots: BTreeMap<u64, u64>,
+}
+
+impl SledStore {
+    /// [`crate::store::Store::bulk_load`] for the sled store.
+    pub(super) fn begin_bulk_load(&self) -> Result<Option<SledLoad<'_>>, StoreError> {
+        let state = self.state();
+        if state.catalog.nodes + state.catalog.rels > 0 {
+            return Ok(None);
+        }
+        let old_name = self
+            .live
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .expect("the sled handle lives until drop")
+            .name
+            .clone();
+        let generation = data_generation(&old_name).expect("the current database's name");
+        let new_name = data_name(generation + 1);
+        let new_path = self.dir.join(&new_name);
+        if new_path.exists() {
+            std::fs::remove_dir_all(&new_path).map_err(backend)?;
+        }
+        let new = sled_config(&new_path).open().map_err(backend)?;
+        Ok(Some(SledLoad {
+            store: self,
+            new: Some(new),
+            new_name,
+            new_path,
+            old_name,
+            catalog: state.catalog.clone(),
+            type_ids: state.type_ids.clone(),
+            nodes: Blocks::default(),
+            rels: Blocks::default(),
+            labels: BTreeMap::new(),
+            names: BTreeMap::new(),
+            ends: Vec::new(),
+            batch: sled::Batch::default(),
+            pending: 0,
+        }))
+    }
+}
+
+impl SledLoad<'_> {
+    fn put(&mut self, key: Vec<u8>, value: Vec<u8>) -> Result<(), StoreError> {
+        self.batch.insert(key, value);
+        self.pending += 1;
+        if self.pending >= BATCH_KEYS {
+            self.write_batch()?;
+        }
+        Ok(())
+    }
+
+    fn write_batch(&mut self) -> Result<(), StoreError> {
+        let new = self.new.as_ref().expect("open until committed");
+        new.apply_batch(std::mem::take(&mut self.batch))
+            .map_err(backend)?;
+        self.pending = 0;
+        Ok(())
+    }
+
+    /// The block of `id` in `family` (`keys::NODE` or `keys::REL`), ready to take it;
+    /// older open blocks are written once there are too many.
+    fn block(&mut self, family: u8, id: u64) -> Result<(&mut Block, usize), StoreError> {
+        let (b, slot) = keys::block_of(id);
+        let blocks = self.family(family);
+        let mask = blocks.slots.entry(b).or_insert(0);
+        if *mask & (1 << slot) != 0 {
+            return Err(corrupt(format!("the bulk load was given the id {id} twice")));
+        }
+        *mask |= 1 << slot;
+        if !blocks.open.contains_key(&b) {
+            if blocks.open.len() >= OPEN_BLOCKS {
+                // Ids ascend as a rule: the blocks before this one are done.
+                let mut older: Vec<u64> = blocks.open.range(..b).map(|(k, _)| *k).collect();
+                if older.is_empty() {
+                    older = blocks.open.keys().copied().collect();
+                }
+                self.close_blocks(family, &older)?;
+            }
+            let key = block_key(family, b);
+            let block = match self.new.as_ref().expect("open").get(&key).map_err(backend)? {
+                // Written already: the ids came out of order.
+                Some(bytes) => Block::parse(&bytes)?,
+                None => Block::new(),
+            };
+            self.family(family).open.insert(b, block);
+        }
+        let block = self
+            .family(family)
+            .open
+            .get_mut(&b)
+            .expect("opened above");
+        Ok((block, slot))
+    }
+
+    fn family(&mut self, family: u8) -> &mut Blocks {
+        match family {
+            keys::NODE => &mut self.nodes,
+            _ => &mut self.rels,
+        }
+    }
+
+    /// Writes the open blocks `which` of `family`.
+    fn close_blocks(&mut self, family: u8, which: &[u64]) -> Result<(), StoreError> {
+        for b in which {
+            if let Some(block) = self.family(family).open.remove(b) {
+                self.put(block_key(family, *b), block.encode())?;
+            }
+        }
+        Ok(())
+    }
+
+    fn type_id(&mut self, name: &str) -> u32 {
+        if let Some(&id) = self.type_ids.get(name) {
+            return id;
+        }
+        let id = u32::try_from(self.catalog.type_names.len())
+            .expect("fewer than 2^32 relationship types");
+        self.catalog.type_names.push(name.to_string());
+        self.catalog.type_counts.push(0);
+        self.type_ids.insert(name.to_string(), id);
+        id
+    }
+
+    /// Writes the adjacency blocks of direction `dir`.
+    fn adjacency(&mut self, dir: Direction) -> Result<(), StoreError> {
+        // (owner, index into `ends`): sorted, each owner's entries ascend by
+        // relationship id when the relationships came in id order.
+        let mut order: Vec<(NodeId, RelId, u32)> = Vec::with_capacity(self.ends.len());
+        for (i, &(rel, start, end, _)) in self.ends.iter().enumerate() {
+            let owner = match dir {
+                Direction::Outgoing => start,
+                Direction::Incoming => end,
+            };
+            order.push((owner, rel, u32::try_from(i).expect("fewer than 2^32 relationships")));
+        }
+        order.sort_unstable();
+        let mut groups: BTreeMap<u32, Vec<(RelId, NodeId)>> = BTreeMap::new();
+        let mut rest = &order[..];
+        while let Some(&(first, _, _)) = rest.first() {
+            let (b, _) = keys::block_of(first);
+            let in_block = rest
+                .iter()
+                .take_while(|(n, _, _)| keys::block_of(*n).0 == b)
+                .count();
+            let (group, tail) = rest.split_at(in_block);
+            rest = tail;
+            let mut block = Block::new();
+            for node in group.chunk_by(|x, y| x.0 == y.0) {
+                let owner = node[0].0;
+                groups.values_mut().for_each(Vec::clear);
+                for &(_, rel, i) in node {
+                    let (_, start, end, type_id) = self.ends[i as usize];
+                    let other = match dir {
+                        Direction::Outgoing => end,
+                        Direction::Incoming => start,
+                    };
+                    groups.entry(type_id).or_default().push((rel, other));
+                }
+                groups.retain(|_, entries| !entries.is_empty());
+                block.set(keys::block_of(owner).1, &codec::encode_adj(owner, &groups));
+            }
+            self.put(keys::adj_block(dir, b), block.encode())?;
+        }
+        Ok(())
+    }
+
+    /// Writes the history entries of every record of `family` as created by `commit`.
+    fn history<R: serde::Serialize>(
+        &mut self,
+        kind: u8,
+        commit: u64,
+        meta: &CommitMeta,
+    ) -> Result<(), StoreError> {
+        let slots = std::mem::take(match kind {
+            keys::HIST_NODE => &mut self.nodes.slots,
+            _ => &mut self.rels.slots,
+        });
+        for (block, mask) in slots {
+            let entry: codec::HistoryEntry<R> = codec::HistoryEntry {
+                at_millis: meta.at_millis,
+                author: meta.author.clone(),
+                slots: (0..keys::BLOCK_SLOTS as u8)
+                    .filter(|s| mask & (1 << s) != 0)
+                    .map(|s| (s, codec::Change::Created))
+                    .collect(),
+            };
+            self.put(
+                keys::history_key(kind, block, commit),
+                codec::encode_history(&entry)?,
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Writes everything the load derives and the meta records into the new database
+    /// and flushes it; returns its size on disk.
+    fn finish(
+        &mut self,
+        old: &sled::Db,
+        state: &State,
+        counters: Counters,
+        meta: &CommitMeta,
+    ) -> Result<u64, StoreError> {
+        let open: Vec<u64> = self.nodes.open.keys().copied().collect();
+        self.close_blocks(keys::NODE, &open)?;
+        let open: Vec<u64> = self.rels.open.keys().copied().collect();
+        self.close_blocks(keys::REL, &open)?;
+        self.adjacency(Direction::Outgoing)?;
+        self.adjacency(Direction::Incoming)?;
+        self.ends = Vec::new();
+        for ((label, group), words) in std::mem::take(&mut self.labels) {
+            self.put(keys::label_bitmap(&label, group), codec::encode_bitmap(&words))?;
+        }
+        for (key, entries) in std::mem::take(&mut self.names) {
+            self.put(key, codec::encode_names(&entries))?;
+        }
+        let commit = state.history_commit + 1;
+        self.history::<NodeRecord>(keys::HIST_NODE, commit, meta)?;
+        self.history::<RelRecord>(keys::HIST_REL, commit, meta)?;
+        // What the old database holds besides records: its meta records and the
+        // history of records deleted before; the catalog, the commit number and the
+        // measure are written anew.
+        let rewritten = [
+            keys::meta(keys::META_CATALOG),
+            keys::meta(keys::META_HISTORY),
+            keys::meta(keys::META_COMPACTED),
+        ];
+        for item in old.iter() {
+            let (key, value) = item.map_err(backend)?;
+            if !rewritten.iter().any(|r| key == r[..]) {
+                self.put(key.to_vec(), value.to_vec())?;
+            }
+        }
+        self.catalog.next_node = self.catalog.next_node.max(counters.next_node);
+        self.catalog.next_rel = self.catalog.next_rel.max(counters.next_rel);
+        self.put(
+            keys::meta(keys::META_CATALOG),
+            codec::encode_catalog(&self.catalog)?,
+        )?;
+        self.put(keys::meta(keys::META_HISTORY), commit.to_be_bytes().to_vec())?;
+        self.write_batch()?;
+        let new = self.new.as_ref().expect("open until committed");
+        new.flush().map_err(backend)?;
+        let bytes = new.size_on_disk().map_err(backend)?;
+        let records = self.catalog.nodes + self.catalog.rels;
+        new.insert(
+            keys::meta(keys::META_COMPACTED),
+            &super::compact::encode_measure(bytes, records),
+        )
+        .map_err(backend)?;
+        new.flush().map_err(backend)?;
+        sync_dir(&self.new_path)?;
+        let blobs = self.new_path.join("blobs");
+        if blobs.exists() {
+            sync_dir(&blobs)?;
+        }
+        sync_dir(&self.store.dir)?;
+        Ok(bytes)
+    }
+}
+
+fn block_key(family: u8, block: u64) -> Vec<u8> {
+    match family {
+        keys::NODE => keys::node_block(block),
+        _ => keys::rel_block(block),
+    }
+}
+
+impl BulkLoad for SledLoad<'_> {
+    fn node(&mut self, id: NodeId, record: &NodeRecord) -> Result<(), StoreError> {
+        let mut body = Vec::new();
+        codec::encode_node_into(record, &mut self.catalog, &mut body)?;
+        let (block, slot) = self.block(keys::NODE, id)?;
+        block.set(slot, &body);
+        self.catalog.nodes += 1;
+        for label in &record.labels {
+            let (group, bit) = keys::label_group_of(id);
+            let words = self
+                .labels
+                .entry((label.clone(), group))
+                .or_insert([0; codec::BITMAP_WORDS]);
+            words[bit / 64] |= 1 << (bit % 64);
+            *self.catalog.label_counts.entry(label.clone()).or_insert(0) += 1;
+        }
+        if let Some(name) = super::folded_name(record) {
+            self.names
+                .entry(keys::name_bucket(&name))
+                .or_default()
+                .push((id, keys::name_fingerprint(&name)));
+        }
+        Ok(())
+    }
+
+    fn rel(&mut self, id: RelId, record: &RelRecord) -> Result<(), StoreError> {
+        let type_id = self.type_id(&record.rel_type);
+        let mut body = Vec::new();
+        codec::encode_rel_into(record, type_id, &mut self.catalog, &mut body)?;
+        let (block, slot) = self.block(keys::REL, id)?;
+        block.set(slot, &body);
+        self.catalog.rels += 1;
+        *self
+            .catalog
+            .type_counts
+            .get_mut(type_id as usize)
+            .expect("every type id has its count") += 1;
+        self.ends.push((id, record.start, record.end, type_id));
+        Ok(())
+    }
+
+    fn commit(mut self: Box<Self>, counters: Counters, meta: &CommitMeta) -> Result<(), StoreError> {
+        let store = self.store;
+        let mut state = store
+            .state
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let old = {
+            let live = store.live.read().unwrap_or_else(|p| p.into_inner());
+            let live = live.as_ref().expect("the sled handle lives until drop");
+            if live.name != self.old_name || state.catalog.nodes + state.catalog.rels > 0 {
+                return Err(corrupt(
+                    "the store was written while a bulk load into it ran".into(),
+                ));
+            }
+            live.db.clone()
+        };
+        let bytes = self.finish(&old, &state, counters, meta)?;
+        drop(old);
+        let new = self.new.take().expect("open until committed");
+        let switched = store.switch_to(new, self.new_name.clone());
+        let committed = store
+            .live
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .is_some_and(|live| live.name == self.new_name);
+        if !committed {
+            return switched;
+        }
+        let records = self.catalog.nodes + self.catalog.rels;
+        let history_commit = state.history_commit + 1;
+        let mut fresh = State::new(std::mem::take(&mut self.catalog), Some((bytes, records)));
+        fresh.history_commit = history_commit;
+        *state = fresh;
+        switched
+    }
+}
+
+impl Drop for SledLoad<'_> {
+    fn drop(&mut self) {
+        if let Some(new) = self.new.take() {
+            abandon(&self.new_path, new);
+        }
+    }
+}
