@@ -1086,3 +1086,56 @@ fn a_picture_of_a_question_highlights_its_answer_and_a_big_map_is_refused() {
     );
     assert!(!tmp.path().join("big.svg").exists());
 }
+
+/// Every file under `dir` with its bytes, by path.
+fn files_of(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d).expect("read the store dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let bytes = fs::read(&path).expect("read a store file");
+                out.push((path, bytes));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn every_bad_input_into_an_empty_store_fails_the_same_and_leaves_it_byte_identical() {
+    // Into an empty store an import takes the bulk path: its failures must be the
+    // transaction's, and leave no trace (no staging database, no byte changed).
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = tmp.path().join("db");
+    // The second open writes sled's first snapshot; from then on opening changes nothing.
+    for _ in 0..2 {
+        ok(&steward(&db, &["query", "MATCH (n) RETURN count(n)"], tmp.path()));
+    }
+    let before = files_of(&db);
+    for case in BAD {
+        let dir = tmp.path().join(case.name.replace(' ', "-"));
+        fs::create_dir(&dir).expect("case dir");
+        write_files(&dir, case.files);
+        let mut args = vec!["import"];
+        args.extend_from_slice(case.args);
+        let out = steward(&db, &args, &dir);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{}: {stderr}", case.name);
+        assert!(
+            stderr.contains(case.message),
+            "{}: expected {:?} in\n{stderr}",
+            case.name,
+            case.message
+        );
+        assert!(
+            files_of(&db) == before,
+            "{} changed the store's files",
+            case.name
+        );
+    }
+}

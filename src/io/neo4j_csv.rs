@@ -11,10 +11,9 @@
 
 use super::progress::Progress;
 use super::{Counted, ImportRequest, ImportSummary, IoError, Place, open_input};
-use crate::db::Db;
+use crate::db::{Db, Loader};
 use crate::exec::functions::parse_temporal;
 use crate::model::{NodeId, NodeRecord, Properties, RelRecord, Value};
-use crate::store::Transaction;
 use rustc_hash::FxHashMap;
 use std::path::PathBuf;
 
@@ -118,7 +117,7 @@ impl Job {
         })
     }
 
-    /// Runs the import in one transaction.
+    /// Runs the import: all of it is committed, atomically, or none.
     pub fn run(&self, db: &Db) -> Result<ImportSummary, IoError> {
         let total: u64 = self
             .nodes
@@ -128,7 +127,7 @@ impl Job {
             .map(|f| open_input(f).map(|(_, size)| size))
             .sum::<Result<u64, IoError>>()?;
         let mut progress = Progress::bytes(total, "importing");
-        let result = db.write_with(|tx| {
+        let result = db.load_with(true, |tx| {
             let mut run = Run {
                 job: self,
                 spaces: FxHashMap::default(),
@@ -141,7 +140,8 @@ impl Job {
             for g in &self.rels {
                 run.group(tx, g, false, &mut progress)?;
             }
-            super::kumu_import::scale_rule(tx, "the imported nodes")?;
+            tx.check_scale_rule()
+                .map_err(|e| super::kumu_import::scale_error(e, "the imported nodes"))?;
             Ok::<_, IoError>(run.summary)
         });
         progress.finish();
@@ -297,7 +297,7 @@ struct Header {
 impl Run<'_> {
     fn group(
         &mut self,
-        tx: &mut Transaction<'_>,
+        tx: &mut Loader<'_, '_>,
         g: &Group,
         nodes: bool,
         progress: &mut Progress,
@@ -365,7 +365,7 @@ impl Run<'_> {
 
     fn node(
         &mut self,
-        tx: &mut Transaction<'_>,
+        tx: &mut Loader<'_, '_>,
         h: &Header,
         record: &csv::ByteRecord,
         given: &[String],
@@ -402,7 +402,7 @@ impl Run<'_> {
         }
         labels.sort();
         labels.dedup();
-        let node = tx.create_node(NodeRecord { labels, props });
+        let node = tx.create_node(NodeRecord { labels, props })?;
         if let Some((space, id)) = id {
             let ids = self.spaces.entry(space.to_string()).or_default();
             if ids.insert(id.clone(), node).is_some() {
@@ -426,7 +426,7 @@ impl Run<'_> {
 
     fn rel(
         &mut self,
-        tx: &mut Transaction<'_>,
+        tx: &mut Loader<'_, '_>,
         h: &Header,
         record: &csv::ByteRecord,
         given: &[String],
@@ -467,7 +467,7 @@ impl Run<'_> {
             start,
             end,
             props,
-        });
+        })?;
         self.summary.rels_created += 1;
         Ok(())
     }
