@@ -181,7 +181,8 @@ pub(crate) fn settle_created(id: u64, rec: &mut NodeRecord) -> Result<(), (bool,
             let Some(scale) = default_scale(&rec.labels) else {
                 return Err((false, missing_scale(rec, id)));
             };
-            rec.props.insert("scale".into(), Value::String(scale.into()));
+            rec.props
+                .insert("scale".into(), Value::String(scale.into()));
             rec.props.remove(GIVEN);
         }
     }

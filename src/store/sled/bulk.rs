@@ -16,7 +16,9 @@
 //! the history of records deleted before (an empty store has no other key).
 
 use super::compact::abandon;
-use super::{SledStore, State, backend, corrupt, data_generation, data_name, sled_config, sync_dir};
+use super::{
+    SledStore, State, backend, corrupt, data_generation, data_name, sled_config, sync_dir,
+};
 use crate::model::{Direction, NodeId, NodeRecord, RelId, RelRecord};
 use crate::store::codec::{self, Block, Catalog};
 use crate::store::{BulkLoad, CommitMeta, Counters, StoreError, keys};
@@ -26,8 +28,6 @@ use std::path::PathBuf;
 /// Keys written per batch (the new database is invisible until committed, so batches
 /// need not be atomic together; they bound memory).
 const BATCH_KEYS: usize = 4096;
-/// Record blocks kept open before the older ones are written.
-const OPEN_BLOCKS: usize = 16;
 
 /// A bulk load in progress (see the module docs).
 pub(super) struct SledLoad<'s> {
@@ -46,18 +46,25 @@ pub(super) struct SledLoad<'s> {
     labels: BTreeMap<(String, u64), [u64; codec::BITMAP_WORDS]>,
     /// Per name bucket key: its entries, in the order the nodes came.
     names: BTreeMap<Vec<u8>, Vec<(NodeId, u16)>>,
-    /// Each relationship's id, ends and type id, in the order they came.
+    /// Each relationship's id, ends and type id, in the order they came (ascending ids,
+    /// as a rule).
     ends: Vec<(RelId, NodeId, NodeId, u32)>,
     batch: sled::Batch,
     pending: usize,
+    /// The type of the last relationship and its id (they come in runs of one type).
+    last_type: Option<(String, u32)>,
+    /// A record's body, reused.
+    scratch: Vec<u8>,
 }
 
-/// The record blocks of one family being written: the open ones, and which slots every
-/// block written so far holds (for the history entries, and to refuse an id twice).
+/// The record blocks of one family being written: the one being filled, and which
+/// slots every other block written so far holds (for the history entries, and to
+/// refuse an id twice).
 #[derive(Default)]
 struct Blocks {
-    open: BTreeMap<u64, Block>,
-    slots: BTreeMap<u64, u64>,
+    /// The block being filled: its number, the block and its slots.
+    current: Option<(u64, Block, u64)>,
+    written: BTreeMap<u64, u64>,
 }
 
 impl SledStore {
@@ -97,6 +104,8 @@ impl SledStore {
             ends: Vec::new(),
             batch: sled::Batch::default(),
             pending: 0,
+            last_type: None,
+            scratch: Vec::new(),
         }))
     }
 }
@@ -119,38 +128,44 @@ impl SledLoad<'_> {
         Ok(())
     }
 
-    /// The block of `id` in `family` (`keys::NODE` or `keys::REL`), ready to take it;
-    /// older open blocks are written once there are too many.
+    /// The block of `id` in `family` (`keys::NODE` or `keys::REL`), ready to take it:
+    /// the block being filled, or, when `id` is in another, that one after the one
+    /// being filled is written.
     fn block(&mut self, family: u8, id: u64) -> Result<(&mut Block, usize), StoreError> {
         let (b, slot) = keys::block_of(id);
-        let blocks = self.family(family);
-        let mask = blocks.slots.entry(b).or_insert(0);
-        if *mask & (1 << slot) != 0 {
-            return Err(corrupt(format!("the bulk load was given the id {id} twice")));
-        }
-        *mask |= 1 << slot;
-        if !blocks.open.contains_key(&b) {
-            if blocks.open.len() >= OPEN_BLOCKS {
-                // Ids ascend as a rule: the blocks before this one are done.
-                let mut older: Vec<u64> = blocks.open.range(..b).map(|(k, _)| *k).collect();
-                if older.is_empty() {
-                    older = blocks.open.keys().copied().collect();
-                }
-                self.close_blocks(family, &older)?;
-            }
-            let key = block_key(family, b);
-            let block = match self.new.as_ref().expect("open").get(&key).map_err(backend)? {
+        if self
+            .family(family)
+            .current
+            .as_ref()
+            .is_none_or(|c| c.0 != b)
+        {
+            self.close_block(family)?;
+            let mask = self.family(family).written.remove(&b);
+            let block = match mask {
                 // Written already: the ids came out of order.
-                Some(bytes) => Block::parse(&bytes)?,
+                Some(_) => {
+                    let key = block_key(family, b);
+                    let new = self.new.as_ref().expect("open until committed");
+                    match new.get(&key).map_err(backend)? {
+                        Some(bytes) => Block::parse(&bytes)?,
+                        None => Block::new(),
+                    }
+                }
                 None => Block::new(),
             };
-            self.family(family).open.insert(b, block);
+            self.family(family).current = Some((b, block, mask.unwrap_or(0)));
         }
-        let block = self
+        let (_, block, mask) = self
             .family(family)
-            .open
-            .get_mut(&b)
-            .expect("opened above");
+            .current
+            .as_mut()
+            .expect("made current above");
+        if *mask & (1 << slot) != 0 {
+            return Err(corrupt(format!(
+                "the bulk load was given the id {id} twice"
+            )));
+        }
+        *mask |= 1 << slot;
         Ok((block, slot))
     }
 
@@ -161,14 +176,13 @@ impl SledLoad<'_> {
         }
     }
 
-    /// Writes the open blocks `which` of `family`.
-    fn close_blocks(&mut self, family: u8, which: &[u64]) -> Result<(), StoreError> {
-        for b in which {
-            if let Some(block) = self.family(family).open.remove(b) {
-                self.put(block_key(family, *b), block.encode())?;
-            }
-        }
-        Ok(())
+    /// Writes the block being filled in `family`.
+    fn close_block(&mut self, family: u8) -> Result<(), StoreError> {
+        let Some((b, block, mask)) = self.family(family).current.take() else {
+            return Ok(());
+        };
+        self.family(family).written.insert(b, mask);
+        self.put(block_key(family, b), block.encode())
     }
 
     fn type_id(&mut self, name: &str) -> u32 {
@@ -183,39 +197,73 @@ impl SledLoad<'_> {
         id
     }
 
-    /// Writes the adjacency blocks of direction `dir`.
-    fn adjacency(&mut self, dir: Direction) -> Result<(), StoreError> {
-        // (owner, index into `ends`): sorted, each owner's entries ascend by
-        // relationship id when the relationships came in id order.
-        let mut order: Vec<(NodeId, RelId, u32)> = Vec::with_capacity(self.ends.len());
-        for (i, &(rel, start, end, _)) in self.ends.iter().enumerate() {
-            let owner = match dir {
+    /// The indexes into `ends` (which ascend by relationship id) ordered by the owner
+    /// of each relationship's entry in direction `dir`, each owner's by relationship id:
+    /// a counting sort when the owners' ids are dense (as the new ids of an import are),
+    /// a sort otherwise.
+    fn by_owner(&self, dir: Direction) -> Vec<u32> {
+        let owner = |i: usize| {
+            let (_, start, end, _) = self.ends[i];
+            match dir {
                 Direction::Outgoing => start,
                 Direction::Incoming => end,
-            };
-            order.push((owner, rel, u32::try_from(i).expect("fewer than 2^32 relationships")));
+            }
+        };
+        let n = self.ends.len();
+        let index = |i: usize| u32::try_from(i).expect("fewer than 2^32 relationships");
+        let (lo, hi) = (0..n)
+            .map(owner)
+            .fold((u64::MAX, 0), |(lo, hi), o| (lo.min(o), hi.max(o)));
+        let span = hi.saturating_sub(lo).saturating_add(1);
+        if n == 0 || span > (4 * n as u64).saturating_add(4096) {
+            let mut order: Vec<u32> = (0..n).map(index).collect();
+            order.sort_by_key(|&i| owner(i as usize));
+            return order;
         }
-        order.sort_unstable();
+        let span = usize::try_from(span).expect("bounded by the relationships");
+        let mut starts = vec![0u32; span + 1];
+        for i in 0..n {
+            starts[(owner(i) - lo) as usize + 1] += 1;
+        }
+        for k in 1..=span {
+            starts[k] += starts[k - 1];
+        }
+        let mut order = vec![0u32; n];
+        for i in 0..n {
+            let slot = &mut starts[(owner(i) - lo) as usize];
+            order[*slot as usize] = index(i);
+            *slot += 1;
+        }
+        order
+    }
+
+    /// Writes the adjacency blocks of direction `dir`.
+    fn adjacency(&mut self, dir: Direction) -> Result<(), StoreError> {
+        let order = self.by_owner(dir);
+        let ends = std::mem::take(&mut self.ends);
+        let entry = |i: u32| {
+            let (rel, start, end, type_id) = ends[i as usize];
+            match dir {
+                Direction::Outgoing => (start, rel, end, type_id),
+                Direction::Incoming => (end, rel, start, type_id),
+            }
+        };
         let mut groups: BTreeMap<u32, Vec<(RelId, NodeId)>> = BTreeMap::new();
         let mut rest = &order[..];
-        while let Some(&(first, _, _)) = rest.first() {
-            let (b, _) = keys::block_of(first);
+        while let Some(&first) = rest.first() {
+            let (b, _) = keys::block_of(entry(first).0);
             let in_block = rest
                 .iter()
-                .take_while(|(n, _, _)| keys::block_of(*n).0 == b)
+                .take_while(|&&i| keys::block_of(entry(i).0).0 == b)
                 .count();
-            let (group, tail) = rest.split_at(in_block);
+            let (in_this, tail) = rest.split_at(in_block);
             rest = tail;
             let mut block = Block::new();
-            for node in group.chunk_by(|x, y| x.0 == y.0) {
-                let owner = node[0].0;
+            for node in in_this.chunk_by(|&x, &y| entry(x).0 == entry(y).0) {
+                let owner = entry(node[0]).0;
                 groups.values_mut().for_each(Vec::clear);
-                for &(_, rel, i) in node {
-                    let (_, start, end, type_id) = self.ends[i as usize];
-                    let other = match dir {
-                        Direction::Outgoing => end,
-                        Direction::Incoming => start,
-                    };
+                for &i in node {
+                    let (_, rel, other, type_id) = entry(i);
                     groups.entry(type_id).or_default().push((rel, other));
                 }
                 groups.retain(|_, entries| !entries.is_empty());
@@ -223,6 +271,7 @@ impl SledLoad<'_> {
             }
             self.put(keys::adj_block(dir, b), block.encode())?;
         }
+        self.ends = ends;
         Ok(())
     }
 
@@ -234,8 +283,8 @@ impl SledLoad<'_> {
         meta: &CommitMeta,
     ) -> Result<(), StoreError> {
         let slots = std::mem::take(match kind {
-            keys::HIST_NODE => &mut self.nodes.slots,
-            _ => &mut self.rels.slots,
+            keys::HIST_NODE => &mut self.nodes.written,
+            _ => &mut self.rels.written,
         });
         for (block, mask) in slots {
             let entry: codec::HistoryEntry<R> = codec::HistoryEntry {
@@ -263,15 +312,19 @@ impl SledLoad<'_> {
         counters: Counters,
         meta: &CommitMeta,
     ) -> Result<u64, StoreError> {
-        let open: Vec<u64> = self.nodes.open.keys().copied().collect();
-        self.close_blocks(keys::NODE, &open)?;
-        let open: Vec<u64> = self.rels.open.keys().copied().collect();
-        self.close_blocks(keys::REL, &open)?;
+        self.close_block(keys::NODE)?;
+        self.close_block(keys::REL)?;
+        if !self.ends.is_sorted_by_key(|e| e.0) {
+            self.ends.sort_unstable_by_key(|e| e.0);
+        }
         self.adjacency(Direction::Outgoing)?;
         self.adjacency(Direction::Incoming)?;
         self.ends = Vec::new();
         for ((label, group), words) in std::mem::take(&mut self.labels) {
-            self.put(keys::label_bitmap(&label, group), codec::encode_bitmap(&words))?;
+            self.put(
+                keys::label_bitmap(&label, group),
+                codec::encode_bitmap(&words),
+            )?;
         }
         for (key, entries) in std::mem::take(&mut self.names) {
             self.put(key, codec::encode_names(&entries))?;
@@ -299,7 +352,10 @@ impl SledLoad<'_> {
             keys::meta(keys::META_CATALOG),
             codec::encode_catalog(&self.catalog)?,
         )?;
-        self.put(keys::meta(keys::META_HISTORY), commit.to_be_bytes().to_vec())?;
+        self.put(
+            keys::meta(keys::META_HISTORY),
+            commit.to_be_bytes().to_vec(),
+        )?;
         self.write_batch()?;
         let new = self.new.as_ref().expect("open until committed");
         new.flush().map_err(backend)?;
@@ -330,10 +386,12 @@ fn block_key(family: u8, block: u64) -> Vec<u8> {
 
 impl BulkLoad for SledLoad<'_> {
     fn node(&mut self, id: NodeId, record: &NodeRecord) -> Result<(), StoreError> {
-        let mut body = Vec::new();
+        let mut body = std::mem::take(&mut self.scratch);
+        body.clear();
         codec::encode_node_into(record, &mut self.catalog, &mut body)?;
         let (block, slot) = self.block(keys::NODE, id)?;
         block.set(slot, &body);
+        self.scratch = body;
         self.catalog.nodes += 1;
         for label in &record.labels {
             let (group, bit) = keys::label_group_of(id);
@@ -354,11 +412,20 @@ impl BulkLoad for SledLoad<'_> {
     }
 
     fn rel(&mut self, id: RelId, record: &RelRecord) -> Result<(), StoreError> {
-        let type_id = self.type_id(&record.rel_type);
-        let mut body = Vec::new();
+        let type_id = match &self.last_type {
+            Some((name, t)) if *name == record.rel_type => *t,
+            _ => {
+                let t = self.type_id(&record.rel_type);
+                self.last_type = Some((record.rel_type.clone(), t));
+                t
+            }
+        };
+        let mut body = std::mem::take(&mut self.scratch);
+        body.clear();
         codec::encode_rel_into(record, type_id, &mut self.catalog, &mut body)?;
         let (block, slot) = self.block(keys::REL, id)?;
         block.set(slot, &body);
+        self.scratch = body;
         self.catalog.rels += 1;
         *self
             .catalog
@@ -369,7 +436,11 @@ impl BulkLoad for SledLoad<'_> {
         Ok(())
     }
 
-    fn commit(mut self: Box<Self>, counters: Counters, meta: &CommitMeta) -> Result<(), StoreError> {
+    fn commit(
+        mut self: Box<Self>,
+        counters: Counters,
+        meta: &CommitMeta,
+    ) -> Result<(), StoreError> {
         let store = self.store;
         let mut state = store
             .state
