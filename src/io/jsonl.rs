@@ -96,7 +96,7 @@ fn properties(out: &mut String, props: &Properties) {
 }
 
 /// Imports a jsonl backup read from `input` (`size` bytes, 0 if unknown), reported as
-/// `name` in errors, in one transaction.
+/// `name` in errors, all or nothing (see [`Db::load_with`]).
 pub fn import(db: &Db, input: impl Read, size: u64, name: &str) -> Result<ImportSummary, IoError> {
     let mut progress = Progress::bytes(size, &format!("importing {name}"));
     let summary = db.load_with(false, |tx| {
