@@ -1321,3 +1321,25 @@ fn a_bulk_import_into_an_empty_store_equals_the_transactional_one() {
         assert!(db.check().expect("check").is_empty());
     }
 }
+
+#[test]
+fn an_import_of_no_records_into_an_empty_store_changes_no_byte() {
+    // As a statement that writes nothing commits nothing, so does a bulk load.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = tmp.path().join("db");
+    for _ in 0..2 {
+        ok(&steward(
+            &db,
+            &["query", "MATCH (n) RETURN count(n)"],
+            tmp.path(),
+        ));
+    }
+    let before = files_of(&db);
+    fs::write(tmp.path().join("nodes.csv"), ":ID,name\n").expect("csv");
+    ok(&steward(
+        &db,
+        &["import", "--format", "neo4j-csv", "--nodes", "nodes.csv"],
+        tmp.path(),
+    ));
+    assert!(files_of(&db) == before);
+}

@@ -21,6 +21,8 @@ enum Target<'a, 's> {
     Bulk {
         load: Box<dyn BulkLoad + 's>,
         counters: Counters,
+        /// Whether any record was loaded.
+        loaded: bool,
         /// The scale rule's first error for an invalid scale, and for a missing one.
         invalid_scale: Option<exec::Error>,
         missing_scale: Option<exec::Error>,
@@ -37,7 +39,9 @@ impl Loader<'_, '_> {
                 counters,
                 invalid_scale,
                 missing_scale,
+                loaded,
             } => {
+                *loaded = true;
                 let id = counters.next_node;
                 counters.next_node += 1;
                 if self.scale_rule {
@@ -61,7 +65,13 @@ impl Loader<'_, '_> {
     pub fn create_rel(&mut self, record: RelRecord) -> Result<RelId, Error> {
         match &mut self.target {
             Target::Tx(tx) => Ok(tx.create_rel(record)),
-            Target::Bulk { load, counters, .. } => {
+            Target::Bulk {
+                load,
+                counters,
+                loaded,
+                ..
+            } => {
+                *loaded = true;
                 let id = counters.next_rel;
                 counters.next_rel += 1;
                 load.rel(id, &record)?;
@@ -157,15 +167,27 @@ impl Db {
                 target: Target::Bulk {
                     load,
                     counters,
+                    loaded: false,
                     invalid_scale: None,
                     missing_scale: None,
                 },
                 scale_rule,
             };
             let value = f(&mut loader)?;
-            let Target::Bulk { load, counters, .. } = loader.target else {
+            let Target::Bulk {
+                load,
+                counters,
+                loaded,
+                ..
+            } = loader.target
+            else {
                 unreachable!("made a bulk loader above");
             };
+            if !loaded {
+                // As a transaction that wrote nothing: nothing to commit (the load's
+                // database is removed as it is dropped).
+                return Ok(value);
+            }
             let meta = CommitMeta {
                 at_millis: std::time::SystemTime::now()
                     .duration_since(std::time::UNIX_EPOCH)

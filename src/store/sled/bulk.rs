@@ -21,6 +21,7 @@ use super::{
 };
 use crate::model::{Direction, NodeId, NodeRecord, RelId, RelRecord};
 use crate::store::codec::{self, Block, Catalog};
+use crate::store::fault::FaultPoint;
 use crate::store::{BulkLoad, CommitMeta, Counters, StoreError, keys};
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -70,6 +71,17 @@ struct Blocks {
 impl SledStore {
     /// [`crate::store::Store::bulk_load`] for the sled store.
     pub(super) fn begin_bulk_load(&self) -> Result<Option<SledLoad<'_>>, StoreError> {
+        if let Some(cause) = self
+            .poisoned
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .as_ref()
+        {
+            return Err(StoreError::Poisoned {
+                path: self.dir.clone(),
+                cause: cause.clone(),
+            });
+        }
         let state = self.state();
         if state.catalog.nodes + state.catalog.rels > 0 {
             return Ok(None);
@@ -456,7 +468,9 @@ impl BulkLoad for SledLoad<'_> {
             }
             live.db.clone()
         };
+        store.fault(FaultPoint::Write)?;
         let bytes = self.finish(&old, &state, counters, meta)?;
+        store.fault(FaultPoint::Flush)?;
         drop(old);
         let new = self.new.take().expect("open until committed");
         let switched = store.switch_to(new, self.new_name.clone());
