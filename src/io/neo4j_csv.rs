@@ -454,7 +454,7 @@ impl Run<'_> {
         given: &[String],
         place: &Place,
     ) -> Result<(), IoError> {
-        let mut rel_type = given.first().cloned();
+        let mut rel_type = given.first().map(String::as_str);
         let mut props = Properties::new();
         let (mut start, mut end) = (None, None);
         for (i, column) in h.columns.iter().enumerate() {
@@ -462,7 +462,7 @@ impl Run<'_> {
             match column {
                 Column::Start { space } => start = Some(self.lookup(space, text, place, h, i)?),
                 Column::End { space } => end = Some(self.lookup(space, text, place, h, i)?),
-                Column::Type if !text.is_empty() => rel_type = Some(text.to_string()),
+                Column::Type if !text.is_empty() => rel_type = Some(text),
                 Column::Property { key, ty, array } => {
                     if let Some(v) = self.value(text, *ty, *array, place, h, i)? {
                         props.insert(key.clone(), v);
@@ -485,7 +485,7 @@ impl Run<'_> {
             ));
         };
         tx.create_rel(RelRecord {
-            rel_type,
+            rel_type: rel_type.to_string(),
             start,
             end,
             props,
