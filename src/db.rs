@@ -19,6 +19,9 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
+mod load;
+pub use load::Loader;
+
 /// Query parameters: `$name` → value.
 pub type Params = BTreeMap<String, Value>;
 
@@ -170,6 +173,8 @@ pub struct Db {
     strict_names: AtomicBool,
     /// Node names for "did you mean", kept up to date with every commit.
     names: Arc<exec::NameIndex>,
+    /// Whether loads into an empty store take the store's bulk path ([`Db::load_with`]).
+    bulk_loads: AtomicBool,
 }
 
 /// A session's settings that statements read.
@@ -417,6 +422,7 @@ impl Db {
             poisoned: Mutex::new(None),
             strict_names: AtomicBool::new(true),
             names: Arc::default(),
+            bulk_loads: AtomicBool::new(true),
         })
     }
 
@@ -436,6 +442,7 @@ impl Db {
             poisoned: Mutex::new(None),
             strict_names: AtomicBool::new(true),
             names: Arc::default(),
+            bulk_loads: AtomicBool::new(true),
         }
     }
 

@@ -138,3 +138,96 @@ fn a_store_held_by_a_live_process_is_refused_promptly() {
     assert!(again.is_some());
     assert!(waited.as_secs_f64() < 3.0, "waited {waited:?}");
 }
+
+/// The database subdirectories of a store (`sled2`, `sled2-<n>`).
+fn databases(store: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(store)
+        .expect("read the store dir")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_dir())
+        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+        .filter(|n| n.starts_with("sled2"))
+        .collect();
+    names.sort();
+    names
+}
+
+/// A bulk import (into an empty store) killed at any point leaves the store openable
+/// at once, and either empty (as it was, its staging database gone with the next open)
+/// or holding the whole import; never part of it.
+#[test]
+fn kill_9_during_a_bulk_import_leaves_the_empty_store_or_the_whole_import() {
+    use std::fmt::Write as _;
+    use std::process::Stdio;
+    let work = tempfile::tempdir().expect("tempdir");
+    let (nodes, rels) = (3_000u64, 30_000u64);
+    let mut text = String::from(":ID,name\n");
+    for i in 0..nodes {
+        writeln!(text, "n{i},Node {i}").expect("write to a string");
+    }
+    std::fs::write(work.path().join("nodes.csv"), &text).expect("write nodes");
+    let mut text = String::from(":START_ID,:END_ID\n");
+    for i in 0..rels {
+        writeln!(text, "n{},n{}", i % nodes, (i * 7 + 1) % nodes).expect("write to a string");
+    }
+    std::fs::write(work.path().join("rels.csv"), &text).expect("write rels");
+    let import = |store: &Path| {
+        Command::new(env!("CARGO_BIN_EXE_steward"))
+            .arg("--db")
+            .arg(store)
+            .args(["import", "--format", "neo4j-csv", "--nodes", "nodes.csv"])
+            .args(["--relationships", "LINKS=rels.csv"])
+            .current_dir(work.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn steward import")
+    };
+    // How long a whole import takes here, to spread the kills over it.
+    let timed = work.path().join("timed");
+    let started = std::time::Instant::now();
+    assert!(import(&timed).wait().expect("import").success());
+    let whole = started.elapsed();
+    let (mut empty, mut complete) = (0, 0);
+    for i in 0..12u32 {
+        let store = work.path().join(format!("store-{i}"));
+        drop(steward::db::Db::open(&store).expect("create the store"));
+        let mut child = import(&store);
+        std::thread::sleep(whole * i / 10);
+        let _ = child.kill();
+        let opened = steward::db::Db::open(&store);
+        child.wait().expect("reap");
+        let db = opened.unwrap_or_else(|e| panic!("kill {i}: the first open failed: {e}"));
+        match db.store().sizes().expect("sizes") {
+            (0, 0) => empty += 1,
+            (n, r) if (n, r) == (nodes, rels) => complete += 1,
+            other => panic!("kill {i}: part of the import is in the store: {other:?}"),
+        }
+        assert!(db.check().expect("check").is_empty(), "kill {i}");
+        assert_eq!(
+            databases(&store).len(),
+            1,
+            "kill {i}: {:?}",
+            databases(&store)
+        );
+    }
+    eprintln!("{empty} kills left the store empty, {complete} after the import");
+    assert!(empty > 0, "no kill landed before the import's end");
+}
+
+/// A staging database that a stopped bulk load (or compaction) left beside the store's
+/// is removed by the next open, and the store is as it was.
+#[test]
+fn a_left_staging_database_is_removed_on_open() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let store = work.path().join("store");
+    drop(steward::db::Db::open(&store).expect("create the store"));
+    let staging = store.join("sled2-1");
+    std::fs::create_dir(&staging).expect("a staging dir");
+    std::fs::write(staging.join("db"), b"half a database").expect("junk");
+    let db = steward::db::Db::open(&store).expect("open");
+    assert!(!staging.exists());
+    assert_eq!(db.store().sizes().expect("sizes"), (0, 0));
+    assert_eq!(databases(&store), ["sled2"]);
+}

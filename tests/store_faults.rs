@@ -143,3 +143,34 @@ fn regression_a_failed_flush_leaves_nothing_visible_in_the_store() {
     assert_eq!(store.sizes().expect("sizes"), (0, 0));
     assert!(store.node_ids().expect("ids").is_empty());
 }
+
+/// An import into an empty store takes the bulk load; a write or flush failing at its
+/// commit leaves the store empty and without the load's database, like any statement.
+#[test]
+fn a_failing_bulk_import_leaves_the_empty_store_as_it_was() {
+    for point in [FaultPoint::Write, FaultPoint::Flush] {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = tmp.path().join("store");
+        let csv = tmp.path().join("nodes.csv");
+        std::fs::write(&csv, ":ID,name\n1,A\n2,B\n").expect("csv");
+        let faults = Faults::new();
+        faults.fail(point, 1, ErrorKind::StorageFull);
+        let db = faulty_db(&dir, &faults);
+        let request = steward::io::ImportRequest {
+            format: Some(steward::io::ImportFormat::Neo4jCsv),
+            nodes: vec![csv.display().to_string()],
+            delimiter: ",".into(),
+            array_delimiter: ";".into(),
+            ..Default::default()
+        };
+        let failed = steward::io::Import::from_args(&request).and_then(|job| job.run(&db));
+        assert!(failed.is_err(), "{point:?}");
+        assert_eq!(faults.count(point), 1, "{point:?}");
+        assert_eq!(db.store().sizes().expect("sizes"), (0, 0));
+        assert!(!dir.join("sled2-1").exists(), "{point:?}");
+        drop(db);
+        let db = Db::open(&dir).expect("reopen");
+        assert_eq!(db.store().sizes().expect("sizes"), (0, 0));
+        assert!(db.check().expect("check").is_empty());
+    }
+}

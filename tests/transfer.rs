@@ -1086,3 +1086,260 @@ fn a_picture_of_a_question_highlights_its_answer_and_a_big_map_is_refused() {
     );
     assert!(!tmp.path().join("big.svg").exists());
 }
+
+/// Every file under `dir` with its bytes, by path.
+fn files_of(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d).expect("read the store dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let bytes = fs::read(&path).expect("read a store file");
+                out.push((path, bytes));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn every_bad_input_into_an_empty_store_fails_the_same_and_leaves_it_byte_identical() {
+    // Into an empty store an import takes the bulk path: its failures must be the
+    // transaction's, and leave no trace (no staging database, no byte changed).
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = tmp.path().join("db");
+    // The second open writes sled's first snapshot; from then on opening changes nothing.
+    for _ in 0..2 {
+        ok(&steward(
+            &db,
+            &["query", "MATCH (n) RETURN count(n)"],
+            tmp.path(),
+        ));
+    }
+    let before = files_of(&db);
+    for case in BAD {
+        let dir = tmp.path().join(case.name.replace(' ', "-"));
+        fs::create_dir(&dir).expect("case dir");
+        write_files(&dir, case.files);
+        let mut args = vec!["import"];
+        args.extend_from_slice(case.args);
+        let out = steward(&db, &args, &dir);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{}: {stderr}", case.name);
+        assert!(
+            stderr.contains(case.message),
+            "{}: expected {:?} in\n{stderr}",
+            case.name,
+            case.message
+        );
+        assert!(
+            files_of(&db) == before,
+            "{} changed the store's files",
+            case.name
+        );
+    }
+}
+
+/// Opens a store at `dir`, creates and deletes one unrelated node (so the store is
+/// empty but its counters and history are not), and imports `request` into it, through
+/// the bulk load or through one transaction.
+fn import_into_emptied(
+    dir: &Path,
+    request: &steward::io::ImportRequest,
+    bulk: bool,
+) -> steward::db::Db {
+    let db = steward::db::Db::open(dir).expect("open");
+    db.set_author(Some("tester"));
+    let params = Default::default();
+    db.execute("CREATE (:Gone {name: 'gone'})", &params)
+        .expect("create");
+    db.execute("MATCH (g:Gone) DELETE g", &params)
+        .expect("delete");
+    db.set_bulk_loads(bulk);
+    let summary = steward::io::Import::from_args(request)
+        .and_then(|job| job.run(&db))
+        .expect("import");
+    assert!(summary.rels_created > 0);
+    db
+}
+
+/// The whole store as a jsonl backup.
+fn jsonl_of(db: &steward::db::Db) -> String {
+    let graph = steward::io::export::Graph::new(db, steward::io::Selection::Whole);
+    let mut out = Vec::new();
+    steward::io::export::export(&graph, steward::io::ExportFormat::Jsonl, &mut out, "memory")
+        .expect("export");
+    String::from_utf8(out).expect("utf-8")
+}
+
+/// Every record's versions, with the time left out (the two imports ran at different
+/// moments).
+fn versions_of(db: &steward::db::Db) -> Vec<String> {
+    let store = db.store();
+    let (next_node, next_rel) = {
+        let c = store.counters().expect("counters");
+        (c.next_node, c.next_rel)
+    };
+    let mut out = Vec::new();
+    for id in 0..next_node {
+        for v in store.node_history(id).expect("history") {
+            out.push(format!(
+                "node {id}: {} {:?} {:?}",
+                v.commit, v.author, v.record
+            ));
+        }
+    }
+    for id in 0..next_rel {
+        for v in store.rel_history(id).expect("history") {
+            out.push(format!(
+                "rel {id}: {} {:?} {:?}",
+                v.commit, v.author, v.record
+            ));
+        }
+    }
+    out
+}
+
+#[test]
+fn a_bulk_import_into_an_empty_store_equals_the_transactional_one() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let files = tmp.path().join("files");
+    fs::create_dir(&files).expect("files dir");
+    let mut people = String::from("pid:ID(P),name,age:int,tags:string[],born:date\n");
+    for i in 0..300 {
+        people.push_str(&format!(
+            "p{i},Person {i},{},a;b{},2000-01-{:02}\n",
+            i % 90,
+            i % 7,
+            1 + i % 28
+        ));
+    }
+    let mut orgs = String::from(":ID(O),name,scale,:LABEL\n");
+    for i in 0..40 {
+        // Actors: a default scale, a scale the labels imply, a scale given.
+        let (scale, labels) = match i % 3 {
+            0 => ("", "Actor;Service"),
+            1 => ("place", "Actor;Place"),
+            _ => ("person", "Actor;Charity"),
+        };
+        orgs.push_str(&format!("o{i},Org {i},{scale},{labels}\n"));
+    }
+    let mut knows = String::from(":START_ID(P),:END_ID(P),since:int\n");
+    for i in 0..5000u64 {
+        let (a, b) = ((i * 7919) % 300, (i * 104_729 + 13) % 300);
+        knows.push_str(&format!("p{a},p{b},{}\n", i % 50));
+    }
+    let mut uses = String::from(":START_ID(P),:END_ID(O),:TYPE,weight:float\n");
+    for i in 0..1500u64 {
+        let t = ["USES", "FUNDS", "USES"][(i % 3) as usize];
+        uses.push_str(&format!(
+            "p{},o{},{t},{}.5\n",
+            (i * 31) % 300,
+            (i * 17) % 40,
+            i % 9
+        ));
+    }
+    uses.push_str("p5,o5,SELF_UNUSED,\n");
+    let mut loops = String::from(":START_ID(O),:END_ID(O)\n");
+    for i in 0..40 {
+        loops.push_str(&format!("o{i},o{i}\n"));
+    }
+    for (name, text) in [
+        ("people.csv", &people),
+        ("orgs.csv", &orgs),
+        ("knows.csv", &knows),
+        ("uses.csv", &uses),
+        ("loops.csv", &loops),
+    ] {
+        fs::write(files.join(name), text).expect("write a csv");
+    }
+    let path = |f: &str| files.join(f).display().to_string();
+    let request = steward::io::ImportRequest {
+        format: Some(steward::io::ImportFormat::Neo4jCsv),
+        nodes: vec![
+            format!("Person:Actor={}", path("people.csv")),
+            path("orgs.csv"),
+        ],
+        relationships: vec![
+            format!("KNOWS={}", path("knows.csv")),
+            path("uses.csv"),
+            format!("PART_OF={}", path("loops.csv")),
+        ],
+        delimiter: ",".into(),
+        array_delimiter: ";".into(),
+        ..Default::default()
+    };
+    let bulk = import_into_emptied(&tmp.path().join("bulk"), &request, true);
+    let tx = import_into_emptied(&tmp.path().join("tx"), &request, false);
+    // The bulk load wrote a new database and switched to it; the transaction did not.
+    assert!(tmp.path().join("bulk/sled2-1").is_dir());
+    assert!(tmp.path().join("tx/sled2").is_dir());
+    let backup = jsonl_of(&tx);
+    assert_eq!(jsonl_of(&bulk), backup);
+    let store_facts = |db: &steward::db::Db| {
+        let s = db.store();
+        (
+            s.sizes().expect("sizes"),
+            s.counters().expect("counters"),
+            s.label_counts().expect("labels"),
+            s.type_counts().expect("types"),
+        )
+    };
+    assert_eq!(store_facts(&bulk), store_facts(&tx));
+    assert_eq!(versions_of(&bulk), versions_of(&tx));
+    assert!(bulk.check().expect("check").is_empty());
+    assert!(tx.check().expect("check").is_empty());
+    let q = "MATCH (o:Actor) WHERE o.name IN ['org 0', 'ORG 1', 'Org 2'] \
+             RETURN o.name, o.scale, o.scale_given ORDER BY o.name";
+    let rows = |db: &steward::db::Db| db.execute(q, &Default::default()).expect("query").rows;
+    assert_eq!(rows(&bulk), rows(&tx));
+    drop(bulk);
+    let reopened = steward::db::Db::open(&tmp.path().join("bulk")).expect("reopen");
+    assert!(reopened.check().expect("check").is_empty());
+    assert_eq!(jsonl_of(&reopened), backup);
+    drop(reopened);
+
+    // A jsonl backup restored into an empty store: the bulk path keeps its ids too.
+    let file = tmp.path().join("backup.jsonl");
+    fs::write(&file, &backup).expect("write the backup");
+    for bulk in [true, false] {
+        let db = steward::db::Db::open(&tmp.path().join(format!("restored-{bulk}"))).expect("open");
+        db.set_bulk_loads(bulk);
+        let request = steward::io::ImportRequest {
+            format: Some(steward::io::ImportFormat::Jsonl),
+            file: Some(file.clone()),
+            ..Default::default()
+        };
+        steward::io::Import::from_args(&request)
+            .and_then(|job| job.run(&db))
+            .expect("restore");
+        assert_eq!(jsonl_of(&db), backup, "restored with bulk loads {bulk}");
+        assert!(db.check().expect("check").is_empty());
+    }
+}
+
+#[test]
+fn an_import_of_no_records_into_an_empty_store_changes_no_byte() {
+    // As a statement that writes nothing commits nothing, so does a bulk load.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = tmp.path().join("db");
+    for _ in 0..2 {
+        ok(&steward(
+            &db,
+            &["query", "MATCH (n) RETURN count(n)"],
+            tmp.path(),
+        ));
+    }
+    let before = files_of(&db);
+    fs::write(tmp.path().join("nodes.csv"), ":ID,name\n").expect("csv");
+    ok(&steward(
+        &db,
+        &["import", "--format", "neo4j-csv", "--nodes", "nodes.csv"],
+        tmp.path(),
+    ));
+    assert!(files_of(&db) == before);
+}

@@ -20,6 +20,16 @@ pub fn apply_scale_rule(tx: &mut crate::store::Transaction<'_>) -> Result<(), Er
     hls::scale::check(tx)
 }
 
+/// The scale rule for one node created where none was: the record as
+/// [`apply_scale_rule`] would leave it, or its error for it (`true`: an invalid scale,
+/// which that function reports before any missing one).
+pub fn settle_created_scale(
+    id: NodeId,
+    rec: &mut crate::model::NodeRecord,
+) -> Result<(), (bool, Error)> {
+    hls::scale::settle_created(id, rec)
+}
+
 mod matcher;
 mod operators;
 pub mod ops;

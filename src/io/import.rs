@@ -1,5 +1,6 @@
 //! An import job: the command line's (or the shell's) request, checked before the store
-//! is touched, then run in one transaction.
+//! is touched, then run all or nothing: in one transaction, or into an empty store
+//! through its bulk load (see [`Db::load_with`]).
 
 use super::{ImportSummary, IoError, jsonl, neo4j_csv};
 use crate::db::Db;
@@ -128,7 +129,7 @@ impl Import {
         }
     }
 
-    /// Runs the import in one transaction.
+    /// Runs the import: all of it is committed, atomically, or none of it.
     pub fn run(&self, db: &Db) -> Result<ImportSummary, IoError> {
         match self {
             Import::Jsonl(Some(path)) => {

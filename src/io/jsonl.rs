@@ -21,9 +21,8 @@
 use super::export::{Graph, Sink};
 use super::progress::Progress;
 use super::{Counted, ImportSummary, IoError, Place, values};
-use crate::db::Db;
+use crate::db::{Db, Loader};
 use crate::model::{NodeId, NodeRecord, Properties, RelRecord};
-use crate::store::Transaction;
 use rustc_hash::FxHashMap;
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Read};
@@ -97,13 +96,13 @@ fn properties(out: &mut String, props: &Properties) {
 }
 
 /// Imports a jsonl backup read from `input` (`size` bytes, 0 if unknown), reported as
-/// `name` in errors, in one transaction.
+/// `name` in errors, all or nothing (see [`Db::load_with`]).
 pub fn import(db: &Db, input: impl Read, size: u64, name: &str) -> Result<ImportSummary, IoError> {
     let mut progress = Progress::bytes(size, &format!("importing {name}"));
-    let summary = db.write_with(|tx| {
+    let summary = db.load_with(false, |tx| {
         let mut reader = Importer {
             name,
-            preserve_ids: tx.base().sizes()? == (0, 0),
+            preserve_ids: tx.store_was_empty()?,
             ids: FxHashMap::default(),
             header: None,
             summary: ImportSummary::default(),
@@ -136,7 +135,7 @@ struct Importer<'n> {
 impl Importer<'_> {
     fn read_all(
         &mut self,
-        tx: &mut Transaction<'_>,
+        tx: &mut Loader<'_, '_>,
         input: impl Read,
         progress: &mut Progress,
     ) -> Result<(), IoError> {
@@ -209,7 +208,7 @@ impl Importer<'_> {
 
     fn node(
         &mut self,
-        tx: &mut Transaction<'_>,
+        tx: &mut Loader<'_, '_>,
         obj: &serde_json::Map<String, serde_json::Value>,
         place: &dyn Fn() -> Place,
     ) -> Result<(), IoError> {
@@ -245,7 +244,7 @@ impl Importer<'_> {
             let next = tx.counters().next_rel;
             tx.advance_counters(id, next);
         }
-        let new = tx.create_node(record);
+        let new = tx.create_node(record)?;
         self.ids.insert(id, new);
         self.summary.nodes_created += 1;
         Ok(())
@@ -253,7 +252,7 @@ impl Importer<'_> {
 
     fn rel(
         &mut self,
-        tx: &mut Transaction<'_>,
+        tx: &mut Loader<'_, '_>,
         obj: &serde_json::Map<String, serde_json::Value>,
         place: &dyn Fn() -> Place,
     ) -> Result<(), IoError> {
@@ -294,7 +293,7 @@ impl Importer<'_> {
             start,
             end,
             props,
-        });
+        })?;
         self.summary.rels_created += 1;
         Ok(())
     }

@@ -201,10 +201,15 @@ fn direction(props: &mut Properties, text: &str, place: Place) -> Result<(), IoE
 /// Applies the scale rule to what an import wrote (Actors and Factors without a scale
 /// get their default); an invalid scale fails the import, reported against `what`.
 pub fn scale_rule(tx: &mut Transaction<'_>, what: &str) -> Result<(), IoError> {
-    crate::exec::apply_scale_rule(tx).map_err(|e| match e {
+    crate::exec::apply_scale_rule(tx).map_err(|e| scale_error(e, what))
+}
+
+/// The scale rule's error for the nodes `what` names.
+pub fn scale_error(e: crate::exec::Error, what: &str) -> IoError {
+    match e {
         crate::exec::Error::Query(q) => IoError::bad(Place::line(what, 0), q.message),
         crate::exec::Error::Store(s) => s.into(),
-    })
+    }
 }
 
 fn run_import(

@@ -292,6 +292,31 @@ pub trait Store: Send + Sync {
     /// or empty; [`StoreError::NotEmpty`] otherwise) and returns its bytes on disk. The
     /// caller keeps writers out while it runs.
     fn backup_into(&self, dest: &std::path::Path) -> Result<u64, StoreError>;
+    /// A bulk load of this store, when it is empty (no node, no relationship) and can
+    /// take one: records are written as they come into a new database, which replaces
+    /// the store's only at [`BulkLoad::commit`]; `None` when the store holds records or
+    /// has no such path (then load through a [`Transaction`]). The caller keeps other
+    /// writers out until the load is committed or dropped.
+    fn bulk_load(&self) -> Result<Option<Box<dyn BulkLoad + '_>>, StoreError> {
+        Ok(None)
+    }
+}
+
+/// A load of new records into an empty store that needs no change set in memory.
+///
+/// Contract: the ids given are new (each given once, none below the store's counters
+/// when the load began); a relationship's ends are nodes of the load. Nothing is
+/// visible to readers before [`commit`](BulkLoad::commit), which is atomic (also across
+/// a crash) and durable, records every record as created by one commit stamped with
+/// `meta`, and sets the id counters to `counters`. Dropping the load uncommitted
+/// leaves the store exactly as it was.
+pub trait BulkLoad {
+    /// Adds node `id`.
+    fn node(&mut self, id: NodeId, record: &NodeRecord) -> Result<(), StoreError>;
+    /// Adds relationship `id`.
+    fn rel(&mut self, id: RelId, record: &RelRecord) -> Result<(), StoreError>;
+    /// Makes the load the store's content.
+    fn commit(self: Box<Self>, counters: Counters, meta: &CommitMeta) -> Result<(), StoreError>;
 }
 
 /// What a compaction did.

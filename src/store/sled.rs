@@ -5,7 +5,8 @@
 //! sled's files: under `sled2/` (or `sled2-<n>/` after the n-th compaction, see
 //! `compact`) for format 2 (uncompressed: sled's zstd made the first reads after opening 5× slower), under `sled/` for format 1. The marker is read before sled is opened, so a foreign directory, or a store
 //! of a newer format, is refused before sled writes anything; a format-1 store is
-//! upgraded first (see `migrate`). Inside sled, one tree holds every key family of
+//! upgraded first (see `migrate`); an import into an empty store writes a new database
+//! and switches to it as a compaction does (see `bulk`). Inside sled, one tree holds every key family of
 //! [`super::keys`]; each [`Store::apply`] is one `sled::Batch` (atomic) followed by a
 //! flush (durable).
 //!
@@ -13,6 +14,7 @@
 //! dictionary) live in one catalog record that is cached in memory and rewritten by every
 //! apply, so the count queries never scan.
 
+mod bulk;
 mod check;
 mod compact;
 mod migrate;
@@ -1031,6 +1033,12 @@ impl Store for SledStore {
 
     fn backup_into(&self, dest: &Path) -> Result<u64, StoreError> {
         SledStore::backup_into(self, dest)
+    }
+
+    fn bulk_load(&self) -> Result<Option<Box<dyn super::BulkLoad + '_>>, StoreError> {
+        Ok(self
+            .begin_bulk_load()?
+            .map(|load| Box::new(load) as Box<dyn super::BulkLoad + '_>))
     }
 }
 

@@ -46,7 +46,7 @@ pub(super) const RATIO: f64 = 2.0;
 const BATCH_KEYS: usize = 4096;
 
 /// The [`keys::META_COMPACTED`] value: bytes on disk and records.
-fn encode_measure(bytes: u64, records: u64) -> [u8; 16] {
+pub(super) fn encode_measure(bytes: u64, records: u64) -> [u8; 16] {
     let mut out = [0; 16];
     out[..8].copy_from_slice(&bytes.to_be_bytes());
     out[8..].copy_from_slice(&records.to_be_bytes());
@@ -117,6 +117,41 @@ impl SledStore {
         }
     }
 
+    /// Steps 2 to 4 of the protocol (see the module docs) for `new`, the complete,
+    /// flushed and synced database in the subdirectory `new_name`: commits it by the
+    /// marker, switches readers to it and removes the old database. On error before the
+    /// commit point the new database is removed and the store is as it was.
+    pub(super) fn switch_to(&self, new: sled::Db, new_name: String) -> Result<(), StoreError> {
+        let new_path = self.dir.join(&new_name);
+        if let Err(e) = write_marker(&self.dir, FORMAT_VERSION, &new_name) {
+            // The rename may have happened before the error (a failed directory sync):
+            // the marker decides.
+            let committed = matches!(read_marker(&self.dir), Ok(Some(m)) if m.data == new_name);
+            if !committed {
+                abandon(&new_path, new);
+                return Err(e);
+            }
+        }
+        // Committed: readers switch to the new database.
+        let previous = self
+            .live
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .replace(super::Live {
+                db: new,
+                name: new_name,
+            });
+        let Some(previous) = previous else {
+            return Ok(());
+        };
+        let old_path = self.dir.join(&previous.name);
+        drop(previous);
+        wait_for_unlock(&old_path.join("db"));
+        // Failing to remove the old files only wastes space until the next open.
+        let _ = std::fs::remove_dir_all(&old_path);
+        super::restrict(&self.dir)
+    }
+
     /// Compacts (see the module docs); the caller holds the state's write lock.
     pub(super) fn compact_locked(&self, state: &mut State) -> Result<Compaction, StoreError> {
         let (old, old_name) = {
@@ -142,43 +177,15 @@ impl SledStore {
             sync_dir(&self.dir)?;
             Ok(bytes_after)
         });
-        let abandon = |new: sled::Db| {
-            drop(new);
-            wait_for_unlock(&new_path.join("db"));
-            let _ = std::fs::remove_dir_all(&new_path);
-        };
         let bytes_after = match written {
             Ok(b) => b,
             Err(e) => {
-                abandon(new);
+                abandon(&new_path, new);
                 return Err(e);
             }
         };
-        if let Err(e) = write_marker(&self.dir, FORMAT_VERSION, &new_name) {
-            // The rename may have happened before the error (a failed directory sync):
-            // the marker decides.
-            let committed = matches!(read_marker(&self.dir), Ok(Some(m)) if m.data == new_name);
-            if !committed {
-                abandon(new);
-                return Err(e);
-            }
-        }
-        // Committed: readers switch to the new database.
-        let previous = self
-            .live
-            .write()
-            .unwrap_or_else(|p| p.into_inner())
-            .replace(super::Live {
-                db: new,
-                name: new_name,
-            });
-        drop(previous);
         drop(old);
-        let old_path = self.dir.join(&old_name);
-        wait_for_unlock(&old_path.join("db"));
-        // Failing to remove the old files only wastes space until the next open.
-        let _ = std::fs::remove_dir_all(&old_path);
-        super::restrict(&self.dir)?;
+        self.switch_to(new, new_name)?;
         state.compacted = Some((bytes_after, records));
         state.compact_floor = MIN_BYTES;
         Ok(Compaction {
@@ -186,6 +193,13 @@ impl SledStore {
             bytes_after,
         })
     }
+}
+
+/// Closes the uncommitted database `new` at `path` and removes its files.
+pub(super) fn abandon(path: &Path, new: sled::Db) {
+    drop(new);
+    wait_for_unlock(&path.join("db"));
+    let _ = std::fs::remove_dir_all(path);
 }
 
 /// The history value `value` (at `key`) without the versions of records that no longer
