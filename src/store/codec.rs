@@ -782,6 +782,16 @@ pub fn decode_catalog(bytes: &[u8]) -> Result<Catalog, CodecError> {
     decode_body(unversion(bytes)?, "catalog")
 }
 
+/// The constraints value: the store's uniqueness constraints, in creation order.
+pub fn encode_constraints(constraints: &[crate::model::Constraint]) -> Result<Vec<u8>, CodecError> {
+    versioned(&constraints)
+}
+
+/// Decodes the constraints value.
+pub fn decode_constraints(bytes: &[u8]) -> Result<Vec<crate::model::Constraint>, CodecError> {
+    decode_body(unversion(bytes)?, "constraints")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

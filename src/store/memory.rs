@@ -17,6 +17,7 @@ struct Graph {
     rel_history: BTreeMap<RelId, Vec<Version<RelRecord>>>,
     /// The number of the last commit.
     commits: u64,
+    constraints: Vec<crate::model::Constraint>,
 }
 
 /// A store held in memory.
@@ -39,6 +40,18 @@ impl MemoryStore {
 }
 
 impl Store for MemoryStore {
+    fn constraints(&self) -> Result<Vec<crate::model::Constraint>, StoreError> {
+        Ok(self.read().constraints.clone())
+    }
+
+    fn set_constraints(&self, constraints: &[crate::model::Constraint]) -> Result<(), StoreError> {
+        self.graph
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .constraints = constraints.to_vec();
+        Ok(())
+    }
+
     fn check(&self) -> Result<Vec<super::Problem>, StoreError> {
         super::check::check(self)
     }
@@ -68,6 +81,7 @@ impl Store for MemoryStore {
         };
         let store = super::SledStore::open(dest)?;
         store.apply(&changes)?;
+        store.set_constraints(&g.constraints)?;
         drop(store);
         fn size(path: &std::path::Path) -> u64 {
             match std::fs::symlink_metadata(path) {

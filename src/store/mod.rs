@@ -13,7 +13,7 @@ pub mod memory;
 pub mod sled;
 pub mod tx;
 
-use crate::model::{Adjacent, Direction, NodeId, NodeRecord, RelId, RelRecord};
+use crate::model::{Adjacent, Constraint, Direction, NodeId, NodeRecord, RelId, RelRecord};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -239,6 +239,11 @@ pub trait Store: Send + Sync {
     fn counters(&self) -> Result<Counters, StoreError>;
     /// Applies a change set atomically and durably.
     fn apply(&self, changes: &ChangeSet) -> Result<(), StoreError>;
+    /// The uniqueness constraints declared on the store, in the order they were made.
+    /// The store keeps them only; checking them is the writer's (`exec::constraints`).
+    fn constraints(&self) -> Result<Vec<Constraint>, StoreError>;
+    /// Replaces the declared constraints, atomically and durably.
+    fn set_constraints(&self, constraints: &[Constraint]) -> Result<(), StoreError>;
 
     /// Every recorded version of node `id`, oldest first: one per committed change set
     /// that created, changed or deleted it (and is not older than the history kept).

@@ -945,6 +945,30 @@ impl Store for SledStore {
         self.compact_now().map(Some)
     }
 
+    fn constraints(&self) -> Result<Vec<crate::model::Constraint>, StoreError> {
+        match self
+            .db()
+            .get(keys::meta(keys::META_CONSTRAINTS))
+            .map_err(backend)?
+        {
+            Some(v) => Ok(codec::decode_constraints(&v)?),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    fn set_constraints(&self, constraints: &[crate::model::Constraint]) -> Result<(), StoreError> {
+        // Under the write lock, as a change set is.
+        let _state = self
+            .state
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let value = match constraints.is_empty() {
+            true => None,
+            false => Some(codec::encode_constraints(constraints)?),
+        };
+        self.write_durably(vec![(keys::meta(keys::META_CONSTRAINTS), value)])
+    }
+
     fn node_history(&self, id: NodeId) -> Result<Vec<Version<NodeRecord>>, StoreError> {
         self.history(keys::HIST_NODE, id, self.node(id)?)
     }
