@@ -179,6 +179,22 @@ impl Store for MemoryStore {
         Ok(())
     }
 
+    fn scan_names(
+        &self,
+        longest: usize,
+        each: &mut dyn FnMut(NodeId, Vec<String>, Option<String>),
+    ) -> Result<(), StoreError> {
+        let g = self.read();
+        for (&id, node) in &g.nodes {
+            let name = match node.props.get("name") {
+                Some(Value::String(n)) if n.len() <= longest => Some(n.clone()),
+                _ => None,
+            };
+            each(id, node.labels.clone(), name);
+        }
+        Ok(())
+    }
+
     fn scan_rels(&self, each: &mut dyn FnMut(RelId, RelRecord) -> bool) -> Result<(), StoreError> {
         let g = self.read();
         for (&id, rel) in &g.rels {

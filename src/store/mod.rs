@@ -221,6 +221,14 @@ pub trait Store: Send + Sync {
         &self,
         each: &mut dyn FnMut(NodeId, NodeRecord) -> bool,
     ) -> Result<(), StoreError>;
+    /// Calls `each` with every node's id, labels and `name` (when it is a string of at
+    /// most `longest` bytes), in ascending id order: what an index of names needs, read
+    /// without copying any other property or a longer name.
+    fn scan_names(
+        &self,
+        longest: usize,
+        each: &mut dyn FnMut(NodeId, Vec<String>, Option<String>),
+    ) -> Result<(), StoreError>;
     /// Calls `each` with every relationship in ascending id order, as
     /// [`scan_nodes`](Store::scan_nodes) does for nodes.
     fn scan_rels(&self, each: &mut dyn FnMut(RelId, RelRecord) -> bool) -> Result<(), StoreError>;

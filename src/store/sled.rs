@@ -757,6 +757,18 @@ impl Store for SledStore {
         })
     }
 
+    fn scan_names(
+        &self,
+        longest: usize,
+        each: &mut dyn FnMut(NodeId, Vec<String>, Option<String>),
+    ) -> Result<(), StoreError> {
+        self.scan_blocks(&keys::node_prefix(), &mut |id, body, catalog| {
+            let (labels, name) = codec::decode_node_name(body, catalog, longest)?;
+            each(id, labels, name);
+            Ok(true)
+        })
+    }
+
     fn scan_rels(&self, each: &mut dyn FnMut(RelId, RelRecord) -> bool) -> Result<(), StoreError> {
         self.scan_blocks(&keys::rel_prefix(), &mut |id, body, catalog| {
             Ok(each(id, rel_record(id, body, catalog)?))
