@@ -291,7 +291,11 @@ const STRING_VARIANT: u8 = 4;
 
 /// Reads one of bincode's variable-length integers at `*pos` (one byte below 251; else
 /// 251, 252 or 253 then 2, 4 or 8 little-endian bytes).
-fn get_bincode_varint(bytes: &[u8], pos: &mut usize, what: &'static str) -> Result<u64, CodecError> {
+fn get_bincode_varint(
+    bytes: &[u8],
+    pos: &mut usize,
+    what: &'static str,
+) -> Result<u64, CodecError> {
     let malformed = || CodecError::Malformed { what };
     let first = *bytes.get(*pos).ok_or_else(malformed)?;
     let width = match first {
@@ -304,7 +308,9 @@ fn get_bincode_varint(bytes: &[u8], pos: &mut usize, what: &'static str) -> Resu
         253 => 8,
         _ => return Err(malformed()),
     };
-    let raw = bytes.get(*pos + 1..*pos + 1 + width).ok_or_else(malformed)?;
+    let raw = bytes
+        .get(*pos + 1..*pos + 1 + width)
+        .ok_or_else(malformed)?;
     *pos += 1 + width;
     let mut le = [0u8; 8];
     le[..width].copy_from_slice(raw);
@@ -980,7 +986,10 @@ mod tests {
             props,
         };
         let bytes = encode_node(&node, &mut catalog).unwrap();
-        assert_eq!(decode_node_name(&bytes, &catalog, 4096).unwrap(), (vec![], None));
+        assert_eq!(
+            decode_node_name(&bytes, &catalog, 4096).unwrap(),
+            (vec![], None)
+        );
     }
 
     #[test]

@@ -63,7 +63,15 @@ pub struct SledStore {
     /// Set when a change set failed to be written or flushed: the message of that
     /// error. No more change sets are taken until the store is reopened.
     poisoned: Mutex<Option<String>>,
+    /// Bytes of values written since the size on disk was last measured for an automatic
+    /// compaction: measuring reads the directory, so it waits for [`SIZE_CHECK_BYTES`].
+    unmeasured: std::sync::atomic::AtomicU64,
 }
+
+/// How many bytes of values apply writes between two measures of the size on disk (a
+/// quick-capture statement writes a few kilobytes; measuring after each one took a tenth
+/// of `steward run`'s time). Small beside the sizes that make a compaction due.
+const SIZE_CHECK_BYTES: u64 = 256 << 10;
 
 /// The open sled database and the subdirectory it lives in.
 struct Live {
@@ -235,6 +243,7 @@ impl SledStore {
             state: RwLock::new(state),
             faults,
             poisoned: Mutex::new(None),
+            unmeasured: Default::default(),
         })
     }
 
@@ -944,12 +953,21 @@ impl Store for SledStore {
             keys::meta(keys::META_HISTORY),
             Some(commit.to_be_bytes().to_vec()),
         ));
+        let written: u64 = writes
+            .iter()
+            .map(|(k, v)| (k.len() + v.as_ref().map_or(0, Vec::len)) as u64)
+            .sum();
         self.write_durably(writes)?;
         state.history_commit = commit;
         state.catalog = catalog;
         state.type_ids.extend(new_types);
         drop(state);
-        self.compact_if_due(was_empty);
+        use std::sync::atomic::Ordering;
+        let unmeasured = self.unmeasured.fetch_add(written, Ordering::Relaxed) + written;
+        if was_empty || unmeasured >= SIZE_CHECK_BYTES {
+            self.unmeasured.store(0, Ordering::Relaxed);
+            self.compact_if_due(was_empty);
+        }
         Ok(())
     }
 

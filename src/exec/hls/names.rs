@@ -154,7 +154,8 @@ impl NameIndex {
     /// Factors and nodes carrying `label`: the nearest, then the first by name. Builds the
     /// index from `store` on first use.
     ///
-    /// One pass over the keys rules out every name whose length or letters put it more
+    /// Passes allow 1, 2, ... `limit` edits in turn, stopping at the first that finds a
+    /// name (so the nearest wins). Each pass over the keys rules out every name whose length or letters put it more
     /// than `limit` edits away (both are lower bounds on the distance, so nothing near is
     /// lost); the banded distance is worked only for the few left. A trigram index was
     /// the other choice, but with the 2 to 3 edits allowed for a name of 10 characters a
@@ -178,32 +179,45 @@ impl NameIndex {
             *guard = Some(table);
         }
         let table = guard.as_ref().expect("built above");
-        let mut best: Option<(usize, &str)> = None;
         let ascii = wanted.is_ascii();
         let wanted_letters = letters(wanted);
         let wanted_chars = wanted.chars().count();
         let mut rows: [Vec<usize>; 3] = Default::default();
-        for (at, key) in table.keys.iter().enumerate() {
-            if (key.chars as usize).abs_diff(wanted_chars) > limit
-                || letters_apart(wanted_letters, key.letters) > limit
-            {
-                continue;
+        // Nearest first: a pass allowing k edits keeps few names when k is small, so the
+        // usual miss (one typo) is answered by the first pass; only a name with nothing
+        // near pays for the widest one.
+        let mut best: Option<(usize, &str)> = None;
+        let passes = match limit {
+            0 => 0..=0,
+            _ => 1..=limit,
+        };
+        for k in passes {
+            for (at, key) in table.keys.iter().enumerate() {
+                if (key.chars as usize).abs_diff(wanted_chars) > k
+                    || letters_apart(wanted_letters, key.letters) > k
+                {
+                    continue;
+                }
+                let entry = &table.entries[at];
+                if !(key.actor_or_factor
+                    || label.is_some_and(|l| entry.labels.iter().any(|e| e == l)))
+                {
+                    continue;
+                }
+                let near = if ascii && entry.lower.is_ascii() {
+                    within(wanted.as_bytes(), entry.lower.as_bytes(), k, &mut rows)
+                } else {
+                    distance_within(wanted, &entry.lower, k)
+                };
+                let Some(d) = near else {
+                    continue;
+                };
+                if best.is_none_or(|(bd, bn)| (d, entry.name.as_str()) < (bd, bn)) {
+                    best = Some((d, &entry.name));
+                }
             }
-            let entry = &table.entries[at];
-            if !(key.actor_or_factor || label.is_some_and(|l| entry.labels.iter().any(|e| e == l)))
-            {
-                continue;
-            }
-            let near = if ascii && entry.lower.is_ascii() {
-                within(wanted.as_bytes(), entry.lower.as_bytes(), limit, &mut rows)
-            } else {
-                distance_within(wanted, &entry.lower, limit)
-            };
-            let Some(d) = near else {
-                continue;
-            };
-            if best.is_none_or(|(bd, bn)| (d, entry.name.as_str()) < (bd, bn)) {
-                best = Some((d, &entry.name));
+            if best.is_some() {
+                break;
             }
         }
         Ok(best.map(|(_, n)| n.to_string()))
