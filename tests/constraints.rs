@@ -301,3 +301,19 @@ fn a_value_given_up_can_be_taken_and_a_new_one_is_guarded() {
     run(&db, "CREATE (:Person {email: 'b'})");
     assert!(fails(&db, "CREATE (:Person {email: 'c'})").contains("node 3 and node 1"));
 }
+
+#[test]
+fn load_csv_that_breaks_it_fails_and_changes_nothing() {
+    let db = constrained();
+    let before = snapshot(&db);
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("people.csv");
+    std::fs::write(&csv, "email\nnew@x\nann@x\n").unwrap();
+    let statement = format!(
+        "LOAD CSV WITH HEADERS FROM 'file://{}' AS row CREATE (:Person {{email: row.email}})",
+        csv.display()
+    );
+    let e = fails(&db, &statement);
+    assert!(e.contains("property `email` = 'ann@x'"), "{e}");
+    assert_eq!(snapshot(&db), before);
+}
