@@ -115,6 +115,119 @@ fn new_name_notes(tx: &Transaction<'_>) -> Result<Vec<String>, Error> {
     Ok(notes)
 }
 
+impl Db {
+    /// Runs a schema command (under the writer lock, with `tx` open on the store).
+    fn run_schema(
+        &self,
+        command: &syntax::ast::SchemaKind,
+        tx: &Transaction<'_>,
+        on_row: &mut RowCallback<'_>,
+    ) -> Result<QueryResult, Error> {
+        use syntax::ast::SchemaKind;
+        let refusal = |code: &'static str, message: String| {
+            Error::from(CypherError::runtime(
+                ErrorKind::ConstraintVerificationFailed,
+                code,
+                message,
+            ))
+        };
+        let declared = self.constraints.declared(tx)?;
+        let mut result = QueryResult {
+            columns: Vec::new(),
+            rows: Vec::new(),
+            stats: Stats::default(),
+            plan: None,
+            question: false,
+            answer: Vec::new(),
+            notes: Vec::new(),
+        };
+        match command {
+            SchemaKind::CreateConstraint {
+                name,
+                if_not_exists,
+                label,
+                property,
+            } => {
+                let name = name
+                    .clone()
+                    .unwrap_or_else(|| format!("{label}_{property}_unique"));
+                let equivalent = declared
+                    .iter()
+                    .find(|c| c.label == *label && c.property == *property);
+                let named = declared.iter().find(|c| c.name == name);
+                match (equivalent, named) {
+                    (Some(_), _) | (_, Some(_)) if *if_not_exists => {
+                        result.notes.push(format!(
+                            "constraint `{name}` not created: an equivalent or same-named constraint exists"
+                        ));
+                        return Ok(result);
+                    }
+                    (Some(c), _) => {
+                        return Err(refusal(
+                            "EquivalentSchemaRuleAlreadyExists",
+                            format!(
+                                "constraint `{}` already requires `{label}.{property}` to be unique",
+                                c.name
+                            ),
+                        ));
+                    }
+                    (None, Some(c)) => {
+                        return Err(refusal(
+                            "ConstraintAlreadyExists",
+                            format!(
+                                "there is already a constraint named `{name}` (on `{}.{}`)",
+                                c.label, c.property
+                            ),
+                        ));
+                    }
+                    (None, None) => {}
+                }
+                let all = self.constraints.add(
+                    tx,
+                    crate::model::Constraint {
+                        name,
+                        label: label.clone(),
+                        property: property.clone(),
+                    },
+                )?;
+                self.store.set_constraints(&all).inspect_err(|_| {
+                    self.constraints.clear();
+                })?;
+            }
+            SchemaKind::DropConstraint { name, if_exists } => {
+                match self.constraints.remove(tx, name)? {
+                    Some(all) => self.store.set_constraints(&all).inspect_err(|_| {
+                        self.constraints.clear();
+                    })?,
+                    None if *if_exists => {}
+                    None => {
+                        return Err(refusal(
+                            "ConstraintDropFailed",
+                            format!("there is no constraint named `{name}`"),
+                        ));
+                    }
+                }
+            }
+            SchemaKind::ShowConstraints => {
+                result.columns = plan::CONSTRAINT_COLUMNS.map(String::from).to_vec();
+                for c in declared {
+                    let row = vec![
+                        Output::String(c.name),
+                        Output::String("UNIQUENESS".into()),
+                        Output::String("NODE".into()),
+                        Output::List(vec![Output::String(c.label)]),
+                        Output::List(vec![Output::String(c.property)]),
+                    ];
+                    if !on_row(&result.columns, row) {
+                        break;
+                    }
+                }
+            }
+        }
+        Ok(result)
+    }
+}
+
 /// The operator tree of a statement, as EXPLAIN and PROFILE show it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlanDescription {
@@ -175,6 +288,8 @@ pub struct Db {
     names: Arc<exec::NameIndex>,
     /// Whether loads into an empty store take the store's bulk path ([`Db::load_with`]).
     bulk_loads: AtomicBool,
+    /// The uniqueness constraints, checked at every commit.
+    constraints: exec::constraints::Constraints,
 }
 
 /// A session's settings that statements read.
@@ -423,6 +538,7 @@ impl Db {
             strict_names: AtomicBool::new(true),
             names: Arc::default(),
             bulk_loads: AtomicBool::new(true),
+            constraints: Default::default(),
         })
     }
 
@@ -443,6 +559,7 @@ impl Db {
             strict_names: AtomicBool::new(true),
             names: Arc::default(),
             bulk_loads: AtomicBool::new(true),
+            constraints: Default::default(),
         }
     }
 
@@ -472,19 +589,24 @@ impl Db {
         }
     }
 
-    /// Commits `tx`; a failure poisons this database (see [`Db::is_poisoned`]).
-    fn commit(&self, mut tx: Transaction<'_>) -> Result<(), StoreError> {
+    /// Commits `tx` if it keeps every uniqueness constraint (else nothing is written);
+    /// a failure in the store poisons this database (see [`Db::is_poisoned`]).
+    fn commit(&self, mut tx: Transaction<'_>) -> Result<(), Error> {
+        self.constraints.check(&tx)?;
         // The versions the commit records name the session's author.
         tx.set_author(self.author());
-        // The names "did you mean" searches follow every commit.
+        // The names "did you mean" searches follow every commit, as do the constraints'
+        // value indexes.
         self.names.update(tx.changes());
-        tx.commit().inspect_err(|e| {
+        self.constraints.update(tx.changes());
+        Ok(tx.commit().inspect_err(|e| {
             self.names.clear();
+            self.constraints.clear();
             *self
                 .poisoned
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(e.to_string());
-        })
+        })?)
     }
 
     /// True once a commit has failed in the store (a failing or full disk): the
@@ -530,7 +652,7 @@ impl Db {
         self.check_poisoned().map_err(E::from)?;
         let mut tx = Transaction::begin(self.store.as_ref()).map_err(|e| E::from(e.into()))?;
         let value = f(&mut tx)?;
-        self.commit(tx).map_err(|e| E::from(e.into()))?;
+        self.commit(tx).map_err(E::from)?;
         Ok(value)
     }
 
@@ -1114,10 +1236,12 @@ impl Db {
                 "history before {} was forgotten (steward compact --history-before), so the map cannot be seen as recorded before then",
                 exec::lens::shown_instant(from)
             );
-            return Err(
-                CypherError::runtime(ErrorKind::ArgumentError, "HistoryForgotten", message)
-                    .into(),
-            );
+            return Err(CypherError::runtime(
+                ErrorKind::ArgumentError,
+                "HistoryForgotten",
+                message,
+            )
+            .into());
         }
         Ok(Some(RecordedStore::at(self.store.as_ref(), until)?))
     }
@@ -1140,6 +1264,12 @@ impl Db {
             .writer
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let plan::Body::Schema(schema) = plan.body()
+            && plan.mode() != plan::Mode::Explain
+        {
+            let tx = Transaction::begin(self.store.as_ref())?;
+            return self.run_schema(&schema.kind, &tx, on_row);
+        }
         let recorded = self.recorded_store(&plan, params)?;
         let base: &dyn Store = match &recorded {
             Some(store) => store,

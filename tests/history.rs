@@ -245,10 +245,12 @@ fn answers(db: &Db, prefix: &str, params: &Params) -> Vec<String> {
     ];
     READS
         .iter()
-        .map(|read| match db.execute(&format!("{prefix}{read}"), params) {
-            Ok(result) => format!("{read}: {:?}", result.rows),
-            Err(e) => format!("{read}: error {e}"),
-        })
+        .map(
+            |read| match db.execute(&format!("{prefix}{read}"), params) {
+                Ok(result) => format!("{read}: {:?}", result.rows),
+                Err(e) => format!("{read}: error {e}"),
+            },
+        )
         .collect()
 }
 
@@ -276,10 +278,18 @@ fn check_as_recorded(db: &Db) {
         &["ACTOR 'Brain' AS Person", "ACTOR 'Hostel' AS Service"],
         &["LINK 'Brain' -[:MET]-> 'Hostel' FROM 2014"],
         &["RENAME 'Brain' TO 'Brian'"],
-        &["FACTOR 'Housing'", "LINK 'Brian' -[:AFFECTED_BY]-> 'Housing'", "LINK 'Hostel' -[:AFFECTED_BY]-> 'Housing'"],
+        &[
+            "FACTOR 'Housing'",
+            "LINK 'Brian' -[:AFFECTED_BY]-> 'Housing'",
+            "LINK 'Hostel' -[:AFFECTED_BY]-> 'Housing'",
+        ],
         &["MATCH (:Person)-[m:MET]->() SET m.note = 'weekly'"],
         &["UNLINK 'Brian' -[:MET]-> 'Hostel'"],
-        &["FORGET 'Housing'", "ACTOR 'Outreach' AS Service", "LINK 'Brian' -[:MET]-> 'Outreach'"],
+        &[
+            "FORGET 'Housing'",
+            "ACTOR 'Outreach' AS Service",
+            "LINK 'Brian' -[:MET]-> 'Outreach'",
+        ],
     ];
     let none = Params::new();
     let mut seen = Vec::new();
@@ -304,7 +314,10 @@ fn check_as_recorded(db: &Db) {
     // Before anything was recorded the map is empty; by a time to come it is as now.
     let empty = answers(db, "AS RECORDED 2000 ", &none);
     assert!(empty[0].ends_with(": []"), "{}", empty[0]);
-    assert_eq!(answers(db, "AS RECORDED 2999 ", &none), seen[seen.len() - 1].1);
+    assert_eq!(
+        answers(db, "AS RECORDED 2999 ", &none),
+        seen[seen.len() - 1].1
+    );
     // The session's setting, and the prompt's text for it.
     db.set_as_recorded(Some("2000")).expect("a year");
     assert_eq!(db.as_recorded().as_deref(), Some("2000"));
@@ -312,15 +325,27 @@ fn check_as_recorded(db: &Db) {
     let refused = db
         .execute("ACTOR 'Jo' AS Person", &none)
         .expect_err("no writing while seeing the past");
-    assert!(refused.to_string().contains(":as_recorded off"), "{refused}");
+    assert!(
+        refused.to_string().contains(":as_recorded off"),
+        "{refused}"
+    );
     db.set_as_recorded(None).expect("off");
     assert_eq!(answers(db, "", &none), seen[seen.len() - 1].1);
     // A statement's own AS RECORDED cannot write either, and a non-time is refused.
     for (statement, says) in [
         ("AS RECORDED 2020 CREATE (:X)", "cannot change it"),
-        ("AS RECORDED 2020 ACTOR 'Jo' AS Person", "quick capture records what is"),
-        ("AS RECORDED 'soon' MATCH (n) RETURN n", "\"soon\" is not a time"),
-        ("AS RECORDED 2020 AS RECORDED 2021 MATCH (n) RETURN n", "given twice"),
+        (
+            "AS RECORDED 2020 ACTOR 'Jo' AS Person",
+            "quick capture records what is",
+        ),
+        (
+            "AS RECORDED 'soon' MATCH (n) RETURN n",
+            "\"soon\" is not a time",
+        ),
+        (
+            "AS RECORDED 2020 AS RECORDED 2021 MATCH (n) RETURN n",
+            "given twice",
+        ),
     ] {
         let e = db.execute(statement, &none).expect_err(statement);
         assert!(e.to_string().contains(says), "{statement}: {e}");

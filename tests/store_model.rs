@@ -6,8 +6,8 @@ use proptest::prelude::*;
 use steward::model::{Direction, NodeRecord, Properties, RelRecord, Value};
 use steward::store::fault::{FaultPoint, Faults};
 use steward::store::{
-    Counters, RecordedStore,
-    ChangeSet, CommitMeta, MemoryStore, SledStore, Store, StoreError, Transaction,
+    ChangeSet, CommitMeta, Counters, MemoryStore, RecordedStore, SledStore, Store, StoreError,
+    Transaction,
 };
 
 const LABELS: &[&str] = &["Person", "Org", "Factor", "A", "A\0"];
@@ -350,7 +350,12 @@ fn assert_recorded(sled: &dyn Store, model: &dyn Store, snapshots: &[MemoryStore
         let at = i as i64 + 1;
         for (name, store) in [("sled", sled), ("memory", model)] {
             let seen = RecordedStore::at(store, at).expect("recorded");
-            assert_same_graph(&seen, then, counters, &format!("{name} as recorded at {at}"));
+            assert_same_graph(
+                &seen,
+                then,
+                counters,
+                &format!("{name} as recorded at {at}"),
+            );
         }
     }
 }
@@ -412,7 +417,12 @@ fn run(steps: &[Step]) {
     assert_eq!(sled.history_kept_from().expect("kept"), Some(middle));
     assert_eq!(model.history_kept_from().expect("kept"), Some(middle));
     // Versions from `middle` on are kept: every time from `middle - 1` still answers.
-    assert_recorded(&sled, &model, &snapshots, (middle as usize).saturating_sub(2));
+    assert_recorded(
+        &sled,
+        &model,
+        &snapshots,
+        (middle as usize).saturating_sub(2),
+    );
 }
 
 /// Runs the steps with the sled store opened with `faults` (after each reopen too): a

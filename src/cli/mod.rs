@@ -314,18 +314,21 @@ pub fn run_script<W: Write>(
     // a statement that wrote.
     let mut vocabulary: Option<crate::repl::catalog::Snapshot> = None;
     for (i, statement) in statements.iter().enumerate() {
-        // The line the statement's first word is on (a statement's text may begin with the
-        // newline that followed the previous ';').
-        let leading = statement.text.len() - statement.text.trim_start().len();
-        let line = Position::locate(script.text, statement.offset + leading).line;
         if script.echo {
             echo(printer, statement.text).map_err(CliError::from_write)?;
         }
         let outcome = execute_print(db, statement.text, params, cancel, printer).map_err(|e| {
-            CliError::from_db(e, db.path().unwrap_or(Path::new("")), || Source {
-                text: script.text.to_string(),
-                offset: statement.offset,
-                statement: Some((i + 1, line, script.name.to_string())),
+            CliError::from_db(e, db.path().unwrap_or(Path::new("")), || {
+                // The line the statement's first word is on (a statement's text may begin
+                // with the newline that followed the previous ';'): found only for a
+                // failure, as finding it reads the script up to the statement.
+                let leading = statement.text.len() - statement.text.trim_start().len();
+                let line = Position::locate(script.text, statement.offset + leading).line;
+                Source {
+                    text: script.text.to_string(),
+                    offset: statement.offset,
+                    statement: Some((i + 1, line, script.name.to_string())),
+                }
             })
         });
         match outcome {

@@ -15,8 +15,8 @@
 use super::{Error, Executor};
 use crate::model::temporal::{Date, days_in_month};
 use crate::model::{CypherError, ErrorKind, NodeId, Properties, RelId, Temporal, Value};
-use std::collections::BTreeMap;
 use crate::syntax::ast::{Lens, ViewOf, When, WhenKind};
+use std::collections::BTreeMap;
 
 /// The property holding the first day something held (inclusive).
 pub const VALID_FROM: &str = "valid_from";
@@ -180,8 +180,9 @@ pub fn period_of(when: &When, params: &BTreeMap<String, Value>) -> Result<Period
             period_of_text(text).ok_or_else(|| not_a_time(when, format!("{text:?}")))
         }
         WhenKind::Parameter(name) => match params.get(name) {
-            Some(Value::String(text)) => period_of_text(text)
-                .ok_or_else(|| not_a_time(when, format!("${name} ({text:?})"))),
+            Some(Value::String(text)) => {
+                period_of_text(text).ok_or_else(|| not_a_time(when, format!("${name} ({text:?})")))
+            }
             Some(Value::Int(year)) => period_of_text(&format!("{year:04}"))
                 .ok_or_else(|| not_a_time(when, format!("${name} ({year})"))),
             Some(Value::Temporal(t)) => match date_part(t) {
@@ -203,10 +204,7 @@ const DAY_MILLIS: i64 = 86_400_000;
 /// The last instant `AS RECORDED <when>` sees (milliseconds since the Unix epoch, UTC,
 /// inclusive): the end of the year, month or day it names, or the instant of a date-time
 /// (`2026-12-04T10:30`, UTC unless it names an offset or zone).
-pub fn recorded_until(
-    when: &When,
-    params: &BTreeMap<String, Value>,
-) -> Result<i64, CypherError> {
+pub fn recorded_until(when: &When, params: &BTreeMap<String, Value>) -> Result<i64, CypherError> {
     let instant = |t: &Temporal| -> Option<i64> {
         let nanos = match t {
             Temporal::DateTime(d) => d.instant_nanos(),
@@ -234,8 +232,10 @@ pub fn recorded_until(
                 let message = format!(
                     "{text:?} is not a time; write a year, a month, a day or a UTC date and time: 2026, 2026-12, 2026-12-04 or \"2026-12-04T10:30\""
                 );
-                Err(CypherError::runtime(ErrorKind::ArgumentError, "InvalidTime", message)
-                    .at(when.span))
+                Err(
+                    CypherError::runtime(ErrorKind::ArgumentError, "InvalidTime", message)
+                        .at(when.span),
+                )
             }
         };
     }

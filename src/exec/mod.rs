@@ -6,6 +6,7 @@ pub mod aggregate;
 pub mod analytics;
 mod builtin;
 pub(crate) mod call;
+pub mod constraints;
 mod eval;
 pub mod functions;
 mod hls;

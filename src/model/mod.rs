@@ -7,6 +7,8 @@ pub mod temporal;
 pub mod value;
 
 pub use error::{CypherError, ErrorKind, Phase, Position, Span};
-pub use record::{Adjacent, Direction, Node, NodeRecord, Output, RelRecord, Relationship};
+pub use record::{
+    Adjacent, Constraint, Direction, Node, NodeRecord, Output, RelRecord, Relationship,
+};
 pub use temporal::Temporal;
 pub use value::{HEAP_OVERHEAD, NodeId, Path, Properties, RelId, Value};

@@ -122,3 +122,15 @@ impl Output {
         }
     }
 }
+
+/// A uniqueness constraint: no two nodes carrying `label` have equal values of `property`
+/// (`CREATE CONSTRAINT name FOR (n:Label) REQUIRE n.property IS UNIQUE`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Constraint {
+    /// Its name, unique among the store's constraints.
+    pub name: String,
+    /// The label it covers.
+    pub label: String,
+    /// The property whose values must differ.
+    pub property: String,
+}

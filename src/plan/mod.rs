@@ -21,7 +21,7 @@ mod tests;
 
 use crate::model::{CypherError, Span};
 pub use crate::syntax::ast::Mode;
-use crate::syntax::ast::{Hls, Lens, Query, Statement};
+use crate::syntax::ast::{Hls, Lens, Query, Schema, Statement};
 use logical::LogicalPlan;
 use procedures::{Procedure, Procedures};
 use std::collections::HashMap;
@@ -61,7 +61,13 @@ pub enum Body {
     Query(Query),
     /// A Human Learning Systems quick capture or question.
     Hls(Hls),
+    /// A schema command (run by the database itself, not by operators).
+    Schema(Schema),
 }
+
+/// The columns of `SHOW CONSTRAINTS`, as Neo4j names them.
+pub const CONSTRAINT_COLUMNS: [&str; 5] =
+    ["name", "type", "entityType", "labelsOrTypes", "properties"];
 
 impl Plan {
     /// What the plan runs.
@@ -73,7 +79,7 @@ impl Plan {
     pub fn query(&self) -> Option<&Query> {
         match &self.body {
             Body::Query(q) => Some(q),
-            Body::Hls(_) => None,
+            Body::Hls(_) | Body::Schema(_) => None,
         }
     }
 
@@ -145,6 +151,9 @@ impl Plan {
 
     /// True when running the statement may write.
     pub fn writes(&self) -> bool {
+        if let Body::Schema(s) = &self.body {
+            return s.kind.writes();
+        }
         self.logical.root.writes()
     }
 
@@ -174,6 +183,31 @@ pub fn plan_with_mode(
                 logical,
                 mode,
                 calls,
+                path_limit: DEFAULT_PATH_LIMIT,
+                lens: Lens::default(),
+            })
+        }
+        Statement::Schema(schema) => {
+            let columns = match schema.kind {
+                crate::syntax::ast::SchemaKind::ShowConstraints => {
+                    CONSTRAINT_COLUMNS.map(String::from).to_vec()
+                }
+                _ => Vec::new(),
+            };
+            let logical = Arc::new(LogicalPlan {
+                root: logical::Op {
+                    id: 0,
+                    kind: logical::OpKind::Argument,
+                    inputs: Vec::new(),
+                },
+                columns,
+                subqueries: HashMap::new(),
+            });
+            Ok(Plan {
+                body: Body::Schema(schema),
+                logical,
+                mode,
+                calls: HashMap::new(),
                 path_limit: DEFAULT_PATH_LIMIT,
                 lens: Lens::default(),
             })

@@ -12,6 +12,7 @@ pub const TOPICS: &[&str] = &[
     "delete",
     "return",
     "load",
+    "constraint",
     "import",
     "analytics",
     "hls",
@@ -51,6 +52,7 @@ pub fn help(topic: &str) -> String {
         "delete" => DELETE.to_string(),
         "return" | "with" | "order" => RETURN.to_string(),
         "load" | "csv" | "load csv" => LOAD.to_string(),
+        "constraint" | "constraints" | "unique" => CONSTRAINT.to_string(),
         "import" | "export" => IMPORT.to_string(),
         "analytics" | "analysis" | "centrality" | "procedures" => ANALYTICS.to_string(),
         "hls" | "questions" | "capture" => HLS.to_string(),
@@ -387,6 +389,17 @@ DELETE removes relationships and nodes; DETACH DELETE removes a node with its re
   MATCH (:Person {name: 'Brian'})-[u:USES]->() DELETE u;
   MATCH (p:Person {name: 'Brian'}) DETACH DELETE p;";
 
+const CONSTRAINT: &str = "\
+A uniqueness constraint: no two nodes with the label have the same value of the property.
+Every write (Cypher, quick capture, import, LOAD CSV) is checked when it commits; one that
+would break a constraint fails whole, naming constraint, label, property and value.
+  CREATE CONSTRAINT person_email FOR (p:Person) REQUIRE p.email IS UNIQUE;
+  CREATE CONSTRAINT IF NOT EXISTS FOR (a:Actor) REQUIRE a.name IS UNIQUE;
+  SHOW CONSTRAINTS;
+  DROP CONSTRAINT person_email IF EXISTS;
+Creating one over data that already has a duplicate fails and names it. Without a name,
+a constraint is called Label_property_unique.";
+
 const RETURN: &str = "\
 RETURN picks what to show; WITH passes rows on; ORDER BY, SKIP and LIMIT shape them.
   MATCH (s:Service)<-[:USES]-(p) RETURN s.name AS service, count(p) AS users ORDER BY users DESC LIMIT 10;
@@ -496,7 +509,7 @@ mod tests {
         assert!(help("format").starts_with(":format table|csv|json|jsonl"));
         assert_eq!(
             help("mach"),
-            "no help on `mach` (did you mean `match`?); topics: match, create, merge, set, delete, return, load, import, analytics, hls, actor, factor, link, learnt, unlink, rename, merge-into, forget, which, who, paths, show, learnt-query, holds, loops, time, views, history, functions, params, keys, plan"
+            "no help on `mach` (did you mean `match`?); topics: match, create, merge, set, delete, return, load, constraint, import, analytics, hls, actor, factor, link, learnt, unlink, rename, merge-into, forget, which, who, paths, show, learnt-query, holds, loops, time, views, history, functions, params, keys, plan"
         );
     }
 }

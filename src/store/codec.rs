@@ -285,6 +285,88 @@ pub fn decode_node(bytes: &[u8], catalog: &Catalog) -> Result<NodeRecord, CodecE
     Ok(NodeRecord { labels, props })
 }
 
+/// The variant index bincode writes first for a `Value::String` (see model/value.rs:
+/// variants keep their order).
+const STRING_VARIANT: u8 = 4;
+
+/// Reads one of bincode's variable-length integers at `*pos` (one byte below 251; else
+/// 251, 252 or 253 then 2, 4 or 8 little-endian bytes).
+fn get_bincode_varint(
+    bytes: &[u8],
+    pos: &mut usize,
+    what: &'static str,
+) -> Result<u64, CodecError> {
+    let malformed = || CodecError::Malformed { what };
+    let first = *bytes.get(*pos).ok_or_else(malformed)?;
+    let width = match first {
+        0..=250 => {
+            *pos += 1;
+            return Ok(u64::from(first));
+        }
+        251 => 2,
+        252 => 4,
+        253 => 8,
+        _ => return Err(malformed()),
+    };
+    let raw = bytes
+        .get(*pos + 1..*pos + 1 + width)
+        .ok_or_else(malformed)?;
+    *pos += 1 + width;
+    let mut le = [0u8; 8];
+    le[..width].copy_from_slice(raw);
+    Ok(u64::from_le_bytes(le))
+}
+
+/// A node body's labels and its `name` when that is a string of at most `longest` bytes:
+/// what an index of names needs. No other property is kept, and a string property is
+/// stepped over without being copied (a 20 MB name or description costs nothing here).
+pub fn decode_node_name(
+    bytes: &[u8],
+    catalog: &Catalog,
+    longest: usize,
+) -> Result<(Vec<String>, Option<String>), CodecError> {
+    let what = "node record";
+    let mut pos = 0;
+    let count = get_varint(bytes, &mut pos, what)?;
+    let mut labels = Vec::with_capacity(count.min(64) as usize);
+    for _ in 0..count {
+        let id = get_varint(bytes, &mut pos, what)?;
+        let label = catalog.label_names.name(id).ok_or(CodecError::Malformed {
+            what: "node record (unknown label id)",
+        })?;
+        labels.push(label.to_string());
+    }
+    let mut name = None;
+    let props = get_varint(bytes, &mut pos, what)?;
+    for _ in 0..props {
+        let id = get_varint(bytes, &mut pos, what)?;
+        let key = catalog.prop_keys.name(id).ok_or(CodecError::Malformed {
+            what: "record (unknown property key id)",
+        })?;
+        if bytes.get(pos) == Some(&STRING_VARIANT) {
+            pos += 1;
+            let len = get_bincode_varint(bytes, &mut pos, what)? as usize;
+            let text = bytes
+                .get(pos..pos.saturating_add(len))
+                .ok_or(CodecError::Malformed { what })?;
+            pos += len;
+            if key == "name" && len <= longest {
+                let text = std::str::from_utf8(text).map_err(|_| CodecError::Malformed { what })?;
+                name = Some(text.to_string());
+            }
+        } else {
+            let (_, used): (Value, usize) =
+                bincode::serde::decode_from_slice(&bytes[pos..], decode_config())
+                    .map_err(CodecError::Decode)?;
+            pos += used;
+        }
+    }
+    if pos != bytes.len() {
+        return Err(CodecError::Malformed { what });
+    }
+    Ok((labels, name))
+}
+
 fn put_props(
     props: &Properties,
     keys: &mut Dictionary,
@@ -792,6 +874,16 @@ pub fn decode_catalog(bytes: &[u8]) -> Result<Catalog, CodecError> {
     decode_body(unversion(bytes)?, "catalog")
 }
 
+/// The constraints value: the store's uniqueness constraints, in creation order.
+pub fn encode_constraints(constraints: &[crate::model::Constraint]) -> Result<Vec<u8>, CodecError> {
+    versioned(&constraints)
+}
+
+/// Decodes the constraints value.
+pub fn decode_constraints(bytes: &[u8]) -> Result<Vec<crate::model::Constraint>, CodecError> {
+    decode_body(unversion(bytes)?, "constraints")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -875,6 +967,39 @@ mod tests {
         assert_eq!(bytes.len(), 1 + 3 + 1, "a near end takes one byte");
         let back = decode_catalog(&encode_catalog(&c).unwrap()).unwrap();
         assert_eq!(back, c, "the dictionaries survive the catalog");
+    }
+
+    #[test]
+    fn the_name_alone_decodes_as_the_whole_record_does() {
+        let mut catalog = Catalog::default();
+        let mut props = Properties::new();
+        props.insert("age".into(), Value::Int(300));
+        props.insert("about".into(), Value::String("x".repeat(70_000)));
+        props.insert("tags".into(), Value::List(vec![Value::String("a".into())]));
+        props.insert("zone".into(), Value::Float(1.5));
+        for name in ["Brian", "", &"long ".repeat(100), &"é".repeat(200)] {
+            props.insert("name".into(), Value::String(name.to_string()));
+            let node = NodeRecord {
+                labels: vec!["Actor".into(), "Person".into()],
+                props: props.clone(),
+            };
+            let bytes = encode_node(&node, &mut catalog).unwrap();
+            let (labels, got) = decode_node_name(&bytes, &catalog, 4096).unwrap();
+            assert_eq!(labels, node.labels);
+            assert_eq!(got.as_deref(), Some(name));
+            let (_, short) = decode_node_name(&bytes, &catalog, 10).unwrap();
+            assert_eq!(short.is_some(), name.len() <= 10, "{name}");
+        }
+        props.insert("name".into(), Value::Int(7));
+        let node = NodeRecord {
+            labels: vec![],
+            props,
+        };
+        let bytes = encode_node(&node, &mut catalog).unwrap();
+        assert_eq!(
+            decode_node_name(&bytes, &catalog, 4096).unwrap(),
+            (vec![], None)
+        );
     }
 
     #[test]

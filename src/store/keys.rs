@@ -24,6 +24,7 @@
 //! | `0x04` [`LABEL`] | nodes by label | escaped label, `be64(node >> 10)` | a 1024-bit bitmap of the nodes carrying the label |
 //! | `0x05` [`NAME`] | nodes by `name` | `be16(bucket)` of the lowercased name | the `(node, fingerprint)` list of that bucket |
 //! | `0x06` [`HISTORY`] | recorded versions | kind byte ([`HIST_NODE`] or [`HIST_REL`]), `be64(id >> 6)`, `be64(commit)` | the versions one commit made of the block's records: when, who, and each changed slot's record after it (or none: deleted) |
+//! | `0x00` | | [`META_CONSTRAINTS`] | the uniqueness constraints (absent: none) |
 //! | `0x00` | | [`META_HISTORY`] | the number of the last commit that recorded versions (a big-endian `u64`) |
 //! | `0x00` | | [`META_HISTORY_FROM`] | versions before this time were forgotten (milliseconds since the epoch, a big-endian `i64`; absent: none were) |
 //!
@@ -57,6 +58,10 @@ pub const HIST_REL: u8 = 0x01;
 pub const META_HISTORY: &[u8] = b"history";
 /// Meta record name of the time before which versions were forgotten.
 pub const META_HISTORY_FROM: &[u8] = b"history_from";
+
+/// Meta record name of the uniqueness constraints (added to format 2 as the history
+/// was: a build that does not know it leaves it alone and checks nothing).
+pub const META_CONSTRAINTS: &[u8] = b"constraints";
 
 /// Meta record name of the format version.
 pub const META_FORMAT: &[u8] = b"format";

@@ -19,6 +19,7 @@ struct Graph {
     commits: u64,
     /// Versions before this time were forgotten.
     history_from: Option<i64>,
+    constraints: Vec<crate::model::Constraint>,
 }
 
 /// A recorded version with the record as it was before the commit.
@@ -61,6 +62,18 @@ impl MemoryStore {
 }
 
 impl Store for MemoryStore {
+    fn constraints(&self) -> Result<Vec<crate::model::Constraint>, StoreError> {
+        Ok(self.read().constraints.clone())
+    }
+
+    fn set_constraints(&self, constraints: &[crate::model::Constraint]) -> Result<(), StoreError> {
+        self.graph
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .constraints = constraints.to_vec();
+        Ok(())
+    }
+
     fn check(&self) -> Result<Vec<super::Problem>, StoreError> {
         super::check::check(self)
     }
@@ -90,6 +103,7 @@ impl Store for MemoryStore {
         };
         let store = super::SledStore::open(dest)?;
         store.apply(&changes)?;
+        store.set_constraints(&g.constraints)?;
         drop(store);
         fn size(path: &std::path::Path) -> u64 {
             match std::fs::symlink_metadata(path) {
@@ -183,6 +197,22 @@ impl Store for MemoryStore {
             if !each(id, node.clone()) {
                 break;
             }
+        }
+        Ok(())
+    }
+
+    fn scan_names(
+        &self,
+        longest: usize,
+        each: &mut dyn FnMut(NodeId, Vec<String>, Option<String>),
+    ) -> Result<(), StoreError> {
+        let g = self.read();
+        for (&id, node) in &g.nodes {
+            let name = match node.props.get("name") {
+                Some(Value::String(n)) if n.len() <= longest => Some(n.clone()),
+                _ => None,
+            };
+            each(id, node.labels.clone(), name);
         }
         Ok(())
     }

@@ -14,7 +14,7 @@ pub mod recorded;
 pub mod sled;
 pub mod tx;
 
-use crate::model::{Adjacent, Direction, NodeId, NodeRecord, RelId, RelRecord};
+use crate::model::{Adjacent, Constraint, Direction, NodeId, NodeRecord, RelId, RelRecord};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -236,6 +236,14 @@ pub trait Store: Send + Sync {
         &self,
         each: &mut dyn FnMut(NodeId, NodeRecord) -> bool,
     ) -> Result<(), StoreError>;
+    /// Calls `each` with every node's id, labels and `name` (when it is a string of at
+    /// most `longest` bytes), in ascending id order: what an index of names needs, read
+    /// without copying any other property or a longer name.
+    fn scan_names(
+        &self,
+        longest: usize,
+        each: &mut dyn FnMut(NodeId, Vec<String>, Option<String>),
+    ) -> Result<(), StoreError>;
     /// Calls `each` with every relationship in ascending id order, as
     /// [`scan_nodes`](Store::scan_nodes) does for nodes.
     fn scan_rels(&self, each: &mut dyn FnMut(RelId, RelRecord) -> bool) -> Result<(), StoreError>;
@@ -254,6 +262,11 @@ pub trait Store: Send + Sync {
     fn counters(&self) -> Result<Counters, StoreError>;
     /// Applies a change set atomically and durably.
     fn apply(&self, changes: &ChangeSet) -> Result<(), StoreError>;
+    /// The uniqueness constraints declared on the store, in the order they were made.
+    /// The store keeps them only; checking them is the writer's (`exec::constraints`).
+    fn constraints(&self) -> Result<Vec<Constraint>, StoreError>;
+    /// Replaces the declared constraints, atomically and durably.
+    fn set_constraints(&self, constraints: &[Constraint]) -> Result<(), StoreError>;
 
     /// Every recorded version of node `id`, oldest first: one per committed change set
     /// that created, changed or deleted it (and is not older than the history kept).

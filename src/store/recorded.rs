@@ -8,7 +8,7 @@
 use super::{
     Compaction, Counters, Problem, Recorded, Store, StoreError, Version, memory::names_match,
 };
-use crate::model::{Adjacent, Direction, NodeId, NodeRecord, RelId, RelRecord};
+use crate::model::{Adjacent, Constraint, Direction, NodeId, NodeRecord, RelId, RelRecord, Value};
 use std::collections::{BTreeMap, HashMap};
 
 /// The store beneath as it had been recorded at a time.
@@ -24,8 +24,7 @@ impl<'s> RecordedStore<'s> {
     /// `base` as it had been recorded at `at_millis` (inclusive).
     pub fn at(base: &'s dyn Store, at_millis: i64) -> Result<Self, StoreError> {
         let then = base.recorded_at(at_millis)?;
-        let mut restored: HashMap<(NodeId, Direction), Vec<(String, Adjacent)>> =
-            HashMap::new();
+        let mut restored: HashMap<(NodeId, Direction), Vec<(String, Adjacent)>> = HashMap::new();
         for (&rel, rec) in &then.rels {
             let Some(rec) = rec else { continue };
             let sides = [
@@ -70,7 +69,6 @@ impl<'s> RecordedStore<'s> {
         }
         out
     }
-
 }
 
 /// A store's scan of its records: called with the callback to feed.
@@ -125,7 +123,10 @@ fn ids_then<R>(
     then: &BTreeMap<u64, Option<R>>,
     keep: impl Fn(&R) -> bool,
 ) -> Vec<u64> {
-    let mut out: Vec<u64> = now.into_iter().filter(|id| !then.contains_key(id)).collect();
+    let mut out: Vec<u64> = now
+        .into_iter()
+        .filter(|id| !then.contains_key(id))
+        .collect();
     out.extend(
         then.iter()
             .filter(|(_, r)| r.as_ref().is_some_and(&keep))
@@ -228,6 +229,21 @@ impl Store for RecordedStore<'_> {
         merge_scan(&mut |f| self.base.scan_nodes(f), &self.then.nodes, each)
     }
 
+    fn scan_names(
+        &self,
+        longest: usize,
+        each: &mut dyn FnMut(NodeId, Vec<String>, Option<String>),
+    ) -> Result<(), StoreError> {
+        self.scan_nodes(&mut |id, node| {
+            let name = match node.props.get("name") {
+                Some(Value::String(s)) if s.len() <= longest => Some(s.clone()),
+                _ => None,
+            };
+            each(id, node.labels, name);
+            true
+        })
+    }
+
     fn scan_rels(&self, each: &mut dyn FnMut(RelId, RelRecord) -> bool) -> Result<(), StoreError> {
         merge_scan(&mut |f| self.base.scan_rels(f), &self.then.rels, each)
     }
@@ -300,6 +316,14 @@ impl Store for RecordedStore<'_> {
     }
 
     fn apply(&self, _changes: &super::ChangeSet) -> Result<(), StoreError> {
+        Err(StoreError::ReadOnly)
+    }
+
+    fn constraints(&self) -> Result<Vec<Constraint>, StoreError> {
+        self.base.constraints()
+    }
+
+    fn set_constraints(&self, _constraints: &[Constraint]) -> Result<(), StoreError> {
         Err(StoreError::ReadOnly)
     }
 

@@ -65,7 +65,15 @@ pub struct SledStore {
     /// Set when a change set failed to be written or flushed: the message of that
     /// error. No more change sets are taken until the store is reopened.
     poisoned: Mutex<Option<String>>,
+    /// Bytes of values written since the size on disk was last measured for an automatic
+    /// compaction: measuring reads the directory, so it waits for [`SIZE_CHECK_BYTES`].
+    unmeasured: std::sync::atomic::AtomicU64,
 }
+
+/// How many bytes of values apply writes between two measures of the size on disk (a
+/// quick-capture statement writes a few kilobytes; measuring after each one took a tenth
+/// of `steward run`'s time). Small beside the sizes that make a compaction due.
+const SIZE_CHECK_BYTES: u64 = 256 << 10;
 
 /// The open sled database and the subdirectory it lives in.
 struct Live {
@@ -237,6 +245,7 @@ impl SledStore {
             state: RwLock::new(state),
             faults,
             poisoned: Mutex::new(None),
+            unmeasured: Default::default(),
         })
     }
 
@@ -759,6 +768,18 @@ impl Store for SledStore {
         })
     }
 
+    fn scan_names(
+        &self,
+        longest: usize,
+        each: &mut dyn FnMut(NodeId, Vec<String>, Option<String>),
+    ) -> Result<(), StoreError> {
+        self.scan_blocks(&keys::node_prefix(), &mut |id, body, catalog| {
+            let (labels, name) = codec::decode_node_name(body, catalog, longest)?;
+            each(id, labels, name);
+            Ok(true)
+        })
+    }
+
     fn scan_rels(&self, each: &mut dyn FnMut(RelId, RelRecord) -> bool) -> Result<(), StoreError> {
         self.scan_blocks(&keys::rel_prefix(), &mut |id, body, catalog| {
             Ok(each(id, rel_record(id, body, catalog)?))
@@ -934,17 +955,50 @@ impl Store for SledStore {
             keys::meta(keys::META_HISTORY),
             Some(commit.to_be_bytes().to_vec()),
         ));
+        let written: u64 = writes
+            .iter()
+            .map(|(k, v)| (k.len() + v.as_ref().map_or(0, Vec::len)) as u64)
+            .sum();
         self.write_durably(writes)?;
         state.history_commit = commit;
         state.catalog = catalog;
         state.type_ids.extend(new_types);
         drop(state);
-        self.compact_if_due(was_empty);
+        use std::sync::atomic::Ordering;
+        let unmeasured = self.unmeasured.fetch_add(written, Ordering::Relaxed) + written;
+        if was_empty || unmeasured >= SIZE_CHECK_BYTES {
+            self.unmeasured.store(0, Ordering::Relaxed);
+            self.compact_if_due(was_empty);
+        }
         Ok(())
     }
 
     fn compact(&self) -> Result<Option<Compaction>, StoreError> {
         self.compact_now().map(Some)
+    }
+
+    fn constraints(&self) -> Result<Vec<crate::model::Constraint>, StoreError> {
+        match self
+            .db()
+            .get(keys::meta(keys::META_CONSTRAINTS))
+            .map_err(backend)?
+        {
+            Some(v) => Ok(codec::decode_constraints(&v)?),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    fn set_constraints(&self, constraints: &[crate::model::Constraint]) -> Result<(), StoreError> {
+        // Under the write lock, as a change set is.
+        let _state = self
+            .state
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let value = match constraints.is_empty() {
+            true => None,
+            false => Some(codec::encode_constraints(constraints)?),
+        };
+        self.write_durably(vec![(keys::meta(keys::META_CONSTRAINTS), value)])
     }
 
     fn node_history(&self, id: NodeId) -> Result<Vec<Version<NodeRecord>>, StoreError> {
@@ -976,7 +1030,9 @@ impl Store for SledStore {
                 writes.push((key.to_vec(), None));
             }
         }
-        let from = self.history_kept_from()?.map_or(at_millis, |f| f.max(at_millis));
+        let from = self
+            .history_kept_from()?
+            .map_or(at_millis, |f| f.max(at_millis));
         writes.push((
             keys::meta(keys::META_HISTORY_FROM),
             Some(from.to_be_bytes().to_vec()),

@@ -35,6 +35,49 @@ pub enum Statement {
     Query(Query),
     /// A Human Learning Systems quick capture or question (see [`Hls`]).
     Hls(Hls),
+    /// A schema command: create, drop or list uniqueness constraints.
+    Schema(Schema),
+}
+
+/// A schema command, with its span.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Schema {
+    /// What it does.
+    pub kind: SchemaKind,
+    /// The whole statement.
+    pub span: Span,
+}
+
+/// The schema commands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SchemaKind {
+    /// `CREATE CONSTRAINT [name] [IF NOT EXISTS] FOR (n:Label) REQUIRE n.property IS UNIQUE`
+    CreateConstraint {
+        /// The name given, if any.
+        name: Option<String>,
+        /// `IF NOT EXISTS`: an equivalent or same-named constraint is not an error.
+        if_not_exists: bool,
+        /// The label.
+        label: String,
+        /// The property.
+        property: String,
+    },
+    /// `DROP CONSTRAINT name [IF EXISTS]`
+    DropConstraint {
+        /// The constraint's name.
+        name: String,
+        /// `IF EXISTS`: a missing constraint is not an error.
+        if_exists: bool,
+    },
+    /// `SHOW CONSTRAINTS`
+    ShowConstraints,
+}
+
+impl SchemaKind {
+    /// True when the command changes the schema.
+    pub fn writes(&self) -> bool {
+        !matches!(self, SchemaKind::ShowConstraints)
+    }
 }
 
 /// A Human Learning Systems statement: quick capture (ACTOR, FACTOR, LINK, LEARNT) or one

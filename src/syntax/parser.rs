@@ -168,8 +168,59 @@ fn parse_here(text: &str) -> Result<(Mode, Lens, Statement)> {
     };
     match body.as_rule() {
         Rule::query => Ok((mode, lens, Statement::Query(builder.query(body)?))),
+        Rule::create_constraint | Rule::drop_constraint | Rule::show_constraints => {
+            Ok((mode, lens, Statement::Schema(schema(body)?)))
+        }
         _ => Ok((mode, lens, Statement::Hls(builder.hls(body)?))),
     }
+}
+
+/// A schema command.
+fn schema(pair: Pair<'_, Rule>) -> Result<Schema> {
+    let span = token_span(&pair);
+    let rule = pair.as_rule();
+    let mut names = Vec::new();
+    let mut variables = Vec::new();
+    let mut guarded = false;
+    for p in pair.into_inner() {
+        match p.as_rule() {
+            Rule::schema_name => names.push(name_text(&p)),
+            Rule::variable => variables.push(ident(p)),
+            Rule::if_not_exists | Rule::if_exists => guarded = true,
+            _ => {}
+        }
+    }
+    let kind = match rule {
+        Rule::create_constraint => {
+            if let [bound, used] = variables.as_slice()
+                && bound.name != used.name
+            {
+                let message = format!(
+                    "REQUIRE names `{}`, but FOR binds `{}`: write `{}.<property>`",
+                    used.name, bound.name, bound.name
+                );
+                return Err(syntax_error("UndefinedVariable", message, used.span));
+            }
+            let mut names = names.into_iter().rev();
+            let property = names.next().expect("the grammar requires a property");
+            let label = names.next().expect("the grammar requires a label");
+            SchemaKind::CreateConstraint {
+                name: names.next(),
+                if_not_exists: guarded,
+                label,
+                property,
+            }
+        }
+        Rule::drop_constraint => SchemaKind::DropConstraint {
+            name: names
+                .into_iter()
+                .next()
+                .expect("the grammar requires a name"),
+            if_exists: guarded,
+        },
+        _ => SchemaKind::ShowConstraints,
+    };
+    Ok(Schema { kind, span })
 }
 
 /// The span of a pair that ends with a token (atomic rules, names): pest's own span.

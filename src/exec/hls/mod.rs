@@ -217,15 +217,15 @@ impl Executor<'_, '_> {
         let mut best: Option<(usize, String)> = None;
         for l in labels {
             for id in self.tx.nodes_with_label(l)?.into_iter().take(SCAN) {
-                let Some(Value::String(n)) =
-                    self.tx.node(id)?.and_then(|r| r.props.get("name").cloned())
-                else {
+                // A name far longer than the one typed is not copied, let alone compared.
+                let longest = (wanted.len() + limit) * 4;
+                let name = self.tx.with_node(id, |r| match r?.props.get("name") {
+                    Some(Value::String(n)) if n.len() <= longest => Some(n.clone()),
+                    _ => None,
+                })?;
+                let Some(n) = name else {
                     continue;
                 };
-                // A name far longer than the one typed is not lowercased, let alone compared.
-                if n.len() > (wanted.len() + limit) * 4 {
-                    continue;
-                }
                 let Some(d) = distance_within(&wanted, &n.to_lowercase(), limit) else {
                     continue;
                 };
