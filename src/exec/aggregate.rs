@@ -158,6 +158,18 @@ impl Aggregator {
         }
     }
 
+    /// Counts `n` more values known to be new to this aggregate (a wedge's row stands
+    /// for a whole group: a DISTINCT count is the number of different middles it found).
+    pub fn add_final_count(&mut self, n: i64) -> Result<(), CypherError> {
+        match &mut self.state {
+            State::Count(c) => {
+                *c = c.checked_add(n).ok_or_else(overflow)?;
+                Ok(())
+            }
+            _ => self.add_count(n),
+        }
+    }
+
     /// Feeds many one-argument values at once (the end nodes of a counted hop).
     pub fn update_each(&mut self, values: &[Value]) -> Result<(), CypherError> {
         if self.seen.is_some() {

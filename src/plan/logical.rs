@@ -57,6 +57,12 @@ pub struct MatchSpec {
     pub new_vars: Vec<String>,
     /// The end of the pattern the aggregation above only counts (see [`Tail`]).
     pub tail: Option<Tail>,
+    /// The pattern is `(a)-(m)-(b)` and the aggregation above groups by the ends and
+    /// counts the middles (or the paths): the MATCH counts the pairs of ends each middle
+    /// joins, one row per pair with [`TAIL`] bound to the count, the WHERE (which reads
+    /// only the ends) checked once per pair (`exec/matcher/wedge.rs`; decided in
+    /// `plan/tail.rs`). `tail` is set too, with `whole`.
+    pub wedge: bool,
 }
 
 /// An end of a MATCH's one pattern part that the aggregation reading the MATCH only
@@ -72,6 +78,9 @@ pub struct Tail {
     pub var: Option<String>,
     /// Some count is `count(DISTINCT n)`: the row carries the end nodes themselves.
     pub distinct: bool,
+    /// Each row stands for a whole group, its count final (a wedge: no other row adds to
+    /// the same group, so a DISTINCT count is the number given).
+    pub whole: bool,
 }
 
 /// The hidden variable a counted hop's matches are bound to (no query can name it).
@@ -262,9 +271,16 @@ impl OpKind {
                     d.push_str(" WHERE ");
                     d.push_str(&src(w.span));
                 }
-                if let Some(t) = &m.tail {
-                    let end = t.var.as_deref().unwrap_or("(anonymous)");
-                    d.push_str(&format!(" · counts the hop into {end}"));
+                match &m.tail {
+                    Some(t) if m.wedge => {
+                        let middle = t.var.as_deref().unwrap_or("(anonymous)");
+                        d.push_str(&format!(" · counts the pairs each {middle} joins"));
+                    }
+                    Some(t) => {
+                        let end = t.var.as_deref().unwrap_or("(anonymous)");
+                        d.push_str(&format!(" · counts the hop into {end}"));
+                    }
+                    None => {}
                 }
                 d
             }
@@ -537,6 +553,7 @@ impl Builder {
                         where_: where_.clone(),
                         new_vars,
                         tail: None,
+                        wedge: false,
                     };
                     plan = op(OpKind::Match(Arc::new(spec)), plan);
                     scope = after;
@@ -710,10 +727,18 @@ impl Builder {
         let aggregating = p.items.iter().any(|i| walk::contains_aggregate(&i.expr));
         let mut plan = if aggregating {
             let mut input = input;
-            if let OpKind::Match(spec) = &mut input.kind
-                && let Some(tail) = super::tail::counted_end(spec, p)
-            {
-                Arc::make_mut(spec).tail = Some(tail);
+            let first = input
+                .inputs
+                .first()
+                .is_some_and(|i| matches!(i.kind, OpKind::Argument) && i.inputs.is_empty());
+            if let OpKind::Match(spec) = &mut input.kind {
+                if first && let Some(tail) = super::tail::wedge(spec, p) {
+                    let spec = Arc::make_mut(spec);
+                    spec.tail = Some(tail);
+                    spec.wedge = true;
+                } else if let Some(tail) = super::tail::counted_end(spec, p) {
+                    Arc::make_mut(spec).tail = Some(tail);
+                }
             }
             op(
                 OpKind::Aggregate {
@@ -898,6 +923,11 @@ impl MatchSpec {
         for part in &self.patterns {
             if part.kind != crate::syntax::ast::PathKind::All {
                 out.push("shortest path searched from both ends".to_string());
+                continue;
+            }
+            if self.wedge {
+                let (_, middle) = &part.element.chain[0];
+                out.push(format!("from {}", self.how(middle, stats)));
                 continue;
             }
             let first = &part.element.start;

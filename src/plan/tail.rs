@@ -44,8 +44,116 @@ pub(super) fn counted_end(spec: &MatchSpec, p: &Projection) -> Option<Tail> {
             last,
             var,
             distinct,
+            whole: false,
         })
     })
+}
+
+/// The wedge count of `spec` under the aggregation `p`, if it is one: one pattern part
+/// `(a)-[]-(m)-[]-(b)` (single hops without variables or properties; `a` and `b` named,
+/// distinct and new, without properties), a WHERE that reads only `a` and `b`, and an
+/// aggregation that reads `m` only in `count(m)` / `count(DISTINCT m)` (or counts rows
+/// with `count(*)`) and no other variable than `a` and `b`; for DISTINCT, both `a` and
+/// `b` are grouping keys as they are (so each pair is a group of its own). The MATCH must
+/// be the statement's first clause (its rows hold nothing else).
+pub(super) fn wedge(spec: &MatchSpec, p: &Projection) -> Option<Tail> {
+    if spec.optional || p.star || spec.patterns.len() != 1 {
+        return None;
+    }
+    let part = &spec.patterns[0];
+    let element = &part.element;
+    if part.kind != PathKind::All || part.var.is_some() || element.chain.len() != 2 {
+        return None;
+    }
+    let (a, (r1, m), (r2, b)) = (&element.start, &element.chain[0], &element.chain[1]);
+    let single = |r: &RelPattern| r.var.is_none() && r.props.is_none() && r.length.is_none();
+    if !single(r1) || !single(r2) || a.props.is_some() || b.props.is_some() || m.props.is_some() {
+        return None;
+    }
+    let (a, b) = (a.var.as_ref()?.name.clone(), b.var.as_ref()?.name.clone());
+    let m = m.var.as_ref().map(|v| v.name.clone());
+    if a == b || m.as_ref().is_some_and(|m| *m == a || *m == b) {
+        return None;
+    }
+    if !spec.new_vars.contains(&a) || !spec.new_vars.contains(&b) {
+        return None;
+    }
+    // The WHERE reads only the ends, plainly.
+    let ends_only = |e: &Expr| plain(e) && only_reads(e, &[&a, &b], false);
+    if spec.where_.as_ref().is_some_and(|w| !ends_only(w)) {
+        return None;
+    }
+    // The aggregation reads the ends and counts the middle; its ORDER BY and WHERE may
+    // read what it projects too.
+    if p.items
+        .iter()
+        .any(|i| !only_reads(&i.expr, &[&a, &b], true))
+    {
+        return None;
+    }
+    let names: Vec<String> = p.items.iter().map(|i| i.name().to_string()).collect();
+    let mut after: Vec<&String> = names.iter().collect();
+    after.extend([&a, &b]);
+    if p.order_by
+        .iter()
+        .any(|s| !only_reads(&s.expr, &after, true))
+        || p.where_
+            .as_ref()
+            .is_some_and(|w| !only_reads(w, &after, true))
+    {
+        return None;
+    }
+    let counts = aggregates(p);
+    let counted = |e: &Expr| match &e.kind {
+        ExprKind::CountStar => true,
+        ExprKind::Function { name, args, .. } => {
+            name.eq_ignore_ascii_case("count")
+                && matches!(args.as_slice(), [x] if matches!(&x.kind,
+                    ExprKind::Variable(n) if m.as_ref() == Some(n)))
+        }
+        _ => false,
+    };
+    if counts.is_empty() || !counts.iter().all(|e| counted(e)) {
+        return None;
+    }
+    let distinct = counts.iter().any(|e| is_distinct(e));
+    if distinct {
+        // Each pair must be a group of its own: both ends are keys as they are.
+        let key = |v: &str| {
+            p.items
+                .iter()
+                .any(|i| matches!(&i.expr.kind, ExprKind::Variable(n) if n == v))
+        };
+        if !key(&a) || !key(&b) {
+            return None;
+        }
+        // A DISTINCT count of rows (count(*) does not take DISTINCT) mixed in is fine;
+        // a plain count(m) beside count(DISTINCT m) is not the same number.
+        if counts.iter().any(|e| !is_distinct(e)) {
+            return None;
+        }
+    }
+    Some(Tail {
+        last: true,
+        var: m,
+        distinct,
+        whole: true,
+    })
+}
+
+/// True when `e` reads no variable but those in `vars` (anything opaque reads all);
+/// with `skip_counts`, what aggregate calls read does not count.
+fn only_reads(e: &Expr, vars: &[&String], skip_counts: bool) -> bool {
+    if skip_counts && walk::is_aggregate_call(e) {
+        return true;
+    }
+    match &e.kind {
+        ExprKind::Variable(n) => vars.iter().any(|v| *v == n),
+        _ if opaque(e) => false,
+        _ => walk::children(e)
+            .into_iter()
+            .all(|c| only_reads(c, vars, skip_counts)),
+    }
 }
 
 /// `Some(variable)` when `node`, reached by `rel`, can be counted.

@@ -16,6 +16,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
 mod lazy;
+mod wedge;
 pub(crate) use lazy::LazyWalk;
 
 /// A path as its nodes and the relationships between them.

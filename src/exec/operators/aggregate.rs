@@ -117,9 +117,11 @@ impl<'p> Aggregate<'p> {
             };
             // A row for a counted hop stands for each of its matches.
             if let Some(counted) = self.tail.and_then(|_| row.get(TAIL)) {
+                let whole = self.tail.is_some_and(|t| t.whole);
                 for (a, e) in agg_exprs.iter().enumerate() {
                     let agg = &mut groups[g].1[a];
                     match counted {
+                        Value::Int(n) if whole => agg.add_final_count(*n),
                         Value::List(pair) => match pair.as_slice() {
                             [_, Value::List(ends)] if is_distinct(e) => {
                                 // End nodes: each takes a value's room in the set.

@@ -36,6 +36,8 @@ pub(super) struct Match<'p> {
     rest: Vec<&'p Expr>,
     current: Option<Current<'p>>,
     ready: VecDeque<Row>,
+    /// Bytes a wedge count reserved for its pairs, given back when the rows are out.
+    held: usize,
 }
 
 impl<'p> Match<'p> {
@@ -48,6 +50,7 @@ impl<'p> Match<'p> {
             rest,
             current: None,
             ready: VecDeque::new(),
+            held: 0,
         }
     }
 
@@ -129,9 +132,17 @@ impl Stream for Match<'_> {
                 continue;
             }
             let Some(row) = self.input.next(ex)? else {
+                ex.release(std::mem::take(&mut self.held));
                 return Ok(None);
             };
             ex.poll()?;
+            if self.spec.wedge {
+                let distinct = self.spec.tail.as_ref().is_some_and(|t| t.distinct);
+                let (rows, held) = ex.wedge_rows(self.spec, &row, distinct)?;
+                self.held += held;
+                self.ready.extend(rows);
+                continue;
+            }
             match ex.prepare_match(self.spec, &self.pushed, &row)? {
                 None => {
                     if self.spec.optional {
