@@ -317,3 +317,30 @@ fn load_csv_that_breaks_it_fails_and_changes_nothing() {
     assert!(e.contains("property `email` = 'ann@x'"), "{e}");
     assert_eq!(snapshot(&db), before);
 }
+
+#[test]
+fn an_import_into_an_empty_store_on_disk_is_checked_too() {
+    // Into an empty store an import writes a new database directly (the bulk path):
+    // with a constraint declared it goes through one checked transaction instead.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = Db::open(dir.path()).expect("open");
+    db.execute(
+        "CREATE CONSTRAINT person_email FOR (p:Person) REQUIRE p.email IS UNIQUE",
+        &Params::new(),
+    )
+    .expect("constraint");
+    let jsonl = concat!(
+        "{\"steward\":\"jsonl\",\"format\":1,\"nodes\":2,\"relationships\":0}\n",
+        "{\"id\":0,\"labels\":[\"Person\"],\"properties\":{\"email\":\"bob@x\",\"name\":\"B1\"}}\n",
+        "{\"id\":1,\"labels\":[\"Person\"],\"properties\":{\"email\":\"bob@x\",\"name\":\"B2\"}}\n",
+    );
+    let e = steward::io::jsonl::import(&db, jsonl.as_bytes(), 0, "t.jsonl")
+        .expect_err("a duplicate email")
+        .to_string();
+    assert!(e.contains("constraint `person_email` is violated"), "{e}");
+    let count = db
+        .execute("MATCH (n) RETURN count(n)", &Params::new())
+        .expect("count")
+        .rows;
+    assert_eq!(format!("{count:?}"), "[[Int(0)]]");
+}

@@ -154,7 +154,14 @@ impl Db {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         self.check_poisoned().map_err(E::from)?;
-        let bulk = match self.bulk_loads.load(Ordering::Relaxed) {
+        // Uniqueness constraints are checked on a transaction's writes: with any
+        // declared, a load is one.
+        let constrained = !self
+            .store
+            .constraints()
+            .map_err(|e| E::from(Error::Store(e)))?
+            .is_empty();
+        let bulk = match self.bulk_loads.load(Ordering::Relaxed) && !constrained {
             true => self
                 .store
                 .bulk_load()
@@ -194,8 +201,10 @@ impl Db {
                     .map_or(0, |d| d.as_millis() as i64),
                 author: self.author(),
             };
-            // The load replaced the whole database: "did you mean" rebuilds its names.
+            // The load replaced the whole database: "did you mean" rebuilds its names,
+            // the constraints their value indexes.
             self.names.clear();
+            self.constraints.clear();
             load.commit(counters, &meta)
                 .map_err(|e| E::from(Error::Store(e)))?;
             return Ok(value);

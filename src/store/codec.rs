@@ -265,19 +265,26 @@ pub fn encode_node_into(
     put_props(&node.props, &mut catalog.prop_keys, out)
 }
 
-/// Decodes a node body.
-pub fn decode_node(bytes: &[u8], catalog: &Catalog) -> Result<NodeRecord, CodecError> {
+/// A node body's labels, from `pos` (its start).
+fn get_labels(bytes: &[u8], pos: &mut usize, catalog: &Catalog) -> Result<Vec<String>, CodecError> {
     let what = "node record";
-    let mut pos = 0;
-    let count = get_varint(bytes, &mut pos, what)?;
+    let count = get_varint(bytes, pos, what)?;
     let mut labels = Vec::with_capacity(count.min(64) as usize);
     for _ in 0..count {
-        let id = get_varint(bytes, &mut pos, what)?;
+        let id = get_varint(bytes, pos, what)?;
         let label = catalog.label_names.name(id).ok_or(CodecError::Malformed {
             what: "node record (unknown label id)",
         })?;
         labels.push(label.to_string());
     }
+    Ok(labels)
+}
+
+/// Decodes a node body.
+pub fn decode_node(bytes: &[u8], catalog: &Catalog) -> Result<NodeRecord, CodecError> {
+    let what = "node record";
+    let mut pos = 0;
+    let labels = get_labels(bytes, &mut pos, catalog)?;
     let props = get_props(bytes, &mut pos, &catalog.prop_keys, what)?;
     if pos != bytes.len() {
         return Err(CodecError::Malformed { what });
@@ -327,15 +334,7 @@ pub fn decode_node_name(
 ) -> Result<(Vec<String>, Option<String>), CodecError> {
     let what = "node record";
     let mut pos = 0;
-    let count = get_varint(bytes, &mut pos, what)?;
-    let mut labels = Vec::with_capacity(count.min(64) as usize);
-    for _ in 0..count {
-        let id = get_varint(bytes, &mut pos, what)?;
-        let label = catalog.label_names.name(id).ok_or(CodecError::Malformed {
-            what: "node record (unknown label id)",
-        })?;
-        labels.push(label.to_string());
-    }
+    let labels = get_labels(bytes, &mut pos, catalog)?;
     let mut name = None;
     let props = get_varint(bytes, &mut pos, what)?;
     for _ in 0..props {

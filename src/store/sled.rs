@@ -1217,6 +1217,22 @@ impl SledStore {
 }
 
 impl SledStore {
+    /// [`StoreError::Poisoned`] once a write has failed (see [`Self::write_durably`]).
+    pub(super) fn refuse_if_poisoned(&self) -> Result<(), StoreError> {
+        match self
+            .poisoned
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .as_ref()
+        {
+            Some(cause) => Err(StoreError::Poisoned {
+                path: self.dir.clone(),
+                cause: cause.clone(),
+            }),
+            None => Ok(()),
+        }
+    }
+
     /// Writes `writes` as one atomic batch and flushes it; called with the state's
     /// write lock held (no other apply runs).
     ///
@@ -1227,17 +1243,7 @@ impl SledStore {
     /// the change set is then either absent, or present together with its undo, or (if
     /// the disk took the first write but nothing after) present whole — never in part.
     fn write_durably(&self, writes: Writes) -> Result<(), StoreError> {
-        if let Some(cause) = self
-            .poisoned
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .as_ref()
-        {
-            return Err(StoreError::Poisoned {
-                path: self.dir.clone(),
-                cause: cause.clone(),
-            });
-        }
+        self.refuse_if_poisoned()?;
         let db = self.db();
         let mut undo = sled::Batch::default();
         let mut batch = sled::Batch::default();

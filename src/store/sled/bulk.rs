@@ -149,17 +149,7 @@ struct Blocks {
 impl SledStore {
     /// [`crate::store::Store::bulk_load`] for the sled store.
     pub(super) fn begin_bulk_load(&self) -> Result<Option<SledLoad<'_>>, StoreError> {
-        if let Some(cause) = self
-            .poisoned
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .as_ref()
-        {
-            return Err(StoreError::Poisoned {
-                path: self.dir.clone(),
-                cause: cause.clone(),
-            });
-        }
+        self.refuse_if_poisoned()?;
         let state = self.state();
         if state.catalog.nodes + state.catalog.rels > 0 {
             return Ok(None);
