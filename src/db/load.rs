@@ -214,7 +214,7 @@ impl Db {
             target: Target::Tx(&mut tx),
             scale_rule,
         })?;
-        self.commit(tx).map_err(|e| E::from(e.into()))?;
+        self.commit(tx).map_err(E::from)?;
         Ok(value)
     }
 

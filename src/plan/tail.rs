@@ -148,7 +148,7 @@ fn only_reads(e: &Expr, vars: &[&String], skip_counts: bool) -> bool {
         return true;
     }
     match &e.kind {
-        ExprKind::Variable(n) => vars.iter().any(|v| *v == n),
+        ExprKind::Variable(n) => vars.contains(&n),
         _ if opaque(e) => false,
         _ => walk::children(e)
             .into_iter()
