@@ -67,9 +67,31 @@ const QUESTIONS: &[&str] = &[
 
 #[test]
 fn as_of_answers_as_the_map_without_what_did_not_hold_then() {
+    as_of_agrees_with_the_cut_map(false);
+}
+
+/// With no node saying when it held, AS OF reads no node to check it (only the
+/// relationships): the answers are the same.
+#[test]
+fn as_of_over_undated_nodes_answers_as_the_cut_map() {
+    as_of_agrees_with_the_cut_map(true);
+}
+
+fn as_of_agrees_with_the_cut_map(undated_nodes: bool) {
+    let map = || {
+        let db = example_map();
+        if undated_nodes {
+            db.execute(
+                "MATCH (n) REMOVE n.valid_from, n.valid_until",
+                &Params::new(),
+            )
+            .expect("undate the nodes");
+        }
+        db
+    };
     for year in [2011, 2016, 2019] {
-        let lensed = example_map();
-        let cut = example_map();
+        let lensed = map();
+        let cut = map();
         let (first, last) = (
             format!("date('{year}-01-01')"),
             format!("date('{year}-12-31')"),

@@ -19,9 +19,9 @@ use crate::syntax::ast::{Lens, ViewOf, When, WhenKind};
 use std::collections::BTreeMap;
 
 /// The property holding the first day something held (inclusive).
-pub const VALID_FROM: &str = "valid_from";
+pub const VALID_FROM: &str = crate::store::VALID_FROM;
 /// The property holding the last day something held (inclusive).
-pub const VALID_UNTIL: &str = "valid_until";
+pub const VALID_UNTIL: &str = crate::store::VALID_UNTIL;
 /// The property naming whose view a relationship is.
 pub const SEEN_BY: &str = "seen_by";
 
@@ -332,6 +332,17 @@ impl Executor<'_, '_> {
     pub(crate) fn node_seen(&self, id: NodeId) -> Result<bool, Error> {
         if self.seen.as_of.is_none() {
             return Ok(true);
+        }
+        // No node says when it held (and this statement wrote none): every node held
+        // whenever, as far as valid time goes. Whether it exists is the caller's to know
+        // (it came from the store's lists).
+        if self.tx.changes().nodes.is_empty() {
+            let dated = *self
+                .dated_nodes
+                .get_or_init(|| self.tx.base().dated_nodes().unwrap_or(u64::MAX));
+            if dated == 0 {
+                return Ok(true);
+            }
         }
         Ok(self
             .tx

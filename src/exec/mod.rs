@@ -379,6 +379,8 @@ pub(crate) struct Executor<'a, 's> {
     profile: Option<RefCell<Vec<operators::OpCounters>>>,
     /// How the statement sees the map (AS OF, FROM THE VIEW OF).
     seen: lens::Seen,
+    /// How many nodes of the store beneath say when they held (read once, for AS OF).
+    dated_nodes: std::cell::OnceCell<u64>,
     /// Who is writing.
     author: Option<String>,
 }
@@ -403,6 +405,7 @@ impl<'a, 's> Executor<'a, 's> {
             label_bits: RefCell::new(Default::default()),
             memory: Cell::new(0),
             seen: lens::Seen::default(),
+            dated_nodes: std::cell::OnceCell::new(),
             author: None,
             memory_limit: DEFAULT_MEMORY_LIMIT,
             strict_names: true,

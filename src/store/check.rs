@@ -67,6 +67,8 @@ impl fmt::Display for Problem {
 struct NodeFacts {
     labels: BTreeSet<String>,
     name: Option<String>,
+    /// It says when it held (`valid_from`, `valid_until`).
+    dated: bool,
 }
 
 /// A relationship as the check needs it.
@@ -112,6 +114,7 @@ pub fn check_with(
         nodes.insert(
             id,
             NodeFacts {
+                dated: super::dated(&rec.props),
                 labels: rec.labels.into_iter().collect(),
                 name,
             },
@@ -320,6 +323,13 @@ fn check_catalog(
 ) -> Result<(), StoreError> {
     let mut wrong = |message: String| problems.push(Problem::new(Area::Catalog, message));
     let (n, r) = store.sizes()?;
+    let dated = nodes.values().filter(|f| f.dated).count() as u64;
+    let counted = store.dated_nodes()?;
+    if counted != dated {
+        wrong(format!(
+            "the catalog counts {counted} nodes that say when they held, the records {dated}"
+        ));
+    }
     if n != nodes.len() as u64 {
         wrong(format!(
             "the catalog counts {n} nodes, the records hold {}",

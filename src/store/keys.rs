@@ -26,6 +26,7 @@
 //! | `0x06` [`HISTORY`] | recorded versions | kind byte ([`HIST_NODE`] or [`HIST_REL`]), `be64(id >> 6)`, `be64(commit)` | the versions one commit made of the block's records: when, who, and each changed slot's record after it (or none: deleted) |
 //! | `0x00` | | [`META_CONSTRAINTS`] | the uniqueness constraints (absent: none) |
 //! | `0x00` | | [`META_HISTORY`] | the number of the last commit that recorded versions (a big-endian `u64`) |
+//! | `0x00` | | [`META_DATED_NODES`] | the number of nodes with `valid_from` or `valid_until` (a big-endian `u64`; absent in stores written before it: counted when they are opened) |
 //! | `0x00` | | [`META_HISTORY_FROM`] | versions before this time were forgotten (milliseconds since the epoch, a big-endian `i64`; absent: none were) |
 //!
 //! Direction bytes: [`DIR_OUT`] and [`DIR_IN`]. Escaped strings replace `0x00` by
@@ -56,6 +57,8 @@ pub const HIST_NODE: u8 = 0x00;
 pub const HIST_REL: u8 = 0x01;
 /// Meta record name of the last history commit number.
 pub const META_HISTORY: &[u8] = b"history";
+/// Meta record name of the number of nodes that say when they held.
+pub const META_DATED_NODES: &[u8] = b"dated_nodes";
 /// Meta record name of the time before which versions were forgotten.
 pub const META_HISTORY_FROM: &[u8] = b"history_from";
 

@@ -274,6 +274,15 @@ impl Store for MemoryStore {
         Ok(self.read().counters)
     }
 
+    fn dated_nodes(&self) -> Result<u64, StoreError> {
+        Ok(self
+            .read()
+            .nodes
+            .values()
+            .filter(|n| super::dated(&n.props))
+            .count() as u64)
+    }
+
     fn apply(&self, changes: &ChangeSet) -> Result<(), StoreError> {
         let mut g = self
             .graph

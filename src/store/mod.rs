@@ -24,6 +24,17 @@ pub use memory::MemoryStore;
 pub use recorded::RecordedStore;
 pub use tx::Transaction;
 
+/// The property holding the first day a node or relationship held in the world.
+pub const VALID_FROM: &str = "valid_from";
+/// The property holding the last day it held.
+pub const VALID_UNTIL: &str = "valid_until";
+
+/// True when a record with these properties says when it held (valid time): the nodes
+/// [`Store::dated_nodes`] counts.
+pub fn dated(props: &crate::model::Properties) -> bool {
+    props.contains_key(VALID_FROM) || props.contains_key(VALID_UNTIL)
+}
+
 /// Errors of the storage layer.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -260,6 +271,9 @@ pub trait Store: Send + Sync {
     fn sizes(&self) -> Result<(u64, u64), StoreError>;
     /// The id counters.
     fn counters(&self) -> Result<Counters, StoreError>;
+    /// The number of nodes that say when they held ([`dated`]): none, and a statement
+    /// seeing the map AS OF a time need not read a node to know it held then.
+    fn dated_nodes(&self) -> Result<u64, StoreError>;
     /// Applies a change set atomically and durably.
     fn apply(&self, changes: &ChangeSet) -> Result<(), StoreError>;
     /// The uniqueness constraints declared on the store, in the order they were made.

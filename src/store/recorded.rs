@@ -315,6 +315,18 @@ impl Store for RecordedStore<'_> {
         self.base.counters()
     }
 
+    /// At most this many: the nodes dated now and those dated then.
+    fn dated_nodes(&self) -> Result<u64, StoreError> {
+        let then = self
+            .then
+            .nodes
+            .values()
+            .flatten()
+            .filter(|n| super::dated(&n.props))
+            .count() as u64;
+        Ok(self.base.dated_nodes()? + then)
+    }
+
     fn apply(&self, _changes: &super::ChangeSet) -> Result<(), StoreError> {
         Err(StoreError::ReadOnly)
     }

@@ -107,6 +107,8 @@ struct State {
     compact_floor: u64,
     /// The number of the last commit that recorded versions ([`keys::META_HISTORY`]).
     history_commit: u64,
+    /// The nodes that say when they held ([`keys::META_DATED_NODES`]).
+    dated_nodes: u64,
 }
 
 impl State {
@@ -128,6 +130,7 @@ impl State {
             compacted,
             compact_floor: compact::MIN_BYTES,
             history_commit: 0,
+            dated_nodes: 0,
         }
     }
 }
@@ -231,22 +234,50 @@ impl SledStore {
         };
         let mut state = State::new(catalog, compacted);
         state.history_commit = match db.get(keys::meta(keys::META_HISTORY)).map_err(backend)? {
-            Some(v) => u64::from_be_bytes(
-                v.as_ref()
-                    .try_into()
-                    .map_err(|_| corrupt("the history record is not 8 bytes".into()))?,
-            ),
+            Some(v) => decode_count(&v, "history")?,
             None => 0,
         };
+        let dated = match db
+            .get(keys::meta(keys::META_DATED_NODES))
+            .map_err(backend)?
+        {
+            Some(v) => Some(decode_count(&v, "dated nodes")?),
+            None if state.catalog.nodes == 0 => Some(0),
+            None => None,
+        };
         restrict(dir)?;
-        Ok(SledStore {
+        let store = SledStore {
             dir: dir.to_path_buf(),
             live: RwLock::new(Some(Live { db, name })),
             state: RwLock::new(state),
             faults,
             poisoned: Mutex::new(None),
             unmeasured: Default::default(),
-        })
+        };
+        match dated {
+            Some(n) => store.state_mut().dated_nodes = n,
+            None => {
+                // Written before the count was kept: counted once, and kept from now.
+                let mut n = 0u64;
+                store.scan_nodes(&mut |_, node| {
+                    n += u64::from(super::dated(&node.props));
+                    true
+                })?;
+                let db = store.db();
+                db.insert(keys::meta(keys::META_DATED_NODES), &n.to_be_bytes())
+                    .map_err(backend)?;
+                db.flush().map_err(backend)?;
+                drop(db);
+                store.state_mut().dated_nodes = n;
+            }
+        }
+        Ok(store)
+    }
+
+    fn state_mut(&self) -> std::sync::RwLockWriteGuard<'_, State> {
+        self.state
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn db(&self) -> DbGuard<'_> {
@@ -907,6 +938,10 @@ impl Store for SledStore {
         Ok((state.catalog.nodes, state.catalog.rels))
     }
 
+    fn dated_nodes(&self) -> Result<u64, StoreError> {
+        Ok(self.state().dated_nodes)
+    }
+
     fn counters(&self) -> Result<Counters, StoreError> {
         let state = self.state();
         Ok(Counters {
@@ -928,7 +963,14 @@ impl Store for SledStore {
         plan.catalog.next_rel = changes.counters.next_rel;
         plan.rels(changes)?;
         plan.nodes(changes)?;
+        let dated_nodes = plan.dated_nodes;
         let (mut writes, catalog, new_types) = plan.finish()?;
+        if dated_nodes != state.dated_nodes {
+            writes.push((
+                keys::meta(keys::META_DATED_NODES),
+                Some(dated_nodes.to_be_bytes().to_vec()),
+            ));
+        }
         // History keeps each changed record as it was: read before the batch is written
         // (ids at or past the old counters are new, and read nothing).
         let commit = state.history_commit + 1;
@@ -961,6 +1003,7 @@ impl Store for SledStore {
             .sum();
         self.write_durably(writes)?;
         state.history_commit = commit;
+        state.dated_nodes = dated_nodes;
         state.catalog = catalog;
         state.type_ids.extend(new_types);
         drop(state);
@@ -1096,6 +1139,14 @@ impl Store for SledStore {
             .begin_bulk_load()?
             .map(|load| Box::new(load) as Box<dyn super::BulkLoad + '_>))
     }
+}
+
+/// A meta record holding one big-endian `u64`.
+fn decode_count(v: &[u8], what: &str) -> Result<u64, StoreError> {
+    let bytes: [u8; 8] = v
+        .try_into()
+        .map_err(|_| corrupt(format!("the {what} record is not 8 bytes")))?;
+    Ok(u64::from_be_bytes(bytes))
 }
 
 /// The keys one apply writes, with their new values (`None`: removed).
@@ -1344,6 +1395,8 @@ struct ApplyPlan<'a> {
     labels: BTreeMap<(String, u64), Vec<(usize, bool)>>,
     /// Per bucket key: entries to remove and to add.
     names: BTreeMap<Vec<u8>, NameDelta>,
+    /// Nodes that say when they held, after the apply.
+    dated_nodes: u64,
 }
 
 impl<'a> ApplyPlan<'a> {
@@ -1358,6 +1411,7 @@ impl<'a> ApplyPlan<'a> {
             adj: Vec::new(),
             labels: BTreeMap::new(),
             names: BTreeMap::new(),
+            dated_nodes: state.dated_nodes,
         }
     }
 
@@ -1497,6 +1551,10 @@ impl<'a> ApplyPlan<'a> {
                 Some(body) => Some(codec::decode_node(body, &self.catalog)?),
                 None => None,
             };
+            let was_dated = old.as_ref().is_some_and(|n| super::dated(&n.props));
+            let is_dated = rec.as_ref().is_some_and(|n| super::dated(&n.props));
+            self.dated_nodes =
+                (self.dated_nodes + u64::from(is_dated)).saturating_sub(u64::from(was_dated));
             let old_labels: BTreeSet<&String> = old.iter().flat_map(|n| &n.labels).collect();
             let new_labels: BTreeSet<&String> = rec.iter().flat_map(|n| &n.labels).collect();
             for l in old_labels.difference(&new_labels) {

@@ -46,6 +46,8 @@ pub(super) struct SledLoad<'s> {
     rels: Blocks,
     /// Per (label, group): the bitmap.
     labels: BTreeMap<(String, u64), [u64; codec::BITMAP_WORDS]>,
+    /// Nodes that say when they held.
+    dated_nodes: u64,
     /// Per name bucket key: its entries, in the order the nodes came.
     names: BTreeMap<Vec<u8>, Vec<(NodeId, u16)>>,
     /// Each relationship's id, ends and type id, in the order they came (ascending ids,
@@ -181,6 +183,7 @@ impl SledStore {
             nodes: Blocks::default(),
             rels: Blocks::default(),
             labels: BTreeMap::new(),
+            dated_nodes: 0,
             names: BTreeMap::new(),
             ends: Vec::new(),
             batch: sled::Batch::default(),
@@ -422,6 +425,7 @@ impl SledLoad<'_> {
             keys::meta(keys::META_CATALOG),
             keys::meta(keys::META_HISTORY),
             keys::meta(keys::META_COMPACTED),
+            keys::meta(keys::META_DATED_NODES),
         ];
         for item in old.iter() {
             let (key, value) = item.map_err(backend)?;
@@ -438,6 +442,10 @@ impl SledLoad<'_> {
         self.put(
             keys::meta(keys::META_HISTORY),
             commit.to_be_bytes().to_vec(),
+        )?;
+        self.put(
+            keys::meta(keys::META_DATED_NODES),
+            self.dated_nodes.to_be_bytes().to_vec(),
         )?;
         self.write_batch()?;
         self.writer.join()?;
@@ -486,6 +494,7 @@ impl BulkLoad for SledLoad<'_> {
             words[bit / 64] |= 1 << (bit % 64);
             *self.catalog.label_counts.entry(label.clone()).or_insert(0) += 1;
         }
+        self.dated_nodes += u64::from(crate::store::dated(&record.props));
         if let Some(name) = super::folded_name(record) {
             self.names
                 .entry(keys::name_bucket(&name))
@@ -559,6 +568,7 @@ impl BulkLoad for SledLoad<'_> {
         let history_commit = state.history_commit + 1;
         let mut fresh = State::new(std::mem::take(&mut self.catalog), Some((bytes, records)));
         fresh.history_commit = history_commit;
+        fresh.dated_nodes = self.dated_nodes;
         *state = fresh;
         switched
     }
