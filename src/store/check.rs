@@ -325,7 +325,7 @@ fn check_catalog(
     let (n, r) = store.sizes()?;
     let dated = nodes.values().filter(|f| f.dated).count() as u64;
     let counted = store.dated_nodes()?;
-    if counted != dated {
+    if counted != dated && counted != u64::MAX {
         wrong(format!(
             "the catalog counts {counted} nodes that say when they held, the records {dated}"
         ));

@@ -272,7 +272,8 @@ pub trait Store: Send + Sync {
     /// The id counters.
     fn counters(&self) -> Result<Counters, StoreError>;
     /// The number of nodes that say when they held ([`dated`]): none, and a statement
-    /// seeing the map AS OF a time need not read a node to know it held then.
+    /// seeing the map AS OF a time need not read a node to know it held then. `u64::MAX`
+    /// when the store does not know.
     fn dated_nodes(&self) -> Result<u64, StoreError>;
     /// Applies a change set atomically and durably.
     fn apply(&self, changes: &ChangeSet) -> Result<(), StoreError>;

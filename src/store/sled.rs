@@ -107,8 +107,9 @@ struct State {
     compact_floor: u64,
     /// The number of the last commit that recorded versions ([`keys::META_HISTORY`]).
     history_commit: u64,
-    /// The nodes that say when they held ([`keys::META_DATED_NODES`]).
-    dated_nodes: u64,
+    /// The nodes that say when they held ([`keys::META_DATED_NODES`]); `None` when not
+    /// known (a store from before the count whose records could not all be read).
+    dated_nodes: Option<u64>,
 }
 
 impl State {
@@ -130,7 +131,7 @@ impl State {
             compacted,
             compact_floor: compact::MIN_BYTES,
             history_commit: 0,
-            dated_nodes: 0,
+            dated_nodes: Some(0),
         }
     }
 }
@@ -218,6 +219,7 @@ impl SledStore {
                     keys::meta(keys::META_CATALOG),
                     codec::encode_catalog(&catalog)?,
                 );
+                batch.insert(keys::meta(keys::META_DATED_NODES), &0u64.to_be_bytes());
                 db.apply_batch(batch).map_err(backend)?;
                 db.flush().map_err(backend)?;
                 catalog
@@ -254,24 +256,29 @@ impl SledStore {
             poisoned: Mutex::new(None),
             unmeasured: Default::default(),
         };
-        match dated {
-            Some(n) => store.state_mut().dated_nodes = n,
-            None => {
-                // Written before the count was kept: counted once, and kept from now.
-                let mut n = 0u64;
-                store.scan_nodes(&mut |_, node| {
-                    n += u64::from(super::dated(&node.props));
-                    true
-                })?;
-                let db = store.db();
-                db.insert(keys::meta(keys::META_DATED_NODES), &n.to_be_bytes())
-                    .map_err(backend)?;
-                db.flush().map_err(backend)?;
-                drop(db);
-                store.state_mut().dated_nodes = n;
-            }
-        }
+        store.state_mut().dated_nodes = match dated {
+            Some(n) => Some(n),
+            // Written before the count was kept: counted once, and kept from now (unless
+            // a record cannot be read: then unknown, and `steward check` says why).
+            None => store.count_dated_nodes(),
+        };
         Ok(store)
+    }
+
+    /// Counts the nodes that say when they held and records the count; `None` when the
+    /// records cannot all be read or the count cannot be written.
+    fn count_dated_nodes(&self) -> Option<u64> {
+        let mut n = 0u64;
+        self.scan_nodes(&mut |_, node| {
+            n += u64::from(super::dated(&node.props));
+            true
+        })
+        .ok()?;
+        let db = self.db();
+        db.insert(keys::meta(keys::META_DATED_NODES), &n.to_be_bytes())
+            .ok()?;
+        db.flush().ok()?;
+        Some(n)
     }
 
     fn state_mut(&self) -> std::sync::RwLockWriteGuard<'_, State> {
@@ -730,6 +737,9 @@ fn lock_holder_exiting(lock_file: &Path) -> Option<bool> {
 
 impl Drop for SledStore {
     fn drop(&mut self) {
+        if self.faults.is_none() {
+            self.compact_on_close();
+        }
         let live = self
             .live
             .get_mut()
@@ -939,7 +949,7 @@ impl Store for SledStore {
     }
 
     fn dated_nodes(&self) -> Result<u64, StoreError> {
-        Ok(self.state().dated_nodes)
+        Ok(self.state().dated_nodes.unwrap_or(u64::MAX))
     }
 
     fn counters(&self) -> Result<Counters, StoreError> {
@@ -965,10 +975,12 @@ impl Store for SledStore {
         plan.nodes(changes)?;
         let dated_nodes = plan.dated_nodes;
         let (mut writes, catalog, new_types) = plan.finish()?;
-        if dated_nodes != state.dated_nodes {
+        if let Some(n) = dated_nodes
+            && dated_nodes != state.dated_nodes
+        {
             writes.push((
                 keys::meta(keys::META_DATED_NODES),
-                Some(dated_nodes.to_be_bytes().to_vec()),
+                Some(n.to_be_bytes().to_vec()),
             ));
         }
         // History keeps each changed record as it was: read before the batch is written
@@ -1395,8 +1407,8 @@ struct ApplyPlan<'a> {
     labels: BTreeMap<(String, u64), Vec<(usize, bool)>>,
     /// Per bucket key: entries to remove and to add.
     names: BTreeMap<Vec<u8>, NameDelta>,
-    /// Nodes that say when they held, after the apply.
-    dated_nodes: u64,
+    /// Nodes that say when they held, after the apply (`None`: not known).
+    dated_nodes: Option<u64>,
 }
 
 impl<'a> ApplyPlan<'a> {
@@ -1553,8 +1565,9 @@ impl<'a> ApplyPlan<'a> {
             };
             let was_dated = old.as_ref().is_some_and(|n| super::dated(&n.props));
             let is_dated = rec.as_ref().is_some_and(|n| super::dated(&n.props));
-            self.dated_nodes =
-                (self.dated_nodes + u64::from(is_dated)).saturating_sub(u64::from(was_dated));
+            self.dated_nodes = self
+                .dated_nodes
+                .map(|n| (n + u64::from(is_dated)).saturating_sub(u64::from(was_dated)));
             let old_labels: BTreeSet<&String> = old.iter().flat_map(|n| &n.labels).collect();
             let new_labels: BTreeSet<&String> = rec.iter().flat_map(|n| &n.labels).collect();
             for l in old_labels.difference(&new_labels) {

@@ -568,7 +568,7 @@ impl BulkLoad for SledLoad<'_> {
         let history_commit = state.history_commit + 1;
         let mut fresh = State::new(std::mem::take(&mut self.catalog), Some((bytes, records)));
         fresh.history_commit = history_commit;
-        fresh.dated_nodes = self.dated_nodes;
+        fresh.dated_nodes = Some(self.dated_nodes);
         *state = fresh;
         switched
     }
