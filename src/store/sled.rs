@@ -737,9 +737,6 @@ fn lock_holder_exiting(lock_file: &Path) -> Option<bool> {
 
 impl Drop for SledStore {
     fn drop(&mut self) {
-        if self.faults.is_none() {
-            self.compact_on_close();
-        }
         let live = self
             .live
             .get_mut()

@@ -41,10 +41,7 @@ pub(super) const MIN_BYTES: u64 = 16 << 20;
 /// An automatic compaction runs when the database is larger than this many times its
 /// expected live size.
 pub(super) const RATIO: f64 = 2.0;
-/// When the store is closed, a compaction is due beyond this ratio: a load of many
-/// statements leaves its files up to [`RATIO`] times their size, and closing is the
-/// moment nobody waits on the store.
-const CLOSE_RATIO: f64 = 1.15;
+
 /// Records copied per batch (the new database is not visible until the marker names it,
 /// so batches need not be atomic together; they only bound memory).
 const BATCH_KEYS: usize = 4096;
@@ -71,12 +68,6 @@ pub(super) fn decode_measure(v: &[u8]) -> Result<(u64, u64), StoreError> {
 
 /// Whether an automatic compaction is due for a database of `disk` bytes.
 fn due(state: &State, disk: u64) -> bool {
-    due_beyond(state, disk, RATIO)
-}
-
-/// Whether a database of `disk` bytes is more than `ratio` times what its last
-/// compaction measured (scaled by the records added since), or has no measure yet.
-fn due_beyond(state: &State, disk: u64, ratio: f64) -> bool {
     if disk < state.compact_floor.max(MIN_BYTES) {
         return false;
     }
@@ -85,7 +76,7 @@ fn due_beyond(state: &State, disk: u64, ratio: f64) -> bool {
     };
     let records = state.catalog.nodes + state.catalog.rels;
     let scale = records.max(at_records) as f64 / at_records.max(1) as f64;
-    disk as f64 > ratio * bytes as f64 * scale
+    disk as f64 > RATIO * bytes as f64 * scale
 }
 
 impl SledStore {
@@ -160,25 +151,6 @@ impl SledStore {
         // Failing to remove the old files only wastes space until the next open.
         let _ = std::fs::remove_dir_all(&old_path);
         super::restrict(&self.dir)
-    }
-
-    /// Compacts when the store is being closed and its files hold more than
-    /// [`CLOSE_RATIO`] times what they need; a failure leaves the store as it was (it
-    /// cannot be reported from a close).
-    pub(super) fn compact_on_close(&self) {
-        if self.refuse_if_poisoned().is_err() {
-            return;
-        }
-        let mut state = self
-            .state
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let Ok(disk) = self.db().size_on_disk() else {
-            return;
-        };
-        if due_beyond(&state, disk, CLOSE_RATIO) {
-            let _ = self.compact_locked(&mut state);
-        }
     }
 
     /// Compacts (see the module docs); the caller holds the state's write lock.
@@ -385,9 +357,6 @@ mod tests {
         let mut failed = state(1000, None);
         failed.compact_floor = 60 * mb;
         assert!(!due(&failed, 59 * mb));
-        // Closing asks for less: 15% past the expected size.
-        assert!(!due_beyond(&state(2000, last), 46 * mb, CLOSE_RATIO));
-        assert!(due_beyond(&state(2000, last), 47 * mb, CLOSE_RATIO));
         assert_eq!(encode_measure(7, 9).len(), 16);
         assert_eq!(decode_measure(&encode_measure(7, 9)).unwrap(), (7, 9));
     }
