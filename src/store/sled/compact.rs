@@ -41,7 +41,6 @@ pub(super) const MIN_BYTES: u64 = 16 << 20;
 /// An automatic compaction runs when the database is larger than this many times its
 /// expected live size.
 pub(super) const RATIO: f64 = 2.0;
-
 /// Records copied per batch (the new database is not visible until the marker names it,
 /// so batches need not be atomic together; they only bound memory).
 const BATCH_KEYS: usize = 4096;
