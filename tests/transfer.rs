@@ -246,6 +246,25 @@ struct Bad {
     message: &'static str,
 }
 
+/// Imports `case`'s files (written into a directory of their own under `tmp`) into the
+/// store at `db`: the import must fail with the case's message.
+fn import_fails(db: &Path, case: &Bad, tmp: &Path) {
+    let dir = tmp.join(case.name.replace(' ', "-"));
+    fs::create_dir(&dir).expect("case dir");
+    write_files(&dir, case.files);
+    let mut args = vec!["import"];
+    args.extend_from_slice(case.args);
+    let out = steward(db, &args, &dir);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{}: {stderr}", case.name);
+    assert!(
+        stderr.contains(case.message),
+        "{}: expected {:?} in\n{stderr}",
+        case.name,
+        case.message
+    );
+}
+
 const GOOD_NODES: (&str, &[u8]) = ("nodes.csv", b":ID,name\n1,A\n2,B\n");
 
 const BAD: &[Bad] = &[
@@ -365,20 +384,7 @@ fn every_bad_input_fails_with_its_place_and_changes_nothing() {
     ));
     let before = dump(&db, tmp.path());
     for case in BAD {
-        let dir = tmp.path().join(case.name.replace(' ', "-"));
-        fs::create_dir(&dir).expect("case dir");
-        write_files(&dir, case.files);
-        let mut args = vec!["import"];
-        args.extend_from_slice(case.args);
-        let out = steward(&db, &args, &dir);
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(1), "{}: {stderr}", case.name);
-        assert!(
-            stderr.contains(case.message),
-            "{}: expected {:?} in\n{stderr}",
-            case.name,
-            case.message
-        );
+        import_fails(&db, case, tmp.path());
         assert_eq!(
             dump(&db, tmp.path()),
             before,
@@ -1122,20 +1128,7 @@ fn every_bad_input_into_an_empty_store_fails_the_same_and_leaves_it_byte_identic
     }
     let before = files_of(&db);
     for case in BAD {
-        let dir = tmp.path().join(case.name.replace(' ', "-"));
-        fs::create_dir(&dir).expect("case dir");
-        write_files(&dir, case.files);
-        let mut args = vec!["import"];
-        args.extend_from_slice(case.args);
-        let out = steward(&db, &args, &dir);
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(1), "{}: {stderr}", case.name);
-        assert!(
-            stderr.contains(case.message),
-            "{}: expected {:?} in\n{stderr}",
-            case.name,
-            case.message
-        );
+        import_fails(&db, case, tmp.path());
         assert!(
             files_of(&db) == before,
             "{} changed the store's files",
