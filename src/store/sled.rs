@@ -68,6 +68,9 @@ pub struct SledStore {
     /// Bytes of values written since the size on disk was last measured for an automatic
     /// compaction: measuring reads the directory, so it waits for [`SIZE_CHECK_BYTES`].
     unmeasured: std::sync::atomic::AtomicU64,
+    /// Bytes of keys and values this handle wrote since it opened the store or last
+    /// compacted it: what closing weighs a compaction against.
+    written: std::sync::atomic::AtomicU64,
 }
 
 /// How many bytes of values apply writes between two measures of the size on disk (a
@@ -255,6 +258,7 @@ impl SledStore {
             faults,
             poisoned: Mutex::new(None),
             unmeasured: Default::default(),
+            written: Default::default(),
         };
         store.state_mut().dated_nodes = match dated {
             Some(n) => Some(n),
@@ -737,6 +741,9 @@ fn lock_holder_exiting(lock_file: &Path) -> Option<bool> {
 
 impl Drop for SledStore {
     fn drop(&mut self) {
+        if self.faults.is_none() {
+            self.compact_on_close();
+        }
         let live = self
             .live
             .get_mut()
@@ -1017,6 +1024,7 @@ impl Store for SledStore {
         state.type_ids.extend(new_types);
         drop(state);
         use std::sync::atomic::Ordering;
+        self.written.fetch_add(written, Ordering::Relaxed);
         let unmeasured = self.unmeasured.fetch_add(written, Ordering::Relaxed) + written;
         if was_empty || unmeasured >= SIZE_CHECK_BYTES {
             self.unmeasured.store(0, Ordering::Relaxed);
