@@ -130,7 +130,7 @@ impl Executor<'_, '_> {
                     added += 1;
                     // A hub as the middle can join millions of pairs: count them as
                     // they come, not after.
-                    if added % 4096 == 0 {
+                    if added.is_multiple_of(4096) {
                         self.reserve(4096 * PAIR_BYTES, "Match")?;
                         self.poll()?;
                     }
