@@ -1112,13 +1112,11 @@ fn files_of(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     out
 }
 
-#[test]
-fn every_bad_input_into_an_empty_store_fails_the_same_and_leaves_it_byte_identical() {
-    // Into an empty store an import takes the bulk path: its failures must be the
-    // transaction's, and leave no trace (no staging database, no byte changed).
+/// An empty store opened twice: the second open writes sled's first snapshot, and from
+/// then on opening changes no byte of it.
+fn settled_empty_store() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().expect("tempdir");
     let db = tmp.path().join("db");
-    // The second open writes sled's first snapshot; from then on opening changes nothing.
     for _ in 0..2 {
         ok(&steward(
             &db,
@@ -1126,6 +1124,14 @@ fn every_bad_input_into_an_empty_store_fails_the_same_and_leaves_it_byte_identic
             tmp.path(),
         ));
     }
+    (tmp, db)
+}
+
+#[test]
+fn every_bad_input_into_an_empty_store_fails_the_same_and_leaves_it_byte_identical() {
+    // Into an empty store an import takes the bulk path: its failures must be the
+    // transaction's, and leave no trace (no staging database, no byte changed).
+    let (tmp, db) = settled_empty_store();
     let before = files_of(&db);
     for case in BAD {
         import_fails(&db, case, tmp.path());
@@ -1318,15 +1324,7 @@ fn a_bulk_import_into_an_empty_store_equals_the_transactional_one() {
 #[test]
 fn an_import_of_no_records_into_an_empty_store_changes_no_byte() {
     // As a statement that writes nothing commits nothing, so does a bulk load.
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let db = tmp.path().join("db");
-    for _ in 0..2 {
-        ok(&steward(
-            &db,
-            &["query", "MATCH (n) RETURN count(n)"],
-            tmp.path(),
-        ));
-    }
+    let (tmp, db) = settled_empty_store();
     let before = files_of(&db);
     fs::write(tmp.path().join("nodes.csv"), ":ID,name\n").expect("csv");
     ok(&steward(
