@@ -807,6 +807,16 @@ pub struct Catalog {
     pub prop_keys: Dictionary,
 }
 
+impl Catalog {
+    /// Adds relationship type `name` (not known yet) and returns its id.
+    pub fn add_type(&mut self, name: &str) -> u32 {
+        let id = u32::try_from(self.type_names.len()).expect("fewer than 2^32 relationship types");
+        self.type_names.push(name.to_string());
+        self.type_counts.push(0);
+        id
+    }
+}
+
 /// What one commit did to the records of one block, as history keeps it: when, who,
 /// and for each changed slot how it changed. An update or a deletion keeps the record as
 /// it was before (the state after is the next change's "before", or the record as it is

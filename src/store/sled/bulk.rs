@@ -275,10 +275,7 @@ impl SledLoad<'_> {
         if let Some(&id) = self.type_ids.get(name) {
             return id;
         }
-        let id = u32::try_from(self.catalog.type_names.len())
-            .expect("fewer than 2^32 relationship types");
-        self.catalog.type_names.push(name.to_string());
-        self.catalog.type_counts.push(0);
+        let id = self.catalog.add_type(name);
         self.type_ids.insert(name.to_string(), id);
         id
     }

@@ -94,10 +94,7 @@ impl SledStore {
     /// be (measured: 52 MB against 49 MB for the benchmark map), so its size is
     /// recorded as the first measure instead.
     pub(super) fn compact_if_due(&self, was_empty: bool) {
-        let mut state = self
-            .state
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut state = self.state_mut();
         let Ok(disk) = self.db().size_on_disk() else {
             return;
         };
@@ -169,10 +166,7 @@ impl SledStore {
         if self.refuse_if_poisoned().is_err() {
             return;
         }
-        let mut state = self
-            .state
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut state = self.state_mut();
         let Ok(disk) = self.db().size_on_disk() else {
             return;
         };
