@@ -157,8 +157,8 @@ impl Db {
                 let named = declared.iter().find(|c| c.name == name);
                 match (equivalent, named) {
                     (Some(_), _) | (_, Some(_)) if *if_not_exists => {
-                        result.notes.push(format!(
-                            "constraint `{name}` not created: an equivalent or same-named constraint exists"
+                        result.answer.push(format!(
+                            "already there: constraint `{name}` not created (an equivalent or same-named constraint exists)"
                         ));
                         return Ok(result);
                     }
@@ -182,6 +182,9 @@ impl Db {
                     }
                     (None, None) => {}
                 }
+                result.answer.push(format!(
+                    "created constraint `{name}`: {label}.{property} is unique"
+                ));
                 let all = self.constraints.add(
                     tx,
                     crate::model::Constraint {
@@ -196,10 +199,17 @@ impl Db {
             }
             SchemaKind::DropConstraint { name, if_exists } => {
                 match self.constraints.remove(tx, name)? {
-                    Some(all) => self.store.set_constraints(&all).inspect_err(|_| {
-                        self.constraints.clear();
-                    })?,
-                    None if *if_exists => {}
+                    Some(all) => {
+                        self.store.set_constraints(&all).inspect_err(|_| {
+                            self.constraints.clear();
+                        })?;
+                        result.answer.push(format!("dropped constraint `{name}`"));
+                    }
+                    None if *if_exists => {
+                        result
+                            .answer
+                            .push(format!("no constraint named `{name}`: nothing dropped"));
+                    }
                     None => {
                         return Err(refusal(
                             "ConstraintDropFailed",

@@ -344,3 +344,28 @@ fn an_import_into_an_empty_store_on_disk_is_checked_too() {
         .rows;
     assert_eq!(format!("{count:?}"), "[[Int(0)]]");
 }
+
+#[test]
+fn schema_commands_answer_in_one_line() {
+    let db = Db::in_memory();
+    let answer = |q: &str| {
+        db.execute(q, &Params::new())
+            .unwrap_or_else(|e| panic!("{q}: {e}"))
+            .answer
+    };
+    assert_eq!(
+        answer("CREATE CONSTRAINT c FOR (p:Person) REQUIRE p.email IS UNIQUE"),
+        ["created constraint `c`: Person.email is unique"]
+    );
+    assert_eq!(
+        answer("CREATE CONSTRAINT c IF NOT EXISTS FOR (p:Person) REQUIRE p.email IS UNIQUE"),
+        [
+            "already there: constraint `c` not created (an equivalent or same-named constraint exists)"
+        ]
+    );
+    assert_eq!(answer("DROP CONSTRAINT c"), ["dropped constraint `c`"]);
+    assert_eq!(
+        answer("DROP CONSTRAINT c IF EXISTS"),
+        ["no constraint named `c`: nothing dropped"]
+    );
+}
