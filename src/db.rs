@@ -306,8 +306,9 @@ pub struct Db {
 #[derive(Debug, Clone, Default)]
 struct Session {
     lens: exec::lens::Seen,
-    /// The session's AS RECORDED time as written.
-    recorded_text: Option<String>,
+    /// AS RECORDED for every statement without its own: the last instant seen
+    /// (milliseconds since the Unix epoch) and the time as written.
+    recorded: Option<(i64, String)>,
     author: Option<String>,
 }
 
@@ -950,25 +951,27 @@ impl Db {
     /// every statement without its own `AS RECORDED`; `None` sees it as it is now. While
     /// it is set, statements that write are refused.
     pub fn set_as_recorded(&self, when: Option<&str>) -> Result<(), Error> {
-        let until = match when {
+        let recorded = match when.map(str::trim) {
             Some(text) => {
                 let written = When {
-                    kind: WhenKind::Text(text.trim().to_string()),
+                    kind: WhenKind::Text(text.to_string()),
                     span: Span::default(),
                 };
-                Some(exec::lens::recorded_until(&written, &Params::new())?)
+                let until = exec::lens::recorded_until(&written, &Params::new())?;
+                Some((until, text.to_string()))
             }
             None => None,
         };
-        let mut session = self.session();
-        session.lens.recorded = until;
-        session.recorded_text = when.map(|t| t.trim().to_string());
+        self.session().recorded = recorded;
         Ok(())
     }
 
     /// The session's `AS RECORDED` time as written, if any.
     pub fn as_recorded(&self) -> Option<String> {
-        self.session().recorded_text.clone()
+        self.session()
+            .recorded
+            .as_ref()
+            .map(|(_, text)| text.clone())
     }
 
     /// Sees the map through `viewpoint`'s eyes (their views and nobody's in particular) in
@@ -1217,15 +1220,14 @@ impl Db {
         plan: &Plan,
         params: &Params,
     ) -> Result<Option<RecordedStore<'_>>, Error> {
-        let session_until = self.session().lens.recorded;
+        let session = self.session().recorded.clone();
         let until = match &plan.lens().recorded {
             Some(when) => exec::lens::recorded_until(when, params)?,
-            None => match session_until {
-                Some(until) => {
+            None => match session {
+                Some((until, text)) => {
                     if plan.writes() {
                         let message = format!(
-                            "the session sees the map as it had been recorded by {} (:as_recorded), which cannot be changed: clear it with :as_recorded off to write",
-                            self.as_recorded().unwrap_or_default()
+                            "the session sees the map as it had been recorded by {text} (:as_recorded), which cannot be changed: clear it with :as_recorded off to write"
                         );
                         return Err(CypherError::runtime(
                             ErrorKind::ArgumentError,

@@ -62,17 +62,13 @@ impl Period {
 pub struct Seen {
     /// AS OF: only what held at some time in this period.
     pub as_of: Option<Period>,
-    /// AS RECORDED: the map as it had been recorded by this instant (milliseconds since
-    /// the Unix epoch, UTC, inclusive). The store beneath the statement is already seen
-    /// so ([`crate::store::RecordedStore`]); kept here to be shown and checked.
-    pub recorded: Option<i64>,
     /// FROM THE VIEW OF: only this viewpoint's relationships and those of nobody's view.
     pub view: Option<String>,
 }
 
 impl Seen {
-    /// True when the lens hides nothing record by record (AS RECORDED works beneath, in
-    /// the store the statement reads).
+    /// True when the lens hides nothing (AS RECORDED is not a lens on records: the
+    /// statement reads a store seen as it was, [`crate::store::RecordedStore`]).
     pub fn is_clear(&self) -> bool {
         self.as_of.is_none() && self.view.is_none()
     }
@@ -217,7 +213,11 @@ pub fn recorded_until(when: &When, params: &BTreeMap<String, Value>) -> Result<i
         WhenKind::Text(text) => Some(text.as_str()),
         WhenKind::Parameter(name) => match params.get(name) {
             Some(Value::String(text)) => Some(text.as_str()),
-            Some(Value::Temporal(t)) if instant(t).is_some() => return Ok(instant(t).unwrap_or(0)),
+            Some(Value::Temporal(t)) => match instant(t) {
+                Some(at) => return Ok(at),
+                // A date: the end of that day, as a period.
+                None => None,
+            },
             Some(_) => None,
             None => return Err(missing(name)),
         },
@@ -269,10 +269,6 @@ impl Executor<'_, '_> {
             Some(when) => Some(self.period(when)?),
             None => default.as_of,
         };
-        let recorded = match &lens.recorded {
-            Some(when) => Some(recorded_until(when, self.params)?),
-            None => default.recorded,
-        };
         let view = match &lens.view {
             Some(ViewOf::Name(name)) => Some(name.clone()),
             Some(ViewOf::Parameter(p)) => match self.params.get(p) {
@@ -295,11 +291,7 @@ impl Executor<'_, '_> {
             },
             None => default.view.clone(),
         };
-        Ok(Seen {
-            as_of,
-            recorded,
-            view,
-        })
+        Ok(Seen { as_of, view })
     }
 
     /// True when the statement's lens sees relationship `id`.

@@ -2,7 +2,7 @@
 //! runner, and as the reference the sled store is model-tested against.
 
 use super::{ChangeSet, Counters, Recorded, Store, StoreError, Version};
-use crate::model::{Adjacent, Direction, NodeId, NodeRecord, RelId, RelRecord, Value};
+use crate::model::{Adjacent, Direction, NodeId, NodeRecord, RelId, RelRecord};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::RwLock;
 
@@ -34,12 +34,6 @@ fn state_at<R: Clone>(kept: &[Kept<R>], at_millis: i64) -> Option<Option<R>> {
     kept.iter()
         .find(|k| k.version.at_millis > at_millis)
         .map(|k| k.before.clone())
-}
-
-/// True when `node`'s `name` is a string equal to `name` ignoring case (as
-/// [`Store::nodes_named`] compares).
-pub(crate) fn names_match(node: &NodeRecord, name: &str) -> bool {
-    matches!(node.props.get("name"), Some(Value::String(s)) if s.to_lowercase() == name.to_lowercase())
 }
 
 /// A store held in memory.
@@ -208,11 +202,7 @@ impl Store for MemoryStore {
     ) -> Result<(), StoreError> {
         let g = self.read();
         for (&id, node) in &g.nodes {
-            let name = match node.props.get("name") {
-                Some(Value::String(n)) if n.len() <= longest => Some(n.clone()),
-                _ => None,
-            };
-            each(id, node.labels.clone(), name);
+            each(id, node.labels.clone(), super::short_name(node, longest));
         }
         Ok(())
     }
@@ -238,11 +228,12 @@ impl Store for MemoryStore {
     }
 
     fn nodes_named(&self, name: &str) -> Result<Vec<NodeId>, StoreError> {
+        let lowered = name.to_lowercase();
         Ok(self
             .read()
             .nodes
             .iter()
-            .filter(|(_, n)| names_match(n, name))
+            .filter(|(_, n)| super::named(n, &lowered))
             .map(|(id, _)| *id)
             .collect())
     }

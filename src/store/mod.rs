@@ -35,6 +35,21 @@ pub fn dated(props: &crate::model::Properties) -> bool {
     props.contains_key(VALID_FROM) || props.contains_key(VALID_UNTIL)
 }
 
+/// True when `node`'s `name` is a string equal to `lowered` (already Unicode-lowercased)
+/// ignoring case, as [`Store::nodes_named`] compares.
+pub(crate) fn named(node: &NodeRecord, lowered: &str) -> bool {
+    matches!(node.props.get("name"), Some(crate::model::Value::String(s)) if s.to_lowercase() == lowered)
+}
+
+/// `node`'s `name` when it is a string of at most `longest` bytes, as
+/// [`Store::scan_names`] hands it on.
+pub(crate) fn short_name(node: &NodeRecord, longest: usize) -> Option<String> {
+    match node.props.get("name") {
+        Some(crate::model::Value::String(s)) if s.len() <= longest => Some(s.clone()),
+        _ => None,
+    }
+}
+
 /// Errors of the storage layer.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

@@ -6,9 +6,9 @@
 //! without the relationships that were not there then, plus those deleted since.
 
 use super::{
-    Compaction, Counters, Problem, Recorded, Store, StoreError, Version, memory::names_match,
+    Compaction, Counters, Problem, Recorded, Store, StoreError, Version, named, short_name,
 };
-use crate::model::{Adjacent, Constraint, Direction, NodeId, NodeRecord, RelId, RelRecord, Value};
+use crate::model::{Adjacent, Constraint, Direction, NodeId, NodeRecord, RelId, RelRecord};
 use std::collections::{BTreeMap, HashMap};
 
 /// The store beneath as it had been recorded at a time.
@@ -235,10 +235,7 @@ impl Store for RecordedStore<'_> {
         each: &mut dyn FnMut(NodeId, Vec<String>, Option<String>),
     ) -> Result<(), StoreError> {
         self.scan_nodes(&mut |id, node| {
-            let name = match node.props.get("name") {
-                Some(Value::String(s)) if s.len() <= longest => Some(s.clone()),
-                _ => None,
-            };
+            let name = short_name(&node, longest);
             each(id, node.labels, name);
             true
         })
@@ -257,10 +254,11 @@ impl Store for RecordedStore<'_> {
     }
 
     fn nodes_named(&self, name: &str) -> Result<Vec<NodeId>, StoreError> {
+        let lowered = name.to_lowercase();
         Ok(ids_then(
             self.base.nodes_named(name)?,
             &self.then.nodes,
-            |n| names_match(n, name),
+            |n| named(n, &lowered),
         ))
     }
 

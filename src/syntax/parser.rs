@@ -121,23 +121,19 @@ fn parse_here(text: &str) -> Result<(Mode, Lens, Statement)> {
                     _ => Mode::Profile,
                 };
             }
-            Rule::as_of => {
-                let span = token_span(&p);
-                if lens.as_of.is_some() {
-                    let message = "AS OF is given twice".to_string();
-                    return Err(syntax_error("InvalidArgument", message, span));
+            Rule::as_of | Rule::as_recorded => {
+                let (slot, what) = match p.as_rule() {
+                    Rule::as_of => (&mut lens.as_of, "AS OF"),
+                    _ => (&mut lens.recorded, "AS RECORDED"),
+                };
+                if slot.is_some() {
+                    let message = format!("{what} is given twice");
+                    return Err(syntax_error("InvalidArgument", message, token_span(&p)));
                 }
                 let at = p.into_inner().find(|p| p.as_rule() == Rule::when);
-                lens.as_of = Some(hls::when(at.expect("AS OF has a time"))?);
-            }
-            Rule::as_recorded => {
-                let span = token_span(&p);
-                if lens.recorded.is_some() {
-                    let message = "AS RECORDED is given twice".to_string();
-                    return Err(syntax_error("InvalidArgument", message, span));
-                }
-                let at = p.into_inner().find(|p| p.as_rule() == Rule::when);
-                lens.recorded = Some(hls::when(at.expect("AS RECORDED has a time"))?);
+                *slot = Some(hls::when(
+                    at.expect("a time follows AS OF and AS RECORDED"),
+                )?);
             }
             Rule::view_of => {
                 let span = token_span(&p);
