@@ -4,7 +4,7 @@
 use std::path::Path;
 use steward::db::Db;
 use steward::model::{Direction, NodeRecord, Properties, RelRecord, Value};
-use steward::store::sled::MARKER_FILE;
+use steward::store::sled::{FORMAT_VERSION, MARKER_FILE};
 use steward::store::{SledStore, Store};
 
 /// A store written in many small transactions (so sled's log holds garbage), with
@@ -127,7 +127,7 @@ fn compaction_keeps_every_record_and_gives_back_space() {
     assert_eq!(subdirs(dir.path()), ["sled2-1"]);
     assert_eq!(
         marker(dir.path()),
-        "steward store, format 2\ndata sled2-1\n"
+        format!("steward store, format {FORMAT_VERSION}\ndata sled2-1\n")
     );
     // Writes go to the new database, and a second compaction moves on to the next.
     db.execute("CREATE (:A {name: 'after'})", &Default::default())
@@ -168,7 +168,7 @@ fn a_compaction_stopped_at_any_step_opens_to_the_same_data() {
         complete(dir);
         std::fs::write(
             dir.join("STEWARD.tmp"),
-            "steward store, format 2\ndata sled2-1\n",
+            format!("steward store, format {FORMAT_VERSION}\ndata sled2-1\n"),
         )
         .unwrap()
     };
@@ -208,7 +208,10 @@ fn a_failed_compaction_leaves_the_store_as_it_was() {
         .unwrap();
     let written = dump(db.store());
     drop(db);
-    assert_eq!(marker(dir.path()), "steward store, format 2\n");
+    assert_eq!(
+        marker(dir.path()),
+        format!("steward store, format {FORMAT_VERSION}\n")
+    );
     assert_eq!(dump_dir(dir.path()), written);
 }
 
@@ -218,7 +221,7 @@ fn a_marker_naming_a_missing_database_is_corrupt_not_a_new_store() {
     write_store(dir.path());
     std::fs::write(
         dir.path().join(MARKER_FILE),
-        "steward store, format 2\ndata sled2-9\n",
+        format!("steward store, format {FORMAT_VERSION}\ndata sled2-9\n"),
     )
     .unwrap();
     assert!(SledStore::open(dir.path()).is_err());

@@ -2,7 +2,10 @@
 //! unchanged in every later version. The fixtures in tests/fixtures/store-v1 and
 //! tests/fixtures/store-v2 were written by `steward run` at formats 1 and 2 (the second
 //! by tests/fixtures/store-v2.cypher); once a format is released, never regenerate its fixture. Opening a format-1 store
-//! upgrades it to format 2; the upgrade's crash states are tested here too.
+//! upgrades it to the current format; the upgrade's crash states are tested here too.
+//! tests/fixtures/store-v2-large (written by its .cypher file at format 2) holds values
+//! longer than 16 KiB inside their blocks: opening it upgrades it to format 3, which
+//! stores them under keys of their own.
 
 use std::path::{Path, PathBuf};
 use steward::db::Db;
@@ -11,6 +14,7 @@ use steward::store::sled::{FORMAT_VERSION, MARKER_FILE};
 
 const V1: &str = "tests/fixtures/store-v1";
 const V2: &str = "tests/fixtures/store-v2";
+const V2_LARGE: &str = "tests/fixtures/store-v2-large";
 
 /// Copies a fixture into a new temporary directory (opening may write, and a format-1
 /// store is upgraded in place), returning the directory and the store's path in it.
@@ -233,6 +237,99 @@ fn an_upgrade_stopped_at_any_step_is_finished_by_the_next_open() {
     reads_back_its_nodes_relationships_and_values(&db);
 }
 
+/// The long values store-v2-large.cypher wrote, compared with the same expressions.
+fn reads_back_its_long_values(db: &Db) {
+    let t = Output::Bool(true);
+    assert_eq!(
+        query(
+            db,
+            "MATCH (s:Factor {name: 'Story'}) \
+             RETURN s.note = reduce(t = '', i IN range(1, 3000) | t + 'abcdefghij'), \
+                    s.short = reduce(t = '', i IN range(1, 1500) | t + 'klmnopqrst'), s.scale"
+        ),
+        vec![vec![t.clone(), t.clone(), Output::String("person".into())]]
+    );
+    assert_eq!(
+        query(
+            db,
+            "MATCH (:Person {name: 'Brian'})-[r:TOLD]->(s) \
+             RETURN r.text = reduce(t = '', i IN range(1, 2000) | t + 'ABCDEFGHIJ'), r.at, s.name"
+        ),
+        vec![vec![t.clone(), Output::Int(2024), Output::String("Story".into())]]
+    );
+    let long_name = format!("Long {}", "uvwxyz0123".repeat(1700));
+    let named = db.store().nodes_named(&long_name).expect("name index");
+    assert_eq!(named.len(), 1, "the long name is found through the name index");
+    assert_eq!(
+        query(
+            db,
+            "MATCH (:Person {name: 'Brian'})-[:AFFECTED_BY {strength: 3}]->(l) RETURN size(l.name), id(l)"
+        ),
+        vec![vec![Output::Int(17_005), Output::Int(named[0] as i64)]]
+    );
+    assert_eq!(db.store().check().expect("check"), Vec::new());
+}
+
+/// The node block 0 and the values stored under their own keys, read with sled itself.
+fn raw_layout(store: &Path) -> (usize, usize) {
+    let db = sled::Config::new()
+        .path(store.join("sled2"))
+        .open()
+        .expect("sled opens the database");
+    let block = db
+        .get([1u8, 0, 0, 0, 0, 0, 0, 0, 0])
+        .expect("read")
+        .expect("node block 0");
+    (block.len(), db.scan_prefix([7u8]).count())
+}
+
+#[test]
+fn opening_a_format_2_store_moves_its_long_values_out_of_their_blocks() {
+    let (_tmp, dir) = copy_fixture(V2_LARGE);
+    assert_eq!(marker(&dir), "steward store, format 2\n");
+    let (block, apart) = raw_layout(&dir);
+    assert!(block > 40_000, "format 2 kept them in the block ({block} bytes)");
+    assert_eq!(apart, 0);
+    let db = Db::open(&dir).expect("a format-2 store opens");
+    reads_back_its_long_values(&db);
+    drop(db);
+    assert_eq!(
+        marker(&dir),
+        format!("steward store, format {FORMAT_VERSION}\n")
+    );
+    let (block, apart) = raw_layout(&dir);
+    // The note and the long name leave the block; the 15,000-byte value stays.
+    assert!(block < 16_384, "the node block is {block} bytes");
+    assert_eq!(apart, 3, "the note, the long name and the told text");
+    // Writing beside them, and changing them, keeps every value.
+    let db = Db::open(&dir).expect("the upgraded store reopens");
+    reads_back_its_long_values(&db);
+    query(&db, "CREATE (:Factor {name: 'Beside', scale: 'person'})");
+    query(&db, "MATCH (s:Factor {name: 'Story'}) SET s.scale = 'organisation'");
+    query(&db, "MATCH (s:Factor {name: 'Story'}) SET s.scale = 'person'");
+    reads_back_its_long_values(&db);
+    query(&db, "MATCH (s:Factor {name: 'Story'}) REMOVE s.note");
+    query(&db, "MATCH ()-[r:TOLD]->() DELETE r");
+    assert_eq!(db.store().check().expect("check"), Vec::new());
+    drop(db);
+    assert_eq!(raw_layout(&dir).1, 1, "only the long name is left apart");
+}
+
+/// The upgrade from format 2 writes its records in one batch, then the marker: a crash
+/// between the two leaves format-3 records under a format-2 marker.
+#[test]
+fn an_upgrade_from_format_2_stopped_before_its_marker_is_finished_by_the_next_open() {
+    let (_tmp, dir) = copy_fixture(V2_LARGE);
+    drop(Db::open(&dir).expect("upgrade"));
+    std::fs::write(dir.join(MARKER_FILE), "steward store, format 2\n").expect("marker");
+    let db = Db::open(&dir).expect("opens");
+    assert_eq!(
+        marker(&dir),
+        format!("steward store, format {FORMAT_VERSION}\n")
+    );
+    reads_back_its_long_values(&db);
+}
+
 #[test]
 fn the_checked_in_fixtures_are_not_changed_by_the_tests() {
     // Opening always works on a copy: the fixture itself must stay at its format.
@@ -240,4 +337,5 @@ fn the_checked_in_fixtures_are_not_changed_by_the_tests() {
     assert_eq!(marker(&root.join(V1)), "steward store, format 1\n");
     assert!(root.join(V1).join("sled").exists());
     assert_eq!(marker(&root.join(V2)), "steward store, format 2\n");
+    assert_eq!(marker(&root.join(V2_LARGE)), "steward store, format 2\n");
 }

@@ -26,6 +26,17 @@ const NAMES: &[&str] = &[
     "",
 ];
 
+/// A name longer than the store keeps in a record's block (16 KiB): stored under a key
+/// of its own.
+fn long_name() -> String {
+    "Ann ".repeat(4_200)
+}
+
+/// A property value stored under a key of its own, different for each `n`.
+fn long_story(n: i64) -> Value {
+    Value::String(format!("{n}: {}", "once upon a time ".repeat(1_000)))
+}
+
 /// One operation; indexes pick among what exists when the operation runs.
 #[derive(Debug, Clone)]
 enum Op {
@@ -84,10 +95,17 @@ fn node_record(labels: u8, name: Option<u8>, n: i64) -> NodeRecord {
         }
         _ => {}
     }
+    // Some records hold values too long for their block.
+    if n % 5 == 0 {
+        props.insert("story".into(), long_story(n));
+    }
     match name {
         // A name that is not a string must not be indexed.
-        Some(i) if i as usize >= NAMES.len() => {
+        Some(i) if i as usize == NAMES.len() => {
             props.insert("name".into(), Value::Int(i64::from(i)));
+        }
+        Some(i) if i as usize > NAMES.len() => {
+            props.insert("name".into(), Value::String(long_name()));
         }
         Some(i) => {
             props.insert("name".into(), Value::String(NAMES[i as usize].into()));
@@ -98,7 +116,7 @@ fn node_record(labels: u8, name: Option<u8>, n: i64) -> NodeRecord {
 }
 
 fn op() -> impl Strategy<Value = Op> {
-    let name = proptest::option::of(0u8..(NAMES.len() as u8 + 1));
+    let name = proptest::option::of(0u8..(NAMES.len() as u8 + 2));
     prop_oneof![
         3 => (0u8..32, name.clone(), any::<i64>()).prop_map(|(labels, name, n)| Op::CreateNode { labels, name, n }),
         2 => (any::<usize>(), 0u8..32, name, any::<i64>())
@@ -153,7 +171,10 @@ fn change_set(base: &dyn Store, ops: &[Op]) -> ChangeSet {
             Op::CreateRel { from, to, ty, n } => {
                 let ids = tx.node_ids().expect("node_ids");
                 if !ids.is_empty() {
-                    let props: Properties = [("n".to_string(), Value::Int(n))].into();
+                    let mut props: Properties = [("n".to_string(), Value::Int(n))].into();
+                    if n % 5 == 0 {
+                        props.insert("story".into(), long_story(n));
+                    }
                     let (start, end) = (ids[from % ids.len()], ids[to % ids.len()]);
                     tx.create_rel(RelRecord {
                         rel_type: TYPES[ty as usize].into(),
@@ -169,6 +190,16 @@ fn change_set(base: &dyn Store, ops: &[Op]) -> ChangeSet {
                     let id = ids[pick % ids.len()];
                     let mut rec = tx.rel(id).expect("rel").expect("listed rel exists");
                     rec.props.insert("n".into(), Value::Int(n));
+                    // A long value comes, changes, stays or goes.
+                    match n % 3 {
+                        0 => {
+                            rec.props.insert("story".into(), long_story(n));
+                        }
+                        1 => {
+                            rec.props.remove("story");
+                        }
+                        _ => {}
+                    }
                     tx.update_rel(id, rec);
                 }
             }
@@ -331,7 +362,11 @@ fn assert_same_graph(sled: &dyn Store, model: &dyn Store, counters: Counters, wh
             "nodes_with_label({label:?}) {when}"
         );
     }
-    for name in NAMES.iter().chain(&["nobody", "aNN", "STRAßE", "İSTANBUL"]) {
+    let long = long_name();
+    for name in NAMES
+        .iter()
+        .chain(&["nobody", "aNN", "STRAßE", "İSTANBUL", &long])
+    {
         assert_eq!(
             sled.nodes_named(name).expect("named"),
             model.nodes_named(name).expect("named"),

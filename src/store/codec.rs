@@ -10,7 +10,7 @@
 //! exception is the format record ([`encode_format`]): it is fixed forever so every
 //! steward can read it.
 //!
-//! Stored shapes (format 2):
+//! Stored shapes (format 3; format 2 differed only in keeping every value in its body):
 //! - a *block* ([`Block`]) holds up to 64 bodies (node records, relationship records or
 //!   adjacency lists): version byte, `u64` slot mask (little-endian), one varint body
 //!   length per present slot, then the bodies. One body is read without decoding the
@@ -20,7 +20,9 @@
 //!   followed by its properties only when it has any (ends are often near their start,
 //!   so the difference is shorter than the id).
 //! - properties are `varint(count)` and, per property, `varint(key id)` and the bincode
-//!   of its [`Value`].
+//!   of its [`Value`]; a value whose bincode is longer than [`OUT_OF_LINE`] is stored
+//!   under its own key (the version byte and the bincode) and its body holds
+//!   [`OUT_OF_LINE_MARK`] and `varint(the bincode's length)` in its place.
 //! - label, type and property-key ids index the catalog's dictionaries ([`Dictionary`]),
 //!   which only grow.
 //! - an adjacency body is one node's list in one direction, grouped by type id: see
@@ -48,8 +50,27 @@ use crate::model::{NodeId, NodeRecord, Properties, RelId, RelRecord, Value};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
-/// The version byte that starts every encoded value written by this build (format 2).
+/// The version byte that starts every encoded value written by this build (formats 2
+/// and 3).
 pub const CODEC_VERSION: u8 = 2;
+
+/// A property value whose encoding is longer than this many bytes is stored under a key
+/// of its own (format 3), so that writing any other record of its block, or reading the
+/// block's names, never copies it.
+pub const OUT_OF_LINE: usize = 16 * 1024;
+
+/// The byte that stands in a record body, where a value's bincode would start, for a
+/// value stored under its own key; the encoded value's length follows as a varint. No
+/// [`Value`] variant has this index (bincode writes the index as a varint: one byte
+/// below 251).
+const OUT_OF_LINE_MARK: u8 = 250;
+
+/// The values an encoding left out of a record body: per property key id, the value as
+/// stored under its own key (the version byte and the value's bincode).
+pub type Spilled = Vec<(u32, Vec<u8>)>;
+
+/// Reads the value of the given property key id that a record stores under its own key.
+pub type Fetch<'f, E> = dyn FnMut(u32) -> Result<Value, E> + 'f;
 
 /// Encoding or decoding failed.
 #[derive(Debug, thiserror::Error)]
@@ -245,24 +266,36 @@ impl Dictionary {
 }
 
 /// The body of a node record (it lives in a [`Block`], which carries the version byte);
-/// new labels and property keys are added to the catalog's dictionaries.
+/// new labels and property keys are added to the catalog's dictionaries. Every value
+/// stays in the body, however long (see [`encode_node_into`] for the stored form).
 pub fn encode_node(node: &NodeRecord, catalog: &mut Catalog) -> Result<Vec<u8>, CodecError> {
     let mut out = Vec::new();
-    encode_node_into(node, catalog, &mut out)?;
+    put_node(node, catalog, &mut out, None)?;
     Ok(out)
 }
 
-/// Appends the body of a node record to `out` (see [`encode_node`]).
+/// Appends the body of a node record to `out` as the store keeps it: each value longer
+/// than [`OUT_OF_LINE`] is left to `spill`, to be stored under its own key.
 pub fn encode_node_into(
     node: &NodeRecord,
     catalog: &mut Catalog,
     out: &mut Vec<u8>,
+    spill: &mut Spilled,
+) -> Result<(), CodecError> {
+    put_node(node, catalog, out, Some(spill))
+}
+
+fn put_node(
+    node: &NodeRecord,
+    catalog: &mut Catalog,
+    out: &mut Vec<u8>,
+    spill: Option<&mut Spilled>,
 ) -> Result<(), CodecError> {
     put_varint(out, node.labels.len() as u64);
     for label in &node.labels {
         put_varint(out, u64::from(catalog.label_names.id(label)));
     }
-    put_props(&node.props, &mut catalog.prop_keys, out)
+    put_props(&node.props, &mut catalog.prop_keys, out, spill)
 }
 
 /// A node body's labels, from `pos` (its start).
@@ -280,16 +313,37 @@ fn get_labels(bytes: &[u8], pos: &mut usize, catalog: &Catalog) -> Result<Vec<St
     Ok(labels)
 }
 
-/// Decodes a node body.
+/// Decodes a node body whose values are all in it (see [`decode_node_with`]).
 pub fn decode_node(bytes: &[u8], catalog: &Catalog) -> Result<NodeRecord, CodecError> {
+    decode_node_with(bytes, catalog, &mut in_body_only)
+}
+
+/// Decodes a node body, reading each value stored under its own key through `fetch`.
+pub fn decode_node_with<E: From<CodecError>>(
+    bytes: &[u8],
+    catalog: &Catalog,
+    fetch: &mut Fetch<'_, E>,
+) -> Result<NodeRecord, E> {
     let what = "node record";
     let mut pos = 0;
     let labels = get_labels(bytes, &mut pos, catalog)?;
-    let props = get_props(bytes, &mut pos, &catalog.prop_keys, what)?;
+    let props = get_props(bytes, &mut pos, &catalog.prop_keys, what, fetch)?;
     if pos != bytes.len() {
-        return Err(CodecError::Malformed { what });
+        return Err(CodecError::Malformed { what }.into());
     }
     Ok(NodeRecord { labels, props })
+}
+
+/// The fetch of a decoder given no store: a value stored under its own key is an error.
+fn in_body_only(_: u32) -> Result<Value, CodecError> {
+    Err(CodecError::Malformed {
+        what: "record (a value stored under its own key, read without the store)",
+    })
+}
+
+/// Decodes a value stored under its own key (see [`OUT_OF_LINE`]).
+pub fn decode_value(bytes: &[u8]) -> Result<Value, CodecError> {
+    decode_body(unversion(bytes)?, "value stored under its own key")
 }
 
 /// The variant index bincode writes first for a `Value::String` (see model/value.rs:
@@ -327,22 +381,26 @@ fn get_bincode_varint(
 /// A node body's labels and its `name` when that is a string of at most `longest` bytes:
 /// what an index of names needs. No other property is kept, and a string property is
 /// stepped over without being copied (a 20 MB name or description costs nothing here).
+///
+/// `longest` must be below [`OUT_OF_LINE`]: a value stored under its own key is longer
+/// than any name kept, and is never read.
 pub fn decode_node_name(
     bytes: &[u8],
     catalog: &Catalog,
     longest: usize,
 ) -> Result<(Vec<String>, Option<String>), CodecError> {
+    debug_assert!(longest < OUT_OF_LINE, "names kept are shorter than OUT_OF_LINE");
     let what = "node record";
     let mut pos = 0;
     let labels = get_labels(bytes, &mut pos, catalog)?;
     let mut name = None;
     let props = get_varint(bytes, &mut pos, what)?;
     for _ in 0..props {
-        let id = get_varint(bytes, &mut pos, what)?;
-        let key = catalog.prop_keys.name(id).ok_or(CodecError::Malformed {
-            what: "record (unknown property key id)",
-        })?;
-        if bytes.get(pos) == Some(&STRING_VARIANT) {
+        let (_, key) = get_key(bytes, &mut pos, &catalog.prop_keys, what)?;
+        if bytes.get(pos) == Some(&OUT_OF_LINE_MARK) {
+            pos += 1;
+            get_varint(bytes, &mut pos, what)?;
+        } else if bytes.get(pos) == Some(&STRING_VARIANT) {
             pos += 1;
             let len = get_bincode_varint(bytes, &mut pos, what)? as usize;
             let text = bytes
@@ -370,35 +428,81 @@ fn put_props(
     props: &Properties,
     keys: &mut Dictionary,
     out: &mut Vec<u8>,
+    mut spill: Option<&mut Spilled>,
 ) -> Result<(), CodecError> {
     put_varint(out, props.len() as u64);
     for (key, value) in props {
-        put_varint(out, u64::from(keys.id(key)));
+        let id = keys.id(key);
+        put_varint(out, u64::from(id));
+        let start = out.len();
         encode_body(value, out)?;
+        let len = out.len() - start;
+        if len > OUT_OF_LINE
+            && let Some(spill) = spill.as_deref_mut()
+        {
+            let mut own = Vec::with_capacity(1 + len);
+            own.push(CODEC_VERSION);
+            own.extend_from_slice(&out[start..]);
+            out.truncate(start);
+            out.push(OUT_OF_LINE_MARK);
+            put_varint(out, len as u64);
+            spill.push((id, own));
+        }
     }
     Ok(())
 }
 
-fn get_props(
+/// Reads the value at `*pos` of the property whose key id is `key`: encoded in place,
+/// or (after [`OUT_OF_LINE_MARK`]) through `fetch`.
+fn get_value<E: From<CodecError>>(
+    bytes: &[u8],
+    pos: &mut usize,
+    key: u32,
+    what: &'static str,
+    fetch: &mut Fetch<'_, E>,
+) -> Result<Value, E> {
+    if bytes.get(*pos) == Some(&OUT_OF_LINE_MARK) {
+        *pos += 1;
+        get_varint(bytes, pos, what)?;
+        return fetch(key);
+    }
+    let (value, used): (Value, usize) =
+        bincode::serde::decode_from_slice(&bytes[*pos..], decode_config())
+            .map_err(CodecError::Decode)?;
+    *pos += used;
+    Ok(value)
+}
+
+fn get_props<E: From<CodecError>>(
     bytes: &[u8],
     pos: &mut usize,
     keys: &Dictionary,
     what: &'static str,
-) -> Result<Properties, CodecError> {
+    fetch: &mut Fetch<'_, E>,
+) -> Result<Properties, E> {
     let count = get_varint(bytes, pos, what)?;
     let mut props = Properties::new();
     for _ in 0..count {
-        let id = get_varint(bytes, pos, what)?;
-        let key = keys.name(id).ok_or(CodecError::Malformed {
-            what: "record (unknown property key id)",
-        })?;
-        let (value, used): (Value, usize) =
-            bincode::serde::decode_from_slice(&bytes[*pos..], decode_config())
-                .map_err(CodecError::Decode)?;
-        *pos += used;
+        let (id, key) = get_key(bytes, pos, keys, what)?;
+        let value = get_value(bytes, pos, id, what, fetch)?;
         props.insert(key.to_string(), value);
     }
     Ok(props)
+}
+
+/// A property's key id and name, at `*pos`.
+fn get_key<'k>(
+    bytes: &[u8],
+    pos: &mut usize,
+    keys: &'k Dictionary,
+    what: &'static str,
+) -> Result<(u32, &'k str), CodecError> {
+    let id = get_varint(bytes, pos, what)?;
+    let key = keys.name(id).ok_or(CodecError::Malformed {
+        what: "record (unknown property key id)",
+    })?;
+    let id = u32::try_from(id).map_err(|_| CodecError::Malformed { what })?;
+    Ok((id, key))
 }
 
 /// The body of a relationship record whose type has id `type_id` (new property keys are
@@ -409,27 +513,38 @@ pub fn encode_rel(
     catalog: &mut Catalog,
 ) -> Result<Vec<u8>, CodecError> {
     let mut out = Vec::new();
-    encode_rel_into(rel, type_id, catalog, &mut out)?;
+    put_rel(type_id, rel.start, rel.end, &rel.props, catalog, &mut out, None)?;
     Ok(out)
 }
 
-/// Appends the body of a relationship record whose type has id `type_id` to `out`.
+/// Appends the body of a relationship record whose type has id `type_id` to `out` as
+/// the store keeps it: each value longer than [`OUT_OF_LINE`] is left to `spill`.
 pub fn encode_rel_into(
     rel: &RelRecord,
     type_id: u32,
     catalog: &mut Catalog,
     out: &mut Vec<u8>,
+    spill: &mut Spilled,
 ) -> Result<(), CodecError> {
-    put_rel(type_id, rel.start, rel.end, &rel.props, catalog, out)
+    put_rel(type_id, rel.start, rel.end, &rel.props, catalog, out, Some(spill))
 }
 
-/// Appends the body of a stored relationship to `out`.
+/// Appends the body of a stored relationship to `out` (as [`encode_rel_into`]).
 pub fn encode_stored_rel_into(
     rel: &StoredRel,
     catalog: &mut Catalog,
     out: &mut Vec<u8>,
+    spill: &mut Spilled,
 ) -> Result<(), CodecError> {
-    put_rel(rel.type_id, rel.start, rel.end, &rel.props, catalog, out)
+    put_rel(
+        rel.type_id,
+        rel.start,
+        rel.end,
+        &rel.props,
+        catalog,
+        out,
+        Some(spill),
+    )
 }
 
 fn put_rel(
@@ -439,18 +554,29 @@ fn put_rel(
     props: &Properties,
     catalog: &mut Catalog,
     out: &mut Vec<u8>,
+    spill: Option<&mut Spilled>,
 ) -> Result<(), CodecError> {
     put_varint(out, u64::from(type_id));
     put_varint(out, start);
     put_varint(out, zigzag(end.wrapping_sub(start)));
     if !props.is_empty() {
-        put_props(props, &mut catalog.prop_keys, out)?;
+        put_props(props, &mut catalog.prop_keys, out, spill)?;
     }
     Ok(())
 }
 
-/// Decodes a relationship body.
+/// Decodes a relationship body whose values are all in it (see [`decode_rel_with`]).
 pub fn decode_rel(bytes: &[u8], catalog: &Catalog) -> Result<StoredRel, CodecError> {
+    decode_rel_with(bytes, catalog, &mut in_body_only)
+}
+
+/// Decodes a relationship body, reading each value stored under its own key through
+/// `fetch`.
+pub fn decode_rel_with<E: From<CodecError>>(
+    bytes: &[u8],
+    catalog: &Catalog,
+    fetch: &mut Fetch<'_, E>,
+) -> Result<StoredRel, E> {
     let what = "relationship record";
     let mut pos = 0;
     let type_id = u32::try_from(get_varint(bytes, &mut pos, what)?)
@@ -460,9 +586,9 @@ pub fn decode_rel(bytes: &[u8], catalog: &Catalog) -> Result<StoredRel, CodecErr
     let props = if pos == bytes.len() {
         Properties::new()
     } else {
-        let props = get_props(bytes, &mut pos, &catalog.prop_keys, what)?;
+        let props = get_props(bytes, &mut pos, &catalog.prop_keys, what, fetch)?;
         if pos != bytes.len() {
-            return Err(CodecError::Malformed { what });
+            return Err(CodecError::Malformed { what }.into());
         }
         props
     };

@@ -7,7 +7,9 @@
 //! value as for a 16-byte one), so a few larger values load and read faster than one
 //! key per entry.
 //!
-//! Formats 1 and 2 share these keys; format 2 changed only values (see `codec`). The
+//! Formats 1 and 2 share these keys; format 2 changed only values (see `codec`); format
+//! 3 added the family of values stored under their own key, which a record body names
+//! by a mark a format-2 build cannot read. The
 //! history family was added to format 2 without a new format: it is only ever added to,
 //! a build that does not know it never reads it (no scan crosses tag boundaries) and
 //! compaction copies every key, so such a build leaves it intact (its own commits just
@@ -24,6 +26,7 @@
 //! | `0x04` [`LABEL`] | nodes by label | escaped label, `be64(node >> 10)` | a 1024-bit bitmap of the nodes carrying the label |
 //! | `0x05` [`NAME`] | nodes by `name` | `be16(bucket)` of the lowercased name | the `(node, fingerprint)` list of that bucket |
 //! | `0x06` [`HISTORY`] | recorded versions | kind byte ([`HIST_NODE`] or [`HIST_REL`]), `be64(id >> 6)`, `be64(commit)` | the versions one commit made of the block's records: when, who, and each changed slot's record after it (or none: deleted) |
+//! | `0x07` [`OUT_OF_LINE`] | long property values (format 3) | the record's family tag ([`NODE`] or [`REL`]), `be64(id)`, `be32(property key id)` | the value: the version byte and its bincode (see `codec::OUT_OF_LINE`) |
 //! | `0x00` | | [`META_CONSTRAINTS`] | the uniqueness constraints (absent: none) |
 //! | `0x00` | | [`META_HISTORY`] | the number of the last commit that recorded versions (a big-endian `u64`) |
 //! | `0x00` | | [`META_DATED_NODES`] | the number of nodes with `valid_from` or `valid_until` (a big-endian `u64`; absent in stores written before it: counted when they are opened) |
@@ -51,6 +54,8 @@ pub const LABEL: u8 = 0x04;
 pub const NAME: u8 = 0x05;
 /// Recorded versions.
 pub const HISTORY: u8 = 0x06;
+/// Values stored under their own key (format 3).
+pub const OUT_OF_LINE: u8 = 0x07;
 /// History kind byte of node versions.
 pub const HIST_NODE: u8 = 0x00;
 /// History kind byte of relationship versions.
@@ -139,6 +144,30 @@ pub fn node_prefix() -> [u8; 1] {
 /// The prefix of all relationship blocks.
 pub fn rel_prefix() -> [u8; 1] {
     [REL]
+}
+
+/// The key of the value of property key `key` that record `id` of `family` ([`NODE`]
+/// or [`REL`]) stores under its own key.
+pub fn out_of_line(family: u8, id: u64, key: u32) -> Vec<u8> {
+    let mut k = Vec::with_capacity(14);
+    k.push(OUT_OF_LINE);
+    k.push(family);
+    k.extend_from_slice(&id.to_be_bytes());
+    k.extend_from_slice(&key.to_be_bytes());
+    k
+}
+
+/// The family, record id and property key id an out-of-line key names; `None` for a key
+/// of another shape.
+pub fn out_of_line_parts(key: &[u8]) -> Option<(u8, u64, u32)> {
+    let (&tag, rest) = key.split_first()?;
+    let (&family, rest) = rest.split_first()?;
+    if tag != OUT_OF_LINE || rest.len() != 12 || !matches!(family, NODE | REL) {
+        return None;
+    }
+    let id = u64::from_be_bytes(rest[..8].try_into().ok()?);
+    let prop = u32::from_be_bytes(rest[8..].try_into().ok()?);
+    Some((family, id, prop))
 }
 
 /// The direction byte of `dir`.

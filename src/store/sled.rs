@@ -3,9 +3,12 @@
 //! A store directory holds a marker file ([`MARKER_FILE`], naming the format version and,
 //! once the store has been compacted, the subdirectory of the current database) and
 //! sled's files: under `sled2/` (or `sled2-<n>/` after the n-th compaction, see
-//! `compact`) for format 2 (uncompressed: sled's zstd made the first reads after opening 5× slower), under `sled/` for format 1. The marker is read before sled is opened, so a foreign directory, or a store
-//! of a newer format, is refused before sled writes anything; a format-1 store is
-//! upgraded first (see `migrate`); an import into an empty store writes a new database
+//! `compact`) for formats 2 and 3 (uncompressed: sled's zstd made the first reads after
+//! opening 5× slower), under `sled/` for format 1. The marker is read before sled is
+//! opened, so a foreign directory, or a store of a newer format, is refused before sled
+//! writes anything; an older store is upgraded when it is opened (see `migrate`: format
+//! 3 stores property values longer than 16 KiB under keys of their own, so that writing
+//! a record never rewrites a long value beside it); an import into an empty store writes a new database
 //! and switches to it as a compaction does (see `bulk`). Inside sled, one tree holds every key family of
 //! [`super::keys`]; each [`Store::apply`] is one `sled::Batch` (atomic) followed by a
 //! flush (durable).
@@ -30,10 +33,11 @@ use std::sync::{Mutex, RwLock, RwLockReadGuard};
 use std::time::{Duration, Instant};
 
 /// The newest store format this build reads and the one it writes.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 /// The marker file in a store directory.
 pub const MARKER_FILE: &str = "STEWARD";
-/// The subdirectory holding sled's files (format 2) until the store is first compacted.
+/// The subdirectory holding sled's files (formats 2 and 3) until the store is first
+/// compacted.
 const SLED_DIR: &str = "sled2";
 /// The subdirectory that held sled's files in format 1.
 const SLED_DIR_V1: &str = "sled";
@@ -179,18 +183,23 @@ impl SledStore {
             });
         }
         create_private_dir(dir)?;
-        let (db, name, log_bytes) = open_current(dir)?;
+        let (db, marker, log_bytes) = open_current(dir)?;
+        let name = marker.data;
         // Holding the lock now: what an upgrade or a compaction left behind can go.
         remove_leftovers(dir, &name)?;
         let catalog = match db.get(keys::meta(keys::META_FORMAT)).map_err(backend)? {
             Some(v) => {
                 let found = codec::decode_format(&v)?;
                 check_format(dir, found)?;
-                if found != FORMAT_VERSION {
+                if found == 2 && marker.format == 2 {
+                    migrate::format_2_to_3(&db)?;
+                } else if found != FORMAT_VERSION {
                     return Err(corrupt(format!(
-                        "the marker says format {FORMAT_VERSION} but the records are format {found}"
+                        "the marker says format {} but the records are format {found}",
+                        marker.format
                     )));
                 }
+
                 let bytes = db
                     .get(keys::meta(keys::META_CATALOG))
                     .map_err(backend)?
@@ -233,6 +242,11 @@ impl SledStore {
                 ));
             }
         };
+        if marker.format != FORMAT_VERSION {
+            // The records are at the current format (upgraded now, or before a crash
+            // stopped the upgrade short of its marker, or a creation just written).
+            write_marker(dir, FORMAT_VERSION, &name)?;
+        }
         let compacted = match db.get(keys::meta(keys::META_COMPACTED)).map_err(backend)? {
             Some(v) => Some(compact::decode_measure(&v)?),
             None => None,
@@ -343,9 +357,11 @@ impl SledStore {
     }
 
     /// Calls `each` with the id and encoded body of every record in the blocks under
-    /// `prefix`, ascending, until it returns `false`.
+    /// `prefix`, ascending, until it returns `false` (and with the database, to read
+    /// values stored under their own keys).
     fn scan_blocks(&self, prefix: &[u8], each: &mut RecordVisitor<'_>) -> Result<(), StoreError> {
-        for item in self.db().scan_prefix(prefix) {
+        let db = self.db();
+        for item in db.scan_prefix(prefix) {
             let (k, v) = item.map_err(backend)?;
             let block =
                 keys::block_number(&k).ok_or_else(|| corrupt("malformed block key".into()))?;
@@ -353,7 +369,7 @@ impl SledStore {
             for slot in codec::block_slots(&v)? {
                 let body = codec::block_slot(&v, slot)?
                     .ok_or_else(|| corrupt("a block's slot mask disagrees with it".into()))?;
-                if !each(keys::id_in_block(block, slot), body, &state.catalog)? {
+                if !each(keys::id_in_block(block, slot), body, &state.catalog, &db)? {
                     return Ok(());
                 }
             }
@@ -375,11 +391,65 @@ impl SledStore {
 }
 
 /// Receives a record's id and encoded body; returns whether to go on.
-type RecordVisitor<'f> = dyn FnMut(u64, &[u8], &Catalog) -> Result<bool, StoreError> + 'f;
+type RecordVisitor<'f> =
+    dyn FnMut(u64, &[u8], &Catalog, &sled::Db) -> Result<bool, StoreError> + 'f;
 
-/// Decodes the relationship `id` from its stored body.
-fn rel_record(id: RelId, body: &[u8], catalog: &Catalog) -> Result<RelRecord, StoreError> {
-    let stored = codec::decode_rel(body, catalog)?;
+/// The value of property key id `key` that record `id` of `family` ([`keys::NODE`] or
+/// [`keys::REL`]) stores under its own key.
+fn out_of_line_value(
+    db: &sled::Db,
+    family: u8,
+    id: u64,
+    key: u32,
+) -> Result<Value, StoreError> {
+    Ok(codec::decode_value(&out_of_line_bytes(db, family, id, key)?)?)
+}
+
+/// The stored bytes of [`out_of_line_value`].
+fn out_of_line_bytes(
+    db: &sled::Db,
+    family: u8,
+    id: u64,
+    key: u32,
+) -> Result<sled::IVec, StoreError> {
+    db.get(keys::out_of_line(family, id, key))
+        .map_err(backend)?
+        .ok_or_else(|| {
+            let what = if family == keys::NODE {
+                "node"
+            } else {
+                "relationship"
+            };
+            corrupt(format!(
+                "{what} {id} keeps the value of property key id {key} under its own key, which is missing"
+            ))
+        })
+}
+
+/// Decodes the node `id` from its stored body (and the values it keeps under their own
+/// keys in `db`).
+fn node_record(
+    db: &sled::Db,
+    id: NodeId,
+    body: &[u8],
+    catalog: &Catalog,
+) -> Result<NodeRecord, StoreError> {
+    codec::decode_node_with(body, catalog, &mut |key| {
+        out_of_line_value(db, keys::NODE, id, key)
+    })
+}
+
+/// Decodes the relationship `id` from its stored body (and the values it keeps under
+/// their own keys in `db`).
+fn rel_record(
+    db: &sled::Db,
+    id: RelId,
+    body: &[u8],
+    catalog: &Catalog,
+) -> Result<RelRecord, StoreError> {
+    let stored = codec::decode_rel_with(body, catalog, &mut |key| {
+        out_of_line_value(db, keys::REL, id, key)
+    })?;
     let rel_type = catalog
         .type_names
         .get(stored.type_id as usize)
@@ -535,7 +605,7 @@ fn data_name(generation: u64) -> String {
 /// The marker is read again once sled holds the database's lock: a compaction in
 /// another process may have switched to a new database (and removed this one) between
 /// the first read and the open, and then the open starts again.
-fn open_current(dir: &Path) -> Result<(sled::Db, String, u64), StoreError> {
+fn open_current(dir: &Path) -> Result<(sled::Db, Marker, u64), StoreError> {
     for _ in 0..16 {
         let Some(marker) = read_marker(dir)? else {
             // A creation stopped before its marker was renamed into place leaves only
@@ -555,8 +625,8 @@ fn open_current(dir: &Path) -> Result<(sled::Db, String, u64), StoreError> {
             continue;
         };
         check_format(dir, marker.format)?;
-        if marker.format < FORMAT_VERSION {
-            migrate::format_1_to_2(dir)?;
+        if marker.format == 1 {
+            migrate::format_1_to_current(dir)?;
             continue;
         }
         let path = dir.join(&marker.data);
@@ -578,7 +648,7 @@ fn open_current(dir: &Path) -> Result<(sled::Db, String, u64), StoreError> {
             wait_for_unlock(&path.join("db"));
             continue;
         }
-        return Ok((db, marker.data, log_bytes));
+        return Ok((db, marker, log_bytes));
     }
     // Another process keeps switching databases (compacting over and over).
     Err(StoreError::Locked {
@@ -783,33 +853,19 @@ fn wait_for_unlock(lock_file: &Path) {
 
 impl Store for SledStore {
     fn node(&self, id: NodeId) -> Result<Option<NodeRecord>, StoreError> {
-        let (block, slot) = keys::block_of(id);
-        let Some(bytes) = self.get(&keys::node_block(block))? else {
-            return Ok(None);
-        };
-        match codec::block_slot(&bytes, slot)? {
-            Some(body) => Ok(Some(codec::decode_node(body, &self.state().catalog)?)),
-            None => Ok(None),
-        }
+        self.node_with(id, &self.state().catalog)
     }
 
     fn rel(&self, id: RelId) -> Result<Option<RelRecord>, StoreError> {
-        let (block, slot) = keys::block_of(id);
-        let Some(bytes) = self.get(&keys::rel_block(block))? else {
-            return Ok(None);
-        };
-        let Some(body) = codec::block_slot(&bytes, slot)? else {
-            return Ok(None);
-        };
-        Ok(Some(rel_record(id, body, &self.state().catalog)?))
+        self.rel_with(id, &self.state().catalog)
     }
 
     fn scan_nodes(
         &self,
         each: &mut dyn FnMut(NodeId, NodeRecord) -> bool,
     ) -> Result<(), StoreError> {
-        self.scan_blocks(&keys::node_prefix(), &mut |id, body, catalog| {
-            Ok(each(id, codec::decode_node(body, catalog)?))
+        self.scan_blocks(&keys::node_prefix(), &mut |id, body, catalog, db| {
+            Ok(each(id, node_record(db, id, body, catalog)?))
         })
     }
 
@@ -818,7 +874,7 @@ impl Store for SledStore {
         longest: usize,
         each: &mut dyn FnMut(NodeId, Vec<String>, Option<String>),
     ) -> Result<(), StoreError> {
-        self.scan_blocks(&keys::node_prefix(), &mut |id, body, catalog| {
+        self.scan_blocks(&keys::node_prefix(), &mut |id, body, catalog, _| {
             let (labels, name) = codec::decode_node_name(body, catalog, longest)?;
             each(id, labels, name);
             Ok(true)
@@ -826,8 +882,8 @@ impl Store for SledStore {
     }
 
     fn scan_rels(&self, each: &mut dyn FnMut(RelId, RelRecord) -> bool) -> Result<(), StoreError> {
-        self.scan_blocks(&keys::rel_prefix(), &mut |id, body, catalog| {
-            Ok(each(id, rel_record(id, body, catalog)?))
+        self.scan_blocks(&keys::rel_prefix(), &mut |id, body, catalog, db| {
+            Ok(each(id, rel_record(db, id, body, catalog)?))
         })
     }
 
@@ -1213,11 +1269,12 @@ impl SledStore {
     /// Node `id` as stored, decoded with `catalog` (for callers holding the state lock).
     fn node_with(&self, id: NodeId, catalog: &Catalog) -> Result<Option<NodeRecord>, StoreError> {
         let (block, slot) = keys::block_of(id);
-        let Some(bytes) = self.get(&keys::node_block(block))? else {
+        let db = self.db();
+        let Some(bytes) = db.get(keys::node_block(block)).map_err(backend)? else {
             return Ok(None);
         };
         match codec::block_slot(&bytes, slot)? {
-            Some(body) => Ok(Some(codec::decode_node(body, catalog)?)),
+            Some(body) => Ok(Some(node_record(&db, id, body, catalog)?)),
             None => Ok(None),
         }
     }
@@ -1225,11 +1282,12 @@ impl SledStore {
     /// Relationship `id` as stored, decoded with `catalog`.
     fn rel_with(&self, id: RelId, catalog: &Catalog) -> Result<Option<RelRecord>, StoreError> {
         let (block, slot) = keys::block_of(id);
-        let Some(bytes) = self.get(&keys::rel_block(block))? else {
+        let db = self.db();
+        let Some(bytes) = db.get(keys::rel_block(block)).map_err(backend)? else {
             return Ok(None);
         };
         match codec::block_slot(&bytes, slot)? {
-            Some(body) => Ok(Some(rel_record(id, body, catalog)?)),
+            Some(body) => Ok(Some(rel_record(&db, id, body, catalog)?)),
             None => Ok(None),
         }
     }
@@ -1414,7 +1472,13 @@ struct ApplyPlan<'a> {
     names: BTreeMap<Vec<u8>, NameDelta>,
     /// Nodes that say when they held, after the apply (`None`: not known).
     dated_nodes: Option<u64>,
+    /// Values stored under their own keys to write (`Some`) or remove (`None`).
+    out_of_line: Vec<(Vec<u8>, Option<Vec<u8>>)>,
 }
+
+/// The values a record kept under their own keys before an apply: per property key id,
+/// the stored bytes.
+type Kept = Vec<(u32, sled::IVec)>;
 
 impl<'a> ApplyPlan<'a> {
     fn new(store: &'a SledStore, state: &'a State) -> ApplyPlan<'a> {
@@ -1429,6 +1493,40 @@ impl<'a> ApplyPlan<'a> {
             labels: BTreeMap::new(),
             names: BTreeMap::new(),
             dated_nodes: state.dated_nodes,
+            out_of_line: Vec::new(),
+        }
+    }
+
+    /// Reads for a decoder the value of property key `key` that record `id` of `family`
+    /// keeps under its own key, noting it in `kept`.
+    fn fetch_kept(
+        &self,
+        family: u8,
+        id: u64,
+        key: u32,
+        kept: &mut Kept,
+    ) -> Result<Value, StoreError> {
+        let bytes = out_of_line_bytes(&self.store.db(), family, id, key)?;
+        let value = codec::decode_value(&bytes)?;
+        kept.push((key, bytes));
+        Ok(value)
+    }
+
+    /// Writes the values record `id` of `family` keeps under their own keys after this
+    /// apply (`now`), and removes those it kept before (`kept`) and no longer does; a
+    /// value already stored as it is now is not written again.
+    fn keep_out_of_line(&mut self, family: u8, id: u64, kept: Kept, now: codec::Spilled) {
+        for (key, _) in &kept {
+            if !now.iter().any(|(k, _)| k == key) {
+                self.out_of_line
+                    .push((keys::out_of_line(family, id, *key), None));
+            }
+        }
+        for (key, bytes) in now {
+            if !kept.iter().any(|(k, b)| *k == key && b[..] == bytes[..]) {
+                self.out_of_line
+                    .push((keys::out_of_line(family, id, key), Some(bytes)));
+            }
         }
     }
 
@@ -1491,8 +1589,11 @@ impl<'a> ApplyPlan<'a> {
                 let block = self.store.load_block(&keys::rel_block(b))?;
                 self.rel_blocks.insert(b, block);
             }
+            let mut kept = Kept::new();
             let old = match self.rel_blocks[&b].get(slot) {
-                Some(body) => Some(codec::decode_rel(body, &self.catalog)?),
+                Some(body) => Some(codec::decode_rel_with(body, &self.catalog, &mut |key| {
+                    self.fetch_kept(keys::REL, id, key, &mut kept)
+                })?),
                 None => None,
             };
             if let Some(o) = &old {
@@ -1521,13 +1622,19 @@ impl<'a> ApplyPlan<'a> {
                     }
                     let block = self.rel_blocks.get_mut(&b).expect("loaded above");
                     let catalog = &mut self.catalog;
-                    block.set_with(slot, |buf| codec::encode_rel_into(n, type_id, catalog, buf))?;
+                    let mut spilled = codec::Spilled::new();
+                    block.set_with(slot, |buf| {
+                        codec::encode_rel_into(n, type_id, catalog, buf, &mut spilled)
+                    })?;
+                    self.keep_out_of_line(keys::REL, id, kept, spilled);
                 }
-                None => self
-                    .rel_blocks
-                    .get_mut(&b)
-                    .expect("loaded above")
-                    .remove(slot),
+                None => {
+                    self.rel_blocks
+                        .get_mut(&b)
+                        .expect("loaded above")
+                        .remove(slot);
+                    self.keep_out_of_line(keys::REL, id, kept, Vec::new());
+                }
             }
         }
         Ok(())
@@ -1561,8 +1668,11 @@ impl<'a> ApplyPlan<'a> {
                 let block = self.store.load_block(&keys::node_block(b))?;
                 self.node_blocks.insert(b, block);
             }
+            let mut kept = Kept::new();
             let old = match self.node_blocks[&b].get(slot) {
-                Some(body) => Some(codec::decode_node(body, &self.catalog)?),
+                Some(body) => Some(codec::decode_node_with(body, &self.catalog, &mut |key| {
+                    self.fetch_kept(keys::NODE, id, key, &mut kept)
+                })?),
                 None => None,
             };
             let was_dated = old.as_ref().is_some_and(|n| super::dated(&n.props));
@@ -1600,16 +1710,21 @@ impl<'a> ApplyPlan<'a> {
             match rec {
                 Some(n) => {
                     let catalog = &mut self.catalog;
-                    block.set_with(slot, |buf| codec::encode_node_into(n, catalog, buf))?;
+                    let mut spilled = codec::Spilled::new();
+                    block.set_with(slot, |buf| {
+                        codec::encode_node_into(n, catalog, buf, &mut spilled)
+                    })?;
                     if old.is_none() {
                         self.catalog.nodes += 1;
                     }
+                    self.keep_out_of_line(keys::NODE, id, kept, spilled);
                 }
                 None => {
                     block.remove(slot);
                     if old.is_some() {
                         self.catalog.nodes = self.catalog.nodes.saturating_sub(1);
                     }
+                    self.keep_out_of_line(keys::NODE, id, kept, Vec::new());
                     self.adj.push((Direction::Outgoing, id, AdjOp::Clear));
                     self.adj.push((Direction::Incoming, id, AdjOp::Clear));
                 }
@@ -1634,6 +1749,12 @@ impl<'a> ApplyPlan<'a> {
         }
         for (b, block) in &self.rel_blocks {
             put(&mut batch, keys::rel_block(*b), block);
+        }
+        for (key, value) in std::mem::take(&mut self.out_of_line) {
+            match value {
+                Some(value) => batch.insert(key, value),
+                None => batch.remove(key),
+            }
         }
 
         // Adjacency: one read-modify-write per touched block; a stable sort keeps each

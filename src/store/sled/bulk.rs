@@ -205,6 +205,19 @@ impl SledLoad<'_> {
         Ok(())
     }
 
+    /// Writes the values record `id` of `family` keeps under their own keys.
+    fn put_out_of_line(
+        &mut self,
+        family: u8,
+        id: u64,
+        spilled: codec::Spilled,
+    ) -> Result<(), StoreError> {
+        for (key, value) in spilled {
+            self.put(keys::out_of_line(family, id, key), value)?;
+        }
+        Ok(())
+    }
+
     /// Hands the batch to the writer thread.
     fn write_batch(&mut self) -> Result<(), StoreError> {
         let batch = std::mem::take(&mut self.batch);
@@ -477,10 +490,12 @@ impl BulkLoad for SledLoad<'_> {
     fn node(&mut self, id: NodeId, record: &NodeRecord) -> Result<(), StoreError> {
         let mut body = std::mem::take(&mut self.scratch);
         body.clear();
-        codec::encode_node_into(record, &mut self.catalog, &mut body)?;
+        let mut spilled = codec::Spilled::new();
+        codec::encode_node_into(record, &mut self.catalog, &mut body, &mut spilled)?;
         let (block, slot) = self.block(keys::NODE, id)?;
         block.set(slot, &body);
         self.scratch = body;
+        self.put_out_of_line(keys::NODE, id, spilled)?;
         self.catalog.nodes += 1;
         for label in &record.labels {
             let (group, bit) = keys::label_group_of(id);
@@ -512,10 +527,12 @@ impl BulkLoad for SledLoad<'_> {
         };
         let mut body = std::mem::take(&mut self.scratch);
         body.clear();
-        codec::encode_rel_into(record, type_id, &mut self.catalog, &mut body)?;
+        let mut spilled = codec::Spilled::new();
+        codec::encode_rel_into(record, type_id, &mut self.catalog, &mut body, &mut spilled)?;
         let (block, slot) = self.block(keys::REL, id)?;
         block.set(slot, &body);
         self.scratch = body;
+        self.put_out_of_line(keys::REL, id, spilled)?;
         self.catalog.rels += 1;
         *self
             .catalog

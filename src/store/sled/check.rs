@@ -1,9 +1,9 @@
 //! The sled store's consistency check: the generic check of [`crate::store::check`],
 //! plus the index entries only the raw keys show (label bitmaps of labels no record
 //! carries, name-index entries of nodes that are gone or renamed) and every block that
-//! cannot be decoded.
+//! cannot be decoded, and values stored under their own keys that no record names.
 
-use super::{SledStore, backend, folded_name};
+use super::{SledStore, backend, folded_name, out_of_line_value};
 use crate::store::check::{self, Area, Problem};
 use crate::store::{StoreError, codec, keys};
 use std::collections::BTreeSet;
@@ -96,8 +96,11 @@ impl SledStore {
                 }
             }
         }
+        // The values stored under their own keys that records name: (family, id, key id).
+        let mut named = BTreeSet::new();
+        let db = self.db();
         for (prefix, what) in [(keys::NODE, "node"), (keys::REL, "relationship")] {
-            for item in self.db().scan_prefix([prefix]) {
+            for item in db.scan_prefix([prefix]) {
                 let (k, v) = item.map_err(backend)?;
                 let Some(block) = keys::block_number(&k) else {
                     problems.push(Problem::new(
@@ -108,18 +111,24 @@ impl SledStore {
                 };
                 let first = keys::id_in_block(block, 0);
                 let last = keys::id_in_block(block, (keys::BLOCK_SLOTS - 1) as usize);
-                let readable = codec::block_slots(&v).and_then(|slots| {
+                let mut readable = || -> Result<(), StoreError> {
                     let state = self.state();
-                    for slot in slots {
+                    for slot in codec::block_slots(&v)? {
                         let body = codec::block_slot(&v, slot)?.unwrap_or_default();
+                        let id = keys::id_in_block(block, slot);
+                        let mut fetch = |key| {
+                            named.insert((prefix, id, key));
+                            out_of_line_value(&db, prefix, id, key)
+                        };
                         if prefix == keys::NODE {
-                            codec::decode_node(body, &state.catalog)?;
+                            codec::decode_node_with(body, &state.catalog, &mut fetch)?;
                         } else {
-                            codec::decode_rel(body, &state.catalog)?;
+                            codec::decode_rel_with(body, &state.catalog, &mut fetch)?;
                         }
                     }
                     Ok(())
-                });
+                };
+                let readable = readable();
                 if let Err(e) = readable {
                     problems.push(Problem::new(
                         Area::Records,
@@ -128,6 +137,24 @@ impl SledStore {
                 }
             }
         }
+        for item in db.scan_prefix([keys::OUT_OF_LINE]) {
+            let (k, _) = item.map_err(backend)?;
+            match keys::out_of_line_parts(&k) {
+                Some(parts) if named.contains(&parts) => {}
+                Some((family, id, key)) => problems.push(Problem::new(
+                    Area::Records,
+                    format!(
+                        "a value is stored under its own key for {} {id} (property key id {key}), which its record does not name",
+                        if family == keys::NODE { "node" } else { "relationship" }
+                    ),
+                )),
+                None => problems.push(Problem::new(
+                    Area::Records,
+                    format!("malformed key of a value stored under its own key {k:02x?}"),
+                )),
+            }
+        }
+        drop(db);
         let mut all = check::check_with(self, &labels)?;
         all.extend(problems);
         // By area (records first), each area's problems in the order found.

@@ -1,8 +1,16 @@
-//! Upgrading a format-1 store to format 2.
+//! Upgrading older stores to the current format (3).
 //!
-//! Format 2 changes value encodings (blocks, relationship records, adjacency lists, name
-//! buckets), so the upgrade writes a complete new database beside the old one and never
-//! modifies the old one:
+//! From format 2, [`format_2_to_3`] moves the property values longer than
+//! `codec::OUT_OF_LINE` out of their records' blocks, under keys of their own, and sets
+//! the format record to 3, in one atomic batch; then the marker is replaced. A crash
+//! before the batch leaves a format-2 store, upgraded again at the next open; a crash
+//! between the batch and the marker leaves records of format 3 under a marker of
+//! format 2, and the next open only replaces the marker. A format-2 build refuses the
+//! store from the batch on: its format record is newer than it reads.
+//!
+//! From format 1, which had other value encodings (blocks, relationship records,
+//! adjacency lists, name buckets), [`format_1_to_current`] writes a complete new
+//! database beside the old one and never modifies the old one:
 //!
 //! 1. under the old database's lock, re-read the marker (another process may have
 //!    finished the upgrade meanwhile) and remove any `sled2/` a crashed upgrade left;
@@ -10,7 +18,7 @@
 //!    counts agree with the catalog, then write the format record and the catalog,
 //!    flush (sled syncs its files) and sync the new directories;
 //! 3. replace the marker, atomically (temporary file, sync, rename, directory sync), by
-//!    one saying format 2: this is the commit point;
+//!    one saying the current format: this is the commit point;
 //! 4. remove `sled/`.
 //!
 //! A crash before step 3 leaves the marker at 1 and `sled/` untouched, so the next open
@@ -35,8 +43,64 @@ const FROM: u32 = 1;
 /// names it, so batches need not be atomic together; they only bound memory).
 const BATCH_KEYS: usize = 4096;
 
-/// Upgrades the format-1 store in `dir` to format 2 (see the module docs).
-pub(super) fn format_1_to_2(dir: &Path) -> Result<(), StoreError> {
+/// Upgrades the format-2 database `db` to format 3 in place (see the module docs); the
+/// caller then replaces the marker.
+pub(super) fn format_2_to_3(db: &sled::Db) -> Result<(), StoreError> {
+    let catalog = db
+        .get(keys::meta(keys::META_CATALOG))
+        .map_err(backend)?
+        .ok_or_else(|| corrupt("the catalog record is missing".into()))?;
+    let mut catalog = codec::decode_catalog(&catalog)?;
+    let mut batch = sled::Batch::default();
+    for family in [keys::NODE, keys::REL] {
+        for item in db.scan_prefix([family]) {
+            let (key, value) = item.map_err(backend)?;
+            let number = keys::block_number(&key)
+                .ok_or_else(|| corrupt(format!("malformed block key {key:02x?}")))?;
+            // Only a body longer than the limit can hold a value longer than it.
+            let long = codec::block_slots(&value)?.try_fold(false, |long, slot| {
+                let body = codec::block_slot(&value, slot)?.unwrap_or_default();
+                Ok::<_, codec::CodecError>(long || body.len() > codec::OUT_OF_LINE)
+            })?;
+            if !long {
+                continue;
+            }
+            let old = Block::parse(&value)?;
+            let mut block = Block::new();
+            let mut out_of_line = Vec::new();
+            for slot in old.slots() {
+                let body = old.get(slot).expect("an occupied slot");
+                let mut spilled = codec::Spilled::new();
+                if family == keys::NODE {
+                    let node = codec::decode_node(body, &catalog)?;
+                    block.set_with(slot, |buf| {
+                        codec::encode_node_into(&node, &mut catalog, buf, &mut spilled)
+                    })?;
+                } else {
+                    let rel = codec::decode_rel(body, &catalog)?;
+                    block.set_with(slot, |buf| {
+                        codec::encode_stored_rel_into(&rel, &mut catalog, buf, &mut spilled)
+                    })?;
+                }
+                spill(&mut out_of_line, family, number, slot, spilled);
+            }
+            batch.insert(key, block.encode());
+            for (key, value) in out_of_line {
+                batch.insert(key, value);
+            }
+        }
+    }
+    batch.insert(
+        keys::meta(keys::META_FORMAT),
+        &codec::encode_format(FORMAT_VERSION),
+    );
+    db.apply_batch(batch).map_err(backend)?;
+    db.flush().map_err(backend)?;
+    Ok(())
+}
+
+/// Upgrades the format-1 store in `dir` to the current format (see the module docs).
+pub(super) fn format_1_to_current(dir: &Path) -> Result<(), StoreError> {
     let old_dir = dir.join(SLED_DIR_V1);
     let new_dir = dir.join(SLED_DIR);
     if !old_dir.exists() {
@@ -85,6 +149,25 @@ struct Tally {
     label_bits: u64,
     format: Option<u32>,
     catalog: Option<Catalog>,
+    /// Values stored under their own keys, not yet written: `(key, value)`.
+    out_of_line: Vec<(Vec<u8>, Vec<u8>)>,
+}
+
+/// Adds to `out` the keys and values of the values the record in `slot` of block
+/// `number` of `family` keeps under their own keys.
+fn spill(
+    out: &mut Vec<(Vec<u8>, Vec<u8>)>,
+    family: u8,
+    number: u64,
+    slot: usize,
+    spilled: codec::Spilled,
+) {
+    let id = keys::id_in_block(number, slot);
+    out.extend(
+        spilled
+            .into_iter()
+            .map(|(key, value)| (keys::out_of_line(family, id, key), value)),
+    );
 }
 
 /// Writes every record of the format-1 database `old` into `new` in format 2.
@@ -99,7 +182,11 @@ fn convert(old: &sled::Db, new: &sled::Db) -> Result<(), StoreError> {
         };
         batch.insert(&key[..], new_value);
         pending += 1;
-        if pending == BATCH_KEYS {
+        for (key, value) in tally.out_of_line.drain(..) {
+            batch.insert(key, value);
+            pending += 1;
+        }
+        if pending >= BATCH_KEYS {
             new.apply_batch(std::mem::take(&mut batch))
                 .map_err(backend)?;
             pending = 0;
@@ -149,17 +236,26 @@ fn convert_value(
             return Ok(None);
         }
         Some(keys::NODE) => {
+            let number = keys::block_number(key).ok_or_else(malformed)?;
+            let mut out_of_line = Vec::new();
             let old = v1::parse_block(value)?;
             let mut block = Block::new();
             let catalog = catalog_before(tally)?;
             for slot in old.slots() {
                 let node = v1::decode_node(old.get(slot).expect("an occupied slot"))?;
-                block.set_with(slot, |buf| codec::encode_node_into(&node, catalog, buf))?;
+                let mut spilled = codec::Spilled::new();
+                block.set_with(slot, |buf| {
+                    codec::encode_node_into(&node, catalog, buf, &mut spilled)
+                })?;
+                spill(&mut out_of_line, keys::NODE, number, slot, spilled);
             }
+            tally.out_of_line.append(&mut out_of_line);
             tally.nodes += old.slots().count() as u64;
             block.encode()
         }
         Some(keys::REL) => {
+            let number = keys::block_number(key).ok_or_else(malformed)?;
+            let mut out_of_line = Vec::new();
             let old = v1::parse_block(value)?;
             let mut block = Block::new();
             for slot in old.slots() {
@@ -171,10 +267,13 @@ fn convert_value(
                         rel.type_id
                     )));
                 }
+                let mut spilled = codec::Spilled::new();
                 block.set_with(slot, |buf| {
-                    codec::encode_stored_rel_into(&rel, catalog, buf)
+                    codec::encode_stored_rel_into(&rel, catalog, buf, &mut spilled)
                 })?;
+                spill(&mut out_of_line, keys::REL, number, slot, spilled);
             }
+            tally.out_of_line.append(&mut out_of_line);
             tally.rels += old.slots().count() as u64;
             block.encode()
         }
