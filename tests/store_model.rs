@@ -362,6 +362,11 @@ fn assert_same_graph(sled: &dyn Store, model: &dyn Store, counters: Counters, wh
             "nodes_with_label({label:?}) {when}"
         );
     }
+    assert_eq!(
+        sled.property_keys().expect("keys"),
+        model.property_keys().expect("keys"),
+        "property_keys {when}"
+    );
     let long = long_name();
     for name in NAMES
         .iter()

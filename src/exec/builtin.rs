@@ -69,9 +69,13 @@ fn relationship_types(ctx: &ProcedureContext<'_, '_>) -> Result<BTreeSet<String>
     Ok(names)
 }
 
-/// Reads every node and relationship: the store keeps no index of property keys.
+/// Reads every node and relationship: the store keeps no index of property keys (its
+/// own reading, when the statement has written nothing, reads the keys only).
 fn property_keys(ctx: &ProcedureContext<'_, '_>) -> Result<BTreeSet<String>, CallError> {
     let tx = ctx.graph();
+    if tx.changes().is_empty() {
+        return Ok(tx.base().property_keys()?);
+    }
     let mut names = BTreeSet::new();
     for id in tx.node_ids()? {
         tx.with_node(id, |n| {

@@ -397,31 +397,87 @@ pub fn decode_node_name(
     let props = get_varint(bytes, &mut pos, what)?;
     for _ in 0..props {
         let (_, key) = get_key(bytes, &mut pos, &catalog.prop_keys, what)?;
-        if bytes.get(pos) == Some(&OUT_OF_LINE_MARK) {
-            pos += 1;
-            get_varint(bytes, &mut pos, what)?;
-        } else if bytes.get(pos) == Some(&STRING_VARIANT) {
-            pos += 1;
-            let len = get_bincode_varint(bytes, &mut pos, what)? as usize;
-            let text = bytes
-                .get(pos..pos.saturating_add(len))
-                .ok_or(CodecError::Malformed { what })?;
-            pos += len;
-            if key == "name" && len <= longest {
-                let text = std::str::from_utf8(text).map_err(|_| CodecError::Malformed { what })?;
-                name = Some(text.to_string());
-            }
-        } else {
-            let (_, used): (Value, usize) =
-                bincode::serde::decode_from_slice(&bytes[pos..], decode_config())
-                    .map_err(CodecError::Decode)?;
-            pos += used;
+        if let Some(text) = step_value(bytes, &mut pos, what)?
+            && key == "name"
+            && text.len() <= longest
+        {
+            let text = std::str::from_utf8(text).map_err(|_| CodecError::Malformed { what })?;
+            name = Some(text.to_string());
         }
     }
     if pos != bytes.len() {
         return Err(CodecError::Malformed { what });
     }
     Ok((labels, name))
+}
+
+/// Steps over the value at `*pos`: a string's bytes are returned without being copied,
+/// a value stored under its own key is not read.
+fn step_value<'b>(
+    bytes: &'b [u8],
+    pos: &mut usize,
+    what: &'static str,
+) -> Result<Option<&'b [u8]>, CodecError> {
+    match bytes.get(*pos) {
+        Some(&OUT_OF_LINE_MARK) => {
+            *pos += 1;
+            get_varint(bytes, pos, what)?;
+            Ok(None)
+        }
+        Some(&STRING_VARIANT) => {
+            *pos += 1;
+            let len = get_bincode_varint(bytes, pos, what)? as usize;
+            let text = bytes
+                .get(*pos..pos.saturating_add(len))
+                .ok_or(CodecError::Malformed { what })?;
+            *pos += len;
+            Ok(Some(text))
+        }
+        _ => {
+            let (_, used): (Value, usize) =
+                bincode::serde::decode_from_slice(&bytes[*pos..], decode_config())
+                    .map_err(CodecError::Decode)?;
+            *pos += used;
+            Ok(None)
+        }
+    }
+}
+
+/// Calls `each` with the property key id of every property of a node body (`node`) or
+/// relationship body, reading no value.
+pub fn body_key_ids(
+    bytes: &[u8],
+    node: bool,
+    each: &mut dyn FnMut(u64),
+) -> Result<(), CodecError> {
+    let what = if node {
+        "node record"
+    } else {
+        "relationship record"
+    };
+    let mut pos = 0;
+    // A node's labels; a relationship's type id, start and end.
+    let before = if node {
+        get_varint(bytes, &mut pos, what)?
+    } else {
+        3
+    };
+    for _ in 0..before {
+        get_varint(bytes, &mut pos, what)?;
+    }
+    if !node && pos == bytes.len() {
+        // A relationship without properties.
+        return Ok(());
+    }
+    let props = get_varint(bytes, &mut pos, what)?;
+    for _ in 0..props {
+        each(get_varint(bytes, &mut pos, what)?);
+        step_value(bytes, &mut pos, what)?;
+    }
+    if pos != bytes.len() {
+        return Err(CodecError::Malformed { what });
+    }
+    Ok(())
 }
 
 fn put_props(

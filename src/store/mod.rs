@@ -15,7 +15,7 @@ pub mod sled;
 pub mod tx;
 
 use crate::model::{Adjacent, Constraint, Direction, NodeId, NodeRecord, RelId, RelRecord};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 pub use self::sled::SledStore;
@@ -273,6 +273,19 @@ pub trait Store: Send + Sync {
     /// Calls `each` with every relationship in ascending id order, as
     /// [`scan_nodes`](Store::scan_nodes) does for nodes.
     fn scan_rels(&self, each: &mut dyn FnMut(RelId, RelRecord) -> bool) -> Result<(), StoreError>;
+    /// The property keys some node or relationship has.
+    fn property_keys(&self) -> Result<BTreeSet<String>, StoreError> {
+        let mut keys = BTreeSet::new();
+        self.scan_nodes(&mut |_, n| {
+            keys.extend(n.props.into_keys());
+            true
+        })?;
+        self.scan_rels(&mut |_, r| {
+            keys.extend(r.props.into_keys());
+            true
+        })?;
+        Ok(keys)
+    }
     /// Nodes carrying `label`.
     fn nodes_with_label(&self, label: &str) -> Result<Vec<NodeId>, StoreError>;
     /// Nodes whose `name` property is a string equal to `name` ignoring case

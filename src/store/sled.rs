@@ -881,6 +881,30 @@ impl Store for SledStore {
         })
     }
 
+    fn property_keys(&self) -> Result<BTreeSet<String>, StoreError> {
+        // Key ids only: no value is decoded, none stored under its own key is read.
+        let mut ids = BTreeSet::new();
+        for (prefix, node) in [(keys::node_prefix(), true), (keys::rel_prefix(), false)] {
+            self.scan_blocks(&prefix, &mut |_, body, _, _| {
+                codec::body_key_ids(body, node, &mut |id| {
+                    ids.insert(id);
+                })?;
+                Ok(true)
+            })?;
+        }
+        let state = self.state();
+        ids.into_iter()
+            .map(|id| {
+                state
+                    .catalog
+                    .prop_keys
+                    .name(id)
+                    .map(str::to_string)
+                    .ok_or_else(|| corrupt(format!("a record has unknown property key id {id}")))
+            })
+            .collect()
+    }
+
     fn scan_rels(&self, each: &mut dyn FnMut(RelId, RelRecord) -> bool) -> Result<(), StoreError> {
         self.scan_blocks(&keys::rel_prefix(), &mut |id, body, catalog, db| {
             Ok(each(id, rel_record(db, id, body, catalog)?))
