@@ -270,8 +270,9 @@ fn reads_back_its_long_values(db: &Db) {
     assert_eq!(db.store().check().expect("check"), Vec::new());
 }
 
-/// The node block 0 and the values stored under their own keys, read with sled itself.
-fn raw_layout(store: &Path) -> (usize, usize) {
+/// The length of node block 0, the number of values stored under their own keys and the
+/// number of history entries kept apart (both in the tree `long`), read with sled itself.
+fn raw_layout(store: &Path) -> (usize, usize, usize) {
     let db = sled::Config::new()
         .path(store.join("sled2"))
         .open()
@@ -280,14 +281,16 @@ fn raw_layout(store: &Path) -> (usize, usize) {
         .get([1u8, 0, 0, 0, 0, 0, 0, 0, 0])
         .expect("read")
         .expect("node block 0");
-    (block.len(), db.scan_prefix([7u8]).count())
+    let long = db.open_tree("long").expect("the tree of long values");
+    let history = long.scan_prefix([7u8, 6]).count();
+    (block.len(), long.iter().count() - history, history)
 }
 
 #[test]
 fn opening_a_format_2_store_moves_its_long_values_out_of_their_blocks() {
     let (_tmp, dir) = copy_fixture(V2_LARGE);
     assert_eq!(marker(&dir), "steward store, format 2\n");
-    let (block, apart) = raw_layout(&dir);
+    let (block, apart, _) = raw_layout(&dir);
     assert!(block > 40_000, "format 2 kept them in the block ({block} bytes)");
     assert_eq!(apart, 0);
     let db = Db::open(&dir).expect("a format-2 store opens");
@@ -297,13 +300,15 @@ fn opening_a_format_2_store_moves_its_long_values_out_of_their_blocks() {
         marker(&dir),
         format!("steward store, format {FORMAT_VERSION}\n")
     );
-    let (block, apart) = raw_layout(&dir);
+    let (block, apart, history) = raw_layout(&dir);
     // The note and the long name leave the block; the 15,000-byte value stays.
     assert!(block < 16_384, "the node block is {block} bytes");
     assert_eq!(apart, 3, "the note, the long name and the told text");
+    assert_eq!(history, 0);
     // Writing beside them, and changing them, keeps every value.
     let db = Db::open(&dir).expect("the upgraded store reopens");
     reads_back_its_long_values(&db);
+    let story = db.store().nodes_named("Story").expect("named")[0];
     query(&db, "CREATE (:Factor {name: 'Beside', scale: 'person'})");
     query(&db, "MATCH (s:Factor {name: 'Story'}) SET s.scale = 'organisation'");
     query(&db, "MATCH (s:Factor {name: 'Story'}) SET s.scale = 'person'");
@@ -311,8 +316,26 @@ fn opening_a_format_2_store_moves_its_long_values_out_of_their_blocks() {
     query(&db, "MATCH (s:Factor {name: 'Story'}) REMOVE s.note");
     query(&db, "MATCH ()-[r:TOLD]->() DELETE r");
     assert_eq!(db.store().check().expect("check"), Vec::new());
+    // The story as it was before each change, and the told relationship as it was
+    // before its deletion, are kept apart in the history too.
+    let versions = db.store().node_history(story).expect("history");
+    assert_eq!(versions.len(), 4, "created, two scales, no note");
+    assert!(versions[..3].iter().all(|v| v.record.as_ref().is_some_and(|r| r.props.contains_key("note"))));
     drop(db);
-    assert_eq!(raw_layout(&dir).1, 1, "only the long name is left apart");
+    let (_, apart, history) = raw_layout(&dir);
+    assert_eq!(apart, 1, "only the long name is left apart");
+    assert_eq!(history, 4, "three versions of the story, one of the told relationship");
+    // A compaction copies both, less the history of the deleted relationship.
+    let db = Db::open(&dir).expect("reopens");
+    db.compact().expect("compacts");
+    assert_eq!(db.store().check().expect("check"), Vec::new());
+    let versions = db.store().node_history(story).expect("history");
+    assert_eq!(versions.len(), 4);
+    assert!(versions[..3].iter().all(|v| v.record.as_ref().is_some_and(|r| r.props.contains_key("note"))));
+    assert_eq!(
+        query(&db, "MATCH (l:Factor) WHERE size(l.name) > 17000 RETURN size(l.name)"),
+        vec![vec![Output::Int(17_005)]]
+    );
 }
 
 /// The upgrade from format 2 writes its records in one batch, then the marker: a crash

@@ -1048,8 +1048,28 @@ pub fn decode_history<R: serde::de::DeserializeOwned>(
     decode_body(unversion(bytes)?, "history")
 }
 
+/// The first byte of a history value that stands in for an entry longer than
+/// [`OUT_OF_LINE`], kept in the tree of long values (format 3); the entry's time follows
+/// (bincode), so that [`history_time`] needs no more.
+const HISTORY_APART: u8 = 0xFE;
+
+/// The history value that stands in for an entry kept apart, made at `at_millis`.
+pub fn encode_history_stub(at_millis: i64) -> Result<Vec<u8>, CodecError> {
+    let mut out = vec![HISTORY_APART];
+    encode_body(&at_millis, &mut out)?;
+    Ok(out)
+}
+
+/// True when a history value stands in for an entry kept apart.
+pub fn is_history_stub(bytes: &[u8]) -> bool {
+    bytes.first() == Some(&HISTORY_APART)
+}
+
 /// When the commit of a history value was made, read without decoding its records.
 pub fn history_time(bytes: &[u8]) -> Result<i64, CodecError> {
+    if let Some(rest) = bytes.strip_prefix(&[HISTORY_APART]) {
+        return decode_body(rest, "history stub");
+    }
     let (at, _): (i64, usize) = bincode::serde::decode_from_slice(unversion(bytes)?, config())
         .map_err(CodecError::Decode)?;
     Ok(at)

@@ -1,7 +1,9 @@
 //! Key layout of the sled store: the one place that knows how keys are built.
 //!
-//! All families live in one sled tree, so one `sled::Batch` updates records and indexes
-//! atomically. Every key starts with a tag byte naming its family; ids are big-endian so
+//! All families but one live in one sled tree, so one `sled::Batch` updates records and
+//! indexes atomically; the long property values (format 3) live in a tree of their own,
+//! written with the records in one sled transaction, so that no write of a record or an
+//! index entry shares a sled page with one. Every key starts with a tag byte naming its family; ids are big-endian so
 //! that byte order is id order. Records and index entries are grouped: sled's cost is
 //! per key (measured on this machine: a batch insert costs about as much for a 160-byte
 //! value as for a 16-byte one), so a few larger values load and read faster than one
@@ -26,7 +28,8 @@
 //! | `0x04` [`LABEL`] | nodes by label | escaped label, `be64(node >> 10)` | a 1024-bit bitmap of the nodes carrying the label |
 //! | `0x05` [`NAME`] | nodes by `name` | `be16(bucket)` of the lowercased name | the `(node, fingerprint)` list of that bucket |
 //! | `0x06` [`HISTORY`] | recorded versions | kind byte ([`HIST_NODE`] or [`HIST_REL`]), `be64(id >> 6)`, `be64(commit)` | the versions one commit made of the block's records: when, who, and each changed slot's record after it (or none: deleted) |
-//! | `0x07` [`OUT_OF_LINE`] | long property values (format 3) | the record's family tag ([`NODE`] or [`REL`]), `be64(id)`, `be32(property key id)` | the value: the version byte and its bincode (see `codec::OUT_OF_LINE`) |
+//! | `0x07` [`OUT_OF_LINE`] | long property values (format 3), in the sled tree `long` | the record's family tag ([`NODE`] or [`REL`]), `be64(id)`, `be32(property key id)` | the value: the version byte and its bincode (see `codec::OUT_OF_LINE`) |
+//! | | history entries longer than `codec::OUT_OF_LINE` (format 3), in the sled tree `long` | the entry's history key (see [`apart`]) | the entry; the history holds a stub with its time |
 //! | `0x00` | | [`META_CONSTRAINTS`] | the uniqueness constraints (absent: none) |
 //! | `0x00` | | [`META_HISTORY`] | the number of the last commit that recorded versions (a big-endian `u64`) |
 //! | `0x00` | | [`META_DATED_NODES`] | the number of nodes with `valid_from` or `valid_until` (a big-endian `u64`; absent in stores written before it: counted when they are opened) |
@@ -54,7 +57,7 @@ pub const LABEL: u8 = 0x04;
 pub const NAME: u8 = 0x05;
 /// Recorded versions.
 pub const HISTORY: u8 = 0x06;
-/// Values stored under their own key (format 3).
+/// Values stored under their own key (format 3), in their own sled tree.
 pub const OUT_OF_LINE: u8 = 0x07;
 /// History kind byte of node versions.
 pub const HIST_NODE: u8 = 0x00;
@@ -155,6 +158,22 @@ pub fn out_of_line(family: u8, id: u64, key: u32) -> Vec<u8> {
     k.extend_from_slice(&id.to_be_bytes());
     k.extend_from_slice(&key.to_be_bytes());
     k
+}
+
+/// The key, in the tree of long values, of the history entry at `key` kept apart from
+/// the history (an entry longer than `codec::OUT_OF_LINE`).
+pub fn apart(key: &[u8]) -> Vec<u8> {
+    let mut k = Vec::with_capacity(1 + key.len());
+    k.push(OUT_OF_LINE);
+    k.extend_from_slice(key);
+    k
+}
+
+/// The history key whose entry the key `key` of the tree of long values holds; `None`
+/// for a key of another shape.
+pub fn apart_of(key: &[u8]) -> Option<&[u8]> {
+    let (&tag, rest) = key.split_first()?;
+    (tag == OUT_OF_LINE && history_key_parts(rest).is_some()).then_some(rest)
 }
 
 /// The family, record id and property key id an out-of-line key names; `None` for a key

@@ -85,8 +85,28 @@ const SIZE_CHECK_BYTES: u64 = 256 << 10;
 /// The open sled database and the subdirectory it lives in.
 struct Live {
     db: sled::Db,
+    /// Its tree of long values ([`LONG_TREE`]).
+    long: sled::Tree,
     /// Its subdirectory's name ([`SLED_DIR`] or `sled2-<n>`).
     name: String,
+}
+
+impl Live {
+    fn new(db: sled::Db, name: String) -> Result<Live, StoreError> {
+        let long = long_tree(&db)?;
+        Ok(Live { db, long, name })
+    }
+}
+
+/// The name of the sled tree holding the property values stored under their own keys
+/// (format 3): apart from the default tree of records and indexes, so that no write of
+/// a record or an index entry shares a sled page with a long value (sled rewrites a page
+/// whole, and reads it whole before changing it).
+const LONG_TREE: &[u8] = b"long";
+
+/// The tree of long values of `db` ([`LONG_TREE`]).
+fn long_tree(db: &sled::Db) -> Result<sled::Tree, StoreError> {
+    db.open_tree(LONG_TREE).map_err(backend)
 }
 
 /// A read lock on the open database (a compaction waits for it before switching).
@@ -95,11 +115,18 @@ struct DbGuard<'a>(std::sync::RwLockReadGuard<'a, Option<Live>>);
 impl std::ops::Deref for DbGuard<'_> {
     type Target = sled::Db;
     fn deref(&self) -> &sled::Db {
-        &self
-            .0
-            .as_ref()
-            .expect("the sled handle lives until drop")
-            .db
+        &self.live().db
+    }
+}
+
+impl DbGuard<'_> {
+    fn live(&self) -> &Live {
+        self.0.as_ref().expect("the sled handle lives until drop")
+    }
+
+    /// The tree of long values ([`LONG_TREE`]).
+    fn long(&self) -> &sled::Tree {
+        &self.live().long
     }
 }
 
@@ -267,7 +294,7 @@ impl SledStore {
         restrict(dir)?;
         let store = SledStore {
             dir: dir.to_path_buf(),
-            live: RwLock::new(Some(Live { db, name })),
+            live: RwLock::new(Some(Live::new(db, name)?)),
             state: RwLock::new(state),
             faults,
             poisoned: Mutex::new(None),
@@ -369,7 +396,7 @@ impl SledStore {
             for slot in codec::block_slots(&v)? {
                 let body = codec::block_slot(&v, slot)?
                     .ok_or_else(|| corrupt("a block's slot mask disagrees with it".into()))?;
-                if !each(keys::id_in_block(block, slot), body, &state.catalog, &db)? {
+                if !each(keys::id_in_block(block, slot), body, &state.catalog, db.long())? {
                     return Ok(());
                 }
             }
@@ -392,27 +419,27 @@ impl SledStore {
 
 /// Receives a record's id and encoded body; returns whether to go on.
 type RecordVisitor<'f> =
-    dyn FnMut(u64, &[u8], &Catalog, &sled::Db) -> Result<bool, StoreError> + 'f;
+    dyn FnMut(u64, &[u8], &Catalog, &sled::Tree) -> Result<bool, StoreError> + 'f;
 
 /// The value of property key id `key` that record `id` of `family` ([`keys::NODE`] or
 /// [`keys::REL`]) stores under its own key.
 fn out_of_line_value(
-    db: &sled::Db,
+    long: &sled::Tree,
     family: u8,
     id: u64,
     key: u32,
 ) -> Result<Value, StoreError> {
-    Ok(codec::decode_value(&out_of_line_bytes(db, family, id, key)?)?)
+    Ok(codec::decode_value(&out_of_line_bytes(long, family, id, key)?)?)
 }
 
 /// The stored bytes of [`out_of_line_value`].
 fn out_of_line_bytes(
-    db: &sled::Db,
+    long: &sled::Tree,
     family: u8,
     id: u64,
     key: u32,
 ) -> Result<sled::IVec, StoreError> {
-    db.get(keys::out_of_line(family, id, key))
+    long.get(keys::out_of_line(family, id, key))
         .map_err(backend)?
         .ok_or_else(|| {
             let what = if family == keys::NODE {
@@ -427,28 +454,28 @@ fn out_of_line_bytes(
 }
 
 /// Decodes the node `id` from its stored body (and the values it keeps under their own
-/// keys in `db`).
+/// keys in `long`).
 fn node_record(
-    db: &sled::Db,
+    long: &sled::Tree,
     id: NodeId,
     body: &[u8],
     catalog: &Catalog,
 ) -> Result<NodeRecord, StoreError> {
     codec::decode_node_with(body, catalog, &mut |key| {
-        out_of_line_value(db, keys::NODE, id, key)
+        out_of_line_value(long, keys::NODE, id, key)
     })
 }
 
 /// Decodes the relationship `id` from its stored body (and the values it keeps under
-/// their own keys in `db`).
+/// their own keys in `long`).
 fn rel_record(
-    db: &sled::Db,
+    long: &sled::Tree,
     id: RelId,
     body: &[u8],
     catalog: &Catalog,
 ) -> Result<RelRecord, StoreError> {
     let stored = codec::decode_rel_with(body, catalog, &mut |key| {
-        out_of_line_value(db, keys::REL, id, key)
+        out_of_line_value(long, keys::REL, id, key)
     })?;
     let rel_type = catalog
         .type_names
@@ -818,7 +845,7 @@ impl Drop for SledStore {
             .live
             .get_mut()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let Some(Live { db, name }) = live.take() else {
+        let Some(Live { db, name, .. }) = live.take() else {
             return;
         };
         // apply already flushed; this only catches sled's own housekeeping. A failure
@@ -1157,9 +1184,14 @@ impl Store for SledStore {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         let mut writes: Writes = Vec::new();
         let mut dropped = 0u64;
-        for item in self.db().scan_prefix([keys::HISTORY]) {
+        let db = self.db();
+        for item in db.scan_prefix([keys::HISTORY]) {
             let (key, value) = item.map_err(backend)?;
             if codec::history_time(&value)? < at_millis {
+                if codec::is_history_stub(&value) {
+                    writes.push((keys::apart(&key), None));
+                }
+                let value = history_entry(db.long(), &key, value)?;
                 // Counted by the records it holds.
                 dropped += match key.get(1).copied() {
                     Some(keys::HIST_NODE) => {
@@ -1170,6 +1202,7 @@ impl Store for SledStore {
                 writes.push((key.to_vec(), None));
             }
         }
+        drop(db);
         let from = self
             .history_kept_from()?
             .map_or(at_millis, |f| f.max(at_millis));
@@ -1185,11 +1218,13 @@ impl Store for SledStore {
         let mut out = Recorded::default();
         // Keys run by kind, block and commit: a slot's first change after the time is
         // the one whose "before" is the record then.
-        for item in self.db().scan_prefix([keys::HISTORY]) {
+        let db = self.db();
+        for item in db.scan_prefix([keys::HISTORY]) {
             let (key, value) = item.map_err(backend)?;
             if codec::history_time(&value)? <= at_millis {
                 continue;
             }
+            let value = history_entry(db.long(), &key, value)?;
             let (kind, block, _) = keys::history_key_parts(&key)
                 .ok_or_else(|| corrupt("a history key is malformed".into()))?;
             match kind {
@@ -1281,12 +1316,34 @@ fn history_writes<R: serde::Serialize>(
             author: meta.author.clone(),
             slots,
         };
-        writes.push((
-            keys::history_key(kind, block, commit),
-            Some(codec::encode_history(&entry)?),
-        ));
+        let key = keys::history_key(kind, block, commit);
+        let value = codec::encode_history(&entry)?;
+        if value.len() > codec::OUT_OF_LINE {
+            // Kept apart, as long values are: the history is written at every commit.
+            writes.push((keys::apart(&key), Some(value)));
+            writes.push((key, Some(codec::encode_history_stub(meta.at_millis)?)));
+        } else {
+            writes.push((key, Some(value)));
+        }
     }
     Ok(())
+}
+
+/// The history entry at `key`, whose value in the history is `value`: that value, or the
+/// entry kept apart in `long` when it is a stub.
+fn history_entry(
+    long: &sled::Tree,
+    key: &[u8],
+    value: sled::IVec,
+) -> Result<sled::IVec, StoreError> {
+    if !codec::is_history_stub(&value) {
+        return Ok(value);
+    }
+    long.get(keys::apart(key)).map_err(backend)?.ok_or_else(|| {
+        corrupt(format!(
+            "the history entry at {key:02x?} is kept apart, and missing there"
+        ))
+    })
 }
 
 impl SledStore {
@@ -1298,7 +1355,7 @@ impl SledStore {
             return Ok(None);
         };
         match codec::block_slot(&bytes, slot)? {
-            Some(body) => Ok(Some(node_record(&db, id, body, catalog)?)),
+            Some(body) => Ok(Some(node_record(db.long(), id, body, catalog)?)),
             None => Ok(None),
         }
     }
@@ -1311,7 +1368,7 @@ impl SledStore {
             return Ok(None);
         };
         match codec::block_slot(&bytes, slot)? {
-            Some(body) => Ok(Some(rel_record(&db, id, body, catalog)?)),
+            Some(body) => Ok(Some(rel_record(db.long(), id, body, catalog)?)),
             None => Ok(None),
         }
     }
@@ -1327,8 +1384,10 @@ impl SledStore {
     ) -> Result<Vec<Version<R>>, StoreError> {
         let (block, slot) = keys::block_of(id);
         let mut changes = Vec::new();
-        for item in self.db().scan_prefix(keys::history_prefix(kind, block)) {
+        let db = self.db();
+        for item in db.scan_prefix(keys::history_prefix(kind, block)) {
             let (key, value) = item.map_err(backend)?;
+            let value = history_entry(db.long(), &key, value)?;
             let commit = key
                 .get(key.len().saturating_sub(8)..)
                 .and_then(|b| <[u8; 8]>::try_from(b).ok())
@@ -1366,6 +1425,41 @@ impl SledStore {
     }
 }
 
+/// One tree's share of a write: the batch, the batch that undoes it, and whether it
+/// holds anything.
+#[derive(Default)]
+struct Batches {
+    write: sled::Batch,
+    undo: sled::Batch,
+    any: bool,
+}
+
+/// Applies `main` to the records and indexes and `long` (when there is one) to the
+/// long values, atomically (one sled transaction over both trees; sled recovers a
+/// transaction whole or not at all, as it does a batch).
+fn write_atomically(
+    db: &DbGuard<'_>,
+    main: sled::Batch,
+    long: Option<sled::Batch>,
+) -> Result<(), sled::Error> {
+    use sled::Transactional;
+    let Some(long) = long else {
+        return db.apply_batch(main);
+    };
+    (&***db, db.long())
+        .transaction(|(m, l)| {
+            m.apply_batch(&main)?;
+            l.apply_batch(&long)?;
+            Ok::<_, sled::transaction::ConflictableTransactionError<()>>(())
+        })
+        .map_err(|e| match e {
+            sled::transaction::TransactionError::Storage(e) => e,
+            sled::transaction::TransactionError::Abort(()) => {
+                unreachable!("the transaction never aborts")
+            }
+        })
+}
+
 impl SledStore {
     /// [`StoreError::Poisoned`] once a write has failed (see [`Self::write_durably`]).
     pub(super) fn refuse_if_poisoned(&self) -> Result<(), StoreError> {
@@ -1395,26 +1489,35 @@ impl SledStore {
     fn write_durably(&self, writes: Writes) -> Result<(), StoreError> {
         self.refuse_if_poisoned()?;
         let db = self.db();
-        let mut undo = sled::Batch::default();
-        let mut batch = sled::Batch::default();
+        // Per tree (the records and indexes, the long values): the batch and its undo.
+        let mut main = Batches::default();
+        let mut long = Batches::default();
         for (key, value) in writes {
-            match db.get(&key).map_err(backend)? {
-                Some(old) => undo.insert(key.as_slice(), old),
-                None => undo.remove(key.as_slice()),
+            let (tree, batches) = match key.first() {
+                Some(&keys::OUT_OF_LINE) => (db.long(), &mut long),
+                _ => (&**db, &mut main),
+            };
+            match tree.get(&key).map_err(backend)? {
+                Some(old) => batches.undo.insert(key.as_slice(), old),
+                None => batches.undo.remove(key.as_slice()),
             }
             match value {
-                Some(v) => batch.insert(key, v),
-                None => batch.remove(key),
+                Some(v) => batches.write.insert(key, v),
+                None => batches.write.remove(key),
             }
+            batches.any = true;
         }
         let written = self
             .fault(FaultPoint::Write)
-            .and_then(|()| db.apply_batch(batch).map_err(|e| write_error("write", e)))
+            .and_then(|()| {
+                write_atomically(&db, main.write, long.any.then_some(long.write))
+                    .map_err(|e| write_error("write", e))
+            })
             .and_then(|()| self.fault(FaultPoint::Flush))
             .and_then(|()| db.flush().map(drop).map_err(|e| write_error("flush", e)));
         if let Err(e) = written {
             // Best effort: the store is poisoned whatever the undo does.
-            let _ = db.apply_batch(undo);
+            let _ = write_atomically(&db, main.undo, long.any.then_some(long.undo));
             *self
                 .poisoned
                 .lock()
@@ -1530,7 +1633,7 @@ impl<'a> ApplyPlan<'a> {
         key: u32,
         kept: &mut Kept,
     ) -> Result<Value, StoreError> {
-        let bytes = out_of_line_bytes(&self.store.db(), family, id, key)?;
+        let bytes = out_of_line_bytes(self.store.db().long(), family, id, key)?;
         let value = codec::decode_value(&bytes)?;
         kept.push((key, bytes));
         Ok(value)

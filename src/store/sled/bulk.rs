@@ -212,8 +212,14 @@ impl SledLoad<'_> {
         id: u64,
         spilled: codec::Spilled,
     ) -> Result<(), StoreError> {
+        if spilled.is_empty() {
+            return Ok(());
+        }
+        let new = self.new.as_ref().expect("the new database lives until commit");
+        let long = super::long_tree(new)?;
         for (key, value) in spilled {
-            self.put(keys::out_of_line(family, id, key), value)?;
+            long.insert(keys::out_of_line(family, id, key), value)
+                .map_err(backend)?;
         }
         Ok(())
     }

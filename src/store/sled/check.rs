@@ -118,7 +118,7 @@ impl SledStore {
                         let id = keys::id_in_block(block, slot);
                         let mut fetch = |key| {
                             named.insert((prefix, id, key));
-                            out_of_line_value(&db, prefix, id, key)
+                            out_of_line_value(db.long(), prefix, id, key)
                         };
                         if prefix == keys::NODE {
                             codec::decode_node_with(body, &state.catalog, &mut fetch)?;
@@ -137,8 +137,27 @@ impl SledStore {
                 }
             }
         }
-        for item in db.scan_prefix([keys::OUT_OF_LINE]) {
+        for item in db.scan_prefix([keys::HISTORY]) {
+            let (k, v) = item.map_err(backend)?;
+            if codec::is_history_stub(&v) && !db.long().contains_key(keys::apart(&k)).map_err(backend)? {
+                problems.push(Problem::new(
+                    Area::Records,
+                    format!("the history entry at {k:02x?} is kept apart, and missing there"),
+                ));
+            }
+        }
+        for item in db.long().iter() {
             let (k, _) = item.map_err(backend)?;
+            if let Some(entry) = keys::apart_of(&k) {
+                let stub = db.get(entry).map_err(backend)?;
+                if !stub.is_some_and(|v| codec::is_history_stub(&v)) {
+                    problems.push(Problem::new(
+                        Area::Records,
+                        format!("a history entry is kept apart at {entry:02x?}, which the history does not name"),
+                    ));
+                }
+                continue;
+            }
             match keys::out_of_line_parts(&k) {
                 Some(parts) if named.contains(&parts) => {}
                 Some((family, id, key)) => problems.push(Problem::new(

@@ -126,11 +126,20 @@ impl SledStore {
     /// commit point the new database is removed and the store is as it was.
     pub(super) fn switch_to(&self, new: sled::Db, new_name: String) -> Result<(), StoreError> {
         let new_path = self.dir.join(&new_name);
+        // The copy made the tree of long values: this only opens it.
+        let live = match super::Live::new(new.clone(), new_name.clone()) {
+            Ok(live) => live,
+            Err(e) => {
+                abandon(&new_path, new);
+                return Err(e);
+            }
+        };
         if let Err(e) = write_marker(&self.dir, FORMAT_VERSION, &new_name) {
             // The rename may have happened before the error (a failed directory sync):
             // the marker decides.
             let committed = matches!(read_marker(&self.dir), Ok(Some(m)) if m.data == new_name);
             if !committed {
+                drop(live);
                 abandon(&new_path, new);
                 return Err(e);
             }
@@ -140,10 +149,8 @@ impl SledStore {
             .live
             .write()
             .unwrap_or_else(|p| p.into_inner())
-            .replace(super::Live {
-                db: new,
-                name: new_name,
-            });
+            .replace(live);
+        drop(new);
         let Some(previous) = previous else {
             return Ok(());
         };
@@ -275,6 +282,7 @@ fn history_of_live(
 /// (holding `records` nodes and relationships), and flushes; returns `new`'s size.
 fn copy(old: &sled::Db, new: &sled::Db, records: u64) -> Result<u64, StoreError> {
     let measure_key = keys::meta(keys::META_COMPACTED);
+    let (old_long, new_long) = (super::long_tree(old)?, super::long_tree(new)?);
     let mut batch = sled::Batch::default();
     let mut pending = 0;
     for item in old.iter() {
@@ -283,10 +291,20 @@ fn copy(old: &sled::Db, new: &sled::Db, records: u64) -> Result<u64, StoreError>
             continue;
         }
         let value = match key.first() {
-            Some(&keys::HISTORY) => match history_of_live(old, &key, &value)? {
-                Some(kept) => sled::IVec::from(kept),
-                None => continue,
-            },
+            Some(&keys::HISTORY) => {
+                let entry = super::history_entry(&old_long, &key, value)?;
+                match history_of_live(old, &key, &entry)? {
+                    Some(kept) if kept.len() > codec::OUT_OF_LINE => {
+                        let stub = codec::encode_history_stub(codec::history_time(&kept)?)?;
+                        new_long
+                            .insert(keys::apart(&key), kept)
+                            .map_err(backend)?;
+                        sled::IVec::from(stub)
+                    }
+                    Some(kept) => sled::IVec::from(kept),
+                    None => continue,
+                }
+            }
             _ => value,
         };
         batch.insert(key, value);
@@ -298,6 +316,13 @@ fn copy(old: &sled::Db, new: &sled::Db, records: u64) -> Result<u64, StoreError>
         }
     }
     new.apply_batch(batch).map_err(backend)?;
+    // The long values (the history entries kept apart were copied with the history).
+    for item in old_long.iter() {
+        let (key, value) = item.map_err(backend)?;
+        if keys::out_of_line_parts(&key).is_some() {
+            new_long.insert(key, value).map_err(backend)?;
+        }
+    }
     new.flush().map_err(backend)?;
     let bytes = new.size_on_disk().map_err(backend)?;
     new.insert(measure_key, &encode_measure(bytes, records))

@@ -1,9 +1,10 @@
 //! Upgrading older stores to the current format (3).
 //!
 //! From format 2, [`format_2_to_3`] moves the property values longer than
-//! `codec::OUT_OF_LINE` out of their records' blocks, under keys of their own, and sets
-//! the format record to 3, in one atomic batch; then the marker is replaced. A crash
-//! before the batch leaves a format-2 store, upgraded again at the next open; a crash
+//! `codec::OUT_OF_LINE` out of their records' blocks, under keys of their own in the
+//! tree of long values, then rewrites the blocks and sets the format record to 3 in one
+//! atomic batch; then the marker is replaced. A crash before the batch leaves a format-2
+//! store (with long values no block names yet), upgraded again at the next open; a crash
 //! between the batch and the marker leaves records of format 3 under a marker of
 //! format 2, and the next open only replaces the marker. A format-2 build refuses the
 //! store from the batch on: its format record is newer than it reads.
@@ -51,6 +52,7 @@ pub(super) fn format_2_to_3(db: &sled::Db) -> Result<(), StoreError> {
         .map_err(backend)?
         .ok_or_else(|| corrupt("the catalog record is missing".into()))?;
     let mut catalog = codec::decode_catalog(&catalog)?;
+    let long_values = super::long_tree(db)?;
     let mut batch = sled::Batch::default();
     for family in [keys::NODE, keys::REL] {
         for item in db.scan_prefix([family]) {
@@ -85,8 +87,10 @@ pub(super) fn format_2_to_3(db: &sled::Db) -> Result<(), StoreError> {
                 spill(&mut out_of_line, family, number, slot, spilled);
             }
             batch.insert(key, block.encode());
+            // Before the batch that names them: a crash between the two leaves a
+            // format-2 store, upgraded again (to the same keys) at the next open.
             for (key, value) in out_of_line {
-                batch.insert(key, value);
+                long_values.insert(key, value).map_err(backend)?;
             }
         }
     }
@@ -172,6 +176,7 @@ fn spill(
 
 /// Writes every record of the format-1 database `old` into `new` in format 2.
 fn convert(old: &sled::Db, new: &sled::Db) -> Result<(), StoreError> {
+    let long = super::long_tree(new)?;
     let mut tally = Tally::default();
     let mut batch = sled::Batch::default();
     let mut pending = 0;
@@ -183,8 +188,7 @@ fn convert(old: &sled::Db, new: &sled::Db) -> Result<(), StoreError> {
         batch.insert(&key[..], new_value);
         pending += 1;
         for (key, value) in tally.out_of_line.drain(..) {
-            batch.insert(key, value);
-            pending += 1;
+            long.insert(key, value).map_err(backend)?;
         }
         if pending >= BATCH_KEYS {
             new.apply_batch(std::mem::take(&mut batch))
