@@ -5,7 +5,8 @@
 //! delay, then opens the store at once (before the killed process is even reaped, as an
 //! outside harness does) and checks it:
 //! - **statements**: `steward run --format jsonl -` over a script of statements
-//!   `UNWIND range(1, 50) AS j CREATE (:C {batch: B, j: j}) WITH count(*) AS n RETURN B AS b`;
+//!   `UNWIND range(1, 50) AS j CREATE (:C {batch: B, j: j, note: …}) WITH count(*) AS n RETURN B AS b`
+//!   (the first node's note is 24 KiB: stored apart from its record, see [`statement`]);
 //!   a statement is acknowledged once its row `{"b": B}` was printed (steward prints a
 //!   writing statement's rows only after its commit, and flushes each one);
 //! - **imports**: `steward import --format jsonl` of a file of [`IMPORT_NODES`] nodes in a
@@ -104,12 +105,19 @@ impl Rng {
     }
 }
 
-/// The statement that writes batch `b`.
+/// The statement that writes batch `b`. Its first node holds a note of [`NOTE_BYTES`],
+/// longer than a record keeps in its block: the store writes it in a tree of its own, in
+/// the same transaction.
 pub fn statement(b: i64) -> String {
     format!(
-        "UNWIND range(1, {BATCH}) AS j CREATE (:C {{batch: {b}, j: j}}) WITH count(*) AS n RETURN {b} AS b"
+        "UNWIND range(1, {BATCH}) AS j \
+         CREATE (:C {{batch: {b}, j: j, note: CASE j WHEN 1 THEN reduce(s = 'crash ', i IN range(1, 12) | s + s) END}}) \
+         WITH count(*) AS n RETURN {b} AS b"
     )
 }
+
+/// The length of the note a batch's first node holds ('crash ' doubled 12 times).
+const NOTE_BYTES: i64 = 6 << 12;
 
 /// Reads `{"b": B}` lines from a child's stdout into `acked` until it closes.
 fn collect_acks(child: &mut Child, acked: Arc<Mutex<Vec<i64>>>) -> std::thread::JoinHandle<()> {
@@ -147,7 +155,13 @@ fn int(o: &Output) -> i64 {
 fn read_store(db: &Db) -> Result<Seen, String> {
     let params = Params::new();
     let rows = db
-        .execute("MATCH (c:C) RETURN c.batch AS b, count(*) AS n", &params)
+        .execute(
+            &format!(
+                "MATCH (c:C) \
+                 RETURN c.batch AS b, count(CASE WHEN c.j <> 1 OR size(c.note) = {NOTE_BYTES} THEN 1 END) AS n"
+            ),
+            &params,
+        )
         .map_err(|e| e.to_string())?
         .rows;
     let batches = rows.iter().map(|r| (int(&r[0]), int(&r[1]))).collect();
@@ -344,7 +358,7 @@ fn check(seen: &Seen, expect: &Expect, cycle: usize, report: &mut Report) {
         if *n != BATCH {
             report.torn += 1;
             report.fail(format!(
-                "cycle {cycle}: batch {b} has {n} nodes, not {BATCH}"
+                "cycle {cycle}: batch {b} has {n} whole nodes (its first with its note), not {BATCH}"
             ));
         }
     }
