@@ -10,7 +10,8 @@
 //! exception is the format record ([`encode_format`]): it is fixed forever so every
 //! steward can read it.
 //!
-//! Stored shapes (format 3; format 2 differed only in keeping every value in its body):
+//! Stored shapes (format 3; format 2 differed only in keeping every value in its body
+//! and every history entry in the history):
 //! - a *block* ([`Block`]) holds up to 64 bodies (node records, relationship records or
 //!   adjacency lists): version byte, `u64` slot mask (little-endian), one varint body
 //!   length per present slot, then the bodies. One body is read without decoding the
@@ -22,7 +23,7 @@
 //! - properties are `varint(count)` and, per property, `varint(key id)` and the bincode
 //!   of its [`Value`]; a value whose bincode is longer than [`OUT_OF_LINE`] is stored
 //!   under its own key (the version byte and the bincode) and its body holds
-//!   [`OUT_OF_LINE_MARK`] and `varint(the bincode's length)` in its place.
+//!   `OUT_OF_LINE_MARK` and `varint(the bincode's length)` in its place.
 //! - label, type and property-key ids index the catalog's dictionaries ([`Dictionary`]),
 //!   which only grow.
 //! - an adjacency body is one node's list in one direction, grouped by type id: see
@@ -33,6 +34,9 @@
 //!   `keys::name_fingerprint`); the name itself is only in the node record, which a
 //!   lookup reads to confirm a candidate.
 //! - the catalog is the version byte and the bincode of [`Catalog`].
+//! - a history value is the version byte and the bincode of a [`HistoryEntry`]; one
+//!   longer than [`OUT_OF_LINE`] is kept apart, and the history holds a stub in its
+//!   place: `HISTORY_APART` and the bincode of the entry's time.
 //!
 //! Format 1 differed in six shapes: a block's slot table held `u32` end offsets, a node
 //! body was the bincode of [`NodeRecord`] (label and key strings in every record), a

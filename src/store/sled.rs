@@ -6,12 +6,14 @@
 //! `compact`) for formats 2 and 3 (uncompressed: sled's zstd made the first reads after
 //! opening 5× slower), under `sled/` for format 1. The marker is read before sled is
 //! opened, so a foreign directory, or a store of a newer format, is refused before sled
-//! writes anything; an older store is upgraded when it is opened (see `migrate`: format
-//! 3 stores property values longer than 16 KiB under keys of their own, so that writing
-//! a record never rewrites a long value beside it); an import into an empty store writes a new database
-//! and switches to it as a compaction does (see `bulk`). Inside sled, one tree holds every key family of
-//! [`super::keys`]; each [`Store::apply`] is one `sled::Batch` (atomic) followed by a
-//! flush (durable).
+//! writes anything; an older store is upgraded when it is opened (see `migrate`); an
+//! import into an empty store writes a new database and switches to it as a compaction
+//! does (see `bulk`). Inside sled, the default tree holds every key family of
+//! [`super::keys`] but one: the property values and history entries longer than 16 KiB
+//! (format 3) live in the tree `long` (`LONG_TREE`), so that writing a record or an index entry
+//! never rewrites one (sled rewrites a page whole). Each [`Store::apply`] is one
+//! `sled::Batch` (atomic; one sled transaction over both trees when it writes long
+//! values) followed by a flush (durable).
 //!
 //! Store-wide numbers (id counters, sizes, label and type counts, the relationship type
 //! dictionary) live in one catalog record that is cached in memory and rewritten by every
@@ -98,10 +100,10 @@ impl Live {
     }
 }
 
-/// The name of the sled tree holding the property values stored under their own keys
-/// (format 3): apart from the default tree of records and indexes, so that no write of
-/// a record or an index entry shares a sled page with a long value (sled rewrites a page
-/// whole, and reads it whole before changing it).
+/// The name of the sled tree holding the property values stored under their own keys and
+/// the history entries kept apart (format 3): apart from the default tree of records and
+/// indexes, so that no write of a record or an index entry shares a sled page with a
+/// long value (sled rewrites a page whole, and reads it whole before changing it).
 const LONG_TREE: &[u8] = b"long";
 
 /// The tree of long values of `db` ([`LONG_TREE`]).
@@ -226,7 +228,6 @@ impl SledStore {
                         marker.format
                     )));
                 }
-
                 let bytes = db
                     .get(keys::meta(keys::META_CATALOG))
                     .map_err(backend)?
@@ -384,8 +385,8 @@ impl SledStore {
     }
 
     /// Calls `each` with the id and encoded body of every record in the blocks under
-    /// `prefix`, ascending, until it returns `false` (and with the database, to read
-    /// values stored under their own keys).
+    /// `prefix`, ascending, until it returns `false` (and with the tree of long values, to
+    /// read the values records keep there).
     fn scan_blocks(&self, prefix: &[u8], each: &mut RecordVisitor<'_>) -> Result<(), StoreError> {
         let db = self.db();
         for item in db.scan_prefix(prefix) {
