@@ -369,3 +369,32 @@ fn schema_commands_answer_in_one_line() {
         ["no constraint named `c`: nothing dropped"]
     );
 }
+
+#[test]
+fn constraint_commands_take_no_lens() {
+    let db = Db::in_memory();
+    run(
+        &db,
+        "CREATE CONSTRAINT c FOR (p:Person) REQUIRE p.email IS UNIQUE",
+    );
+    for (statement, lens) in [
+        ("AS OF 2020 SHOW CONSTRAINTS", "AS OF"),
+        ("AS RECORDED 2026 SHOW CONSTRAINTS", "AS RECORDED"),
+        ("FROM THE VIEW OF \"Jo\" SHOW CONSTRAINTS", "FROM THE VIEW OF"),
+        ("AS OF 2020 DROP CONSTRAINT c", "AS OF"),
+        (
+            "AS RECORDED 2026 CREATE CONSTRAINT d FOR (p:Person) REQUIRE p.name IS UNIQUE",
+            "AS RECORDED",
+        ),
+    ] {
+        let message = fails(&db, statement);
+        assert!(
+            message.contains("constraints hold for the map as it is now")
+                && message.ends_with(&format!("without {lens}")),
+            "{statement}: {message}"
+        );
+    }
+    // Nothing changed, and without a lens they run.
+    assert_eq!(run(&db, "SHOW CONSTRAINTS").len(), 1);
+    run(&db, "DROP CONSTRAINT c");
+}

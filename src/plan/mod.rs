@@ -96,6 +96,19 @@ impl Plan {
     /// The plan with the lens its statement was written with. Quick capture records what
     /// is and takes none.
     pub fn with_lens(mut self, lens: Lens) -> Result<Plan, CypherError> {
+        if let Body::Schema(schema) = &self.body {
+            let (what, span) = match (&lens.as_of, &lens.recorded, &lens.view) {
+                (Some(w), _, _) => ("AS OF", w.span),
+                (None, Some(w), _) => ("AS RECORDED", w.span),
+                (None, None, Some(_)) => ("FROM THE VIEW OF", schema.span),
+                (None, None, None) => return Ok(self),
+            };
+            let message = format!(
+                "constraints hold for the map as it is now, not as it was or as someone sees \
+                 it: run the constraint command without {what}"
+            );
+            return Err(CypherError::syntax("InvalidArgument", message, span));
+        }
         if let Body::Hls(h) = &self.body
             && h.kind.is_capture()
         {
