@@ -118,7 +118,11 @@ fn main() {
     // rewrites a page whole), or each would copy it.
     let beside = work.path().join("beside.cypher");
     std::fs::write(&beside, capture_script("b")).expect("write the script");
-    let (secs, kb) = timed(&bin, &store, &["run", beside.to_str().expect("a UTF-8 path")]);
+    let (secs, kb) = timed(
+        &bin,
+        &store,
+        &["run", beside.to_str().expect("a UTF-8 path")],
+    );
     let rate = STATEMENTS as f64 / secs;
     let extra = kb.saturating_sub(base_kb) as f64 / 1024.0;
     println!(

@@ -380,7 +380,10 @@ fn constraint_commands_take_no_lens() {
     for (statement, lens) in [
         ("AS OF 2020 SHOW CONSTRAINTS", "AS OF"),
         ("AS RECORDED 2026 SHOW CONSTRAINTS", "AS RECORDED"),
-        ("FROM THE VIEW OF \"Jo\" SHOW CONSTRAINTS", "FROM THE VIEW OF"),
+        (
+            "FROM THE VIEW OF \"Jo\" SHOW CONSTRAINTS",
+            "FROM THE VIEW OF",
+        ),
         ("AS OF 2020 DROP CONSTRAINT c", "AS OF"),
         (
             "AS RECORDED 2026 CREATE CONSTRAINT d FOR (p:Person) REQUIRE p.name IS UNIQUE",

@@ -255,11 +255,19 @@ fn reads_back_its_long_values(db: &Db) {
             "MATCH (:Person {name: 'Brian'})-[r:TOLD]->(s) \
              RETURN r.text = reduce(t = '', i IN range(1, 2000) | t + 'ABCDEFGHIJ'), r.at, s.name"
         ),
-        vec![vec![t.clone(), Output::Int(2024), Output::String("Story".into())]]
+        vec![vec![
+            t.clone(),
+            Output::Int(2024),
+            Output::String("Story".into())
+        ]]
     );
     let long_name = format!("Long {}", "uvwxyz0123".repeat(1700));
     let named = db.store().nodes_named(&long_name).expect("name index");
-    assert_eq!(named.len(), 1, "the long name is found through the name index");
+    assert_eq!(
+        named.len(),
+        1,
+        "the long name is found through the name index"
+    );
     assert_eq!(
         query(
             db,
@@ -291,7 +299,10 @@ fn opening_a_format_2_store_moves_its_long_values_out_of_their_blocks() {
     let (_tmp, dir) = copy_fixture(V2_LARGE);
     assert_eq!(marker(&dir), "steward store, format 2\n");
     let (block, apart, _) = raw_layout(&dir);
-    assert!(block > 40_000, "format 2 kept them in the block ({block} bytes)");
+    assert!(
+        block > 40_000,
+        "format 2 kept them in the block ({block} bytes)"
+    );
     assert_eq!(apart, 0);
     let db = Db::open(&dir).expect("a format-2 store opens");
     reads_back_its_long_values(&db);
@@ -310,8 +321,14 @@ fn opening_a_format_2_store_moves_its_long_values_out_of_their_blocks() {
     reads_back_its_long_values(&db);
     let story = db.store().nodes_named("Story").expect("named")[0];
     query(&db, "CREATE (:Factor {name: 'Beside', scale: 'person'})");
-    query(&db, "MATCH (s:Factor {name: 'Story'}) SET s.scale = 'organisation'");
-    query(&db, "MATCH (s:Factor {name: 'Story'}) SET s.scale = 'person'");
+    query(
+        &db,
+        "MATCH (s:Factor {name: 'Story'}) SET s.scale = 'organisation'",
+    );
+    query(
+        &db,
+        "MATCH (s:Factor {name: 'Story'}) SET s.scale = 'person'",
+    );
     reads_back_its_long_values(&db);
     query(&db, "MATCH (s:Factor {name: 'Story'}) REMOVE s.note");
     query(&db, "MATCH ()-[r:TOLD]->() DELETE r");
@@ -320,20 +337,34 @@ fn opening_a_format_2_store_moves_its_long_values_out_of_their_blocks() {
     // before its deletion, are kept apart in the history too.
     let versions = db.store().node_history(story).expect("history");
     assert_eq!(versions.len(), 4, "created, two scales, no note");
-    assert!(versions[..3].iter().all(|v| v.record.as_ref().is_some_and(|r| r.props.contains_key("note"))));
+    assert!(versions[..3].iter().all(|v| {
+        v.record
+            .as_ref()
+            .is_some_and(|r| r.props.contains_key("note"))
+    }));
     drop(db);
     let (_, apart, history) = raw_layout(&dir);
     assert_eq!(apart, 1, "only the long name is left apart");
-    assert_eq!(history, 4, "three versions of the story, one of the told relationship");
+    assert_eq!(
+        history, 4,
+        "three versions of the story, one of the told relationship"
+    );
     // A compaction copies both, less the history of the deleted relationship.
     let db = Db::open(&dir).expect("reopens");
     db.compact().expect("compacts");
     assert_eq!(db.store().check().expect("check"), Vec::new());
     let versions = db.store().node_history(story).expect("history");
     assert_eq!(versions.len(), 4);
-    assert!(versions[..3].iter().all(|v| v.record.as_ref().is_some_and(|r| r.props.contains_key("note"))));
+    assert!(versions[..3].iter().all(|v| {
+        v.record
+            .as_ref()
+            .is_some_and(|r| r.props.contains_key("note"))
+    }));
     assert_eq!(
-        query(&db, "MATCH (l:Factor) WHERE size(l.name) > 17000 RETURN size(l.name)"),
+        query(
+            &db,
+            "MATCH (l:Factor) WHERE size(l.name) > 17000 RETURN size(l.name)"
+        ),
         vec![vec![Output::Int(17_005)]]
     );
 }

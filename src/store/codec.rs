@@ -393,7 +393,10 @@ pub fn decode_node_name(
     catalog: &Catalog,
     longest: usize,
 ) -> Result<(Vec<String>, Option<String>), CodecError> {
-    debug_assert!(longest < OUT_OF_LINE, "names kept are shorter than OUT_OF_LINE");
+    debug_assert!(
+        longest < OUT_OF_LINE,
+        "names kept are shorter than OUT_OF_LINE"
+    );
     let what = "node record";
     let mut pos = 0;
     let labels = get_labels(bytes, &mut pos, catalog)?;
@@ -449,11 +452,7 @@ fn step_value<'b>(
 
 /// Calls `each` with the property key id of every property of a node body (`node`) or
 /// relationship body, reading no value.
-pub fn body_key_ids(
-    bytes: &[u8],
-    node: bool,
-    each: &mut dyn FnMut(u64),
-) -> Result<(), CodecError> {
+pub fn body_key_ids(bytes: &[u8], node: bool, each: &mut dyn FnMut(u64)) -> Result<(), CodecError> {
     let what = if node {
         "node record"
     } else {
@@ -573,7 +572,9 @@ pub fn encode_rel(
     catalog: &mut Catalog,
 ) -> Result<Vec<u8>, CodecError> {
     let mut out = Vec::new();
-    put_rel(type_id, rel.start, rel.end, &rel.props, catalog, &mut out, None)?;
+    put_rel(
+        type_id, rel.start, rel.end, &rel.props, catalog, &mut out, None,
+    )?;
     Ok(out)
 }
 
@@ -586,7 +587,15 @@ pub fn encode_rel_into(
     out: &mut Vec<u8>,
     spill: &mut Spilled,
 ) -> Result<(), CodecError> {
-    put_rel(type_id, rel.start, rel.end, &rel.props, catalog, out, Some(spill))
+    put_rel(
+        type_id,
+        rel.start,
+        rel.end,
+        &rel.props,
+        catalog,
+        out,
+        Some(spill),
+    )
 }
 
 /// Appends the body of a stored relationship to `out` (as [`encode_rel_into`]).
@@ -1215,6 +1224,100 @@ mod tests {
             decode_node_name(&bytes, &catalog, 4096).unwrap(),
             (vec![], None)
         );
+    }
+
+    #[test]
+    fn long_values_are_left_out_of_the_body_and_read_back_through_fetch() {
+        let mut catalog = Catalog::default();
+        let long = Value::String("y".repeat(OUT_OF_LINE));
+        let node = NodeRecord {
+            labels: vec!["Factor".into()],
+            props: [
+                ("name".to_string(), Value::String("Story".into())),
+                ("note".to_string(), long.clone()),
+                ("size".to_string(), Value::Int(3)),
+            ]
+            .into(),
+        };
+        let mut body = Vec::new();
+        let mut spilled = Spilled::new();
+        encode_node_into(&node, &mut catalog, &mut body, &mut spilled).unwrap();
+        assert!(body.len() < 64, "the body is {} bytes", body.len());
+        assert_eq!(spilled.len(), 1);
+        let (note_key, stored) = spilled[0].clone();
+        assert_eq!(decode_value(&stored).unwrap(), long);
+        // Read back through the store's fetch; without one it is an error, not a panic.
+        let mut fetched = Vec::new();
+        let back = decode_node_with(&body, &catalog, &mut |key| {
+            fetched.push(key);
+            Ok::<_, CodecError>(long.clone())
+        })
+        .unwrap();
+        assert_eq!(back, node);
+        assert_eq!(fetched, [note_key]);
+        assert!(decode_node(&body, &catalog).is_err());
+        // The name and the keys are read without the value.
+        assert_eq!(
+            decode_node_name(&body, &catalog, 4096).unwrap(),
+            (vec!["Factor".to_string()], Some("Story".to_string()))
+        );
+        let mut keys = Vec::new();
+        body_key_ids(&body, true, &mut |k| keys.push(k)).unwrap();
+        assert_eq!(keys.len(), 3);
+        // Every cut of the body is an error.
+        for cut in 0..body.len() {
+            assert!(
+                decode_node_with(&body[..cut], &catalog, &mut |_| Ok::<_, CodecError>(
+                    Value::Null
+                ))
+                .is_err()
+            );
+        }
+        // Whole in the body when encoded for a test or a value, or short enough.
+        assert_eq!(
+            decode_node(&encode_node(&node, &mut catalog).unwrap(), &catalog).unwrap(),
+            node
+        );
+        let rel = RelRecord {
+            rel_type: "TOLD".into(),
+            start: 1,
+            end: 2,
+            props: [("text".to_string(), long.clone())].into(),
+        };
+        let (mut body, mut spilled) = (Vec::new(), Spilled::new());
+        encode_rel_into(&rel, 0, &mut catalog, &mut body, &mut spilled).unwrap();
+        assert_eq!(spilled.len(), 1);
+        let back =
+            decode_rel_with(&body, &catalog, &mut |_| Ok::<_, CodecError>(long.clone())).unwrap();
+        assert_eq!(back.props, rel.props);
+        let mut keys = Vec::new();
+        body_key_ids(&body, false, &mut |k| keys.push(k)).unwrap();
+        assert_eq!(keys, [u64::from(spilled[0].0)]);
+        let short = RelRecord {
+            props: Properties::new(),
+            ..rel
+        };
+        let (mut body, mut spilled) = (Vec::new(), Spilled::new());
+        encode_rel_into(&short, 0, &mut catalog, &mut body, &mut spilled).unwrap();
+        assert!(spilled.is_empty());
+        let mut keys = Vec::new();
+        body_key_ids(&body, false, &mut |k| keys.push(k)).unwrap();
+        assert!(keys.is_empty());
+    }
+
+    #[test]
+    fn a_history_stub_carries_its_time() {
+        let stub = encode_history_stub(1_733_300_000_000).unwrap();
+        assert!(is_history_stub(&stub));
+        assert_eq!(history_time(&stub).unwrap(), 1_733_300_000_000);
+        let entry: HistoryEntry<NodeRecord> = HistoryEntry {
+            at_millis: 5,
+            author: None,
+            slots: vec![(1, Change::Created)],
+        };
+        let whole = encode_history(&entry).unwrap();
+        assert!(!is_history_stub(&whole));
+        assert_eq!(history_time(&whole).unwrap(), 5);
     }
 
     #[test]

@@ -397,7 +397,12 @@ impl SledStore {
             for slot in codec::block_slots(&v)? {
                 let body = codec::block_slot(&v, slot)?
                     .ok_or_else(|| corrupt("a block's slot mask disagrees with it".into()))?;
-                if !each(keys::id_in_block(block, slot), body, &state.catalog, db.long())? {
+                if !each(
+                    keys::id_in_block(block, slot),
+                    body,
+                    &state.catalog,
+                    db.long(),
+                )? {
                     return Ok(());
                 }
             }
@@ -430,7 +435,9 @@ fn out_of_line_value(
     id: u64,
     key: u32,
 ) -> Result<Value, StoreError> {
-    Ok(codec::decode_value(&out_of_line_bytes(long, family, id, key)?)?)
+    Ok(codec::decode_value(&out_of_line_bytes(
+        long, family, id, key,
+    )?)?)
 }
 
 /// The stored bytes of [`out_of_line_value`].

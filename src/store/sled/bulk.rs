@@ -215,7 +215,10 @@ impl SledLoad<'_> {
         if spilled.is_empty() {
             return Ok(());
         }
-        let new = self.new.as_ref().expect("the new database lives until commit");
+        let new = self
+            .new
+            .as_ref()
+            .expect("the new database lives until commit");
         let long = super::long_tree(new)?;
         for (key, value) in spilled {
             long.insert(keys::out_of_line(family, id, key), value)

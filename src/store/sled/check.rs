@@ -139,7 +139,9 @@ impl SledStore {
         }
         for item in db.scan_prefix([keys::HISTORY]) {
             let (k, v) = item.map_err(backend)?;
-            if codec::is_history_stub(&v) && !db.long().contains_key(keys::apart(&k)).map_err(backend)? {
+            if codec::is_history_stub(&v)
+                && !db.long().contains_key(keys::apart(&k)).map_err(backend)?
+            {
                 problems.push(Problem::new(
                     Area::Records,
                     format!("the history entry at {k:02x?} is kept apart, and missing there"),

@@ -296,9 +296,7 @@ fn copy(old: &sled::Db, new: &sled::Db, records: u64) -> Result<u64, StoreError>
                 match history_of_live(old, &key, &entry)? {
                     Some(kept) if kept.len() > codec::OUT_OF_LINE => {
                         let stub = codec::encode_history_stub(codec::history_time(&kept)?)?;
-                        new_long
-                            .insert(keys::apart(&key), kept)
-                            .map_err(backend)?;
+                        new_long.insert(keys::apart(&key), kept).map_err(backend)?;
                         sled::IVec::from(stub)
                     }
                     Some(kept) => sled::IVec::from(kept),
