@@ -1143,9 +1143,10 @@ fn every_bad_input_into_an_empty_store_fails_the_same_and_leaves_it_byte_identic
     }
 }
 
-/// Opens a store at `dir`, creates and deletes one unrelated node (so the store is
-/// empty but its counters and history are not), and imports `request` into it, through
-/// the bulk load or through one transaction.
+/// Opens a store at `dir`, creates, changes and deletes one unrelated node with a note
+/// longer than a record keeps in its block (so the store is empty but its counters and
+/// history are not, and the history keeps entries apart), and imports `request` into
+/// it, through the bulk load or through one transaction.
 fn import_into_emptied(
     dir: &Path,
     request: &steward::io::ImportRequest,
@@ -1154,8 +1155,13 @@ fn import_into_emptied(
     let db = steward::db::Db::open(dir).expect("open");
     db.set_author(Some("tester"));
     let params = Default::default();
-    db.execute("CREATE (:Gone {name: 'gone'})", &params)
-        .expect("create");
+    db.execute(
+        "CREATE (:Gone {name: 'gone', note: reduce(s = 'long ', i IN range(1, 12) | s + s)})",
+        &params,
+    )
+    .expect("create");
+    db.execute("MATCH (g:Gone) SET g.note = g.note + '!'", &params)
+        .expect("change");
     db.execute("MATCH (g:Gone) DELETE g", &params)
         .expect("delete");
     db.set_bulk_loads(bulk);

@@ -388,12 +388,14 @@ impl SledStore {
     /// `prefix`, ascending, until it returns `false` (and with the tree of long values, to
     /// read the values records keep there).
     fn scan_blocks(&self, prefix: &[u8], each: &mut RecordVisitor<'_>) -> Result<(), StoreError> {
+        // The state's lock first, as an apply takes it, and for the whole scan: no apply
+        // changes a block's long values between reading the block and reading them.
+        let state = self.state();
         let db = self.db();
         for item in db.scan_prefix(prefix) {
             let (k, v) = item.map_err(backend)?;
             let block =
                 keys::block_number(&k).ok_or_else(|| corrupt("malformed block key".into()))?;
-            let state = self.state();
             for slot in codec::block_slots(&v)? {
                 let body = codec::block_slot(&v, slot)?
                     .ok_or_else(|| corrupt("a block's slot mask disagrees with it".into()))?;
@@ -1199,7 +1201,11 @@ impl Store for SledStore {
                 if codec::is_history_stub(&value) {
                     writes.push((keys::apart(&key), None));
                 }
-                let value = history_entry(db.long(), &key, value)?;
+                // An entry kept apart and lost (a damaged store) is forgotten all the same.
+                let Ok(value) = history_entry(db.long(), &key, value) else {
+                    writes.push((key.to_vec(), None));
+                    continue;
+                };
                 // Counted by the records it holds.
                 dropped += match key.get(1).copied() {
                     Some(keys::HIST_NODE) => {
@@ -1226,6 +1232,7 @@ impl Store for SledStore {
         let mut out = Recorded::default();
         // Keys run by kind, block and commit: a slot's first change after the time is
         // the one whose "before" is the record then.
+        let _state = self.state();
         let db = self.db();
         for item in db.scan_prefix([keys::HISTORY]) {
             let (key, value) = item.map_err(backend)?;
@@ -1392,6 +1399,8 @@ impl SledStore {
     ) -> Result<Vec<Version<R>>, StoreError> {
         let (block, slot) = keys::block_of(id);
         let mut changes = Vec::new();
+        // As in `scan_blocks`: no forgetting removes an entry kept apart meanwhile.
+        let _state = self.state();
         let db = self.db();
         for item in db.scan_prefix(keys::history_prefix(kind, block)) {
             let (key, value) = item.map_err(backend)?;

@@ -452,6 +452,16 @@ impl SledLoad<'_> {
                 self.put(key.to_vec(), value.to_vec())?;
             }
         }
+        // With that history, its entries kept apart (the old store holds no record, so
+        // its tree of long values holds nothing else).
+        let old_long = super::long_tree(old)?;
+        let new_long = super::long_tree(self.new.as_ref().expect("open until committed"))?;
+        for item in old_long.iter() {
+            let (key, value) = item.map_err(backend)?;
+            if keys::apart_of(&key).is_some() {
+                new_long.insert(key, value).map_err(backend)?;
+            }
+        }
         self.catalog.next_node = self.catalog.next_node.max(counters.next_node);
         self.catalog.next_rel = self.catalog.next_rel.max(counters.next_rel);
         self.put(

@@ -53,6 +53,9 @@ pub(super) fn format_2_to_3(db: &sled::Db) -> Result<(), StoreError> {
         .ok_or_else(|| corrupt("the catalog record is missing".into()))?;
     let mut catalog = codec::decode_catalog(&catalog)?;
     let long_values = super::long_tree(db)?;
+    // At format 2 no record names anything there: what an upgrade stopped before its
+    // batch left (and a format-2 build may have made stale since) goes.
+    long_values.clear().map_err(backend)?;
     let mut batch = sled::Batch::default();
     for family in [keys::NODE, keys::REL] {
         for item in db.scan_prefix([family]) {
