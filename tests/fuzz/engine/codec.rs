@@ -58,10 +58,30 @@ pub fn seeds() -> Vec<Vec<u8>> {
     let bitmap = codec::encode_bitmap(&words);
     let names = codec::encode_names(&[(1, 77), (5, 12)]);
     let cat = codec::encode_catalog(&catalog).expect("encodes");
+    // A node and a relationship whose long values are stored apart (a mark and the
+    // value's length stand in their bodies), and a history stub.
+    let mut long = sample_node();
+    long.props
+        .insert("note".into(), Value::String("n".repeat(codec::OUT_OF_LINE)));
+    let (mut long_node, mut spilled) = (Vec::new(), codec::Spilled::new());
+    codec::encode_node_into(&long, &mut catalog, &mut long_node, &mut spilled).expect("encodes");
+    let long_rel = RelRecord {
+        rel_type: "USES".into(),
+        start: 9,
+        end: 2,
+        props: long.props,
+    };
+    let mut long_rel_body = Vec::new();
+    codec::encode_rel_into(&long_rel, 1, &mut catalog, &mut long_rel_body, &mut spilled)
+        .expect("encodes");
+    let stub = codec::encode_history_stub(1_733_300_000_000).expect("encodes");
     let mut out = Vec::new();
     for (selector, body) in [
         (0u8, node),
+        (0, long_node),
         (1, rel),
+        (1, long_rel_body),
+        (8, stub),
         (2, cat),
         (3, block.encode()),
         (4, bitmap),
@@ -85,8 +105,25 @@ pub fn decode(data: &[u8], catalog: &Catalog) -> bool {
     };
     let bytes = &data[2..];
     match selector % DECODERS {
-        0 => codec::decode_node(bytes, catalog).is_ok(),
-        1 => codec::decode_rel(bytes, catalog).is_ok(),
+        0 => {
+            let whole = codec::decode_node(bytes, catalog).is_ok();
+            let fetched = codec::decode_node_with(bytes, catalog, &mut |_| {
+                Ok::<_, codec::CodecError>(Value::Null)
+            })
+            .is_ok();
+            let name = codec::decode_node_name(bytes, catalog, 4096).is_ok();
+            let keys = codec::body_key_ids(bytes, true, &mut |_| {}).is_ok();
+            whole || fetched || name || keys
+        }
+        1 => {
+            let whole = codec::decode_rel(bytes, catalog).is_ok();
+            let fetched = codec::decode_rel_with(bytes, catalog, &mut |_| {
+                Ok::<_, codec::CodecError>(Value::Null)
+            })
+            .is_ok();
+            let keys = codec::body_key_ids(bytes, false, &mut |_| {}).is_ok();
+            whole || fetched || keys
+        }
         2 => codec::decode_catalog(bytes).is_ok(),
         3 => {
             let slot = codec::block_slot(bytes, usize::from(param)).is_ok();
@@ -118,7 +155,13 @@ pub fn decode(data: &[u8], catalog: &Catalog) -> bool {
             let cat = v1::decode_catalog(bytes).is_ok();
             block || node || rel || adjacency || bitmap || names || cat
         }
-        8 => codec::decode_format(bytes).is_ok(),
+        8 => {
+            // Values of the sled tree of long values, and history values.
+            let format = codec::decode_format(bytes).is_ok();
+            let value = codec::decode_value(bytes).is_ok();
+            let time = codec::history_time(bytes).is_ok();
+            format || value || time
+        }
         _ => codec::decode_marker(&String::from_utf8_lossy(bytes)).is_some(),
     }
 }
