@@ -618,9 +618,12 @@ fn spawn_shell(home: &Path, db: &Path, history: bool) -> OsSession {
     session
 }
 
+/// Types a line, presses Enter and waits until the shell has taken it (a prompt seen
+/// before may be a redraw of the line being typed; see tests/repl_pty.rs).
 fn enter(s: &mut impl Expect, line: &str) {
     s.send(line).expect("type");
     s.send("\r").expect("press Enter");
+    s.expect("\r\n").expect("the shell takes the line");
 }
 
 fn leave(mut s: OsSession) {

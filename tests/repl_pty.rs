@@ -32,10 +32,14 @@ fn shell(home: &Path, db: &Path, cwd: &Path) -> OsSession {
     session
 }
 
-/// Types a line and presses Enter.
+/// Types a line, presses Enter and waits until the shell has taken the line. While a
+/// line is typed the shell redraws it after the prompt, so a prompt seen before the line
+/// is taken may be a redraw of the old one; and keys typed while a statement runs meet a
+/// terminal in cooked mode, where a Ctrl-D is no key at all.
 fn enter(s: &mut impl Expect, line: &str) {
     s.send(line).expect("type");
     s.send("\r").expect("press Enter");
+    s.expect("\r\n").expect("the shell takes the line");
 }
 
 #[test]
@@ -324,6 +328,7 @@ fn a_lens_and_an_author_hold_for_the_session_and_the_prompt_says_so() {
     enter(&mut s, "ACTOR \"Jo\" AS Person;");
     s.expect(":as_recorded off")
         .expect("no writing while seeing the map as recorded then");
+    s.expect("steward [as recorded 2000]> ").unwrap();
     s.send("\x04").unwrap();
     s.expect(Eof).unwrap();
     assert_exit_0(&s);
