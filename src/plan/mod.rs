@@ -96,32 +96,31 @@ impl Plan {
     /// The plan with the lens its statement was written with. Quick capture records what
     /// is and takes none.
     pub fn with_lens(mut self, lens: Lens) -> Result<Plan, CypherError> {
-        if let Body::Schema(schema) = &self.body {
-            let (what, span) = match (&lens.as_of, &lens.recorded, &lens.view) {
-                (Some(w), _, _) => ("AS OF", w.span),
-                (None, Some(w), _) => ("AS RECORDED", w.span),
-                (None, None, Some(_)) => ("FROM THE VIEW OF", schema.span),
-                (None, None, None) => return Ok(self),
-            };
-            let message = format!(
-                "constraints hold for the map as it is now, not as it was or as someone sees \
-                 it: run the constraint command without {what}"
-            );
-            return Err(CypherError::syntax("InvalidArgument", message, span));
-        }
-        if let Body::Hls(h) = &self.body
-            && h.kind.is_capture()
-        {
-            let (what, span) = match (&lens.as_of, &lens.recorded, &lens.view) {
-                (Some(w), _, _) => ("AS OF", w.span),
-                (None, Some(w), _) => ("AS RECORDED", w.span),
-                (None, None, Some(_)) => ("FROM THE VIEW OF", h.span),
-                (None, None, None) => return Ok(self),
-            };
-            let message = format!(
-                "{what} is for reading the map; quick capture records what is: say when it held \
-                 with FROM ... UNTIL ..., and whose view a link is with SEEN BY \"...\""
-            );
+        // The first lens given, and where it is (a viewpoint at the statement's own span).
+        let given = |whole: crate::model::Span| match (&lens.as_of, &lens.recorded, &lens.view) {
+            (Some(w), _, _) => Some(("AS OF", w.span)),
+            (None, Some(w), _) => Some(("AS RECORDED", w.span)),
+            (None, None, Some(_)) => Some(("FROM THE VIEW OF", whole)),
+            (None, None, None) => None,
+        };
+        let refused = match &self.body {
+            Body::Schema(schema) => given(schema.span).map(|(what, span)| {
+                let message = format!(
+                    "constraints hold for the map as it is now, not as it was or as someone \
+                     sees it: run the constraint command without {what}"
+                );
+                (message, span)
+            }),
+            Body::Hls(h) if h.kind.is_capture() => given(h.span).map(|(what, span)| {
+                let message = format!(
+                    "{what} is for reading the map; quick capture records what is: say when it \
+                     held with FROM ... UNTIL ..., and whose view a link is with SEEN BY \"...\""
+                );
+                (message, span)
+            }),
+            _ => None,
+        };
+        if let Some((message, span)) = refused {
             return Err(CypherError::syntax("InvalidArgument", message, span));
         }
         if let Some(w) = &lens.recorded
