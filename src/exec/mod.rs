@@ -472,7 +472,7 @@ impl<'a, 's> Executor<'a, 's> {
             )
             .into());
         };
-        let mut stream = operators::open_subquery(&sub.root, self, row);
+        let mut stream = operators::open_subquery(&sub.root, row);
         Ok(stream.next(self)?.is_some())
     }
 

@@ -59,8 +59,9 @@ pub struct Plan {
 pub enum Body {
     /// A Cypher query.
     Query(Query),
-    /// A Human Learning Systems quick capture or question.
-    Hls(Hls),
+    /// A Human Learning Systems quick capture or question (boxed: it is several times the
+    /// size of the other variants).
+    Hls(Box<Hls>),
     /// A schema command (run by the database itself, not by operators).
     Schema(Schema),
 }

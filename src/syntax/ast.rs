@@ -33,8 +33,9 @@ pub enum Mode {
 pub enum Statement {
     /// A Cypher query (read and/or write), possibly a UNION.
     Query(Query),
-    /// A Human Learning Systems quick capture or question (see [`Hls`]).
-    Hls(Hls),
+    /// A Human Learning Systems quick capture or question (see [`Hls`]); boxed, as it is
+    /// several times the size of the other variants.
+    Hls(Box<Hls>),
     /// A schema command: create, drop or list uniqueness constraints.
     Schema(Schema),
 }

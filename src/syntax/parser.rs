@@ -167,7 +167,7 @@ fn parse_here(text: &str) -> Result<(Mode, Lens, Statement)> {
         Rule::create_constraint | Rule::drop_constraint | Rule::show_constraints => {
             Ok((mode, lens, Statement::Schema(schema(body)?)))
         }
-        _ => Ok((mode, lens, Statement::Hls(builder.hls(body)?))),
+        _ => Ok((mode, lens, Statement::Hls(Box::new(builder.hls(body)?)))),
     }
 }
 

@@ -8,9 +8,7 @@
 //! is why the questions exist. Where a question gives "one" shortest path (`via`), the
 //! translation may pick another of the same length.
 
-use super::ast::{
-    Expr, ExprKind, Hls, HlsKind, Literal, NodeRef, NodeRefKind, Statement, WhenKind,
-};
+use super::ast::{Expr, ExprKind, HlsKind, Literal, NodeRef, NodeRefKind, Statement, WhenKind};
 
 /// Why a statement has no portable form.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -112,10 +110,10 @@ fn by_name(var: &str) -> String {
 
 /// The portable form of `statement`.
 pub fn portable(statement: &Statement) -> Result<String, PortableError> {
-    let Statement::Hls(Hls { kind, .. }) = statement else {
+    let Statement::Hls(hls) = statement else {
         return Err(PortableError::AlreadyCypher);
     };
-    Ok(match kind {
+    Ok(match &hls.kind {
         HlsKind::Actor { .. } => return Err(PortableError::Capture("ACTOR")),
         HlsKind::Factor { .. } => return Err(PortableError::Capture("FACTOR")),
         HlsKind::Link { .. } => return Err(PortableError::Capture("LINK")),

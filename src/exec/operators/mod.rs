@@ -94,28 +94,23 @@ pub(crate) fn open<'p>(
 
 /// Opens a tree that does not write (no work happens until rows are pulled).
 pub(crate) fn open_read<'p>(op: &'p Op, ex: &Executor<'_, '_>, outer: &Row) -> BoxStream<'p> {
-    open_read_as(op, ex, outer, ex.profiling())
+    open_read_as(op, outer, ex.profiling())
 }
 
 /// Opens the plan of a subquery: never profiled on its own (its operators are numbered
 /// apart from the statement's; its work counts towards the operator that evaluates it).
-pub(crate) fn open_subquery<'p>(op: &'p Op, ex: &Executor<'_, '_>, outer: &Row) -> BoxStream<'p> {
-    open_read_as(op, ex, outer, false)
+pub(crate) fn open_subquery<'p>(op: &'p Op, outer: &Row) -> BoxStream<'p> {
+    open_read_as(op, outer, false)
 }
 
-fn open_read_as<'p>(
-    op: &'p Op,
-    ex: &Executor<'_, '_>,
-    outer: &Row,
-    profile: bool,
-) -> BoxStream<'p> {
+fn open_read_as<'p>(op: &'p Op, outer: &Row, profile: bool) -> BoxStream<'p> {
     let stream = match &op.kind {
         OpKind::Argument => Box::new(Rows::new(vec![outer.clone()])),
         _ => {
             let inputs = op
                 .inputs
                 .iter()
-                .map(|i| open_read_as(i, ex, outer, profile))
+                .map(|i| open_read_as(i, outer, profile))
                 .collect();
             wrap(op, inputs)
         }
