@@ -306,3 +306,25 @@ fn a_wedge_through_a_hub_counts_its_pairs_against_the_memory_limit() {
         .rows;
     assert_eq!(format!("{rows:?}"), "[[Int(6)]]");
 }
+
+/// `rand()` in a MATCH's WHERE is drawn for each match, not once for the whole walk
+/// (which kept all rows or none): of 45 × 45 pairs, about a tenth are kept. Each check
+/// fails by chance with probability far below 10^-20.
+#[test]
+fn rand_in_a_match_predicate_is_drawn_for_each_match() {
+    let db = graph();
+    for query in [
+        "MATCH (a:N), (b:N) WHERE rand() < 0.1 RETURN count(*)",
+        "MATCH (a:N), (b:N) WHERE a.i >= 0 AND rand() < 0.1 RETURN count(*)",
+        "MATCH (a:N) MATCH (b:N) WHERE rand() < 0.1 RETURN count(*)",
+    ] {
+        let rows = sorted_rows(&db, query);
+        let [row] = rows.as_slice() else {
+            panic!("{query}: {rows:?}")
+        };
+        let Output::Int(kept) = row[0] else {
+            panic!("{query}: {row:?}")
+        };
+        assert!((60..=400).contains(&kept), "{query}: kept {kept} of 2025");
+    }
+}

@@ -1214,7 +1214,8 @@ fn conjuncts(e: &Expr) -> Vec<&Expr> {
 }
 
 /// The variables `e` reads, or `None` when it holds a pattern or subquery (whose
-/// variables are not plain reads, so it is checked only on complete matches).
+/// variables are not plain reads) or calls rand(): such a conjunct is checked only on
+/// complete matches.
 fn variables_read(e: &Expr) -> Option<Vec<String>> {
     fn walk(e: &Expr, out: &mut Vec<String>) -> bool {
         match &e.kind {
@@ -1238,6 +1239,9 @@ fn variables_read(e: &Expr) -> Option<Vec<String>> {
             | ExprKind::PatternPredicate(_)
             | ExprKind::ExistsSubquery { .. }
             | ExprKind::ExistsQuery(_) => false,
+            // rand() differs on every call: a conjunct that calls it is checked on each
+            // match, never once for a whole walk.
+            ExprKind::Function { name, .. } if name.eq_ignore_ascii_case("rand") => false,
             ExprKind::List(items) | ExprKind::Function { args: items, .. } => {
                 items.iter().all(|x| walk(x, out))
             }
