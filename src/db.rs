@@ -2,7 +2,7 @@
 //! commits atomically and durably, or leaves the store exactly as it was.
 
 use crate::exec::{self, Stats};
-use crate::model::{CypherError, ErrorKind, Output, Span, Value};
+use crate::model::{CypherError, ErrorKind, NodeId, Output, Span, Value};
 use crate::plan::procedures::Procedures;
 pub use crate::plan::procedures::{
     CallError, CypherType, DefinitionError, Field, Procedure, ProcedureContext, Signature,
@@ -72,6 +72,10 @@ pub struct QueryResult {
     /// label or relationship type close to one in use (`Servce` beside `Service`) — Cypher
     /// makes whatever it is given, as openCypher requires; quick capture refuses instead.
     pub notes: Vec<String>,
+    /// The nodes an HLS question is asked about (SHOW's node, the ends of WHO LINKS),
+    /// which its rows need not name: an export of the answer draws them. Empty for every
+    /// other statement.
+    pub subjects: Vec<NodeId>,
 }
 
 /// Notes on the labels and types a change set makes that are new to the store and
@@ -140,6 +144,7 @@ impl Db {
             question: false,
             answer: Vec::new(),
             notes: Vec::new(),
+            subjects: Vec::new(),
         };
         match command {
             SchemaKind::CreateConstraint {
@@ -1299,6 +1304,7 @@ impl Db {
                 question: false,
                 answer: Vec::new(),
                 notes: Vec::new(),
+                subjects: Vec::new(),
             });
         }
         let session = self.session().clone();
@@ -1366,6 +1372,7 @@ impl Db {
             question: matches!(plan.body(), plan::Body::Hls(h) if !h.kind.is_capture()),
             answer: outcome.answer,
             notes,
+            subjects: outcome.subjects,
         })
     }
 }

@@ -458,6 +458,54 @@ fn export_of_a_query_takes_what_it_returns() {
     assert_eq!(dump(&db, tmp.path()), before);
 }
 
+/// A question whose answer names nodes only (SHOW) exports the node it is about too,
+/// and the relationships among them all, as a graph browser connects result nodes.
+#[test]
+fn export_of_a_show_question_draws_its_node_and_the_relationships_among_them() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = tmp.path().join("db");
+    let script = examples().join("life-as-a-system.cypher");
+    ok(&steward(
+        &db,
+        &["run", script.to_str().expect("utf-8")],
+        tmp.path(),
+    ));
+    let out = ok(&steward(
+        &db,
+        &[
+            "export",
+            "--format",
+            "jsonl",
+            "--query",
+            "SHOW 'Brian' WITHIN 1 STEPS",
+        ],
+        tmp.path(),
+    ));
+    let expected = ok(&steward(
+        &db,
+        &[
+            "query",
+            "--format",
+            "csv",
+            "MATCH (b {name: 'Brian'})--(n) WHERE NOT n:Learning \
+             WITH b, collect(DISTINCT n) AS ns WITH ns + b AS ns \
+             MATCH (x)-[r]->(y) WHERE x IN ns AND y IN ns RETURN size(ns), count(r)",
+        ],
+        tmp.path(),
+    ));
+    let counts: Vec<&str> = expected.lines().nth(1).expect("a row").split(',').collect();
+    let header = out.lines().next().expect("a header");
+    assert!(
+        header.contains(&format!(
+            r#""nodes":{},"relationships":{}"#,
+            counts[0], counts[1]
+        )),
+        "{header} against {expected}"
+    );
+    assert!(out.contains(r#""name":"Brian""#), "{out}");
+    assert!(counts[1] != "0", "{expected}");
+}
+
 /// The map of examples/life-as-a-system.cypher plus a node of every value type, in a
 /// fresh store under `tmp`.
 fn life(tmp: &Path) -> PathBuf {

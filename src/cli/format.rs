@@ -510,6 +510,7 @@ mod tests {
             question: false,
             answer: Vec::new(),
             notes: Vec::new(),
+            subjects: Vec::new(),
             columns: vec!["name".into(), "n".into()],
             rows: vec![
                 vec![Output::String("Brian".into()), Output::Int(1)],
@@ -612,6 +613,7 @@ Nodes created: 2, Properties set: 3
             question: false,
             answer: Vec::new(),
             notes: Vec::new(),
+            subjects: Vec::new(),
             columns: vec![],
             rows: vec![],
             stats: Stats {

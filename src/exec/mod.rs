@@ -123,6 +123,9 @@ pub struct Outcome {
     /// A quick-capture statement's answer for people, one line (e.g. `linked Brian
     /// -AFFECTED_BY-> Housing`); empty for every other statement.
     pub answer: Vec<String>,
+    /// The nodes an HLS question is asked about (SHOW's node, the two ends of WHO LINKS),
+    /// whether or not its rows name them; empty for every other statement.
+    pub subjects: Vec<NodeId>,
 }
 
 /// How a statement runs: its resource limits and whether it is profiled.
@@ -210,6 +213,7 @@ pub fn run(
         {
             let started = ex.profile_start();
             let (cols, rows) = hls::question(&ex, h, plan.path_limit())?;
+            let subjects = hls::subjects(&ex, h);
             ex.profile_stop(0, started);
             ex.profile_rows(0, rows.len() as u64);
             let cols: Vec<String> = cols.into_iter().map(String::from).collect();
@@ -223,6 +227,7 @@ pub fn run(
                 stats: Stats::default(),
                 profile: ex.profile.map(RefCell::into_inner),
                 answer: Vec::new(),
+                subjects,
             });
         }
     }
@@ -239,6 +244,7 @@ pub fn run(
             stats: ex.side_effects()?,
             profile: ex.profile.map(RefCell::into_inner),
             answer: vec![answer],
+            subjects: Vec::new(),
         });
     }
     if let Some(span) = standalone_call(plan) {
@@ -264,6 +270,7 @@ pub fn run(
         stats,
         profile: ex.profile.map(RefCell::into_inner),
         answer: Vec::new(),
+        subjects: Vec::new(),
     })
 }
 

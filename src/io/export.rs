@@ -2,7 +2,7 @@
 
 use super::{ExportSummary, IoError};
 use crate::db::Db;
-use crate::model::{NodeId, NodeRecord, Output, RelId, RelRecord};
+use crate::model::{NodeId, NodeRecord, Output, RelId, RelRecord, Value};
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::time::Instant;
@@ -114,7 +114,7 @@ impl Selection {
             ));
         }
         let result = db.execute(text, params)?;
-        let mut nodes = BTreeSet::new();
+        let mut nodes: BTreeSet<NodeId> = result.subjects.iter().copied().collect();
         let mut rels = BTreeSet::new();
         let mut on_paths = (BTreeSet::new(), BTreeSet::new());
         for row in &result.rows {
@@ -122,12 +122,35 @@ impl Selection {
                 collect(value, &mut nodes, &mut rels, &mut on_paths);
             }
         }
+        if rels.is_empty() && nodes.len() > 1 {
+            rels = relationships_among(db, &nodes)?;
+        }
         Ok(Selection::Only {
             nodes,
             rels,
             on_paths,
         })
     }
+}
+
+/// The relationships whose two ends are both among `nodes`: what joins the nodes of an
+/// answer that names no relationship (SHOW, WHO HOLDS, `MATCH (n) RETURN n`), as a
+/// graph browser connects its result nodes.
+fn relationships_among(db: &Db, nodes: &BTreeSet<NodeId>) -> Result<BTreeSet<RelId>, IoError> {
+    let ids: Vec<Value> = nodes.iter().map(|&n| Value::Int(n as i64)).collect();
+    let params = crate::db::Params::from([("ids".to_string(), Value::List(ids))]);
+    let result = db.execute(
+        "UNWIND $ids AS i MATCH (a)-[r]->(b) WHERE id(a) = i AND id(b) IN $ids RETURN id(r)",
+        &params,
+    )?;
+    Ok(result
+        .rows
+        .iter()
+        .filter_map(|row| match row.first() {
+            Some(Output::Int(id)) => Some(*id as RelId),
+            _ => None,
+        })
+        .collect())
 }
 
 /// Nodes and relationships on returned paths.

@@ -554,6 +554,7 @@ fn listing(columns: &[&str], rows: impl Iterator<Item = Vec<Output>>) -> QueryRe
         question: false,
         answer: Vec::new(),
         notes: Vec::new(),
+        subjects: Vec::new(),
         columns: columns.iter().map(|c| c.to_string()).collect(),
         rows: rows.collect(),
         stats: Stats::default(),

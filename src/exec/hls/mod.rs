@@ -36,6 +36,25 @@ pub(super) fn question(
     questions::run(ex, hls, path_limit)
 }
 
+/// The nodes a question is asked about, as it resolved them (a question whose
+/// reference did not resolve has already failed): SHOW's and HISTORY OF's node, the ends
+/// of WHO LINKS and PATHS, the node WHO HOLDS is around and the one WHICH LOOPS pass
+/// through.
+pub(super) fn subjects(ex: &Executor<'_, '_>, hls: &Hls) -> Vec<NodeId> {
+    use crate::syntax::ast::HlsKind as K;
+    let refs: Vec<&NodeRef> = match &hls.kind {
+        K::Connectors { from, to, .. } | K::Paths { from, to, .. } => vec![from, to],
+        K::Show { node, .. } | K::WhatChanged { node, .. } | K::History { node } => vec![node],
+        K::WhatLearnt { about, .. } | K::CompareViews { about } => about.iter().collect(),
+        K::Holders { around, .. } => around.iter().collect(),
+        K::Loops { through, .. } => through.iter().collect(),
+        _ => Vec::new(),
+    };
+    refs.into_iter()
+        .filter_map(|r| ex.resolve(r).ok())
+        .collect()
+}
+
 /// Runs an HLS quick capture (ACTOR, FACTOR, LINK, LEARNT, UNLINK, RENAME, MERGE,
 /// FORGET); its answer, to [`render`] once the statement's scale rule has run.
 pub(super) fn capture(ex: &mut Executor<'_, '_>, hls: &Hls) -> Result<Answer, Error> {
