@@ -100,19 +100,21 @@ fn new_name_notes(tx: &Transaction<'_>) -> Result<Vec<String>, Error> {
     let mut notes = Vec::new();
     if !labels.is_empty() {
         let known = base.label_counts()?;
+        let in_use: Vec<&str> = known.keys().map(String::as_str).collect();
         for l in labels.into_iter().filter(|l| !known.contains_key(*l)) {
-            let hint = plan::suggestion(l, known.keys().map(String::as_str));
-            if !hint.is_empty() {
-                notes.push(format!("made a new label `{l}`{hint}"));
+            if let Some(close) = exec::near_duplicate_label(l, &in_use) {
+                notes.push(format!("made a new label `{l}` (did you mean `{close}`?)"));
             }
         }
     }
     if !types.is_empty() {
         let known = base.type_counts()?;
+        let in_use: Vec<&str> = known.keys().map(String::as_str).collect();
         for t in types.into_iter().filter(|t| !known.contains_key(*t)) {
-            let hint = plan::suggestion(t, known.keys().map(String::as_str));
-            if !hint.is_empty() {
-                notes.push(format!("made a new relationship type `{t}`{hint}"));
+            if let Some(close) = exec::near_duplicate_type(t, &in_use) {
+                notes.push(format!(
+                    "made a new relationship type `{t}` (did you mean `{close}`?)"
+                ));
             }
         }
     }

@@ -329,4 +329,18 @@ fn a_cypher_create_of_a_near_duplicate_label_or_type_is_made_with_a_note() {
         db.execute("ACTOR 'X' AS Servic AT organisation SCALE", &p)
             .is_err()
     );
+    // The HLS vocabulary is never a near duplicate (Factor beside Actor), and the rule
+    // is quick capture's: TREATS is two edits from TRUSTS, too far for six letters.
+    let db = steward::db::Db::in_memory();
+    let run = |q: &str| db.execute(q, &p).unwrap_or_else(|e| panic!("{q}: {e}"));
+    run("CREATE (:Actor:Person {name: 'Brian'})-[:TRUSTS]->(:Actor:Person {name: 'Jo'})");
+    let made = run("CREATE (:Factor {name: 'Health'})<-[:TREATS]-(:Actor:Service {name: 'GP'})");
+    assert!(made.notes.is_empty(), "{:?}", made.notes);
+    assert_eq!(
+        run("CREATE (:Learning {text: 'x'})-[:TRUSTs]->(:Persn)").notes,
+        [
+            "made a new label `Persn` (did you mean `Person`?)",
+            "made a new relationship type `TRUSTs` (did you mean `TRUSTS`?)",
+        ]
+    );
 }

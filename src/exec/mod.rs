@@ -21,6 +21,17 @@ pub fn apply_scale_rule(tx: &mut crate::store::Transaction<'_>) -> Result<(), Er
     hls::scale::check(tx)
 }
 
+/// The label `new` is a near duplicate of (`Servce` of `Service`), by the rule quick
+/// capture refuses by; the HLS vocabulary counts as in use and is never one.
+pub fn near_duplicate_label(new: &str, in_use: &[&str]) -> Option<String> {
+    hls::tidy::near_duplicate_label(new, in_use)
+}
+
+/// The relationship type `new` is a near duplicate of (`AFECTED_BY` of `AFFECTED_BY`).
+pub fn near_duplicate_type(new: &str, in_use: &[&str]) -> Option<String> {
+    hls::tidy::near_duplicate_type(new, in_use)
+}
+
 /// The scale rule for one node created where none was: the record as
 /// [`apply_scale_rule`] would leave it, or its error for it (`true`: an invalid scale,
 /// which that function reports before any missing one).

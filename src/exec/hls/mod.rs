@@ -15,7 +15,7 @@ pub mod names;
 mod questions;
 pub(crate) mod scale;
 mod search;
-mod tidy;
+pub(crate) mod tidy;
 mod timeline;
 
 use super::{Error, Executor, Row};

@@ -121,6 +121,33 @@ impl Executor<'_, '_> {
     }
 }
 
+/// The labels that count as in use on any map: the HLS vocabulary (Actor, Factor,
+/// Learning) and the labels of the scale table.
+fn vocabulary() -> impl Iterator<Item = &'static str> {
+    ["Actor", "Factor", super::LEARNING]
+        .into_iter()
+        .chain(scale::IMPLIED.iter().flat_map(|(_, l)| l.iter().copied()))
+}
+
+/// The label `new` is a near duplicate of, when it is neither in `in_use` nor in the HLS
+/// vocabulary and is close to one of them: the rule quick capture refuses by.
+pub(crate) fn near_duplicate_label(new: &str, in_use: &[&str]) -> Option<String> {
+    if vocabulary().any(|l| l == new) {
+        return None;
+    }
+    let mut known = in_use.to_vec();
+    for label in vocabulary() {
+        known.push(label);
+    }
+    near_miss(new, known.into_iter()).map(str::to_string)
+}
+
+/// The type `new` is a near duplicate of, when it is not in `in_use` and is close to one
+/// that is.
+pub(crate) fn near_duplicate_type(new: &str, in_use: &[&str]) -> Option<String> {
+    near_miss(new, in_use.iter().copied()).map(str::to_string)
+}
+
 #[cfg(test)]
 mod tests {
     use super::near_miss;
