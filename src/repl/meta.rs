@@ -614,8 +614,9 @@ fn bytes(n: u64) -> String {
     }
 }
 
-/// Notes on the labels, relationship types and property keys `statement` names that the
-/// store does not have, each with the nearest name it has (when one is near).
+/// Notes on the labels and relationship types `statement` names that the store does not
+/// have, each with the nearest name it has (when one is near), and on the property keys
+/// it lacks that are near one it has.
 pub fn unknown_names(statement: &str, snapshot: &Snapshot) -> Vec<String> {
     let tokens: Vec<_> = lex::tokens(statement)
         .into_iter()
@@ -655,7 +656,9 @@ pub fn unknown_names(statement: &str, snapshot: &Snapshot) -> Vec<String> {
             continue;
         }
         let hint = suggestion(word, known.iter().copied());
-        if !hint.is_empty() {
+        // A word after a dot may be no property key at all (`date.truncate`,
+        // `n.born.year`): it is noted only when a key the store has is near.
+        if what != "property key" || !hint.is_empty() {
             let note = format!("the store has no {what} `{word}`{hint}");
             if !notes.contains(&note) {
                 notes.push(note);
@@ -695,6 +698,19 @@ mod tests {
             ]
         );
         assert!(unknown_names("MATCH (p:Person) RETURN p.name, 1.5", &s).is_empty());
+        // A label or type with nothing near is noted all the same; a word after a dot
+        // only with a key near it (it may be a function's namespace or a date's field).
+        assert_eq!(
+            unknown_names(
+                "MATCH (n:Zebra)-[:STRIPES]->() WHERE n.zebrakey = 1 \
+                 RETURN date.truncate('day', n.born).year",
+                &s
+            ),
+            vec![
+                "the store has no label `Zebra`",
+                "the store has no relationship type `STRIPES`",
+            ]
+        );
     }
 
     #[test]
