@@ -350,6 +350,12 @@ fn table(r: &QueryResult, shown: usize, look: Look) -> String {
             .map(|c| c.chars().count())
             .max()
             .unwrap_or(0);
+        // A long value wraps beside its column name, within `:width` or the terminal.
+        let width = look
+            .width
+            .or_else(|| look.fit_terminal.then(|| Table::new().width()).flatten());
+        let room = width.map(|w| usize::from(w).saturating_sub(wide + 3).max(20));
+        let indent = " ".repeat(wide + 3);
         let mut out = String::new();
         for (n, row) in r.rows.iter().take(shown).enumerate() {
             if n > 0 {
@@ -357,7 +363,22 @@ fn table(r: &QueryResult, shown: usize, look: Look) -> String {
             }
             out.push_str(&format!("-[ RECORD {} ]-\n", n + 1));
             for (column, value) in r.columns.iter().zip(row) {
-                out.push_str(&format!("{column:>wide$} | {}\n", cell(value)));
+                let text = cell(value);
+                let lines: Vec<std::borrow::Cow<'_, str>> = match room {
+                    Some(room) => textwrap::wrap(&text, room),
+                    None => text.lines().map(std::borrow::Cow::Borrowed).collect(),
+                };
+                out.push_str(&format!("{column:>wide$} | "));
+                for (i, line) in lines.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(&indent);
+                    }
+                    out.push_str(line);
+                    out.push('\n');
+                }
+                if lines.is_empty() {
+                    out.push('\n');
+                }
             }
         }
         return out.trim_end().to_string();
@@ -568,6 +589,25 @@ mod tests {
             text.matches("word").count(),
             30,
             "wrapped, not cut:\n{text}"
+        );
+        // Line mode wraps a long value beside its column name, within the width.
+        let mut out = Vec::new();
+        let mut p = Printer::new(&mut out, Format::Table, false);
+        p.set_layout(Layout::Line);
+        p.set_width(Some(40));
+        p.print(&long).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.lines().all(|l| l.chars().count() <= 40),
+            "every line within 40 columns:\n{text}"
+        );
+        assert_eq!(text.matches("word").count(), 30, "{text}");
+        assert!(
+            text.lines()
+                .filter(|l| l.starts_with("       word"))
+                .count()
+                >= 3,
+            "continued under the value:\n{text}"
         );
     }
 
