@@ -438,11 +438,15 @@ impl Session {
         if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
             return Err(usage.to_string());
         }
-        let text = format!("RETURN {} AS value", expression.trim());
+        // The expression is run as `RETURN <expression>`; an error in it is shown in the
+        // line as the user would have typed it, `RETURN ` standing where `:param name => `
+        // does.
+        let expression = expression.trim();
+        let text = format!("RETURN {expression}");
         let result = self.db.execute(&text, &self.params).map_err(|e| {
             CliError::from_db(e, &self.dir, || crate::cli::error::Source {
-                text: text.clone(),
-                offset: 0,
+                text: format!(":param {name} => {expression}"),
+                offset: ":param  => ".len() + name.len() - "RETURN ".len(),
                 statement: None,
             })
             .to_readable()
