@@ -532,10 +532,25 @@ fn loops_refuse_bad_settings_and_too_many_loops() {
         "steward.loops: `maxLength` is at least 1 (a self-loop has length 1), not 0"
     );
     let e = query_error(&db, "CALL steward.loops({limit: 100})");
-    assert_eq!(e.kind, ErrorKind::ArgumentError);
+    assert_eq!((e.kind, e.code), (ErrorKind::ArgumentError, "TooManyLoops"));
     assert_eq!(
         e.message,
         "steward.loops: more than 100 loops; narrow the search with a smaller maxLength (now 6), labels or types, or raise limit"
+    );
+    // The question has no such settings: its advice is in its own words.
+    run(&db, "MATCH (n:N) SET n:Actor:Person, n.name = 'p' + n.i");
+    let many = "UNWIND range(0, 5) AS i CREATE (:Actor:Person {name: 'q' + i})";
+    run(&db, many);
+    run(
+        &db,
+        "MATCH (a:Person), (b:Person) WHERE a <> b AND NOT (a)-->(b) CREATE (a)-[:R]->(b)",
+    );
+    let e = query_error(&db, "WHICH LOOPS UP TO 8 STEPS");
+    assert_eq!(
+        e.message,
+        "WHICH LOOPS: the map has more than 10000 feedback loops of up to 8 steps; ask for \
+         shorter ones (WHICH LOOPS UP TO 4 STEPS), or raise the limit in Cypher: \
+         CALL steward.loops({maxLength: 8, limit: 100000})"
     );
     let e = query_error(&db, "CALL steward.loops({through: 'Brian'})");
     assert_eq!(

@@ -24,10 +24,12 @@
 use super::config::{Config, Orientation, bad};
 use super::graph::Snapshot;
 use super::settings;
-use crate::model::{Path, Value};
-use crate::plan::procedures::{CypherType, Field, Procedure, Signature};
+use crate::model::{CypherError, ErrorKind, Path, Value};
+use crate::plan::procedures::{CallError, CypherType, Field, Procedure, Signature};
 
 const NAME: &str = "steward.loops";
+/// The code of the error for more loops than the limit.
+pub const TOO_MANY: &str = "TooManyLoops";
 const FAR: u32 = u32::MAX;
 
 /// The procedure.
@@ -123,8 +125,12 @@ pub fn procedure() -> Procedure {
                     path_nodes.push(s);
                     found.push((path_nodes, path_rels));
                     if found.len() as u64 > limit {
-                        return Err(bad(format!(
-                            "{NAME}: more than {limit} loops; narrow the search with a smaller maxLength (now {max}), labels or types, or raise limit"
+                        return Err(CallError::Query(CypherError::runtime(
+                            ErrorKind::ArgumentError,
+                            TOO_MANY,
+                            format!(
+                                "{NAME}: more than {limit} loops; narrow the search with a smaller maxLength (now {max}), labels or types, or raise limit"
+                            ),
                         )));
                     }
                     continue;

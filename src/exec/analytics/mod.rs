@@ -19,6 +19,7 @@ mod components;
 mod cuts;
 mod degree;
 mod loops;
+pub use loops::TOO_MANY as TOO_MANY_LOOPS;
 mod reach;
 mod settings;
 mod spectral;

@@ -17,6 +17,8 @@ type Table = (Vec<&'static str>, Vec<Vec<Value>>);
 
 /// Maps of up to this many nodes get exact betweenness in WHO HOLDS THE SYSTEM TOGETHER.
 const EXACT_UP_TO: u64 = 5_000;
+/// WHICH LOOPS finds at most this many loops.
+const LOOP_LIMIT: i64 = 10_000;
 /// Sources sampled for betweenness on a larger map.
 const SAMPLES: i64 = 200;
 
@@ -234,8 +236,34 @@ pub(super) fn loops(
     let rows = call(
         ex,
         "steward.loops",
-        vec![("labels", map_labels(ex)?), ("maxLength", Value::Int(n))],
-    )?;
+        vec![
+            ("labels", map_labels(ex)?),
+            ("maxLength", Value::Int(n)),
+            ("limit", Value::Int(LOOP_LIMIT)),
+        ],
+    )
+    .map_err(|e| match e {
+        // The procedure's advice names its settings, which the question does not have.
+        Error::Query(q) if q.code == crate::exec::analytics::TOO_MANY_LOOPS => {
+            let shorter = if n > 2 {
+                format!(" (WHICH LOOPS UP TO {} STEPS)", n / 2)
+            } else {
+                String::new()
+            };
+            CypherError::runtime(
+                q.kind,
+                q.code,
+                format!(
+                    "WHICH LOOPS: the map has more than {LOOP_LIMIT} feedback loops of up \
+                     to {n} steps; ask for shorter ones{shorter}, or raise the limit in Cypher: \
+                     CALL steward.loops({{maxLength: {n}, limit: {}}})",
+                    LOOP_LIMIT * 10
+                ),
+            )
+            .into()
+        }
+        other => other,
+    })?;
     let rows = rows
         .into_iter()
         .filter(|row| match (&row[0], node) {
