@@ -227,7 +227,9 @@ pub fn recorded_until(when: &When, params: &BTreeMap<String, Value>) -> Result<i
     {
         let parsed = crate::exec::functions::temporal::parse_as("datetime", text);
         return match parsed.and_then(Result::ok).as_ref().and_then(instant) {
-            Some(at) => Ok(at),
+            // Like a year or a day, a time counts to the end of its last written unit:
+            // "10:16" takes in what was recorded at 10:16:28.
+            Some(at) => Ok(at.saturating_add(unit_written(text) - 1)),
             None => {
                 let message = format!(
                     "{text:?} is not a time; write a year, a month, a day or a UTC date and time: 2026, 2026-12, 2026-12-04 or \"2026-12-04T10:30\""
@@ -241,6 +243,32 @@ pub fn recorded_until(when: &When, params: &BTreeMap<String, Value>) -> Result<i
     }
     let period = period_of(when, params)?;
     Ok((period.last.days + 1) * DAY_MILLIS - 1)
+}
+
+/// The length in milliseconds of the smallest unit a written date and time names:
+/// an hour for `2026-12-04T10`, a minute for `T10:16` (or `T1016`), a second for
+/// `T10:16:28`, a millisecond once a fraction is written.
+fn unit_written(text: &str) -> i64 {
+    let Some((_, time)) = text.split_once(['T', 't']) else {
+        return 1;
+    };
+    let time = time
+        .split(['Z', 'z', '+', '-', '['])
+        .next()
+        .unwrap_or_default();
+    if time.contains(['.', ',']) {
+        return 1;
+    }
+    let parts = if time.contains(':') {
+        time.split(':').count()
+    } else {
+        time.chars().filter(char::is_ascii_digit).count() / 2
+    };
+    match parts {
+        0 | 1 => 3_600_000,
+        2 => 60_000,
+        _ => 1_000,
+    }
 }
 
 /// An instant (milliseconds since the Unix epoch) as a UTC date and time,
@@ -381,5 +409,29 @@ mod tests {
         assert!(y2016.overlaps(d(2016, 12, 31), None));
         assert!(!y2016.overlaps(d(2017, 1, 1), None));
         assert!(!y2016.overlaps(None, d(2015, 12, 31)));
+    }
+
+    #[test]
+    fn a_recorded_time_counts_to_the_end_of_its_last_written_unit() {
+        let until = |text: &str| {
+            let when = When {
+                kind: WhenKind::Text(text.to_string()),
+                span: crate::model::Span::default(),
+            };
+            recorded_until(&when, &BTreeMap::new()).expect(text)
+        };
+        let minute = until("2026-12-04T10:16");
+        assert_eq!(shown_instant(minute), "2026-12-04T10:16:59Z");
+        assert_eq!(minute % 1000, 999);
+        assert_eq!(until("2026-12-04T10:16Z"), minute);
+        assert_eq!(until("2026-12-04T1016"), minute);
+        assert_eq!(
+            shown_instant(until("2026-12-04T10")),
+            "2026-12-04T10:59:59Z"
+        );
+        assert_eq!(until("2026-12-04T10:16:28") % 60_000, 28_999);
+        assert_eq!(until("2026-12-04T10:16:28.250") % 60_000, 28_250);
+        assert_eq!(until("2026-12-04T11:16+01:00"), minute);
+        assert_eq!(shown_instant(until("2026-12-04")), "2026-12-04T23:59:59Z");
     }
 }
