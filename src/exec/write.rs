@@ -536,12 +536,64 @@ fn check_storable(key: &str, v: &Value) -> Result<(), Error> {
     if v.is_storable() {
         return Ok(());
     }
-    Err(CypherError::type_error(
-        "InvalidPropertyType",
-        format!(
+    let message = match v {
+        // The list is fine but for what it holds: say what that is.
+        Value::List(items) => match items
+            .iter()
+            .find(|i| !i.is_storable() || matches!(i, Value::Null | Value::List(_)))
+        {
+            Some(Value::Null) => format!(
+                "property `{key}` cannot hold a list with null in it: a stored list holds \
+                 values only; leave the null out"
+            ),
+            Some(item) => format!(
+                "property `{key}` cannot hold a list holding a {}: a stored list holds \
+                 scalars only",
+                item.type_name()
+            ),
+            None => format!(
+                "property `{key}` cannot hold this list: only scalars and lists of scalars \
+                 can be stored"
+            ),
+        },
+        _ => format!(
             "property `{key}` cannot hold a {}: only scalars and lists of scalars can be stored",
             v.type_name()
         ),
-    )
-    .into())
+    };
+    Err(CypherError::type_error("InvalidPropertyType", message).into())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::db::{Db, Error, Params};
+
+    /// A list that cannot be stored is refused with what in it cannot be.
+    #[test]
+    fn an_unstorable_list_is_refused_for_what_it_holds() {
+        let db = Db::in_memory();
+        let message = |q: &str| match db.execute(q, &Params::new()) {
+            Err(Error::Query(e)) => (e.code, e.message),
+            other => panic!("{q}: {other:?}"),
+        };
+        assert_eq!(
+            message("CREATE (:X {l: [1, null]})"),
+            (
+                "InvalidPropertyType",
+                "property `l` cannot hold a list with null in it: a stored list holds values \
+                 only; leave the null out"
+                    .to_string()
+            )
+        );
+        assert!(
+            message("CREATE (:X {l: [1, [2]]})")
+                .1
+                .contains("a list holding a List")
+        );
+        assert!(
+            message("CREATE (:X {l: [{a: 1}]})")
+                .1
+                .contains("a list holding a Map")
+        );
+    }
 }
