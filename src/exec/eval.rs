@@ -99,18 +99,20 @@ impl Executor<'_, '_> {
                 let to = to.as_ref().map(|t| self.eval(t, row)).transpose()?;
                 Ok(ops::slice(&base, from.as_ref(), to.as_ref())?)
             }
+            // An operator's own error (division by zero, a wrong type) points at it.
             ExprKind::Unary(op, operand) => {
                 let v = self.eval(operand, row)?;
-                Ok(ops::unary(*op, &v)?)
+                ops::unary(*op, &v).map_err(|q| q.at(e.span).into())
             }
             ExprKind::Binary(op, l, r) => {
                 // Operands that are variables or plain literals are read in place.
                 if !matches!(op, BinaryOp::And | BinaryOp::Or | BinaryOp::Xor)
                     && let (Some(a), Some(b)) = (operand(l, row), operand(r, row))
                 {
-                    return Ok(ops::binary(*op, &a, &b)?);
+                    return ops::binary(*op, &a, &b).map_err(|q| q.at(e.span).into());
                 }
                 self.binary(*op, l, r, row)
+                    .map_err(|err| super::at(err, e.span))
             }
             ExprKind::IsNull(operand, negated) => {
                 let v = self.eval(operand, row)?;
