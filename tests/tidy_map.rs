@@ -164,7 +164,13 @@ fn refusals_leave_the_store_as_it_was() {
         let db = map();
         let before = dump(&db);
         match try_run(&db, statement) {
-            Err(Error::Query(e)) => assert_eq!(e.code, code, "{statement}: {e}"),
+            Err(Error::Query(e)) => {
+                assert_eq!(e.code, code, "{statement}: {e}");
+                // Every refusal says where, the scale rule (checked once the statement
+                // is done) by pointing at all of it.
+                let span = e.span.unwrap_or_else(|| panic!("{statement}: no position"));
+                assert!(span.end <= statement.len(), "{statement}: {span:?}");
+            }
             other => panic!("{statement}: expected {code}, got {other:?}"),
         }
         assert_eq!(dump(&db), before, "{statement} changed the store");

@@ -248,7 +248,8 @@ pub fn run(
         let answer = hls::capture(&mut ex, h)?;
         ex.profile_stop(0, started);
         ex.check_deleted_nodes()?;
-        hls::scale::check(ex.tx)?;
+        // The rule is checked once the statement is done: its error points at all of it.
+        hls::scale::check(ex.tx).map_err(|e| at(e, h.span))?;
         let answer = hls::render(&ex, answer)?;
         return Ok(Outcome {
             columns: Vec::new(),
