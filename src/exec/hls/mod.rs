@@ -70,9 +70,35 @@ pub(super) fn render(ex: &Executor<'_, '_>, answer: Answer) -> Result<String, Er
                 Some(Value::String(s)) => format!(" ({s})"),
                 _ => String::new(),
             };
-            Ok(format!("{verb} {} {name:?}{scale}", labels.join(":")))
+            Ok(format!("{verb} {} {}{scale}", labels.join(":"), quoted(name)))
         }
     }
+}
+
+/// A name or text as a statement would write it, for answers: in double quotes, with only
+/// what the syntax needs escaped — the quote, the backslash and control characters
+/// (`\n`, `\t`, `\r`, else `\uXXXX`); everything else (accents, emoji) as it is.
+pub(crate) fn quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    out.push_str(&format!("\\u{unit:04X}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 impl Executor<'_, '_> {
