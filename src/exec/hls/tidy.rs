@@ -65,9 +65,10 @@ impl Executor<'_, '_> {
                 known.extend(["Actor", "Factor", super::LEARNING].map(String::from));
             }
             if let Some(close) = near_miss(label, known.iter().map(String::as_str)) {
+                let name = super::quoted(name);
                 let message = format!(
                     "there is no label {label} yet: did you mean {close}? \
-                     (ACTOR {name:?} AS {close}; or ACTOR {name:?} AS NEW {label} to make it)"
+                     (ACTOR {name} AS {close}; or ACTOR {name} AS NEW {label} to make it)"
                 );
                 let e =
                     CypherError::runtime(ErrorKind::ArgumentError, "NearDuplicateLabel", message);
