@@ -172,7 +172,10 @@ fn refusals_leave_the_store_as_it_was() {
         ("ACTOR \"Brian\" AS Person:factor", "ReservedLabel"),
         ("ACTOR \"Brian\" AS NEW learning", "ReservedLabel"),
         ("MERGE \"Health\" INTO \"Brian\"", "MergeKinds"),
-        ("MERGE \"Brian\" INTO \"Housing\" KEEPING OURS", "MergeKinds"),
+        (
+            "MERGE \"Brian\" INTO \"Housing\" KEEPING OURS",
+            "MergeKinds",
+        ),
         ("MERGE #7 INTO \"Brian\"", "MergeKinds"),
         // LEARNT's text and HOW are trimmed and may not be empty.
         ("LEARNT \"\" HOW \"x\"", "EmptyText"),
@@ -181,10 +184,7 @@ fn refusals_leave_the_store_as_it_was() {
         ("LEARNT \"Family calls matter\" HOW \" \"", "EmptyText"),
         ("LEARNT \"x\" HOW \"y\" ON 2024", "InvalidArgumentType"),
         // The name is the one after ACTOR; RENAME changes it.
-        (
-            "ACTOR \"Brian\" AS Person {name: \"Bob\"}",
-            "NameMismatch",
-        ),
+        ("ACTOR \"Brian\" AS Person {name: \"Bob\"}", "NameMismatch"),
         ("FACTOR \"Housing\" {name: null}", "NameMismatch"),
     ];
     for (statement, code) in cases {
@@ -412,7 +412,13 @@ fn merge_moves_other_spells_and_views_beside_the_first() {
     assert_eq!(
         brians_links(&db),
         vec![
-            vec![s("MET"), n.clone(), s("2014-01-01"), s("2016-12-31"), n.clone()],
+            vec![
+                s("MET"),
+                n.clone(),
+                s("2014-01-01"),
+                s("2016-12-31"),
+                n.clone()
+            ],
             vec![s("MET"), n.clone(), s("2018-01-01"), n.clone(), n.clone()],
             vec![s("TRUSTS"), s("Jo"), n.clone(), n.clone(), Output::Int(4)],
             vec![s("TRUSTS"), s("Sam"), n.clone(), n.clone(), Output::Int(1)],
@@ -421,7 +427,10 @@ fn merge_moves_other_spells_and_views_beside_the_first() {
     // The same link (same spell, same view ignoring case) is combined; its values follow
     // KEEPING as a node's do.
     let db = spells();
-    run(&db, "LINK \"Brian B\" -[:MET]-> \"Hostel\" FROM 2014 UNTIL 2016");
+    run(
+        &db,
+        "LINK \"Brian B\" -[:MET]-> \"Hostel\" FROM 2014 UNTIL 2016",
+    );
     run(
         &db,
         "LINK \"Brian B\" -[:TRUSTS {level: 2, note: 'new'}]-> \"Hostel\" SEEN BY \"jo\"",
@@ -432,7 +441,8 @@ fn merge_moves_other_spells_and_views_beside_the_first() {
         Err(Error::Query(e)) => {
             assert_eq!(e.code, "MergeConflict");
             assert!(
-                e.message.contains("level (\"Brian B\" has 2, \"Brian\" has 4)"),
+                e.message
+                    .contains("level (\"Brian B\" has 2, \"Brian\" has 4)"),
                 "{e}"
             );
         }
@@ -451,7 +461,13 @@ fn merge_moves_other_spells_and_views_beside_the_first() {
     assert_eq!(links.len(), 4, "{links:?}");
     assert_eq!(
         links[2],
-        vec![s("TRUSTS"), s("Jo"), Output::Null, Output::Null, Output::Int(2)]
+        vec![
+            s("TRUSTS"),
+            s("Jo"),
+            Output::Null,
+            Output::Null,
+            Output::Int(2)
+        ]
     );
 }
 
@@ -476,11 +492,17 @@ fn unlink_takes_one_view_or_one_spell() {
     let (nodes, rels) = counts(&db);
     // One person's view goes; the other's stays. Run again, nothing is left to do and it
     // says what there is instead.
-    let r = run(&db, "UNLINK \"Brian\" -[:TRUSTS]-> \"Hostel\" SEEN BY \"sam\"");
+    let r = run(
+        &db,
+        "UNLINK \"Brian\" -[:TRUSTS]-> \"Hostel\" SEEN BY \"sam\"",
+    );
     assert_eq!(r.answer, ["unlinked Brian -TRUSTS-> Hostel (seen by Sam)"]);
     assert_eq!(counts(&db), (nodes, rels - 1));
     let after = dump(&db);
-    let again = run(&db, "UNLINK \"Brian\" -[:TRUSTS]-> \"Hostel\" SEEN BY \"Sam\"");
+    let again = run(
+        &db,
+        "UNLINK \"Brian\" -[:TRUSTS]-> \"Hostel\" SEEN BY \"Sam\"",
+    );
     assert_eq!(
         again.answer,
         [
@@ -498,13 +520,27 @@ fn unlink_takes_one_view_or_one_spell() {
     let r = run(&db, "UNLINK \"Brian\" -[:MET]- \"Hostel\" UNTIL 2016");
     assert_eq!(
         r.answer,
-        ["nothing to unlink: no Brian -MET- Hostel (until 2016-12-31) (there is Brian -MET-> Hostel (from 2018-01-01))"]
+        [
+            "nothing to unlink: no Brian -MET- Hostel (until 2016-12-31) (there is Brian -MET-> Hostel (from 2018-01-01))"
+        ]
     );
     assert_eq!(
         brians_links(&db),
         vec![
-            vec![s("MET"), Output::Null, s("2018-01-01"), Output::Null, Output::Null],
-            vec![s("TRUSTS"), s("Jo"), Output::Null, Output::Null, Output::Int(4)],
+            vec![
+                s("MET"),
+                Output::Null,
+                s("2018-01-01"),
+                Output::Null,
+                Output::Null
+            ],
+            vec![
+                s("TRUSTS"),
+                s("Jo"),
+                Output::Null,
+                Output::Null,
+                Output::Int(4)
+            ],
         ]
     );
     // Without SEEN BY or FROM/UNTIL every view and spell goes, each one named.
@@ -520,7 +556,10 @@ fn unlink_takes_one_view_or_one_spell() {
     assert_eq!(r.stats.relationships_deleted, 2);
     // A lens is for reading; the refusal's advice works.
     let db = spells();
-    match try_run(&db, "FROM THE VIEW OF \"Sam\" UNLINK \"Brian B\" -[:TRUSTS]-> \"Hostel\"") {
+    match try_run(
+        &db,
+        "FROM THE VIEW OF \"Sam\" UNLINK \"Brian B\" -[:TRUSTS]-> \"Hostel\"",
+    ) {
         Err(Error::Query(e)) => assert!(e.message.contains("SEEN BY"), "{e}"),
         other => panic!("expected a refusal, got {other:?}"),
     }
@@ -528,9 +567,19 @@ fn unlink_takes_one_view_or_one_spell() {
         &db,
         "UNLINK \"Brian B\" -[:TRUSTS]-> \"Hostel\" SEEN BY \"Sam\" FROM 2018",
     );
-    assert!(r.answer[0].starts_with("nothing to unlink"), "{:?}", r.answer);
-    let r = run(&db, "UNLINK \"Brian B\" -[:TRUSTS]-> \"Hostel\" SEEN BY \"Sam\"");
-    assert_eq!(r.answer, ["unlinked Brian B -TRUSTS-> Hostel (seen by Sam)"]);
+    assert!(
+        r.answer[0].starts_with("nothing to unlink"),
+        "{:?}",
+        r.answer
+    );
+    let r = run(
+        &db,
+        "UNLINK \"Brian B\" -[:TRUSTS]-> \"Hostel\" SEEN BY \"Sam\"",
+    );
+    assert_eq!(
+        r.answer,
+        ["unlinked Brian B -TRUSTS-> Hostel (seen by Sam)"]
+    );
 }
 
 #[test]
@@ -546,12 +595,15 @@ fn misspellings_in_edits_get_a_suggestion() {
     let r = run(&db, "UNLINK \"Brian\" -[:LIKES]-> \"GP practice\"");
     assert_eq!(
         r.answer,
-        ["nothing to unlink: no Brian -LIKES-> GP practice (no relationship on the map has the type LIKES)"]
+        [
+            "nothing to unlink: no Brian -LIKES-> GP practice (no relationship on the map has the type LIKES)"
+        ]
     );
     // A misspelt name is refused with a suggestion, as in other statements.
     let e = try_run(&db, "UNLINK \"Brain\" -[:AFFECTED_BY]-> \"Health\"").unwrap_err();
     assert!(
-        e.to_string().ends_with("there is no node named \"Brain\" (did you mean \"Brian\"?)"),
+        e.to_string()
+            .ends_with("there is no node named \"Brain\" (did you mean \"Brian\"?)"),
         "{e}"
     );
     // A RENAME of a name nobody has does not claim it happened.
@@ -594,7 +646,10 @@ fn refusals_say_what_is_wrong() {
         "ON takes a date, e.g. ON date('2024-03-01'); 2024 is an Integer"
     );
     // The same name in the map is no change of name.
-    let r = run(&db, "ACTOR \"Brian\" AS Person {name: \"Brian\", born: 1978}");
+    let r = run(
+        &db,
+        "ACTOR \"Brian\" AS Person {name: \"Brian\", born: 1978}",
+    );
     assert_eq!(r.answer, ["already there: Actor:Person \"Brian\" (person)"]);
 }
 
@@ -607,14 +662,23 @@ fn answers_show_names_as_a_statement_writes_them() {
         ["created Actor \"Zoë 👩‍⚕️ O\\\"Neil\\tx\\\\y\" (person)"]
     );
     // What the answer shows, typed back, names the same actor.
-    let again = format!("ACTOR {}", &r.answer[0]["created Actor ".len()..r.answer[0].len() - " (person)".len()]);
+    let again = format!(
+        "ACTOR {}",
+        &r.answer[0]["created Actor ".len()..r.answer[0].len() - " (person)".len()]
+    );
     let r = run(&db, &again);
     assert!(r.answer[0].starts_with("already there"), "{:?}", r.answer);
-    let r = run(&db, "RENAME \"zoë 👩‍⚕️ o\\\"neil\\tx\\\\y\" TO \"Zoë\\u0007\"");
+    let r = run(
+        &db,
+        "RENAME \"zoë 👩‍⚕️ o\\\"neil\\tx\\\\y\" TO \"Zoë\\u0007\"",
+    );
     assert_eq!(
         r.answer,
         ["renamed \"Zoë 👩‍⚕️ O\\\"Neil\\tx\\\\y\" to \"Zoë\\u0007\""]
     );
     let r = run(&db, "LEARNT \"Tabs\\tmatter\" HOW \"typing\"");
-    assert_eq!(r.answer, ["learnt \"Tabs\\tmatter\" about the whole system"]);
+    assert_eq!(
+        r.answer,
+        ["learnt \"Tabs\\tmatter\" about the whole system"]
+    );
 }

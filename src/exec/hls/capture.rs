@@ -67,7 +67,10 @@ fn refuse_reserved_labels(name: &str, labels: &[String], hls: &Hls) -> Result<()
         let (kind, maker) = if label.eq_ignore_ascii_case("Factor") {
             ("factors", format!("FACTOR {}", quoted(name)))
         } else if label.eq_ignore_ascii_case(LEARNING) {
-            ("learning records", "LEARNT \"...\" ABOUT ... HOW \"...\"".to_string())
+            (
+                "learning records",
+                "LEARNT \"...\" ABOUT ... HOW \"...\"".to_string(),
+            )
         } else {
             continue;
         };
@@ -99,7 +102,11 @@ fn refuse_other_name(
     }
     let rename = match other {
         Value::String(n) if !n.trim().is_empty() => {
-            format!("; to rename it, RENAME {} TO {}", quoted(name), quoted(n.trim()))
+            format!(
+                "; to rename it, RENAME {} TO {}",
+                quoted(name),
+                quoted(n.trim())
+            )
         }
         _ => String::new(),
     };
@@ -490,12 +497,16 @@ impl Executor<'_, '_> {
         if !name.is_empty() {
             return Ok(name);
         }
-        let text = self.tx.with_node(id, |n| match n.and_then(|n| n.props.get("text")) {
-            Some(Value::String(t)) if n.is_some_and(|n| n.labels.iter().any(|l| l == LEARNING)) => {
-                Some(t.clone())
-            }
-            _ => None,
-        })?;
+        let text = self
+            .tx
+            .with_node(id, |n| match n.and_then(|n| n.props.get("text")) {
+                Some(Value::String(t))
+                    if n.is_some_and(|n| n.labels.iter().any(|l| l == LEARNING)) =>
+                {
+                    Some(t.clone())
+                }
+                _ => None,
+            })?;
         Ok(match text {
             Some(t) if t.chars().count() > TEXT_SHOWN => {
                 let head: String = t.chars().take(TEXT_SHOWN).collect();

@@ -215,14 +215,14 @@ impl Executor<'_, '_> {
             let Some(rec) = self.tx.rel(id)? else {
                 continue;
             };
-            let matches = only.iter().all(|(k, wanted)| {
-                match (k.as_str(), rec.props.get(k), wanted) {
-                    (SEEN_BY, Some(Value::String(who)), Value::String(w)) => {
-                        same_viewpoint(who, w)
-                    }
-                    (_, held, _) => held == Some(wanted),
-                }
-            });
+            let matches =
+                only.iter()
+                    .all(|(k, wanted)| match (k.as_str(), rec.props.get(k), wanted) {
+                        (SEEN_BY, Some(Value::String(who)), Value::String(w)) => {
+                            same_viewpoint(who, w)
+                        }
+                        (_, held, _) => held == Some(wanted),
+                    });
             if matches {
                 found.push((id, self.arrow(&rec)?));
             } else {
@@ -512,7 +512,12 @@ fn refuse_other_kinds(
         what(a),
         what(b)
     );
-    Err(CypherError::runtime(ErrorKind::ConstraintVerificationFailed, "MergeKinds", message).into())
+    Err(CypherError::runtime(
+        ErrorKind::ConstraintVerificationFailed,
+        "MergeKinds",
+        message,
+    )
+    .into())
 }
 
 /// The refusal of a MERGE whose nodes (or combined relationships) differ on properties.

@@ -70,7 +70,11 @@ pub(super) fn render(ex: &Executor<'_, '_>, answer: Answer) -> Result<String, Er
                 Some(Value::String(s)) => format!(" ({s})"),
                 _ => String::new(),
             };
-            Ok(format!("{verb} {} {}{scale}", labels.join(":"), quoted(name)))
+            Ok(format!(
+                "{verb} {} {}{scale}",
+                labels.join(":"),
+                quoted(name)
+            ))
         }
     }
 }
