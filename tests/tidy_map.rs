@@ -681,4 +681,14 @@ fn answers_show_names_as_a_statement_writes_them() {
         r.answer,
         ["learnt \"Tabs\\tmatter\" about the whole system"]
     );
+    // An arrow shows names without quotes, but an answer stays on one line.
+    run(&db, "ACTOR \"Line\\none\"");
+    let r = run(
+        &db,
+        "LINK \"Line\\none\" -[:KNOWS]-> \"Zoë\\u0007\" SEEN BY \"Jo\\tB\"",
+    );
+    assert_eq!(
+        r.answer,
+        ["linked Line\\none -KNOWS-> Zoë\\u0007 (seen by Jo\\tB)"]
+    );
 }

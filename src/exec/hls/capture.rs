@@ -3,7 +3,7 @@
 //! name, ignoring case) and updates it rather than adding another, so re-running a
 //! workshop script changes nothing. Each answers in one line ([`Answer`]).
 
-use super::{Answer, LEARNING, at, quoted, scale};
+use super::{Answer, LEARNING, at, quoted, scale, unquoted};
 use crate::exec::lens::{SEEN_BY, VALID_FROM, VALID_UNTIL, same_viewpoint};
 use crate::exec::{Error, Executor};
 use crate::model::ErrorKind;
@@ -470,7 +470,7 @@ impl Executor<'_, '_> {
     pub(super) fn arrow(&self, rec: &RelRecord) -> Result<String, Error> {
         let mut notes = Vec::new();
         if let Some(Value::String(who)) = rec.props.get(SEEN_BY) {
-            notes.push(format!("seen by {who}"));
+            notes.push(format!("seen by {}", unquoted(who)));
         }
         for (key, word) in [(VALID_FROM, "from"), (VALID_UNTIL, "until")] {
             if let Some(Value::Temporal(t)) = rec.props.get(key) {
@@ -484,9 +484,9 @@ impl Executor<'_, '_> {
         };
         Ok(format!(
             "{} -{}-> {}{notes}",
-            self.shown_name(rec.start)?,
+            unquoted(&self.shown_name(rec.start)?),
             rec.rel_type,
-            self.shown_name(rec.end)?
+            unquoted(&self.shown_name(rec.end)?)
         ))
     }
 
@@ -601,7 +601,7 @@ impl Executor<'_, '_> {
         };
         let mut names = Vec::new();
         for target in about {
-            names.push(self.shown_name(*target)?);
+            names.push(unquoted(&self.shown_name(*target)?));
             if self.rel_between(id, *target, "ABOUT")?.is_none() {
                 let rec = RelRecord {
                     rel_type: "ABOUT".into(),
@@ -616,7 +616,7 @@ impl Executor<'_, '_> {
         // What it came from: the change or experiment (one relationship).
         let mut origin = String::new();
         if let Some(source) = details.came_from {
-            origin = format!(", from {}", self.shown_name(source)?);
+            origin = format!(", from {}", unquoted(&self.shown_name(source)?));
             if self.rel_between(id, source, CAME_FROM)?.is_none() {
                 self.tx.create_rel(RelRecord {
                     rel_type: CAME_FROM.into(),

@@ -83,25 +83,29 @@ pub(super) fn render(ex: &Executor<'_, '_>, answer: Answer) -> Result<String, Er
 /// what the syntax needs escaped — the quote, the backslash and control characters
 /// (`\n`, `\t`, `\r`, else `\uXXXX`); everything else (accents, emoji) as it is.
 pub(crate) fn quoted(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
+    format!("\"{}\"", escaped(text, true))
+}
+
+/// A name as an arrow shows it (`Brian -KNOWS-> Jo`): as it is, but for control characters,
+/// escaped as in [`quoted`] so that an answer stays on one line.
+pub(crate) fn unquoted(text: &str) -> String {
+    escaped(text, false)
+}
+
+fn escaped(text: &str, in_quotes: bool) -> String {
+    let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
+            '"' if in_quotes => out.push_str("\\\""),
+            '\\' if in_quotes => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
-            c if c.is_control() => {
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units) {
-                    out.push_str(&format!("\\u{unit:04X}"));
-                }
-            }
+            // Control characters are all in the Basic Multilingual Plane: one \uXXXX each.
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
             c => out.push(c),
         }
     }
-    out.push('"');
     out
 }
 
