@@ -623,7 +623,7 @@ fn refusals_say_what_is_wrong() {
     };
     assert_eq!(
         message("ACTOR \"Mum\" AS Factor"),
-        "an actor cannot be labelled Factor: that label is kept for factors (FACTOR \"Mum\" makes one); give the actor another label, e.g. ACTOR \"Mum\" AS Organisation"
+        "an actor cannot be labelled Factor: that label is kept for factors (FACTOR \"Mum\" makes one); give the actor another label (Person, Service, Organisation, ...)"
     );
     assert_eq!(
         message("MERGE \"Health\" INTO \"Brian\""),

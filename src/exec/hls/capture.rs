@@ -76,8 +76,7 @@ fn refuse_reserved_labels(name: &str, labels: &[String], hls: &Hls) -> Result<()
         };
         let message = format!(
             "an actor cannot be labelled {label}: that label is kept for {kind} ({maker} makes \
-             one); give the actor another label, e.g. ACTOR {} AS Organisation",
-            quoted(name)
+             one); give the actor another label (Person, Service, Organisation, ...)"
         );
         let e = CypherError::runtime(ErrorKind::ArgumentError, "ReservedLabel", message);
         return Err(at(e.into(), hls.span));

@@ -7,10 +7,16 @@
 //! MERGE "A" INTO "B" moves every relationship of A onto B, keeping its direction and
 //! properties; a self-loop of A becomes one of B; a relationship between A and B is
 //! dropped (a link between a node and its own duplicate says nothing); a relationship B
-//! already has (same type, same other end, same direction) is combined with it. A's
-//! labels and properties are added to B's (B keeps its name); where both have a property
-//! with different values the statement is refused unless KEEPING says whose wins.
-//! A scale someone gave (see [`super::scale`]) beats a defaulted one.
+//! already has — the same link as LINK tells it: same type, other end and direction, same
+//! viewpoint (`seen_by`) and same start of spell (`valid_from`) — is combined with it,
+//! while another view or spell moves across beside it. A's labels and properties are added
+//! to B's (B keeps its name); where both have a property with different values the
+//! statement is refused unless KEEPING says whose wins. A scale someone gave (see
+//! [`super::scale`]) beats a defaulted one. Nodes of different kinds (an actor, a factor,
+//! a learning record) are not merged.
+//!
+//! UNLINK removes every view and spell of a link, or with SEEN BY and FROM/UNTIL only
+//! those that match each one given.
 
 use super::capture::{given_name, write_props};
 use super::{Answer, quoted, scale};
