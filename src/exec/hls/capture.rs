@@ -119,15 +119,6 @@ fn refuse_other_name(
     Err(at(e.into(), hls.span))
 }
 
-/// A type's name after "a" or "an": `an Integer`, `a String`.
-fn with_article(name: &str) -> String {
-    let vowel = name
-        .chars()
-        .next()
-        .is_some_and(|c| "AEIOUaeiou".contains(c));
-    format!("{} {name}", if vowel { "an" } else { "a" })
-}
-
 /// Runs one quick-capture statement; its answer.
 pub(super) fn run(ex: &mut Executor<'_, '_>, hls: &Hls) -> Result<Answer, Error> {
     match &hls.kind {
@@ -226,7 +217,7 @@ pub(super) fn run(ex: &mut Executor<'_, '_>, hls: &Hls) -> Result<Answer, Error>
                         let message = format!(
                             "ON takes a date, e.g. ON date('2024-03-01'); {} is {}",
                             super::edit::shown_value(&other),
-                            with_article(other.type_name())
+                            super::with_article(other.type_name())
                         );
                         return Err(at(
                             CypherError::type_error("InvalidArgumentType", message).into(),
@@ -302,7 +293,10 @@ impl Executor<'_, '_> {
             }
             Value::Null => Ok(Vec::new()),
             other => {
-                let message = format!("properties are given as a map, not a {}", other.type_name());
+                let message = format!(
+                    "properties are given as a map, not {}",
+                    super::with_article(other.type_name())
+                );
                 Err(at(
                     CypherError::type_error("InvalidArgumentType", message).into(),
                     e.span,

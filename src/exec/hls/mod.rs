@@ -92,6 +92,15 @@ pub(crate) fn unquoted(text: &str) -> String {
     escaped(text, false)
 }
 
+/// A type's name after "a" or "an", for messages: `an Integer`, `a String`.
+pub(crate) fn with_article(name: &str) -> String {
+    let vowel = name
+        .chars()
+        .next()
+        .is_some_and(|c| "AEIOUaeiou".contains(c));
+    format!("{} {name}", if vowel { "an" } else { "a" })
+}
+
 fn escaped(text: &str, in_quotes: bool) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -127,8 +136,8 @@ impl Executor<'_, '_> {
                 Some(other) => Err(CypherError::type_error(
                     "InvalidArgumentType",
                     format!(
-                        "${p} names a node by name (a String) or by id (an Integer), not a {}",
-                        other.type_name()
+                        "${p} names a node by name (a String) or by id (an Integer), not {}",
+                        with_article(other.type_name())
                     ),
                 )
                 .into()),
