@@ -560,7 +560,12 @@ fn unlink_takes_one_view_or_one_spell() {
         &db,
         "FROM THE VIEW OF \"Sam\" UNLINK \"Brian B\" -[:TRUSTS]-> \"Hostel\"",
     ) {
-        Err(Error::Query(e)) => assert!(e.message.contains("SEEN BY"), "{e}"),
+        Err(Error::Query(e)) => assert_eq!(
+            e.message,
+            "FROM THE VIEW OF is for reading the map; quick capture records what is: say when \
+             it held with FROM ... UNTIL ..., and whose view a link is with SEEN BY \"Sam\" \
+             after the link"
+        ),
         other => panic!("expected a refusal, got {other:?}"),
     }
     let r = run(
@@ -691,4 +696,30 @@ fn answers_show_names_as_a_statement_writes_them() {
         r.answer,
         ["linked Line\\none -KNOWS-> Zoë\\u0007 (seen by Jo\\tB)"]
     );
+}
+
+#[test]
+fn learnt_finds_its_record_ignoring_case_and_outer_blanks() {
+    let db = Db::in_memory();
+    run(&db, "ACTOR \"Brian\" AS Person");
+    // A record written before texts were trimmed (or by Cypher) keeps its blanks.
+    run(
+        &db,
+        "CREATE (:Learning {text: 'Stable housing mattered ', how: 'review', when: date('2024-01-01')})",
+    );
+    let r = run(
+        &db,
+        "LEARNT \"stable housing mattered \" ABOUT \"Brian\" HOW \" review \"",
+    );
+    assert_eq!(
+        r.answer,
+        ["updated: learnt \"Stable housing mattered\" about Brian"]
+    );
+    let r = run(
+        &db,
+        "LEARNT \"  STABLE housing mattered\" ABOUT \"Brian\" HOW \"review\"",
+    );
+    assert!(r.answer[0].starts_with("already there"), "{:?}", r.answer);
+    let count = run(&db, "MATCH (l:Learning) RETURN count(l), l.how");
+    assert_eq!(count.rows, vec![vec![Output::Int(1), s("review")]]);
 }
