@@ -244,6 +244,7 @@ const TIME: &str = "\
 When things held, and the map as it was then:
   ... FROM 2014 UNTIL 2016-06   after ACTOR, FACTOR or LINK: when it held in the world
                                 (valid_from, valid_until); another FROM is another spell
+  UNLINK ... FROM 2014          removes only the spell that starts then (UNTIL: ends)
   AS OF 2016 <statement>        any question or Cypher statement sees only what held at
                                 some time in 2016 (a year, 2016-06 or 2016-06-01)
   WHAT CHANGED FOR <node> BETWEEN 2016 AND 2019 [WITHIN n STEPS]
@@ -255,6 +256,7 @@ When things held, and the map as it was then:
 const VIEWS: &str = "\
 Several people's views of one relationship coexist:
   LINK <node> -[:TYPE {props}]- <node> SEEN BY \"who\"   one person's view
+  UNLINK <node> -[:TYPE]- <node> SEEN BY \"who\"        removes only that view
   FROM THE VIEW OF \"who\" <statement>   only their views (and nobody's in particular)
   COMPARE VIEWS [OF <node>]  /  WHERE VIEWS DIFFER     where views disagree: talk there
   :view \"who\" / :view off    the same lens for every statement of the session
