@@ -94,6 +94,29 @@ fn check_history(db: &Db) {
 }
 
 #[test]
+fn history_shows_a_learning_record_by_its_text() {
+    let db = Db::in_memory();
+    db.set_author(Some("Jo"));
+    run(&db, "ACTOR 'Brian' AS Person");
+    run(
+        &db,
+        "LEARNT 'Stable housing mattered' ABOUT 'Brian' HOW 'review' ON date('2024-01-01')",
+    );
+    let long = "A very long lesson that goes on and on about what the room saw in the spring";
+    run(&db, &format!("LEARNT '{long}' ABOUT 'Brian' HOW 'review'"));
+    let rows = history(&db, "'Brian'");
+    let what: Vec<&str> = rows.iter().map(|r| r[1].as_str()).collect();
+    assert_eq!(
+        what,
+        [
+            "Brian",
+            "Stable housing mattered -ABOUT-> Brian",
+            "A very long lesson that goes on and on about what the room s… -ABOUT-> Brian",
+        ]
+    );
+}
+
+#[test]
 fn history_of_a_node_in_memory() {
     check_history(&Db::in_memory());
 }

@@ -270,3 +270,31 @@ fn names_are_trimmed_and_an_empty_name_is_refused() {
     let err = run("FACTOR \"\"").unwrap_err();
     assert!(err.to_string().contains("FACTOR needs a name"), "{err}");
 }
+
+#[test]
+fn a_parameter_of_the_wrong_type_is_named_with_its_article() {
+    let db = Db::in_memory();
+    let mut params = Params::new();
+    params.insert("n".into(), steward::model::Value::Int(7));
+    params.insert("b".into(), steward::model::Value::Bool(true));
+    let err = |text: &str| {
+        db.execute(text, &params)
+            .expect_err("a wrong type")
+            .to_string()
+    };
+    assert!(
+        err("ACTOR 'X' $n").ends_with("properties are given as a map, not an Integer"),
+        "{}",
+        err("ACTOR 'X' $n")
+    );
+    assert!(
+        err("SHOW $b").ends_with("or by id (an Integer), not a Boolean"),
+        "{}",
+        err("SHOW $b")
+    );
+    assert!(
+        err("FROM THE VIEW OF $n SHOW 'X'").contains("takes a name, not an Integer ($n)"),
+        "{}",
+        err("FROM THE VIEW OF $n SHOW 'X'")
+    );
+}

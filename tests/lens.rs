@@ -139,3 +139,49 @@ fn a_viewpoint_answers_as_the_map_without_the_others_views() {
         }
     }
 }
+
+#[test]
+fn merge_and_unlink_keep_each_spell_and_view_for_the_lenses() {
+    let db = Db::in_memory();
+    let run = |q: &str| {
+        db.execute(q, &Params::new())
+            .unwrap_or_else(|e| panic!("{q}: {e}"))
+    };
+    for s in [
+        "ACTOR 'Brian' AS Person",
+        "ACTOR 'Brian B' AS Person",
+        "ACTOR 'Hostel' AS Service",
+        "LINK 'Brian' -[:MET]-> 'Hostel' FROM 2014 UNTIL 2016",
+        "LINK 'Brian B' -[:MET]-> 'Hostel' FROM 2018",
+        "LINK 'Brian' -[:TRUSTS {level: 4}]-> 'Hostel' SEEN BY 'Jo'",
+        "LINK 'Brian B' -[:TRUSTS {level: 1}]-> 'Hostel' SEEN BY 'Sam'",
+        "MERGE 'Brian B' INTO 'Brian'",
+    ] {
+        run(s);
+    }
+    let met = |lens: &str| {
+        rows(
+            &db,
+            &format!("{lens} MATCH ({{name: 'Brian'}})-[r:MET]->() RETURN toString(r.valid_from)"),
+        )
+    };
+    assert_eq!(met("AS OF 2015"), ["String(\"2014-01-01\")"]);
+    assert_eq!(met("AS OF 2019"), ["String(\"2018-01-01\")"]);
+    assert!(met("AS OF 2017").is_empty());
+    let trust = |who: &str| {
+        rows(
+            &db,
+            &format!(
+                "FROM THE VIEW OF '{who}' MATCH ({{name: 'Brian'}})-[r:TRUSTS]->() RETURN r.level"
+            ),
+        )
+    };
+    assert_eq!(trust("Sam"), ["Int(1)"]);
+    assert_eq!(trust("Jo"), ["Int(4)"]);
+    run("UNLINK 'Brian' -[:TRUSTS]-> 'Hostel' SEEN BY 'Sam'");
+    run("UNLINK 'Brian' -[:MET]-> 'Hostel' FROM 2018");
+    assert!(trust("Sam").is_empty());
+    assert_eq!(trust("Jo"), ["Int(4)"]);
+    assert!(met("AS OF 2019").is_empty());
+    assert_eq!(met("AS OF 2015"), ["String(\"2014-01-01\")"]);
+}

@@ -83,7 +83,11 @@ fn each_edit_twice_changes_nothing_the_second_time() {
         ),
         (
             "RENAME \"Brians family\" TO \"The Smiths\"",
-            "already renamed",
+            "nothing to rename",
+        ),
+        (
+            "LEARNT \" family CALLS matter \" ABOUT \"Brian\" HOW \"visit\"",
+            "already there: learnt \"Family calls matter\" about Brian",
         ),
         ("RENAME \"Brian\" TO \"Brian\"", "already named"),
         (
@@ -159,6 +163,29 @@ fn refusals_leave_the_store_as_it_was() {
         ),
         ("MERGE \"Brian\" INTO \"Nobody\"", "EntityNotFound"),
         ("RENAME \"Nobody\" TO \"Somebody\"", "EntityNotFound"),
+        // An actor is not a factor or a learning record, nor made one by MERGE.
+        (
+            "ACTOR \"Learning hub\" AS Learning AT organisation SCALE",
+            "ReservedLabel",
+        ),
+        ("ACTOR \"Mum\" AS Factor", "ReservedLabel"),
+        ("ACTOR \"Brian\" AS Person:factor", "ReservedLabel"),
+        ("ACTOR \"Brian\" AS NEW learning", "ReservedLabel"),
+        ("MERGE \"Health\" INTO \"Brian\"", "MergeKinds"),
+        (
+            "MERGE \"Brian\" INTO \"Housing\" KEEPING OURS",
+            "MergeKinds",
+        ),
+        ("MERGE #7 INTO \"Brian\"", "MergeKinds"),
+        // LEARNT's text and HOW are trimmed and may not be empty.
+        ("LEARNT \"\" HOW \"x\"", "EmptyText"),
+        ("LEARNT \"\" ABOUT \"Brian\" HOW \"y\"", "EmptyText"),
+        ("LEARNT \"   \" HOW \"\"", "EmptyText"),
+        ("LEARNT \"Family calls matter\" HOW \" \"", "EmptyText"),
+        ("LEARNT \"x\" HOW \"y\" ON 2024", "InvalidArgumentType"),
+        // The name is the one after ACTOR; RENAME changes it.
+        ("ACTOR \"Brian\" AS Person {name: \"Bob\"}", "NameMismatch"),
+        ("FACTOR \"Housing\" {name: null}", "NameMismatch"),
     ];
     for (statement, code) in cases {
         let db = map();
@@ -229,9 +256,15 @@ fn merging_two_linked_nodes_loses_nothing() {
     );
     // KEEPING THEIRS takes the values of the node that goes.
     let db = map();
-    run(
+    let r = run(
         &db,
         "MERGE \"Brians family\" INTO \"Brian's family\" KEEPING THEIRS",
+    );
+    assert_eq!(
+        r.answer,
+        [
+            "merged \"Brians family\" into \"Brian's family\": 4 relationships moved, 1 relationship combined with \"Brian's family\"'s own, 1 relationship between them dropped, 1 property added, 1 property replaced by \"Brians family\"'s"
+        ]
     );
     let born = run(&db, "MATCH (f:Family) RETURN f.born");
     assert_eq!(born.rows, vec![vec![Output::Int(1950)]]);
@@ -349,4 +382,364 @@ fn a_cypher_create_of_a_near_duplicate_label_or_type_is_made_with_a_note() {
             "made a new relationship type `TRUSTs` (did you mean `TRUSTS`?)",
         ]
     );
+}
+
+/// Brian twice, with spells and views of the same links on both.
+const SPELLS: &str = r#"
+ACTOR "Brian" AS Person;
+ACTOR "Brian B" AS Person;
+ACTOR "Hostel" AS Service;
+LINK "Brian" -[:MET]-> "Hostel" FROM 2014 UNTIL 2016;
+LINK "Brian B" -[:MET]-> "Hostel" FROM 2018;
+LINK "Brian" -[:TRUSTS {level: 4}]-> "Hostel" SEEN BY "Jo";
+LINK "Brian B" -[:TRUSTS {level: 1}]-> "Hostel" SEEN BY "Sam";
+"#;
+
+fn spells() -> Db {
+    let db = Db::in_memory();
+    for statement in steward::syntax::split_statements(SPELLS) {
+        run(&db, statement.text);
+    }
+    db
+}
+
+/// Brian's links to the Hostel: type, seen_by, valid_from, valid_until, level.
+fn brians_links(db: &Db) -> Vec<Vec<Output>> {
+    run(
+        db,
+        "MATCH (:Actor {name: 'Brian'})-[r]->(:Actor {name: 'Hostel'}) \
+         RETURN type(r), r.seen_by, toString(r.valid_from), toString(r.valid_until), r.level \
+         ORDER BY type(r), r.seen_by, r.valid_from",
+    )
+    .rows
+}
+
+fn s(v: &str) -> Output {
+    Output::String(v.into())
+}
+
+#[test]
+fn merge_moves_other_spells_and_views_beside_the_first() {
+    let db = spells();
+    let (nodes, rels) = counts(&db);
+    let r = run(&db, "MERGE \"Brian B\" INTO \"Brian\"");
+    assert_eq!(
+        r.answer,
+        ["merged \"Brian B\" into \"Brian\": 2 relationships moved"]
+    );
+    assert_eq!(counts(&db), (nodes - 1, rels));
+    let n = Output::Null;
+    assert_eq!(
+        brians_links(&db),
+        vec![
+            vec![
+                s("MET"),
+                n.clone(),
+                s("2014-01-01"),
+                s("2016-12-31"),
+                n.clone()
+            ],
+            vec![s("MET"), n.clone(), s("2018-01-01"), n.clone(), n.clone()],
+            vec![s("TRUSTS"), s("Jo"), n.clone(), n.clone(), Output::Int(4)],
+            vec![s("TRUSTS"), s("Sam"), n.clone(), n.clone(), Output::Int(1)],
+        ]
+    );
+    // The same link (same spell, same view ignoring case) is combined; its values follow
+    // KEEPING as a node's do.
+    let db = spells();
+    run(
+        &db,
+        "LINK \"Brian B\" -[:MET]-> \"Hostel\" FROM 2014 UNTIL 2016",
+    );
+    run(
+        &db,
+        "LINK \"Brian B\" -[:TRUSTS {level: 2, note: 'new'}]-> \"Hostel\" SEEN BY \"jo\"",
+    );
+    let (nodes, rels) = counts(&db);
+    let before = dump(&db);
+    match try_run(&db, "MERGE \"Brian B\" INTO \"Brian\"") {
+        Err(Error::Query(e)) => {
+            assert_eq!(e.code, "MergeConflict");
+            assert!(
+                e.message
+                    .contains("level (\"Brian B\" has 2, \"Brian\" has 4)"),
+                "{e}"
+            );
+        }
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    assert_eq!(dump(&db), before);
+    let r = run(&db, "MERGE \"Brian B\" INTO \"Brian\" KEEPING THEIRS");
+    assert_eq!(
+        r.answer,
+        [
+            "merged \"Brian B\" into \"Brian\": 2 relationships moved, 2 relationships combined with \"Brian\"'s own"
+        ]
+    );
+    assert_eq!(counts(&db), (nodes - 1, rels - 2));
+    let links = brians_links(&db);
+    assert_eq!(links.len(), 4, "{links:?}");
+    assert_eq!(
+        links[2],
+        vec![
+            s("TRUSTS"),
+            s("Jo"),
+            Output::Null,
+            Output::Null,
+            Output::Int(2)
+        ]
+    );
+}
+
+#[test]
+fn merge_reports_replaced_properties_as_replaced() {
+    let db = Db::in_memory();
+    run(&db, "ACTOR \"A\" {email: 'a@x.org'}");
+    run(&db, "ACTOR \"Cee\" {email: 'c@x.org', phone: '123'}");
+    let r = run(&db, "MERGE \"Cee\" INTO \"A\" KEEPING THEIRS");
+    assert_eq!(
+        r.answer,
+        ["merged \"Cee\" into \"A\": 1 property added, 1 property replaced by \"Cee\"'s"]
+    );
+    let email = run(&db, "MATCH (a {name: 'A'}) RETURN a.email, a.phone");
+    assert_eq!(email.rows, vec![vec![s("c@x.org"), s("123")]]);
+}
+
+#[test]
+fn unlink_takes_one_view_or_one_spell() {
+    let db = spells();
+    run(&db, "MERGE \"Brian B\" INTO \"Brian\"");
+    let (nodes, rels) = counts(&db);
+    // One person's view goes; the other's stays. Run again, nothing is left to do and it
+    // says what there is instead.
+    let r = run(
+        &db,
+        "UNLINK \"Brian\" -[:TRUSTS]-> \"Hostel\" SEEN BY \"sam\"",
+    );
+    assert_eq!(r.answer, ["unlinked Brian -TRUSTS-> Hostel (seen by Sam)"]);
+    assert_eq!(counts(&db), (nodes, rels - 1));
+    let after = dump(&db);
+    let again = run(
+        &db,
+        "UNLINK \"Brian\" -[:TRUSTS]-> \"Hostel\" SEEN BY \"Sam\"",
+    );
+    assert_eq!(
+        again.answer,
+        [
+            "nothing to unlink: no Brian -TRUSTS-> Hostel (seen by Sam) (there is Brian -TRUSTS-> Hostel (seen by Jo))"
+        ]
+    );
+    assert_eq!(again.stats, Default::default());
+    assert_eq!(dump(&db), after);
+    // One spell goes, named by its FROM (or UNTIL).
+    let r = run(&db, "UNLINK \"Hostel\" <-[:MET]- \"Brian\" FROM 2014");
+    assert_eq!(
+        r.answer,
+        ["unlinked Brian -MET-> Hostel (from 2014-01-01, until 2016-12-31)"]
+    );
+    let r = run(&db, "UNLINK \"Brian\" -[:MET]- \"Hostel\" UNTIL 2016");
+    assert_eq!(
+        r.answer,
+        [
+            "nothing to unlink: no Brian -MET- Hostel (until 2016-12-31) (there is Brian -MET-> Hostel (from 2018-01-01))"
+        ]
+    );
+    assert_eq!(
+        brians_links(&db),
+        vec![
+            vec![
+                s("MET"),
+                Output::Null,
+                s("2018-01-01"),
+                Output::Null,
+                Output::Null
+            ],
+            vec![
+                s("TRUSTS"),
+                s("Jo"),
+                Output::Null,
+                Output::Null,
+                Output::Int(4)
+            ],
+        ]
+    );
+    // Without SEEN BY or FROM/UNTIL every view and spell goes, each one named.
+    let db = spells();
+    run(&db, "MERGE \"Brian B\" INTO \"Brian\"");
+    let r = run(&db, "UNLINK \"Brian\" -[:TRUSTS]-> \"Hostel\"");
+    assert_eq!(
+        r.answer,
+        [
+            "unlinked 2 relationships: Brian -TRUSTS-> Hostel (seen by Jo), Brian -TRUSTS-> Hostel (seen by Sam)"
+        ]
+    );
+    assert_eq!(r.stats.relationships_deleted, 2);
+    // A lens is for reading; the refusal's advice works.
+    let db = spells();
+    match try_run(
+        &db,
+        "FROM THE VIEW OF \"Sam\" UNLINK \"Brian B\" -[:TRUSTS]-> \"Hostel\"",
+    ) {
+        Err(Error::Query(e)) => assert_eq!(
+            e.message,
+            "FROM THE VIEW OF is for reading the map; quick capture records what is: say when \
+             it held with FROM ... UNTIL ..., and whose view a link is with SEEN BY \"Sam\" \
+             after the link"
+        ),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    let r = run(
+        &db,
+        "UNLINK \"Brian B\" -[:TRUSTS]-> \"Hostel\" SEEN BY \"Sam\" FROM 2018",
+    );
+    assert!(
+        r.answer[0].starts_with("nothing to unlink"),
+        "{:?}",
+        r.answer
+    );
+    let r = run(
+        &db,
+        "UNLINK \"Brian B\" -[:TRUSTS]-> \"Hostel\" SEEN BY \"Sam\"",
+    );
+    assert_eq!(
+        r.answer,
+        ["unlinked Brian B -TRUSTS-> Hostel (seen by Sam)"]
+    );
+}
+
+#[test]
+fn misspellings_in_edits_get_a_suggestion() {
+    let db = map();
+    let r = run(&db, "UNLINK \"Brian\" -[:AFECTED_BY]-> \"GP practice\"");
+    assert_eq!(
+        r.answer,
+        [
+            "nothing to unlink: no Brian -AFECTED_BY-> GP practice (there is no type AFECTED_BY; did you mean AFFECTED_BY?)"
+        ]
+    );
+    let r = run(&db, "UNLINK \"Brian\" -[:LIKES]-> \"GP practice\"");
+    assert_eq!(
+        r.answer,
+        [
+            "nothing to unlink: no Brian -LIKES-> GP practice (no relationship on the map has the type LIKES)"
+        ]
+    );
+    // A misspelt name is refused with a suggestion, as in other statements.
+    let e = try_run(&db, "UNLINK \"Brain\" -[:AFFECTED_BY]-> \"Health\"").unwrap_err();
+    assert!(
+        e.to_string()
+            .ends_with("there is no node named \"Brain\" (did you mean \"Brian\"?)"),
+        "{e}"
+    );
+    // A RENAME of a name nobody has does not claim it happened.
+    let r = run(&db, "RENAME \"Robert\" TO \"Brian\"");
+    assert_eq!(
+        r.answer,
+        ["nothing to rename: nothing is called \"Robert\" (\"Brian\" is there: renamed already?)"]
+    );
+}
+
+#[test]
+fn refusals_say_what_is_wrong() {
+    let db = map();
+    let message = |statement: &str| match try_run(&db, statement) {
+        Err(Error::Query(e)) => e.message,
+        other => panic!("{statement}: expected an error, got {other:?}"),
+    };
+    assert_eq!(
+        message("ACTOR \"Mum\" AS Factor"),
+        "an actor cannot be labelled Factor: that label is kept for factors (FACTOR \"Mum\" makes one); give the actor another label (Person, Service, Organisation, ...)"
+    );
+    assert_eq!(
+        message("MERGE \"Health\" INTO \"Brian\""),
+        "cannot merge \"Health\" into \"Brian\": \"Health\" is a factor and \"Brian\" is an actor, and a node cannot be both; MERGE joins two records of the same thing (LINK them instead if they are related)"
+    );
+    assert_eq!(
+        message("MERGE #7 INTO \"Brian\""),
+        "cannot merge \"Family calls matter\" into \"Brian\": \"Family calls matter\" is a learning record and \"Brian\" is an actor, and a node cannot be both; MERGE joins two records of the same thing (LINK them instead if they are related)"
+    );
+    assert_eq!(
+        message("ACTOR \"Brian\" AS Person {name: \"Bob\"}"),
+        "ACTOR \"Brian\" has name: \"Bob\" in its properties: the name is the one after ACTOR, so leave it out of the map; to rename it, RENAME \"Brian\" TO \"Bob\""
+    );
+    assert_eq!(
+        message("LEARNT \"  \" ABOUT \"Brian\" HOW \"y\""),
+        "LEARNT needs a text: \"  \" is empty, e.g. LEARNT \"Stable housing mattered\" ABOUT \"Brian\" HOW \"reflection meeting\""
+    );
+    assert_eq!(
+        message("LEARNT \"x\" HOW \"y\" ON 2024"),
+        "ON takes a date, e.g. ON date('2024-03-01'); 2024 is an Integer"
+    );
+    // The same name in the map is no change of name.
+    let r = run(
+        &db,
+        "ACTOR \"Brian\" AS Person {name: \"Brian\", born: 1978}",
+    );
+    assert_eq!(r.answer, ["already there: Actor:Person \"Brian\" (person)"]);
+}
+
+#[test]
+fn answers_show_names_as_a_statement_writes_them() {
+    let db = Db::in_memory();
+    let r = run(&db, "ACTOR \"Zoë 👩‍⚕️ O\\\"Neil\\tx\\\\y\"");
+    assert_eq!(
+        r.answer,
+        ["created Actor \"Zoë 👩‍⚕️ O\\\"Neil\\tx\\\\y\" (person)"]
+    );
+    // What the answer shows, typed back, names the same actor.
+    let again = format!(
+        "ACTOR {}",
+        &r.answer[0]["created Actor ".len()..r.answer[0].len() - " (person)".len()]
+    );
+    let r = run(&db, &again);
+    assert!(r.answer[0].starts_with("already there"), "{:?}", r.answer);
+    let r = run(
+        &db,
+        "RENAME \"zoë 👩‍⚕️ o\\\"neil\\tx\\\\y\" TO \"Zoë\\u0007\"",
+    );
+    assert_eq!(
+        r.answer,
+        ["renamed \"Zoë 👩‍⚕️ O\\\"Neil\\tx\\\\y\" to \"Zoë\\u0007\""]
+    );
+    let r = run(&db, "LEARNT \"Tabs\\tmatter\" HOW \"typing\"");
+    assert_eq!(
+        r.answer,
+        ["learnt \"Tabs\\tmatter\" about the whole system"]
+    );
+    // An arrow shows names without quotes, but an answer stays on one line.
+    run(&db, "ACTOR \"Line\\none\"");
+    let r = run(
+        &db,
+        "LINK \"Line\\none\" -[:KNOWS]-> \"Zoë\\u0007\" SEEN BY \"Jo\\tB\"",
+    );
+    assert_eq!(
+        r.answer,
+        ["linked Line\\none -KNOWS-> Zoë\\u0007 (seen by Jo\\tB)"]
+    );
+}
+
+#[test]
+fn learnt_finds_its_record_ignoring_case_and_outer_blanks() {
+    let db = Db::in_memory();
+    run(&db, "ACTOR \"Brian\" AS Person");
+    // A record written before texts were trimmed (or by Cypher) keeps its blanks.
+    run(
+        &db,
+        "CREATE (:Learning {text: 'Stable housing mattered ', how: 'review', when: date('2024-01-01')})",
+    );
+    let r = run(
+        &db,
+        "LEARNT \"stable housing mattered \" ABOUT \"Brian\" HOW \" review \"",
+    );
+    assert_eq!(
+        r.answer,
+        ["updated: learnt \"Stable housing mattered\" about Brian"]
+    );
+    let r = run(
+        &db,
+        "LEARNT \"  STABLE housing mattered\" ABOUT \"Brian\" HOW \"review\"",
+    );
+    assert!(r.answer[0].starts_with("already there"), "{:?}", r.answer);
+    let count = run(&db, "MATCH (l:Learning) RETURN count(l), l.how");
+    assert_eq!(count.rows, vec![vec![Output::Int(1), s("review")]]);
 }

@@ -303,8 +303,8 @@ impl Executor<'_, '_> {
                 Some(Value::String(name)) => Some(name.clone()),
                 Some(other) => {
                     let message = format!(
-                        "FROM THE VIEW OF takes a name, not a {} (${p})",
-                        other.type_name()
+                        "FROM THE VIEW OF takes a name, not {} (${p})",
+                        super::hls::with_article(other.type_name())
                     );
                     return Err(CypherError::type_error("InvalidArgumentType", message).into());
                 }

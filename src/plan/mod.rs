@@ -21,7 +21,7 @@ mod tests;
 
 use crate::model::{CypherError, Span};
 pub use crate::syntax::ast::Mode;
-use crate::syntax::ast::{Hls, Lens, Query, Schema, Statement};
+use crate::syntax::ast::{Hls, HlsKind, Lens, Query, Schema, Statement, ViewOf};
 use logical::LogicalPlan;
 use procedures::{Procedure, Procedures};
 use std::collections::HashMap;
@@ -113,9 +113,16 @@ impl Plan {
                 (message, span)
             }),
             Body::Hls(h) if h.kind.is_capture() => given(h.span).map(|(what, span)| {
+                // LINK and UNLINK take the viewpoint themselves: say it the way they do.
+                let who = match (&lens.view, &h.kind) {
+                    (Some(ViewOf::Name(who)), HlsKind::Link { .. } | HlsKind::Unlink { .. }) => {
+                        format!("SEEN BY \"{}\" after the link", who.replace('"', "\\\""))
+                    }
+                    _ => "SEEN BY \"...\"".to_string(),
+                };
                 let message = format!(
                     "{what} is for reading the map; quick capture records what is: say when it \
-                     held with FROM ... UNTIL ..., and whose view a link is with SEEN BY \"...\""
+                     held with FROM ... UNTIL ..., and whose view a link is with {who}"
                 );
                 (message, span)
             }),

@@ -124,7 +124,9 @@ Try them on examples/life-as-a-system.cypher (:source examples/life-as-a-system.
 const ACTOR: &str = "\
 ACTOR \"name\" [AS [NEW] Label[:Label...]] [AT person|organisation|place SCALE] [{props}]
   An actor: a person, family, community, service, organisation. Found by name and label
-  if it exists (then labels and properties are added), else created.
+  if it exists (then labels and properties are added), else created. The labels Factor
+  and Learning are refused (FACTOR and LEARNT make those); so is a name property other
+  than the name after ACTOR (RENAME changes a name).
   ACTOR \"Brian\" AS Person {born: 1978};
   ACTOR \"Emergency services\" AS Service;
   ACTOR \"Brian's friends\" AS Community AT person SCALE;
@@ -155,16 +157,23 @@ LINK <node> -[:TYPE {props}]-> <node>   (or <-[:TYPE]-, or -[:TYPE]- either way)
   \"did you mean\"; -[:NEW AFECTED_BY]-> says it is meant.";
 
 const UNLINK: &str = "\
-UNLINK <node> -[:TYPE]-> <node>   (or <-[:TYPE]-, or -[:TYPE]- either way)
-  Removes every relationship of that type between the two, the way the arrow points.
-  When there is none it says so (not an error), so running it twice is harmless.
+UNLINK <node> -[:TYPE]-> <node> [SEEN BY \"who\"] [FROM ... UNTIL ...]
+       (or <-[:TYPE]-, or -[:TYPE]- either way)
+  Removes the relationships of that type between the two, the way the arrow points:
+  every view and spell of it, or with SEEN BY only that person's view, with FROM (UNTIL)
+  only the spell that starts (ends) then. It names each one it removed. When there is
+  none it says so (not an error) and what there is instead, so running it twice is
+  harmless.
   UNLINK \"Brian\" -[:AFFECTED_BY]-> \"Health\";
-  UNLINK \"Brian\" -[:KNOWS]- \"Brian's friends\";";
+  UNLINK \"Brian\" -[:KNOWS]- \"Brian's friends\";
+  UNLINK \"Brian\" -[:TRUSTS]- \"Brian's family\" SEEN BY \"Sam\";
+  UNLINK \"Brian\" -[:KNOWS]- \"Brian's friends\" FROM 2014;";
 
 const RENAME: &str = "\
 RENAME <node> TO \"new name\"
   Renames a node, keeping everything else. Refused when another node has the new name
-  (MERGE them instead); the same name is a no-op; run again once done, it says so.
+  (MERGE them instead); the same name is a no-op; run again once done, it says there is
+  nothing to rename.
   RENAME \"Brians family\" TO \"Brian's family\";";
 
 const MERGE_INTO: &str = "\
@@ -172,8 +181,9 @@ MERGE <node> INTO <node> [KEEPING OURS|THEIRS]
   Makes a duplicate one with the node it duplicates: every relationship of the first
   (both directions) moves to the second, its labels and properties are added, then the
   first is deleted. A self-loop stays a self-loop; a relationship between the two is
-  dropped; one the second already has (same type, other end and direction) is combined
-  with it. The second keeps its name. A property both have with different values is
+  dropped; one the second already has (same type, other end, direction, spell and view)
+  is combined with it; another spell or view moves beside it. The second keeps its name.
+  An actor, a factor and a learning record cannot be merged into one another. A property both have with different values is
   refused, naming both values, unless KEEPING says whose wins: OURS keeps the values of
   the node merged INTO (it stays), THEIRS takes those of the node that goes. A scale given
   with AT beats one worked out from labels. Run again once done, it says so.
@@ -194,7 +204,8 @@ LEARNT \"what\" [ABOUT <node>[, <node>...]] HOW \"how we learnt it\"
        [ON date('2024-03-01')]
   A learning record (dated today unless ON), linked to what it is about (without ABOUT:
   the whole system), where in the learning cycle it was made, the change or experiment it
-  came FROM, and who learnt it (the session's author, :as, unless BY).
+  came FROM, and who learnt it (the session's author, :as, unless BY). The same text
+  (ignoring case and outer blanks) finds the record again; neither text may be empty.
   LEARNT \"Crisis calls stopped once Brian had a stable tenancy\"
     ABOUT \"Brian\", \"Housing and neighbourhood conditions\" HOW \"reflection meeting\";
   LEARNT \"The system fights itself\" HOW \"workshop\" AT understand STAGE BY \"Jo\";";
@@ -233,6 +244,7 @@ const TIME: &str = "\
 When things held, and the map as it was then:
   ... FROM 2014 UNTIL 2016-06   after ACTOR, FACTOR or LINK: when it held in the world
                                 (valid_from, valid_until); another FROM is another spell
+  UNLINK ... FROM 2014          removes only the spell that starts then (UNTIL: ends)
   AS OF 2016 <statement>        any question or Cypher statement sees only what held at
                                 some time in 2016 (a year, 2016-06 or 2016-06-01)
   WHAT CHANGED FOR <node> BETWEEN 2016 AND 2019 [WITHIN n STEPS]
@@ -244,6 +256,7 @@ When things held, and the map as it was then:
 const VIEWS: &str = "\
 Several people's views of one relationship coexist:
   LINK <node> -[:TYPE {props}]- <node> SEEN BY \"who\"   one person's view
+  UNLINK <node> -[:TYPE]- <node> SEEN BY \"who\"        removes only that view
   FROM THE VIEW OF \"who\" <statement>   only their views (and nobody's in particular)
   COMPARE VIEWS [OF <node>]  /  WHERE VIEWS DIFFER     where views disagree: talk there
   :view \"who\" / :view off    the same lens for every statement of the session

@@ -139,7 +139,8 @@ pub enum HlsKind {
         /// When the link held in the world (FROM ... UNTIL ...).
         valid: Validity,
     },
-    /// `UNLINK <ref> -[:TYPE]-> <ref>` (or `<-[...]-`, or `-[...]-` for either way).
+    /// `UNLINK <ref> -[:TYPE]-> <ref> [SEEN BY "who"] [FROM ... UNTIL ...]` (or `<-[...]-`,
+    /// or `-[...]-` for either way).
     Unlink {
         /// The left end.
         left: NodeRef,
@@ -149,6 +150,10 @@ pub enum HlsKind {
         rel_type: String,
         /// Which way the arrow points.
         direction: LinkDirection,
+        /// `SEEN BY "Jo"`: only Jo's view of the link goes (without it, every view).
+        seen_by: Option<String>,
+        /// FROM/UNTIL: only the spell that starts (ends) then goes (without, every spell).
+        valid: Validity,
     },
     /// `RENAME <ref> TO "new name"`
     Rename {

@@ -3,7 +3,7 @@
 //! name, ignoring case) and updates it rather than adding another, so re-running a
 //! workshop script changes nothing. Each answers in one line ([`Answer`]).
 
-use super::{Answer, LEARNING, at, scale};
+use super::{Answer, LEARNING, at, quoted, scale, unquoted};
 use crate::exec::lens::{SEEN_BY, VALID_FROM, VALID_UNTIL, same_viewpoint};
 use crate::exec::{Error, Executor};
 use crate::model::ErrorKind;
@@ -32,17 +32,91 @@ impl Details {
 /// A name as quick capture keeps it: without leading and trailing blanks, and not empty
 /// (`"Brian "` is Brian; `""` names nobody).
 pub(super) fn given_name<'n>(statement: &str, name: &'n str, hls: &Hls) -> Result<&'n str, Error> {
-    let trimmed = name.trim();
+    let example = format!("{statement} \"Brian\"");
+    given_text(statement, "name", "EmptyName", &example, name, hls)
+}
+
+/// A text quick capture keeps (a name, what was learnt, how): trimmed and not empty, or an
+/// error with `code` saying what `statement` needs and an `example` of it.
+fn given_text<'t>(
+    statement: &str,
+    what: &str,
+    code: &'static str,
+    example: &str,
+    text: &'t str,
+    hls: &Hls,
+) -> Result<&'t str, Error> {
+    let trimmed = text.trim();
     if trimmed.is_empty() {
-        let message =
-            format!("{statement} needs a name: {name:?} is empty, e.g. {statement} \"Brian\"");
+        let message = format!(
+            "{statement} needs a {what}: {} is empty, e.g. {example}",
+            quoted(text)
+        );
         return Err(super::at(
-            CypherError::runtime(crate::model::ErrorKind::ArgumentError, "EmptyName", message)
-                .into(),
+            CypherError::runtime(ErrorKind::ArgumentError, code, message).into(),
             hls.span,
         ));
     }
     Ok(trimmed)
+}
+
+/// Refuses an ACTOR labelled as another kind of node: `Factor` (FACTOR makes those) or
+/// `Learning` (LEARNT makes those), in any case; the node would be counted as both.
+fn refuse_reserved_labels(name: &str, labels: &[String], hls: &Hls) -> Result<(), Error> {
+    for label in labels {
+        let (kind, maker) = if label.eq_ignore_ascii_case("Factor") {
+            ("factors", format!("FACTOR {}", quoted(name)))
+        } else if label.eq_ignore_ascii_case(LEARNING) {
+            (
+                "learning records",
+                "LEARNT \"...\" ABOUT ... HOW \"...\"".to_string(),
+            )
+        } else {
+            continue;
+        };
+        let message = format!(
+            "an actor cannot be labelled {label}: that label is kept for {kind} ({maker} makes \
+             one); give the actor another label (Person, Service, Organisation, ...)"
+        );
+        let e = CypherError::runtime(ErrorKind::ArgumentError, "ReservedLabel", message);
+        return Err(at(e.into(), hls.span));
+    }
+    Ok(())
+}
+
+/// Refuses a `name` property other than the statement's own name: ACTOR and FACTOR find
+/// the node by the name after the keyword, so another one in the map would be ignored (the
+/// same name again is harmless).
+fn refuse_other_name(
+    statement: &str,
+    name: &str,
+    given: &[(String, Value)],
+    hls: &Hls,
+) -> Result<(), Error> {
+    let Some((_, other)) = given.iter().find(|(k, _)| k == "name") else {
+        return Ok(());
+    };
+    if matches!(other, Value::String(n) if n.trim() == name) {
+        return Ok(());
+    }
+    let rename = match other {
+        Value::String(n) if !n.trim().is_empty() => {
+            format!(
+                "; to rename it, RENAME {} TO {}",
+                quoted(name),
+                quoted(n.trim())
+            )
+        }
+        _ => String::new(),
+    };
+    let message = format!(
+        "{statement} {} has name: {} in its properties: the name is the one after \
+         {statement}, so leave it out of the map{rename}",
+        quoted(name),
+        super::edit::shown_value(other)
+    );
+    let e = CypherError::runtime(ErrorKind::ArgumentError, "NameMismatch", message);
+    Err(at(e.into(), hls.span))
 }
 
 /// Runs one quick-capture statement; its answer.
@@ -57,10 +131,12 @@ pub(super) fn run(ex: &mut Executor<'_, '_>, hls: &Hls) -> Result<Answer, Error>
             valid,
         } => {
             let name = given_name("ACTOR", name, hls)?;
+            refuse_reserved_labels(name, labels, hls)?;
             ex.check_new_labels(name, labels, *confirmed, hls.span)?;
             let mut all = vec!["Actor".to_string()];
             all.extend(labels.iter().cloned());
             let mut given = ex.prop_map(props.as_ref())?;
+            refuse_other_name("ACTOR", name, &given, hls)?;
             given.extend(ex.validity(valid)?);
             ex.capture_node("Actor", name, &all, scale.as_deref(), given)
         }
@@ -70,11 +146,13 @@ pub(super) fn run(ex: &mut Executor<'_, '_>, hls: &Hls) -> Result<Answer, Error>
             props,
             valid,
         } => {
+            let name = given_name("FACTOR", name, hls)?;
             let mut given = ex.prop_map(props.as_ref())?;
+            refuse_other_name("FACTOR", name, &given, hls)?;
             given.extend(ex.validity(valid)?);
             ex.capture_node(
                 "Factor",
-                given_name("FACTOR", name, hls)?,
+                name,
                 &["Factor".to_string()],
                 scale.as_deref(),
                 given,
@@ -111,6 +189,10 @@ pub(super) fn run(ex: &mut Executor<'_, '_>, hls: &Hls) -> Result<Answer, Error>
             by,
             on,
         } => {
+            const EXAMPLE: &str =
+                "LEARNT \"Stable housing mattered\" ABOUT \"Brian\" HOW \"reflection meeting\"";
+            let text = given_text("LEARNT", "text", "EmptyText", EXAMPLE, text, hls)?;
+            let how = given_text("HOW", "text", "EmptyText", EXAMPLE, how, hls)?;
             let mut targets = Vec::new();
             for r in about {
                 targets.push(ex.resolve(r)?);
@@ -133,8 +215,9 @@ pub(super) fn run(ex: &mut Executor<'_, '_>, hls: &Hls) -> Result<Answer, Error>
                     v @ Value::Temporal(Temporal::Date(_)) => Some(v),
                     other => {
                         let message = format!(
-                            "ON takes a date, e.g. date('2024-03-01'), not a {}",
-                            other.type_name()
+                            "ON takes a date, e.g. ON date('2024-03-01'); {} is {}",
+                            super::edit::shown_value(&other),
+                            super::with_article(other.type_name())
                         );
                         return Err(at(
                             CypherError::type_error("InvalidArgumentType", message).into(),
@@ -150,6 +233,9 @@ pub(super) fn run(ex: &mut Executor<'_, '_>, hls: &Hls) -> Result<Answer, Error>
     }
 }
 
+/// How many characters of a learning record's text stand for it in answers.
+const TEXT_SHOWN: usize = 60;
+
 /// The relationship from a learning record to the change or experiment it came from.
 pub(super) const CAME_FROM: &str = "CAME_FROM";
 
@@ -164,7 +250,7 @@ impl Executor<'_, '_> {
     /// The properties that say when something held: `valid_from` (the first day of FROM's
     /// period) and `valid_until` (the last day of UNTIL's); refused when they are the wrong
     /// way round.
-    fn validity(&self, valid: &Validity) -> Result<Vec<(String, Value)>, Error> {
+    pub(super) fn validity(&self, valid: &Validity) -> Result<Vec<(String, Value)>, Error> {
         let from = valid.from.as_ref().map(|w| self.period(w)).transpose()?;
         let until = valid.until.as_ref().map(|w| self.period(w)).transpose()?;
         if let (Some(f), Some(u), Some(w)) = (from, until, &valid.until)
@@ -207,7 +293,10 @@ impl Executor<'_, '_> {
             }
             Value::Null => Ok(Vec::new()),
             other => {
-                let message = format!("properties are given as a map, not a {}", other.type_name());
+                let message = format!(
+                    "properties are given as a map, not {}",
+                    super::with_article(other.type_name())
+                );
                 Err(at(
                     CypherError::type_error("InvalidArgumentType", message).into(),
                     e.span,
@@ -340,7 +429,7 @@ impl Executor<'_, '_> {
 
     /// The first relationship of `rel_type` from `start` to `end` with this viewpoint
     /// and start of validity (`seen_by`, `valid_from`; absent for none).
-    fn link_between(
+    pub(super) fn link_between(
         &self,
         start: NodeId,
         end: NodeId,
@@ -374,7 +463,7 @@ impl Executor<'_, '_> {
     pub(super) fn arrow(&self, rec: &RelRecord) -> Result<String, Error> {
         let mut notes = Vec::new();
         if let Some(Value::String(who)) = rec.props.get(SEEN_BY) {
-            notes.push(format!("seen by {who}"));
+            notes.push(format!("seen by {}", unquoted(who)));
         }
         for (key, word) in [(VALID_FROM, "from"), (VALID_UNTIL, "until")] {
             if let Some(Value::Temporal(t)) = rec.props.get(key) {
@@ -388,19 +477,36 @@ impl Executor<'_, '_> {
         };
         Ok(format!(
             "{} -{}-> {}{notes}",
-            self.shown_name(rec.start)?,
+            unquoted(&self.shown_name(rec.start)?),
             rec.rel_type,
-            self.shown_name(rec.end)?
+            unquoted(&self.shown_name(rec.end)?)
         ))
     }
 
-    /// A node's name as answers show it, or `#id` when it has none.
+    /// A node's name as answers show it: a learning record by its text (the first
+    /// [`TEXT_SHOWN`] characters), another node without a name as `#id`.
     pub(super) fn shown_name(&self, id: NodeId) -> Result<String, Error> {
         let name = self.name_of(id)?;
-        Ok(if name.is_empty() {
-            format!("#{id}")
-        } else {
-            name
+        if !name.is_empty() {
+            return Ok(name);
+        }
+        let text = self
+            .tx
+            .with_node(id, |n| match n.and_then(|n| n.props.get("text")) {
+                Some(Value::String(t))
+                    if n.is_some_and(|n| n.labels.iter().any(|l| l == LEARNING)) =>
+                {
+                    Some(t.clone())
+                }
+                _ => None,
+            })?;
+        Ok(match text {
+            Some(t) if t.chars().count() > TEXT_SHOWN => {
+                let head: String = t.chars().take(TEXT_SHOWN).collect();
+                format!("{}…", head.trim_end())
+            }
+            Some(t) if !t.trim().is_empty() => t,
+            _ => format!("#{id}"),
         })
     }
 
@@ -427,11 +533,13 @@ impl Executor<'_, '_> {
         about: &[NodeId],
         details: Details,
     ) -> Result<Answer, Error> {
+        // The same record ignoring case and outer blanks (kept by a store written before
+        // texts were trimmed).
         let wanted = text.to_lowercase();
         let mut found = None;
         for id in self.tx.nodes_with_label(LEARNING)? {
             let same = self.tx.with_node(id, |n| {
-                matches!(n.and_then(|n| n.props.get("text")), Some(Value::String(t)) if t.to_lowercase() == wanted)
+                matches!(n.and_then(|n| n.props.get("text")), Some(Value::String(t)) if t.trim().to_lowercase() == wanted)
             })?;
             if same {
                 found = Some(id);
@@ -439,9 +547,14 @@ impl Executor<'_, '_> {
             }
         }
         let mut changed = found.is_none();
+        // An existing record is shown with its text as first written.
+        let mut shown = text.to_string();
         let id = match found {
             Some(id) => {
                 let mut rec = self.tx.node(id)?.unwrap_or_default();
+                if let Some(Value::String(t)) = rec.props.get("text") {
+                    shown = t.trim().to_string();
+                }
                 let before = rec.clone();
                 let mut given = vec![("how".to_string(), Value::String(how.to_string()))];
                 given.extend(when.map(|w| ("when".to_string(), w)));
@@ -481,7 +594,7 @@ impl Executor<'_, '_> {
         };
         let mut names = Vec::new();
         for target in about {
-            names.push(self.shown_name(*target)?);
+            names.push(unquoted(&self.shown_name(*target)?));
             if self.rel_between(id, *target, "ABOUT")?.is_none() {
                 let rec = RelRecord {
                     rel_type: "ABOUT".into(),
@@ -496,7 +609,7 @@ impl Executor<'_, '_> {
         // What it came from: the change or experiment (one relationship).
         let mut origin = String::new();
         if let Some(source) = details.came_from {
-            origin = format!(", from {}", self.shown_name(source)?);
+            origin = format!(", from {}", unquoted(&self.shown_name(source)?));
             if self.rel_between(id, source, CAME_FROM)?.is_none() {
                 self.tx.create_rel(RelRecord {
                     rel_type: CAME_FROM.into(),
@@ -522,7 +635,8 @@ impl Executor<'_, '_> {
             .map(|s| format!(" (at the {s} stage)"))
             .unwrap_or_default();
         Ok(Answer::Line(format!(
-            "{verb} {text:?} {about}{stage}{origin}"
+            "{verb} {} {about}{stage}{origin}",
+            quoted(&shown)
         )))
     }
 }

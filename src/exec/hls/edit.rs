@@ -7,13 +7,20 @@
 //! MERGE "A" INTO "B" moves every relationship of A onto B, keeping its direction and
 //! properties; a self-loop of A becomes one of B; a relationship between A and B is
 //! dropped (a link between a node and its own duplicate says nothing); a relationship B
-//! already has (same type, same other end, same direction) is combined with it. A's
-//! labels and properties are added to B's (B keeps its name); where both have a property
-//! with different values the statement is refused unless KEEPING says whose wins.
-//! A scale someone gave (see [`super::scale`]) beats a defaulted one.
+//! already has — the same link as LINK tells it: same type, other end and direction, same
+//! viewpoint (`seen_by`) and same start of spell (`valid_from`) — is combined with it,
+//! while another view or spell moves across beside it. A's labels and properties are added
+//! to B's (B keeps its name); where both have a property with different values the
+//! statement is refused unless KEEPING says whose wins. A scale someone gave (see
+//! [`super::scale`]) beats a defaulted one. Nodes of different kinds (an actor, a factor,
+//! a learning record) are not merged.
+//!
+//! UNLINK removes every view and spell of a link, or with SEEN BY and FROM/UNTIL only
+//! those that match each one given.
 
 use super::capture::{given_name, write_props};
-use super::{Answer, scale};
+use super::{Answer, quoted, scale};
+use crate::exec::lens::{SEEN_BY, VALID_FROM, same_viewpoint};
 use crate::exec::{Error, Executor};
 use crate::model::{CypherError, Direction, ErrorKind, NodeId, Properties, RelRecord, Value};
 use crate::syntax::ast::{Hls, HlsKind, Keeping, LinkDirection, NodeRef, NodeRefKind};
@@ -27,18 +34,28 @@ pub(super) fn run(ex: &mut Executor<'_, '_>, hls: &Hls) -> Result<Answer, Error>
             right,
             rel_type,
             direction,
+            seen_by,
+            valid,
         } => {
             let (a, b) = (ex.resolve(left)?, ex.resolve(right)?);
-            ex.unlink(a, b, rel_type, *direction)?
+            let mut only = ex.validity(valid)?;
+            if let Some(who) = seen_by {
+                let who = given_name("SEEN BY", who, hls)?;
+                only.insert(0, (SEEN_BY.to_string(), Value::String(who.to_string())));
+            }
+            ex.unlink(a, b, rel_type, *direction, only)?
         }
         HlsKind::Rename { node, to } => {
             let to = given_name("RENAME ... TO", to, hls)?;
             match ex.resolve_or_missing(node)? {
                 Ok(id) => ex.rename(id, to).map_err(|e| super::at(e, hls.span))?,
+                // Run again after it happened, the old name is gone and the new one there:
+                // nothing to do, but whether this RENAME did it cannot be known.
                 Err(missing) => match ex.find_named(to, None)? {
                     Some(_) => format!(
-                        "already renamed: {} is not there and {to:?} is",
-                        written(node)
+                        "nothing to rename: nothing is called {} ({} is there: renamed already?)",
+                        written(node),
+                        quoted(to)
                     ),
                     None => {
                         let e = CypherError::runtime(
@@ -62,9 +79,9 @@ pub(super) fn run(ex: &mut Executor<'_, '_>, hls: &Hls) -> Result<Answer, Error>
                     .merge(id, target, *keeping)
                     .map_err(|e| super::at(e, hls.span))?,
                 Err(_) => format!(
-                    "nothing to merge: {} is not there (already merged into {:?}?)",
+                    "nothing to merge: {} is not there (already merged into {}?)",
                     written(from),
-                    ex.shown_name(target)?
+                    quoted(&ex.shown_name(target)?)
                 ),
             }
         }
@@ -80,17 +97,17 @@ pub(super) fn run(ex: &mut Executor<'_, '_>, hls: &Hls) -> Result<Answer, Error>
 /// How a reference was written, for answers: `"Brian"`, `#3`, `Person "Brian"`, `$who`.
 fn written(r: &NodeRef) -> String {
     match &r.kind {
-        NodeRefKind::Name(n) => format!("{:?}", n.trim()),
+        NodeRefKind::Name(n) => quoted(n.trim()),
         NodeRefKind::Id(id) => format!("#{id}"),
-        NodeRefKind::Labelled(l, n) => format!("{l} {:?}", n.trim()),
+        NodeRefKind::Labelled(l, n) => format!("{l} {}", quoted(n.trim())),
         NodeRefKind::Parameter(p) => format!("${p}"),
     }
 }
 
 /// A property value in a message: text quoted, numbers and booleans as they are.
-pub(super) fn shown_value(v: &Value) -> String {
+pub(crate) fn shown_value(v: &Value) -> String {
     match v {
-        Value::String(s) => format!("{s:?}"),
+        Value::String(s) => quoted(s),
         Value::Temporal(t) => t.to_iso(),
         Value::Int(i) => i.to_string(),
         Value::Float(f) => f.to_string(),
@@ -108,17 +125,30 @@ fn count(n: usize, what: &str) -> String {
     }
 }
 
+/// How many properties a fold wrote: new keys, and values it replaced.
+#[derive(Debug, Default, Clone, Copy)]
+struct Folded {
+    added: usize,
+    replaced: usize,
+}
+
+impl std::ops::AddAssign for Folded {
+    fn add_assign(&mut self, other: Folded) {
+        self.added += other.added;
+        self.replaced += other.replaced;
+    }
+}
+
 /// Properties of the node (or relationship) that goes folded into those of the one that
 /// stays; the keys where they differ and nobody said whose wins are listed in `conflicts`.
-/// Returns how many properties were added or changed.
 fn fold_props(
     ours: &mut Properties,
     theirs: &Properties,
     keeping: Option<Keeping>,
     skip: &[&str],
     conflicts: &mut Vec<(String, Value, Value)>,
-) -> usize {
-    let mut written = 0;
+) -> Folded {
+    let mut written = Folded::default();
     for (k, v) in theirs {
         if skip.contains(&k.as_str()) {
             continue;
@@ -126,13 +156,13 @@ fn fold_props(
         match ours.get(k) {
             None => {
                 ours.insert(k.clone(), v.clone());
-                written += 1;
+                written.added += 1;
             }
             Some(o) if o == v => {}
             Some(o) => match keeping {
                 Some(Keeping::Theirs) => {
                     ours.insert(k.clone(), v.clone());
-                    written += 1;
+                    written.replaced += 1;
                 }
                 Some(Keeping::Ours) => {}
                 None => conflicts.push((k.clone(), v.clone(), o.clone())),
@@ -162,67 +192,89 @@ impl Executor<'_, '_> {
         Ok(ids.into_iter().collect())
     }
 
-    /// UNLINK: deletes every relationship of `rel_type` between `a` and `b` the way
-    /// `direction` says (either way for `-[:T]-`).
+    /// UNLINK: deletes the relationships of `rel_type` between `a` and `b` the way
+    /// `direction` says (either way for `-[:T]-`) that carry each of `only` (`seen_by`,
+    /// `valid_from`, `valid_until`; a viewpoint compared as LINK compares it): with none
+    /// given, every view and every spell. Answers with each one it deleted.
     fn unlink(
         &mut self,
         a: NodeId,
         b: NodeId,
         rel_type: &str,
         direction: LinkDirection,
+        only: Vec<(String, Value)>,
     ) -> Result<String, Error> {
         let ends = match direction {
             LinkDirection::Right => vec![(a, b)],
             LinkDirection::Left => vec![(b, a)],
             LinkDirection::Either => vec![(a, b), (b, a)],
         };
-        let mut found = BTreeSet::new();
+        let mut between = BTreeSet::new();
         for (start, end) in ends {
             let adj = self
                 .tx
                 .adjacent(start, Direction::Outgoing, Some(rel_type))?;
-            found.extend(adj.iter().filter(|x| x.other == end).map(|x| x.rel));
+            between.extend(adj.iter().filter(|x| x.other == end).map(|x| x.rel));
         }
-        let mut shown = Vec::new();
-        for id in &found {
-            if let Some(rec) = self.tx.rel(*id)? {
-                let arrow = self.arrow(&rec)?;
-                if !shown.contains(&arrow) {
-                    shown.push(arrow);
-                }
+        let (mut found, mut others) = (Vec::new(), Vec::new());
+        for id in between {
+            let Some(rec) = self.tx.rel(id)? else {
+                continue;
+            };
+            let matches =
+                only.iter()
+                    .all(|(k, wanted)| match (k.as_str(), rec.props.get(k), wanted) {
+                        (SEEN_BY, Some(Value::String(who)), Value::String(w)) => {
+                            same_viewpoint(who, w)
+                        }
+                        (_, held, _) => held == Some(wanted),
+                    });
+            if matches {
+                found.push((id, self.arrow(&rec)?));
+            } else {
+                others.push(self.arrow(&rec)?);
             }
-            self.tx.delete_rel(*id);
         }
         if found.is_empty() {
             let (start, end) = match direction {
                 LinkDirection::Left => (b, a),
                 _ => (a, b),
             };
-            let arrow = if direction == LinkDirection::Either {
-                "-"
-            } else {
-                "->"
+            let wanted = RelRecord {
+                rel_type: rel_type.to_string(),
+                start,
+                end,
+                props: only.into_iter().collect(),
             };
-            return Ok(format!(
-                "nothing to unlink: no {} -{rel_type}{arrow} {}{}",
-                self.shown_name(start)?,
-                self.shown_name(end)?,
-                self.type_hint(rel_type)?
-            ));
+            let mut wanted = self.arrow(&wanted)?;
+            if direction == LinkDirection::Either {
+                wanted = wanted.replacen(&format!("-{rel_type}->"), &format!("-{rel_type}-"), 1);
+            }
+            let mut hint = self.type_hint(rel_type)?;
+            if !others.is_empty() {
+                hint = format!(" (there is {})", others.join(", "));
+            }
+            return Ok(format!("nothing to unlink: no {wanted}{hint}"));
         }
-        let many = if found.len() > shown.len() {
-            format!(" ({})", count(found.len(), "relationship"))
-        } else {
-            String::new()
-        };
-        Ok(format!("unlinked {}{many}", shown.join(", ")))
+        for (id, _) in &found {
+            self.tx.delete_rel(*id);
+        }
+        let shown: Vec<String> = found.into_iter().map(|(_, arrow)| arrow).collect();
+        Ok(match shown.as_slice() {
+            [one] => format!("unlinked {one}"),
+            many => format!(
+                "unlinked {}: {}",
+                count(many.len(), "relationship"),
+                many.join(", ")
+            ),
+        })
     }
 
     /// RENAME: gives node `id` the name `to`, unless another node has it.
     fn rename(&mut self, id: NodeId, to: &str) -> Result<String, Error> {
         let old = self.name_of(id)?;
         if old == to {
-            return Ok(format!("already named {to:?}"));
+            return Ok(format!("already named {}", quoted(to)));
         }
         let others: Vec<NodeId> = self
             .tx
@@ -232,10 +284,11 @@ impl Executor<'_, '_> {
             .collect();
         if let Some(&other) = others.first() {
             let labels = self.tx.node(other)?.unwrap_or_default().labels.join(":");
+            let (old, to) = (quoted(&old), quoted(to));
             let message = format!(
-                "cannot rename {old:?} to {to:?}: #{other} ({labels}) is already named {:?}; \
-                 MERGE {old:?} INTO #{other} makes them one",
-                self.name_of(other)?
+                "cannot rename {old} to {to}: #{other} ({labels}) is already named {}; \
+                 MERGE {old} INTO #{other} makes them one",
+                quoted(&self.name_of(other)?)
             );
             return Err(CypherError::runtime(
                 ErrorKind::ConstraintVerificationFailed,
@@ -248,20 +301,20 @@ impl Executor<'_, '_> {
         rec.props
             .insert("name".into(), Value::String(to.to_string()));
         self.tx.update_node(id, rec);
-        Ok(format!("renamed {old:?} to {to:?}"))
+        Ok(format!("renamed {} to {}", quoted(&old), quoted(to)))
     }
 
     /// FORGET: deletes node `id` and its relationships.
     fn forget(&mut self, id: NodeId) -> Result<String, Error> {
-        let name = self.shown_name(id)?;
+        let name = quoted(&self.shown_name(id)?);
         let rels = self.rels_at(id)?;
         for r in &rels {
             self.tx.delete_rel(*r);
         }
         self.tx.delete_node(id);
         Ok(match rels.len() {
-            0 => format!("forgot {name:?}"),
-            n => format!("forgot {name:?} and {}", count(n, "relationship")),
+            0 => format!("forgot {name}"),
+            n => format!("forgot {name} and {}", count(n, "relationship")),
         })
     }
 
@@ -272,25 +325,28 @@ impl Executor<'_, '_> {
         into: NodeId,
         keeping: Option<Keeping>,
     ) -> Result<String, Error> {
-        let (old, new) = (self.shown_name(from)?, self.shown_name(into)?);
+        let (old, new) = (
+            quoted(&self.shown_name(from)?),
+            quoted(&self.shown_name(into)?),
+        );
         if from == into {
             return Ok(format!(
-                "nothing to merge: {old:?} and {new:?} are the same node"
+                "nothing to merge: {old} and {new} are the same node"
             ));
         }
         let theirs = self.tx.node(from)?.unwrap_or_default();
         let mut ours = self.tx.node(into)?.unwrap_or_default();
+        refuse_other_kinds(&theirs.labels, &ours.labels, &old, &new)?;
         let mut conflicts = Vec::new();
         let skip = ["name", "scale", scale::GIVEN];
-        let props = fold_props(
+        let mut props = fold_props(
             &mut ours.props,
             &theirs.props,
             keeping,
             &skip,
             &mut conflicts,
         );
-        let props =
-            props + self.fold_scale(&mut ours.props, &theirs.props, keeping, &mut conflicts);
+        props += self.fold_scale(&mut ours.props, &theirs.props, keeping, &mut conflicts);
         let mut labels = 0;
         for l in &theirs.labels {
             if !ours.labels.contains(l) {
@@ -315,11 +371,18 @@ impl Executor<'_, '_> {
                 dropped += 1;
                 continue;
             }
-            match self.rel_between(start, end, &rec.rel_type)? {
+            // The same link as LINK tells it: same type, ends, viewpoint and start of
+            // spell. Another view or spell of it moves across beside it.
+            let identity = (
+                rec.props.get(SEEN_BY).cloned(),
+                rec.props.get(VALID_FROM).cloned(),
+            );
+            match self.link_between(start, end, &rec.rel_type, &identity)? {
                 Some(existing) => {
                     let mut kept = self.tx.rel(existing)?.unwrap_or_else(|| rec.clone());
                     let mut found = Vec::new();
-                    fold_props(&mut kept.props, &rec.props, keeping, &[], &mut found);
+                    // The viewpoint stays as first spelt, as LINK keeps it.
+                    fold_props(&mut kept.props, &rec.props, keeping, &[SEEN_BY], &mut found);
                     for (k, t, o) in found {
                         rel_conflicts.push((format!("{arrow}: {k}"), t, o));
                     }
@@ -344,7 +407,7 @@ impl Executor<'_, '_> {
         }
         if combined > 0 {
             done.push(format!(
-                "{} combined with {new:?}'s own",
+                "{} combined with {new}'s own",
                 count(combined, "relationship")
             ));
         }
@@ -354,8 +417,14 @@ impl Executor<'_, '_> {
                 count(dropped, "relationship")
             ));
         }
-        if props > 0 {
-            done.push(format!("{} added", count(props, "property")));
+        if props.added > 0 {
+            done.push(format!("{} added", count(props.added, "property")));
+        }
+        if props.replaced > 0 {
+            done.push(format!(
+                "{} replaced by {old}'s",
+                count(props.replaced, "property")
+            ));
         }
         if labels > 0 {
             done.push(format!("{} added", count(labels, "label")));
@@ -363,21 +432,21 @@ impl Executor<'_, '_> {
         if done.is_empty() {
             done.push("nothing else to move".into());
         }
-        Ok(format!("merged {old:?} into {new:?}: {}", done.join(", ")))
+        Ok(format!("merged {old} into {new}: {}", done.join(", ")))
     }
 
     /// The scale a merged node keeps: a given one beats a defaulted one; two given ones
-    /// that differ conflict. Returns how many properties it wrote.
+    /// that differ conflict. Returns what it wrote.
     fn fold_scale(
         &self,
         ours: &mut Properties,
         theirs: &Properties,
         keeping: Option<Keeping>,
         conflicts: &mut Vec<(String, Value, Value)>,
-    ) -> usize {
+    ) -> Folded {
         let given = |p: &Properties| matches!(p.get(scale::GIVEN), Some(Value::Bool(true)));
         let (Some(t), true) = (theirs.get("scale"), given(theirs)) else {
-            return 0;
+            return Folded::default();
         };
         let take = match (ours.get("scale"), given(ours)) {
             (Some(o), true) if o != t => match keeping {
@@ -392,8 +461,19 @@ impl Executor<'_, '_> {
             (_, false) => true,
         };
         if !take {
-            return 0;
+            return Folded::default();
         }
+        // A different scale is replaced; the same one, or none, gains the given marker.
+        let folded = match ours.get("scale") {
+            Some(o) if o != t => Folded {
+                added: 0,
+                replaced: 1,
+            },
+            _ => Folded {
+                added: 1,
+                replaced: 0,
+            },
+        };
         write_props(
             ours,
             vec![
@@ -401,8 +481,49 @@ impl Executor<'_, '_> {
                 (scale::GIVEN.into(), Value::Bool(true)),
             ],
         );
-        1
+        folded
     }
+}
+
+/// What a node is on the map, by its labels: an actor, a factor, a learning record, or
+/// none of these (a node written by Cypher).
+fn kind(labels: &[String]) -> Option<&'static str> {
+    ["Actor", "Factor", super::LEARNING]
+        .into_iter()
+        .find(|k| labels.iter().any(|l| l == k))
+}
+
+/// Refuses to MERGE nodes of different kinds: an actor into a factor (or back), or a
+/// learning record with anything but another learning record; the node would be both.
+fn refuse_other_kinds(
+    theirs: &[String],
+    ours: &[String],
+    old: &str,
+    new: &str,
+) -> Result<(), Error> {
+    let (a, b) = (kind(theirs), kind(ours));
+    let learning = Some(super::LEARNING);
+    if a == b || (a.is_none() && b != learning) || (b.is_none() && a != learning) {
+        return Ok(());
+    }
+    let what = |k: Option<&str>| match k {
+        Some("Actor") => "an actor",
+        Some("Factor") => "a factor",
+        Some(_) => "a learning record",
+        None => "a node that is none of these",
+    };
+    let message = format!(
+        "cannot merge {old} into {new}: {old} is {} and {new} is {}, and a node cannot be \
+         both; MERGE joins two records of the same thing (LINK them instead if they are related)",
+        what(a),
+        what(b)
+    );
+    Err(CypherError::runtime(
+        ErrorKind::ConstraintVerificationFailed,
+        "MergeKinds",
+        message,
+    )
+    .into())
 }
 
 /// The refusal of a MERGE whose nodes (or combined relationships) differ on properties.
@@ -411,15 +532,15 @@ fn conflict(old: &str, new: &str, conflicts: &[(String, Value, Value)]) -> Error
         .iter()
         .map(|(k, theirs, ours)| {
             format!(
-                "{k} ({old:?} has {}, {new:?} has {})",
+                "{k} ({old} has {}, {new} has {})",
                 shown_value(theirs),
                 shown_value(ours)
             )
         })
         .collect();
     let message = format!(
-        "cannot merge {old:?} into {new:?}: they differ on {}; add KEEPING THEIRS to take \
-         {old:?}'s values (the node that goes) or KEEPING OURS to keep {new:?}'s (the node that stays)",
+        "cannot merge {old} into {new}: they differ on {}; add KEEPING THEIRS to take \
+         {old}'s values (the node that goes) or KEEPING OURS to keep {new}'s (the node that stays)",
         listed.join(", ")
     );
     CypherError::runtime(

@@ -89,9 +89,52 @@ pub(super) fn render(ex: &Executor<'_, '_>, answer: Answer) -> Result<String, Er
                 Some(Value::String(s)) => format!(" ({s})"),
                 _ => String::new(),
             };
-            Ok(format!("{verb} {} {name:?}{scale}", labels.join(":")))
+            Ok(format!(
+                "{verb} {} {}{scale}",
+                labels.join(":"),
+                quoted(name)
+            ))
         }
     }
+}
+
+/// A name or text as a statement would write it, for answers: in double quotes, with only
+/// what the syntax needs escaped — the quote, the backslash and control characters
+/// (`\n`, `\t`, `\r`, else `\uXXXX`); everything else (accents, emoji) as it is.
+pub(crate) fn quoted(text: &str) -> String {
+    format!("\"{}\"", escaped(text, true))
+}
+
+/// A name as an arrow shows it (`Brian -KNOWS-> Jo`): as it is, but for control characters,
+/// escaped as in [`quoted`] so that an answer stays on one line.
+pub(crate) fn unquoted(text: &str) -> String {
+    escaped(text, false)
+}
+
+/// A type's name after "a" or "an", for messages: `an Integer`, `a String`.
+pub(crate) fn with_article(name: &str) -> String {
+    let vowel = name
+        .chars()
+        .next()
+        .is_some_and(|c| "AEIOUaeiou".contains(c));
+    format!("{} {name}", if vowel { "an" } else { "a" })
+}
+
+fn escaped(text: &str, in_quotes: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '"' if in_quotes => out.push_str("\\\""),
+            '\\' if in_quotes => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            // Control characters are all in the Basic Multilingual Plane: one \uXXXX each.
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 impl Executor<'_, '_> {
@@ -112,8 +155,8 @@ impl Executor<'_, '_> {
                 Some(other) => Err(CypherError::type_error(
                     "InvalidArgumentType",
                     format!(
-                        "${p} names a node by name (a String) or by id (an Integer), not a {}",
-                        other.type_name()
+                        "${p} names a node by name (a String) or by id (an Integer), not {}",
+                        with_article(other.type_name())
                     ),
                 )
                 .into()),

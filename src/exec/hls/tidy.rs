@@ -65,9 +65,10 @@ impl Executor<'_, '_> {
                 known.extend(["Actor", "Factor", super::LEARNING].map(String::from));
             }
             if let Some(close) = near_miss(label, known.iter().map(String::as_str)) {
+                let name = super::quoted(name);
                 let message = format!(
                     "there is no label {label} yet: did you mean {close}? \
-                     (ACTOR {name:?} AS {close}; or ACTOR {name:?} AS NEW {label} to make it)"
+                     (ACTOR {name} AS {close}; or ACTOR {name} AS NEW {label} to make it)"
                 );
                 let e =
                     CypherError::runtime(ErrorKind::ArgumentError, "NearDuplicateLabel", message);
@@ -105,8 +106,9 @@ impl Executor<'_, '_> {
 }
 
 impl Executor<'_, '_> {
-    /// ` (did you mean AFFECTED_BY?)` when `rel_type` is not in use and close to a type
-    /// that is; "" otherwise (for UNLINK's "nothing to unlink").
+    /// ` (there is no type AFECTED_BY; did you mean AFFECTED_BY?)` when `rel_type` is not
+    /// in use and close to a type that is, a note that it is in use nowhere when it is
+    /// close to none, "" when it is in use (for UNLINK's "nothing to unlink").
     pub(super) fn type_hint(&self, rel_type: &str) -> Result<String, Error> {
         let types = self.tx.base().type_counts()?;
         if types.contains_key(rel_type) {
@@ -115,7 +117,7 @@ impl Executor<'_, '_> {
         Ok(
             match near_miss(rel_type, types.keys().map(String::as_str)) {
                 Some(close) => format!(" (there is no type {rel_type}; did you mean {close}?)"),
-                None => String::new(),
+                None => format!(" (no relationship on the map has the type {rel_type})"),
             },
         )
     }

@@ -106,7 +106,8 @@ impl Builder {
                 let (rel_type, direction, props, _) = link.expect("UNLINK has a relationship");
                 if let Some(p) = props {
                     let message = format!(
-                        "UNLINK removes every {rel_type} between the two; it takes no properties"
+                        "UNLINK takes no properties: it removes the {rel_type} between the two \
+                         (SEEN BY and FROM ... UNTIL ... pick one view or spell)"
                     );
                     return Err(syntax_error("InvalidRelationshipPattern", message, p.span));
                 }
@@ -115,6 +116,8 @@ impl Builder {
                     right: refs.next().expect("UNLINK has a right end"),
                     rel_type,
                     direction,
+                    seen_by,
+                    valid,
                 }
             }
             Rule::rename_stmt => HlsKind::Rename {
@@ -452,7 +455,11 @@ mod tests {
     #[test]
     fn editing_forms() {
         type Case = (&'static str, fn(&HlsKind) -> bool);
-        let cases: [Case; 9] = [
+        let cases: [Case; 10] = [
+            ("UNLINK 'a' -[:T]-> 'b' UNTIL 2016 SEEN BY 'Jo'", |k| {
+                matches!(k, HlsKind::Unlink { seen_by: Some(who), valid, .. }
+                    if who == "Jo" && valid.from.is_none() && valid.until.is_some())
+            }),
             (
                 "UNLINK 'a' <-[:T]- #2",
                 |k| matches!(k, HlsKind::Unlink { rel_type, direction: LinkDirection::Left, .. } if rel_type == "T"),
