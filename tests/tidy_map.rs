@@ -743,3 +743,29 @@ fn learnt_finds_its_record_ignoring_case_and_outer_blanks() {
     let count = run(&db, "MATCH (l:Learning) RETURN count(l), l.how");
     assert_eq!(count.rows, vec![vec![Output::Int(1), s("review")]]);
 }
+
+/// A new name a typo away from one on the map is made, and its answer names the close one
+/// and how to merge them; one of the other kind is named as such (they cannot merge).
+#[test]
+fn a_new_name_close_to_one_on_the_map_is_made_and_the_answer_says_so() {
+    let db = map();
+    let answer = |text: &str| run(&db, text).answer.join("\n");
+    assert_eq!(
+        answer("ACTOR \"Brian’s family\" AS Family"),
+        "created Actor:Family \"Brian’s family\" (person); close to \"Brian's family\": if \
+         they are one, MERGE \"Brian’s family\" INTO \"Brian's family\""
+    );
+    assert_eq!(
+        answer("ACTOR \"housing\" AS Service"),
+        "created Actor:Service \"housing\" (organisation); close to the factor \"Housing\""
+    );
+    assert_eq!(
+        answer("FACTOR \"Income and benefits\""),
+        "created Factor \"Income and benefits\" (person)"
+    );
+    // Only a creation is remarked on.
+    assert_eq!(
+        answer("ACTOR \"Brian’s family\" AS Family"),
+        "already there: Actor:Family \"Brian’s family\" (person)"
+    );
+}

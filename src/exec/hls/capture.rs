@@ -305,6 +305,18 @@ impl Executor<'_, '_> {
         }
     }
 
+    /// True when a node carrying `label` is called `name` (ignoring case).
+    fn kind_named(&self, name: &str, label: &str) -> Result<bool, Error> {
+        for id in self.tx.nodes_named(name)? {
+            if self.tx.with_node(id, |n| {
+                n.is_some_and(|n| n.labels.iter().any(|l| l == label))
+            })? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
     /// ACTOR and FACTOR: finds the node with `label` named `name` or creates it, then
     /// adds `labels`, sets the scale (when given) and the properties.
     fn capture_node(
@@ -351,10 +363,10 @@ impl Executor<'_, '_> {
                 rec.labels.sort();
                 write_props(&mut rec.props, given);
                 if rec == before {
-                    return Ok(Answer::Node("already there:", id));
+                    return Ok(Answer::Node("already there:", id, None));
                 }
                 self.tx.update_node(id, rec);
-                Ok(Answer::Node("updated", id))
+                Ok(Answer::Node("updated", id, None))
             }
             None => {
                 let mut rec = NodeRecord {
@@ -366,7 +378,25 @@ impl Executor<'_, '_> {
                 rec.props
                     .insert("name".into(), Value::String(name.to_string()));
                 write_props(&mut rec.props, given);
-                Ok(Answer::Node("created", self.tx.create_node(rec)))
+                // A new name a typo away from one on the map is made, as asked, and the
+                // answer says so: "Brians family" beside "Brian's family" is the commonest
+                // mess in a live room, and MERGE tidies it.
+                let near = match self.closest_name(name, None)? {
+                    Some(close) if self.kind_named(&close, label)? => Some(format!(
+                        "; close to {}: if they are one, MERGE {} INTO {}",
+                        quoted(&close),
+                        quoted(name),
+                        quoted(&close)
+                    )),
+                    // Near names are looked for among actors and factors alike.
+                    Some(close) => Some(format!(
+                        "; close to the {} {}",
+                        if label == "Actor" { "factor" } else { "actor" },
+                        quoted(&close)
+                    )),
+                    None => None,
+                };
+                Ok(Answer::Node("created", self.tx.create_node(rec), near))
             }
         }
     }

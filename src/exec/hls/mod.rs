@@ -68,15 +68,16 @@ pub(crate) enum Answer {
     Line(String),
     /// ACTOR or FACTOR: what happened (`created`, `updated`, `already there:`) to the
     /// node, shown with its labels and scale as they are once the statement is done
-    /// (`created Actor:Person "Brian" (person)`).
-    Node(&'static str, NodeId),
+    /// (`created Actor:Person "Brian" (person)`), and what to add after it (a name close
+    /// to the new one).
+    Node(&'static str, NodeId, Option<String>),
 }
 
 /// The line of an answer, read after the scale rule gave the node its scale.
 pub(super) fn render(ex: &Executor<'_, '_>, answer: Answer) -> Result<String, Error> {
     match answer {
         Answer::Line(line) => Ok(line),
-        Answer::Node(verb, id) => {
+        Answer::Node(verb, id, after) => {
             let rec = ex.tx.node(id)?.unwrap_or_default();
             let mut labels: Vec<&str> = rec.labels.iter().map(String::as_str).collect();
             // The kind first (Actor, Factor), then the other labels.
@@ -90,9 +91,10 @@ pub(super) fn render(ex: &Executor<'_, '_>, answer: Answer) -> Result<String, Er
                 _ => String::new(),
             };
             Ok(format!(
-                "{verb} {} {}{scale}",
+                "{verb} {} {}{scale}{}",
                 labels.join(":"),
-                quoted(name)
+                quoted(name),
+                after.unwrap_or_default()
             ))
         }
     }
@@ -258,7 +260,11 @@ impl Executor<'_, '_> {
 
     /// The name closest to `name` among actors, factors (and nodes with `label`), if any
     /// is close; a bounded scan, as this only runs on the error path.
-    fn closest_name(&self, name: &str, label: Option<&str>) -> Result<Option<String>, Error> {
+    pub(super) fn closest_name(
+        &self,
+        name: &str,
+        label: Option<&str>,
+    ) -> Result<Option<String>, Error> {
         const SCAN: usize = 200_000;
         let wanted = name.to_lowercase();
         let limit = match wanted.chars().count() {
