@@ -375,13 +375,7 @@ const BAD: &[Bad] = &[
 #[test]
 fn every_bad_input_fails_with_its_place_and_changes_nothing() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let db = tmp.path().join("db");
-    let script = examples().join("life-as-a-system.cypher");
-    ok(&steward(
-        &db,
-        &["run", script.to_str().expect("utf-8")],
-        tmp.path(),
-    ));
+    let db = life_as_a_system(tmp.path());
     let before = dump(&db, tmp.path());
     for case in BAD {
         import_fails(&db, case, tmp.path());
@@ -397,13 +391,7 @@ fn every_bad_input_fails_with_its_place_and_changes_nothing() {
 #[test]
 fn export_of_a_query_takes_what_it_returns() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let db = tmp.path().join("db");
-    let script = examples().join("life-as-a-system.cypher");
-    ok(&steward(
-        &db,
-        &["run", script.to_str().expect("utf-8")],
-        tmp.path(),
-    ));
+    let db = life_as_a_system(tmp.path());
     let out = ok(&steward(
         &db,
         &[
@@ -463,13 +451,7 @@ fn export_of_a_query_takes_what_it_returns() {
 #[test]
 fn export_of_a_show_question_draws_its_node_and_the_relationships_among_them() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let db = tmp.path().join("db");
-    let script = examples().join("life-as-a-system.cypher");
-    ok(&steward(
-        &db,
-        &["run", script.to_str().expect("utf-8")],
-        tmp.path(),
-    ));
+    let db = life_as_a_system(tmp.path());
     let out = ok(&steward(
         &db,
         &[
@@ -504,6 +486,18 @@ fn export_of_a_show_question_draws_its_node_and_the_relationships_among_them() {
     );
     assert!(out.contains(r#""name":"Brian""#), "{out}");
     assert!(counts[1] != "0", "{expected}");
+}
+
+/// The map of examples/life-as-a-system.cypher, in a fresh store `db` under `tmp`.
+fn life_as_a_system(tmp: &Path) -> PathBuf {
+    let db = tmp.join("db");
+    let script = examples().join("life-as-a-system.cypher");
+    ok(&steward(
+        &db,
+        &["run", script.to_str().expect("utf-8")],
+        tmp,
+    ));
+    db
 }
 
 /// The map of examples/life-as-a-system.cypher plus a node of every value type, in a
