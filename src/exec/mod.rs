@@ -27,6 +27,14 @@ pub fn near_duplicate_label(new: &str, in_use: &[&str]) -> Option<String> {
     hls::tidy::near_duplicate_label(new, in_use)
 }
 
+/// The labels the scale rule knows for actors (Person, Service, Place, ...), which an
+/// ACTOR statement may use on any map.
+pub fn actor_labels() -> impl Iterator<Item = &'static str> {
+    hls::scale::IMPLIED
+        .iter()
+        .flat_map(|(_, labels)| labels.iter().copied())
+}
+
 /// The relationship type `new` is a near duplicate of (`AFECTED_BY` of `AFFECTED_BY`).
 pub fn near_duplicate_type(new: &str, in_use: &[&str]) -> Option<String> {
     hls::tidy::near_duplicate_type(new, in_use)

@@ -41,6 +41,22 @@ pub struct ShellHelper {
     files: FilenameCompleter,
 }
 
+/// True when the word after `before` is an ACTOR statement's label: `ACTOR "X" AS `.
+fn actor_label_next(text: &str, before: &[Token]) -> bool {
+    let mut words = before
+        .iter()
+        .filter(|t| !matches!(t.kind, Kind::Space | Kind::Comment));
+    let first = words.next();
+    let last = before
+        .iter()
+        .rev()
+        .find(|t| !matches!(t.kind, Kind::Space | Kind::Comment));
+    let is = |t: Option<&Token>, word: &str| {
+        t.is_some_and(|t| text[t.start..t.end].eq_ignore_ascii_case(word))
+    };
+    is(first, "ACTOR") && is(last, "AS")
+}
+
 impl ShellHelper {
     /// A helper completing from `catalog`.
     pub fn new(catalog: Arc<Catalog>, color: bool) -> Self {
@@ -98,6 +114,9 @@ impl ShellHelper {
                 .map(|n| pair(&n, n.clone()))
                 .collect();
             return (start - base, pairs);
+        }
+        if actor_label_next(&text, &tokens[..before]) {
+            return (word_start - base, self.actor_labels(word));
         }
         let previous = before.checked_sub(1).map(|i| tokens[i]);
         let pairs = match previous.map(|t| t.kind) {
@@ -185,6 +204,24 @@ impl ShellHelper {
         names
             .filter(|n| starts_with_ignoring_case(n, word))
             .map(|n| pair(n, text::name(n)))
+            .collect()
+    }
+
+    /// Labels for `ACTOR "X" AS ...`: those on the map and those the scale rule knows,
+    /// but not the ones ACTOR refuses.
+    fn actor_labels(&self, word: &str) -> Vec<Pair> {
+        let snapshot = self.catalog.snapshot();
+        let mut labels: Vec<&str> = crate::exec::actor_labels().collect();
+        if let Some(snapshot) = &snapshot {
+            labels.extend(snapshot.labels.keys().map(String::as_str));
+        }
+        labels.sort_unstable();
+        labels.dedup();
+        labels
+            .into_iter()
+            .filter(|l| !matches!(*l, "Actor" | "Factor" | "Learning"))
+            .filter(|l| starts_with_ignoring_case(l, word))
+            .map(|l| pair(l, text::name(l)))
             .collect()
     }
 
@@ -529,6 +566,22 @@ mod tests {
                 .1
                 .contains(&"steward.procedures".to_string())
         );
+        // ACTOR's labels: the map's and the scale rule's, never Factor or Learning.
+        assert_eq!(
+            complete(&h, "ACTOR \"GP\" AS Serv"),
+            (14, vec!["Service".to_string()])
+        );
+        assert_eq!(
+            complete(&h, "actor 'Food bank' as ch"),
+            (21, vec!["Charity".to_string()])
+        );
+        let all = complete(&h, "ACTOR \"X\" AS ").1;
+        assert!(all.contains(&"Person".to_string()) && all.contains(&"Neighbourhood".to_string()));
+        assert!(
+            !all.iter()
+                .any(|l| l == "Factor" || l == "Learning" || l == "Actor")
+        );
+        assert_eq!(complete(&h, "MATCH (n) AS Serv").1, Vec::<String>::new());
     }
 
     #[test]
