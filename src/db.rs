@@ -13,7 +13,7 @@ use crate::store::{
 };
 use crate::syntax;
 use crate::syntax::ast::{When, WhenKind};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
@@ -990,6 +990,19 @@ impl Db {
     /// The session's viewpoint, if any.
     pub fn view(&self) -> Option<String> {
         self.session().lens.view.clone()
+    }
+
+    /// Everyone whose views the map holds (the `seen_by` of its relationships), as they
+    /// were written, whatever the session's lens; reads every relationship.
+    pub fn viewpoints(&self) -> Result<BTreeSet<String>, Error> {
+        let mut seen = BTreeSet::new();
+        self.store.scan_rels(&mut |_, rel| {
+            if let Some(Value::String(who)) = rel.props.get(exec::lens::SEEN_BY) {
+                seen.insert(who.clone());
+            }
+            true
+        })?;
+        Ok(seen)
     }
 
     /// Drops the recorded versions (see `HISTORY OF`) made before the start of `day`

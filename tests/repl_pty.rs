@@ -319,6 +319,15 @@ fn a_lens_and_an_author_hold_for_the_session_and_the_prompt_says_so() {
     s.expect("Walls first")
         .expect("learnt by the session's author");
     s.expect(PROMPT).unwrap();
+    enter(
+        &mut s,
+        "LINK \"Brian\" -[:TRUSTS]-> \"Hostel\" SEEN BY \"Sam\";",
+    );
+    s.expect(PROMPT).unwrap();
+    enter(&mut s, ":view \"Sma\"");
+    s.expect("no relationship is seen by \"Sma\" (did you mean `Sam`?)")
+        .expect("a view by nobody on the map is noted");
+    s.expect("steward [view of Sma]> ").unwrap();
     enter(&mut s, ":view \"Sam\"");
     s.expect("steward [view of Sam]> ").unwrap();
     enter(&mut s, ":view off");

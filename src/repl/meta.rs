@@ -275,7 +275,13 @@ impl Session {
                     Ok(())
                 }
                 who => {
-                    self.db.set_view(Some(who.trim_matches(['"', '\''])));
+                    let who = who.trim_matches(['"', '\'']);
+                    // Asked before the lens is set, which would hide the other views.
+                    if let Some(note) = self.unknown_view(who) {
+                        use std::io::Write as _;
+                        let _ = writeln!(std::io::stderr(), "note: {note}");
+                    }
+                    self.db.set_view(Some(who));
                     Ok(())
                 }
             },
@@ -428,6 +434,23 @@ impl Session {
         };
         self.printer.set_format(format);
         Ok(())
+    }
+
+    /// A note when nobody on the map has views by the name `who` (a typo for one who
+    /// has, most often): the lens would then show only what is nobody's view.
+    fn unknown_view(&self, who: &str) -> Option<String> {
+        let views = self.db.viewpoints().ok()?;
+        if views
+            .iter()
+            .any(|v| crate::exec::lens::same_viewpoint(v, who))
+        {
+            return None;
+        }
+        let hint = suggestion(who, views.iter().map(String::as_str));
+        Some(format!(
+            "no relationship is seen by {who:?}{hint}; until one is, the map shows only what \
+             is nobody's view in particular"
+        ))
     }
 
     /// `:param name => value`: the value is any Cypher expression, evaluated once.
