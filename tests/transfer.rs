@@ -359,6 +359,12 @@ const BAD: &[Bad] = &[
         message: "b.jsonl:2 ($.id): node id 0 appears twice",
     },
     Bad {
+        name: "jsonl duplicate relationship id",
+        files: &[("b.jsonl", b"{\"id\":0,\"labels\":[],\"properties\":{}}\n{\"id\":0,\"type\":\"K\",\"start\":0,\"end\":0,\"properties\":{}}\n{\"id\":0,\"type\":\"L\",\"start\":0,\"end\":0,\"properties\":{}}\n")],
+        args: &["--format", "jsonl", "b.jsonl"],
+        message: "b.jsonl:3 ($.id): relationship id 0 appears twice",
+    },
+    Bad {
         name: "jsonl invalid UTF-8",
         files: &[("b.jsonl", b"{\"id\":0,\"labels\":[\"\xff\"],\"properties\":{}}\n")],
         args: &["--format", "jsonl", "b.jsonl"],

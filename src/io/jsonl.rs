@@ -104,6 +104,7 @@ pub fn import(db: &Db, input: impl Read, size: u64, name: &str) -> Result<Import
             name,
             preserve_ids: tx.store_was_empty()?,
             ids: FxHashMap::default(),
+            rel_ids: rustc_hash::FxHashSet::default(),
             header: None,
             summary: ImportSummary::default(),
         };
@@ -128,6 +129,8 @@ struct Importer<'n> {
     preserve_ids: bool,
     /// Backup id → id in this store.
     ids: FxHashMap<u64, NodeId>,
+    /// The relationship ids read so far (a backup holds each once).
+    rel_ids: rustc_hash::FxHashSet<u64>,
     header: Option<Header>,
     summary: ImportSummary,
 }
@@ -257,6 +260,12 @@ impl Importer<'_> {
         place: &dyn Fn() -> Place,
     ) -> Result<(), IoError> {
         let id = id_field(obj, "id", place)?;
+        if !self.rel_ids.insert(id) {
+            return Err(IoError::bad(
+                place().within("$.id"),
+                format!("relationship id {id} appears twice"),
+            ));
+        }
         let rel_type = match obj.get("type") {
             Some(serde_json::Value::String(t)) if !t.is_empty() => t.clone(),
             other => {
