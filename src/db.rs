@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 mod load;
-pub use load::Loader;
+pub use load::{Loader, ScaleRule};
 
 /// Query parameters: `$name` → value.
 pub type Params = BTreeMap<String, Value>;

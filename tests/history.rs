@@ -85,7 +85,9 @@ fn check_history(db: &Db) {
     // Retention: everything recorded before now goes; the map stays.
     // (A moment later, so that the last version is older than "now".)
     std::thread::sleep(std::time::Duration::from_millis(5));
-    let dropped = db.forget_history_before_millis(now_millis()).expect("forget");
+    let dropped = db
+        .forget_history_before_millis(now_millis())
+        .expect("forget");
     assert!(dropped >= 6, "dropped {dropped}");
     assert!(history(db, "'Brian'").is_empty());
     let still = db
@@ -96,7 +98,10 @@ fn check_history(db: &Db) {
     // A time after now is refused, and forgets nothing.
     let e = db.forget_history_before("2999").expect_err("the future");
     assert!(e.to_string().contains("2999 starts in the future"), "{e}");
-    assert!(db.forget_history_before_millis(now_millis() + 60_000).is_err());
+    assert!(
+        db.forget_history_before_millis(now_millis() + 60_000)
+            .is_err()
+    );
 }
 
 fn now_millis() -> i64 {
@@ -249,7 +254,12 @@ fn compact_history_before_drops_older_versions_from_the_command_line() {
         2,
         "the version is still there"
     );
-    let seen = steward(&["query", "--format", "csv", "AS RECORDED 2999 MATCH (n) RETURN n.name"]);
+    let seen = steward(&[
+        "query",
+        "--format",
+        "csv",
+        "AS RECORDED 2999 MATCH (n) RETURN n.name",
+    ]);
     assert!(seen.status.success(), "{seen:?}");
     assert_eq!(String::from_utf8_lossy(&seen.stdout), "n.name\nBrian\n");
     let bad = steward(&["compact", "--history-before", "soon"]);
@@ -389,7 +399,8 @@ fn as_recorded_sees_the_map_as_it_was_recorded_on_disk() {
     check_as_recorded(&db);
     // History forgotten before a time cannot show the map before it.
     std::thread::sleep(std::time::Duration::from_millis(5));
-    db.forget_history_before_millis(now_millis()).expect("forget");
+    db.forget_history_before_millis(now_millis())
+        .expect("forget");
     let e = db
         .execute("AS RECORDED 2000 MATCH (n) RETURN n", &Params::new())
         .expect_err("forgotten");

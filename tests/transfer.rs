@@ -138,6 +138,87 @@ fn jsonl_into_a_store_with_data_gets_new_ids_and_keeps_the_old() {
     assert_eq!(rows, "id(n),n.name,m.name\n0,Already,\n1,A,B\n2,B,\n");
 }
 
+#[test]
+fn jsonl_import_follows_the_scale_rule_and_keeps_markers_as_written() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    // A scale the labels imply, one given (marked), one that differs without a marker
+    // (written before markers existed), and an Actor:Service without one.
+    let backup = concat!(
+        "{\"steward\":\"jsonl\",\"format\":1}\n",
+        "{\"id\":0,\"labels\":[\"Actor\",\"Person\"],\"properties\":{\"name\":\"A\",\"scale\":\"person\"}}\n",
+        "{\"id\":1,\"labels\":[\"Actor\",\"Volunteers\"],\"properties\":{\"name\":\"B\",\"scale\":\"organisation\",\"scale_given\":true}}\n",
+        "{\"id\":2,\"labels\":[\"Actor\",\"Place\"],\"properties\":{\"name\":\"C\",\"scale\":\"person\"}}\n",
+        "{\"id\":3,\"labels\":[\"Actor\",\"Service\"],\"properties\":{\"name\":\"D\"}}\n",
+    );
+    fs::write(tmp.path().join("s.jsonl"), backup).expect("write");
+    let expected = "n.name,n.scale,n.scale_given\nA,person,\nB,organisation,true\nC,person,\nD,organisation,\n";
+    for (store, first) in [("empty", None), ("full", Some("CREATE (:Other)"))] {
+        let db = tmp.path().join(store);
+        if let Some(q) = first {
+            ok(&steward(&db, &["query", q], tmp.path()));
+        }
+        ok(&steward(
+            &db,
+            &["import", "--format", "jsonl", "s.jsonl"],
+            tmp.path(),
+        ));
+        let rows = ok(&steward(
+            &db,
+            &[
+                "query",
+                "--format",
+                "csv",
+                "MATCH (n:Actor) RETURN n.name, n.scale, n.scale_given ORDER BY n.name",
+            ],
+            tmp.path(),
+        ));
+        assert_eq!(rows, expected, "into the {store} store");
+    }
+    // The restored backup exports as it was, with D's default filled in.
+    let out = dump(&tmp.path().join("empty"), tmp.path());
+    let nodes: Vec<&str> = out.lines().skip(1).collect();
+    assert_eq!(
+        nodes[..3],
+        backup.lines().skip(1).take(3).collect::<Vec<_>>()[..]
+    );
+    assert_eq!(
+        nodes[3],
+        "{\"id\":3,\"labels\":[\"Actor\",\"Service\"],\"properties\":{\"name\":\"D\",\"scale\":\"organisation\"}}"
+    );
+}
+
+#[test]
+fn an_import_a_constraint_refuses_exits_1_and_changes_nothing() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = tmp.path().join("db");
+    ok(&steward(
+        &db,
+        &[
+            "query",
+            "CREATE CONSTRAINT FOR (p:Person) REQUIRE p.email IS UNIQUE",
+        ],
+        tmp.path(),
+    ));
+    ok(&steward(
+        &db,
+        &["query", "CREATE (:Person {email: 'a@x'})"],
+        tmp.path(),
+    ));
+    let before = dump(&db, tmp.path());
+    fs::write(
+        tmp.path().join("p.jsonl"),
+        "{\"id\":0,\"labels\":[\"Person\"],\"properties\":{\"email\":\"a@x\"}}\n",
+    )
+    .expect("write");
+    let out = steward(&db, &["import", "--format", "jsonl", "p.jsonl"], tmp.path());
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("a@x"),
+        "{out:?}"
+    );
+    assert_eq!(dump(&db, tmp.path()), before);
+}
+
 fn write_files(dir: &Path, files: &[(&str, &[u8])]) {
     for (name, content) in files {
         fs::write(dir.join(name), content).expect("write input");
@@ -363,6 +444,24 @@ const BAD: &[Bad] = &[
         files: &[("b.jsonl", b"{\"id\":0,\"labels\":[],\"properties\":{}}\n{\"id\":0,\"type\":\"K\",\"start\":0,\"end\":0,\"properties\":{}}\n{\"id\":0,\"type\":\"L\",\"start\":0,\"end\":0,\"properties\":{}}\n")],
         args: &["--format", "jsonl", "b.jsonl"],
         message: "b.jsonl:3 ($.id): relationship id 0 appears twice",
+    },
+    Bad {
+        name: "jsonl invalid scale",
+        files: &[("gal.jsonl", b"{\"steward\":\"jsonl\",\"format\":1}\n{\"id\":0,\"labels\":[\"Actor\"],\"properties\":{\"name\":\"Q\",\"scale\":\"galaxy\"}}\n")],
+        args: &["--format", "jsonl", "gal.jsonl"],
+        message: "error: gal.jsonl:2 ($.properties.scale): the scale of \"Q\" cannot be 'galaxy': it is one of 'person', 'organisation', 'place'\n",
+    },
+    Bad {
+        name: "jsonl actor without a scale its labels imply",
+        files: &[("v.jsonl", b"{\"id\":0,\"labels\":[\"Actor\",\"Service\"],\"properties\":{\"name\":\"S\"}}\n{\"id\":1,\"labels\":[\"Actor\",\"Volunteers\"],\"properties\":{\"name\":\"V\"}}\n")],
+        args: &["--format", "jsonl", "v.jsonl"],
+        message: "error: v.jsonl:2 ($.labels): \"V\" needs a scale: its label Volunteers says none",
+    },
+    Bad {
+        name: "neo4j-csv invalid scale",
+        files: &[("n.csv", b":ID,name,scale,:LABEL\n1,A,person,Actor\n2,G,galaxy,Actor;Person\n")],
+        args: &["--format", "neo4j-csv", "--nodes", "n.csv"],
+        message: "error: n.csv:3: the scale of \"G\" cannot be 'galaxy'",
     },
     Bad {
         name: "jsonl invalid UTF-8",

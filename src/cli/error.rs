@@ -263,6 +263,7 @@ fn transfer_code(e: &crate::io::IoError) -> &'static str {
         IoError::Write { .. } => "Write",
         IoError::Usage(_) => "Usage",
         IoError::Cancelled => "Cancelled",
+        IoError::Db(crate::db::Error::Query(q)) => q.code,
         _ => "Store",
     }
 }

@@ -40,11 +40,14 @@ pub fn import_job(a: ImportArgs) -> Result<io::Import, CliError> {
     .map_err(CliError::Transfer)
 }
 
-/// Runs a checked import on `db`; prints its summary to `out`.
+/// Runs a checked import on `db`; prints its summary to `out`. An import has no query:
+/// a record the database refuses (a uniqueness constraint) is the input's fault, exit
+/// code 1 like every other bad import.
 pub fn run_import(db: &Db, job: &io::Import, out: &mut dyn Write) -> Result<(), CliError> {
-    let summary = job
-        .run(db)
-        .map_err(|e| transfer_error(e, db.path().unwrap_or(Path::new("")), None))?;
+    let summary = job.run(db).map_err(|e| match e {
+        e @ IoError::Db(crate::db::Error::Query(_)) => CliError::Transfer(e),
+        e => transfer_error(e, db.path().unwrap_or(Path::new("")), None),
+    })?;
     writeln!(out, "{summary}").map_err(CliError::from_write)
 }
 

@@ -21,7 +21,7 @@
 use super::export::{Graph, Sink};
 use super::progress::Progress;
 use super::{Counted, ImportSummary, IoError, Place, values};
-use crate::db::{Db, Loader};
+use crate::db::{Db, Loader, ScaleRule};
 use crate::model::{NodeId, NodeRecord, Properties, RelRecord};
 use rustc_hash::FxHashMap;
 use std::fmt::Write as _;
@@ -99,7 +99,7 @@ fn properties(out: &mut String, props: &Properties) {
 /// `name` in errors, all or nothing (see [`Db::load_with`]).
 pub fn import(db: &Db, input: impl Read, size: u64, name: &str) -> Result<ImportSummary, IoError> {
     let mut progress = Progress::bytes(size, &format!("importing {name}"));
-    let summary = db.load_with(false, |tx| {
+    let summary = db.load_with(ScaleRule::Restore, |tx| {
         let mut reader = Importer {
             name,
             preserve_ids: tx.store_was_empty()?,
@@ -247,7 +247,13 @@ impl Importer<'_> {
             let next = tx.counters().next_rel;
             tx.advance_counters(id, next);
         }
-        let new = tx.create_node(record)?;
+        let within = match record.props.contains_key("scale") {
+            true => "$.properties.scale",
+            false => "$.labels",
+        };
+        let new = tx
+            .create_node(record)
+            .map_err(|e| IoError::refused(place().within(within), e))?;
         self.ids.insert(id, new);
         self.summary.nodes_created += 1;
         Ok(())

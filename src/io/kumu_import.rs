@@ -205,7 +205,7 @@ pub fn scale_rule(tx: &mut Transaction<'_>, what: &str) -> Result<(), IoError> {
 }
 
 /// The scale rule's error for the nodes `what` names.
-pub fn scale_error(e: crate::exec::Error, what: &str) -> IoError {
+fn scale_error(e: crate::exec::Error, what: &str) -> IoError {
     match e {
         crate::exec::Error::Query(q) => IoError::bad(Place::line(what, 0), q.message),
         crate::exec::Error::Store(s) => s.into(),

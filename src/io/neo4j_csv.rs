@@ -11,7 +11,7 @@
 
 use super::progress::Progress;
 use super::{Counted, ImportRequest, ImportSummary, IoError, Place, open_input};
-use crate::db::{Db, Loader};
+use crate::db::{Db, Loader, ScaleRule};
 use crate::exec::functions::parse_temporal;
 use crate::model::{NodeId, NodeRecord, Properties, RelRecord, Value};
 use rustc_hash::FxHashMap;
@@ -127,7 +127,7 @@ impl Job {
             .map(|f| open_input(f).map(|(_, size)| size))
             .sum::<Result<u64, IoError>>()?;
         let mut progress = Progress::bytes(total, "importing");
-        let result = db.load_with(true, |tx| {
+        let result = db.load_with(ScaleRule::Import, |tx| {
             let mut run = Run {
                 job: self,
                 spaces: FxHashMap::default(),
@@ -140,8 +140,6 @@ impl Job {
             for g in &self.rels {
                 run.group(tx, g, false, &mut progress)?;
             }
-            tx.check_scale_rule()
-                .map_err(|e| super::kumu_import::scale_error(e, "the imported nodes"))?;
             Ok::<_, IoError>(run.summary)
         });
         progress.finish();
@@ -424,7 +422,9 @@ impl Run<'_> {
         }
         labels.sort();
         labels.dedup();
-        let node = tx.create_node(NodeRecord { labels, props })?;
+        let node = tx
+            .create_node(NodeRecord { labels, props })
+            .map_err(|e| IoError::refused(place.clone(), e))?;
         if let Some((space, id)) = id {
             let ids = self.spaces.entry(space.to_string()).or_default();
             if ids.insert(IdKey::new(&id), node).is_some() {
