@@ -398,6 +398,18 @@ const BAD: &[Bad] = &[
         message: "nodes.csv:3: 3 fields, but the header has 2 (is --delimiter right?)",
     },
     Bad {
+        name: "an unterminated quote",
+        files: &[("nodes.csv", b"id:ID,name,age:int,:LABEL\n1,\"Ann,30,Person\n2,Bob,40,Person\n")],
+        args: &["--format", "neo4j-csv", "--nodes", "nodes.csv"],
+        message: "nodes.csv:2 (column 2, `name`): a quoted field is not closed: its opening quote has no closing one before the end of the file\n",
+    },
+    Bad {
+        name: "an unterminated quote in the last column",
+        files: &[("nodes.csv", b"id:ID,name,age:int,:LABEL\n1,Ann,30,Person\n2,Bob,40,\"Person\n3,Cy,50,Person\n")],
+        args: &["--format", "neo4j-csv", "--nodes", "nodes.csv"],
+        message: "nodes.csv:3 (column 4, `:LABEL`): a quoted field is not closed",
+    },
+    Bad {
         name: "a node file given as relationships",
         files: &[GOOD_NODES],
         args: &["--format", "neo4j-csv", "--nodes", "nodes.csv", "--relationships", "nodes.csv"],

@@ -9,6 +9,7 @@
 //! Architecture invariant: `io` sits on `db` and knows no storage engine; `cli` and
 //! `repl` call it and print its summaries.
 
+pub mod csv_fields;
 pub mod cypher;
 pub mod diagram;
 pub mod error;
