@@ -122,6 +122,7 @@ pub fn export_from(db: &Db, a: ExportArgs, params: &Params) -> Result<(), CliErr
             )));
         };
         let summary = io::export::export_tables(&graph, format, &dir).map_err(fail)?;
+        warn(&summary);
         eprintln!("{summary} to {}", dir.display());
         return Ok(());
     }
@@ -140,14 +141,26 @@ pub fn export_from(db: &Db, a: ExportArgs, params: &Params) -> Result<(), CliErr
             let mut out = BufWriter::new(stdout.lock());
             match io::export::export(&graph, format, &mut out, "standard output") {
                 Err(IoError::Write { source, .. }) => Err(CliError::from_write(source)),
-                other => other.map(|_| ()).map_err(fail),
+                Ok(summary) => {
+                    warn(&summary);
+                    Ok(())
+                }
+                Err(e) => Err(fail(e)),
             }
         }
         Some(path) => {
             let summary = write_file(&graph, format, &path).map_err(fail)?;
+            warn(&summary);
             eprintln!("{summary} to {}", path.display());
             Ok(())
         }
+    }
+}
+
+/// Prints on stderr what the export could not write exactly.
+fn warn(summary: &io::ExportSummary) {
+    for w in &summary.warnings {
+        eprintln!("warning: {w}");
     }
 }
 

@@ -37,7 +37,11 @@ fn fields(out: &mut String, props: &Properties, skip: &[&str]) {
 }
 
 /// Writes Kumu JSON.
-pub fn export(graph: &Graph<'_>, sink: &mut Sink<'_>) -> Result<(u64, u64), IoError> {
+pub fn export(
+    graph: &Graph<'_>,
+    sink: &mut Sink<'_>,
+    warnings: &mut Vec<String>,
+) -> Result<(u64, u64), IoError> {
     sink.line("{\"elements\": [")?;
     let mut names: FxHashMap<NodeId, String> = FxHashMap::default();
     let mut counts = (0, 0);

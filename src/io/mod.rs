@@ -84,7 +84,7 @@ impl fmt::Display for ImportSummary {
 }
 
 /// What an export wrote.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ExportSummary {
     /// Nodes written.
     pub nodes: u64,
@@ -92,6 +92,9 @@ pub struct ExportSummary {
     pub rels: u64,
     /// How long the export took.
     pub elapsed: Duration,
+    /// What the format could not hold exactly, one line per property and kind of loss
+    /// (with how many records): the caller shows them (steward prints them on stderr).
+    pub warnings: Vec<String>,
 }
 
 impl fmt::Display for ExportSummary {
