@@ -875,6 +875,104 @@ fn dot_and_mermaid_draw_every_node_and_relationship() {
 }
 
 #[test]
+fn kumu_json_keeps_typed_values_and_warns_about_fields_it_cannot_bring_back() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = tmp.path().join("db");
+    ok(&steward(
+        &db,
+        &[
+            "query",
+            "CREATE (:Actor:Person {name: 'A', valid_from: date('2010-01-01'), d: duration('P1D'), \
+             nan: 0.0/0.0, inf: -1.0/0.0, ds: [date('2011-01-01')], id: 7, `:LABEL`: 'x', \
+             `weird key`: 1, type: 'zz'})-[:KNOWS {since: date('2012-01-01'), id: 3}]->(:Factor {name: 'F'})",
+        ],
+        tmp.path(),
+    ));
+    let out = steward(
+        &db,
+        &["export", "--format", "kumu-json", "k.json"],
+        tmp.path(),
+    );
+    ok(&out);
+    let warned: Vec<String> = String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .filter(|l| l.starts_with("warning: "))
+        .map(str::to_string)
+        .collect();
+    let jsonl = "; `--format jsonl` keeps every value";
+    assert_eq!(
+        warned,
+        [
+            format!(
+                "warning: kumu-json, connection property `id` (1 record): Kumu reads the field `id` as its own, so it does not come back as a property{jsonl}"
+            ),
+            format!(
+                "warning: kumu-json, element property `:LABEL` (1 record): Kumu's field names are read back lowercase with `_` for spaces, so it comes back as `:label`{jsonl}"
+            ),
+            format!(
+                "warning: kumu-json, element property `id` (1 record): Kumu reads the field `id` as its own, so it does not come back as a property{jsonl}"
+            ),
+            format!(
+                "warning: kumu-json, element property `type` (1 record): Kumu's `type` holds the element's name or type, so the property is not written{jsonl}"
+            ),
+            format!(
+                "warning: kumu-json, element property `weird key` (1 record): Kumu's field names are read back lowercase with `_` for spaces, so it comes back as `weird_key`{jsonl}"
+            ),
+        ]
+    );
+    let copy = tmp.path().join("copy");
+    ok(&steward(
+        &copy,
+        &["import", "--format", "kumu-json", "k.json"],
+        tmp.path(),
+    ));
+    // The backup format shows each value's type.
+    let typed = dump(&copy, tmp.path());
+    for value in [
+        r#""valid_from":{"date":"2010-01-01"}"#,
+        r#""d":{"duration":"P1D"}"#,
+        r#""nan":{"float":"NaN"}"#,
+        r#""inf":{"float":"-Infinity"}"#,
+        r#""ds":[{"date":"2011-01-01"}]"#,
+        r#""since":{"date":"2012-01-01"}"#,
+        r#"":label":"x""#,
+        r#""weird_key":1"#,
+    ] {
+        assert!(typed.contains(value), "{value} in {typed}");
+    }
+    // valid_from is a date again, so a view of the map before it leaves A out.
+    let before = ok(&steward(
+        &copy,
+        &[
+            "query",
+            "--format",
+            "csv",
+            "AS OF 2005 MATCH (n) RETURN n.name ORDER BY n.name",
+        ],
+        tmp.path(),
+    ));
+    assert_eq!(before, "n.name\nF\n");
+    // A typed value that does not parse is refused at its field.
+    fs::write(
+        tmp.path().join("bad.json"),
+        r#"{"elements": [{"label": "B", "type": "Person", "since": {"date": "2015-13-45"}}]}"#,
+    )
+    .expect("write");
+    let bad = steward(
+        &copy,
+        &["import", "--format", "kumu-json", "bad.json"],
+        tmp.path(),
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        said.starts_with("error: bad.json ($.elements[0][\"since\"]): "),
+        "{said}"
+    );
+    assert!(said.contains("2015-13-45"), "{said}");
+}
+
+#[test]
 fn a_kumu_map_imported_twice_equals_it_imported_once() {
     let tmp = tempfile::tempdir().expect("tempdir");
     write_files(
