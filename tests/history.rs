@@ -102,6 +102,15 @@ fn check_history(db: &Db) {
         db.forget_history_before_millis(now_millis() + 60_000)
             .is_err()
     );
+    // The store itself refuses it too.
+    let e = db
+        .store()
+        .forget_history_before(now_millis() + 60_000)
+        .expect_err("the future");
+    assert!(
+        matches!(e, steward::store::StoreError::FutureTime { ahead_millis } if ahead_millis > 0),
+        "{e}"
+    );
 }
 
 fn now_millis() -> i64 {

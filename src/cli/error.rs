@@ -420,6 +420,7 @@ fn store_code(e: &StoreError) -> &'static str {
         StoreError::NotEmpty { .. } => "NotEmpty",
         StoreError::Access { .. } => "Access",
         StoreError::ReadOnly => "ReadOnly",
+        StoreError::FutureTime { .. } => "FutureTime",
     }
 }
 
