@@ -179,7 +179,10 @@ impl<R: BufRead> Reader<R> {
 mod tests {
     use super::*;
 
-    fn records(text: &str) -> Result<Vec<Vec<(String, bool)>>, (u64, usize)> {
+    /// Each record's fields as (text, quoted); or where an unclosed quote opened.
+    type Records = Result<Vec<Vec<(String, bool)>>, (u64, usize)>;
+
+    fn records(text: &str) -> Records {
         let mut reader = Reader::new(text.as_bytes(), b',');
         let mut record = Record::default();
         let mut out = Vec::new();

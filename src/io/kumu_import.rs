@@ -369,12 +369,11 @@ pub fn import_json(db: &Db, path: &Path) -> Result<ImportSummary, IoError> {
                 let field = |k: &str| at(format!("$.elements[{i}][{k:?}]"));
                 let mut props =
                     props_except(f, &["label", "type", "element type", "id", "tags"], &field)?;
-                if let Some(tags) = f.get("tags") {
-                    if let Some(tags) =
+                if let Some(tags) = f.get("tags")
+                    && let Some(tags) =
                         json_property(tags).map_err(|p| IoError::bad(field("tags"), p))?
-                    {
-                        props.insert("tags".into(), tags);
-                    }
+                {
+                    props.insert("tags".into(), tags);
                 }
                 let key = f.get("_id").or_else(|| f.get("id")).map(|v| text(Some(v)));
                 run.element(

@@ -426,7 +426,7 @@ impl Run<'_> {
                 ),
                 Column::Property { key, ty, array } => {
                     let quoted = record.quoted(i);
-                    if let Some(v) = self.value(text, quoted, *ty, *array, place, h, i)? {
+                    if let Some(v) = self.value((text, quoted), *ty, *array, place, h, i)? {
                         props.insert(key.clone(), v);
                     }
                 }
@@ -478,7 +478,7 @@ impl Run<'_> {
                 Column::Type if !text.is_empty() => rel_type = Some(text),
                 Column::Property { key, ty, array } => {
                     let quoted = record.quoted(i);
-                    if let Some(v) = self.value(text, quoted, *ty, *array, place, h, i)? {
+                    if let Some(v) = self.value((text, quoted), *ty, *array, place, h, i)? {
                         props.insert(key.clone(), v);
                     }
                 }
@@ -529,11 +529,9 @@ impl Run<'_> {
     /// The value of a property field: none for an empty field; for a quoted empty one
     /// (`""`), the empty string in a string column and the empty list in an array
     /// column (none in others).
-    #[allow(clippy::too_many_arguments)]
     fn value(
         &self,
-        text: &str,
-        quoted: bool,
+        (text, quoted): (&str, bool),
         ty: Kind,
         array: bool,
         place: &Place,
