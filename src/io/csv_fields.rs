@@ -120,9 +120,12 @@ impl<R: BufRead> Reader<R> {
                             at += 1;
                             break;
                         }
-                        Some(&b) => {
-                            record.bytes.push(b);
-                            at += 1;
+                        Some(_) => {
+                            // Up to the next quote, or the line's end.
+                            let rest = &self.text[at..];
+                            let n = rest.iter().position(|&b| b == b'"').unwrap_or(rest.len());
+                            record.bytes.extend_from_slice(&rest[..n]);
+                            at += n;
                         }
                         None => {
                             if !self.next_line()? {
@@ -153,8 +156,16 @@ impl<R: BufRead> Reader<R> {
                         return Ok(true);
                     }
                     Some(&b) => {
+                        // Up to the next delimiter or line break.
                         record.bytes.push(b);
                         at += 1;
+                        let rest = &self.text[at..];
+                        let n = rest
+                            .iter()
+                            .position(|&b| b == self.delimiter || b == b'\n' || b == b'\r')
+                            .unwrap_or(rest.len());
+                        record.bytes.extend_from_slice(&rest[..n]);
+                        at += n;
                     }
                 }
             }
