@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 mod load;
-pub use load::Loader;
+pub use load::{Loader, ScaleRule};
 
 /// Query parameters: `$name` → value.
 pub type Params = BTreeMap<String, Value>;
@@ -442,6 +442,22 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 
 /// The error of a statement stopped by its time limit.
 /// The error of a statement that would return more rows than the session allows.
+/// Now, in milliseconds since the Unix epoch (as commits are stamped).
+fn now_millis() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// Today's date in UTC, as `2026-12-04`.
+fn today_text() -> String {
+    let (y, m, d) = crate::model::temporal::Date {
+        days: now_millis().div_euclid(86_400_000),
+    }
+    .ymd();
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
 fn row_limit_exceeded(limit: u64) -> CypherError {
     CypherError::runtime(
         ErrorKind::Cancelled,
@@ -783,6 +799,25 @@ impl Db {
     /// directories on Linux (by two renames elsewhere), so an error or a crash leaves
     /// either the old store or the restored one in `target`.
     pub fn restore(backup: &Path, target: &Path, force: bool) -> Result<Backup, Error> {
+        let missing = |why: String| {
+            Error::Store(StoreError::Access {
+                path: backup.to_path_buf(),
+                source: std::io::Error::new(std::io::ErrorKind::NotFound, why),
+            })
+        };
+        match std::fs::read_dir(backup).map(|mut entries| entries.next().is_none()) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(missing(
+                    "it does not exist: give the directory a backup was written to".into(),
+                ));
+            }
+            Ok(true) => {
+                return Err(missing(
+                    "the directory is empty, so there is no backup in it: give the directory a backup was written to".into(),
+                ));
+            }
+            _ => {}
+        }
         if !backup.join(crate::store::sled::MARKER_FILE).is_file() {
             return Err(Error::Store(StoreError::NotAStore {
                 path: backup.to_path_buf(),
@@ -1006,8 +1041,10 @@ impl Db {
     }
 
     /// Drops the recorded versions (see `HISTORY OF`) made before the start of `day`
-    /// (`2025-01-01`; a year or a month: its first day), for retention rules; the map
-    /// itself is unchanged. Returns how many versions went.
+    /// (`2025-01-01`, UTC; a year or a month: its first day), for retention rules; the
+    /// map itself is unchanged. Returns how many versions went. A day that starts after
+    /// now is refused (`ArgumentError/InvalidTime`): it would forget the future too, and
+    /// the map could no longer be seen as recorded at any time before it.
     pub fn forget_history_before(&self, day: &str) -> Result<u64, Error> {
         let period = exec::lens::period_of_text(day).ok_or_else(|| {
             Error::from(CypherError::runtime(
@@ -1016,12 +1053,42 @@ impl Db {
                 format!("{day:?} is not a date; write a year, a month or a day: 2025, 2025-06 or 2025-06-01"),
             ))
         })?;
-        let days = period.first.days;
+        let at = period.first.days.saturating_mul(86_400_000);
+        if at > now_millis() {
+            return Err(CypherError::runtime(
+                ErrorKind::ArgumentError,
+                "InvalidTime",
+                format!(
+                    "{day} starts in the future: history can only be forgotten before a time that has passed (today is {})",
+                    today_text()
+                ),
+            )
+            .into());
+        }
+        self.forget_history_before_millis(at)
+    }
+
+    /// Drops the recorded versions made before `at_millis` (milliseconds since the Unix
+    /// epoch), as [`forget_history_before`](Db::forget_history_before) does for a day;
+    /// a time after now is refused the same way.
+    pub fn forget_history_before_millis(&self, at_millis: i64) -> Result<u64, Error> {
+        let now = now_millis();
+        if at_millis > now {
+            return Err(CypherError::runtime(
+                ErrorKind::ArgumentError,
+                "InvalidTime",
+                format!(
+                    "{at_millis} ms since 1970 is {} ms in the future: history can only be forgotten before a time that has passed",
+                    at_millis - now
+                ),
+            )
+            .into());
+        }
         let _guard = self
             .writer
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        Ok(self.store.forget_history_before(days * 86_400_000)?)
+        Ok(self.store.forget_history_before(at_millis)?)
     }
 
     /// Who is writing: recorded with what they learn (LEARNT ... without BY) and with

@@ -282,6 +282,39 @@ fn csv_format_has_a_header_and_cypher_text_for_structures() {
 }
 
 #[test]
+fn csv_format_tells_an_empty_string_from_null_and_load_csv_reads_them_back() {
+    let (tmp, db) = store();
+    let out = ok(steward(
+        &db,
+        &[
+            "query",
+            "--format",
+            "csv",
+            "UNWIND [['', null], [null, ''], ['a', 'b']] AS p RETURN p[0] AS x, p[1] AS y",
+        ],
+    ));
+    assert_eq!(out, "x,y\n\"\",\n,\"\"\na,b\n");
+    let file = tmp.path().join("out.csv");
+    std::fs::write(&file, &out).expect("write");
+    let back = ok(steward(
+        &db,
+        &[
+            "query",
+            "--format",
+            "json",
+            &format!(
+                "LOAD CSV WITH HEADERS FROM 'file://{}' AS r RETURN r.x, r.y",
+                file.display()
+            ),
+        ],
+    ));
+    assert_eq!(
+        json(&back)["rows"],
+        serde_json::json!([["", null], [null, ""], ["a", "b"]])
+    );
+}
+
+#[test]
 fn params_become_values() {
     let (_tmp, db) = store();
     let out = ok(steward(

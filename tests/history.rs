@@ -82,8 +82,12 @@ fn check_history(db: &Db) {
     assert_eq!(history(db, "'Brian'").len(), 3);
     let hostel = history(db, "'Hostel'");
     assert_eq!(hostel[0][2], "created");
-    // Retention: everything recorded before tomorrow goes; the map stays.
-    let dropped = db.forget_history_before("2999").expect("forget");
+    // Retention: everything recorded before now goes; the map stays.
+    // (A moment later, so that the last version is older than "now".)
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    let dropped = db
+        .forget_history_before_millis(now_millis())
+        .expect("forget");
     assert!(dropped >= 6, "dropped {dropped}");
     assert!(history(db, "'Brian'").is_empty());
     let still = db
@@ -91,6 +95,29 @@ fn check_history(db: &Db) {
         .expect("query");
     assert_eq!(still.rows, vec![vec![Output::Int(1978)]]);
     assert!(db.forget_history_before("tomorrow").is_err());
+    // A time after now is refused, and forgets nothing.
+    let e = db.forget_history_before("2999").expect_err("the future");
+    assert!(e.to_string().contains("2999 starts in the future"), "{e}");
+    assert!(
+        db.forget_history_before_millis(now_millis() + 60_000)
+            .is_err()
+    );
+    // The store itself refuses it too.
+    let e = db
+        .store()
+        .forget_history_before(now_millis() + 60_000)
+        .expect_err("the future");
+    assert!(
+        matches!(e, steward::store::StoreError::FutureTime { ahead_millis } if ahead_millis > 0),
+        "{e}"
+    );
+}
+
+fn now_millis() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_millis() as i64
 }
 
 #[test]
@@ -241,18 +268,34 @@ fn compact_history_before_drops_older_versions_from_the_command_line() {
         String::from_utf8_lossy(&kept.stdout)
             .starts_with("dropped 0 recorded versions made before 2000\n")
     );
-    let dropped = steward(&["compact", "--history-before", "2999-01"]);
+    // A day that has not begun would forget records not yet written: refused, and
+    // nothing is dropped.
+    let future = steward(&["compact", "--history-before", "2999-01"]);
+    assert_eq!(future.status.code(), Some(1), "{future:?}");
+    let said = String::from_utf8_lossy(&future.stderr);
     assert!(
-        String::from_utf8_lossy(&dropped.stdout)
-            .starts_with("dropped 1 recorded versions made before 2999-01\n")
+        said.starts_with(
+            "error: --history-before 2999-01: 2999-01 starts in the future: history can only be forgotten before a time that has passed (today is "
+        ),
+        "{said}"
     );
+    assert!(future.stdout.is_empty());
     let shown = steward(&["query", "--format", "csv", "HISTORY OF 'Brian'"]);
     assert_eq!(
-        String::from_utf8_lossy(&shown.stdout),
-        "recorded,by,what,change,details\n"
+        String::from_utf8_lossy(&shown.stdout).lines().count(),
+        2,
+        "the version is still there"
     );
+    let seen = steward(&[
+        "query",
+        "--format",
+        "csv",
+        "AS RECORDED 2999 MATCH (n) RETURN n.name",
+    ]);
+    assert!(seen.status.success(), "{seen:?}");
+    assert_eq!(String::from_utf8_lossy(&seen.stdout), "n.name\nBrian\n");
     let bad = steward(&["compact", "--history-before", "soon"]);
-    assert!(!bad.status.success());
+    assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("\"soon\" is not a date"));
 }
 
@@ -387,9 +430,11 @@ fn as_recorded_sees_the_map_as_it_was_recorded_on_disk() {
     let db = Db::open(dir.path()).expect("open");
     check_as_recorded(&db);
     // History forgotten before a time cannot show the map before it.
-    db.forget_history_before("2999").expect("forget");
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    db.forget_history_before_millis(now_millis())
+        .expect("forget");
     let e = db
-        .execute("AS RECORDED 2998 MATCH (n) RETURN n", &Params::new())
+        .execute("AS RECORDED 2000 MATCH (n) RETURN n", &Params::new())
         .expect_err("forgotten");
     assert!(e.to_string().contains("was forgotten"), "{e}");
 }

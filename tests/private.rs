@@ -491,20 +491,49 @@ fn backup_then_restore_brings_the_map_back() {
 #[test]
 fn restore_refuses_a_directory_that_is_not_a_store() {
     let home = tempfile::tempdir().unwrap();
-    let nothing = home.path().join("nothing");
-    std::fs::create_dir(&nothing).unwrap();
+    let other = home.path().join("other");
+    std::fs::create_dir(&other).unwrap();
+    std::fs::write(other.join("notes.txt"), "hello").unwrap();
     let o = steward(
         home.path(),
-        &["--db", s(&home.path().join("new")), "restore", s(&nothing)],
+        &["--db", s(&home.path().join("new")), "restore", s(&other)],
     );
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
         text(&o.stderr),
         format!(
             "error: {} is not a steward store (it is not empty and has no steward format record)\n",
-            nothing.display()
+            other.display()
         )
     );
+}
+
+#[test]
+fn restore_from_a_missing_or_empty_directory_says_so() {
+    let home = tempfile::tempdir().unwrap();
+    let target = home.path().join("new");
+    let missing = home.path().join("nonexist");
+    let o = steward(home.path(), &["--db", s(&target), "restore", s(&missing)]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        text(&o.stderr),
+        format!(
+            "error: cannot open the store at {}: it does not exist: give the directory a backup was written to\n",
+            missing.display()
+        )
+    );
+    let empty = home.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let o = steward(home.path(), &["--db", s(&target), "restore", s(&empty)]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        text(&o.stderr),
+        format!(
+            "error: cannot open the store at {}: the directory is empty, so there is no backup in it: give the directory a backup was written to\n",
+            empty.display()
+        )
+    );
+    assert!(!target.exists(), "a refused restore creates nothing");
 }
 
 const SORT: &str = "UNWIND range(1, 200000) AS i WITH toString(i) + '-padding-padding' AS s ORDER BY s DESC RETURN collect(s)[0]";

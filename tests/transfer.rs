@@ -138,6 +138,87 @@ fn jsonl_into_a_store_with_data_gets_new_ids_and_keeps_the_old() {
     assert_eq!(rows, "id(n),n.name,m.name\n0,Already,\n1,A,B\n2,B,\n");
 }
 
+#[test]
+fn jsonl_import_follows_the_scale_rule_and_keeps_markers_as_written() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    // A scale the labels imply, one given (marked), one that differs without a marker
+    // (written before markers existed), and an Actor:Service without one.
+    let backup = concat!(
+        "{\"steward\":\"jsonl\",\"format\":1}\n",
+        "{\"id\":0,\"labels\":[\"Actor\",\"Person\"],\"properties\":{\"name\":\"A\",\"scale\":\"person\"}}\n",
+        "{\"id\":1,\"labels\":[\"Actor\",\"Volunteers\"],\"properties\":{\"name\":\"B\",\"scale\":\"organisation\",\"scale_given\":true}}\n",
+        "{\"id\":2,\"labels\":[\"Actor\",\"Place\"],\"properties\":{\"name\":\"C\",\"scale\":\"person\"}}\n",
+        "{\"id\":3,\"labels\":[\"Actor\",\"Service\"],\"properties\":{\"name\":\"D\"}}\n",
+    );
+    fs::write(tmp.path().join("s.jsonl"), backup).expect("write");
+    let expected = "n.name,n.scale,n.scale_given\nA,person,\nB,organisation,true\nC,person,\nD,organisation,\n";
+    for (store, first) in [("empty", None), ("full", Some("CREATE (:Other)"))] {
+        let db = tmp.path().join(store);
+        if let Some(q) = first {
+            ok(&steward(&db, &["query", q], tmp.path()));
+        }
+        ok(&steward(
+            &db,
+            &["import", "--format", "jsonl", "s.jsonl"],
+            tmp.path(),
+        ));
+        let rows = ok(&steward(
+            &db,
+            &[
+                "query",
+                "--format",
+                "csv",
+                "MATCH (n:Actor) RETURN n.name, n.scale, n.scale_given ORDER BY n.name",
+            ],
+            tmp.path(),
+        ));
+        assert_eq!(rows, expected, "into the {store} store");
+    }
+    // The restored backup exports as it was, with D's default filled in.
+    let out = dump(&tmp.path().join("empty"), tmp.path());
+    let nodes: Vec<&str> = out.lines().skip(1).collect();
+    assert_eq!(
+        nodes[..3],
+        backup.lines().skip(1).take(3).collect::<Vec<_>>()[..]
+    );
+    assert_eq!(
+        nodes[3],
+        "{\"id\":3,\"labels\":[\"Actor\",\"Service\"],\"properties\":{\"name\":\"D\",\"scale\":\"organisation\"}}"
+    );
+}
+
+#[test]
+fn an_import_a_constraint_refuses_exits_1_and_changes_nothing() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = tmp.path().join("db");
+    ok(&steward(
+        &db,
+        &[
+            "query",
+            "CREATE CONSTRAINT FOR (p:Person) REQUIRE p.email IS UNIQUE",
+        ],
+        tmp.path(),
+    ));
+    ok(&steward(
+        &db,
+        &["query", "CREATE (:Person {email: 'a@x'})"],
+        tmp.path(),
+    ));
+    let before = dump(&db, tmp.path());
+    fs::write(
+        tmp.path().join("p.jsonl"),
+        "{\"id\":0,\"labels\":[\"Person\"],\"properties\":{\"email\":\"a@x\"}}\n",
+    )
+    .expect("write");
+    let out = steward(&db, &["import", "--format", "jsonl", "p.jsonl"], tmp.path());
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("a@x"),
+        "{out:?}"
+    );
+    assert_eq!(dump(&db, tmp.path()), before);
+}
+
 fn write_files(dir: &Path, files: &[(&str, &[u8])]) {
     for (name, content) in files {
         fs::write(dir.join(name), content).expect("write input");
@@ -317,6 +398,18 @@ const BAD: &[Bad] = &[
         message: "nodes.csv:3: 3 fields, but the header has 2 (is --delimiter right?)",
     },
     Bad {
+        name: "an unterminated quote",
+        files: &[("nodes.csv", b"id:ID,name,age:int,:LABEL\n1,\"Ann,30,Person\n2,Bob,40,Person\n")],
+        args: &["--format", "neo4j-csv", "--nodes", "nodes.csv"],
+        message: "nodes.csv:2 (column 2, `name`): a quoted field is not closed: its opening quote has no closing one before the end of the file\n",
+    },
+    Bad {
+        name: "an unterminated quote in the last column",
+        files: &[("nodes.csv", b"id:ID,name,age:int,:LABEL\n1,Ann,30,Person\n2,Bob,40,\"Person\n3,Cy,50,Person\n")],
+        args: &["--format", "neo4j-csv", "--nodes", "nodes.csv"],
+        message: "nodes.csv:3 (column 4, `:LABEL`): a quoted field is not closed",
+    },
+    Bad {
         name: "a node file given as relationships",
         files: &[GOOD_NODES],
         args: &["--format", "neo4j-csv", "--nodes", "nodes.csv", "--relationships", "nodes.csv"],
@@ -357,6 +450,30 @@ const BAD: &[Bad] = &[
         files: &[("b.jsonl", b"{\"id\":0,\"labels\":[],\"properties\":{}}\n{\"id\":0,\"labels\":[],\"properties\":{}}\n")],
         args: &["--format", "jsonl", "b.jsonl"],
         message: "b.jsonl:2 ($.id): node id 0 appears twice",
+    },
+    Bad {
+        name: "jsonl duplicate relationship id",
+        files: &[("b.jsonl", b"{\"id\":0,\"labels\":[],\"properties\":{}}\n{\"id\":0,\"type\":\"K\",\"start\":0,\"end\":0,\"properties\":{}}\n{\"id\":0,\"type\":\"L\",\"start\":0,\"end\":0,\"properties\":{}}\n")],
+        args: &["--format", "jsonl", "b.jsonl"],
+        message: "b.jsonl:3 ($.id): relationship id 0 appears twice",
+    },
+    Bad {
+        name: "jsonl invalid scale",
+        files: &[("gal.jsonl", b"{\"steward\":\"jsonl\",\"format\":1}\n{\"id\":0,\"labels\":[\"Actor\"],\"properties\":{\"name\":\"Q\",\"scale\":\"galaxy\"}}\n")],
+        args: &["--format", "jsonl", "gal.jsonl"],
+        message: "error: gal.jsonl:2 ($.properties.scale): the scale of \"Q\" cannot be 'galaxy': it is one of 'person', 'organisation', 'place'\n",
+    },
+    Bad {
+        name: "jsonl actor without a scale its labels imply",
+        files: &[("v.jsonl", b"{\"id\":0,\"labels\":[\"Actor\",\"Service\"],\"properties\":{\"name\":\"S\"}}\n{\"id\":1,\"labels\":[\"Actor\",\"Volunteers\"],\"properties\":{\"name\":\"V\"}}\n")],
+        args: &["--format", "jsonl", "v.jsonl"],
+        message: "error: v.jsonl:2 ($.labels): \"V\" needs a scale: its label Volunteers says none",
+    },
+    Bad {
+        name: "neo4j-csv invalid scale",
+        files: &[("n.csv", b":ID,name,scale,:LABEL\n1,A,person,Actor\n2,G,galaxy,Actor;Person\n")],
+        args: &["--format", "neo4j-csv", "--nodes", "n.csv"],
+        message: "error: n.csv:3: the scale of \"G\" cannot be 'galaxy'",
     },
     Bad {
         name: "jsonl invalid UTF-8",
@@ -595,6 +712,119 @@ fn neo4j_csv_export_imports_back_to_the_same_graph() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("name the directory"));
 }
 
+#[test]
+fn neo4j_csv_keeps_empty_strings_and_lists_and_warns_about_what_it_cannot_keep() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = tmp.path().join("db");
+    ok(&steward(
+        &db,
+        &[
+            "query",
+            "CREATE (:X {name: 'n', tags: ['a;b', 'c'], e: [], s: '', one: [''], mix: 1, fl: 2.5, \
+             q: 'say \"hi\"\nbye', ok: ['', 'x']}), \
+             (:X {name: 'm', mix: 1.5, fl: date('2020-01-01'), d: date('2020-01-01')}), \
+             (:X {name: 'k', fl: 'text'})-[:R {s: '', w: 1}]->(:X {name: 'j'})",
+        ],
+        tmp.path(),
+    ));
+    let out = steward(
+        &db,
+        &["export", "--format", "neo4j-csv", "tables"],
+        tmp.path(),
+    );
+    ok(&out);
+    let warned: Vec<String> = String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .filter(|l| l.starts_with("warning: "))
+        .map(str::to_string)
+        .collect();
+    let jsonl = "; `--format jsonl` keeps every value";
+    assert_eq!(
+        warned,
+        [
+            format!(
+                "warning: nodes.csv, property `fl`: 2 records not kept exactly: values of other types than the column's were written as strings (one column holds one type){jsonl}"
+            ),
+            format!(
+                "warning: nodes.csv, property `mix`: 1 record not kept exactly: integers were written as floats (the column also holds floats); they read back as floats{jsonl}"
+            ),
+            format!(
+                "warning: nodes.csv, property `one`: 1 record not kept exactly: lists of one empty string were written as \"\" and read back as the empty list{jsonl}"
+            ),
+            format!(
+                "warning: nodes.csv, property `tags`: 1 record not kept exactly: list elements hold the array delimiter ';' and read back split at it{jsonl}"
+            ),
+        ]
+    );
+    let copy = tmp.path().join("copy");
+    ok(&steward(
+        &copy,
+        &[
+            "import",
+            "--format",
+            "neo4j-csv",
+            "--nodes",
+            "tables/nodes.csv",
+            "--relationships",
+            "tables/relationships.csv",
+        ],
+        tmp.path(),
+    ));
+    let read = |db: &Path| {
+        ok(&steward(
+            db,
+            &[
+                "query",
+                "--format",
+                "jsonl",
+                "MATCH (n:X) OPTIONAL MATCH (n)-[r]->() RETURN properties(n) AS n, properties(r) AS r ORDER BY n.name",
+            ],
+            tmp.path(),
+        ))
+    };
+    assert_eq!(
+        read(&copy),
+        concat!(
+            "{\"n\": {\"name\": \"j\"}, \"r\": null}\n",
+            "{\"n\": {\"fl\": \"text\", \"name\": \"k\"}, \"r\": {\"s\": \"\", \"w\": 1}}\n",
+            "{\"n\": {\"d\": \"2020-01-01\", \"fl\": \"2020-01-01\", \"mix\": 1.5, \"name\": \"m\"}, \"r\": null}\n",
+            "{\"n\": {\"e\": [], \"fl\": \"2.5\", \"mix\": 1.0, \"name\": \"n\", \"ok\": [\"\", \"x\"], \"one\": [], \"q\": \"say \\\"hi\\\"\\nbye\", \"s\": \"\", \"tags\": [\"a\", \"b\", \"c\"]}, \"r\": null}\n",
+        )
+    );
+    // What the format can hold comes back exactly: a map without the losses above
+    // round-trips with no warning.
+    ok(&steward(
+        &db,
+        &["query", "MATCH (n:X) REMOVE n.fl, n.mix, n.one, n.tags"],
+        tmp.path(),
+    ));
+    let out = steward(
+        &db,
+        &["export", "--format", "neo4j-csv", "again"],
+        tmp.path(),
+    );
+    ok(&out);
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("warning"),
+        "{out:?}"
+    );
+    let again = tmp.path().join("again-copy");
+    ok(&steward(
+        &again,
+        &[
+            "import",
+            "--format",
+            "neo4j-csv",
+            "--nodes",
+            "again/nodes.csv",
+            "--relationships",
+            "again/relationships.csv",
+        ],
+        tmp.path(),
+    ));
+    assert_eq!(read(&db), read(&again));
+}
+
 /// The attributes of a GraphML or GEXF document: name → type, for one element kind.
 fn declared<'a>(
     doc: &'a roxmltree::Document<'_>,
@@ -684,6 +914,104 @@ fn dot_and_mermaid_draw_every_node_and_relationship() {
     assert!(mermaid.starts_with("flowchart LR"));
     assert_eq!(mermaid.matches(" -->|").count(), 32);
     assert!(mermaid.contains("([\"Brian\"]):::person"), "{mermaid}");
+}
+
+#[test]
+fn kumu_json_keeps_typed_values_and_warns_about_fields_it_cannot_bring_back() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = tmp.path().join("db");
+    ok(&steward(
+        &db,
+        &[
+            "query",
+            "CREATE (:Actor:Person {name: 'A', valid_from: date('2010-01-01'), d: duration('P1D'), \
+             nan: 0.0/0.0, inf: -1.0/0.0, ds: [date('2011-01-01')], id: 7, `:LABEL`: 'x', \
+             `weird key`: 1, type: 'zz'})-[:KNOWS {since: date('2012-01-01'), id: 3}]->(:Factor {name: 'F'})",
+        ],
+        tmp.path(),
+    ));
+    let out = steward(
+        &db,
+        &["export", "--format", "kumu-json", "k.json"],
+        tmp.path(),
+    );
+    ok(&out);
+    let warned: Vec<String> = String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .filter(|l| l.starts_with("warning: "))
+        .map(str::to_string)
+        .collect();
+    let jsonl = "; `--format jsonl` keeps every value";
+    assert_eq!(
+        warned,
+        [
+            format!(
+                "warning: kumu-json, connection property `id` (1 record): Kumu reads the field `id` as its own, so it does not come back as a property{jsonl}"
+            ),
+            format!(
+                "warning: kumu-json, element property `:LABEL` (1 record): Kumu's field names are read back lowercase with `_` for spaces, so it comes back as `:label`{jsonl}"
+            ),
+            format!(
+                "warning: kumu-json, element property `id` (1 record): Kumu reads the field `id` as its own, so it does not come back as a property{jsonl}"
+            ),
+            format!(
+                "warning: kumu-json, element property `type` (1 record): Kumu's `type` holds the element's name or type, so the property is not written{jsonl}"
+            ),
+            format!(
+                "warning: kumu-json, element property `weird key` (1 record): Kumu's field names are read back lowercase with `_` for spaces, so it comes back as `weird_key`{jsonl}"
+            ),
+        ]
+    );
+    let copy = tmp.path().join("copy");
+    ok(&steward(
+        &copy,
+        &["import", "--format", "kumu-json", "k.json"],
+        tmp.path(),
+    ));
+    // The backup format shows each value's type.
+    let typed = dump(&copy, tmp.path());
+    for value in [
+        r#""valid_from":{"date":"2010-01-01"}"#,
+        r#""d":{"duration":"P1D"}"#,
+        r#""nan":{"float":"NaN"}"#,
+        r#""inf":{"float":"-Infinity"}"#,
+        r#""ds":[{"date":"2011-01-01"}]"#,
+        r#""since":{"date":"2012-01-01"}"#,
+        r#"":label":"x""#,
+        r#""weird_key":1"#,
+    ] {
+        assert!(typed.contains(value), "{value} in {typed}");
+    }
+    // valid_from is a date again, so a view of the map before it leaves A out.
+    let before = ok(&steward(
+        &copy,
+        &[
+            "query",
+            "--format",
+            "csv",
+            "AS OF 2005 MATCH (n) RETURN n.name ORDER BY n.name",
+        ],
+        tmp.path(),
+    ));
+    assert_eq!(before, "n.name\nF\n");
+    // A typed value that does not parse is refused at its field.
+    fs::write(
+        tmp.path().join("bad.json"),
+        r#"{"elements": [{"label": "B", "type": "Person", "since": {"date": "2015-13-45"}}]}"#,
+    )
+    .expect("write");
+    let bad = steward(
+        &copy,
+        &["import", "--format", "kumu-json", "bad.json"],
+        tmp.path(),
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        said.starts_with("error: bad.json ($.elements[0][\"since\"]): "),
+        "{said}"
+    );
+    assert!(said.contains("2015-13-45"), "{said}");
 }
 
 #[test]

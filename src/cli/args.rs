@@ -351,7 +351,8 @@ pub struct ReplArgs {
 #[derive(Debug, Clone, Default, Args)]
 pub struct CompactArgs {
     /// Also drop the recorded versions (HISTORY OF) made before this day, e.g. 2025-01-01
-    /// (a year or a month: its first day), for retention rules; the map is unchanged.
+    /// (a year or a month: its first day; UTC), for retention rules; the map is
+    /// unchanged. A day that has not begun yet is refused.
     #[arg(long, value_name = "DATE")]
     pub history_before: Option<String>,
 }

@@ -263,6 +263,7 @@ fn transfer_code(e: &crate::io::IoError) -> &'static str {
         IoError::Write { .. } => "Write",
         IoError::Usage(_) => "Usage",
         IoError::Cancelled => "Cancelled",
+        IoError::Db(crate::db::Error::Query(q)) => q.code,
         _ => "Store",
     }
 }
@@ -419,6 +420,7 @@ fn store_code(e: &StoreError) -> &'static str {
         StoreError::NotEmpty { .. } => "NotEmpty",
         StoreError::Access { .. } => "Access",
         StoreError::ReadOnly => "ReadOnly",
+        StoreError::FutureTime { .. } => "FutureTime",
     }
 }
 

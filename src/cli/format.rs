@@ -213,10 +213,8 @@ impl<W: Write> Printer<W> {
                     w.write_record(columns).map_err(csv_io)?;
                     w.flush()?;
                 }
-                let mut w = csv::Writer::from_writer(&mut self.out);
-                w.write_record(row.iter().map(text::csv_cell))
-                    .map_err(csv_io)?;
-                w.flush()?;
+                self.out.write_all(text::csv_line(row).as_bytes())?;
+                self.out.flush()?;
                 self.printed_block = true;
             }
         }
@@ -257,11 +255,12 @@ impl<W: Write> Printer<W> {
     fn write_csv(&mut self, r: &QueryResult) -> io::Result<()> {
         let mut w = csv::Writer::from_writer(&mut self.out);
         w.write_record(&r.columns).map_err(csv_io)?;
+        w.flush()?;
+        drop(w);
         for row in &r.rows {
-            w.write_record(row.iter().map(text::csv_cell))
-                .map_err(csv_io)?;
+            self.out.write_all(text::csv_line(row).as_bytes())?;
         }
-        w.flush()
+        self.out.flush()
     }
 
     /// Writes a statement above its result (`run --echo`), separated from the result
@@ -675,6 +674,27 @@ Nodes created: 2, Properties set: 3
             print(Format::Csv, &[result(), result()]),
             format!("{expected}\n{expected}")
         );
+    }
+
+    #[test]
+    fn csv_writes_an_empty_string_quoted_and_null_as_an_empty_field() {
+        let mut r = result();
+        r.rows = vec![
+            vec![Output::String(String::new()), Output::Null],
+            vec![Output::Null, Output::String(String::new())],
+        ];
+        assert_eq!(print(Format::Csv, &[r.clone()]), "name,n\n\"\",\n,\"\"\n");
+        // Streamed rows are written the same way.
+        let mut out = Vec::new();
+        let mut p = Printer::new(&mut out, Format::Csv, false);
+        for row in &r.rows {
+            p.row(&r.columns, row).unwrap();
+        }
+        assert_eq!(String::from_utf8(out).unwrap(), "name,n\n\"\",\n,\"\"\n");
+        // One column: a null row is `""` too, since an empty line is no row to a reader.
+        r.columns.truncate(1);
+        r.rows = vec![vec![Output::Null], vec![Output::String("x".into())]];
+        assert_eq!(print(Format::Csv, &[r]), "name\n\"\"\nx\n");
     }
 
     #[test]

@@ -106,9 +106,13 @@ pub fn compact(
 ) -> Result<(), CliError> {
     let db = open_existing(dir)?;
     if let Some(day) = history_before {
-        let dropped = db
-            .forget_history_before(day)
-            .map_err(|e| store_error(e, dir))?;
+        // A bad --history-before is the command line's fault, not a query's (exit 1).
+        let dropped = db.forget_history_before(day).map_err(|e| match e {
+            crate::db::Error::Query(q) => {
+                CliError::Usage(format!("--history-before {day}: {}", q.message))
+            }
+            e => store_error(e, dir),
+        })?;
         writeln!(out, "dropped {dropped} recorded versions made before {day}")
             .map_err(CliError::from_write)?;
     }

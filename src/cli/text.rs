@@ -97,6 +97,32 @@ pub fn csv_cell(v: &Output) -> String {
     }
 }
 
+/// A row as a CSV line (with its line break): fields quoted when they hold a comma, a
+/// quote or a line break, and an empty string as `""`, so that it differs from null,
+/// which is an empty field (as LOAD CSV and Neo4j read them). A row of one null is `""`
+/// too: an empty line would be skipped as blank by CSV readers, losing the row.
+pub fn csv_line(row: &[Output]) -> String {
+    let mut line = String::new();
+    for (i, v) in row.iter().enumerate() {
+        if i > 0 {
+            line.push(',');
+        }
+        let text = csv_cell(v);
+        let quote = text.contains([',', '"', '\r', '\n'])
+            || matches!(v, Output::String(s) if s.is_empty())
+            || (row.len() == 1 && text.is_empty());
+        if quote {
+            line.push('"');
+            line.push_str(&text.replace('"', "\"\""));
+            line.push('"');
+        } else {
+            line.push_str(&text);
+        }
+    }
+    line.push('\n');
+    line
+}
+
 fn write_value(out: &mut String, v: &Output) {
     match v {
         Output::Null => out.push_str("null"),

@@ -40,11 +40,14 @@ pub fn import_job(a: ImportArgs) -> Result<io::Import, CliError> {
     .map_err(CliError::Transfer)
 }
 
-/// Runs a checked import on `db`; prints its summary to `out`.
+/// Runs a checked import on `db`; prints its summary to `out`. An import has no query:
+/// a record the database refuses (a uniqueness constraint) is the input's fault, exit
+/// code 1 like every other bad import.
 pub fn run_import(db: &Db, job: &io::Import, out: &mut dyn Write) -> Result<(), CliError> {
-    let summary = job
-        .run(db)
-        .map_err(|e| transfer_error(e, db.path().unwrap_or(Path::new("")), None))?;
+    let summary = job.run(db).map_err(|e| match e {
+        e @ IoError::Db(crate::db::Error::Query(_)) => CliError::Transfer(e),
+        e => transfer_error(e, db.path().unwrap_or(Path::new("")), None),
+    })?;
     writeln!(out, "{summary}").map_err(CliError::from_write)
 }
 
@@ -119,6 +122,7 @@ pub fn export_from(db: &Db, a: ExportArgs, params: &Params) -> Result<(), CliErr
             )));
         };
         let summary = io::export::export_tables(&graph, format, &dir).map_err(fail)?;
+        warn(&summary);
         eprintln!("{summary} to {}", dir.display());
         return Ok(());
     }
@@ -137,14 +141,26 @@ pub fn export_from(db: &Db, a: ExportArgs, params: &Params) -> Result<(), CliErr
             let mut out = BufWriter::new(stdout.lock());
             match io::export::export(&graph, format, &mut out, "standard output") {
                 Err(IoError::Write { source, .. }) => Err(CliError::from_write(source)),
-                other => other.map(|_| ()).map_err(fail),
+                Ok(summary) => {
+                    warn(&summary);
+                    Ok(())
+                }
+                Err(e) => Err(fail(e)),
             }
         }
         Some(path) => {
             let summary = write_file(&graph, format, &path).map_err(fail)?;
+            warn(&summary);
             eprintln!("{summary} to {}", path.display());
             Ok(())
         }
+    }
+}
+
+/// Prints on stderr what the export could not write exactly.
+fn warn(summary: &io::ExportSummary) {
+    for w in &summary.warnings {
+        eprintln!("warning: {w}");
     }
 }
 

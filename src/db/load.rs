@@ -1,7 +1,9 @@
 //! Loading new records (the importers' path): through one transaction, or, into an
 //! empty store, through the store's bulk load, which holds no change set in memory.
 //! Both end the same way: every record the loader created, all or nothing, recorded as
-//! created by one commit.
+//! created by one commit. Either way the scale rule settles each node as it is created
+//! (importers create a node with all its labels and properties at once), so a bad
+//! scale fails the load at the record that has it.
 
 use super::{Db, Error};
 use crate::exec;
@@ -9,11 +11,24 @@ use crate::model::{NodeId, NodeRecord, RelId, RelRecord};
 use crate::store::{BulkLoad, CommitMeta, Counters, Transaction};
 use std::sync::atomic::Ordering;
 
+/// How the scale rule treats the nodes a load creates (see `exec/hls/scale.rs`). Both
+/// refuse an invalid scale and an Actor whose labels imply none and who was given none,
+/// and give an Actor or Factor without a scale its default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScaleRule {
+    /// As for any write: a scale that differs from what the labels imply is marked
+    /// given (`scale_given: true`).
+    Import,
+    /// A backup steward wrote: its `scale_given` markers are taken as written, so a
+    /// restored store is the store that was backed up.
+    Restore,
+}
+
 /// Where an importer's records go (see [`Db::load_with`]).
 pub struct Loader<'a, 's> {
     target: Target<'a, 's>,
-    /// Whether the scale rule applies to the nodes created.
-    scale_rule: bool,
+    /// How the scale rule applies to the nodes created.
+    scale_rule: ScaleRule,
 }
 
 enum Target<'a, 's> {
@@ -23,38 +38,31 @@ enum Target<'a, 's> {
         counters: Counters,
         /// Whether any record was loaded.
         loaded: bool,
-        /// The scale rule's first error for an invalid scale, and for a missing one.
-        invalid_scale: Option<exec::Error>,
-        missing_scale: Option<exec::Error>,
     },
 }
 
 impl Loader<'_, '_> {
-    /// Creates a node and returns its id.
+    /// Creates a node and returns its id, settling its scale by the load's
+    /// [`ScaleRule`]: a node the rule refuses is an [`Error::Query`]
+    /// (`ConstraintVerificationFailed`, `InvalidScale` or `MissingScale`), and the load
+    /// must fail.
     pub fn create_node(&mut self, mut record: NodeRecord) -> Result<NodeId, Error> {
+        let mark_given = self.scale_rule == ScaleRule::Import;
         match &mut self.target {
-            Target::Tx(tx) => Ok(tx.create_node(record)),
+            Target::Tx(tx) => {
+                let id = tx.counters().next_node;
+                exec::settle_created_scale(id, &mut record, mark_given)?;
+                Ok(tx.create_node(record))
+            }
             Target::Bulk {
                 load,
                 counters,
-                invalid_scale,
-                missing_scale,
                 loaded,
             } => {
-                *loaded = true;
                 let id = counters.next_node;
+                exec::settle_created_scale(id, &mut record, mark_given)?;
+                *loaded = true;
                 counters.next_node += 1;
-                if self.scale_rule {
-                    match exec::settle_created_scale(id, &mut record) {
-                        Ok(()) => {}
-                        Err((true, e)) => {
-                            invalid_scale.get_or_insert(e);
-                        }
-                        Err((false, e)) => {
-                            missing_scale.get_or_insert(e);
-                        }
-                    }
-                }
                 load.node(id, &record)?;
                 Ok(id)
             }
@@ -112,33 +120,13 @@ impl Loader<'_, '_> {
     pub fn is_bulk(&self) -> bool {
         matches!(self.target, Target::Bulk { .. })
     }
-
-    /// The scale rule over every node created (when the load applies it): its first
-    /// error, as [`exec::apply_scale_rule`] reports it at the end of a transaction.
-    /// Call it once every record is loaded.
-    pub fn check_scale_rule(&mut self) -> Result<(), exec::Error> {
-        if !self.scale_rule {
-            return Ok(());
-        }
-        match &mut self.target {
-            Target::Tx(tx) => exec::apply_scale_rule(tx),
-            Target::Bulk {
-                invalid_scale,
-                missing_scale,
-                ..
-            } => match invalid_scale.take().or_else(|| missing_scale.take()) {
-                Some(e) => Err(e),
-                None => Ok(()),
-            },
-        }
-    }
 }
 
 impl Db {
     /// Runs `f`, which creates records through a [`Loader`], and commits them all
     /// atomically and durably when it returns `Ok` (nothing when it returns `Err`), as
-    /// [`write_with`](Db::write_with) does. With `scale_rule`, the scale rule applies to
-    /// the nodes created: `f` ends with [`Loader::check_scale_rule`].
+    /// [`write_with`](Db::write_with) does. The scale rule applies to each node created,
+    /// as `scale_rule` says ([`Loader::create_node`]).
     ///
     /// Into an empty on-disk store the records are written as they come into a new
     /// database that replaces the store's at the end (see the store's bulk load), so an
@@ -146,7 +134,7 @@ impl Db {
     /// through one transaction.
     pub fn load_with<T, E: From<Error>>(
         &self,
-        scale_rule: bool,
+        scale_rule: ScaleRule,
         f: impl FnOnce(&mut Loader<'_, '_>) -> Result<T, E>,
     ) -> Result<T, E> {
         let _guard = self
@@ -175,8 +163,6 @@ impl Db {
                     load,
                     counters,
                     loaded: false,
-                    invalid_scale: None,
-                    missing_scale: None,
                 },
                 scale_rule,
             };
@@ -185,7 +171,6 @@ impl Db {
                 load,
                 counters,
                 loaded,
-                ..
             } = loader.target
             else {
                 unreachable!("made a bulk loader above");

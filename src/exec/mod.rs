@@ -41,13 +41,15 @@ pub fn near_duplicate_type(new: &str, in_use: &[&str]) -> Option<String> {
 }
 
 /// The scale rule for one node created where none was: the record as
-/// [`apply_scale_rule`] would leave it, or its error for it (`true`: an invalid scale,
-/// which that function reports before any missing one).
+/// [`apply_scale_rule`] would leave it, or its error. With `mark_given`, a scale that
+/// differs from what the labels imply is marked given, as for any write; without it the
+/// node's marker is kept as written (a backup restored).
 pub fn settle_created_scale(
     id: NodeId,
     rec: &mut crate::model::NodeRecord,
-) -> Result<(), (bool, Error)> {
-    hls::scale::settle_created(id, rec)
+    mark_given: bool,
+) -> Result<(), Error> {
+    hls::scale::settle_created(id, rec, mark_given)
 }
 
 mod matcher;

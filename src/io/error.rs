@@ -95,6 +95,15 @@ impl IoError {
             problem: problem.into(),
         }
     }
+
+    /// A record the database refused as it was created (the scale rule), reported at
+    /// `place`; a store failure stays one.
+    pub fn refused(place: Place, e: crate::db::Error) -> IoError {
+        match e {
+            crate::db::Error::Query(q) => IoError::bad(place, q.message),
+            other => IoError::Db(other),
+        }
+    }
 }
 
 impl From<crate::store::StoreError> for IoError {

@@ -345,10 +345,11 @@ pub fn export(
 ) -> Result<ExportSummary, IoError> {
     let started = Instant::now();
     let mut sink = Sink { out, what };
+    let mut warnings = Vec::new();
     let (nodes, rels) = match format {
         ExportFormat::Jsonl => super::jsonl::export(graph, &mut sink)?,
         ExportFormat::Cypher => super::cypher::export(graph, &mut sink)?,
-        ExportFormat::KumuJson => super::kumu::export(graph, &mut sink)?,
+        ExportFormat::KumuJson => super::kumu::export(graph, &mut sink, &mut warnings)?,
         ExportFormat::Graphml => super::graphml::export_graphml(graph, &mut sink)?,
         ExportFormat::Gexf => super::graphml::export_gexf(graph, &mut sink)?,
         ExportFormat::Dot => super::diagram::export_dot(graph, &mut sink)?,
@@ -375,6 +376,7 @@ pub fn export(
         nodes,
         rels,
         elapsed: started.elapsed(),
+        warnings,
     })
 }
 
@@ -459,11 +461,12 @@ pub fn export_tables(
         };
         moved?;
     }
-    let (nodes, rels) = written?;
+    let (nodes, rels, warnings) = written?;
     Ok(ExportSummary {
         nodes,
         rels,
         elapsed: started.elapsed(),
+        warnings,
     })
 }
 

@@ -21,7 +21,7 @@
 use super::export::{Graph, Sink};
 use super::progress::Progress;
 use super::{Counted, ImportSummary, IoError, Place, values};
-use crate::db::{Db, Loader};
+use crate::db::{Db, Loader, ScaleRule};
 use crate::model::{NodeId, NodeRecord, Properties, RelRecord};
 use rustc_hash::FxHashMap;
 use std::fmt::Write as _;
@@ -99,11 +99,12 @@ fn properties(out: &mut String, props: &Properties) {
 /// `name` in errors, all or nothing (see [`Db::load_with`]).
 pub fn import(db: &Db, input: impl Read, size: u64, name: &str) -> Result<ImportSummary, IoError> {
     let mut progress = Progress::bytes(size, &format!("importing {name}"));
-    let summary = db.load_with(false, |tx| {
+    let summary = db.load_with(ScaleRule::Restore, |tx| {
         let mut reader = Importer {
             name,
             preserve_ids: tx.store_was_empty()?,
             ids: FxHashMap::default(),
+            rel_ids: rustc_hash::FxHashSet::default(),
             header: None,
             summary: ImportSummary::default(),
         };
@@ -128,6 +129,8 @@ struct Importer<'n> {
     preserve_ids: bool,
     /// Backup id → id in this store.
     ids: FxHashMap<u64, NodeId>,
+    /// The relationship ids read so far (a backup holds each once).
+    rel_ids: rustc_hash::FxHashSet<u64>,
     header: Option<Header>,
     summary: ImportSummary,
 }
@@ -244,7 +247,13 @@ impl Importer<'_> {
             let next = tx.counters().next_rel;
             tx.advance_counters(id, next);
         }
-        let new = tx.create_node(record)?;
+        let within = match record.props.contains_key("scale") {
+            true => "$.properties.scale",
+            false => "$.labels",
+        };
+        let new = tx
+            .create_node(record)
+            .map_err(|e| IoError::refused(place().within(within), e))?;
         self.ids.insert(id, new);
         self.summary.nodes_created += 1;
         Ok(())
@@ -257,6 +266,12 @@ impl Importer<'_> {
         place: &dyn Fn() -> Place,
     ) -> Result<(), IoError> {
         let id = id_field(obj, "id", place)?;
+        if !self.rel_ids.insert(id) {
+            return Err(IoError::bad(
+                place().within("$.id"),
+                format!("relationship id {id} appears twice"),
+            ));
+        }
         let rel_type = match obj.get("type") {
             Some(serde_json::Value::String(t)) if !t.is_empty() => t.clone(),
             other => {

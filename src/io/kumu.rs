@@ -5,7 +5,11 @@
 //! (`Actor:Person` → `Person`, `Factor` → `Factor`), its `tags` the other labels;
 //! properties become custom fields. A connection names its ends by their labels (as
 //! Kumu matches them), has the relationship's type, `"direction": "directed"`, and its
-//! properties as fields.
+//! properties as fields. Values keep steward's typed JSON (`{"date": "2015-07-21"}`),
+//! which the Kumu import reads back as typed values. What a Kumu import would not read
+//! back as it was (a property named like one of Kumu's own fields, a key with capitals
+//! or spaces, a node without a name) is written as well as it can be and reported in the
+//! export's warnings.
 
 use super::IoError;
 use super::export::{Graph, Sink};
@@ -13,6 +17,7 @@ use super::schema::display_name;
 use super::values;
 use crate::model::{NodeId, NodeRecord, Properties};
 use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
 
 /// The element type of a node: its labels but `Actor`, the first of them; `Actor` when
 /// it has no other.
@@ -24,10 +29,46 @@ pub fn element_type(node: &NodeRecord) -> &str {
         .map_or("Element", String::as_str)
 }
 
-fn fields(out: &mut String, props: &Properties, skip: &[&str]) {
+/// What Kumu JSON cannot carry back into steward: (element or connection, property) →
+/// (what happens to it, records).
+type Losses = BTreeMap<(&'static str, String), (String, u64)>;
+
+fn note(losses: &mut Losses, what: &'static str, key: &str, why: impl FnOnce() -> String) {
+    losses
+        .entry((what, key.to_string()))
+        .or_insert_with(|| (why(), 0))
+        .1 += 1;
+}
+
+/// Writes the properties but `skip` as fields; notes in `losses` those a Kumu import
+/// would not read back as they were: `ignored` are the fields it reads as Kumu's own.
+fn fields(
+    out: &mut String,
+    props: &Properties,
+    skip: &[&str],
+    ignored: &[&str],
+    what: &'static str,
+    losses: &mut Losses,
+) {
     for (k, v) in props {
         if skip.contains(&k.as_str()) {
             continue;
+        }
+        if ignored.contains(&k.as_str()) || k.starts_with('_') {
+            note(losses, what, k, || {
+                format!(
+                    "Kumu reads the field `{k}` as its own, so it does not come back as a property"
+                )
+            });
+        } else {
+            let read_as = k.to_lowercase().replace(' ', "_");
+            if read_as != *k {
+                note(losses, what, k, || {
+                    format!(
+                        "Kumu's field names are read back lowercase with `_` for spaces, so it comes back as `{read_as}`"
+                    )
+                });
+            }
         }
         out.push(',');
         values::string(out, k);
@@ -36,12 +77,31 @@ fn fields(out: &mut String, props: &Properties, skip: &[&str]) {
     }
 }
 
+/// The warnings for `losses`, one per property.
+fn warnings(losses: &Losses) -> Vec<String> {
+    losses
+        .iter()
+        .map(|((what, key), (why, n))| {
+            let records = if *n == 1 { "record" } else { "records" };
+            format!(
+                "kumu-json, {what} property `{key}` ({n} {records}): {why}; \
+                 `--format jsonl` keeps every value"
+            )
+        })
+        .collect()
+}
+
 /// Writes Kumu JSON.
-pub fn export(graph: &Graph<'_>, sink: &mut Sink<'_>) -> Result<(u64, u64), IoError> {
+pub fn export(
+    graph: &Graph<'_>,
+    sink: &mut Sink<'_>,
+    warnings: &mut Vec<String>,
+) -> Result<(u64, u64), IoError> {
     sink.line("{\"elements\": [")?;
     let mut names: FxHashMap<NodeId, String> = FxHashMap::default();
     let mut counts = (0, 0);
     let mut line = String::new();
+    let mut losses = Losses::new();
     graph.nodes(|id, node| {
         line.clear();
         if counts.0 > 0 {
@@ -83,7 +143,30 @@ pub fn export(graph: &Graph<'_>, sink: &mut Sink<'_>) -> Result<(u64, u64), IoEr
             }
             line.push(']');
         }
-        fields(&mut line, &node.props, &["name", "label", "type", "tags"]);
+        match node.props.get("name") {
+            Some(crate::model::Value::String(_)) => {}
+            Some(_) => note(&mut losses, "element", "name", || {
+                "a name that is not a string is written as text and comes back as a string".into()
+            }),
+            None => note(&mut losses, "element", "name", || {
+                "a node without a name is labelled by its type and id, and comes back with that as its name".into()
+            }),
+        }
+        for k in ["label", "type"] {
+            if node.props.contains_key(k) {
+                note(&mut losses, "element", k, || {
+                    format!("Kumu's `{k}` holds the element's name or type, so the property is not written")
+                });
+            }
+        }
+        fields(
+            &mut line,
+            &node.props,
+            &["name", "label", "type", "tags"],
+            &["id", "element type"],
+            "element",
+            &mut losses,
+        );
         line.push('}');
         names.insert(id, name);
         counts.0 += 1;
@@ -108,11 +191,33 @@ pub fn export(graph: &Graph<'_>, sink: &mut Sink<'_>) -> Result<(u64, u64), IoEr
         };
         line.push_str(",\"direction\":");
         values::string(&mut line, direction);
-        fields(&mut line, &rel.props, &["from", "to", "type", "direction"]);
+        for k in ["from", "to", "type"] {
+            if rel.props.contains_key(k) {
+                note(&mut losses, "connection", k, || {
+                    format!("Kumu's `{k}` names the connection's end or type, so the property is not written")
+                });
+            }
+        }
+        if rel.props.get("direction").is_some_and(|d| {
+            !matches!(d, crate::model::Value::String(d) if d == "undirected" || d == "mutual")
+        }) {
+            note(&mut losses, "connection", "direction", || {
+                "Kumu's `direction` is read back as a property only when undirected or mutual, so this value does not come back".into()
+            });
+        }
+        fields(
+            &mut line,
+            &rel.props,
+            &["from", "to", "type", "direction"],
+            &["id", "connection type"],
+            "connection",
+            &mut losses,
+        );
         line.push('}');
         counts.1 += 1;
         sink.line(&line)
     })?;
     sink.line("]}")?;
+    warnings.extend(self::warnings(&losses));
     Ok(counts)
 }

@@ -205,7 +205,7 @@ pub fn scale_rule(tx: &mut Transaction<'_>, what: &str) -> Result<(), IoError> {
 }
 
 /// The scale rule's error for the nodes `what` names.
-pub fn scale_error(e: crate::exec::Error, what: &str) -> IoError {
+fn scale_error(e: crate::exec::Error, what: &str) -> IoError {
     match e {
         crate::exec::Error::Query(q) => IoError::bad(Place::line(what, 0), q.message),
         crate::exec::Error::Store(s) => s.into(),
@@ -236,15 +236,41 @@ fn run_import(
 
 // ------------------------------------------------------------------ JSON
 
-/// A JSON value as a property value: scalars and lists of scalars as they are, anything
-/// else as its JSON text.
-fn json_property(v: &serde_json::Value) -> Option<Value> {
+/// The keys of the one-key objects that hold a typed value (`{"date": "2015-07-21"}`, as
+/// steward's exports write them; see [`values`]).
+const TYPED: [&str; 7] = [
+    "date",
+    "localtime",
+    "time",
+    "localdatetime",
+    "datetime",
+    "duration",
+    "float",
+];
+
+/// A JSON value as a property value: scalars, lists and typed values (`{"date": …}`) as
+/// they are; any other object as its JSON text. A typed value that does not parse is an
+/// error (what is wrong with it).
+fn json_property(v: &serde_json::Value) -> Result<Option<Value>, String> {
+    let typed = |v: &serde_json::Value| match v {
+        serde_json::Value::Object(m) => {
+            m.len() == 1
+                && m.iter()
+                    .all(|(k, v)| TYPED.contains(&k.as_str()) && v.is_string())
+        }
+        _ => false,
+    };
+    let holds_typed = match v {
+        serde_json::Value::Array(items) => items.iter().any(typed),
+        other => typed(other),
+    };
     match v {
-        serde_json::Value::Null => None,
-        serde_json::Value::Object(_) => Some(Value::String(v.to_string())),
-        other => values::read(other)
-            .ok()
-            .or_else(|| Some(Value::String(other.to_string()))),
+        serde_json::Value::Null => Ok(None),
+        _ if holds_typed => values::read(v).map(Some),
+        serde_json::Value::Object(_) => Ok(Some(Value::String(v.to_string()))),
+        other => Ok(Some(
+            values::read(other).unwrap_or_else(|_| Value::String(other.to_string())),
+        )),
     }
 }
 
@@ -270,11 +296,23 @@ fn fields(
     out
 }
 
-fn props_except(f: &serde_json::Map<String, serde_json::Value>, skip: &[&str]) -> Properties {
-    f.iter()
-        .filter(|(k, _)| !skip.contains(&k.as_str()) && !k.starts_with('_'))
-        .filter_map(|(k, v)| json_property(v).map(|v| (k.to_lowercase().replace(' ', "_"), v)))
-        .collect()
+/// The properties in the fields of `f` but `skip` and Kumu's own (`_id`, ...); keys
+/// lowercase with `_` for spaces, as Kumu's field names become. `at` places a field.
+fn props_except(
+    f: &serde_json::Map<String, serde_json::Value>,
+    skip: &[&str],
+    at: &dyn Fn(&str) -> Place,
+) -> Result<Properties, IoError> {
+    let mut props = Properties::new();
+    for (k, v) in f {
+        if skip.contains(&k.as_str()) || k.starts_with('_') {
+            continue;
+        }
+        if let Some(value) = json_property(v).map_err(|problem| IoError::bad(at(k), problem))? {
+            props.insert(k.to_lowercase().replace(' ', "_"), value);
+        }
+    }
+    Ok(props)
 }
 
 /// Imports Kumu's JSON from `path`.
@@ -328,8 +366,13 @@ pub fn import_json(db: &Db, path: &Path) -> Result<ImportSummary, IoError> {
                     ));
                 }
                 let kind = text(f.get("type").or_else(|| f.get("element type")));
-                let mut props = props_except(f, &["label", "type", "element type", "id", "tags"]);
-                if let Some(tags) = f.get("tags").and_then(json_property) {
+                let field = |k: &str| at(format!("$.elements[{i}][{k:?}]"));
+                let mut props =
+                    props_except(f, &["label", "type", "element type", "id", "tags"], &field)?;
+                if let Some(tags) = f.get("tags")
+                    && let Some(tags) =
+                        json_property(tags).map_err(|p| IoError::bad(field("tags"), p))?
+                {
                     props.insert("tags".into(), tags);
                 }
                 let key = f.get("_id").or_else(|| f.get("id")).map(|v| text(Some(v)));
@@ -344,10 +387,12 @@ pub fn import_json(db: &Db, path: &Path) -> Result<ImportSummary, IoError> {
                 )?;
             }
             for (i, f) in connections.iter().enumerate() {
+                let field = |k: &str| at(format!("$.connections[{i}][{k:?}]"));
                 let mut props = props_except(
                     f,
                     &["from", "to", "type", "connection type", "direction", "id"],
-                );
+                    &field,
+                )?;
                 direction(
                     &mut props,
                     &text(f.get("direction")),

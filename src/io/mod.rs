@@ -9,6 +9,7 @@
 //! Architecture invariant: `io` sits on `db` and knows no storage engine; `cli` and
 //! `repl` call it and print its summaries.
 
+pub mod csv_fields;
 pub mod cypher;
 pub mod diagram;
 pub mod error;
@@ -83,7 +84,7 @@ impl fmt::Display for ImportSummary {
 }
 
 /// What an export wrote.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ExportSummary {
     /// Nodes written.
     pub nodes: u64,
@@ -91,6 +92,9 @@ pub struct ExportSummary {
     pub rels: u64,
     /// How long the export took.
     pub elapsed: Duration,
+    /// What the format could not hold exactly, one line per property and kind of loss
+    /// (with how many records): the caller shows them (steward prints them on stderr).
+    pub warnings: Vec<String>,
 }
 
 impl fmt::Display for ExportSummary {

@@ -5,13 +5,15 @@
 //! header from the first line of its first file; `Label:Label2=FILE` adds labels to every
 //! node of a group and `TYPE=FILE` gives a relationship group a type; `:ID(Space)` puts
 //! ids in separate spaces; a named id column (`personId:ID`) is also kept as a string
-//! property; an empty field sets no property. Unlike neo4j-admin, nothing is skipped
+//! property; an empty field sets no property, a quoted empty one (`""`) the empty string
+//! (the empty list in an array column). Unlike neo4j-admin, nothing is skipped
 //! silently: a duplicate id, a reference to a missing node, a value that is not of its
 //! column's type fails the whole import with the file, line and column.
 
+use super::csv_fields::{ReadError, Reader, Record};
 use super::progress::Progress;
 use super::{Counted, ImportRequest, ImportSummary, IoError, Place, open_input};
-use crate::db::{Db, Loader};
+use crate::db::{Db, Loader, ScaleRule};
 use crate::exec::functions::parse_temporal;
 use crate::model::{NodeId, NodeRecord, Properties, RelRecord, Value};
 use rustc_hash::FxHashMap;
@@ -127,7 +129,7 @@ impl Job {
             .map(|f| open_input(f).map(|(_, size)| size))
             .sum::<Result<u64, IoError>>()?;
         let mut progress = Progress::bytes(total, "importing");
-        let result = db.load_with(true, |tx| {
+        let result = db.load_with(ScaleRule::Import, |tx| {
             let mut run = Run {
                 job: self,
                 spaces: FxHashMap::default(),
@@ -140,8 +142,6 @@ impl Job {
             for g in &self.rels {
                 run.group(tx, g, false, &mut progress)?;
             }
-            tx.check_scale_rule()
-                .map_err(|e| super::kumu_import::scale_error(e, "the imported nodes"))?;
             Ok::<_, IoError>(run.summary)
         });
         progress.finish();
@@ -325,37 +325,47 @@ impl Run<'_> {
         progress: &mut Progress,
     ) -> Result<(), IoError> {
         let mut header: Option<Header> = None;
-        let mut record = csv::ByteRecord::new();
+        let mut record = Record::default();
         for path in &g.files {
             let name = path.display().to_string();
             let (file, size) = open_input(path)?;
-            let mut reader = csv::ReaderBuilder::new()
-                .delimiter(self.job.delimiter)
-                .has_headers(false)
-                .flexible(true)
-                .from_reader(Counted::new(file));
+            let mut reader = Reader::new(
+                std::io::BufReader::with_capacity(1 << 16, Counted::new(file)),
+                self.job.delimiter,
+            );
             loop {
-                let more = reader.read_byte_record(&mut record).map_err(|e| {
-                    let line = e.position().map_or(0, |p| p.line());
-                    match e.into_kind() {
-                        csv::ErrorKind::Io(source) => IoError::Read {
-                            path: path.clone(),
-                            source,
-                        },
-                        other => IoError::bad(Place::line(&name, line), format!("{other:?}")),
+                let more = reader.read(&mut record).map_err(|e| match e {
+                    ReadError::Io(source) => IoError::Read {
+                        path: path.clone(),
+                        source,
+                    },
+                    ReadError::Unclosed { line, field } => {
+                        let place = Place::line(&name, line);
+                        let problem = "a quoted field is not closed: its opening quote has no \
+                                       closing one before the end of the file";
+                        match &header {
+                            Some(h) if field < h.names.len() => {
+                                bad_field(&place, h, field, problem)
+                            }
+                            _ => {
+                                IoError::bad(place.within(format!("column {}", field + 1)), problem)
+                            }
+                        }
                     }
                 })?;
                 if !more {
                     break;
                 }
-                let line = record.position().map_or(0, |p| p.line());
-                let place = Place::line(&name, line);
+                let place = Place::line(&name, record.line());
                 let Some(h) = &header else {
                     header = Some(read_header(&record, nodes, &place)?);
                     continue;
                 };
                 if record.len() != h.columns.len() {
-                    if record.len() == 1 && record.get(0).is_some_and(<[u8]>::is_empty) {
+                    if record.len() == 1
+                        && !record.quoted(0)
+                        && record.get(0).is_some_and(<[u8]>::is_empty)
+                    {
                         continue; // a blank line
                     }
                     return Err(IoError::bad(
@@ -372,7 +382,7 @@ impl Run<'_> {
                 } else {
                     self.rel(tx, h, &record, &g.given, &place)?;
                 }
-                progress.advance(1, self.done_bytes + reader.get_ref().bytes);
+                progress.advance(1, self.done_bytes + reader.get_ref().get_ref().bytes);
             }
             self.done_bytes += size;
             if header.is_none() {
@@ -389,7 +399,7 @@ impl Run<'_> {
         &mut self,
         tx: &mut Loader<'_, '_>,
         h: &Header,
-        record: &csv::ByteRecord,
+        record: &Record,
         given: &[String],
         place: &Place,
     ) -> Result<(), IoError> {
@@ -415,7 +425,8 @@ impl Run<'_> {
                         .map(str::to_string),
                 ),
                 Column::Property { key, ty, array } => {
-                    if let Some(v) = self.value(text, *ty, *array, place, h, i)? {
+                    let quoted = record.quoted(i);
+                    if let Some(v) = self.value((text, quoted), *ty, *array, place, h, i)? {
                         props.insert(key.clone(), v);
                     }
                 }
@@ -424,7 +435,9 @@ impl Run<'_> {
         }
         labels.sort();
         labels.dedup();
-        let node = tx.create_node(NodeRecord { labels, props })?;
+        let node = tx
+            .create_node(NodeRecord { labels, props })
+            .map_err(|e| IoError::refused(place.clone(), e))?;
         if let Some((space, id)) = id {
             let ids = self.spaces.entry(space.to_string()).or_default();
             if ids.insert(IdKey::new(&id), node).is_some() {
@@ -450,7 +463,7 @@ impl Run<'_> {
         &mut self,
         tx: &mut Loader<'_, '_>,
         h: &Header,
-        record: &csv::ByteRecord,
+        record: &Record,
         given: &[String],
         place: &Place,
     ) -> Result<(), IoError> {
@@ -464,7 +477,8 @@ impl Run<'_> {
                 Column::End { space } => end = Some(self.lookup(space, text, place, h, i)?),
                 Column::Type if !text.is_empty() => rel_type = Some(text),
                 Column::Property { key, ty, array } => {
-                    if let Some(v) = self.value(text, *ty, *array, place, h, i)? {
+                    let quoted = record.quoted(i);
+                    if let Some(v) = self.value((text, quoted), *ty, *array, place, h, i)? {
                         props.insert(key.clone(), v);
                     }
                 }
@@ -512,9 +526,12 @@ impl Run<'_> {
             })
     }
 
+    /// The value of a property field: none for an empty field; for a quoted empty one
+    /// (`""`), the empty string in a string column and the empty list in an array
+    /// column (none in others).
     fn value(
         &self,
-        text: &str,
+        (text, quoted): (&str, bool),
         ty: Kind,
         array: bool,
         place: &Place,
@@ -522,7 +539,11 @@ impl Run<'_> {
         i: usize,
     ) -> Result<Option<Value>, IoError> {
         if text.is_empty() {
-            return Ok(None);
+            return Ok(match (quoted, array, ty) {
+                (true, true, _) => Some(Value::List(Vec::new())),
+                (true, false, Kind::String) => Some(Value::String(String::new())),
+                _ => None,
+            });
         }
         let parsed = if array {
             text.split(self.job.array_delimiter)
@@ -545,7 +566,7 @@ fn in_space(space: &str) -> String {
     }
 }
 
-fn read_header(record: &csv::ByteRecord, nodes: bool, place: &Place) -> Result<Header, IoError> {
+fn read_header(record: &Record, nodes: bool, place: &Place) -> Result<Header, IoError> {
     let single = match (record.len(), record.get(0).map(std::str::from_utf8)) {
         (1, Some(Ok(only))) => Some(only),
         _ => None,
@@ -605,12 +626,7 @@ fn read_header(record: &csv::ByteRecord, nodes: bool, place: &Place) -> Result<H
     Ok(Header { columns, names })
 }
 
-fn field<'r>(
-    record: &'r csv::ByteRecord,
-    i: usize,
-    h: &Header,
-    place: &Place,
-) -> Result<&'r str, IoError> {
+fn field<'r>(record: &'r Record, i: usize, h: &Header, place: &Place) -> Result<&'r str, IoError> {
     let raw = record.get(i).unwrap_or_default();
     std::str::from_utf8(raw).map_err(|_| bad_field(place, h, i, "not valid UTF-8"))
 }

@@ -381,6 +381,7 @@ impl Store for MemoryStore {
     }
 
     fn forget_history_before(&self, at_millis: i64) -> Result<u64, StoreError> {
+        super::refuse_future(at_millis)?;
         let mut g = self
             .graph
             .write()

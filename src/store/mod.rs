@@ -134,6 +134,14 @@ pub enum StoreError {
         /// The path.
         path: PathBuf,
     },
+    /// History was asked to be forgotten before a time that has not come yet.
+    #[error(
+        "cannot forget history before a time {ahead_millis} ms from now: only what was recorded before now can be forgotten"
+    )]
+    FutureTime {
+        /// How far ahead of now the time was.
+        ahead_millis: i64,
+    },
     /// The store's directory or files could not be created, opened or written.
     #[error("cannot open the store at {}: {source}", path.display())]
     Access {
@@ -320,7 +328,9 @@ pub trait Store: Send + Sync {
 
     /// Drops the versions recorded before `at_millis` (retention rules); the records
     /// themselves stay as they are. Returns how many versions went. From then on
-    /// [`history_kept_from`](Store::history_kept_from) is at least `at_millis`.
+    /// [`history_kept_from`](Store::history_kept_from) is at least `at_millis`. A time
+    /// after now is refused ([`StoreError::FutureTime`]): it would forget versions not
+    /// yet written.
     fn forget_history_before(&self, at_millis: i64) -> Result<u64, StoreError>;
 
     /// The records as they had been recorded at `at_millis` (inclusive), wherever they
@@ -382,4 +392,18 @@ pub struct Compaction {
     pub bytes_before: u64,
     /// Its bytes on disk after.
     pub bytes_after: u64,
+}
+
+/// Refuses to forget history before a time after now (see
+/// [`Store::forget_history_before`]).
+pub(crate) fn refuse_future(at_millis: i64) -> Result<(), StoreError> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64);
+    match at_millis > now {
+        true => Err(StoreError::FutureTime {
+            ahead_millis: at_millis - now,
+        }),
+        false => Ok(()),
+    }
 }

@@ -1187,6 +1187,7 @@ impl Store for SledStore {
     }
 
     fn forget_history_before(&self, at_millis: i64) -> Result<u64, StoreError> {
+        super::refuse_future(at_millis)?;
         // Under the write lock: no commit adds versions meanwhile.
         let _state = self
             .state

@@ -162,24 +162,25 @@ pub(crate) fn check(tx: &mut Transaction<'_>) -> Result<(), Error> {
 }
 
 /// What [`check`] does to one node the statement created (none was there before), for
-/// a loader that settles each node as it reads it: gives it its default scale, or marks
-/// a scale given. The error is the one `check` reports for this node; `check` reports
-/// an invalid scale (`Err((true, _))`) before any missing one (`Err((false, _))`).
-pub(crate) fn settle_created(id: u64, rec: &mut NodeRecord) -> Result<(), (bool, Error)> {
+/// a loader that settles each node as it creates it: gives it its default scale or
+/// refuses it, as `check` would, and with `mark_given` marks a scale that differs from
+/// what its labels imply as given (without it, a marker is kept as written: a backup
+/// restored).
+pub(crate) fn settle_created(id: u64, rec: &mut NodeRecord, mark_given: bool) -> Result<(), Error> {
     if !governed(rec) {
         return Ok(());
     }
     match rec.props.get("scale") {
         Some(scale) => {
-            validate(scale, &name_of(rec, id)).map_err(|e| (true, e))?;
+            validate(scale, &name_of(rec, id))?;
             let implied = default_scale(&rec.labels).map(|d| Value::String(d.into()));
-            if !is_given(&rec.props) && implied.as_ref() != Some(scale) {
+            if mark_given && !is_given(&rec.props) && implied.as_ref() != Some(scale) {
                 rec.props.insert(GIVEN.into(), Value::Bool(true));
             }
         }
         None => {
             let Some(scale) = default_scale(&rec.labels) else {
-                return Err((false, missing_scale(rec, id)));
+                return Err(missing_scale(rec, id));
             };
             rec.props
                 .insert("scale".into(), Value::String(scale.into()));
