@@ -605,6 +605,15 @@ fn export_of_a_show_question_draws_its_node_and_the_relationships_among_them() {
     assert!(counts[1] != "0", "{expected}");
 }
 
+/// The `warning: ` lines a command wrote on stderr.
+fn warnings(out: &Output) -> Vec<String> {
+    String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .filter(|l| l.starts_with("warning: "))
+        .map(str::to_string)
+        .collect()
+}
+
 /// The map of examples/life-as-a-system.cypher, in a fresh store `db` under `tmp`.
 fn life_as_a_system(tmp: &Path) -> PathBuf {
     let db = tmp.join("db");
@@ -733,11 +742,7 @@ fn neo4j_csv_keeps_empty_strings_and_lists_and_warns_about_what_it_cannot_keep()
         tmp.path(),
     );
     ok(&out);
-    let warned: Vec<String> = String::from_utf8_lossy(&out.stderr)
-        .lines()
-        .filter(|l| l.starts_with("warning: "))
-        .map(str::to_string)
-        .collect();
+    let warned = warnings(&out);
     let jsonl = "; `--format jsonl` keeps every value";
     assert_eq!(
         warned,
@@ -936,11 +941,7 @@ fn kumu_json_keeps_typed_values_and_warns_about_fields_it_cannot_bring_back() {
         tmp.path(),
     );
     ok(&out);
-    let warned: Vec<String> = String::from_utf8_lossy(&out.stderr)
-        .lines()
-        .filter(|l| l.starts_with("warning: "))
-        .map(str::to_string)
-        .collect();
+    let warned = warnings(&out);
     let jsonl = "; `--format jsonl` keeps every value";
     assert_eq!(
         warned,

@@ -236,17 +236,11 @@ fn run_import(
 
 // ------------------------------------------------------------------ JSON
 
-/// The keys of the one-key objects that hold a typed value (`{"date": "2015-07-21"}`, as
-/// steward's exports write them; see [`values`]).
-const TYPED: [&str; 7] = [
-    "date",
-    "localtime",
-    "time",
-    "localdatetime",
-    "datetime",
-    "duration",
-    "float",
-];
+/// True for the key of a one-key object that holds a typed value (`{"date":
+/// "2015-07-21"}`, `{"float": "NaN"}`, as steward's exports write them; see [`values`]).
+fn typed_key(key: &str) -> bool {
+    key == "float" || super::values::TEMPORAL_KINDS.contains(&key)
+}
 
 /// A JSON value as a property value: scalars, lists and typed values (`{"date": …}`) as
 /// they are; any other object as its JSON text. A typed value that does not parse is an
@@ -254,9 +248,7 @@ const TYPED: [&str; 7] = [
 fn json_property(v: &serde_json::Value) -> Result<Option<Value>, String> {
     let typed = |v: &serde_json::Value| match v {
         serde_json::Value::Object(m) => {
-            m.len() == 1
-                && m.iter()
-                    .all(|(k, v)| TYPED.contains(&k.as_str()) && v.is_string())
+            m.len() == 1 && m.iter().all(|(k, v)| typed_key(k) && v.is_string())
         }
         _ => false,
     };

@@ -65,15 +65,6 @@ enum Kind {
     Temporal(&'static str),
 }
 
-const TEMPORAL: [&str; 6] = [
-    "date",
-    "localtime",
-    "time",
-    "localdatetime",
-    "datetime",
-    "duration",
-];
-
 fn one_char(option: &str, text: &str) -> Result<char, IoError> {
     let text = match text {
         "\\t" | "TAB" | "tab" => "\t",
@@ -232,7 +223,7 @@ fn column(field: &str, nodes: bool) -> Result<Column, String> {
                 "int" | "long" | "short" | "byte" => Kind::Int,
                 "float" | "double" => Kind::Float,
                 "boolean" => Kind::Bool,
-                t => match TEMPORAL.iter().find(|k| **k == t) {
+                t => match super::values::TEMPORAL_KINDS.iter().find(|k| **k == t) {
                     Some(k) => Kind::Temporal(k),
                     None => {
                         return Err(format!(

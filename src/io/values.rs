@@ -84,6 +84,17 @@ pub fn write(out: &mut String, v: &Value) {
     }
 }
 
+/// The keys naming the temporal types, as [`kind`] gives them (and as the Cypher functions
+/// that make them are called).
+pub const TEMPORAL_KINDS: [&str; 6] = [
+    "date",
+    "localtime",
+    "time",
+    "localdatetime",
+    "datetime",
+    "duration",
+];
+
 /// The key naming a temporal value's type.
 fn kind(t: &Temporal) -> &'static str {
     match t {
