@@ -10,7 +10,7 @@
 //! 'organisation'; Place, Neighbourhood, City, Town, Region → 'place' (when labels imply
 //! several, organisation beats place beats person). An Actor with no other label, and
 //! every Factor, defaults to 'person'. An Actor whose labels imply no scale must be given
-//! one (`ACTOR "X" AS Charity AT organisation SCALE`): the statement fails with
+//! one (`ACTOR "X" AS Volunteers AT organisation SCALE`): the statement fails with
 //! `MissingScale` otherwise.
 //!
 //! A scale someone gave (AT ... SCALE or a `scale` property in quick capture; a `scale`
