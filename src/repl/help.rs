@@ -131,7 +131,7 @@ ACTOR \"name\" [AS [NEW] Label[:Label...]] [AT person|organisation|place SCALE]
   is a name property other than the name after ACTOR (RENAME changes a name).
   ACTOR \"Brian\" AS Person {born: 1978};
   ACTOR \"Emergency services\" AS Service;
-  ACTOR \"Brian's friends\" AS Community AT person SCALE;
+  ACTOR \"Brian's friends\" AS Community;
   Labels imply the scale: Person, Family, Community, Friend -> person; Service,
   Organisation, Organization, Charity, Team, Provider, Department ->
   organisation; Place, Neighbourhood, City, Town, Region -> place; no label ->
