@@ -98,6 +98,33 @@ fn new_name_notes(tx: &Transaction<'_>) -> Result<Vec<String>, Error> {
         }
     }
     let mut notes = Vec::new();
+    // Actors, factors and learning records are different kinds (quick capture refuses
+    // to mix them); a Cypher write may, and the questions then count the node as each.
+    let kinds = |labels: &[String]| -> Vec<&'static str> {
+        ["Actor", "Factor", exec::LEARNING_LABEL]
+            .into_iter()
+            .filter(|k| labels.iter().any(|l| l == k))
+            .collect()
+    };
+    for (id, rec) in changes
+        .nodes
+        .iter()
+        .filter_map(|(id, r)| Some((id, r.as_ref()?)))
+    {
+        let kinds_now = kinds(&rec.labels);
+        let kinds_before = base.node(*id)?.map_or(0, |old| kinds(&old.labels).len());
+        if kinds_now.len() > 1 && kinds_before < kinds_now.len() {
+            let kinds = kinds_now;
+            let name = match rec.props.get("name") {
+                Some(Value::String(n)) => format!("\"{n}\""),
+                _ => format!("#{id}"),
+            };
+            notes.push(format!(
+                "node {name} is now {}: the questions count it as each",
+                kinds.join(" and ")
+            ));
+        }
+    }
     if !labels.is_empty() {
         let known = base.label_counts()?;
         let in_use: Vec<&str> = known.keys().map(String::as_str).collect();

@@ -27,6 +27,9 @@ pub fn near_duplicate_label(new: &str, in_use: &[&str]) -> Option<String> {
     hls::tidy::near_duplicate_label(new, in_use)
 }
 
+/// The label of learning records (`LEARNT`).
+pub const LEARNING_LABEL: &str = hls::LEARNING;
+
 /// The labels the scale rule knows for actors (Person, Service, Place, ...), which an
 /// ACTOR statement may use on any map.
 pub fn actor_labels() -> impl Iterator<Item = &'static str> {
