@@ -1207,6 +1207,25 @@ impl Db {
         Ok(self.plan(text)?.writes())
     }
 
+    /// What comes before the statement proper in `text`: its lens (`AS OF 2016 `, `FROM
+    /// THE VIEW OF "Jo" `) and mode, as written, so that another statement can be asked
+    /// through the same lens.
+    pub fn statement_prefix<'t>(&self, text: &'t str) -> Result<&'t str, Error> {
+        let (_, _, statement) = syntax::parse_with_lens(text)?;
+        let start = match &statement {
+            syntax::ast::Statement::Query(q) => q.span.start,
+            syntax::ast::Statement::Hls(h) => h.span.start,
+            syntax::ast::Statement::Schema(s) => s.span.start,
+        };
+        Ok(text.get(..start).unwrap_or_default())
+    }
+
+    /// True when `text` would read the map as it had been recorded at some time (its own
+    /// `AS RECORDED`, or the session's).
+    pub fn reads_as_recorded(&self, text: &str) -> Result<bool, Error> {
+        Ok(self.plan(text)?.lens().recorded.is_some() || self.session().recorded.is_some())
+    }
+
     fn plan(&self, text: &str) -> Result<Arc<Plan>, Error> {
         if let Some(plan) = self
             .plans

@@ -1711,3 +1711,68 @@ fn an_import_of_no_records_into_an_empty_store_changes_no_byte() {
     ));
     assert!(files_of(&db) == before);
 }
+
+/// An exported answer is drawn through its statement's lens: AS OF and FROM THE VIEW OF
+/// leave out the relationships they do not see; AS RECORDED (records as they were) is
+/// refused, as the export reads records as they are now.
+#[test]
+fn export_of_a_question_keeps_its_lens() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = tmp.path().join("db");
+    let script = tmp.path().join("map.cypher");
+    fs::write(
+        &script,
+        "ACTOR \"Brian\" AS Person; ACTOR \"Hostel\" AS Service; ACTOR \"Clinic\" AS Service;\n\
+         LINK \"Brian\" -[:MET]-> \"Hostel\" FROM 2014 UNTIL 2015;\n\
+         LINK \"Brian\" -[:USES]-> \"Clinic\" FROM 2018;\n\
+         LINK \"Hostel\" -[:REFERS]-> \"Clinic\" SEEN BY \"Jo\";\n\
+         LINK \"Hostel\" -[:TRUSTS]-> \"Clinic\" SEEN BY \"Sam\";\n",
+    )
+    .expect("script");
+    ok(&steward(
+        &db,
+        &["run", script.to_str().expect("utf-8")],
+        tmp.path(),
+    ));
+    let types = |query: &str| -> Vec<String> {
+        let out = ok(&steward(
+            &db,
+            &["export", "--format", "jsonl", "--query", query],
+            tmp.path(),
+        ));
+        let mut types: Vec<String> = out
+            .lines()
+            .filter_map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).ok()?;
+                Some(v.get("type")?.as_str()?.to_string())
+            })
+            .collect();
+        types.sort();
+        types
+    };
+    assert_eq!(
+        types("AS OF 2019 SHOW \"Brian\" WITHIN 2 STEPS"),
+        ["REFERS", "TRUSTS", "USES"]
+    );
+    assert_eq!(
+        types("FROM THE VIEW OF \"Jo\" SHOW \"Hostel\""),
+        ["MET", "REFERS", "USES"]
+    );
+    let recorded = steward(
+        &db,
+        &[
+            "export",
+            "--format",
+            "jsonl",
+            "--query",
+            "AS RECORDED 2026 SHOW \"Hostel\"",
+        ],
+        tmp.path(),
+    );
+    assert_eq!(recorded.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&recorded.stderr).contains("cannot take AS RECORDED"),
+        "{}",
+        String::from_utf8_lossy(&recorded.stderr)
+    );
+}

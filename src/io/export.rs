@@ -113,6 +113,15 @@ impl Selection {
                     .into(),
             ));
         }
+        // The records exported are read as they are now.
+        if db.reads_as_recorded(text)? {
+            return Err(IoError::Usage(
+                "--query exports the map as it is now, so it cannot take AS RECORDED (or \
+                 the shell's :as_recorded): run the statement with `steward query` to see \
+                 the map as it had been recorded"
+                    .into(),
+            ));
+        }
         let result = db.execute(text, params)?;
         let mut nodes: BTreeSet<NodeId> = result.subjects.iter().copied().collect();
         let mut rels = BTreeSet::new();
@@ -123,7 +132,7 @@ impl Selection {
             }
         }
         if rels.is_empty() && nodes.len() > 1 {
-            rels = relationships_among(db, &nodes)?;
+            rels = relationships_among(db, db.statement_prefix(text)?, params, &nodes)?;
         }
         Ok(Selection::Only {
             nodes,
@@ -135,12 +144,23 @@ impl Selection {
 
 /// The relationships whose two ends are both among `nodes`: what joins the nodes of an
 /// answer that names no relationship (SHOW, WHO HOLDS, `MATCH (n) RETURN n`), as a
-/// graph browser connects its result nodes.
-fn relationships_among(db: &Db, nodes: &BTreeSet<NodeId>) -> Result<BTreeSet<RelId>, IoError> {
+/// graph browser connects its result nodes. Asked through the statement's own lens
+/// (`prefix`, with its `params`), so that `AS OF 2019 SHOW ...` draws only what held then.
+fn relationships_among(
+    db: &Db,
+    prefix: &str,
+    params: &crate::db::Params,
+    nodes: &BTreeSet<NodeId>,
+) -> Result<BTreeSet<RelId>, IoError> {
+    const IDS: &str = "steward_export_ids";
     let ids: Vec<Value> = nodes.iter().map(|&n| Value::Int(n as i64)).collect();
-    let params = crate::db::Params::from([("ids".to_string(), Value::List(ids))]);
+    let mut params = params.clone();
+    params.insert(IDS.to_string(), Value::List(ids));
     let result = db.execute(
-        "UNWIND $ids AS i MATCH (a)-[r]->(b) WHERE id(a) = i AND id(b) IN $ids RETURN id(r)",
+        &format!(
+            "{prefix} UNWIND ${IDS} AS i MATCH (a)-[r]->(b) WHERE id(a) = i AND id(b) IN ${IDS} \
+             RETURN id(r)"
+        ),
         &params,
     )?;
     Ok(result
