@@ -76,6 +76,8 @@ pub struct Reader<R> {
     /// The next line's number.
     line: u64,
     text: Vec<u8>,
+    /// Whether the first line is still to be read (it may start with a byte order mark).
+    first: bool,
 }
 
 impl<R: BufRead> Reader<R> {
@@ -86,6 +88,7 @@ impl<R: BufRead> Reader<R> {
             delimiter,
             line: 1,
             text: Vec::new(),
+            first: true,
         }
     }
 
@@ -98,9 +101,15 @@ impl<R: BufRead> Reader<R> {
     pub fn read(&mut self, record: &mut Record) -> Result<bool, ReadError> {
         record.bytes.clear();
         record.ends.clear();
-        record.line = self.line;
-        if !self.next_line()? {
-            return Ok(false);
+        // Blank lines hold no record (as the csv crate reads them).
+        loop {
+            record.line = self.line;
+            if !self.next_line()? {
+                return Ok(false);
+            }
+            if !self.text.iter().all(|&b| b == b'\n' || b == b'\r') {
+                break;
+            }
         }
         let mut at = 0;
         // Field starts: at a field's first byte, `quoted` tells how it began.
@@ -172,17 +181,49 @@ impl<R: BufRead> Reader<R> {
         }
     }
 
-    /// Reads the next line (with its line break) into `text`; false at the end.
+    /// Reads the next line (with its line break: `\n`, `\r\n` or a lone `\r`, as old Mac
+    /// files end lines) into `text`; false at the end. The first line loses a UTF-8 byte
+    /// order mark (spreadsheets write one).
     fn next_line(&mut self) -> Result<bool, ReadError> {
         self.text.clear();
-        let n = self
-            .input
-            .read_until(b'\n', &mut self.text)
-            .map_err(ReadError::Io)?;
-        if n > 0 {
-            self.line += 1;
+        loop {
+            let buf = self.input.fill_buf().map_err(ReadError::Io)?;
+            if buf.is_empty() {
+                break;
+            }
+            match buf.iter().position(|&b| b == b'\n' || b == b'\r') {
+                Some(i) => {
+                    let cr = buf[i] == b'\r';
+                    self.text.extend_from_slice(&buf[..=i]);
+                    self.input.consume(i + 1);
+                    if cr {
+                        // A `\r\n` is one line break.
+                        let next = self.input.fill_buf().map_err(ReadError::Io)?;
+                        if next.first() == Some(&b'\n') {
+                            self.text.push(b'\n');
+                            self.input.consume(1);
+                        }
+                    }
+                    break;
+                }
+                None => {
+                    let n = buf.len();
+                    self.text.extend_from_slice(buf);
+                    self.input.consume(n);
+                }
+            }
         }
-        Ok(n > 0)
+        if self.first {
+            self.first = false;
+            if self.text.starts_with(b"\xEF\xBB\xBF") {
+                self.text.drain(..3);
+            }
+        }
+        if self.text.is_empty() {
+            return Ok(false);
+        }
+        self.line += 1;
+        Ok(true)
     }
 }
 
@@ -227,8 +268,49 @@ mod tests {
                 vec![f("multi\nline", true), f("b\"c", false), f("qz", true)],
             ]
         );
-        assert_eq!(records("\n").unwrap(), vec![vec![f("", false)]]);
         assert_eq!(records("a").unwrap(), vec![vec![f("a", false)]]);
+    }
+
+    /// As the csv crate reads them: blank lines hold no record, a byte order mark is not
+    /// part of the first field, and a lone `\r` ends a line.
+    #[test]
+    fn blank_lines_byte_order_marks_and_old_line_ends() {
+        assert_eq!(records("\n").unwrap(), Vec::<Vec<(String, bool)>>::new());
+        assert_eq!(
+            records("\nname\r\n\r\nAnn\n\n\nBob\n\n").unwrap(),
+            vec![
+                vec![f("name", false)],
+                vec![f("Ann", false)],
+                vec![f("Bob", false)]
+            ]
+        );
+        assert_eq!(
+            records("\u{feff}id,name\n1,Ann\n").unwrap(),
+            vec![
+                vec![f("id", false), f("name", false)],
+                vec![f("1", false), f("Ann", false)]
+            ]
+        );
+        assert_eq!(
+            records("id,name\r1,Ann\r2,\"B\rob\"\r").unwrap(),
+            vec![
+                vec![f("id", false), f("name", false)],
+                vec![f("1", false), f("Ann", false)],
+                vec![f("2", false), f("B\rob", true)]
+            ]
+        );
+        // Blank lines inside quotes are the field's.
+        assert_eq!(
+            records("\"a\n\nb\"\n").unwrap(),
+            vec![vec![f("a\n\nb", true)]]
+        );
+        let mut reader = Reader::new("\n\nh\n\nx\n".as_bytes(), b',');
+        let mut record = Record::default();
+        let mut lines = Vec::new();
+        while reader.read(&mut record).unwrap() {
+            lines.push(record.line());
+        }
+        assert_eq!(lines, [3, 5]);
     }
 
     #[test]

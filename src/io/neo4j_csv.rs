@@ -352,13 +352,8 @@ impl Run<'_> {
                     header = Some(read_header(&record, nodes, &place)?);
                     continue;
                 };
+                // (The reader skips blank lines.)
                 if record.len() != h.columns.len() {
-                    if record.len() == 1
-                        && !record.quoted(0)
-                        && record.get(0).is_some_and(<[u8]>::is_empty)
-                    {
-                        continue; // a blank line
-                    }
                     return Err(IoError::bad(
                         place,
                         format!(
