@@ -398,7 +398,7 @@ fn backup_then_restore_brings_the_map_back() {
     ));
     assert!(
         out.starts_with(&format!(
-            "backed up the store at {} to {}: 2 nodes, 1 relationships, ",
+            "backed up the store at {} to {}: 2 nodes, 1 relationship, ",
             db.display(),
             backup.display()
         )),
@@ -431,7 +431,7 @@ fn backup_then_restore_brings_the_map_back() {
     assert_eq!(
         out,
         format!(
-            "restored {} from {}: 2 nodes, 1 relationships; checked: consistent\n",
+            "restored {} from {}: 2 nodes, 1 relationship; checked: consistent\n",
             restored.display(),
             backup.display()
         )
@@ -776,7 +776,7 @@ fn the_shell_times_out_a_statement_and_goes_on_then_backs_up_checks_and_compacts
     let backup = home.path().join("backup");
     enter(&mut sh, &format!(":backup {}", backup.display()));
     sh.expect(format!(
-        "backed up the store at {} to {}: 1 nodes, 0 relationships, ",
+        "backed up the store at {} to {}: 1 node, 0 relationships, ",
         db.display(),
         backup.display()
     ))

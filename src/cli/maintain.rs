@@ -4,6 +4,7 @@ use super::args::Command;
 use super::error::{CliError, Source};
 use crate::db::{Backup, Db};
 use crate::exec::human_bytes;
+use crate::io::progress::counted;
 use crate::store::StoreError;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -155,11 +156,11 @@ pub fn backup(dir: &Path, dest: &Path, out: &mut dyn Write) -> Result<(), CliErr
 /// The report of a backup.
 pub fn backed_up(dir: &Path, dest: &Path, done: &Backup) -> String {
     format!(
-        "backed up the store at {} to {}: {} nodes, {} relationships, {} on disk; the backup was checked and is consistent",
+        "backed up the store at {} to {}: {}, {}, {} on disk; the backup was checked and is consistent",
         dir.display(),
         dest.display(),
-        done.nodes,
-        done.rels,
+        counted(done.nodes, "node", "nodes"),
+        counted(done.rels, "relationship", "relationships"),
         human_bytes(done.bytes),
     )
 }
@@ -180,11 +181,11 @@ pub fn restore(
     })?;
     writeln!(
         out,
-        "restored {} from {}: {} nodes, {} relationships; checked: consistent",
+        "restored {} from {}: {}, {}; checked: consistent",
         dir.display(),
         backup.display(),
-        done.nodes,
-        done.rels
+        counted(done.nodes, "node", "nodes"),
+        counted(done.rels, "relationship", "relationships")
     )
     .map_err(CliError::from_write)
 }

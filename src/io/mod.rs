@@ -55,19 +55,19 @@ pub struct ImportSummary {
 
 impl fmt::Display for ImportSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use progress::group;
+        use progress::{counted, group};
         write!(
             f,
-            "imported {} nodes and {} relationships",
-            group(self.nodes_created),
-            group(self.rels_created)
+            "imported {} and {}",
+            counted(self.nodes_created, "node", "nodes"),
+            counted(self.rels_created, "relationship", "relationships")
         )?;
         if self.nodes_matched + self.rels_matched > 0 {
             write!(
                 f,
-                "; {} nodes and {} relationships were already there",
-                group(self.nodes_matched),
-                group(self.rels_matched)
+                "; {} and {} were already there",
+                counted(self.nodes_matched, "node", "nodes"),
+                counted(self.rels_matched, "relationship", "relationships")
             )?;
         }
         if self.skipped > 0 {
@@ -101,9 +101,9 @@ impl fmt::Display for ExportSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "exported {} nodes and {} relationships in {:.1} s",
-            progress::group(self.nodes),
-            progress::group(self.rels),
+            "exported {} and {} in {:.1} s",
+            progress::counted(self.nodes, "node", "nodes"),
+            progress::counted(self.rels, "relationship", "relationships"),
             self.elapsed.as_secs_f64()
         )
     }

@@ -68,6 +68,11 @@ impl Progress {
     }
 }
 
+/// `n` things, grouped, with the noun in the singular for one: `1 node`, `12,000 nodes`.
+pub fn counted(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", group(n), if n == 1 { one } else { many })
+}
+
 /// A count written with thousands separators: 1,308,794.
 pub fn group(n: u64) -> String {
     let digits = n.to_string();
