@@ -1302,7 +1302,11 @@ impl Db {
         cancel: &AtomicBool,
         on_row: &mut RowCallback<'_>,
     ) -> Result<QueryResult, Error> {
-        let Some(limit) = self.timeout() else {
+        // A limit too far off to reach (`Duration::MAX`) is no limit.
+        let Some((limit, deadline)) = self
+            .timeout()
+            .and_then(|limit| Some((limit, Instant::now().checked_add(limit)?)))
+        else {
             return self.execute_limited(text, params, cancel, on_row);
         };
         // A watchdog sets the statement's own cancel flag when the caller's is set or
@@ -1310,7 +1314,6 @@ impl Db {
         let stop = AtomicBool::new(false);
         let finished = AtomicBool::new(false);
         let timed_out = AtomicBool::new(false);
-        let deadline = Instant::now() + limit;
         let outcome = std::thread::scope(|scope| {
             let watchdog = scope.spawn(|| {
                 while !finished.load(Ordering::Relaxed) {
@@ -1610,5 +1613,20 @@ impl Describer<'_> {
             time_ms: own.map(|c| c.nanos as f64 / 1e6),
             children,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A time limit too far off to reach is no limit (it overflowed the clock and
+    /// panicked).
+    #[test]
+    fn a_timeout_beyond_the_clock_is_no_limit() {
+        let db = Db::in_memory();
+        db.set_timeout(Some(Duration::MAX));
+        let r = db.execute("RETURN 1 AS one", &Params::new()).expect("runs");
+        assert_eq!(r.rows, [[Output::Int(1)]]);
     }
 }
