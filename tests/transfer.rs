@@ -1776,3 +1776,25 @@ fn export_of_a_question_keeps_its_lens() {
         String::from_utf8_lossy(&recorded.stderr)
     );
 }
+
+/// A pseudonymised picture of a question has no title: the question names a person.
+#[test]
+fn a_pseudonymised_picture_names_nobody_in_its_title() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = life_as_a_system(tmp.path());
+    ok(&steward(
+        &db,
+        &[
+            "export",
+            "--format",
+            "svg",
+            "--pseudonymise",
+            "--query",
+            "SHOW 'Brian' WITHIN 1 STEPS",
+            "p.svg",
+        ],
+        tmp.path(),
+    ));
+    let svg = fs::read_to_string(tmp.path().join("p.svg")).expect("svg");
+    assert!(!svg.contains("Brian"), "{svg}");
+}

@@ -108,8 +108,14 @@ pub fn export_from(db: &Db, a: ExportArgs, params: &Params) -> Result<(), CliErr
             .filter(|k| !k.is_empty())
             .collect(),
     };
+    // The question names people ("SHOW 'Brian'"): a private export has no title.
+    let title = if privacy.is_off() {
+        a.query.clone()
+    } else {
+        None
+    };
     let graph = io::export::Graph::new(db, selection)
-        .titled(a.query.clone())
+        .titled(title)
         .private(privacy)
         .map_err(fail)?;
     let file = a.file.filter(|f| f.as_os_str() != "-");
