@@ -305,18 +305,6 @@ impl Executor<'_, '_> {
         }
     }
 
-    /// True when a node carrying `label` is called `name` (ignoring case).
-    fn kind_named(&self, name: &str, label: &str) -> Result<bool, Error> {
-        for id in self.tx.nodes_named(name)? {
-            if self.tx.with_node(id, |n| {
-                n.is_some_and(|n| n.labels.iter().any(|l| l == label))
-            })? {
-                return Ok(true);
-            }
-        }
-        Ok(false)
-    }
-
     /// ACTOR and FACTOR: finds the node with `label` named `name` or creates it, then
     /// adds `labels`, sets the scale (when given) and the properties.
     fn capture_node(
@@ -382,12 +370,14 @@ impl Executor<'_, '_> {
                 // answer says so: "Brians family" beside "Brian's family" is the commonest
                 // mess in a live room, and MERGE tidies it.
                 let near = match self.closest_name(name, None)? {
-                    Some(close) if self.kind_named(&close, label)? => Some(format!(
-                        "; close to {}: if they are one, MERGE {} INTO {}",
-                        quoted(&close),
-                        quoted(name),
-                        quoted(&close)
-                    )),
+                    Some(close) if !self.named_with(&close, Some(label))?.is_empty() => {
+                        Some(format!(
+                            "; close to {}: if they are one, MERGE {} INTO {}",
+                            quoted(&close),
+                            quoted(name),
+                            quoted(&close)
+                        ))
+                    }
                     // Near names are looked for among actors and factors alike.
                     Some(close) => Some(format!(
                         "; close to the {} {}",

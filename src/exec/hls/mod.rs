@@ -205,6 +205,23 @@ impl Executor<'_, '_> {
         }
     }
 
+    /// The nodes called `name` (ignoring case) that carry `label`, if given.
+    pub(crate) fn named_with(&self, name: &str, label: Option<&str>) -> Result<Vec<NodeId>, Error> {
+        let ids = self.tx.nodes_named(name)?;
+        let Some(label) = label else {
+            return Ok(ids);
+        };
+        let mut kept = Vec::new();
+        for id in ids {
+            if self.tx.with_node(id, |n| {
+                n.is_some_and(|n| n.labels.iter().any(|l| l == label))
+            })? {
+                kept.push(id);
+            }
+        }
+        Ok(kept)
+    }
+
     /// The one node with `label` (if given) named `name`, `None` when there is none
     /// (without working out a "did you mean": quick capture creates the node then), an
     /// error when several have the name.
@@ -213,18 +230,7 @@ impl Executor<'_, '_> {
         name: &str,
         label: Option<&str>,
     ) -> Result<Option<NodeId>, Error> {
-        let mut ids = self.tx.nodes_named(name)?;
-        if let Some(label) = label {
-            let mut kept = Vec::new();
-            for id in ids {
-                if self.tx.with_node(id, |n| {
-                    n.is_some_and(|n| n.labels.iter().any(|l| l == label))
-                })? {
-                    kept.push(id);
-                }
-            }
-            ids = kept;
-        }
+        let ids = self.named_with(name, label)?;
         match ids.as_slice() {
             [id] => Ok(Some(*id)),
             [] => Ok(None),
